@@ -1,0 +1,28 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from accounts import roles
+from accounts.models import User
+
+DEMO_PASSWORD = "demo-Restorative-2026"
+
+
+class Command(BaseCommand):
+    help = "Print where to open the app and the demo sign-ins (development only)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--port", default="8000")
+
+    def handle(self, *args, port, **options):
+        w = self.stdout.write
+        w("")
+        w(self.style.SUCCESS(f"{settings.SERVICE_NAME} (demo data, synthetic people only)"))
+        w(f"Open http://127.0.0.1:{port}/accounts/login/")
+        w(f"Demo sign-ins, all with the password  {DEMO_PASSWORD}")
+        users = User.objects.filter(username__in=["manager", "facilitator", "facilitator2", "police", "police_other",
+                                                  "caseworker", "centre", "admin"]).select_related("organisation")
+        for user in users.order_by("pk"):
+            w(f"  {user.username:<14} {roles.role_label(user):<30} {user.organisation or ''}")
+        if not settings.RJ_TWO_FACTOR_REQUIRED:
+            w("Two-factor sign-in is not required in development; set RJ_TWO_FACTOR_REQUIRED=1 to require it.")
+        w("")

@@ -1,0 +1,27 @@
+from django.conf import settings
+from django.shortcuts import redirect
+from django.urls import reverse
+from django_otp import user_has_device
+
+# Paths a signed-in but not yet verified user may still reach.
+_OPEN_PREFIXES = ("/accounts/", "/static/", "/accessibility/", "/survey/")
+
+
+class TwoFactorRequiredMiddleware:
+    """Sends a signed-in user who has not passed the second factor to verify (or to enrol, where required).
+
+    A user with a confirmed device is always asked for a code. Without one, production settings send
+    them to enrolment; development settings (``RJ_TWO_FACTOR_REQUIRED`` off) let demo users through.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated and not user.is_verified() and not request.path.startswith(_OPEN_PREFIXES):
+            if user_has_device(user, confirmed=True):
+                return redirect(f"{reverse('accounts:verify')}?next={request.get_full_path()}")
+            if settings.RJ_TWO_FACTOR_REQUIRED:
+                return redirect("accounts:enrol")
+        return self.get_response(request)

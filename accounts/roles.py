@@ -1,0 +1,105 @@
+"""Roles (kept as Groups) and the plain predicates that object-level rules use.
+
+A predicate takes a user (and, for object rules, the object) and answers yes or no. Case-level rules
+live beside the case model; these are the role facts they are built from.
+"""
+
+from django.contrib.auth.models import Group, Permission
+
+FACILITATOR = "facilitator"
+MANAGER = "manager"
+POLICE_REFERRER = "police_referrer"
+CASEWORKER = "victim_caseworker"
+CENTRE_STAFF = "reporting_centre_staff"
+ADMINISTRATOR = "administrator"
+
+ROLE_LABELS = {
+    FACILITATOR: "RJ facilitator",
+    MANAGER: "RJ manager (case supervisor)",
+    POLICE_REFERRER: "Police referrer",
+    CASEWORKER: "Victim's caseworker",
+    CENTRE_STAFF: "Reporting centre staff",
+    ADMINISTRATOR: "Administrator",
+}
+
+# Model-level permissions per role, as "app_label.codename". Object-level scoping is separate.
+_CASE_WORK = [
+    "rjcases.view_case", "rjcases.add_case", "rjcases.change_case",
+    "rjcases.view_party", "rjcases.add_party", "rjcases.change_party",
+    "rjcases.add_note", "rjcases.view_note",
+    "rjcases.add_consent", "rjcases.change_consent", "rjcases.add_assessment", "rjcases.change_assessment",
+]
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    FACILITATOR: _CASE_WORK,
+    MANAGER: _CASE_WORK + ["rjcases.allocate_case", "rjcases.sign_off_risk", "rjcases.view_readaccess"],
+    POLICE_REFERRER: ["rjcases.add_case", "rjcases.view_case"],
+    CASEWORKER: ["rjcases.view_case", "rjcases.add_consent", "rjcases.add_note"],
+    CENTRE_STAFF: ["rjcases.add_case", "rjcases.view_case"],
+    ADMINISTRATOR: [
+        "accounts.view_user", "accounts.add_user", "accounts.change_user",
+        "accounts.view_organisation", "accounts.add_organisation", "accounts.change_organisation",
+    ],
+}
+
+
+def ensure_roles() -> None:
+    """Create every role group and set exactly its permissions; safe to run any number of times."""
+    for role, perms in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        wanted = []
+        for dotted in perms:
+            app_label, codename = dotted.split(".")
+            wanted.extend(Permission.objects.filter(content_type__app_label=app_label, codename=codename))
+        group.permissions.set(wanted)
+
+
+def ensure_roles_after_migrate(sender, **kwargs) -> None:
+    if getattr(sender, "label", None) == "accounts" or kwargs.get("app_config") is None:
+        ensure_roles()
+    elif sender.label in {"rjcases", "conferences"}:
+        ensure_roles()
+
+
+def has_role(user, role: str) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and role in user.role_names)
+
+
+def is_manager(user) -> bool:
+    return has_role(user, MANAGER)
+
+
+def is_facilitator(user) -> bool:
+    return has_role(user, FACILITATOR)
+
+
+def is_police_referrer(user) -> bool:
+    return has_role(user, POLICE_REFERRER)
+
+
+def is_caseworker(user) -> bool:
+    return has_role(user, CASEWORKER)
+
+
+def is_centre_staff(user) -> bool:
+    return has_role(user, CENTRE_STAFF)
+
+
+def is_administrator(user) -> bool:
+    return has_role(user, ADMINISTRATOR) or bool(user and user.is_authenticated and user.is_superuser)
+
+
+def is_referrer(user) -> bool:
+    """Police referrers and reporting-centre staff: they see their organisation's referrals only."""
+    return is_police_referrer(user) or is_centre_staff(user)
+
+
+def primary_role(user) -> str | None:
+    for role in (MANAGER, FACILITATOR, CASEWORKER, POLICE_REFERRER, CENTRE_STAFF, ADMINISTRATOR):
+        if has_role(user, role):
+            return role
+    return None
+
+
+def role_label(user) -> str:
+    role = primary_role(user)
+    return ROLE_LABELS.get(role, "No role") if role else "No role"

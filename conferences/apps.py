@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ConferencesConfig(AppConfig):
+    name = "conferences"
+    verbose_name = "Conferences, agreements and outcomes"

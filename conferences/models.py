@@ -1,0 +1,192 @@
+"""The restorative work on a case: preparation, the activity, the agreement and its monitoring,
+and what participants said of it."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+
+class PreparationContact(models.Model):
+    """A preparation meeting or contact with a party (and their supporters)."""
+
+    class Method(models.TextChoices):
+        IN_PERSON = "in_person", "In person"
+        PHONE = "phone", "Phone"
+        VIDEO = "video", "Video call"
+        LETTER = "letter", "Letter or email"
+
+    case = models.ForeignKey("rjcases.Case", on_delete=models.PROTECT, related_name="preparation_contacts")
+    party = models.ForeignKey("rjcases.Party", on_delete=models.PROTECT, related_name="preparation_contacts")
+    held_on = models.DateField()
+    method = models.CharField(max_length=12, choices=Method.choices)
+    attendees = models.CharField("who took part", max_length=300, blank=True)
+    notes = models.TextField(blank=True)
+    interpreter_arranged = models.BooleanField(default=False)
+    adjustments_arranged = models.TextField(blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["held_on", "id"]
+
+
+class Activity(models.Model):
+    """A planned restorative activity. A reschedule supersedes the plan, which stays on the record."""
+
+    class Kind(models.TextChoices):
+        DIRECT_CONFERENCE = "direct_conference", "Face-to-face conference"
+        SHUTTLE = "shuttle", "Indirect shuttle communication"
+        LETTER = "letter", "Letter of explanation or apology"
+        RECORDED_MESSAGE = "recorded_message", "Recorded message"
+        COMMUNITY_CONFERENCE = "community_conference", "Community conference"
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        SUPERSEDED = "superseded", "Rescheduled"
+        CANCELLED = "cancelled", "Cancelled"
+        TOOK_PLACE = "took_place", "Took place"
+
+    case = models.ForeignKey("rjcases.Case", on_delete=models.PROTECT, related_name="activities")
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    scheduled_for = models.DateTimeField(null=True, blank=True)
+    duration_minutes = models.PositiveIntegerField(null=True, blank=True)
+    venue = models.CharField(max_length=300, blank=True)
+    method = models.CharField(max_length=300, blank=True, help_text="For indirect activity: how it will be done")
+    lead_facilitator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    co_facilitator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    invited = models.ManyToManyField("rjcases.Party", blank=True, related_name="activities_invited")
+    interpreter_booked = models.BooleanField(default=False)
+    interpreter_language = models.CharField(max_length=60, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PLANNED)
+    supersedes = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
+    )
+    cancellation_reason = models.TextField(blank=True)
+    took_place_on = models.DateField(null=True, blank=True)
+    attended = models.ManyToManyField("rjcases.Party", blank=True, related_name="activities_attended")
+    summary = models.TextField("what happened", blank=True)
+    agreement_reached = models.BooleanField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords(m2m_fields=[invited, attended])
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name_plural = "activities"
+
+
+class Agreement(models.Model):
+    """The outcome agreement reached at an activity: itemised actions, who signed and when."""
+
+    case = models.ForeignKey("rjcases.Case", on_delete=models.PROTECT, related_name="agreements")
+    activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="agreements")
+    signed_on = models.DateField(null=True, blank=True)
+    signatories = models.ManyToManyField("rjcases.Party", blank=True, related_name="agreements_signed")
+    notes = models.TextField(blank=True)
+    superseded = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords(m2m_fields=[signatories])
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+
+class AgreementAction(models.Model):
+    """One action of an agreement: who does what by when, how it is checked, and whether it was done."""
+
+    class Kind(models.TextChoices):
+        APOLOGY = "apology", "Apology"
+        REPARATION = "reparation", "Reparation"
+        EDUCATION = "education", "Education or awareness work"
+        BEHAVIOUR = "behaviour", "Behaviour undertaking"
+        COMMUNITY_WORK = "community_work", "Community work"
+        OTHER = "other", "Other"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        DONE = "done", "Done"
+        MISSED = "missed", "Missed"
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="actions")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    responsible_party = models.ForeignKey(
+        "rjcases.Party", on_delete=models.PROTECT, null=True, blank=True, related_name="actions"
+    )
+    who = models.CharField("who (if not a party)", max_length=200, blank=True)
+    what = models.CharField(max_length=300)
+    due_on = models.DateField()
+    how_checked = models.CharField("how it will be checked", max_length=300)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN, db_index=True)
+    resolved_on = models.DateField(null=True, blank=True)
+    evidence_note = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due_on", "id"]
+
+
+class FollowUp(models.Model):
+    """A monitoring contact after the agreement (including telling the person harmed an action is done)."""
+
+    case = models.ForeignKey("rjcases.Case", on_delete=models.PROTECT, related_name="follow_ups")
+    party = models.ForeignKey("rjcases.Party", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    action = models.ForeignKey(AgreementAction, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    method = models.CharField(max_length=16, blank=True)
+    notes = models.TextField(blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class Feedback(models.Model):
+    """A participant's view of the service at closure; a refusal is recorded as such."""
+
+    class Felt(models.TextChoices):
+        BETTER = "better", "Better"
+        SAME = "same", "The same"
+        WORSE = "worse", "Worse"
+
+    case = models.ForeignKey("rjcases.Case", on_delete=models.PROTECT, related_name="feedback")
+    party = models.ForeignKey("rjcases.Party", on_delete=models.PROTECT, related_name="feedback")
+    wording_version = models.CharField(max_length=20, default="2026-1")
+    refused = models.BooleanField("declined to give feedback", default=False)
+    satisfied = models.BooleanField("satisfied with the process", null=True, blank=True)
+    would_recommend = models.BooleanField(null=True, blank=True)
+    felt = models.CharField(max_length=8, choices=Felt.choices, blank=True)
+    felt_safe = models.BooleanField(null=True, blank=True)
+    felt_heard = models.BooleanField(null=True, blank=True)
+    comments = models.TextField(blank=True)
+    recorded_on = models.DateField(default=timezone.localdate)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["recorded_on", "id"]
+
+
+class WellbeingMeasure(models.Model):
+    """A short, fixed wellbeing measure before the activity and after closure (answers 1 to 5)."""
+
+    class Stage(models.TextChoices):
+        BEFORE = "before", "Before the activity"
+        AFTER = "after", "After closure"
+
+    case = models.ForeignKey("rjcases.Case", on_delete=models.PROTECT, related_name="wellbeing")
+    party = models.ForeignKey("rjcases.Party", on_delete=models.PROTECT, related_name="wellbeing")
+    stage = models.CharField(max_length=8, choices=Stage.choices)
+    wording_version = models.CharField(max_length=20, default="2026-1")
+    answers = models.JSONField(default=dict)
+    recorded_on = models.DateField(default=timezone.localdate)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["recorded_on", "id"]

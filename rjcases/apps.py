@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RjcasesConfig(AppConfig):
+    name = "rjcases"
+    verbose_name = "Cases"

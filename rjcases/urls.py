@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import TemplateView
+
+from rjcases import views
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("accounts/", include("accounts.urls")),
+    path("accessibility/", TemplateView.as_view(template_name="pages/accessibility.html"), name="accessibility"),
+    path("cases/", include("rjcases.case_urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "rjcases.views.permission_denied"
+handler404 = "rjcases.views.page_not_found"
+handler500 = "rjcases.views.server_error"

@@ -1,0 +1,90 @@
+"""Named personas shared by every test: who they are says what they may see."""
+
+import pytest
+
+from accounts import roles
+from accounts.models import Organisation
+from tests.factories import OrganisationFactory, UserFactory
+
+
+@pytest.fixture
+def rj_service(db):
+    return OrganisationFactory(name="Test RJ Service", kind=Organisation.Kind.RJ_SERVICE)
+
+
+@pytest.fixture
+def police_force(db):
+    return OrganisationFactory(name="Test Police Trafford", kind=Organisation.Kind.POLICE)
+
+
+@pytest.fixture
+def other_police_force(db):
+    return OrganisationFactory(name="Test Police Elsewhere", kind=Organisation.Kind.POLICE)
+
+
+@pytest.fixture
+def victim_service(db):
+    return OrganisationFactory(name="Test Victim Service", kind=Organisation.Kind.VICTIM_SERVICE)
+
+
+@pytest.fixture
+def reporting_centre(db):
+    return OrganisationFactory(name="Test Reporting Centre", kind=Organisation.Kind.REPORTING_CENTRE)
+
+
+@pytest.fixture
+def manager(rj_service):
+    return UserFactory(username="manager", first_name="Mona", last_name="Manager", organisation=rj_service,
+                       role=roles.MANAGER)
+
+
+@pytest.fixture
+def facilitator(rj_service):
+    """A facilitator who will be allocated the case under test."""
+    return UserFactory(username="facilitator", first_name="Fay", last_name="Facilitator", organisation=rj_service,
+                       role=roles.FACILITATOR)
+
+
+@pytest.fixture
+def other_facilitator(rj_service):
+    """A facilitator with no case of their own."""
+    return UserFactory(username="facilitator2", first_name="Otto", last_name="Otherfac", organisation=rj_service,
+                       role=roles.FACILITATOR)
+
+
+@pytest.fixture
+def police_referrer(police_force):
+    return UserFactory(username="police", first_name="Pat", last_name="Police", organisation=police_force,
+                       role=roles.POLICE_REFERRER)
+
+
+@pytest.fixture
+def other_police_referrer(other_police_force):
+    """A police referrer from another force: sees none of our force's referrals."""
+    return UserFactory(username="police_other", first_name="Olly", last_name="Otherforce",
+                       organisation=other_police_force, role=roles.POLICE_REFERRER)
+
+
+@pytest.fixture
+def caseworker(victim_service):
+    return UserFactory(username="caseworker", first_name="Cas", last_name="Caseworker", organisation=victim_service,
+                       role=roles.CASEWORKER)
+
+
+@pytest.fixture
+def centre_staff(reporting_centre):
+    return UserFactory(username="centre", first_name="Cen", last_name="Centre", organisation=reporting_centre,
+                       role=roles.CENTRE_STAFF)
+
+
+@pytest.fixture
+def administrator(rj_service):
+    return UserFactory(username="admin", first_name="Ada", last_name="Admin", organisation=rj_service,
+                       role=roles.ADMINISTRATOR, is_staff=True)
+
+
+@pytest.fixture
+def referred_case(police_referrer):
+    from tests.walk import refer
+
+    return refer(police_referrer)
