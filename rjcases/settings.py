@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "accounts",
     "rjcases",
     "conferences",
+    "letters",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,8 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("accessibility/", TemplateView.as_view(template_name="pages/accessibility.html"), name="accessibility"),
     path("cases/", include("rjcases.case_urls")),
+    path("cases/", include("conferences.urls")),
+    path("letters/", include("letters.urls")),
     path("admin/", admin.site.urls),
 ]
 
