@@ -1,7 +1,24 @@
 from django.conf import settings
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 from accounts import roles
+from accounts.middleware import second_factor_pending
+
+
+def navigation_entries(user) -> list[tuple[str, str]]:
+    """The service menu meant for the user's role, as (URL name, label) pairs, before routing is checked."""
+    if not user or not user.is_authenticated:
+        return []
+    entries = [("dashboard", "Dashboard")]
+    if roles.is_manager(user) or roles.is_facilitator(user) or roles.is_caseworker(user) or roles.is_referrer(user):
+        entries.append(("rjcases:list", "Cases"))
+    if roles.is_referrer(user) or roles.is_manager(user) or roles.is_facilitator(user):
+        entries.append(("rjcases:refer", "New referral"))
+    if roles.is_manager(user):
+        entries.append(("rjcases:access_log", "Access log"))
+    if roles.is_administrator(user):
+        entries.append(("admin:index", "Administration"))
+    return entries
 
 
 def navigation(request) -> dict:
@@ -10,21 +27,15 @@ def navigation(request) -> dict:
     base = {"service_name": settings.SERVICE_NAME}
     if not user or not user.is_authenticated:
         return {**base, "nav_items": []}
-    items = [("dashboard", "Dashboard")]
-    if roles.is_manager(user) or roles.is_facilitator(user) or roles.is_caseworker(user) or roles.is_referrer(user):
-        items.append(("rjcases:list", "Cases"))
-    if roles.is_referrer(user) or roles.is_manager(user) or roles.is_facilitator(user):
-        items.append(("rjcases:refer", "New referral"))
-    if roles.is_manager(user):
-        items.append(("rjcases:access_log", "Access log"))
-    if roles.is_administrator(user):
-        items.append(("admin:index", "Administration"))
+    if second_factor_pending(user):  # the menu would lead nowhere until the code is entered
+        return {**base, "nav_items": [], "user_role_label": roles.role_label(user)}
     nav = []
-    for name, label in items:
+    for name, label in navigation_entries(user):
         try:
             url = reverse(name)
-        except Exception:  # a feature not yet routed is simply not shown
+        except NoReverseMatch:  # a feature not yet routed is simply not shown
             continue
-        active = request.path == url if name == "dashboard" else request.path.startswith(url)
-        nav.append({"url": url, "label": label, "active": active})
+        current = request.path == url
+        active = current or (name != "dashboard" and request.path.startswith(url))
+        nav.append({"url": url, "label": label, "active": active, "current": current})
     return {**base, "nav_items": nav, "user_role_label": roles.role_label(user)}

@@ -8,6 +8,11 @@ class SignInForm(AuthenticationForm):
         "inactive": "This account is inactive. Ask your administrator.",
     }
 
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].error_messages["required"] = "Enter your username"
+        self.fields["password"].error_messages["required"] = "Enter your password"
+
 
 class TokenForm(forms.Form):
     token = forms.CharField(
@@ -15,7 +20,14 @@ class TokenForm(forms.Form):
         max_length=6,
         min_length=6,
         help_text="The 6-digit code from your authenticator app.",
-        widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-5", "autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}),
+        widget=forms.TextInput(
+            attrs={
+                "class": "govuk-input govuk-input--width-5",
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "spellcheck": "false",
+            }
+        ),
         error_messages={"required": "Enter the 6-digit security code", "min_length": "Enter all 6 digits"},
     )
 

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -5,6 +7,16 @@ from django_otp import user_has_device
 
 # Paths a signed-in but not yet verified user may still reach.
 _OPEN_PREFIXES = ("/accounts/", "/static/", "/accessibility/", "/survey/")
+
+
+def second_factor_pending(user) -> bool:
+    """True while a signed-in user must still enter a code (or set up an app) before using the service."""
+    if not user.is_authenticated:
+        return False
+    is_verified = getattr(user, "is_verified", None)  # set by django_otp's OTPMiddleware
+    if is_verified is not None and is_verified():
+        return False
+    return settings.RJ_TWO_FACTOR_REQUIRED or user_has_device(user, confirmed=True)
 
 
 class TwoFactorRequiredMiddleware:
@@ -21,7 +33,7 @@ class TwoFactorRequiredMiddleware:
         user = request.user
         if user.is_authenticated and not user.is_verified() and not request.path.startswith(_OPEN_PREFIXES):
             if user_has_device(user, confirmed=True):
-                return redirect(f"{reverse('accounts:verify')}?next={request.get_full_path()}")
+                return redirect(f"{reverse('accounts:verify')}?{urlencode({'next': request.get_full_path()})}")
             if settings.RJ_TWO_FACTOR_REQUIRED:
                 return redirect("accounts:enrol")
         return self.get_response(request)

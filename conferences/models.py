@@ -61,6 +61,7 @@ class Activity(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     invited = models.ManyToManyField("rjcases.Party", blank=True, related_name="activities_invited")
+    others_invited = models.CharField("others invited (not parties to the case)", max_length=300, blank=True)
     interpreter_booked = models.BooleanField(default=False)
     interpreter_language = models.CharField(max_length=60, blank=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PLANNED)
@@ -70,6 +71,7 @@ class Activity(models.Model):
     cancellation_reason = models.TextField(blank=True)
     took_place_on = models.DateField(null=True, blank=True)
     attended = models.ManyToManyField("rjcases.Party", blank=True, related_name="activities_attended")
+    others_attended = models.CharField("others who took part (not parties to the case)", max_length=300, blank=True)
     summary = models.TextField("what happened", blank=True)
     agreement_reached = models.BooleanField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -133,11 +135,25 @@ class AgreementAction(models.Model):
 class FollowUp(models.Model):
     """A monitoring contact after the agreement (including telling the person harmed an action is done)."""
 
+    class Kind(models.TextChoices):
+        MONITORING = "monitoring", "Monitoring contact"
+        ACTION_DONE_NOTICE = "action_done", "Told the person harmed an action is done"
+
+    class Method(models.TextChoices):
+        PHONE = "phone", "Phone"
+        IN_PERSON = "in_person", "In person"
+        VIDEO = "video", "Video call"
+        LETTER = "letter", "Letter"
+        EMAIL = "email", "Email"
+        TEXT = "text", "Text message"
+        VIA_CASEWORKER = "via_caseworker", "Through their caseworker"
+
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.MONITORING)
     case = models.ForeignKey("rjcases.Case", on_delete=models.PROTECT, related_name="follow_ups")
     party = models.ForeignKey("rjcases.Party", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     action = models.ForeignKey(AgreementAction, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     at = models.DateTimeField(default=timezone.now)
-    method = models.CharField(max_length=16, blank=True)
+    method = models.CharField(max_length=16, choices=Method.choices, blank=True)
     notes = models.TextField(blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     history = HistoricalRecords()
@@ -170,6 +186,7 @@ class Feedback(models.Model):
 
     class Meta:
         ordering = ["recorded_on", "id"]
+        constraints = [models.UniqueConstraint(fields=["case", "party"], name="feedback_once_per_party")]
 
 
 class WellbeingMeasure(models.Model):
@@ -190,3 +207,6 @@ class WellbeingMeasure(models.Model):
 
     class Meta:
         ordering = ["recorded_on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "party", "stage"], name="wellbeing_once_per_party_and_stage")
+        ]

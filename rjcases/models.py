@@ -276,7 +276,8 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
 
     def rj_information_overdue(self, today: date | None = None) -> bool:
         today = today or timezone.localdate()
-        return bool(self.rj_information_due_on and not self.rj_information_given_on and today > self.rj_information_due_on)
+        due = self.rj_information_due_on
+        return bool(due and not self.rj_information_given_on and today > due)
 
     def initial_contact_overdue(self, today: date | None = None) -> bool:
         today = today or timezone.localdate()

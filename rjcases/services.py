@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django_fsm import ConcurrentTransition, has_transition_perm
+from django_fsm import ConcurrentTransition
 
 from accounts import roles
 from rjcases import clocks
@@ -29,6 +29,7 @@ from rjcases.models import (
     Note,
     Party,
     ReadAccess,
+    normalise_postcode,
 )
 
 # ---------------------------------------------------------------------------------------------------
@@ -111,6 +112,16 @@ def _transition_method(case: Case, name: str):
     return getattr(case, name)
 
 
+def may_take(case: Case, user, name: str) -> bool:
+    """Whether the transition's ``permission`` lets this user take it from the case's state.
+
+    django-fsm's ``has_transition_perm`` also runs the guards; here permission and guards are answered
+    separately, so a refusal can say which it was.
+    """
+    meta = _transition_method(case, name)._django_fsm
+    return meta.has_transition(case.state) and meta.has_transition_perm(case, case.state, user)
+
+
 def guard_problems(case: Case, name: str) -> list[str]:
     """The unmet guards of transition ``name`` from the case's current state, as messages."""
     transition = _transition_method(case, name)._django_fsm.get_transition(case.state)
@@ -132,14 +143,16 @@ def available_transitions(case: Case, user) -> list[dict]:
         method = _transition_method(case, name)
         if not method._django_fsm.has_transition(case.state):
             continue
-        if not has_transition_perm(method, user):
+        if not may_take(case, user, name):
             continue
         offered.append({"spec": spec, "name": name, "label": spec.label, "problems": guard_problems(case, name)})
     return offered
 
 
 def _require(inputs: dict, spec: TransitionSpec) -> None:
-    missing = {f: f"Enter the {FIELD_LABELS.get(f, f).lower()}" for f in spec.required if not str(inputs.get(f) or "").strip()}
+    missing = {
+        f: f"Enter the {FIELD_LABELS.get(f, f).lower()}" for f in spec.required if not str(inputs.get(f) or "").strip()
+    }
     for name, options in spec.choices.items():
         value = inputs.get(name)
         if value and value not in {v for v, _ in options}:
@@ -273,7 +286,7 @@ def take_transition(case: Case, user, name: str, **inputs) -> Case:
                 raise TransitionRefused(
                     "state", [f"A case in {locked.get_state_display().lower()} cannot be moved with '{spec.label}'."]
                 )
-            if not has_transition_perm(method, user):
+            if not may_take(locked, user, name):
                 raise TransitionRefused("permission", ["You do not have permission to do this on this case."])
             problems = guard_problems(locked, name)
             if problems:
@@ -288,9 +301,10 @@ def take_transition(case: Case, user, name: str, **inputs) -> Case:
             locked._history_user = user
             locked._change_reason = f"{name}: {reason}"[:100] if reason else name
             locked.save(update_fields=["state", "state_changed_at", "updated_at", *changed])
+            kept = {**data, **{f: inputs.get(f) for f in spec.fields}}
             row = CaseTransition.objects.create(
                 case=locked, name=name, source=source, target=locked.state, by=user, reason=reason,
-                data={k: v for k, v in {**data, **{f: inputs.get(f) for f in spec.fields}}.items() if v not in (None, "")},
+                data={k: v for k, v in kept.items() if v not in (None, "")},
             )
             for hook in _AFTER_TRANSITION:
                 hook(locked, user, row)
@@ -413,6 +427,8 @@ def create_referral(
         case._history_user = user
         case._change_reason = "referral received"
         case.save()
+        if incident.get("postcode"):
+            incident = {**incident, "postcode": normalise_postcode(incident["postcode"])}
         incident_obj = Incident(case=case, **incident)
         incident_obj.full_clean(exclude=["case"])
         incident_obj._history_user = user
@@ -473,8 +489,6 @@ def add_party(case: Case, user, *, role: str, first_name: str, last_name: str = 
         _check_case_work(case, user)
     party = Party(case=case, role=role, first_name=first_name, last_name=last_name, **fields)
     if party.postcode:
-        from rjcases.models import normalise_postcode
-
         party.postcode = normalise_postcode(party.postcode)
     _save(party, user, "party added")
     return party
@@ -562,7 +576,8 @@ def record_contact(case: Case, user, *, party: Party | None, at: datetime, metho
         if result == ContactAttempt.Result.REACHED and not case.initial_contact_on:
             case.initial_contact_on = day
             changed.append("initial_contact_on")
-        if rj_information_given and not case.rj_information_given_on and (party is None or party.role == Party.Role.HARMED):
+        told_harmed = party is None or party.role == Party.Role.HARMED
+        if rj_information_given and not case.rj_information_given_on and told_harmed:
             case.rj_information_given_on = day
             changed.append("rj_information_given_on")
         if changed:

@@ -60,10 +60,15 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "accounts",
     "rjcases",
     "conferences",
     "letters",
+    "insights",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -155,11 +160,11 @@ AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
-# Behind a reverse proxy the client address is the left-most X-Forwarded-For entry the proxy set.
-AXES_IPWARE_PROXY_COUNT = int(os.environ["DJANGO_PROXY_COUNT"]) if os.environ.get("DJANGO_PROXY_COUNT") else None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
-)
+# Behind a reverse proxy, DJANGO_PROXY_COUNT says how many trusted proxies stand in front of the service; the
+# client address is then read from X-Forwarded-For (accounts.client_ip). django-ipware is not installed, so axes
+# would ignore its AXES_IPWARE_* settings and lock everyone out by the proxy's address: it calls ours instead.
+RJ_PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT") or 0)
+AXES_CLIENT_IP_CALLABLE = "accounts.client_ip.client_ip_address"
 
 # Content-Security-Policy (Django's built-in support): no inline script without the nonce.
 SECURE_CSP = {
@@ -180,6 +185,7 @@ SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "accounts.views.csrf_failure"
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0" if DEBUG else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", not DEBUG)
@@ -205,3 +211,39 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+
+# The JSON API (api/): token authentication only, one error shape, a rate limit per token.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle", "api.throttling.AnonymousRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "token": os.environ.get("RJ_API_RATE", "300/minute"),
+        "anonymous": os.environ.get("RJ_API_ANONYMOUS_RATE", "60/minute"),
+    },
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": f"{SERVICE_NAME} API",
+    "VERSION": "1",
+    "DESCRIPTION": "Refer, follow and work restorative justice cases. See docs/api.md.",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.add_error_responses"],
+    # Choice sets that share a field name get their own names in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "ActivityKindEnum": "conferences.models.Activity.Kind",
+        "ActionKindEnum": "conferences.models.AgreementAction.Kind",
+        "FollowUpKindEnum": "conferences.models.FollowUp.Kind",
+        "ConsentMethodEnum": "rjcases.models.Consent.Method",
+        "ContactMethodEnum": "rjcases.models.ContactAttempt.Method",
+        "PreparationMethodEnum": "conferences.models.PreparationContact.Method",
+        "FollowUpMethodEnum": "conferences.models.FollowUp.Method",
+    },
+}

@@ -11,6 +11,8 @@ urlpatterns = [
     path("cases/", include("rjcases.case_urls")),
     path("cases/", include("conferences.urls")),
     path("letters/", include("letters.urls")),
+    path("insights/", include("insights.urls")),
+    path("api/v1/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,28 +1,520 @@
+"""The case pages. Each view starts from a case the user may see (404 outside it), binds a form, calls a
+service, turns a refusal into a clear message, and redirects."""
+
+from __future__ import annotations
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseServerError
-from django.shortcuts import render
-from django.template import loader
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseServerError
+from django.shortcuts import redirect, render
+from django.template import TemplateDoesNotExist, loader
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import roles
-from rjcases.models import Case
+from rjcases import forms, selectors, services
+from rjcases.models import Case, Party, ReadAccess
+from rjcases.permissions import can_edit_case_work, can_see_details, is_case_caseworker
+
+CASES_PER_PAGE = 25
+LOG_ROWS_PER_PAGE = 50
+
+
+# ---------------------------------------------------------------------------------------------------
+# Helpers
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    """Put a service's ValidationError on the form: on its fields where it names them, else on the form."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _detail_url(case: Case) -> str:
+    return reverse("rjcases:detail", args=[case.reference])
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def _may_record_consent(case: Case, user) -> bool:
+    return can_edit_case_work(case, user) or is_case_caseworker(case, user)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Dashboard and list
 
 
 @login_required
 def dashboard(request):
     """The page after sign-in: what needs this user's attention, by role."""
-    cases = Case.objects.visible_to(request.user)
-    context = {
-        "page_title": "Dashboard",
-        "open_count": cases.exclude(state=Case.State.CLOSED).count(),
-        "role": roles.primary_role(request.user),
-    }
+    context = {"page_title": "Dashboard", "role": roles.primary_role(request.user),
+               **selectors.dashboard(request.user)}
+    # The conferences app adds reminders of agreement actions due, if it provides the template.
+    try:
+        loader.get_template("conferences/_dashboard_reminders.html")
+        context["show_conference_reminders"] = True
+    except TemplateDoesNotExist:
+        context["show_conference_reminders"] = False
     return render(request, "rjcases/dashboard.html", context)
 
 
 @login_required
 def case_list(request):
-    cases = Case.objects.visible_to(request.user).select_related("route")[:50]
-    return render(request, "rjcases/case_list.html", {"page_title": "Cases", "cases": cases})
+    detailed = selectors.sees_details_in_lists(request.user)
+    form = forms.CaseFilterForm(request.GET or None, detailed=detailed)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    page = Paginator(selectors.filter_cases(request.user, filters), CASES_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page_title": "Cases", "form": form, "page": page, "detailed": detailed,
+        "query_string": query.urlencode(), "filtered": bool(filters and any(filters.values())),
+    }
+    return render(request, "rjcases/case_list.html", context)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Referral
+
+
+@login_required
+def refer_choose_route(request):
+    routes = forms.routes_for(request.user)
+    _require(bool(routes))
+    items = [{"route": route, "description": forms.ROUTE_DESCRIPTIONS.get(route.code, "")} for route in routes]
+    return render(request, "rjcases/refer_routes.html", {"page_title": "Make a referral", "routes": items})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def refer(request, route_code: str):
+    routes = {route.code: route for route in forms.routes_for(request.user)}
+    if not routes:
+        raise PermissionDenied
+    route = routes.get(route_code)
+    if route is None:
+        raise Http404("No such referral route for you.")
+    data = request.POST if request.method == "POST" else None
+    form = forms.ReferralForm(data, route=route, user=request.user)
+    harmed = forms.PartyForm(data, prefix="harmed", fixed_role=Party.Role.HARMED, name_required=False)
+    responsible = forms.PartyForm(data, prefix="responsible", fixed_role=Party.Role.RESPONSIBLE,
+                                  name_required=False)
+    if request.method == "POST":
+        valid = form.is_valid()
+        anonymous = valid and form.is_anonymous_report
+        for party_form in (harmed, responsible):
+            party_form.fields["first_name"].required = party_form.has_entries() and not (
+                party_form is harmed and anonymous)
+            valid = party_form.is_valid() and valid
+        if not (harmed.has_entries() or responsible.has_entries() or anonymous):
+            harmed.add_error("first_name", "Enter the name of the person harmed or of the person responsible")
+            valid = False
+        parties = []
+        if valid:
+            if harmed.has_entries() or anonymous:
+                fields = harmed.service_fields()
+                first = fields.pop("first_name") or "Anonymous"
+                last = fields.pop("last_name")
+                if roles.is_caseworker(request.user):
+                    fields["caseworker"] = request.user
+                parties.append(services.PartyData(Party.Role.HARMED, first, last, fields))
+            if responsible.has_entries():
+                fields = responsible.service_fields()
+                parties.append(services.PartyData(Party.Role.RESPONSIBLE, fields.pop("first_name"),
+                                                  fields.pop("last_name"), fields))
+        if valid:
+            try:
+                case = services.create_referral(
+                    request.user, route=route, incident=form.incident_data(), strands=form.cleaned_data["strands"],
+                    parties=parties, **form.case_fields(),
+                )
+            except services.ActionRefused as exc:
+                raise PermissionDenied(str(exc))
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, f"Referral received. The case reference is {case.reference}.")
+                return redirect(_detail_url(case))
+    context = {
+        "page_title": f"Referral: {route.name}", "route": route, "form": form, "harmed": harmed,
+        "responsible": responsible, "forms_with_errors": [f for f in (form, harmed, responsible) if f.errors],
+    }
+    return render(request, "rjcases/refer.html", context)
+
+
+# ---------------------------------------------------------------------------------------------------
+# The case page and what hangs off it
+
+
+@login_required
+def case_detail(request, reference: str):
+    case = selectors.get_case_for_user(request.user, reference)
+    services.log_read(request.user, case, ReadAccess.What.CASE, case.pk, request.path)
+    detailed = can_see_details(case, request.user)
+    context = {
+        "page_title": f"Case {case.reference}", "case": case, "detailed": detailed,
+        "transitions": services.available_transitions(case, request.user),
+        "overdue": selectors.overdue_clocks(case),
+    }
+    if detailed:
+        is_manager = roles.is_manager(request.user)
+        context.update({
+            "incident": case.incident_or_none,
+            "parties": list(case.parties.all()),
+            "notes": list(case.notes.select_related("author").order_by("-created_at", "-id")),
+            "contacts": list(case.contacts.select_related("party", "by").order_by("-at", "-id")),
+            "duplicates": list(case.possible_duplicate_of.all()) if not case.duplicate_reviewed else [],
+            "can_edit": can_edit_case_work(case, request.user),
+            "can_consent": _may_record_consent(case, request.user),
+            "is_manager": is_manager,
+            "can_allocate": is_manager,
+        })
+    return render(request, "rjcases/case_detail.html", context)
+
+
+@login_required
+def timeline(request, reference: str):
+    case = selectors.get_case_for_user(request.user, reference, detailed=False)
+    services.log_read(request.user, case, ReadAccess.What.TIMELINE, case.pk, request.path)
+    form = forms.TimelineFilterForm(request.GET or None)
+    detailed = can_see_details(case, request.user)
+    entries = selectors.timeline(case, request.user, form.kinds(), newest_first=form.newest_first())
+    context = {"page_title": f"Timeline of case {case.reference}", "case": case, "entries": entries, "form": form,
+               "detailed": detailed}
+    return render(request, "rjcases/timeline.html", context)
+
+
+@login_required
+def party_detail(request, reference: str, party_id: int):
+    case = selectors.get_case_for_user(request.user, reference)
+    party = selectors.get_party(case, party_id)
+    _require(can_see_details(case, request.user))
+    services.log_read(request.user, case, ReadAccess.What.PARTY, party.pk, request.path)
+    context = {
+        "page_title": f"{party.display_name}, case {case.reference}", "case": case, "party": party,
+        "can_edit": can_edit_case_work(case, request.user), "can_consent": _may_record_consent(case, request.user),
+        "is_manager": roles.is_manager(request.user),
+    }
+    return render(request, "rjcases/party_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def allocate(request, reference: str):
+    case = selectors.get_case_for_user(request.user, reference, detailed=False)
+    _require(roles.is_manager(request.user))
+    initial = {"facilitator": case.facilitator_id, "co_facilitator": case.co_facilitator_id}
+    form = forms.AllocationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.allocate(case, request.user, facilitator=form.cleaned_data["facilitator"],
+                                     co_facilitator=form.cleaned_data["co_facilitator"])
+        except services.ActionRefused as exc:
+            raise PermissionDenied(str(exc))
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, f"Case {case.reference} allocated to {case.facilitator.get_full_name()}.")
+            return redirect(_detail_url(case))
+    return render(request, "rjcases/form_page.html", {
+        "page_title": f"Allocate case {case.reference}", "case": case, "form": form, "heading": "Allocate the case",
+        "submit": "Allocate",
+    })
+
+
+@login_required
+@require_POST
+def duplicate_reviewed(request, reference: str):
+    case = selectors.get_case_for_user(request.user, reference, detailed=False)
+    _require(roles.is_manager(request.user))
+    form = forms.DuplicateReviewForm(request.POST)
+    if form.is_valid():
+        services.mark_duplicate_reviewed(case, request.user, note=form.cleaned_data["note"])
+        messages.success(request, "Marked as reviewed: the possible duplicate flag is cleared.")
+    else:
+        messages.error(request, "; ".join(e for errors in form.errors.values() for e in errors))
+    return redirect(_detail_url(case))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def party_add(request, reference: str):
+    case = selectors.get_case_for_user(request.user, reference)
+    _require(can_edit_case_work(case, request.user))
+    form = forms.PartyForm(request.POST or None, case=case, instance=Party(case=case))
+    if request.method == "POST" and form.is_valid():
+        fields = form.service_fields()
+        try:
+            party = services.add_party(case, request.user, role=form.cleaned_data["role"],
+                                       first_name=fields.pop("first_name"), last_name=fields.pop("last_name"),
+                                       **fields)
+        except services.ActionRefused as exc:
+            raise PermissionDenied(str(exc))
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, f"{party.display_name} added to the case.")
+            return redirect(_detail_url(case))
+    return render(request, "rjcases/party_form.html", {
+        "page_title": f"Add a person to case {case.reference}", "case": case, "form": form,
+        "heading": "Add a person to the case", "submit": "Add the person",
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def party_edit(request, reference: str, party_id: int):
+    case = selectors.get_case_for_user(request.user, reference)
+    party = selectors.get_party(case, party_id)
+    _require(can_edit_case_work(case, request.user))
+    form = forms.PartyForm(request.POST or None, case=case, instance=party)
+    if request.method == "POST" and form.is_valid():
+        fields = form.service_fields()
+        fields["role"] = form.cleaned_data["role"]
+        try:
+            services.update_party(party, request.user, **fields)
+        except services.ActionRefused as exc:
+            raise PermissionDenied(str(exc))
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, f"{party.display_name}'s details saved.")
+            return redirect(reverse("rjcases:party_detail", args=[case.reference, party.pk]))
+    return render(request, "rjcases/party_form.html", {
+        "page_title": f"Change details, case {case.reference}", "case": case, "form": form, "party": party,
+        "heading": f"Change {party.display_name}'s details", "submit": "Save the changes",
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assess(request, reference: str, party_id: int):
+    case = selectors.get_case_for_user(request.user, reference)
+    party = selectors.get_party(case, party_id)
+    _require(can_edit_case_work(case, request.user))
+    form = forms.AssessmentForm(request.POST or None, party=party)
+    if request.method == "POST" and form.is_valid():
+        try:
+            assessment = services.record_assessment(party, request.user, **form.service_fields())
+        except services.ActionRefused as exc:
+            raise PermissionDenied(str(exc))
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            message = f"Assessment of {party.display_name} recorded."
+            if assessment.risk_level == assessment.RiskLevel.HIGH:
+                message += " The high risk needs a manager's sign-off."
+            messages.success(request, message)
+            return redirect(_detail_url(case))
+    return render(request, "rjcases/form_page.html", {
+        "page_title": f"Assess {party.display_name}, case {case.reference}", "case": case, "form": form,
+        "heading": f"Suitability and risk assessment: {party.display_name}",
+        "caption": party.get_role_display(), "submit": "Save the assessment",
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sign_off(request, reference: str, assessment_id: int):
+    case = selectors.get_case_for_user(request.user, reference)
+    assessment = next((a for p in case.parties.all() for a in p.assessments.all() if a.pk == assessment_id), None)
+    if assessment is None:
+        raise Http404("No such assessment on this case.")
+    _require(roles.is_manager(request.user))
+    form = forms.SignOffForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.sign_off_assessment(assessment, request.user, note=form.cleaned_data["note"].strip())
+        except services.ActionRefused as exc:
+            raise PermissionDenied(str(exc))
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, f"High risk signed off for {assessment.party.display_name}.")
+            return redirect(_detail_url(case))
+    return render(request, "rjcases/sign_off.html", {
+        "page_title": f"Sign off a high risk, case {case.reference}", "case": case, "form": form,
+        "assessment": assessment, "party": assessment.party,
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consent_add(request, reference: str, party_id: int):
+    case = selectors.get_case_for_user(request.user, reference)
+    party = selectors.get_party(case, party_id)
+    _require(_may_record_consent(case, request.user))
+    form = forms.ConsentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.record_consent(party, request.user, purpose=data["purpose"], given_on=data["given_on"],
+                                    method=data["method"], wording_version=data["wording_version"].strip(),
+                                    wording_shown=data["wording_shown"].strip())
+        except services.ActionRefused as exc:
+            raise PermissionDenied(str(exc))
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, f"Consent recorded for {party.display_name}.")
+            return redirect(_detail_url(case))
+    return render(request, "rjcases/form_page.html", {
+        "page_title": f"Record consent, case {case.reference}", "case": case, "form": form,
+        "heading": f"Record consent: {party.display_name}", "caption": party.get_role_display(),
+        "intro": "Consent must be written, informed and freely given. It can be withdrawn at any time.",
+        "submit": "Record consent",
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consent_withdraw(request, reference: str, consent_id: int):
+    case = selectors.get_case_for_user(request.user, reference)
+    consent = next((c for p in case.parties.all() for c in p.consents.all() if c.pk == consent_id), None)
+    if consent is None:
+        raise Http404("No such consent on this case.")
+    _require(_may_record_consent(case, request.user))
+    if consent.withdrawn_on:
+        messages.error(request, "This consent was already withdrawn.")
+        return redirect(_detail_url(case))
+    form = forms.ConsentWithdrawalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.withdraw_consent(consent, request.user, withdrawn_on=form.cleaned_data["withdrawn_on"],
+                                      reason=form.cleaned_data["reason"])
+        except services.ActionRefused as exc:
+            raise PermissionDenied(str(exc))
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, f"Withdrawal of consent recorded for {consent.party.display_name}. "
+                                      "If this ends their part in the process, record the case's withdrawal too.")
+            return redirect(_detail_url(case))
+    return render(request, "rjcases/form_page.html", {
+        "page_title": f"Withdraw consent, case {case.reference}", "case": case, "form": form,
+        "heading": f"Record a withdrawal of consent: {consent.party.display_name}",
+        "caption": consent.get_purpose_display(),
+        "intro": "The consent stays on the record with the date and reason of its withdrawal.",
+        "submit": "Record the withdrawal",
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def note_add(request, reference: str):
+    case = selectors.get_case_for_user(request.user, reference, detailed=False)
+    _require(can_see_details(case, request.user))
+    form = forms.NoteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_note(case, request.user, body=form.cleaned_data["body"])
+        except services.ActionRefused as exc:
+            raise PermissionDenied(str(exc))
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "Note added.")
+            return redirect(_detail_url(case) + "#notes")
+    return render(request, "rjcases/form_page.html", {
+        "page_title": f"Add a note, case {case.reference}", "case": case, "form": form, "heading": "Add a note",
+        "submit": "Add the note",
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_add(request, reference: str):
+    case = selectors.get_case_for_user(request.user, reference)
+    _require(can_edit_case_work(case, request.user))
+    form = forms.ContactForm(request.POST or None, case=case)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.record_contact(case, request.user, party=data["party"], at=data["when"], method=data["method"],
+                                    result=data["result"], rj_information_given=data["rj_information_given"],
+                                    notes=data["notes"].strip())
+        except services.ActionRefused as exc:
+            raise PermissionDenied(str(exc))
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "Contact attempt logged.")
+            return redirect(_detail_url(case) + "#contacts")
+    return render(request, "rjcases/form_page.html", {
+        "page_title": f"Log a contact attempt, case {case.reference}", "case": case, "form": form,
+        "heading": "Log a contact attempt", "submit": "Log the contact",
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def transition(request, reference: str, name: str):
+    """Take one transition: the page shows what it needs; the service decides."""
+    if name not in services.TRANSITIONS:
+        raise Http404("No such transition.")
+    case = selectors.get_case_for_user(request.user, reference)
+    spec = services.TRANSITIONS[name]
+    # The state the user saw when they opened the form: if the case has moved since, say so first.
+    seen_state = request.POST.get("seen_state") if request.method == "POST" else None
+    if seen_state is not None and seen_state != case.state:
+        messages.error(request, services.CHANGED_BY_SOMEONE_ELSE)
+        return redirect(_detail_url(case))
+    method = getattr(case, name)
+    possible_now = method._django_fsm.has_transition(case.state)
+    if possible_now and not services.may_take(case, request.user, name):
+        raise PermissionDenied("This is not yours to do on this case.")
+    if not possible_now:
+        messages.error(request, f"A case in {case.get_state_display().lower()} cannot be moved with "
+                                f"'{spec.label}'.")
+        return redirect(_detail_url(case))
+    form = forms.TransitionForm(request.POST or None, spec=spec, initial={"seen_state": case.state})
+    problems = services.guard_problems(case, name)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.take_transition(case, request.user, name, **form.inputs())
+        except services.TransitionRefused as exc:
+            if exc.code == "permission":
+                raise PermissionDenied("; ".join(exc.reasons))
+            if exc.code == "input":
+                for field_name, message in exc.fields.items():
+                    form.add_error(field_name if field_name in form.fields else None, message)
+            else:
+                for reason in exc.reasons:
+                    messages.error(request, reason)
+                return redirect(_detail_url(case))
+        else:
+            messages.success(request, f"Done: {spec.label.lower()}. The case is now in "
+                                      f"{case.get_state_display().lower()}.")
+            return redirect(_detail_url(case))
+    return render(request, "rjcases/transition.html", {
+        "page_title": f"{spec.label}, case {case.reference}", "case": case, "form": form, "spec": spec,
+        "problems": problems,
+    })
+
+
+# ---------------------------------------------------------------------------------------------------
+# The read access log
+
+
+@login_required
+def access_log(request):
+    _require(roles.is_manager(request.user))
+    form = forms.AccessLogFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    page = Paginator(selectors.access_log(filters), LOG_ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "rjcases/access_log.html", {
+        "page_title": "Read access log", "form": form, "page": page, "query_string": query.urlencode(),
+    })
 
 
 def permission_denied(request, exception=None):

@@ -7,6 +7,12 @@ from accounts.models import Organisation
 from tests.factories import OrganisationFactory, UserFactory
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Hashing strength is Django's business, not these tests': a fast hasher keeps personas cheap."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def rj_service(db):
     return OrganisationFactory(name="Test RJ Service", kind=Organisation.Kind.RJ_SERVICE)

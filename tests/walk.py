@@ -52,16 +52,25 @@ def to_preparation(case, manager, facilitator) -> Case:
     return services.case_find_suitable(case, facilitator)
 
 
-def plan_activity(case, facilitator, kind="direct_conference"):
-    from conferences.models import Activity
+FACE_TO_FACE = ("direct_conference", "community_conference")
 
-    activity = Activity.objects.create(
-        case=case, kind=kind, scheduled_for=timezone.now() + timedelta(days=7),
-        venue="Community room, Stretford library" if kind in ("direct_conference", "community_conference") else "",
-        method="" if kind in ("direct_conference", "community_conference") else "Shuttle by phone",
-        lead_facilitator=facilitator,
-    )
-    return activity
+
+def plan_activity(case, facilitator, kind="direct_conference", **overrides):
+    """Plan the activity through conferences.services (the case must be in preparation)."""
+    from conferences import services as conference_services
+
+    participants = list(case.parties.filter(participating=True))
+    plan = {
+        "kind": kind,
+        "scheduled_for": timezone.now() + timedelta(days=7),
+        "duration_minutes": 90,
+        "venue": "Community room, Stretford library" if kind in FACE_TO_FACE else "",
+        "method": "" if kind in FACE_TO_FACE else "Shuttle by phone",
+        "lead_facilitator": facilitator,
+        "invited": participants,
+    }
+    plan.update(overrides)
+    return conference_services.plan_activity(case, facilitator, **plan)
 
 
 def to_conferencing(case, manager, facilitator, kind="direct_conference") -> Case:
@@ -70,21 +79,26 @@ def to_conferencing(case, manager, facilitator, kind="direct_conference") -> Cas
     return services.case_schedule_activity(case, facilitator)
 
 
-def hold_activity(case, facilitator, *, agreement_actions=0):
-    from conferences.models import Activity, Agreement, AgreementAction
+def hold_activity(case, facilitator, *, agreement_actions=0, agreement_reached=None):
+    """Record that the confirmed activity took place and, with ``agreement_actions``, draft a signed
+    agreement with that many actions, all through conferences.services."""
+    from conferences import services as conference_services
+    from conferences.models import AgreementAction
 
-    activity = case.current_activity
-    activity.status = Activity.Status.TOOK_PLACE
-    activity.took_place_on = timezone.localdate()
-    activity.summary = "Both parties spoke and listened."
-    activity.agreement_reached = bool(agreement_actions)
-    activity.save()
+    today = timezone.localdate()
+    participants = list(case.parties.filter(participating=True))
+    activity = conference_services.record_activity_took_place(
+        case.current_activity, facilitator, took_place_on=today, attended=participants,
+        summary="Both parties spoke and listened.",
+        agreement_reached=bool(agreement_actions) if agreement_reached is None else agreement_reached,
+    )
     if agreement_actions:
-        agreement = Agreement.objects.create(case=case, activity=activity, signed_on=timezone.localdate())
+        conference_services.save_agreement(case, facilitator, signed_on=today, signatories=participants)
+        harmer = next((p for p in participants if p.role == Party.Role.RESPONSIBLE), None)
         for i in range(agreement_actions):
-            AgreementAction.objects.create(
-                agreement=agreement, kind=AgreementAction.Kind.APOLOGY, what=f"Action {i + 1}",
-                due_on=timezone.localdate() + timedelta(days=14), how_checked="Facilitator checks",
+            conference_services.add_action(
+                case, facilitator, kind=AgreementAction.Kind.APOLOGY, what=f"Action {i + 1}",
+                due_on=today + timedelta(days=14), how_checked="Facilitator checks", responsible_party=harmer,
             )
     return activity
 

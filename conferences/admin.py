@@ -1,0 +1,75 @@
+"""Read-only admin views of the restorative work. Changes go through conferences.services (and the case
+workflow), which check permission and keep the history; the admin is for looking, not editing."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from conferences.models import (
+    Activity,
+    Agreement,
+    AgreementAction,
+    Feedback,
+    FollowUp,
+    PreparationContact,
+    WellbeingMeasure,
+)
+
+
+class ReadOnlyAdmin(SimpleHistoryAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PreparationContact)
+class PreparationContactAdmin(ReadOnlyAdmin):
+    list_display = ["case", "party", "held_on", "method"]
+    list_select_related = ["case", "party"]
+
+
+@admin.register(Activity)
+class ActivityAdmin(ReadOnlyAdmin):
+    list_display = ["case", "kind", "scheduled_for", "status"]
+    list_filter = ["kind", "status"]
+    list_select_related = ["case"]
+
+
+class AgreementActionInline(admin.TabularInline):
+    model = AgreementAction
+    extra = 0
+    can_delete = False
+    fields = ["kind", "what", "due_on", "status", "resolved_on"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Agreement)
+class AgreementAdmin(ReadOnlyAdmin):
+    list_display = ["case", "signed_on", "superseded"]
+    list_select_related = ["case"]
+    inlines = [AgreementActionInline]
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(ReadOnlyAdmin):
+    list_display = ["case", "kind", "at", "method"]
+    list_select_related = ["case"]
+
+
+@admin.register(Feedback)
+class FeedbackAdmin(ReadOnlyAdmin):
+    list_display = ["case", "refused", "satisfied", "would_recommend", "felt", "recorded_on"]
+    list_select_related = ["case"]
+
+
+@admin.register(WellbeingMeasure)
+class WellbeingMeasureAdmin(ReadOnlyAdmin):
+    list_display = ["case", "stage", "wording_version", "recorded_on"]
+    list_select_related = ["case"]

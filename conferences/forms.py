@@ -1,0 +1,408 @@
+"""Forms for the restorative work pages. They check the shape of the input; the services check the rest
+(state, permission, the venue, the guards) and their errors are put back on these forms."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from accounts.models import User
+from conferences.models import Activity, AgreementAction, Feedback, FollowUp, PreparationContact, WellbeingMeasure
+from conferences.services import WELLBEING_QUESTIONS, WELLBEING_SCALE
+from rjcases.models import Case, Party
+from rjcases.services import CONCLUDE_OUTCOMES
+
+YES_NO = (("yes", "Yes"), ("no", "No"))
+YES_NO_UNANSWERED = (("yes", "Yes"), ("no", "No"), ("", "Did not answer"))
+
+
+class GovukForm(forms.Form):
+    """Adds GOV.UK Frontend classes to widgets and marks fields with errors."""
+
+    widths = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, bound in self.fields.items():
+            widget = bound.widget
+            css = widget.attrs.get("class", "")
+            if isinstance(widget, forms.Textarea):
+                css = f"govuk-textarea {css}"
+                widget.attrs.setdefault("rows", 4)
+            elif isinstance(widget, forms.Select) and not isinstance(widget, forms.RadioSelect):
+                css = f"govuk-select {css}"
+            elif isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple | forms.RadioSelect):
+                continue
+            else:
+                css = f"govuk-input {self.widths.get(name, '')} {css}"
+            widget.attrs["class"] = " ".join(css.split())
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["aria-describedby"] = f"id_{self.add_prefix(name)}-error"
+                for kind in ("input", "select", "textarea"):
+                    if f"govuk-{kind}" in widget.attrs.get("class", ""):
+                        widget.attrs["class"] += f" govuk-{kind}--error"
+
+    @property
+    def error_links(self) -> list[tuple[str, str]]:
+        """(anchor, message) for the error summary: each links to its field's first input."""
+        names = list(self.fields)
+        links = []
+        for message in self.non_field_errors():
+            links.append((f"#{self[names[0]].auto_id}{self._anchor_suffix(names[0])}" if names else "#", message))
+        for name in names:
+            for message in self[name].errors:
+                links.append((f"#{self[name].auto_id}{self._anchor_suffix(name)}", message))
+        return links
+
+    def _anchor_suffix(self, name: str) -> str:
+        multiple = isinstance(self.fields[name].widget, forms.RadioSelect | forms.CheckboxSelectMultiple)
+        return "_0" if multiple else ""
+
+    def apply_errors(self, error: ValidationError) -> None:
+        """Put a service's ValidationError on the form: per field where it names one, else on the form."""
+        if hasattr(error, "error_dict"):
+            for name, messages in error.message_dict.items():
+                for message in messages:
+                    self.add_error(name if name in self.fields else None, message)
+        else:
+            for message in error.messages:
+                self.add_error(None, message)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%H:%M")
+
+
+def yes_no(value: str | None) -> bool | None:
+    return {"yes": True, "no": False}.get(value or "")
+
+
+class PartyChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Party) -> str:
+        return f"{obj.display_name} ({obj.get_role_display().lower()})"
+
+
+class PartiesField(forms.ModelMultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def label_from_instance(self, obj: Party) -> str:
+        return f"{obj.display_name} ({obj.get_role_display().lower()})"
+
+
+class FacilitatorField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return obj.get_full_name() or obj.username
+
+
+def facilitators():
+    from accounts import roles
+
+    return User.objects.filter(groups__name=roles.FACILITATOR, is_active=True).order_by("first_name", "last_name")
+
+
+class CaseForm(GovukForm):
+    """A form whose party choices are the case's own parties."""
+
+    party_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args, case: Case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.case = case
+        queryset = Party.objects.filter(case=case).order_by("role", "id")
+        for name in self.party_fields:
+            self.fields[name].queryset = queryset
+
+
+# ---------------------------------------------------------------------------------------------------
+# Preparation
+
+
+class PreparationContactForm(CaseForm):
+    party_fields = ("party",)
+    widths = {"held_on": "govuk-input--width-10", "attendees": "govuk-!-width-two-thirds"}
+
+    party = PartyChoiceField(queryset=Party.objects.none(), label="Who was the contact with",
+                             error_messages={"required": "Choose who the contact was with"})
+    held_on = forms.DateField(label="Date", widget=DateInput(),
+                              error_messages={"required": "Enter the date of the contact",
+                                              "invalid": "Enter a real date"})
+    method = forms.ChoiceField(label="How", choices=PreparationContact.Method.choices, widget=forms.RadioSelect,
+                               error_messages={"required": "Choose how the contact was made"})
+    attendees = forms.CharField(label="Who took part", max_length=300, required=False,
+                                help_text="For example the person, their supporter and the facilitators")
+    notes = forms.CharField(label="Notes", widget=forms.Textarea, required=False)
+    interpreter_arranged = forms.BooleanField(label="An interpreter was arranged", required=False)
+    adjustments_arranged = forms.CharField(label="Adjustments arranged", widget=forms.Textarea(attrs={"rows": 2}),
+                                           required=False,
+                                           help_text="For example a step-free room, breaks, large print")
+
+
+# ---------------------------------------------------------------------------------------------------
+# The activity
+
+
+class ActivityPlanForm(CaseForm):
+    party_fields = ("invited",)
+    widths = {
+        "scheduled_date": "govuk-input--width-10", "scheduled_time": "govuk-input--width-5",
+        "duration_minutes": "govuk-input--width-4", "interpreter_language": "govuk-input--width-20",
+    }
+
+    kind = forms.ChoiceField(label="Type of activity", choices=Activity.Kind.choices, widget=forms.RadioSelect,
+                             error_messages={"required": "Choose the type of activity"})
+    scheduled_date = forms.DateField(label="Date", widget=DateInput(),
+                                     error_messages={"required": "Enter the date of the activity",
+                                                     "invalid": "Enter a real date"})
+    scheduled_time = forms.TimeField(label="Start time", widget=TimeInput(),
+                                     error_messages={"required": "Enter the start time",
+                                                     "invalid": "Enter a real time, like 14:30"})
+    duration_minutes = forms.IntegerField(label="Duration in minutes", min_value=5, max_value=600, required=False,
+                                          error_messages={"invalid": "Enter the duration as a number of minutes"})
+    venue = forms.CharField(label="Venue", max_length=300, required=False,
+                            help_text="For a face-to-face or community conference. Never a party's home.")
+    method = forms.CharField(label="How it will be done", max_length=300, required=False,
+                             help_text="For indirect activity, for example 'shuttle by phone' or 'letter by post'")
+    lead_facilitator = FacilitatorField(queryset=User.objects.none(), label="Lead facilitator",
+                                        error_messages={"required": "Choose the lead facilitator"})
+    co_facilitator = FacilitatorField(queryset=User.objects.none(), label="Co-facilitator", required=False)
+    invited = PartiesField(queryset=Party.objects.none(), label="Invited", required=False)
+    others_invited = forms.CharField(label="Others invited", max_length=300, required=False,
+                                     help_text="People who are not parties to the case, for example community members")
+    interpreter_booked = forms.BooleanField(label="An interpreter is booked", required=False)
+    interpreter_language = forms.CharField(label="Interpreter's language", max_length=60, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead_facilitator"].queryset = facilitators()
+        self.fields["co_facilitator"].queryset = facilitators()
+        self.fields["co_facilitator"].empty_label = "No co-facilitator"
+
+    def clean(self):
+        data = super().clean()
+        day, time = data.get("scheduled_date"), data.get("scheduled_time")
+        if day and time:
+            data["scheduled_for"] = timezone.make_aware(datetime.combine(day, time))
+        return data
+
+    def plan(self) -> dict:
+        """The keyword arguments the planning services take."""
+        data = self.cleaned_data
+        return {
+            "kind": data["kind"], "scheduled_for": data.get("scheduled_for"),
+            "duration_minutes": data.get("duration_minutes"), "venue": data.get("venue", ""),
+            "method": data.get("method", ""), "lead_facilitator": data.get("lead_facilitator"),
+            "co_facilitator": data.get("co_facilitator"), "invited": list(data.get("invited") or []),
+            "others_invited": data.get("others_invited", ""),
+            "interpreter_booked": data.get("interpreter_booked", False),
+            "interpreter_language": data.get("interpreter_language", ""),
+        }
+
+    @classmethod
+    def initial_from(cls, activity: Activity) -> dict:
+        local = timezone.localtime(activity.scheduled_for) if activity.scheduled_for else None
+        return {
+            "kind": activity.kind, "scheduled_date": local.date() if local else None,
+            "scheduled_time": local.time() if local else None, "duration_minutes": activity.duration_minutes,
+            "venue": activity.venue, "method": activity.method, "lead_facilitator": activity.lead_facilitator_id,
+            "co_facilitator": activity.co_facilitator_id, "invited": [p.pk for p in activity.invited.all()],
+            "others_invited": activity.others_invited, "interpreter_booked": activity.interpreter_booked,
+            "interpreter_language": activity.interpreter_language,
+        }
+
+
+class RescheduleForm(ActivityPlanForm):
+    reason = forms.CharField(label="Why is it being rescheduled", widget=forms.Textarea(attrs={"rows": 2}),
+                             error_messages={"required": "Enter why the activity is being rescheduled"})
+
+
+class TookPlaceForm(CaseForm):
+    party_fields = ("attended",)
+    widths = {"took_place_on": "govuk-input--width-10"}
+
+    took_place_on = forms.DateField(label="Date it took place", widget=DateInput(),
+                                    error_messages={"required": "Enter the date the activity took place",
+                                                    "invalid": "Enter a real date"})
+    attended = PartiesField(queryset=Party.objects.none(), label="Who took part",
+                            error_messages={"required": "Choose who took part"})
+    others_attended = forms.CharField(label="Others who took part", max_length=300, required=False)
+    summary = forms.CharField(label="What happened", widget=forms.Textarea(attrs={"rows": 6}),
+                              error_messages={"required": "Enter a summary of what happened"})
+    agreement_reached = forms.ChoiceField(label="Was an agreement reached?", choices=YES_NO, widget=forms.RadioSelect,
+                                          error_messages={"required": "Say whether an agreement was reached"})
+
+
+class ReasonForm(GovukForm):
+    reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 3}),
+                             error_messages={"required": "Enter the reason"})
+
+
+class NoteForm(GovukForm):
+    note = forms.CharField(label="Note (optional)", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+# ---------------------------------------------------------------------------------------------------
+# The agreement
+
+
+class AgreementForm(CaseForm):
+    party_fields = ("signatories",)
+    widths = {"signed_on": "govuk-input--width-10"}
+
+    signed_on = forms.DateField(label="Date signed", widget=DateInput(),
+                                error_messages={"required": "Enter the date the agreement was signed",
+                                                "invalid": "Enter a real date"})
+    signatories = PartiesField(queryset=Party.objects.none(), label="Who signed",
+                               error_messages={"required": "Choose who signed the agreement"})
+    notes = forms.CharField(label="Notes", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class ActionForm(CaseForm):
+    party_fields = ("responsible_party",)
+    widths = {"due_on": "govuk-input--width-10"}
+
+    kind = forms.ChoiceField(label="Kind of action", choices=AgreementAction.Kind.choices, widget=forms.RadioSelect,
+                             error_messages={"required": "Choose the kind of action"})
+    responsible_party = PartyChoiceField(queryset=Party.objects.none(), label="Who will do it", required=False,
+                                         empty_label="Someone else (name them below)")
+    who = forms.CharField(label="Name, if not a party to the case", max_length=200, required=False)
+    what = forms.CharField(label="What will be done", max_length=300,
+                           error_messages={"required": "Enter what will be done"})
+    due_on = forms.DateField(label="Done by", widget=DateInput(),
+                             error_messages={"required": "Enter the date it will be done by",
+                                             "invalid": "Enter a real date"})
+    how_checked = forms.CharField(label="How it will be checked", max_length=300,
+                                  error_messages={"required": "Enter how it will be checked"})
+
+
+# ---------------------------------------------------------------------------------------------------
+# Monitoring
+
+
+class FollowUpForm(CaseForm):
+    party_fields = ("party",)
+    widths = {"on": "govuk-input--width-10"}
+
+    party = PartyChoiceField(queryset=Party.objects.none(), label="Who was the contact with", required=False,
+                             empty_label="No one in particular")
+    on = forms.DateField(label="Date", widget=DateInput(),
+                         error_messages={"required": "Enter the date of the contact", "invalid": "Enter a real date"})
+    method = forms.ChoiceField(label="How", choices=FollowUp.Method.choices, widget=forms.RadioSelect,
+                               error_messages={"required": "Choose how the contact was made"})
+    notes = forms.CharField(label="What was said or found", widget=forms.Textarea,
+                            error_messages={"required": "Enter what was said or found"})
+
+    def at(self) -> datetime:
+        day = self.cleaned_data["on"]
+        if day == timezone.localdate():
+            return timezone.now()
+        return timezone.make_aware(datetime.combine(day, datetime.min.time().replace(hour=12)))
+
+
+class ActionDoneForm(GovukForm):
+    widths = {"resolved_on": "govuk-input--width-10"}
+
+    resolved_on = forms.DateField(label="Date done", widget=DateInput(),
+                                  error_messages={"required": "Enter the date", "invalid": "Enter a real date"})
+    evidence_note = forms.CharField(label="Evidence that it was done", widget=forms.Textarea(attrs={"rows": 3}),
+                                    error_messages={"required": "Enter the evidence that it was done"})
+    told_method = forms.ChoiceField(label="How was the person harmed told?", choices=FollowUp.Method.choices,
+                                    widget=forms.RadioSelect,
+                                    error_messages={"required": "Choose how the person harmed was told"})
+
+
+class ActionMissedForm(GovukForm):
+    widths = {"resolved_on": "govuk-input--width-10"}
+
+    resolved_on = forms.DateField(label="Date recorded as missed", widget=DateInput(),
+                                  error_messages={"required": "Enter the date", "invalid": "Enter a real date"})
+    evidence_note = forms.CharField(label="What happened and how you know", widget=forms.Textarea(attrs={"rows": 3}),
+                                    error_messages={"required": "Enter what happened and how you know"})
+
+
+# ---------------------------------------------------------------------------------------------------
+# Closure
+
+
+class ConcludeForm(GovukForm):
+    outcome = forms.ChoiceField(label="Outcome", choices=CONCLUDE_OUTCOMES, widget=forms.RadioSelect,
+                                error_messages={"required": "Choose the outcome"})
+    summary = forms.CharField(label="Closure summary", widget=forms.Textarea(attrs={"rows": 5}),
+                              error_messages={"required": "Enter the closure summary"})
+
+
+class CompleteForm(GovukForm):
+    summary = forms.CharField(label="Closure summary", widget=forms.Textarea(attrs={"rows": 5}),
+                              error_messages={"required": "Enter the closure summary"})
+
+
+# ---------------------------------------------------------------------------------------------------
+# Feedback and wellbeing
+
+
+class FeedbackForm(GovukForm):
+    refused = forms.ChoiceField(
+        label="Did they agree to give feedback?",
+        choices=(("no", "Yes, they gave feedback"), ("yes", "No, they declined to give feedback")),
+        widget=forms.RadioSelect, error_messages={"required": "Say whether they agreed to give feedback"},
+    )
+    satisfied = forms.ChoiceField(label="Were they satisfied with the process?", choices=YES_NO_UNANSWERED,
+                                  widget=forms.RadioSelect, required=False)
+    would_recommend = forms.ChoiceField(label="Would they recommend it to someone else?", choices=YES_NO_UNANSWERED,
+                                        widget=forms.RadioSelect, required=False)
+    felt = forms.ChoiceField(label="Since taking part, do they feel better, the same or worse?",
+                             choices=[*Feedback.Felt.choices, ("", "Did not answer")], widget=forms.RadioSelect,
+                             required=False)
+    felt_safe = forms.ChoiceField(label="Did they feel safe taking part?", choices=YES_NO_UNANSWERED,
+                                  widget=forms.RadioSelect, required=False)
+    felt_heard = forms.ChoiceField(label="Did they feel heard?", choices=YES_NO_UNANSWERED, widget=forms.RadioSelect,
+                                   required=False)
+    comments = forms.CharField(label="What they said, in their words", widget=forms.Textarea, required=False)
+
+    def answers(self) -> dict:
+        data = self.cleaned_data
+        refused = data["refused"] == "yes"
+        if refused:
+            return {"refused": True}
+        return {
+            "refused": False, "satisfied": yes_no(data.get("satisfied")),
+            "would_recommend": yes_no(data.get("would_recommend")), "felt": data.get("felt") or "",
+            "felt_safe": yes_no(data.get("felt_safe")), "felt_heard": yes_no(data.get("felt_heard")),
+            "comments": data.get("comments", ""),
+        }
+
+
+class WellbeingForm(GovukForm):
+    """One radio question per wellbeing question of a wording version, each answered 1 to 5."""
+
+    def __init__(self, *args, version: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.version = version
+        for key, text in WELLBEING_QUESTIONS[version]:
+            self.fields[key] = forms.TypedChoiceField(
+                label=text, choices=[(str(n), f"{n} – {label}") for n, label in WELLBEING_SCALE], coerce=int,
+                widget=forms.RadioSelect, error_messages={"required": f"Answer '{text}'"},
+            )
+
+    def answers(self) -> dict:
+        return {key: self.cleaned_data[key] for key, _text in WELLBEING_QUESTIONS[self.version]}
+
+
+STAGES = dict(WellbeingMeasure.Stage.choices)

@@ -1,0 +1,625 @@
+"""Writes for the restorative work on a case: preparation, the activity, the agreement, monitoring,
+feedback and wellbeing. One function per write; each checks permission on the server, runs in one
+transaction and records who made the change. Moves of the case itself (confirm, cancel, record the
+agreement, close) are ``rjcases.services`` transitions, which read what these functions record."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts import roles
+from conferences.models import (
+    Activity,
+    Agreement,
+    AgreementAction,
+    Feedback,
+    FollowUp,
+    PreparationContact,
+    WellbeingMeasure,
+)
+from rjcases.models import Case, Party
+from rjcases.permissions import can_edit_case_work, is_case_caseworker
+from rjcases.services import ActionRefused
+
+# ---------------------------------------------------------------------------------------------------
+# Wellbeing questions: fixed wording, versioned. A new wording is a new version; old answers keep theirs.
+
+WELLBEING_SCALE: tuple[tuple[int, str], ...] = (
+    (1, "Strongly disagree"),
+    (2, "Disagree"),
+    (3, "Neither agree nor disagree"),
+    (4, "Agree"),
+    (5, "Strongly agree"),
+)
+
+WELLBEING_QUESTIONS: dict[str, list[tuple[str, str]]] = {
+    "2026-1": [
+        ("safe", "I feel safe where I live and in the places I go."),
+        ("daily_life", "I can get on with my daily life the way I want to."),
+        ("calm", "I feel calm when I think about what happened."),
+        ("supported", "I feel supported by the people around me."),
+        ("hopeful", "I feel hopeful about the future."),
+    ],
+}
+CURRENT_WELLBEING_VERSION = "2026-1"
+FEEDBACK_WORDING_VERSION = "2026-1"
+
+NOT_YOURS = "Only the case's facilitator, its co-facilitator or a manager can change this case's restorative work."
+
+
+# ---------------------------------------------------------------------------------------------------
+# Shared checks
+
+
+def _check_case_work(case: Case, user) -> None:
+    if not can_edit_case_work(case, user):
+        raise ActionRefused(NOT_YOURS)
+
+
+def _lock(case: Case) -> Case:
+    """Lock the case row for the rest of the transaction, so two writes about one case queue up."""
+    return Case.objects.select_for_update().get(pk=case.pk)
+
+
+STATE_WORDS = {
+    Case.State.REFERRAL: "at referral",
+    Case.State.ASSESSMENT: "in assessment",
+    Case.State.PREPARATION: "in preparation",
+    Case.State.CONFERENCING: "in conferencing",
+    Case.State.AGREEMENT: "in agreement (monitoring)",
+    Case.State.CLOSED: "closed",
+}
+
+
+def _require_state(case: Case, states: Iterable[str], doing: str) -> None:
+    states = list(states)
+    if case.state not in states:
+        allowed = " or ".join(STATE_WORDS[Case.State(s)] for s in states)
+        raise ValidationError(
+            f"You can {doing} only when the case is {allowed}; this case is {STATE_WORDS[Case.State(case.state)]}."
+        )
+
+
+def _save(obj, user, reason: str, **kwargs) -> None:
+    obj._history_user = user
+    obj._change_reason = reason
+    obj.full_clean()
+    obj.save(**kwargs)
+
+
+def _case_parties(case: Case, parties: Iterable[Party], field: str) -> list[Party]:
+    parties = list(parties)
+    if any(p.case_id != case.pk for p in parties):
+        raise ValidationError({field: "Choose only people who are part of this case."})
+    return parties
+
+
+def _not_in_future(value: date | None, field: str, what: str) -> None:
+    if value and value > timezone.localdate():
+        raise ValidationError({field: f"The {what} must be today or in the past."})
+
+
+# ---------------------------------------------------------------------------------------------------
+# Preparation
+
+
+def add_preparation_contact(
+    case: Case, user, *, party: Party, held_on: date, method: str, attendees: str = "", notes: str = "",
+    interpreter_arranged: bool = False, adjustments_arranged: str = "",
+) -> PreparationContact:
+    """Record a preparation meeting or contact with one party (and their supporters)."""
+    _check_case_work(case, user)
+    _case_parties(case, [party], "party")
+    _not_in_future(held_on, "held_on", "date of the contact")
+    with transaction.atomic():
+        locked = _lock(case)
+        _require_state(locked, [Case.State.PREPARATION, Case.State.CONFERENCING], "record preparation contacts")
+        contact = PreparationContact(
+            case=locked, party=party, held_on=held_on, method=method, attendees=attendees.strip(),
+            notes=notes.strip(), interpreter_arranged=interpreter_arranged,
+            adjustments_arranged=adjustments_arranged.strip(), by=user,
+        )
+        _save(contact, user, "preparation contact recorded")
+    return contact
+
+
+# ---------------------------------------------------------------------------------------------------
+# The activity: plan, reschedule, record that it took place
+
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def _words(text: str) -> str:
+    """Lower case words and numbers only, single-spaced: '1, Harmed St.' and '1 harmed st' compare equal."""
+    return " ".join(_WORD.findall((text or "").lower()))
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", (text or "").lower())
+
+
+def _home_markers(party: Party) -> list[str]:
+    """Pieces of a party's address specific enough that finding one in a venue means 'their home'."""
+    markers = []
+    whole = _words(party.address)
+    if whole:
+        markers.append(whole)
+    # The house number and street: the first piece of the address with a number in it (with the next
+    # piece when it is as short as 'Flat 2').
+    pieces = [_words(p) for p in re.split(r"[,\n]", party.address or "") if _words(p)]
+    for i, piece in enumerate(pieces):
+        if re.search(r"\d", piece):
+            if len(piece.split()) < 3 and i + 1 < len(pieces):
+                piece = f"{piece} {pieces[i + 1]}"
+            markers.append(piece)
+            break
+    return markers
+
+
+def venue_home_problems(case: Case, venue: str) -> list[str]:
+    """The parties whose home address the venue names, as messages (empty when the venue is not a home).
+
+    Compares the normalised venue with each party's address (whole, and its number and street) and
+    postcode. A home is never a venue: it exposes one party's address to the other and is not neutral.
+    """
+    if not venue.strip():
+        return []
+    venue_words = f" {_words(venue)} "
+    venue_compact = _compact(venue)
+    problems = []
+    for party in case.parties.all():
+        hit = any(f" {marker} " in venue_words for marker in _home_markers(party))
+        postcode = _compact(party.postcode)
+        if postcode and postcode in venue_compact:
+            hit = True
+        if hit:
+            problems.append(
+                f"The venue is the home address of {party.display_name} ({party.get_role_display().lower()}). "
+                "Choose a neutral venue, such as a community room."
+            )
+    return problems
+
+
+def _check_plan(case: Case, user, *, kind: str, scheduled_for: datetime | None, venue: str, method: str,
+                lead_facilitator, co_facilitator, invited: list[Party], interpreter_booked: bool,
+                interpreter_language: str) -> None:
+    errors: dict[str, list[str]] = {}
+    if kind not in Activity.Kind.values:
+        errors.setdefault("kind", []).append("Choose the type of activity.")
+    if scheduled_for is None:
+        errors.setdefault("scheduled_for", []).append("Enter the date and time of the activity.")
+    face_to_face = kind in (Activity.Kind.DIRECT_CONFERENCE, Activity.Kind.COMMUNITY_CONFERENCE)
+    if face_to_face and not venue.strip():
+        errors.setdefault("venue", []).append("Enter the venue of a face-to-face or community conference.")
+    if not face_to_face and not (venue.strip() or method.strip()):
+        errors.setdefault("method", []).append("Enter how the indirect activity will be done.")
+    problems = venue_home_problems(case, venue)
+    if problems:
+        errors.setdefault("venue", []).extend(problems)
+    for name, person in (("lead_facilitator", lead_facilitator), ("co_facilitator", co_facilitator)):
+        if person is not None and not roles.is_facilitator(person):
+            errors.setdefault(name, []).append(f"{person.get_full_name() or person.username} is not a facilitator.")
+    if lead_facilitator is None:
+        errors.setdefault("lead_facilitator", []).append("Choose the lead facilitator.")
+    if lead_facilitator is not None and co_facilitator is not None and lead_facilitator.pk == co_facilitator.pk:
+        errors.setdefault("co_facilitator", []).append("The co-facilitator must be someone other than the lead.")
+    if any(p.case_id != case.pk for p in invited):
+        errors.setdefault("invited", []).append("Choose only people who are part of this case.")
+    if interpreter_booked and not interpreter_language.strip():
+        errors.setdefault("interpreter_language", []).append("Enter the language the interpreter was booked for.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _new_activity(case, user, reason: str, supersedes: Activity | None = None, **plan) -> Activity:
+    invited = plan.pop("invited")
+    activity = Activity(case=case, supersedes=supersedes, status=Activity.Status.PLANNED, **plan)
+    _save(activity, user, reason)
+    activity.invited.set(invited)
+    return activity
+
+
+def plan_activity(
+    case: Case, user, *, kind: str, scheduled_for: datetime | None, duration_minutes: int | None = None,
+    venue: str = "", method: str = "", lead_facilitator=None, co_facilitator=None,
+    invited: Iterable[Party] = (), others_invited: str = "", interpreter_booked: bool = False,
+    interpreter_language: str = "",
+) -> Activity:
+    """Plan the restorative activity while the case is in preparation. The facilitator then confirms it
+    with the workflow's ``schedule_activity`` move."""
+    _check_case_work(case, user)
+    invited = list(invited)
+    lead_facilitator = lead_facilitator or case.facilitator
+    _check_plan(case, user, kind=kind, scheduled_for=scheduled_for, venue=venue, method=method,
+                lead_facilitator=lead_facilitator, co_facilitator=co_facilitator, invited=invited,
+                interpreter_booked=interpreter_booked, interpreter_language=interpreter_language)
+    with transaction.atomic():
+        locked = _lock(case)
+        _require_state(locked, [Case.State.PREPARATION], "plan an activity")
+        current = locked.current_activity
+        if current is not None and current.status == Activity.Status.PLANNED:
+            raise ValidationError("An activity is already planned for this case: reschedule it instead.")
+        return _new_activity(
+            locked, user, "activity planned", kind=kind, scheduled_for=scheduled_for,
+            duration_minutes=duration_minutes, venue=venue.strip(), method=method.strip(),
+            lead_facilitator=lead_facilitator, co_facilitator=co_facilitator, invited=invited,
+            others_invited=others_invited.strip(), interpreter_booked=interpreter_booked,
+            interpreter_language=interpreter_language.strip(),
+        )
+
+
+def reschedule_activity(
+    activity: Activity, user, *, kind: str, scheduled_for: datetime | None, duration_minutes: int | None = None,
+    venue: str = "", method: str = "", lead_facilitator=None, co_facilitator=None,
+    invited: Iterable[Party] = (), others_invited: str = "", interpreter_booked: bool = False,
+    interpreter_language: str = "", reason: str = "",
+) -> Activity:
+    """Replace a planned activity with a new plan. The earlier plan stays on the record, marked
+    superseded, and the new one points back at it."""
+    case = activity.case
+    _check_case_work(case, user)
+    invited = list(invited)
+    lead_facilitator = lead_facilitator or activity.lead_facilitator or case.facilitator
+    if not reason.strip():
+        raise ValidationError({"reason": "Enter why the activity is being rescheduled."})
+    _check_plan(case, user, kind=kind, scheduled_for=scheduled_for, venue=venue, method=method,
+                lead_facilitator=lead_facilitator, co_facilitator=co_facilitator, invited=invited,
+                interpreter_booked=interpreter_booked, interpreter_language=interpreter_language)
+    with transaction.atomic():
+        locked = _lock(case)
+        _require_state(locked, [Case.State.PREPARATION, Case.State.CONFERENCING], "reschedule an activity")
+        old = Activity.objects.select_for_update().get(pk=activity.pk)
+        if old.status != Activity.Status.PLANNED:
+            raise ValidationError(
+                f"Only a planned activity can be rescheduled; this one is {old.get_status_display().lower()}."
+            )
+        old.status = Activity.Status.SUPERSEDED
+        old._history_user = user
+        old._change_reason = f"rescheduled: {reason.strip()}"[:100]
+        old.save(update_fields=["status"])
+        return _new_activity(
+            locked, user, f"rescheduled: {reason.strip()}"[:100], supersedes=old, kind=kind,
+            scheduled_for=scheduled_for, duration_minutes=duration_minutes, venue=venue.strip(),
+            method=method.strip(), lead_facilitator=lead_facilitator, co_facilitator=co_facilitator,
+            invited=invited, others_invited=others_invited.strip(), interpreter_booked=interpreter_booked,
+            interpreter_language=interpreter_language.strip(),
+        )
+
+
+def record_activity_took_place(
+    activity: Activity, user, *, took_place_on: date | None, attended: Iterable[Party], summary: str,
+    agreement_reached: bool | None, others_attended: str = "",
+) -> Activity:
+    """Record that the confirmed activity took place: when, who took part, what happened, and whether an
+    agreement was reached."""
+    case = activity.case
+    _check_case_work(case, user)
+    attended = _case_parties(case, attended, "attended")
+    errors = {}
+    if took_place_on is None:
+        errors["took_place_on"] = "Enter the date the activity took place."
+    elif took_place_on > timezone.localdate():
+        errors["took_place_on"] = "The date the activity took place must be today or in the past."
+    if not attended:
+        errors["attended"] = "Choose who took part."
+    if not summary.strip():
+        errors["summary"] = "Enter a summary of what happened."
+    if agreement_reached is None:
+        errors["agreement_reached"] = "Say whether an agreement was reached."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = _lock(case)
+        _require_state(locked, [Case.State.CONFERENCING], "record that the activity took place")
+        activity = Activity.objects.select_for_update().get(pk=activity.pk)
+        if activity.status != Activity.Status.PLANNED or activity.pk != getattr(locked.current_activity, "pk", None):
+            raise ValidationError("Only the activity now planned for this case can be recorded as taking place.")
+        activity.status = Activity.Status.TOOK_PLACE
+        activity.took_place_on = took_place_on
+        activity.summary = summary.strip()
+        activity.agreement_reached = agreement_reached
+        activity.others_attended = others_attended.strip()
+        _save(activity, user, "activity took place",
+              update_fields=["status", "took_place_on", "summary", "agreement_reached", "others_attended"])
+        activity.attended.set(attended)
+    return activity
+
+
+# ---------------------------------------------------------------------------------------------------
+# The outcome agreement (drafted while conferencing; the workflow's record_agreement move fixes it)
+
+
+def _draft_agreement_case(case: Case, doing: str) -> Activity:
+    """The took-place activity an agreement is drafted for, after checking the case can take a draft."""
+    _require_state(case, [Case.State.CONFERENCING], doing)
+    activity = case.current_activity
+    if activity is None or activity.status != Activity.Status.TOOK_PLACE:
+        raise ValidationError("Record that the restorative activity took place first.")
+    if activity.agreement_reached is False:
+        raise ValidationError(
+            "The activity is recorded with no agreement reached: close the case without an agreement instead."
+        )
+    return activity
+
+
+def save_agreement(case: Case, user, *, signed_on: date | None, signatories: Iterable[Party],
+                   notes: str = "") -> Agreement:
+    """Start the outcome agreement for the activity that took place, or change who signed it and when."""
+    _check_case_work(case, user)
+    signatories = _case_parties(case, signatories, "signatories")
+    errors = {}
+    if signed_on is None:
+        errors["signed_on"] = "Enter the date the agreement was signed."
+    else:
+        _not_in_future(signed_on, "signed_on", "date the agreement was signed")
+    if not signatories:
+        errors["signatories"] = "Choose who signed the agreement."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = _lock(case)
+        activity = _draft_agreement_case(locked, "record the agreement")
+        if activity.took_place_on and signed_on < activity.took_place_on:
+            raise ValidationError({"signed_on": "The agreement cannot be signed before the activity took place."})
+        agreement = locked.current_agreement
+        if agreement is None or agreement.activity_id != activity.pk:
+            agreement = Agreement(case=locked, activity=activity)
+            reason = "agreement recorded"
+        else:
+            reason = "agreement changed"
+        agreement.signed_on = signed_on
+        agreement.notes = notes.strip()
+        _save(agreement, user, reason)
+        agreement.signatories.set(signatories)
+    return agreement
+
+
+def _draft_agreement(case: Case, doing: str) -> Agreement:
+    activity = _draft_agreement_case(case, doing)
+    agreement = case.current_agreement
+    if agreement is None or agreement.activity_id != activity.pk:
+        raise ValidationError("Record who signed the agreement and when first.")
+    return agreement
+
+
+def add_action(
+    case: Case, user, *, kind: str, what: str, due_on: date | None, how_checked: str,
+    responsible_party: Party | None = None, who: str = "",
+) -> AgreementAction:
+    """Add one itemised action to the draft agreement: who does what, by when, and how it is checked."""
+    _check_case_work(case, user)
+    errors = {}
+    if responsible_party is not None and responsible_party.case_id != case.pk:
+        errors["responsible_party"] = "Choose someone who is part of this case."
+    if responsible_party is None and not who.strip():
+        errors["responsible_party"] = "Choose who will do it, or name them."
+    if not what.strip():
+        errors["what"] = "Enter what will be done."
+    if due_on is None:
+        errors["due_on"] = "Enter the date it will be done by."
+    if not how_checked.strip():
+        errors["how_checked"] = "Enter how it will be checked."
+    if kind not in AgreementAction.Kind.values:
+        errors["kind"] = "Choose the kind of action."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = _lock(case)
+        agreement = _draft_agreement(locked, "add actions to the agreement")
+        if agreement.signed_on and due_on < agreement.signed_on:
+            raise ValidationError({"due_on": "The date it will be done by must be after the agreement was signed."})
+        action = AgreementAction(
+            agreement=agreement, kind=kind, responsible_party=responsible_party, who=who.strip(),
+            what=what.strip(), due_on=due_on, how_checked=how_checked.strip(),
+        )
+        _save(action, user, "action added")
+    return action
+
+
+def remove_action(action: AgreementAction, user) -> None:
+    """Take an action off the draft agreement (before the agreement is recorded in the workflow)."""
+    case = action.agreement.case
+    _check_case_work(case, user)
+    with transaction.atomic():
+        locked = _lock(case)
+        agreement = _draft_agreement(locked, "remove actions from the agreement")
+        if action.agreement_id != agreement.pk:
+            raise ValidationError("This action is not part of the agreement being drafted.")
+        action._history_user = user
+        action._change_reason = "action removed from the draft"
+        action.delete()
+
+
+# ---------------------------------------------------------------------------------------------------
+# Monitoring
+
+
+def record_follow_up(case: Case, user, *, party: Party | None, at: datetime, method: str, notes: str,
+                     action: AgreementAction | None = None) -> FollowUp:
+    """Record a monitoring contact while the agreement is being carried out."""
+    _check_case_work(case, user)
+    errors = {}
+    if party is not None and party.case_id != case.pk:
+        errors["party"] = "Choose someone who is part of this case."
+    if action is not None and action.agreement.case_id != case.pk:
+        errors["action"] = "Choose an action of this case's agreement."
+    if method not in FollowUp.Method.values:
+        errors["method"] = "Choose how the contact was made."
+    if not notes.strip():
+        errors["notes"] = "Enter what was said or found."
+    if at and at > timezone.now():
+        errors["at"] = "The date of the contact must be today or in the past."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = _lock(case)
+        _require_state(locked, [Case.State.AGREEMENT], "record follow-up contacts")
+        follow_up = FollowUp(case=locked, party=party, action=action, at=at, method=method, notes=notes.strip(),
+                             by=user, kind=FollowUp.Kind.MONITORING)
+        _save(follow_up, user, "follow-up recorded")
+    return follow_up
+
+
+def _resolve_action(action: AgreementAction, user, status: str, resolved_on: date | None, note: str,
+                    note_message: str) -> tuple[Case, AgreementAction]:
+    case = action.agreement.case
+    _check_case_work(case, user)
+    errors = {}
+    if resolved_on is None:
+        errors["resolved_on"] = "Enter the date."
+    elif resolved_on > timezone.localdate():
+        errors["resolved_on"] = "The date must be today or in the past."
+    if not note.strip():
+        errors["evidence_note"] = note_message
+    if errors:
+        raise ValidationError(errors)
+    locked = _lock(case)
+    _require_state(locked, [Case.State.AGREEMENT], "mark actions done or missed")
+    action = AgreementAction.objects.select_for_update().select_related("agreement").get(pk=action.pk)
+    if action.agreement.superseded or action.agreement_id != getattr(locked.current_agreement, "pk", None):
+        raise ValidationError("This action belongs to an earlier agreement.")
+    if action.status != AgreementAction.Status.OPEN:
+        raise ValidationError(f"This action is already marked {action.get_status_display().lower()}.")
+    action.status = status
+    action.resolved_on = resolved_on
+    action.evidence_note = note.strip()
+    _save(action, user, f"action {status}", update_fields=["status", "resolved_on", "evidence_note"])
+    return locked, action
+
+
+def mark_action_done(action: AgreementAction, user, *, resolved_on: date | None, evidence_note: str,
+                     told_method: str, told_at: datetime | None = None) -> AgreementAction:
+    """Mark an action done, with the evidence, and record that each person harmed was told."""
+    _check_case_work(action.agreement.case, user)
+    if told_method not in FollowUp.Method.values:
+        raise ValidationError({"told_method": "Choose how the person harmed was told."})
+    with transaction.atomic():
+        case, action = _resolve_action(action, user, AgreementAction.Status.DONE, resolved_on, evidence_note,
+                                       "Enter the evidence that it was done.")
+        for party in case.parties.filter(role=Party.Role.HARMED, participating=True):
+            notice = FollowUp(
+                case=case, party=party, action=action, at=told_at or timezone.now(), method=told_method,
+                kind=FollowUp.Kind.ACTION_DONE_NOTICE, by=user,
+                notes=f"Told the person harmed the action is done: {action.what}",
+            )
+            _save(notice, user, "person harmed told an action is done")
+    return action
+
+
+def mark_action_missed(action: AgreementAction, user, *, resolved_on: date | None,
+                       evidence_note: str) -> AgreementAction:
+    """Mark an action missed, with what is known about why."""
+    with transaction.atomic():
+        _case, action = _resolve_action(action, user, AgreementAction.Status.MISSED, resolved_on, evidence_note,
+                                        "Enter what happened and how you know.")
+    return action
+
+
+# ---------------------------------------------------------------------------------------------------
+# Feedback and wellbeing
+
+
+def _check_participant_work(case: Case, user, party: Party) -> None:
+    """The case's facilitators and managers; a caseworker for a person harmed they support."""
+    if can_edit_case_work(case, user):
+        return
+    if party.role == Party.Role.HARMED and party.caseworker_id == user.pk and is_case_caseworker(case, user):
+        return
+    raise ActionRefused("You cannot record this person's feedback.")
+
+
+def record_feedback(
+    case: Case, user, *, party: Party, refused: bool = False, satisfied: bool | None = None,
+    would_recommend: bool | None = None, felt: str = "", felt_safe: bool | None = None,
+    felt_heard: bool | None = None, comments: str = "", recorded_on: date | None = None,
+) -> Feedback:
+    """Record a participant's feedback at closure, or that they declined to give it."""
+    _check_participant_work(case, user, party)
+    _case_parties(case, [party], "party")
+    recorded_on = recorded_on or timezone.localdate()
+    _not_in_future(recorded_on, "recorded_on", "date")
+    answers = {"satisfied": satisfied, "would_recommend": would_recommend, "felt_safe": felt_safe,
+               "felt_heard": felt_heard}
+    if felt and felt not in Feedback.Felt.values:
+        raise ValidationError({"felt": "Choose better, the same or worse."})
+    if refused:
+        if any(v is not None for v in answers.values()) or felt or comments.strip():
+            raise ValidationError("A person who declined to give feedback has no answers: clear them, or untick "
+                                  "'declined'.")
+    elif all(v is None for v in answers.values()) and not felt and not comments.strip():
+        raise ValidationError("Answer at least one question, or record that they declined to give feedback.")
+    with transaction.atomic():
+        locked = _lock(case)
+        _require_state(locked, [Case.State.CLOSED], "record feedback")
+        if Feedback.objects.filter(case=locked, party=party).exists():
+            raise ValidationError(f"Feedback from {party.display_name} is already recorded.")
+        feedback = Feedback(
+            case=locked, party=party, wording_version=FEEDBACK_WORDING_VERSION, refused=refused, felt=felt,
+            comments=comments.strip(), recorded_on=recorded_on, recorded_by=user, **answers,
+        )
+        try:
+            with transaction.atomic():
+                _save(feedback, user, "feedback declined" if refused else "feedback recorded")
+        except IntegrityError as exc:
+            raise ValidationError(f"Feedback from {party.display_name} is already recorded.") from exc
+    return feedback
+
+
+def validate_wellbeing_answers(answers: dict, version: str) -> dict[str, int]:
+    """The answers as {question key: 1..5}, one for each question of the version; anything else is refused."""
+    if version not in WELLBEING_QUESTIONS:
+        raise ValidationError({"wording_version": f"There is no wellbeing wording called {version!r}."})
+    keys = [key for key, _text in WELLBEING_QUESTIONS[version]]
+    unknown = set(answers) - set(keys)
+    if unknown:
+        raise ValidationError(f"Unknown wellbeing questions: {', '.join(sorted(unknown))}.")
+    clean, errors = {}, {}
+    for key in keys:
+        value = answers.get(key)
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            errors[key] = "Choose an answer from 1 to 5."
+            continue
+        if isinstance(value, bool) or str(value).strip() != str(number) or not 1 <= number <= 5:
+            errors[key] = "Choose an answer from 1 to 5."
+            continue
+        clean[key] = number
+    if errors:
+        raise ValidationError(errors)
+    return clean
+
+
+def record_wellbeing(case: Case, user, *, party: Party, stage: str, answers: dict,
+                     wording_version: str = CURRENT_WELLBEING_VERSION,
+                     recorded_on: date | None = None) -> WellbeingMeasure:
+    """Record a participant's wellbeing measure: before the activity takes place, or after closure."""
+    _check_participant_work(case, user, party)
+    _case_parties(case, [party], "party")
+    if stage not in WellbeingMeasure.Stage.values:
+        raise ValidationError({"stage": "Choose before the activity or after closure."})
+    clean = validate_wellbeing_answers(answers, wording_version)
+    recorded_on = recorded_on or timezone.localdate()
+    _not_in_future(recorded_on, "recorded_on", "date")
+    with transaction.atomic():
+        locked = _lock(case)
+        if stage == WellbeingMeasure.Stage.BEFORE:
+            _require_state(locked, [Case.State.ASSESSMENT, Case.State.PREPARATION, Case.State.CONFERENCING],
+                           "record the wellbeing measure before the activity")
+            current = locked.current_activity
+            if current is not None and current.status == Activity.Status.TOOK_PLACE:
+                raise ValidationError("The activity has already taken place: record the measure after closure.")
+        else:
+            _require_state(locked, [Case.State.CLOSED], "record the wellbeing measure after closure")
+        if WellbeingMeasure.objects.filter(case=locked, party=party, stage=stage).exists():
+            raise ValidationError(f"This wellbeing measure for {party.display_name} is already recorded.")
+        measure = WellbeingMeasure(case=locked, party=party, stage=stage, wording_version=wording_version,
+                                   answers=clean, recorded_on=recorded_on, recorded_by=user)
+        _save(measure, user, f"wellbeing {stage}")
+    return measure

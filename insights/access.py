@@ -1,0 +1,60 @@
+"""Who may see which insights. Built from the role predicates in ``accounts.roles``.
+
+Insights show counts only: never a person harmed or responsible, a name of either, or a case reference.
+
+- Managers: everything, including the per-facilitator breakdown, and they keep the centre register.
+- Facilitators: every borough-wide figure (hotspots, performance, the quarterly return, satisfaction, the
+  centre register and each centre's survey counts), but not the per-facilitator breakdown and not the
+  free-text survey comments.
+- Police referrers and victims' caseworkers: the hotspot analysis only (borough-wide counts of where
+  incidents were reported: the partnership's hate crime plan asks its partners to use it). Not the
+  service's performance, the return, the RJ satisfaction figures or the centres' surveys.
+- Reporting-centre staff: their own centre's register entry, the reports taken there and its survey
+  results (with comments); they record survey answers and make survey links for their centre only.
+- Anyone, without signing in: a one-use survey link, which can only submit answers.
+"""
+
+from __future__ import annotations
+
+from accounts import roles
+
+
+def sees_borough_figures(user) -> bool:
+    return roles.is_manager(user) or roles.is_facilitator(user)
+
+
+def sees_hotspots(user) -> bool:
+    return sees_borough_figures(user) or roles.is_police_referrer(user) or roles.is_caseworker(user)
+
+
+def sees_facilitator_breakdown(user) -> bool:
+    return roles.is_manager(user)
+
+
+def manages_register(user) -> bool:
+    return roles.is_manager(user)
+
+
+def is_centre_staff_of(user, centre) -> bool:
+    return (
+        roles.is_centre_staff(user)
+        and user.organisation_id is not None
+        and user.organisation_id == centre.organisation_id
+    )
+
+
+def sees_centre(user, centre) -> bool:
+    return sees_borough_figures(user) or is_centre_staff_of(user, centre)
+
+
+def sees_survey_comments(user, centre) -> bool:
+    return roles.is_manager(user) or is_centre_staff_of(user, centre)
+
+
+def takes_surveys(user, centre) -> bool:
+    """Records survey answers and makes survey links for this centre."""
+    return roles.is_manager(user) or is_centre_staff_of(user, centre)
+
+
+def sees_any_insights(user) -> bool:
+    return sees_hotspots(user) or roles.is_centre_staff(user)

@@ -1,0 +1,132 @@
+"""The third-party reporting centre register, its trained staff, and the centre satisfaction survey.
+
+Everything else in insights is read-only analysis over the case and conference models.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from accounts.models import Organisation
+from insights import survey
+from rjcases.models import validate_postcode
+
+TRAINING_VALID_MONTHS = 12
+
+
+def training_due_on(last_trained_on: date) -> date:
+    """The date training runs out: 12 months after it was last done (28 February for a 29 February)."""
+    try:
+        return last_trained_on.replace(year=last_trained_on.year + TRAINING_VALID_MONTHS // 12)
+    except ValueError:
+        return last_trained_on.replace(year=last_trained_on.year + TRAINING_VALID_MONTHS // 12, day=28)
+
+
+class ReportingCentre(models.Model):
+    """A third-party reporting centre on the partnership's register: where it is, when it is open, how
+    accessible it is. Reports taken there are cases whose ``reporting_centre`` is its organisation."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.PROTECT, related_name="centre_register_entry",
+        limit_choices_to={"kind": Organisation.Kind.REPORTING_CENTRE},
+        help_text="The organisation its staff sign in under; reports they take are counted against it.",
+    )
+    name = models.CharField(max_length=200, unique=True, help_text="The name the public knows the centre by")
+    ward = models.ForeignKey("rjcases.Ward", on_delete=models.PROTECT, null=True, blank=True,
+                             related_name="reporting_centres")
+    address = models.TextField()
+    postcode = models.CharField(max_length=10, blank=True, validators=[validate_postcode])
+    opening_times = models.TextField(help_text="For example: Monday to Friday 9am to 5pm; Saturday 10am to 1pm")
+    bsl = models.BooleanField("British Sign Language (BSL) available", default=False)
+    hearing_loop = models.BooleanField("hearing loop", default=False)
+    step_free = models.BooleanField("step-free access", default=False)
+    accessibility_notes = models.TextField(blank=True)
+    is_active = models.BooleanField("open to the public", default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        if self.organisation_id and self.organisation.kind != Organisation.Kind.REPORTING_CENTRE:
+            raise ValidationError({"organisation": "Choose an organisation that is a third-party reporting centre."})
+
+
+class TrainedStaffMember(models.Model):
+    """A member of a centre's staff trained to take hate incident reports, and when they were last trained."""
+
+    centre = models.ForeignKey(ReportingCentre, on_delete=models.PROTECT, related_name="trained_staff")
+    name = models.CharField(max_length=200)
+    job_title = models.CharField(max_length=120, blank=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                             related_name="+", help_text="Their sign-in account, if they have one")
+    last_trained_on = models.DateField("date last trained")
+    active = models.BooleanField("still works at the centre", default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def training_due_on(self) -> date:
+        return training_due_on(self.last_trained_on)
+
+    def training_overdue(self, today: date | None = None) -> bool:
+        """Training is out of date when it was last done more than 12 months ago."""
+        return (today or timezone.localdate()) > self.training_due_on
+
+
+class SurveyLink(models.Model):
+    """A one-use link for a person who reported at a centre to answer the survey without signing in.
+
+    Only a hash of the token is kept: the link is shown once, when it is made. It records the centre
+    and nothing about the report or the person.
+    """
+
+    centre = models.ForeignKey(ReportingCentre, on_delete=models.PROTECT, related_name="survey_links")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["token_hash"])
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+
+class CentreSurveyResponse(models.Model):
+    """One person's answers to the centre survey after making a report, entered by staff or on a link."""
+
+    class Via(models.TextChoices):
+        STAFF = "staff", "Entered by centre staff"
+        LINK = "link", "Answered on a link"
+
+    centre = models.ForeignKey(ReportingCentre, on_delete=models.PROTECT, related_name="survey_responses")
+    questions_version = models.CharField(max_length=20, default=survey.CURRENT_VERSION)
+    via = models.CharField(max_length=8, choices=Via.choices)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+")
+    submitted_on = models.DateField(default=timezone.localdate, db_index=True)
+    satisfaction = models.CharField(max_length=20, choices=survey.SATISFACTION)
+    treated_with_respect = models.CharField(max_length=8, choices=survey.YES_PARTLY_NO)
+    knew_what_next = models.CharField(max_length=8, choices=survey.YES_PARTLY_NO)
+    would_recommend = models.CharField(max_length=8, choices=survey.YES_NO_NOT_SURE)
+    comments = models.TextField(blank=True, max_length=survey.COMMENTS_MAX_LENGTH)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-submitted_on", "-id"]
+        indexes = [models.Index(fields=["centre", "submitted_on"])]

@@ -1,0 +1,192 @@
+"""What every insights read shares: periods, the filters and the cases they pick, and reference data.
+
+Scope, by design: the figures are borough-wide counts over every case, because the partnership's analysis
+needs the whole picture. Nothing in insights.selectors returns a person harmed or responsible, a name of
+either, or a case reference; who may see which figures is decided in ``insights.access``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from accounts import roles
+from accounts.models import Organisation, User
+from rjcases.models import Case, CrimeType, HateStrand, Incident, ReferralRoute, Ward
+
+StrandLink = Incident.strands.through
+
+# ---------------------------------------------------------------------------------------------------
+# Periods and filters
+
+
+@dataclass(frozen=True)
+class Period:
+    """A run of whole days, both ends included."""
+
+    start: date
+    end: date
+
+    def __str__(self) -> str:
+        return f"{_long_date(self.start)} to {_long_date(self.end)}"
+
+    def months(self) -> list[date]:
+        """The first day of each calendar month the period touches, in order."""
+        months, current = [], self.start.replace(day=1)
+        while current <= self.end:
+            months.append(current)
+            current = add_months(current, 1)
+        return months
+
+    def datetimes(self) -> tuple[datetime, datetime]:
+        """The period as an aware [start, end) range of datetimes, for timestamp columns (uses their index)."""
+        start = timezone.make_aware(datetime.combine(self.start, time.min))
+        end = timezone.make_aware(datetime.combine(self.end + timedelta(days=1), time.min))
+        return start, end
+
+
+def _long_date(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    return day.replace(year=index // 12, month=index % 12 + 1, day=1)
+
+
+def default_period(today: date | None = None) -> Period:
+    """The last 12 months: the 11 whole months before this one, and this month up to today."""
+    today = today or timezone.localdate()
+    return Period(add_months(today.replace(day=1), -11), today)
+
+
+def quarter_of(day: date) -> tuple[int, int]:
+    return day.year, (day.month - 1) // 3 + 1
+
+
+def quarter_period(year: int, quarter: int) -> Period:
+    start = date(year, 3 * (quarter - 1) + 1, 1)
+    return Period(start, add_months(start, 3) - timedelta(days=1))
+
+
+def last_complete_quarter(today: date | None = None) -> tuple[int, int]:
+    year, quarter = quarter_of(today or timezone.localdate())
+    return (year - 1, 4) if quarter == 1 else (year, quarter - 1)
+
+
+def quarter_label(day: date) -> str:
+    year, quarter = quarter_of(day)
+    return f"{year} Q{quarter}"
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a page counts: cases received in the period, narrowed by any of strand, crime type, route and
+    (managers only) facilitator."""
+
+    period: Period
+    strand: int | None = None
+    crime_type: int | None = None
+    route: int | None = None
+    facilitator: int | None = None
+
+
+def cases_for(filters: Filters) -> QuerySet[Case]:
+    """The cases a figure counts: received in the period, with the chosen strand, crime type, route and
+    facilitator. A case appears once whatever its number of strands."""
+    query = Q(received_on__gte=filters.period.start, received_on__lte=filters.period.end)
+    if filters.route:
+        query &= Q(route_id=filters.route)
+    if filters.crime_type:
+        query &= Q(incident__crime_type_id=filters.crime_type)
+    if filters.facilitator:
+        query &= Q(facilitator_id=filters.facilitator)
+    if filters.strand:
+        query &= Q(Exists(StrandLink.objects.filter(incident__case_id=OuterRef("pk"), hatestrand_id=filters.strand)))
+    return Case.objects.filter(query)
+
+
+def _incidents_for(filters: Filters) -> QuerySet[Incident]:
+    """The same cases as ``cases_for``, read from their incidents (one incident per case)."""
+    query = Q(case__received_on__gte=filters.period.start, case__received_on__lte=filters.period.end)
+    if filters.route:
+        query &= Q(case__route_id=filters.route)
+    if filters.crime_type:
+        query &= Q(crime_type_id=filters.crime_type)
+    if filters.facilitator:
+        query &= Q(case__facilitator_id=filters.facilitator)
+    if filters.strand:
+        query &= Q(Exists(StrandLink.objects.filter(incident_id=OuterRef("pk"), hatestrand_id=filters.strand)))
+    return Incident.objects.filter(query)
+
+
+def _strand_links_for(filters: Filters) -> QuerySet:
+    """One row per (case, strand) of the same cases: a case with two strands gives two rows. With a strand
+    filter, only that strand's rows (so a strand table shows that strand alone)."""
+    query = Q(incident__case__received_on__gte=filters.period.start,
+              incident__case__received_on__lte=filters.period.end)
+    if filters.route:
+        query &= Q(incident__case__route_id=filters.route)
+    if filters.crime_type:
+        query &= Q(incident__crime_type_id=filters.crime_type)
+    if filters.facilitator:
+        query &= Q(incident__case__facilitator_id=filters.facilitator)
+    if filters.strand:
+        query &= Q(hatestrand_id=filters.strand)
+    return StrandLink.objects.filter(query)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Reference data, read once per page (the filters' choices and every label come from here)
+
+
+@dataclass
+class Reference:
+    wards: list[Ward]
+    crime_types: list[CrimeType]
+    strands: list[HateStrand]
+    routes: list[ReferralRoute]
+    centres: dict[int, str]  # reporting-centre organisation id -> name
+
+    def __post_init__(self):
+        self.ward_by_id = {w.pk: w for w in self.wards}
+        self.crime_by_id = {c.pk: c for c in self.crime_types}
+        self.strand_by_id = {s.pk: s for s in self.strands}
+        self.route_by_id = {r.pk: r for r in self.routes}
+
+
+def load_reference() -> Reference:
+    """Wards, crime types, strands, routes and reporting centres: five queries."""
+    return Reference(
+        wards=list(Ward.objects.order_by("name")),
+        crime_types=list(CrimeType.objects.order_by("order", "name")),
+        strands=list(HateStrand.objects.order_by("order", "name")),
+        routes=list(ReferralRoute.objects.order_by("order", "name")),
+        centres=dict(Organisation.objects.filter(kind=Organisation.Kind.REPORTING_CENTRE)
+                     .order_by("name").values_list("id", "name")),
+    )
+
+
+def facilitator_choices() -> list[tuple[int, str]]:
+    """Everyone with the facilitator role, for the managers' filter (one query)."""
+    people = User.objects.filter(groups__name=roles.FACILITATOR).order_by("first_name", "last_name", "username")
+    return [(u.pk, u.get_full_name() or u.username) for u in people.distinct()]
+
+
+def route_label(ref: Reference, route_id: int | None, centre_id: int | None) -> str:
+    route = ref.route_by_id.get(route_id)
+    name = route.name if route else "Route not recorded"
+    if centre_id:
+        return f"{name}: {ref.centres.get(centre_id, 'unknown centre')}"
+    if route and route.code == "reporting-centre":
+        return f"{name}: centre not recorded"
+    return name
+
+
+def _route_sort_key(ref: Reference, route_id: int | None, centre_id: int | None) -> tuple:
+    route = ref.route_by_id.get(route_id)
+    centre = ref.centres.get(centre_id, "") if centre_id else ""
+    return (route.order if route else 999, route.name if route else "", centre)

@@ -1,0 +1,307 @@
+"""The RJ performance picture of the cases received in a period, and satisfaction with RJ."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from itertools import groupby
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncDate, TruncQuarter
+from django.utils import timezone
+
+from conferences.models import Activity, AgreementAction, Feedback
+from insights import stats
+from insights.selectors.common import (
+    Filters,
+    Period,
+    Reference,
+    StrandLink,
+    _route_sort_key,
+    cases_for,
+    quarter_label,
+    route_label,
+)
+from rjcases import clocks
+from rjcases.models import Case, CaseTransition, HateStrand, Party
+
+# ---------------------------------------------------------------------------------------------------
+# RJ performance
+
+
+@dataclass
+class Measures:
+    """Counts over a group of cases (all conditional counts of one grouped query) and the rates they give."""
+
+    referrals: int = 0
+    accepted: int = 0
+    declined: int = 0
+    awaiting: int = 0
+    activity: int = 0
+    closed: int = 0
+    fulfilled: int = 0
+    partly_fulfilled: int = 0
+    breached: int = 0
+    rj_met: int = 0
+    rj_late: int = 0
+    rj_overdue: int = 0
+    contact_met: int = 0
+    contact_late: int = 0
+    contact_overdue: int = 0
+
+    def __add__(self, other: Measures) -> Measures:
+        return Measures(**{name: getattr(self, name) + getattr(other, name) for name in _MEASURE_NAMES})
+
+    @property
+    def decided(self) -> int:
+        return self.accepted + self.declined
+
+    @property
+    def acceptance_rate(self) -> float | None:
+        return stats.share(self.accepted, self.decided)
+
+    @property
+    def activity_rate(self) -> float | None:
+        return stats.share(self.activity, self.accepted)
+
+    @property
+    def agreement_outcomes(self) -> int:
+        return self.fulfilled + self.partly_fulfilled + self.breached
+
+    @property
+    def completion_rate(self) -> float | None:
+        return stats.share(self.fulfilled, self.agreement_outcomes)
+
+    @property
+    def rj_due(self) -> int:
+        return self.rj_met + self.rj_late + self.rj_overdue
+
+    @property
+    def rj_rate(self) -> float | None:
+        return stats.share(self.rj_met, self.rj_due)
+
+    @property
+    def contact_due(self) -> int:
+        return self.contact_met + self.contact_late + self.contact_overdue
+
+    @property
+    def contact_rate(self) -> float | None:
+        return stats.share(self.contact_met, self.contact_due)
+
+
+_MEASURE_NAMES = [name for name in Measures.__dataclass_fields__]
+
+
+def _measure_aggregates(today: date) -> dict:
+    """The conditional counts behind ``Measures``, for a Case queryset (grouped or not).
+
+    Accepted / declined: the referral was ever accepted / declined (a transition row says so). Activity: at
+    least one restorative activity took place. Victims' Code: met when the date given is on or before the
+    date due; late when after; overdue when not given and the due date has passed.
+    """
+    def transition(name):
+        return Exists(CaseTransition.objects.filter(case_id=OuterRef("pk"), name=name))
+
+    activity = Exists(Activity.objects.filter(case_id=OuterRef("pk"), status=Activity.Status.TOOK_PLACE))
+    return {
+        "referrals": Count("pk"),
+        "accepted": Count("pk", filter=Q(transition("accept"))),
+        "declined": Count("pk", filter=Q(transition("decline"))),
+        "awaiting": Count("pk", filter=Q(state=Case.State.REFERRAL)),
+        "activity": Count("pk", filter=Q(activity)),
+        "closed": Count("pk", filter=Q(state=Case.State.CLOSED)),
+        "fulfilled": Count("pk", filter=Q(state=Case.State.CLOSED, outcome=Case.Outcome.AGREEMENT_FULFILLED)),
+        "partly_fulfilled": Count("pk", filter=Q(state=Case.State.CLOSED,
+                                                 outcome=Case.Outcome.AGREEMENT_PARTLY_FULFILLED)),
+        "breached": Count("pk", filter=Q(state=Case.State.CLOSED, outcome=Case.Outcome.AGREEMENT_BREACHED)),
+        "rj_met": Count("pk", filter=Q(rj_information_given_on__isnull=False,
+                                       rj_information_given_on__lte=F("rj_information_due_on"))),
+        "rj_late": Count("pk", filter=Q(rj_information_given_on__gt=F("rj_information_due_on"))),
+        "rj_overdue": Count("pk", filter=Q(rj_information_given_on__isnull=True, rj_information_due_on__lt=today)),
+        "contact_met": Count("pk", filter=Q(initial_contact_on__isnull=False,
+                                            initial_contact_on__lte=F("initial_contact_due_on"))),
+        "contact_late": Count("pk", filter=Q(initial_contact_on__gt=F("initial_contact_due_on"))),
+        "contact_overdue": Count("pk", filter=Q(initial_contact_on__isnull=True, initial_contact_due_on__lt=today)),
+    }
+
+
+def _measures(row: dict) -> Measures:
+    return Measures(**{name: row[name] for name in _MEASURE_NAMES})
+
+
+STAGES = [Case.State.REFERRAL, Case.State.ASSESSMENT, Case.State.PREPARATION, Case.State.CONFERENCING,
+          Case.State.AGREEMENT]
+
+
+@dataclass
+class Durations:
+    """Working days: per state (each case's total time in it, over every completed stay), and from referral
+    to closure (closed cases). The median is the middle value; the 90th percentile is nearest-rank."""
+
+    per_state: dict[str, list[int]]
+    to_closure: list[int]
+
+    def summary(self) -> list[tuple[str, int, float | None, float | None]]:
+        rows = [(Case.State(s).label, len(v), stats.median(v), stats.percentile(v, 90))
+                for s, v in self.per_state.items()]
+        rows.append(("Referral to closure", len(self.to_closure), stats.median(self.to_closure),
+                     stats.percentile(self.to_closure, 90)))
+        return rows
+
+
+class WorkingDays:
+    """``clocks.working_days_between`` remembered per pair of dates: many cases share the same pairs."""
+
+    def __init__(self):
+        self._known: dict[tuple[date, date], int] = {}
+
+    def __call__(self, start: date, end: date) -> int:
+        key = (start, end)
+        if key not in self._known:
+            self._known[key] = clocks.working_days_between(start, end)
+        return self._known[key]
+
+
+def _durations(cases: QuerySet[Case]) -> tuple[Durations, dict[int | None, list[int]]]:
+    """Stage durations of these cases from the transition table, in one query.
+
+    Each case starts in referral on the date it was received; every later move ends the stay in the state it
+    leaves. The working days of a stay count the days after it began up to and including the day it ended.
+    Returns the durations and, per facilitator, the referral-to-closure durations of their cases.
+    """
+    rows = (
+        CaseTransition.objects.filter(case__in=cases.values("pk")).exclude(name="refer")
+        .annotate(day=TruncDate("at"))
+        .order_by("case_id", "at", "id")
+        .values_list("case_id", "case__received_on", "case__facilitator_id", "target", "day")
+    )
+    working_days = WorkingDays()
+    per_state: dict[str, list[int]] = {s.value: [] for s in STAGES}
+    to_closure: list[int] = []
+    by_facilitator: dict[int | None, list[int]] = defaultdict(list)
+    for _, moves in groupby(rows, key=lambda row: row[0]):
+        moves = list(moves)
+        _, received, facilitator, _, _ = moves[0]
+        stays: dict[str, int] = defaultdict(int)
+        state, began = Case.State.REFERRAL.value, received
+        for _, _, _, target, day in moves:
+            stays[state] += working_days(began, day)
+            state, began = target, max(day, began)
+        for stage, days in stays.items():
+            if stage in per_state:
+                per_state[stage].append(days)
+        if state == Case.State.CLOSED:
+            days = working_days(received, moves[-1][4])
+            to_closure.append(days)
+            by_facilitator[facilitator].append(days)
+    return Durations(per_state=per_state, to_closure=to_closure), by_facilitator
+
+
+@dataclass
+class Performance:
+    filters: Filters
+    totals: Measures
+    by_route: list[tuple[str, Measures]]
+    by_strand: list[tuple[HateStrand, Measures]]
+    by_quarter: list[tuple[str, Measures]]
+    by_facilitator: list[tuple[str, Measures, float | None]] | None
+    activity_kinds: list[tuple[str, int, float | None]]
+    outcomes: list[tuple[str, int]]
+    actions: dict[str, int]
+    durations: Durations
+
+    @property
+    def action_completion_rate(self) -> float | None:
+        done, missed = self.actions.get("done", 0), self.actions.get("missed", 0)
+        return stats.share(done, done + missed)
+
+
+def performance(filters: Filters, ref: Reference, *, with_facilitators: bool, today: date | None = None
+                ) -> Performance:
+    """The RJ performance picture of the cases received in the period, followed up to today.
+
+    Seven queries (eight with the per-facilitator breakdown): measures by route, by strand and by quarter
+    (and by facilitator), activities by kind, outcomes, agreement actions, and the transition rows.
+    """
+    today = today or timezone.localdate()
+    cases = cases_for(filters)
+    aggregates = _measure_aggregates(today)
+
+    route_rows = list(cases.order_by().values("route_id", "reporting_centre_id").annotate(**aggregates))
+    by_route = sorted(
+        ((route_label(ref, r["route_id"], r["reporting_centre_id"]), _measures(r),
+          _route_sort_key(ref, r["route_id"], r["reporting_centre_id"])) for r in route_rows),
+        key=lambda item: item[2],
+    )
+    totals = sum((m for _, m, _ in by_route), Measures())
+
+    strand_rows = {r["incident__strands"]: _measures(r)
+                   for r in cases.order_by().values("incident__strands").annotate(**aggregates)}
+    strands = [s for s in ref.strands if not filters.strand or s.pk == filters.strand]
+    by_strand = [(s, strand_rows.get(s.pk, Measures())) for s in strands]
+
+    quarter_rows = cases.order_by().annotate(quarter=TruncQuarter("received_on")).values("quarter").annotate(
+        **aggregates).order_by("quarter")
+    by_quarter = [(quarter_label(r["quarter"]), _measures(r)) for r in quarter_rows]
+
+    durations, closure_by_facilitator = _durations(cases)
+
+    by_facilitator = None
+    if with_facilitators:
+        by_facilitator = []
+        rows = cases.order_by().values("facilitator_id", "facilitator__first_name", "facilitator__last_name",
+                                       "facilitator__username").annotate(**aggregates)
+        for r in sorted(rows, key=lambda r: (r["facilitator_id"] is None, r["facilitator__first_name"] or "",
+                                             r["facilitator__last_name"] or "")):
+            if r["facilitator_id"] is None:
+                name = "Not allocated"
+            else:
+                name = " ".join(filter(None, [r["facilitator__first_name"], r["facilitator__last_name"]])) or \
+                    r["facilitator__username"]
+            by_facilitator.append((name, _measures(r), stats.median(closure_by_facilitator.get(r["facilitator_id"],
+                                                                                               []))))
+
+    kinds = dict(Activity.objects.filter(case__in=cases.values("pk"), status=Activity.Status.TOOK_PLACE)
+                 .order_by().values("kind").annotate(n=Count("case_id", distinct=True)).values_list("kind", "n"))
+    activity_kinds = [(label, kinds.get(value, 0), stats.share(kinds.get(value, 0), totals.accepted))
+                      for value, label in Activity.Kind.choices]
+
+    outcome_counts = dict(cases.filter(state=Case.State.CLOSED).order_by().values("outcome")
+                          .annotate(n=Count("pk")).values_list("outcome", "n"))
+    outcomes = [(label, outcome_counts.get(value, 0)) for value, label in Case.Outcome.choices]
+
+    actions = dict(AgreementAction.objects.filter(agreement__case__in=cases.values("pk"), agreement__superseded=False)
+                   .order_by().values("status").annotate(n=Count("id")).values_list("status", "n"))
+    return Performance(filters=filters, totals=totals, by_route=[(label, m) for label, m, _ in by_route],
+                       by_strand=by_strand, by_quarter=by_quarter, by_facilitator=by_facilitator,
+                       activity_kinds=activity_kinds, outcomes=outcomes, actions=actions, durations=durations)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Satisfaction with RJ
+
+BENCHMARKS = {"satisfied": 85, "would_recommend": 78, "felt_better": 62}
+BENCHMARK_SOURCE = ("Ministry of Justice evaluation of restorative justice conferencing (Shapland et al.), "
+                    "victims who took part in a conference")
+
+
+def _feedback_figures(feedback: QuerySet[Feedback]) -> dict:
+    """``conferences.selectors.feedback_figures``: one query; a share is of the feedback given (not refused)
+    with an answer to that question."""
+    from conferences.selectors import feedback_figures
+
+    return feedback_figures(feedback)
+
+
+def satisfaction(period: Period, strand: int | None = None) -> dict[str, dict]:
+    """Feedback recorded in the period, for persons harmed, persons responsible and everyone (three queries)."""
+    feedback = Feedback.objects.filter(recorded_on__gte=period.start, recorded_on__lte=period.end)
+    if strand:
+        feedback = feedback.filter(Exists(StrandLink.objects.filter(incident__case_id=OuterRef("case_id"),
+                                                                    hatestrand_id=strand)))
+    return {
+        "harmed": _feedback_figures(feedback.filter(party__role=Party.Role.HARMED)),
+        "responsible": _feedback_figures(feedback.filter(party__role=Party.Role.RESPONSIBLE)),
+        "all": _feedback_figures(feedback),
+    }

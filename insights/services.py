@@ -1,0 +1,116 @@
+"""Writes for insights: the reporting-centre register and the centre satisfaction survey.
+
+Each checks permission on the server; the views only call these.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from insights import access, survey
+from insights.models import CentreSurveyResponse, ReportingCentre, SurveyLink, TrainedStaffMember
+
+SURVEY_LINK_DAYS = 30
+
+
+class SurveyLinkUnusable(Exception):
+    """The link does not exist, has expired or was used already (the page says which, in general words)."""
+
+    def __init__(self, reason: str):
+        self.reason = reason
+        super().__init__(reason)
+
+
+def _save(obj, user, reason: str) -> None:
+    obj._history_user = user
+    obj._change_reason = reason
+    obj.full_clean()
+    obj.save()
+
+
+def save_centre(centre: ReportingCentre, user) -> ReportingCentre:
+    """Add or change a register entry (managers)."""
+    if not access.manages_register(user):
+        raise PermissionDenied("Only a manager can change the reporting centre register.")
+    _save(centre, user, "register entry added" if centre.pk is None else "register entry changed")
+    return centre
+
+
+def save_trained_staff(member: TrainedStaffMember, user) -> TrainedStaffMember:
+    """Add or change a trained member of a centre's staff (managers)."""
+    if not access.manages_register(user):
+        raise PermissionDenied("Only a manager can change the reporting centre register.")
+    _save(member, user, "trained staff added" if member.pk is None else "trained staff changed")
+    return member
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_survey_link(centre: ReportingCentre, user) -> tuple[SurveyLink, str]:
+    """A new one-use survey link for this centre; returns it and the token (shown once, kept only hashed)."""
+    if not access.takes_surveys(user, centre):
+        raise PermissionDenied("You cannot make survey links for this centre.")
+    if not centre.is_active:
+        raise ValidationError("This centre is closed: it cannot take surveys.")
+    token = secrets.token_urlsafe(32)
+    link = SurveyLink(centre=centre, token_hash=_hash(token), created_by=user,
+                      expires_at=timezone.now() + timedelta(days=SURVEY_LINK_DAYS))
+    _save(link, user, "survey link made")
+    return link, token
+
+
+def usable_link(token: str) -> SurveyLink:
+    """The link for this token if it can still be answered; else ``SurveyLinkUnusable``."""
+    link = SurveyLink.objects.select_related("centre").filter(token_hash=_hash(token or "")).first()
+    if link is None:
+        raise SurveyLinkUnusable("not_found")
+    if link.used_at is not None:
+        raise SurveyLinkUnusable("used")
+    if link.expires_at <= timezone.now() or not link.centre.is_active:
+        raise SurveyLinkUnusable("expired")
+    return link
+
+
+def _response(centre: ReportingCentre, answers: dict, via: str, user=None) -> CentreSurveyResponse:
+    codes = survey.question_codes()
+    missing = [code for code in codes if not answers.get(code)]
+    if missing:
+        raise ValidationError({code: "Select an answer" for code in missing})
+    response = CentreSurveyResponse(
+        centre=centre, via=via, recorded_by=user, questions_version=survey.CURRENT_VERSION,
+        comments=(answers.get("comments") or "").strip(),
+        **{code: answers[code] for code in codes},
+    )
+    _save(response, user, "survey answered")
+    return response
+
+
+def record_survey_response(centre: ReportingCentre, user, answers: dict) -> CentreSurveyResponse:
+    """Centre staff (or a manager) enter a person's answers for them."""
+    if not access.takes_surveys(user, centre):
+        raise PermissionDenied("You cannot record survey answers for this centre.")
+    return _response(centre, answers, CentreSurveyResponse.Via.STAFF, user)
+
+
+def submit_survey_by_link(token: str, answers: dict) -> CentreSurveyResponse:
+    """A person answers on their link, without signing in. The link is used up in the same transaction,
+    so it can be answered once; a second try (even at the same moment) is refused."""
+    with transaction.atomic():
+        link = usable_link(token)
+        link = SurveyLink.objects.select_for_update().select_related("centre").get(pk=link.pk)
+        if link.used_at is not None:
+            raise SurveyLinkUnusable("used")
+        response = _response(link.centre, answers, CentreSurveyResponse.Via.LINK)
+        link.used_at = timezone.now()
+        link._history_user = None
+        link._change_reason = "survey answered"
+        link.save(update_fields=["used_at"])
+    return response

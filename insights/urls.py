@@ -1,0 +1,23 @@
+from django.urls import path
+
+from insights import views
+
+app_name = "insights"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("hotspots/", views.hotspots, name="hotspots"),
+    path("performance/", views.performance, name="performance"),
+    path("quarterly-return/", views.quarterly_return, name="quarterly_return"),
+    path("satisfaction/", views.satisfaction, name="satisfaction"),
+    path("centres/", views.centre_list, name="centres"),
+    path("centres/new/", views.centre_create, name="centre_create"),
+    path("centres/<int:pk>/", views.centre_detail, name="centre"),
+    path("centres/<int:pk>/change/", views.centre_edit, name="centre_edit"),
+    path("centres/<int:pk>/staff/new/", views.staff_create, name="staff_create"),
+    path("centres/staff/<int:pk>/change/", views.staff_edit, name="staff_edit"),
+    path("centres/<int:pk>/survey/", views.survey_record, name="survey_record"),
+    path("centres/<int:pk>/survey-links/", views.survey_link_create, name="survey_link_create"),
+    path("survey/thanks/", views.survey_thanks, name="survey_thanks"),
+    path("survey/<str:token>/", views.survey_public, name="survey"),
+]

@@ -1,0 +1,419 @@
+"""What a letter says, for one recipient: their own address, and the facts its wording may use.
+
+This is where the safety rule is enforced by construction. The facts handed to a letter are plain strings,
+built here from the case; the only contact details among them are the recipient's own. Other people appear
+by name only (and the referrer's letters name no party at all). Free text typed by staff (a venue, an
+action) is also cleared of every other party's phone, email, postcode and address before it is used, in case
+someone typed them there.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.utils import timezone
+
+from accounts import roles
+from letters.models import LetterFormat, Letterhead, LetterKind, LetterTemplate, Variant, WordingFormat
+from letters.wording import REFERRER_KINDS, Block, fill_body, fill_text
+from rjcases.models import Case, Party
+
+REDACTED = "[removed]"
+PARTY_ROLES = (Party.Role.HARMED, Party.Role.RESPONSIBLE)
+
+OUTCOME_WORDS: dict[str, str] = {
+    Case.Outcome.REFERRAL_DECLINED: "The referral was declined, so the service did not work on this case.",
+    Case.Outcome.NOT_SUITABLE: "After careful assessment, restorative justice was not found to be suitable in "
+                               "this case.",
+    Case.Outcome.NO_AGREEMENT_NEEDED: "The restorative activity took place. No written agreement was needed.",
+    Case.Outcome.NO_AGREEMENT_REACHED: "The restorative activity took place, but no agreement was reached.",
+    Case.Outcome.AGREEMENT_FULFILLED: "The restorative activity took place, an agreement was made, and "
+                                      "everything that was agreed has been done.",
+    Case.Outcome.AGREEMENT_PARTLY_FULFILLED: "The restorative activity took place and an agreement was made. "
+                                             "Some of what was agreed has been done, but not all of it.",
+    Case.Outcome.AGREEMENT_BREACHED: "The restorative activity took place and an agreement was made, but what "
+                                     "was agreed was not done.",
+    Case.Outcome.WITHDRAWN: "The restorative process stopped because someone decided not to continue. Taking "
+                            "part is always voluntary.",
+}
+
+ROLE_WORDS = {
+    Party.Role.HARMED: "person harmed",
+    Party.Role.RESPONSIBLE: "person responsible",
+    Party.Role.SUPPORTER: "supporter",
+}
+
+
+class LetterRefused(Exception):
+    """A letter that cannot be made, with the reason in words a user understands."""
+
+
+# ---------------------------------------------------------------------------------------------------
+# Recipients
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Who a letter is to, with their own name and postal address and nothing else of anyone's."""
+
+    key: str
+    name: str
+    first_name: str
+    address_lines: tuple[str, ...]
+    has_postal_address: bool
+    party_id: int | None = None
+    role: str = "referrer"
+    default_format: str = LetterFormat.STANDARD
+    label: str = ""
+
+    @property
+    def is_referrer(self) -> bool:
+        return self.party_id is None
+
+
+def party_key(party_id: int) -> str:
+    return f"party-{party_id}"
+
+
+def _split_lines(text: str) -> list[str]:
+    return [line.strip() for line in re.split(r"[\n\r]+", text or "") if line.strip()]
+
+
+def format_for(party: Party) -> str:
+    """The format a party's letters are made in, from their communication needs (easy read is also large)."""
+    if party.easy_read:
+        return LetterFormat.EASY_READ
+    if party.large_print:
+        return LetterFormat.LARGE_PRINT
+    return LetterFormat.STANDARD
+
+
+def party_recipient(party: Party) -> Recipient:
+    lines = _split_lines(party.address)
+    if party.postcode and party.postcode.replace(" ", "").upper() not in " ".join(lines).replace(" ", "").upper():
+        lines.append(party.postcode)
+    role = ROLE_WORDS.get(party.role, party.role)
+    return Recipient(
+        key=party_key(party.pk), name=party.display_name, first_name=party.first_name,
+        address_lines=tuple(lines), has_postal_address=bool(lines), party_id=party.pk, role=party.role,
+        default_format=format_for(party), label=f"{party.display_name} ({role})",
+    )
+
+
+def referrer_recipient(case: Case) -> Recipient | None:
+    """The person or organisation that referred the case; none for a referral made by the service's own staff
+    with no referrer named."""
+    user = case.referred_by
+    internal = user is not None and (roles.is_facilitator(user) or roles.is_manager(user))
+    name = case.referrer_name.strip() or (user.get_full_name() if user and not internal else "")
+    organisation = case.referring_organisation or (user.organisation if user and not internal else None)
+    if not name and organisation is None:
+        return None
+    lines: list[str] = []
+    if user and not internal and user.job_title and not case.referrer_name.strip():
+        lines.append(user.job_title)
+    if organisation is not None:
+        lines.append(organisation.name)
+        postal = _split_lines(organisation.address)
+        lines.extend(postal)
+    else:
+        postal = []
+    name = name or (organisation.name if organisation else "")
+    if organisation is not None and name == organisation.name:
+        lines = lines[1:]
+    return Recipient(
+        key="referrer", name=name, first_name=name.split(" ")[0], address_lines=tuple(lines),
+        has_postal_address=bool(postal), label=f"{name} (referrer)",
+    )
+
+
+def recipients_for(case: Case) -> list[Recipient]:
+    """Everyone a letter on this case may be addressed to: the referrer, then each party."""
+    found = []
+    referrer = referrer_recipient(case)
+    if referrer is not None:
+        found.append(referrer)
+    found.extend(party_recipient(p) for p in case.parties.all())
+    return found
+
+
+def recipient_for(case: Case, key: str) -> Recipient:
+    for recipient in recipients_for(case):
+        if recipient.key == key:
+            return recipient
+    raise LetterRefused("Choose someone on this case to write to.")
+
+
+# ---------------------------------------------------------------------------------------------------
+# Redaction of other people's contact details from free text
+
+
+def _phone_pattern(phone: str) -> str | None:
+    digits = re.sub(r"\D", "", phone or "")
+    if len(digits) < 6:
+        return None
+    if digits.startswith("44"):
+        digits = digits[2:]
+    if digits.startswith("0"):
+        digits = digits[1:]
+    # The same number however it is spaced, with 0, 44 or +44 in front.
+    return r"(?:\+?44[\s\-().]*|0[\s\-().]*)?" + r"[\s\-().]*".join(re.escape(d) for d in digits)
+
+
+def forbidden_patterns(parties: list[Party]) -> list[re.Pattern]:
+    """Patterns matching these parties' phone numbers, emails, postcodes and address lines."""
+    patterns: list[str] = []
+    for party in parties:
+        if party.email:
+            patterns.append(re.escape(party.email))
+        phone = _phone_pattern(party.phone)
+        if phone:
+            patterns.append(phone)
+        if party.postcode:
+            compact = party.postcode.replace(" ", "")
+            patterns.append(r"\s*".join(re.escape(c) for c in compact))
+        address = " ".join(_split_lines(party.address))
+        if address:
+            patterns.append(r"\s*".join(re.escape(word) for word in address.split()))
+        for line in _split_lines(party.address):
+            for piece in [line, *[p.strip() for p in line.split(",")]]:
+                # A house-number line or a long line is specific to the person; a town name alone is not.
+                if len(piece) >= 12 or re.search(r"\d", piece):
+                    patterns.append(r"\s*".join(re.escape(word) for word in piece.split()))
+    patterns = sorted(set(patterns), key=len, reverse=True)
+    return [re.compile(p, re.IGNORECASE) for p in patterns]
+
+
+def redact(text: str, patterns: list[re.Pattern]) -> str:
+    for pattern in patterns:
+        text = pattern.sub(REDACTED, text)
+    return text
+
+
+# ---------------------------------------------------------------------------------------------------
+# The facts a letter's wording may use
+
+
+def long_date(day: date | datetime | None) -> str:
+    if day is None:
+        return ""
+    if isinstance(day, datetime):
+        day = timezone.localtime(day).date() if timezone.is_aware(day) else day.date()
+    return f"{day.day} {day:%B %Y}"
+
+
+def _time(moment: datetime) -> str:
+    local = timezone.localtime(moment) if timezone.is_aware(moment) else moment
+    hour = local.hour % 12 or 12
+    return f"{hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
+
+
+def _facilitator_name(case: Case) -> str:
+    return case.facilitator.get_full_name() if case.facilitator else "The restorative justice team"
+
+
+def _other_parties(case: Case, recipient: Recipient) -> list[Party]:
+    return [p for p in case.parties.all() if p.pk != recipient.party_id]
+
+
+def activity_participants(case: Case, activity) -> list[Party]:
+    """Who is invited to the activity: those named on it, or else every participating party."""
+    invited = list(activity.invited.all()) if activity is not None else []
+    if invited:
+        return invited
+    return [p for p in case.parties.all() if p.participating]
+
+
+def agreement_signatories(case: Case, agreement) -> list[Party]:
+    """Who signed the agreement: those recorded, or else every participating person harmed or responsible."""
+    signed = list(agreement.signatories.all()) if agreement is not None else []
+    if signed:
+        return signed
+    return [p for p in case.parties.all() if p.participating and p.role in PARTY_ROLES]
+
+
+def letter_facts(case: Case, kind: str, variant: str, recipient: Recipient, letterhead: Letterhead,
+                 today: date | None = None) -> dict[str, str | list[str]]:
+    """The placeholder values for this letter: strings and lists of strings only."""
+    today = today or timezone.localdate()
+    incident = case.incident_or_none
+    facts: dict[str, str | list[str]] = {
+        "recipient_name": recipient.name,
+        "recipient_first_name": recipient.first_name,
+        "case_reference": case.reference,
+        "letter_date": long_date(today),
+        "incident_date": long_date(incident.occurred_from) if incident else "",
+        "service_name": letterhead.name,
+        "service_phone": letterhead.phone,
+        "service_email": letterhead.email,
+        "facilitator_name": _facilitator_name(case),
+    }
+    # Everyone's contact details but the recipient's own are cleared from free text.
+    patterns = forbidden_patterns(_other_parties(case, recipient))
+
+    if kind == LetterKind.REFERRAL_ACKNOWLEDGEMENT:
+        facts["received_on"] = long_date(case.received_on)
+        facts["crime_reference"] = (incident.crime_reference if incident else "") or "none given"
+        organisation = case.referring_organisation or (case.referred_by.organisation if case.referred_by else None)
+        facts["referrer_organisation"] = organisation.name if organisation else ""
+        if variant == Variant.DECLINE:
+            facts["decision_reason"] = redact(case.outcome_reason, patterns)
+    elif kind == LetterKind.ACTIVITY_CONFIRMATION:
+        activity = case.current_activity
+        if activity is None:
+            raise LetterRefused("There is no planned activity to confirm. Plan the activity first.")
+        facts["activity_type"] = activity.get_kind_display().lower()
+        when = activity.scheduled_for
+        facts["activity_date"] = f"{timezone.localtime(when):%A} {long_date(when)}" if when else "to be confirmed"
+        facts["activity_time"] = _time(when) if when else "to be confirmed"
+        facts["activity_place"] = redact(activity.venue or activity.method or "to be confirmed", patterns)
+        language = f" ({activity.interpreter_language})" if activity.interpreter_language else ""
+        facts["interpreter"] = f"We have booked an interpreter{language}." if activity.interpreter_booked else ""
+        people = [f"{p.display_name} ({ROLE_WORDS.get(p.role, p.role)})"
+                  for p in activity_participants(case, activity)]
+        for facilitator in filter(None, [activity.lead_facilitator or case.facilitator, activity.co_facilitator]):
+            people.append(f"{facilitator.get_full_name()} (facilitator)")
+        others = getattr(activity, "others_invited", "")
+        if others:
+            people.append(redact(others, patterns))
+        facts["participants"] = people
+    elif kind == LetterKind.OUTCOME_AGREEMENT:
+        agreement = case.current_agreement
+        if agreement is None:
+            raise LetterRefused("There is no outcome agreement recorded on this case yet.")
+        facts["agreement_date"] = long_date(agreement.signed_on or agreement.created_at)
+        items = []
+        for action in agreement.actions.select_related("responsible_party").all():
+            who = action.responsible_party.display_name if action.responsible_party else (action.who or "")
+            line = f"{action.what}: {who}, by {long_date(action.due_on)}. How it will be checked: {action.how_checked}"
+            items.append(redact(line, patterns))
+        facts["actions"] = items
+    elif kind in (LetterKind.CLOSURE, LetterKind.NOT_SUITABLE, LetterKind.WITHDRAWAL):
+        facts["closed_on"] = long_date(case.closed_at or today)
+        facts["outcome"] = OUTCOME_WORDS.get(case.outcome, "")
+    return facts
+
+
+# ---------------------------------------------------------------------------------------------------
+# The content: everything the renderer prints, as plain text
+
+
+@dataclass(frozen=True)
+class LetterContent:
+    """A letter's full text in order, plain strings only: the PDF and the HTML version are both made from it."""
+
+    format: str
+    service_name: str
+    service_address: tuple[str, ...]
+    service_phone: str
+    service_email: str
+    service_website: str
+    recipient_name: str
+    recipient_address: tuple[str, ...]
+    has_postal_address: bool
+    letter_date: str
+    reference: str
+    subject: str
+    blocks: tuple[Block, ...]
+    closing: str
+    signatory_name: str
+    signatory_title: str
+    kind: str = ""
+    extra: dict = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return {
+            "format": self.format, "kind": self.kind,
+            "service_name": self.service_name, "service_address": list(self.service_address),
+            "service_phone": self.service_phone, "service_email": self.service_email,
+            "service_website": self.service_website,
+            "recipient_name": self.recipient_name, "recipient_address": list(self.recipient_address),
+            "has_postal_address": self.has_postal_address,
+            "letter_date": self.letter_date, "reference": self.reference, "subject": self.subject,
+            "blocks": [b.as_dict() for b in self.blocks], "closing": self.closing,
+            "signatory_name": self.signatory_name, "signatory_title": self.signatory_title,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> LetterContent:
+        return cls(
+            format=data["format"], kind=data.get("kind", ""),
+            service_name=data["service_name"], service_address=tuple(data["service_address"]),
+            service_phone=data["service_phone"], service_email=data["service_email"],
+            service_website=data.get("service_website", ""),
+            recipient_name=data["recipient_name"], recipient_address=tuple(data["recipient_address"]),
+            has_postal_address=data.get("has_postal_address", False),
+            letter_date=data["letter_date"], reference=data["reference"], subject=data["subject"],
+            blocks=tuple(Block(b["kind"], b.get("text", ""), tuple(b.get("items", ()))) for b in data["blocks"]),
+            closing=data["closing"], signatory_name=data["signatory_name"], signatory_title=data["signatory_title"],
+        )
+
+    def all_text(self) -> list[str]:
+        """Every string printed, in order (for checks)."""
+        texts = [self.service_name, *self.service_address, self.service_phone, self.service_email,
+                 self.service_website, self.recipient_name, *self.recipient_address, self.letter_date,
+                 self.reference, self.subject]
+        for block in self.blocks:
+            texts.extend([block.text, *block.items])
+        texts.extend([self.closing, self.signatory_name, self.signatory_title])
+        return [t for t in texts if t]
+
+
+def compose(*, template: LetterTemplate | None, subject: str = "", body: str = "", closing: str = "",
+            facts: dict, recipient: Recipient, letterhead: Letterhead, fmt: str, reference: str,
+            signatory_name: str, signatory_title: str, kind: str) -> LetterContent:
+    """Fill the wording with the facts and lay out the parts of the letter. ``subject``, ``body`` and ``closing``
+    override the template's (the unsaved wording of a preview)."""
+    if template is not None:
+        subject, body, closing = template.subject, template.body, template.closing
+    return LetterContent(
+        format=fmt, kind=kind,
+        service_name=letterhead.name, service_address=tuple(letterhead.address_lines),
+        service_phone=letterhead.phone, service_email=letterhead.email, service_website=letterhead.website,
+        recipient_name=recipient.name, recipient_address=recipient.address_lines,
+        has_postal_address=recipient.has_postal_address,
+        letter_date=str(facts["letter_date"]), reference=reference,
+        subject=fill_text(subject, facts), blocks=tuple(fill_body(body, facts)),
+        closing=fill_text(closing, facts), signatory_name=signatory_name, signatory_title=signatory_title,
+    )
+
+
+def signatory(case: Case, letterhead: Letterhead) -> tuple[str, str]:
+    if case.facilitator:
+        return case.facilitator.get_full_name(), case.facilitator.job_title or letterhead.signatory_title
+    return "The restorative justice team", letterhead.name
+
+
+def wording_format_for(fmt: str) -> str:
+    return WordingFormat.EASY_READ if fmt == LetterFormat.EASY_READ else WordingFormat.STANDARD
+
+
+def check_kind_for(case: Case, kind: str, recipient: Recipient) -> None:
+    """Refuse a letter that makes no sense for this recipient or this case now, saying why."""
+    if kind not in LetterKind.values:
+        raise LetterRefused("Choose a kind of letter.")
+    label = LetterKind(kind).label.lower()
+    if recipient.is_referrer and kind not in REFERRER_KINDS:
+        raise LetterRefused(f"A {label} letter is written to the people taking part, not to the referrer.")
+    if not recipient.is_referrer and kind == LetterKind.REFERRAL_ACKNOWLEDGEMENT:
+        raise LetterRefused("A referral acknowledgement is written to the referrer only.")
+    if kind == LetterKind.REFERRAL_ACKNOWLEDGEMENT and case.state == Case.State.REFERRAL:
+        raise LetterRefused("The referral has not been accepted or declined yet.")
+    if kind == LetterKind.ACTIVITY_CONFIRMATION and case.current_activity is None:
+        raise LetterRefused("There is no planned activity to confirm. Plan the activity first.")
+    if kind == LetterKind.OUTCOME_AGREEMENT and case.current_agreement is None:
+        raise LetterRefused("There is no outcome agreement recorded on this case yet.")
+    if kind == LetterKind.CLOSURE and not case.is_closed:
+        raise LetterRefused("The case is not closed, so a closure letter cannot be written yet.")
+    if kind == LetterKind.NOT_SUITABLE and case.outcome != Case.Outcome.NOT_SUITABLE:
+        raise LetterRefused("The case was not closed as not suitable.")
+    if kind == LetterKind.WITHDRAWAL and case.outcome != Case.Outcome.WITHDRAWN:
+        raise LetterRefused("The case was not closed by a withdrawal.")
+
+
+def variant_for(case: Case, kind: str) -> str:
+    if kind == LetterKind.REFERRAL_ACKNOWLEDGEMENT:
+        return Variant.DECLINE if case.outcome == Case.Outcome.REFERRAL_DECLINED else Variant.ACCEPT
+    return Variant.NONE

@@ -1,0 +1,69 @@
+from django import forms
+
+from letters.content import Recipient
+from letters.models import LetterFormat, LetterKind, LetterTemplate
+
+SELECT = {"class": "govuk-select"}
+
+
+class GenerateLetterForm(forms.Form):
+    """Choose a kind of letter, a recipient on the case and, if needed, a format other than their usual."""
+
+    kind = forms.ChoiceField(
+        label="Kind of letter", choices=[("", "Choose a kind of letter"), *LetterKind.choices],
+        widget=forms.Select(attrs=SELECT), error_messages={"required": "Choose a kind of letter"},
+    )
+    recipient = forms.ChoiceField(
+        label="Who the letter is to", widget=forms.Select(attrs=SELECT),
+        error_messages={"required": "Choose who the letter is to", "invalid_choice": "Choose someone on this case"},
+    )
+    format = forms.ChoiceField(
+        label="Format", required=False, widget=forms.Select(attrs=SELECT),
+        choices=[("", "The format their communication needs call for"), *LetterFormat.choices],
+        help_text="Large print and easy read are chosen automatically from the person's communication needs.",
+    )
+
+    def __init__(self, *args, recipients: list[Recipient], **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = []
+        for recipient in recipients:
+            needs = "" if recipient.default_format == LetterFormat.STANDARD else \
+                f", {LetterFormat(recipient.default_format).label.lower()}"
+            choices.append((recipient.key, f"{recipient.label}{needs}"))
+        self.fields["recipient"].choices = [("", "Choose who the letter is to"), *choices]
+
+
+class LetterTemplateForm(forms.ModelForm):
+    """The wording of one template. The model's ``clean`` checks every placeholder."""
+
+    class Meta:
+        model = LetterTemplate
+        fields = ["subject", "body", "closing"]
+        widgets = {
+            "subject": forms.TextInput(attrs={"class": "govuk-input", "spellcheck": "true"}),
+            "body": forms.Textarea(attrs={"class": "govuk-textarea", "rows": 22, "spellcheck": "true"}),
+            "closing": forms.TextInput(attrs={"class": "govuk-input govuk-!-width-one-half"}),
+        }
+        labels = {"subject": "Subject line", "body": "Wording", "closing": "Closing line"}
+        help_texts = {
+            "subject": "Printed in bold above the wording.",
+            "body": "Paragraphs separated by a blank line. A line starting with '- ' is a bullet point. "
+                    "Placeholders are written like {{ recipient_name }}.",
+            "closing": "For example 'Yours sincerely,'. The facilitator's name is printed under it.",
+        }
+        error_messages = {
+            "subject": {"required": "Enter the subject line"},
+            "body": {"required": "Enter the wording of the letter"},
+            "closing": {"required": "Enter the closing line"},
+        }
+
+
+class MarkSentForm(forms.Form):
+    letters = forms.ModelMultipleChoiceField(queryset=None, error_messages={
+        "required": "There are no letters to mark as sent", "invalid_choice": "A letter in the list has changed",
+        "invalid_pk_value": "A letter in the list has changed",
+    })
+
+    def __init__(self, *args, queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["letters"].queryset = queryset

@@ -1,0 +1,209 @@
+"""Letters the service sends: the wording managers edit, the service's letterhead, and every letter generated,
+kept as a stored, versioned file."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+
+class LetterKind(models.TextChoices):
+    """The kinds of letter. The values are a contract: other apps and the tests name them."""
+
+    REFERRAL_ACKNOWLEDGEMENT = "referral_acknowledgement", "Referral acknowledgement"
+    RJ_INFORMATION = "rj_information", "Restorative justice information"
+    INVITATION = "invitation", "Invitation to take part"
+    ACTIVITY_CONFIRMATION = "activity_confirmation", "Activity confirmation"
+    OUTCOME_AGREEMENT = "outcome_agreement", "Outcome agreement"
+    CLOSURE = "closure", "Closure"
+    NOT_SUITABLE = "not_suitable", "Not suitable"
+    WITHDRAWAL = "withdrawal", "Withdrawal"
+
+
+class Variant(models.TextChoices):
+    """A second wording of one kind: the referral acknowledgement differs on accept and on decline."""
+
+    NONE = "", "Only wording"
+    ACCEPT = "accept", "Referral accepted"
+    DECLINE = "decline", "Referral declined"
+
+
+class WordingFormat(models.TextChoices):
+    STANDARD = "standard", "Standard"
+    EASY_READ = "easy_read", "Easy read"
+
+
+class LetterFormat(models.TextChoices):
+    """The format a letter is produced in, chosen from the recipient's communication needs."""
+
+    STANDARD = "standard", "Standard"
+    LARGE_PRINT = "large_print", "Large print"
+    EASY_READ = "easy_read", "Easy read"
+
+
+class Letterhead(models.Model):
+    """The service's name and contact details printed at the top of every letter (one row)."""
+
+    name = models.CharField("service name", max_length=200)
+    address = models.TextField(help_text="One line of the address per line")
+    phone = models.CharField(max_length=40, blank=True)
+    email = models.EmailField(blank=True)
+    website = models.CharField(max_length=200, blank=True)
+    signatory_title = models.CharField(
+        "signature title", max_length=120, default="Restorative justice facilitator",
+        help_text="Printed under the facilitator's name when their own job title is not recorded",
+    )
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def current(cls) -> "Letterhead":
+        """The letterhead in force; created with the service's name and demonstration details on first use."""
+        letterhead = cls.objects.order_by("pk").first()
+        if letterhead is None:
+            letterhead = cls(
+                name=settings.SERVICE_NAME,
+                address="Restorative Justice Team\nExample House, 1 Example Street\nStretford\nM32 0XX",
+                phone="0161 496 0000",
+                email="rj-service@example.org",
+            )
+            letterhead.save()
+        return letterhead
+
+    @property
+    def address_lines(self) -> list[str]:
+        return [line.strip() for line in self.address.splitlines() if line.strip()]
+
+
+class LetterTemplate(models.Model):
+    """The wording of one kind of letter (and variant, and standard or easy read), with placeholders.
+
+    Managers edit it in the interface; each saved edit raises ``version`` and is kept in the history, and
+    every letter records the version it was made from. Wording is plain text: it is escaped like user text.
+    """
+
+    kind = models.CharField(max_length=32, choices=LetterKind.choices)
+    variant = models.CharField(max_length=12, choices=Variant.choices, blank=True, default="")
+    format = models.CharField(max_length=12, choices=WordingFormat.choices, default=WordingFormat.STANDARD)
+    subject = models.CharField(max_length=200)
+    body = models.TextField(
+        help_text="Paragraphs separated by a blank line. A line starting with '- ' is a bullet point."
+    )
+    closing = models.CharField(max_length=100, default="Yours sincerely,")
+    version = models.PositiveIntegerField(default=1)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["kind", "variant", "format"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "variant", "format"], name="one_template_per_kind_variant_format")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        parts = [LetterKind(self.kind).label]
+        if self.variant:
+            parts.append(f"({Variant(self.variant).label.lower()})")
+        if self.format == WordingFormat.EASY_READ:
+            parts.append("– easy read")
+        return " ".join(parts)
+
+    def clean(self):
+        from letters.wording import template_problems
+
+        problems = template_problems(self.kind, subject=self.subject, body=self.body, closing=self.closing)
+        if problems:
+            raise ValidationError(problems)
+
+
+class LetterQuerySet(models.QuerySet):
+    def latest_versions(self) -> "LetterQuerySet":
+        """Only the newest version of each (case, kind, recipient)."""
+        newer = Letter.objects.filter(
+            case_id=models.OuterRef("case_id"), kind=models.OuterRef("kind"),
+            recipient_key=models.OuterRef("recipient_key"), version__gt=models.OuterRef("version"),
+        )
+        return self.exclude(models.Exists(newer))
+
+
+class Letter(models.Model):
+    """One generated letter: the stored PDF, its checksum, and what it was made from, for whom and by whom.
+
+    A letter is never overwritten: regenerating makes the next ``version`` for the same case, kind and
+    recipient. ``content`` keeps the exact text rendered, from which the accessible HTML version is built.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to be sent"
+        SENT = "sent", "Sent"
+        SUPERSEDED = "superseded", "Replaced by a newer version"
+
+    REFERRER = "referrer"
+
+    case = models.ForeignKey("rjcases.Case", on_delete=models.PROTECT, related_name="letters")
+    kind = models.CharField(max_length=32, choices=LetterKind.choices)
+    variant = models.CharField(max_length=12, choices=Variant.choices, blank=True, default="")
+    # "referrer", or "party-<id>": one key per recipient, so versions count per recipient.
+    recipient_key = models.CharField(max_length=24)
+    party = models.ForeignKey(
+        "rjcases.Party", on_delete=models.PROTECT, null=True, blank=True, related_name="letters"
+    )
+    recipient_name = models.CharField(max_length=200)
+    format = models.CharField(max_length=12, choices=LetterFormat.choices, default=LetterFormat.STANDARD)
+    template = models.ForeignKey(LetterTemplate, on_delete=models.PROTECT, related_name="letters")
+    template_version = models.PositiveIntegerField()
+    version = models.PositiveIntegerField(default=1)
+    file = models.FileField(upload_to="letters/%Y/%m/", max_length=200)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    size = models.PositiveIntegerField(default=0)
+    pages = models.PositiveSmallIntegerField(default=1)
+    content = models.JSONField(default=dict)
+    generated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    generated_at = models.DateTimeField(default=timezone.now, db_index=True)
+    transition = models.ForeignKey(
+        "rjcases.CaseTransition", on_delete=models.PROTECT, null=True, blank=True, related_name="letters"
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords(excluded_fields=["content"])
+
+    objects = LetterQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-generated_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "kind", "recipient_key", "version"], name="one_letter_per_version"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "generated_at"]), models.Index(fields=["case", "generated_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.recipient_name} (version {self.version})"
+
+    @property
+    def to_referrer(self) -> bool:
+        return self.recipient_key == self.REFERRER
+
+    @property
+    def download_name(self) -> str:
+        return f"{self.case.reference}-{self.kind.replace('_', '-')}-v{self.version}.pdf"
+
+    @property
+    def has_postal_address(self) -> bool:
+        return bool(self.content.get("has_postal_address"))

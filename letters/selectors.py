@@ -1,0 +1,94 @@
+"""Reads for letters, always scoped to what the user may see: letters of cases they may open, and only where
+they may see the case's details (police referrers and other organisations never see party letters)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.urls import reverse
+
+from accounts import roles
+from letters.models import Letter, LetterKind
+from rjcases.models import Case
+from rjcases.permissions import can_see_details
+
+
+def letters_visible_to(user) -> QuerySet[Letter]:
+    """Letters of the cases this user may open; callers still check ``can_see_details`` per case."""
+    return Letter.objects.filter(case__in=Case.objects.visible_to(user))
+
+
+def get_case_for_letters(user, case_id: int) -> Case:
+    """The case, if this user may see its letters; otherwise a 404, as if it did not exist."""
+    case = Case.objects.visible_to(user).select_related("facilitator", "referred_by").filter(pk=case_id).first()
+    if case is None or not can_see_details(case, user):
+        raise Http404("No such case")
+    return case
+
+
+def get_letter_for_user(user, letter_id: int) -> Letter:
+    letter = (letters_visible_to(user)
+              .select_related("case", "party", "template", "generated_by", "sent_by", "transition")
+              .filter(pk=letter_id).first())
+    if letter is None or not can_see_details(letter.case, user):
+        raise Http404("No such letter")
+    return letter
+
+
+def letters_for_case(case: Case) -> list[Letter]:
+    """Every letter of the case, newest first (the caller has checked the user may see them)."""
+    return list(case.letters.select_related("generated_by", "party").order_by("-generated_at", "-id"))
+
+
+def latest_letters_for_case(case: Case) -> list[Letter]:
+    return list(case.letters.latest_versions().select_related("generated_by").order_by("-generated_at", "-id"))
+
+
+def versions_of(letter: Letter) -> list[Letter]:
+    return list(Letter.objects.filter(case_id=letter.case_id, kind=letter.kind, recipient_key=letter.recipient_key)
+                .select_related("generated_by", "sent_by").order_by("-version"))
+
+
+def letters_for_timeline(case: Case) -> list[tuple[datetime, str, str]]:
+    """The case timeline's letter entries as (at, description, url): one when a letter was generated and one
+    when it was sent. The timeline shows them only to users who may see the case's details."""
+    items: list[tuple[datetime, str, str]] = []
+    for letter in case.letters.select_related("generated_by").order_by("generated_at", "id"):
+        url = reverse("letters:detail", args=[letter.pk])
+        kind = LetterKind(letter.kind).label
+        what = f"{kind} letter to {letter.recipient_name}"
+        if letter.version > 1:
+            what += f" (version {letter.version})"
+        if letter.format != "standard":
+            what += f", {letter.get_format_display().lower()}"
+        who = letter.generated_by.get_full_name() if letter.generated_by else ""
+        items.append((letter.generated_at, f"{what} generated" + (f" by {who}" if who else ""), url))
+        if letter.sent_at:
+            items.append((letter.sent_at, f"{what} sent", url))
+    return sorted(items, key=lambda item: item[0])
+
+
+def print_run_scope(user) -> QuerySet[Letter]:
+    """Letters this user may post: all for a manager, a facilitator's own cases' letters."""
+    if roles.is_manager(user):
+        return Letter.objects.all()
+    if roles.is_facilitator(user):
+        return Letter.objects.filter(Q(case__facilitator=user) | Q(case__co_facilitator=user))
+    return Letter.objects.none()
+
+
+def print_run_letters(user, day: date) -> list[Letter]:
+    """The letters generated on ``day`` that are still waiting to be posted, oldest first."""
+    return list(
+        print_run_scope(user).filter(status=Letter.Status.PENDING, generated_at__date=day)
+        .select_related("case").order_by("generated_at", "id")
+    )
+
+
+def older_pending_days(user, day: date) -> list[date]:
+    """Earlier days with letters still waiting to be posted."""
+    found = (print_run_scope(user).filter(status=Letter.Status.PENDING, generated_at__date__lt=day)
+             .dates("generated_at", "day"))
+    return list(found)

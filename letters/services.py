@@ -1,0 +1,285 @@
+"""Writes for letters: generating (and regenerating) a letter as a new stored version, the letters each workflow
+transition calls for, editing wording, the print run and marking letters sent."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import uuid
+from collections.abc import Iterable
+from datetime import date
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from pypdf import PdfReader, PdfWriter
+from reportlab.lib.pagesizes import A4
+
+from accounts import roles
+from letters.content import (
+    PARTY_ROLES,
+    LetterContent,
+    LetterRefused,
+    Recipient,
+    activity_participants,
+    agreement_signatories,
+    check_kind_for,
+    compose,
+    letter_facts,
+    party_recipient,
+    recipient_for,
+    referrer_recipient,
+    signatory,
+    variant_for,
+    wording_format_for,
+)
+from letters.models import Letter, LetterFormat, Letterhead, LetterKind, LetterTemplate, WordingFormat
+from letters.renderer import LetterRenderer
+from letters.wording import default_wording, template_keys
+from rjcases.models import Case, CaseTransition, Party
+from rjcases.permissions import can_edit_case_work
+from rjcases.services import ActionRefused
+
+__all__ = ["LetterRefused", "generate_letter", "regenerate_letter", "letters_for_transition", "update_template",
+           "mark_sent", "print_run_pdf", "ensure_default_templates", "template_for", "render_content"]
+
+
+class LetterFileChanged(Exception):
+    """A stored letter whose file no longer matches the checksum taken when it was generated."""
+
+
+# ---------------------------------------------------------------------------------------------------
+# Templates
+
+
+def ensure_default_templates() -> None:
+    """Create the shipped wording for any (kind, variant, format) that has no template yet."""
+    existing = set(LetterTemplate.objects.values_list("kind", "variant", "format"))
+    for key in template_keys():
+        if key not in existing:
+            _create_default(*key)
+
+
+def _create_default(kind: str, variant: str, fmt: str) -> LetterTemplate:
+    wording = default_wording(kind, variant, fmt)
+    template = LetterTemplate(kind=kind, variant=variant, format=fmt, subject=wording.subject,
+                              body=wording.body, closing=wording.closing)
+    template.full_clean()
+    template._change_reason = "shipped wording"
+    template.save()
+    return template
+
+
+def template_for(kind: str, variant: str, fmt: str) -> LetterTemplate:
+    """The wording for a letter: the easy read wording if there is one and it is wanted, else the standard."""
+    wanted = [(kind, variant, fmt)]
+    if fmt != WordingFormat.STANDARD:
+        wanted.append((kind, variant, WordingFormat.STANDARD))
+    for key in wanted:
+        found = LetterTemplate.objects.filter(kind=key[0], variant=key[1], format=key[2]).first()
+        if found is not None:
+            return found
+        if key in template_keys():
+            return _create_default(*key)
+    raise LetterRefused(f"There is no wording for a {LetterKind(kind).label.lower()} letter.")
+
+
+def may_edit_templates(user) -> bool:
+    return roles.is_manager(user) or roles.is_administrator(user)
+
+
+def update_template(template: LetterTemplate, user, *, subject: str, body: str, closing: str) -> LetterTemplate:
+    """Save new wording as the template's next version. Raises ``ValidationError`` (naming any unknown
+    placeholder) and changes nothing when the wording cannot be used."""
+    if not may_edit_templates(user):
+        raise ActionRefused("Only a manager can change letter wording.")
+    wording = (subject.strip(), body.strip(), closing.strip())
+    with transaction.atomic():
+        locked = LetterTemplate.objects.select_for_update().get(pk=template.pk)
+        if wording == (locked.subject, locked.body, locked.closing):
+            return locked  # nothing changed: no new version
+        locked.subject, locked.body, locked.closing = wording
+        locked.full_clean()
+        locked.version += 1
+        locked.updated_by = user
+        locked.updated_at = timezone.now()
+        locked._history_user = user
+        locked._change_reason = f"version {locked.version}"
+        locked.save()
+    return locked
+
+
+# ---------------------------------------------------------------------------------------------------
+# Generating a letter
+
+
+def render_content(case: Case, kind: str, recipient: Recipient, fmt: str, *, variant: str | None = None,
+                   template: LetterTemplate | None = None, today: date | None = None
+                   ) -> tuple[LetterContent, LetterTemplate]:
+    """The content of a letter to ``recipient``, from the wording in force (nothing is stored)."""
+    variant = variant_for(case, kind) if variant is None else variant
+    template = template or template_for(kind, variant, wording_format_for(fmt))
+    letterhead = Letterhead.current()
+    facts = letter_facts(case, kind, variant, recipient, letterhead, today=today)
+    name, title = signatory(case, letterhead)
+    content = compose(template=template, facts=facts, recipient=recipient, letterhead=letterhead, fmt=fmt,
+                      reference=case.reference, signatory_name=name, signatory_title=title, kind=kind)
+    return content, template
+
+
+def _store(case: Case, user, *, kind: str, recipient: Recipient, fmt: str,
+           transition: CaseTransition | None = None) -> Letter:
+    variant = variant_for(case, kind)
+    content, template = render_content(case, kind, recipient, fmt, variant=variant)
+    pdf = LetterRenderer(fmt).render(content)
+    previous = Letter.objects.filter(case=case, kind=kind, recipient_key=recipient.key)
+    version = (previous.aggregate(v=Max("version"))["v"] or 0) + 1
+    letter = Letter(
+        case=case, kind=kind, variant=variant, recipient_key=recipient.key, party_id=recipient.party_id,
+        recipient_name=recipient.name, format=fmt, template=template, template_version=template.version,
+        version=version, sha256=hashlib.sha256(pdf).hexdigest(), size=len(pdf),
+        pages=len(PdfReader(io.BytesIO(pdf)).pages), content=content.as_dict(), generated_by=user,
+        generated_at=timezone.now(), transition=transition,
+    )
+    letter.file.save(f"{uuid.uuid4().hex}.pdf", ContentFile(pdf), save=False)
+    letter._history_user = user
+    letter._change_reason = f"version {version} generated"
+    letter.save()
+    for older in previous.filter(status=Letter.Status.PENDING).exclude(pk=letter.pk):
+        older.status = Letter.Status.SUPERSEDED
+        older._history_user = user
+        older._change_reason = f"replaced by version {version}"
+        older.save(update_fields=["status"])
+    return letter
+
+
+def generate_letter(case: Case, user, *, kind: str, recipient_key: str, fmt: str | None = None) -> Letter:
+    """Make a letter on demand, as the next version for this case, kind and recipient.
+
+    ``fmt`` defaults to the format the recipient's communication needs call for.
+    Raises ``ActionRefused`` for a user who may not, ``LetterRefused`` with the reason for a letter that
+    cannot be made now; nothing is stored then.
+    """
+    if not can_edit_case_work(case, user):
+        raise ActionRefused("Only the case's facilitator or a manager can create letters.")
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        recipient = recipient_for(locked, recipient_key)
+        check_kind_for(locked, kind, recipient)
+        fmt = fmt or recipient.default_format
+        if fmt not in LetterFormat.values:
+            raise LetterRefused("Choose a format: standard, large print or easy read.")
+        return _store(locked, user, kind=kind, recipient=recipient, fmt=fmt)
+
+
+def regenerate_letter(letter: Letter, user) -> Letter:
+    """A new version of the same letter (same kind, recipient and format), from today's facts and wording."""
+    return generate_letter(letter.case, user, kind=letter.kind, recipient_key=letter.recipient_key, fmt=letter.format)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Letters the workflow calls for
+
+
+def _parties(case: Case, roles_wanted=PARTY_ROLES) -> list[Party]:
+    return [p for p in case.parties.all() if p.role in roles_wanted]
+
+
+def letters_called_for(case: Case, transition: CaseTransition) -> list[tuple[str, Recipient]]:
+    """The (kind, recipient) pairs a transition sends, in order. Parties get their format from their needs.
+
+    Closing moves with their own letter (not suitable, withdrawal) send it to the parties in place of the
+    closure letter; the referrer is told the outcome by a closure letter. A decline sends only the referrer's
+    acknowledgement, and a withdrawal while still a referral writes to no party: nobody has contacted them.
+    """
+    referrer = referrer_recipient(case)
+    to_referrer = [referrer] if referrer is not None else []
+    name = transition.name
+    planned: list[tuple[str, Recipient]] = []
+    if name == "accept":
+        planned += [(LetterKind.REFERRAL_ACKNOWLEDGEMENT, r) for r in to_referrer]
+        planned += [(LetterKind.RJ_INFORMATION, party_recipient(p)) for p in _parties(case, [Party.Role.HARMED])]
+        planned += [(LetterKind.INVITATION, party_recipient(p)) for p in _parties(case, [Party.Role.RESPONSIBLE])]
+    elif name == "decline":
+        planned += [(LetterKind.REFERRAL_ACKNOWLEDGEMENT, r) for r in to_referrer]
+    elif name == "schedule_activity":
+        people = activity_participants(case, case.current_activity)
+        planned += [(LetterKind.ACTIVITY_CONFIRMATION, party_recipient(p)) for p in people]
+    elif name == "record_agreement":
+        people = agreement_signatories(case, case.current_agreement)
+        planned += [(LetterKind.OUTCOME_AGREEMENT, party_recipient(p)) for p in people]
+    elif name == "find_unsuitable":
+        planned += [(LetterKind.NOT_SUITABLE, party_recipient(p)) for p in _parties(case)]
+        planned += [(LetterKind.CLOSURE, r) for r in to_referrer]
+    elif name == "withdraw":
+        if transition.source != Case.State.REFERRAL:
+            planned += [(LetterKind.WITHDRAWAL, party_recipient(p)) for p in _parties(case)]
+        planned += [(LetterKind.CLOSURE, r) for r in to_referrer]
+    elif transition.target == Case.State.CLOSED:
+        planned += [(LetterKind.CLOSURE, party_recipient(p)) for p in _parties(case)]
+        planned += [(LetterKind.CLOSURE, r) for r in to_referrer]
+    return planned
+
+
+def letters_for_transition(case: Case, user, transition: CaseTransition) -> list[Letter]:
+    """The workflow hook: store the letters this transition calls for, inside the transition's transaction.
+
+    The user has already been allowed the transition, so no further permission is asked. Nothing here leaves
+    the machine; sending by email would belong in ``transaction.on_commit``.
+    """
+    made = []
+    for kind, recipient in letters_called_for(case, transition):
+        made.append(_store(case, user, kind=kind, recipient=recipient, fmt=recipient.default_format,
+                           transition=transition))
+    return made
+
+
+# ---------------------------------------------------------------------------------------------------
+# Reading a stored file, the print run, marking sent
+
+
+def letter_bytes(letter: Letter) -> bytes:
+    """The stored PDF, after checking it is the file generated (its SHA-256)."""
+    with letter.file.open("rb") as handle:
+        data = handle.read()
+    if hashlib.sha256(data).hexdigest() != letter.sha256:
+        raise LetterFileChanged(
+            f"The stored file of {letter} does not match its checksum. Do not send it: regenerate the letter."
+        )
+    return data
+
+
+def print_run_pdf(letters: Iterable[Letter], *, double_sided: bool = False) -> bytes:
+    """One PDF of these letters for posting, each starting on a new page (a new sheet when double-sided)."""
+    writer = PdfWriter()
+    for letter in letters:
+        reader = PdfReader(io.BytesIO(letter_bytes(letter)))
+        writer.append(reader)
+        if double_sided and len(reader.pages) % 2:
+            writer.add_blank_page(width=A4[0], height=A4[1])
+    writer.add_metadata({"/Title": "Letters for posting"})
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()
+
+
+def mark_sent(user, letters: Iterable[Letter]) -> tuple[int, int]:
+    """Mark these letters sent now. Returns (marked, skipped): letters already sent or replaced are skipped."""
+    marked = skipped = 0
+    now = timezone.now()
+    with transaction.atomic():
+        for letter in letters:
+            if not can_edit_case_work(letter.case, user):
+                raise ActionRefused("Only the case's facilitator or a manager can mark its letters sent.")
+            locked = Letter.objects.select_for_update().get(pk=letter.pk)
+            if locked.status != Letter.Status.PENDING:
+                skipped += 1
+                continue
+            locked.status, locked.sent_at, locked.sent_by = Letter.Status.SENT, now, user
+            locked._history_user = user
+            locked._change_reason = "sent"
+            locked.save(update_fields=["status", "sent_at", "sent_by"])
+            marked += 1
+    return marked, skipped
+

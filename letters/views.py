@@ -1,0 +1,298 @@
+"""Letter pages. Every case page starts from ``get_case_for_letters`` and every letter from ``get_letter_for_user``:
+outside what the user may see is a 404. Writes go through ``letters.services``."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts import roles
+from letters import selectors, services
+from letters.content import LetterContent, LetterRefused, recipient_for, recipients_for
+from letters.demo import demo_content
+from letters.forms import GenerateLetterForm, LetterTemplateForm, MarkSentForm
+from letters.models import LetterFormat, LetterTemplate
+from letters.renderer import LetterRenderer
+from letters.services import LetterFileChanged
+from letters.wording import LIST_PLACEHOLDERS, placeholders_for
+from rjcases.permissions import can_edit_case_work
+from rjcases.services import TRANSITIONS, ActionRefused, log_read
+
+
+def _pdf_response(data: bytes, filename: str, *, inline: bool = False) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'{"inline" if inline else "attachment"}; filename="{filename}"'
+    response["Cache-Control"] = "no-store, private"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# ---------------------------------------------------------------------------------------------------
+# A case's letters
+
+
+@login_required
+@require_GET
+def case_letters(request, case_id: int):
+    case = selectors.get_case_for_letters(request.user, case_id)
+    context = {
+        "page_title": f"Letters – {case.reference}",
+        "case": case,
+        "letters": selectors.letters_for_case(case),
+        "can_create": can_edit_case_work(case, request.user),
+    }
+    return render(request, "letters/case_letters.html", context)
+
+
+@login_required
+def generate(request, case_id: int):
+    """Choose a kind of letter and a recipient; preview it, or generate and store it."""
+    case = selectors.get_case_for_letters(request.user, case_id)
+    if not can_edit_case_work(case, request.user):
+        raise PermissionDenied("Only the case's facilitator or a manager can create letters.")
+    recipients = recipients_for(case)
+    form = GenerateLetterForm(request.POST or None, recipients=recipients,
+                              initial={"kind": request.GET.get("kind", ""), "recipient": request.GET.get("to", "")})
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        kind, key, fmt = form.cleaned_data["kind"], form.cleaned_data["recipient"], form.cleaned_data["format"]
+        try:
+            if request.POST.get("action") == "preview":
+                preview = _preview_for_case(case, kind, key, fmt)
+            else:
+                letter = services.generate_letter(case, request.user, kind=kind, recipient_key=key, fmt=fmt or None)
+                messages.success(request, f"{letter} was created. It is waiting to be sent.")
+                return redirect("letters:detail", letter.pk)
+        except LetterRefused as refusal:
+            form.add_error("kind", str(refusal))
+        except ActionRefused as refusal:
+            raise PermissionDenied(str(refusal))
+    context = {"page_title": f"Create a letter – {case.reference}", "case": case, "form": form, "preview": preview}
+    return render(request, "letters/generate.html", context, status=200 if not form.errors else 400)
+
+
+def _preview_for_case(case, kind: str, key: str, fmt: str) -> LetterContent:
+    from letters.content import check_kind_for
+
+    recipient = recipient_for(case, key)
+    check_kind_for(case, kind, recipient)
+    content, _ = services.render_content(case, kind, recipient, fmt or recipient.default_format)
+    return content
+
+
+# ---------------------------------------------------------------------------------------------------
+# One letter
+
+
+@login_required
+@require_GET
+def detail(request, pk: int):
+    letter = selectors.get_letter_for_user(request.user, pk)
+    context = {
+        "page_title": str(letter),
+        "letter": letter,
+        "case": letter.case,
+        "versions": selectors.versions_of(letter),
+        "can_regenerate": can_edit_case_work(letter.case, request.user),
+        "transition_label": TRANSITIONS[letter.transition.name].label if letter.transition_id else "",
+    }
+    return render(request, "letters/letter_detail.html", context)
+
+
+@login_required
+@require_GET
+def download(request, pk: int):
+    letter = selectors.get_letter_for_user(request.user, pk)
+    try:
+        data = services.letter_bytes(letter)
+    except (LetterFileChanged, FileNotFoundError) as problem:
+        message = str(problem) if isinstance(problem, LetterFileChanged) else \
+            "The stored file of this letter is missing. Regenerate the letter."
+        return render(request, "letters/file_problem.html",
+                      {"page_title": "This letter cannot be opened", "letter": letter, "message": message},
+                      status=409)
+    log_read(request.user, letter.case, "document", letter.pk, request.path)
+    return _pdf_response(data, letter.download_name)
+
+
+@login_required
+@require_GET
+def accessible(request, pk: int):
+    """The same letter as semantic HTML, for screen readers (reportlab does not tag PDFs)."""
+    letter = selectors.get_letter_for_user(request.user, pk)
+    log_read(request.user, letter.case, "document", letter.pk, request.path)
+    context = {"page_title": letter.content.get("subject") or str(letter), "letter": letter,
+               "content": LetterContent.from_dict(letter.content)}
+    return render(request, "letters/letter_accessible.html", context)
+
+
+@login_required
+@require_POST
+def regenerate(request, pk: int):
+    letter = selectors.get_letter_for_user(request.user, pk)
+    try:
+        new = services.regenerate_letter(letter, request.user)
+    except ActionRefused as refusal:
+        raise PermissionDenied(str(refusal))
+    except LetterRefused as refusal:
+        messages.error(request, str(refusal))
+        return redirect("letters:detail", letter.pk)
+    messages.success(request, f"Version {new.version} was created. Earlier versions are kept.")
+    return redirect("letters:detail", new.pk)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Wording (managers)
+
+
+def _require_template_editor(user) -> None:
+    if not services.may_edit_templates(user):
+        raise PermissionDenied("Only a manager can change letter wording.")
+
+
+def _may_preview_templates(user) -> bool:
+    return services.may_edit_templates(user) or roles.is_facilitator(user)
+
+
+@login_required
+@require_GET
+def template_list(request):
+    if not _may_preview_templates(request.user):
+        raise PermissionDenied
+    services.ensure_default_templates()
+    templates = LetterTemplate.objects.select_related("updated_by").all()
+    return render(request, "letters/template_list.html", {
+        "page_title": "Letter wording", "templates": templates,
+        "can_edit": services.may_edit_templates(request.user),
+    })
+
+
+@login_required
+def template_edit(request, pk: int):
+    _require_template_editor(request.user)
+    template = get_object_or_404(LetterTemplate, pk=pk)
+    form = LetterTemplateForm(request.POST or None, instance=LetterTemplate.objects.get(pk=pk))
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if request.POST.get("action") == "preview":
+            preview = demo_content(template.kind, template.variant, template.format,
+                                   subject=data["subject"], body=data["body"], closing=data["closing"])
+        else:
+            try:
+                saved = services.update_template(template, request.user, subject=data["subject"],
+                                                 body=data["body"], closing=data["closing"])
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, f"{saved.title}: version {saved.version} saved.")
+                return redirect("letters:template_edit", saved.pk)
+    context = {
+        "page_title": f"Edit wording – {template.title}", "template": template, "form": form, "preview": preview,
+        "placeholders": [
+            {"name": name, "description": text, "is_list": name in LIST_PLACEHOLDERS}
+            for name, text in placeholders_for(template.kind).items()
+        ],
+    }
+    return render(request, "letters/template_edit.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_GET
+def template_history(request, pk: int):
+    _require_template_editor(request.user)
+    template = get_object_or_404(LetterTemplate, pk=pk)
+    versions = template.history.select_related("history_user").order_by("-history_date", "-history_id")
+    return render(request, "letters/template_history.html",
+                  {"page_title": f"Wording history – {template.title}", "template": template, "versions": versions})
+
+
+@login_required
+@require_GET
+def template_preview(request, pk: int):
+    """The saved wording as a PDF letter to a made-up person (no case data)."""
+    if not _may_preview_templates(request.user):
+        raise PermissionDenied
+    template = get_object_or_404(LetterTemplate, pk=pk)
+    fmt = request.GET.get("format") or (template.format if template.format != "standard" else LetterFormat.STANDARD)
+    if fmt not in LetterFormat.values:
+        raise Http404("No such format")
+    content = demo_content(template.kind, template.variant, fmt,
+                           subject=template.subject, body=template.body, closing=template.closing)
+    pdf = LetterRenderer(fmt).render(content)
+    return _pdf_response(pdf, f"preview-{template.kind.replace('_', '-')}-v{template.version}.pdf", inline=True)
+
+
+# ---------------------------------------------------------------------------------------------------
+# The print run
+
+
+def _day_from(request) -> date:
+    raw = request.GET.get("date") or request.POST.get("date") or ""
+    try:
+        return date.fromisoformat(raw) if raw else timezone.localdate()
+    except ValueError:
+        raise Http404("Not a date")
+
+
+def _require_print_run(user) -> None:
+    if not (roles.is_manager(user) or roles.is_facilitator(user)):
+        raise PermissionDenied
+
+
+@login_required
+def print_run(request):
+    """The day's letters waiting to be posted: download them as one PDF, then mark them sent."""
+    _require_print_run(request.user)
+    day = _day_from(request)
+    if request.method == "POST":
+        form = MarkSentForm(request.POST, queryset=selectors.print_run_scope(request.user))
+        if form.is_valid():
+            try:
+                marked, skipped = services.mark_sent(request.user, form.cleaned_data["letters"])
+            except ActionRefused as refusal:
+                raise PermissionDenied(str(refusal))
+            text = f"{marked} letter{'s' if marked != 1 else ''} marked as sent."
+            if skipped:
+                text += f" {skipped} had already been sent or replaced and were left as they were."
+            messages.success(request, text)
+            return redirect(f"{reverse('letters:print_run')}?date={day.isoformat()}")
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    letters = selectors.print_run_letters(request.user, day)
+    context = {
+        "page_title": "Letters to post", "day": day, "letters": letters,
+        "older_days": selectors.older_pending_days(request.user, day),
+        "without_address": [letter for letter in letters if not letter.has_postal_address],
+    }
+    return render(request, "letters/print_run.html", context)
+
+
+@login_required
+@require_GET
+def print_run_pdf(request):
+    _require_print_run(request.user)
+    day = _day_from(request)
+    letters = selectors.print_run_letters(request.user, day)
+    wanted = request.GET.getlist("letter")
+    if wanted:
+        letters = [letter for letter in letters if str(letter.pk) in wanted]
+    if not letters:
+        messages.info(request, "There are no letters waiting to be posted for that day.")
+        return redirect(f"{reverse('letters:print_run')}?date={day.isoformat()}")
+    try:
+        data = services.print_run_pdf(letters, double_sided=request.GET.get("double_sided") == "1")
+    except (LetterFileChanged, FileNotFoundError) as problem:
+        messages.error(request, str(problem) if isinstance(problem, LetterFileChanged)
+                       else "A stored letter file is missing. Regenerate it before printing.")
+        return redirect(f"{reverse('letters:print_run')}?date={day.isoformat()}")
+    for letter in letters:
+        log_read(request.user, letter.case, "document", letter.pk, request.path)
+    return _pdf_response(data, f"letters-to-post-{day.isoformat()}.pdf")

@@ -1,0 +1,521 @@
+"""Write case plans in bulk: the rows the walk through the services would make, without the per-row saves.
+
+For large demo runs only. Each plan is replayed step by step into plain rows, mirroring what each
+service writes (the fields it sets, the transition row with its data, and one history row per save,
+with the same user, time and change reason); the rows are then inserted model by model with
+``bulk_create``, and the history rows with them. The walk and this writer are kept in step by
+tests/rjcases/test_seed_demo.py, which seeds the same plans both ways and compares the results.
+
+The state of a case is written here only as a column of a new row, like a fixture: no existing case
+changes state outside ``rjcases.services``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from accounts import roles
+from conferences.models import (
+    Activity,
+    Agreement,
+    AgreementAction,
+    Feedback,
+    FollowUp,
+    PreparationContact,
+    WellbeingMeasure,
+)
+from conferences.services import CURRENT_WELLBEING_VERSION, FEEDBACK_WORDING_VERSION
+from rjcases import clocks
+from rjcases.demo.actors import Actors
+from rjcases.demo.clock import explicit_timestamps
+from rjcases.demo.plan import CasePlan, Step
+from rjcases.demo.walk import case_fields as planned_case_fields
+from rjcases.models import (
+    Assessment,
+    Case,
+    CaseReferenceSequence,
+    CaseTransition,
+    Consent,
+    ContactAttempt,
+    Incident,
+    Note,
+    Party,
+)
+from rjcases.services import TRANSITIONS
+
+# Insert order: parents before children. Through tables follow the model that owns the field.
+MODELS = [Case, Incident, Party, Consent, Assessment, Note, ContactAttempt, PreparationContact, Activity, Agreement,
+          AgreementAction, FollowUp, Feedback, WellbeingMeasure, CaseTransition]
+SEEDED = set(MODELS)
+_M2M = {Incident: ["strands"], Case: ["possible_duplicate_of"], Activity: ["invited", "attended"],
+        Agreement: ["signatories"]}
+
+
+class Row:
+    """One row to be inserted: its column values, the seeded rows it points to, and its history."""
+
+    __slots__ = ("model", "values", "refs", "m2m", "history", "pk")
+
+    def __init__(self, model, values: dict, refs: dict):
+        self.model, self.values, self.refs = model, values, refs
+        self.m2m: dict[str, list] = {}
+        self.history: list[tuple] = []
+        self.pk = None
+
+
+class _Meta:
+    """What the writer needs to know of a model, worked out once."""
+
+    def __init__(self, model):
+        self.model = model
+        concrete = model._meta.concrete_fields
+        self.static_defaults = {}
+        self.callable_defaults = []
+        for f in concrete:
+            if f.primary_key:
+                continue
+            if f.has_default() and callable(f.default):
+                self.callable_defaults.append((f.attname, f.default))
+            else:
+                self.static_defaults[f.attname] = f.get_default()  # as Model.__init__ fills it
+        self.seeded_fks = {f.name: f.attname for f in concrete
+                           if f.is_relation and f.related_model in SEEDED}
+        history = getattr(model, "history", None)
+        self.history_model = history.model if history is not None else None
+        self.tracked = [f.attname for f in self.history_model.tracked_fields] if self.history_model else []
+        self.history_m2m = [f.name for f in getattr(self.history_model, "_history_m2m_fields", [])]
+
+    def values(self, given: dict) -> dict:
+        values = dict(self.static_defaults)
+        for attname, default in self.callable_defaults:
+            if attname not in given:
+                values[attname] = default()
+        values.update(given)
+        return values
+
+
+class _Story:
+    """The rows one plan has made so far, by the plan's keys."""
+
+    def __init__(self, plan: CasePlan):
+        self.plan = plan
+        self.case: Row | None = None
+        self.incident: Row | None = None
+        self.parties: dict[str, Row] = {}
+        self.assessments: dict[str, Row] = {}
+        self.consents: list[Row] = []
+        self.activity: Row | None = None
+        self.agreement: Row | None = None
+        self.actions: list[Row] = []
+
+
+class BulkWriter:
+    def __init__(self, actors: Actors):
+        self.actors = actors
+        self.meta = {model: _Meta(model) for model in MODELS}
+        self._load_duplicate_index()
+
+    # --- rows and their history -----------------------------------------------------------------
+
+    def _new(self, story_rows: dict, model, at: datetime, user, reason: str | None, /, refs: dict | None = None,
+             **given) -> Row:
+        row = Row(model, self.meta[model].values(given), refs or {})
+        story_rows[model].append(row)
+        self._snap(row, "+", at, user, reason)
+        return row
+
+    def _snap(self, row: Row, kind: str, at: datetime, user, reason: str | None) -> None:
+        meta = self.meta[row.model]
+        if meta.history_model is None:
+            return
+        m2m = {name: list(row.m2m.get(name, ())) for name in meta.history_m2m}
+        row.history.append((kind, at, user.pk if user else None, reason, dict(row.values), m2m))
+
+    def _change(self, row: Row, at: datetime, user, reason: str | None, /, **changes) -> None:
+        row.values.update(changes)
+        self._snap(row, "~", at, user, reason)
+
+    def _set_m2m(self, row: Row, name: str, targets: list, at: datetime, user, reason: str | None) -> None:
+        """Like ``related.set(targets)`` on a new row: the links, then (if any) simple-history's '~' row."""
+        row.m2m[name] = list(targets)
+        if targets and name in self.meta[row.model].history_m2m:
+            self._snap(row, "~", at, user, reason)
+
+    # --- a batch of plans --------------------------------------------------------------------------
+
+    def write(self, plans: list[CasePlan]) -> None:
+        rows: dict = defaultdict(list)
+        for plan in plans:
+            story = _Story(plan)
+            for step in plan.steps:
+                getattr(self, f"_{step.kind}")(rows, story, step, self.actors.user(step.data["by"]))
+            self._index_for_duplicates(story)
+        self.link_ids: dict[tuple, int] = {}
+        with transaction.atomic(), explicit_timestamps():
+            self._assign_references(rows[Case])
+            for model in MODELS:
+                self._insert(model, rows[model])
+            for model in MODELS:
+                self._insert_history(model, rows[model])
+        self._index_pks()
+
+    def _assign_references(self, cases: list[Row]) -> None:
+        years = defaultdict(list)
+        for row in cases:
+            years[row.values["received_on"].year].append(row)
+        for year in sorted(years):
+            sequence, _ = CaseReferenceSequence.objects.select_for_update().get_or_create(year=year)
+            for row in years[year]:
+                sequence.last_number += 1
+                reference = f"RJ-{year}-{sequence.last_number:05d}"
+                row.values["reference"] = reference
+                for snapshot in row.history:
+                    snapshot[4]["reference"] = reference
+            sequence.save(update_fields=["last_number"])
+
+    def _insert(self, model, rows: list[Row]) -> None:
+        meta = self.meta[model]
+        pending = rows
+        while pending:
+            # A row pointing at a row of its own model (a supporter's person, a rescheduled activity)
+            # waits until that row has its key.
+            ready = [r for r in pending if all(ref is None or ref.pk is not None for ref in r.refs.values())]
+            ready_ids = {id(r) for r in ready}
+            waiting = [r for r in pending if id(r) not in ready_ids]
+            objs = []
+            for row in ready:
+                for name, ref in row.refs.items():
+                    row.values[meta.seeded_fks[name]] = ref.pk if ref is not None else None
+                if model is CaseTransition:
+                    row.values["data"] = {k: (v.pk if isinstance(v, Row) else v) for k, v in row.values["data"].items()}
+                objs.append(model(**row.values))
+            model.objects.bulk_create(objs, batch_size=500)
+            for row, obj in zip(ready, objs, strict=True):
+                row.pk = obj.pk
+            pending = waiting
+        for name in _M2M.get(model, ()):
+            field = model._meta.get_field(name)
+            through = field.remote_field.through
+            source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+            links = [through(**{f"{source}_id": row.pk, f"{target}_id": _pk(item)})
+                     for row in rows for item in row.m2m.get(name, ())]
+            through.objects.bulk_create(links, batch_size=500)
+            # The history's copies of the links carry the link's own id.
+            self.link_ids.update({(through, getattr(link, f"{source}_id"), getattr(link, f"{target}_id")): link.pk
+                                  for link in links})
+
+    def _insert_history(self, model, rows: list[Row]) -> None:
+        meta = self.meta[model]
+        if meta.history_model is None:
+            return
+        history_model = meta.history_model
+        made, m2m_rows = [], []
+        for row in rows:
+            identity = {attname: row.values[attname] for attname in meta.seeded_fks.values()}
+            for kind, at, user_id, reason, values, m2m in row.history:
+                fields = {attname: values[attname] for attname in meta.tracked
+                          if attname != "id" and attname not in identity}
+                fields.update(identity)
+                made.append(history_model(id=row.pk, history_date=at, history_type=kind, history_user_id=user_id,
+                                          history_change_reason=reason, **fields))
+                m2m_rows.append((row, m2m))
+        history_model.objects.bulk_create(made, batch_size=500)
+        for name in meta.history_m2m:
+            field = model._meta.get_field(name)
+            source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+            through = field.remote_field.through
+            m2m_history = getattr(history_model, name).model
+            copies = [
+                m2m_history(history_id=hist.pk, id=self.link_ids[(through, row.pk, _pk(item))],
+                            **{f"{source}_id": row.pk, f"{target}_id": _pk(item)})
+                for hist, (row, m2m) in zip(made, m2m_rows, strict=True) for item in m2m.get(name, ())
+            ]
+            m2m_history.objects.bulk_create(copies, batch_size=500)
+
+    # --- possible duplicates, as services.find_possible_duplicates finds them ------------------------
+
+    def _load_duplicate_index(self) -> None:
+        self.by_crime_reference: dict[str, list] = defaultdict(list)
+        self.by_name_and_day: dict[tuple, list] = defaultdict(list)
+        day_of_case = {}
+        for case_id, reference, occurred in Incident.objects.values_list("case_id", "crime_reference",
+                                                                         "occurred_from"):
+            if reference:
+                self.by_crime_reference[reference.lower()].append(case_id)
+            day_of_case[case_id] = timezone.localtime(occurred).date()
+        for case_id, first, last in Party.objects.exclude(last_name="").values_list("case_id", "first_name",
+                                                                                     "last_name"):
+            self.by_name_and_day[(first.lower(), last.lower(), day_of_case[case_id])].append(case_id)
+
+    def _possible_duplicates(self, story: _Story, parties: list[Row]) -> list:
+        incident = story.incident.values
+        found = []
+        if incident["crime_reference"]:
+            found += self.by_crime_reference.get(incident["crime_reference"].lower(), [])
+        day = timezone.localtime(incident["occurred_from"]).date()
+        for party in parties:
+            if party.values["last_name"]:
+                key = (party.values["first_name"].lower(), party.values["last_name"].lower(), day)
+                found += self.by_name_and_day.get(key, [])
+        unique = []
+        for item in found:
+            if not any(item is seen for seen in unique):
+                unique.append(item)
+        return unique
+
+    def _index_for_duplicates(self, story: _Story) -> None:
+        incident = story.incident.values
+        if incident["crime_reference"]:
+            self.by_crime_reference[incident["crime_reference"].lower()].append(story.case)
+        day = timezone.localtime(incident["occurred_from"]).date()
+        for party in story.parties.values():
+            if party.values["last_name"]:
+                key = (party.values["first_name"].lower(), party.values["last_name"].lower(), day)
+                self.by_name_and_day[key].append(story.case)
+
+    def _index_pks(self) -> None:
+        """After a batch is written, keep plain keys in the index (the rows themselves can go)."""
+        for index in (self.by_crime_reference, self.by_name_and_day):
+            for key, items in index.items():
+                index[key] = [item.pk if isinstance(item, Row) else item for item in items]
+
+    # --- the steps, as the services carry them out -------------------------------------------------
+
+    def _refer(self, rows, s: _Story, step: Step, user) -> None:
+        plan, actors, at = s.plan, self.actors, step.at
+        fields = {}
+        for name, value in planned_case_fields(actors, plan).items():
+            fields[f"{name}_id" if isinstance(value, models.Model) else name] = (
+                value.pk if isinstance(value, models.Model) else value)
+        if roles.is_referrer(user) and "referring_organisation_id" not in fields:
+            fields["referring_organisation_id"] = user.organisation_id
+        enhanced = fields.get("enhanced_rights", False)
+        s.case = self._new(
+            rows, Case, at, user, "referral received", reference=None, route_id=actors.routes[plan.route].pk,
+            received_on=plan.received_on, referred_by_id=user.pk,
+            rj_information_due_on=clocks.rj_information_due(plan.received_on, enhanced),
+            initial_contact_due_on=clocks.initial_contact_due(plan.received_on), state=Case.State.REFERRAL,
+            state_changed_at=at, created_at=at, updated_at=at, **fields)
+        incident = dict(plan.incident)
+        incident["ward_id"] = actors.wards[incident.pop("ward")].pk
+        incident["crime_type_id"] = actors.crime_types[incident.pop("crime_type")].pk
+        s.incident = self._new(rows, Incident, at, user, None, refs={"case": s.case}, **incident)
+        self._set_m2m(s.incident, "strands", [actors.strands[code].pk for code in plan.strands], at, user, None)
+        made = []
+        for planned in plan.parties:
+            if planned.at_referral:
+                s.parties[planned.key] = self._party(rows, s, planned, at, user)
+                made.append(s.parties[planned.key])
+        s.case.m2m["possible_duplicate_of"] = self._possible_duplicates(s, made)
+        self._new(rows, CaseTransition, at, user, None, refs={"case": s.case}, name="refer", source="",
+                  target=Case.State.REFERRAL, by_id=user.pk, reason="Referral received", data={"route": plan.route},
+                  at=at)
+
+    def _party(self, rows, s: _Story, planned, at, user) -> Row:
+        fields = dict(planned.fields)
+        if planned.caseworker:
+            fields["caseworker_id"] = self.actors.user("caseworker").pk
+        refs = {"case": s.case}
+        if planned.supports:
+            refs["supports"] = s.parties[planned.supports]
+        return self._new(rows, Party, at, user, "party added", refs=refs, role=planned.role, created_at=at, **fields)
+
+    def _allocate(self, rows, s: _Story, step: Step, user) -> None:
+        self._change(s.case, step.at, user, "allocated", updated_at=step.at,
+                     facilitator_id=self.actors.user(step.data["facilitator"]).pk,
+                     co_facilitator_id=getattr(self.actors.user(step.data["co_facilitator"]), "pk", None))
+
+    def _contact(self, rows, s: _Story, step: Step, user) -> None:
+        d, at = step.data, step.at
+        party = s.parties.get(d["party"]) if d["party"] else None
+        self._new(rows, ContactAttempt, at, user, "contact logged", refs={"case": s.case, "party": party}, at=at,
+                  method=d["method"], result=d["result"], rj_information_given=d["rj_information_given"],
+                  notes=d["notes"], by_id=user.pk)
+        case, changed = s.case.values, {}
+        day = timezone.localtime(at).date()
+        if d["result"] == ContactAttempt.Result.REACHED and not case["initial_contact_on"]:
+            changed["initial_contact_on"] = day
+        if d["rj_information_given"] and not case["rj_information_given_on"] and (
+                party is None or party.values["role"] == Party.Role.HARMED):
+            changed["rj_information_given_on"] = day
+        if changed:
+            self._change(s.case, at, user, "clock met", updated_at=at, **changed)
+
+    def _note(self, rows, s: _Story, step: Step, user) -> None:
+        self._new(rows, Note, step.at, user, "note added", refs={"case": s.case}, author_id=user.pk,
+                  body=step.data["body"].strip(), created_at=step.at)
+
+    def _transition(self, rows, s: _Story, step: Step, user) -> None:
+        name, at = step.data["name"], step.at
+        spec = TRANSITIONS[name]
+        inputs = {k: (v.strip() if isinstance(v, str) else v) for k, v in step.data["inputs"].items() if v is not None}
+        case = s.case.values
+        source, target = case["state"], _TARGETS[name]
+        changes, data = {"state": target, "state_changed_at": at, "updated_at": at}, {}
+        if name == "accept":
+            data = {"facilitator": case["facilitator_id"]}
+        elif name in ("decline", "find_unsuitable", "withdraw"):
+            outcome = {"decline": "referral_declined", "find_unsuitable": "not_suitable", "withdraw": "withdrawn"}[name]
+            changes.update(_closing(outcome, at, reason=inputs["reason"]))
+            if name == "withdraw":
+                data = {"withdrawn_by": inputs["withdrawn_by"]}
+        elif name == "schedule_activity":
+            data = {"activity": s.activity, "kind": s.activity.values["kind"]}
+        elif name == "cancel_activity":
+            self._change(s.activity, at, user, None, status=Activity.Status.CANCELLED,
+                         cancellation_reason=inputs["reason"])
+            data = {"activity": s.activity}
+        elif name == "record_agreement":
+            data = {"agreement": s.agreement, "actions": len(s.actions)}
+        elif name == "conclude":
+            changes.update(_closing(inputs["outcome"], at, summary=inputs.get("summary", "")))
+            data = {"outcome": inputs["outcome"]}
+        elif name == "complete":
+            statuses = [a.values["status"] for a in s.actions]
+            if all(x == AgreementAction.Status.DONE for x in statuses):
+                outcome = Case.Outcome.AGREEMENT_FULFILLED
+            elif any(x == AgreementAction.Status.DONE for x in statuses):
+                outcome = Case.Outcome.AGREEMENT_PARTLY_FULFILLED
+            else:
+                outcome = Case.Outcome.AGREEMENT_BREACHED
+            changes.update(_closing(outcome, at, summary=inputs.get("summary", "")))
+            data = {"outcome": outcome}
+        elif name == "reopen":
+            data = {"previous_outcome": case["outcome"]}
+            changes.update(outcome="", outcome_reason="", closed_at=None)
+        reason = inputs.get("reason") or inputs.get("note") or inputs.get("summary") or ""
+        self._change(s.case, at, user, f"{name}: {reason}"[:100] if reason else name, **changes)
+        data = {k: v for k, v in {**data, **{f: inputs.get(f) for f in spec.fields}}.items() if v not in (None, "")}
+        self._new(rows, CaseTransition, at, user, None, refs={"case": s.case}, name=name, source=source,
+                  target=target, by_id=user.pk, reason=reason, data=data, at=at)
+
+    def _add_party(self, rows, s: _Story, step: Step, user) -> None:
+        planned = next(p for p in s.plan.parties if p.key == step.data["party"])
+        s.parties[planned.key] = self._party(rows, s, planned, step.at, user)
+
+    def _assess(self, rows, s: _Story, step: Step, user) -> None:
+        key = step.data["party"]
+        s.assessments[key] = self._new(rows, Assessment, step.at, user, "assessment recorded",
+                                       refs={"party": s.parties[key]}, assessor_id=user.pk, assessed_on=step.on,
+                                       created_at=step.at, **step.data["fields"])
+
+    def _sign_off(self, rows, s: _Story, step: Step, user) -> None:
+        self._change(s.assessments[step.data["party"]], step.at, user, "risk signed off", signed_off_by_id=user.pk,
+                     signed_off_at=step.at, sign_off_note=step.data["note"])
+
+    def _consent(self, rows, s: _Story, step: Step, user) -> None:
+        d = step.data
+        s.consents.append(self._new(rows, Consent, step.at, user, "consent recorded",
+                                    refs={"party": s.parties[d["party"]]}, purpose=d["purpose"], given_on=step.on,
+                                    method=d["method"], recorded_by_id=user.pk, created_at=step.at))
+
+    def _withdraw_consent(self, rows, s: _Story, step: Step, user) -> None:
+        party = s.parties[step.data["party"]]
+        active = [c for c in s.consents if c.refs["party"] is party and c.values["withdrawn_on"] is None
+                  and c.values["purpose"] == Consent.Purpose.PARTICIPATE]
+        if active:
+            self._change(active[-1], step.at, user, "consent withdrawn", withdrawn_on=step.on,
+                         withdrawal_reason=step.data["reason"].strip())
+
+    def _prep_contact(self, rows, s: _Story, step: Step, user) -> None:
+        d = step.data
+        self._new(rows, PreparationContact, step.at, user, "preparation contact recorded",
+                  refs={"case": s.case, "party": s.parties[d["party"]]}, held_on=step.on, method=d["method"],
+                  attendees=d["attendees"].strip(), notes=d["notes"].strip(),
+                  interpreter_arranged=d["interpreter_arranged"],
+                  adjustments_arranged=d["adjustments_arranged"].strip(), by_id=user.pk, created_at=step.at)
+
+    def _plan_activity(self, rows, s: _Story, step: Step, user) -> None:
+        d, at = step.data, step.at
+        lead = self.actors.user(d["lead"]) if d["lead"] else None
+        s.activity = self._new(
+            rows, Activity, at, user, "activity planned", refs={"case": s.case, "supersedes": None}, kind=d["kind"],
+            scheduled_for=d["scheduled_for"], duration_minutes=d["duration_minutes"], venue=d["venue"].strip(),
+            method=d["method"].strip(), lead_facilitator_id=lead.pk if lead else s.case.values["facilitator_id"],
+            co_facilitator_id=getattr(self.actors.user(d["co"]), "pk", None), status=Activity.Status.PLANNED,
+            interpreter_booked=d["interpreter_booked"], interpreter_language=d["interpreter_language"].strip(),
+            created_at=at)
+        self._set_m2m(s.activity, "invited", [s.parties[k] for k in d["invited"]], at, user, "activity planned")
+
+    def _hold_activity(self, rows, s: _Story, step: Step, user) -> None:
+        d, at = step.data, step.at
+        self._change(s.activity, at, user, "activity took place", status=Activity.Status.TOOK_PLACE,
+                     took_place_on=step.on, summary=d["summary"].strip(), agreement_reached=d["agreement_reached"],
+                     others_attended="")
+        self._set_m2m(s.activity, "attended", [s.parties[k] for k in d["attended"]], at, user, "activity took place")
+
+    def _save_agreement(self, rows, s: _Story, step: Step, user) -> None:
+        at = step.at
+        s.agreement = self._new(rows, Agreement, at, user, "agreement recorded",
+                                refs={"case": s.case, "activity": s.activity}, signed_on=step.on,
+                                notes=step.data["notes"].strip(), created_at=at)
+        self._set_m2m(s.agreement, "signatories", [s.parties[k] for k in step.data["signatories"]], at, user,
+                      "agreement recorded")
+
+    def _add_action(self, rows, s: _Story, step: Step, user) -> None:
+        d = step.data
+        s.actions.append(self._new(
+            rows, AgreementAction, step.at, user, "action added",
+            refs={"agreement": s.agreement, "responsible_party": s.parties[d["responsible"]]}, kind=d["kind"],
+            who="", what=d["what"].strip(), due_on=d["due_on"], how_checked=d["how_checked"].strip()))
+
+    def _follow_up(self, rows, s: _Story, step: Step, user) -> None:
+        d = step.data
+        self._new(rows, FollowUp, step.at, user, "follow-up recorded",
+                  refs={"case": s.case, "party": s.parties[d["party"]], "action": s.actions[d["action"]]},
+                  at=step.at, method=d["method"], notes=d["notes"].strip(), by_id=user.pk,
+                  kind=FollowUp.Kind.MONITORING)
+
+    def _action_done(self, rows, s: _Story, step: Step, user) -> None:
+        d = step.data
+        action = s.actions[d["action"]]
+        self._change(action, step.at, user, "action done", status=AgreementAction.Status.DONE, resolved_on=step.on,
+                     evidence_note=d["evidence_note"].strip())
+        harmed = [p for p in s.parties.values()
+                  if p.values["role"] == Party.Role.HARMED and p.values["participating"]]
+        for party in harmed:
+            self._new(rows, FollowUp, step.at, user, "person harmed told an action is done",
+                      refs={"case": s.case, "party": party, "action": action}, at=step.at, method=d["told_method"],
+                      kind=FollowUp.Kind.ACTION_DONE_NOTICE, by_id=user.pk,
+                      notes=f"Told the person harmed the action is done: {action.values['what']}")
+
+    def _action_missed(self, rows, s: _Story, step: Step, user) -> None:
+        self._change(s.actions[step.data["action"]], step.at, user, "action missed",
+                     status=AgreementAction.Status.MISSED, resolved_on=step.on,
+                     evidence_note=step.data["evidence_note"].strip())
+
+    def _feedback(self, rows, s: _Story, step: Step, user) -> None:
+        d = step.data
+        answers = {k: d.get(k) for k in ("satisfied", "would_recommend", "felt_safe", "felt_heard")}
+        self._new(rows, Feedback, step.at, user, "feedback declined" if d["refused"] else "feedback recorded",
+                  refs={"case": s.case, "party": s.parties[d["party"]]}, wording_version=FEEDBACK_WORDING_VERSION,
+                  refused=d["refused"], felt=d.get("felt", ""), comments=d.get("comments", "").strip(),
+                  recorded_on=step.on, recorded_by_id=user.pk, **answers)
+
+    def _wellbeing(self, rows, s: _Story, step: Step, user) -> None:
+        d = step.data
+        self._new(rows, WellbeingMeasure, step.at, user, f"wellbeing {d['stage']}",
+                  refs={"case": s.case, "party": s.parties[d["party"]]}, stage=d["stage"],
+                  wording_version=CURRENT_WELLBEING_VERSION, answers={k: int(v) for k, v in d["answers"].items()},
+                  recorded_on=step.on, recorded_by_id=user.pk)
+
+
+_TARGETS = {
+    "accept": Case.State.ASSESSMENT, "decline": Case.State.CLOSED, "find_suitable": Case.State.PREPARATION,
+    "find_unsuitable": Case.State.CLOSED, "schedule_activity": Case.State.CONFERENCING,
+    "cancel_activity": Case.State.PREPARATION, "record_agreement": Case.State.AGREEMENT,
+    "conclude": Case.State.CLOSED, "complete": Case.State.CLOSED, "withdraw": Case.State.CLOSED,
+    "reopen": Case.State.ASSESSMENT,
+}
+
+
+def _pk(item) -> int:
+    return item.pk if isinstance(item, Row) else item
+
+
+def _closing(outcome: str, at: datetime, reason: str = "", summary: str = "") -> dict:
+    return {"outcome": outcome, "outcome_reason": reason, "closure_summary": summary, "closed_at": at}

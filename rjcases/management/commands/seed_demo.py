@@ -1,0 +1,98 @@
+"""python manage.py seed_demo --cases N --seed S [--if-empty]
+
+Synthetic demo cases, the same for the same N, S and as-of date. Small runs walk every case through the
+real services; above --walk-limit the first cases are walked and the rest are written in bulk with the
+same rows, transitions and history (see rjcases/demo/bulk.py).
+"""
+
+import argparse
+import time
+from contextlib import nullcontext
+from datetime import date
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from rjcases.demo.actors import Actors
+from rjcases.demo.clock import SimulatedClock, simulated_time
+from rjcases.demo.plan import Planner
+from rjcases.demo.walk import Walker, without_transition_side_effects
+from rjcases.models import Case
+
+DEFAULT_CASES = 120
+DEFAULT_WALK_LIMIT = 2000
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise CommandError(f"Expected a whole number, got {value!r}.")
+    if number < 0:
+        raise CommandError(f"Expected zero or more, got {number}.")
+    return number
+
+
+def _day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"Give the date as YYYY-MM-DD, got {value!r}.")
+
+
+class Command(BaseCommand):
+    help = "Create synthetic demo cases (invented people only) in every state, by walking the real services."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--cases", type=_positive, default=DEFAULT_CASES,
+                            help=f"How many cases to create (default {DEFAULT_CASES}).")
+        parser.add_argument("--seed", type=int, default=1, help="The random seed: the same seed gives the same data.")
+        parser.add_argument("--if-empty", action="store_true",
+                            help="Do nothing when the database already has cases (make run uses this).")
+        parser.add_argument("--walk-limit", type=_positive, default=DEFAULT_WALK_LIMIT,
+                            help="Walk at most this many cases through the services; write the rest in bulk "
+                                 f"(default {DEFAULT_WALK_LIMIT}).")
+        parser.add_argument("--batch", type=_positive, default=1000, help="Cases per bulk transaction.")
+        parser.add_argument("--letters", action=argparse.BooleanOptionalAction, default=None,
+                            help="Make the letters each walked transition calls for (default: only when every "
+                                 "case is walked; bulk-written cases never have letters).")
+        parser.add_argument("--as-of", type=_day, default=None,
+                            help="The day the demo treats as today (default: today). Cases fall in the 15 "
+                                 "months before it.")
+
+    def handle(self, *args, cases, seed, if_empty, walk_limit, batch, as_of, letters, verbosity, **options):
+        self.verbosity = verbosity
+        existing = Case.objects.count()
+        if if_empty and existing:
+            self.stdout.write(f"The database already has {existing} cases: no demo data added.")
+            return
+        actors = Actors()
+        as_of = as_of or timezone.localdate()
+        planner = Planner(cases, seed, as_of)
+        walked = min(cases, walk_limit)
+        if letters is None:
+            letters = walked == cases
+        started = time.monotonic()
+        clock = SimulatedClock()
+        with simulated_time(clock), (nullcontext() if letters else without_transition_side_effects()):
+            walker = Walker(actors, clock)
+            for index in range(walked):
+                walker.run(planner.plan(index))
+                self._progress(index + 1, cases, started)
+        if cases > walked:
+            from rjcases.demo.bulk import BulkWriter
+
+            writer = BulkWriter(actors)
+            for first in range(walked, cases, max(1, batch)):
+                last = min(cases, first + max(1, batch))
+                writer.write([planner.plan(i) for i in range(first, last)])
+                self._progress(last, cases, started)
+        elapsed = time.monotonic() - started
+        self.stdout.write(self.style.SUCCESS(
+            f"Created {cases} demo cases (seed {seed}, as of {as_of}): {walked} through the services, "
+            f"{cases - walked} in bulk{'' if letters else ', without letters'}, in {elapsed:.1f} s."))
+
+    def _progress(self, done: int, total: int, started: float) -> None:
+        step = max(1, total // 10)
+        if self.verbosity >= 2 or (done % step == 0 and total >= 1000):
+            self.stdout.write(f"  {done}/{total} cases, {time.monotonic() - started:.0f} s")

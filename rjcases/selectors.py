@@ -1,0 +1,541 @@
+"""Reads for the case pages: the scoped case lookup, list filtering, the timeline and dashboard figures.
+
+Every read starts from ``Case.objects.visible_to(user)``; a case outside it is a 404. Each function
+runs a fixed number of queries whatever the number of cases, parties or transitions.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.apps import apps
+from django.db import models
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.http import Http404
+from django.utils import formats, timezone
+
+from accounts import roles
+from rjcases.models import (
+    Assessment,
+    Case,
+    CaseTransition,
+    Consent,
+    ContactAttempt,
+    Incident,
+    Note,
+    Party,
+    ReadAccess,
+)
+from rjcases.permissions import can_see_details
+
+# ---------------------------------------------------------------------------------------------------
+# The case a user may open
+
+
+def get_case_for_user(user, reference: str, *, detailed: bool = True) -> Case:
+    """The case with this reference if the user may see it, else 404. ``detailed`` loads what the page shows."""
+    cases = Case.objects.visible_to(user).select_related(
+        "route", "referring_organisation", "reporting_centre", "facilitator", "co_facilitator", "referred_by",
+        "incident__ward", "incident__crime_type",
+    )
+    if detailed:
+        cases = cases.prefetch_related(
+            "incident__strands",
+            Prefetch("parties", queryset=Party.objects.select_related("caseworker", "supports").prefetch_related(
+                Prefetch("assessments", queryset=Assessment.objects.select_related("assessor", "signed_off_by")),
+                Prefetch("consents", queryset=Consent.objects.select_related("recorded_by")),
+            )),
+        )
+    try:
+        return cases.get(reference=reference)
+    except Case.DoesNotExist:
+        raise Http404("No case with that reference that you can see.")
+
+
+def get_party(case: Case, party_id: int) -> Party:
+    """A party of this case (from the prefetched list when there is one), else 404."""
+    for party in case.parties.all():
+        if party.pk == party_id:
+            return party
+    raise Http404("No such person on this case.")
+
+
+def sees_details_in_lists(user) -> bool:
+    """Whether list pages may show incident details and search by name: RJ staff and caseworkers.
+
+    Referrers see their organisation's referrals by reference, status, dates and outcome only.
+    """
+    return roles.is_manager(user) or roles.is_facilitator(user) or roles.is_caseworker(user)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Victims' Code clocks
+
+
+def overdue_q(today: date | None = None) -> Q:
+    """Open cases with a Victims' Code clock past its date and not met (evaluated in the database)."""
+    today = today or timezone.localdate()
+    return ~Q(state=Case.State.CLOSED) & (
+        Q(rj_information_due_on__lt=today, rj_information_given_on__isnull=True)
+        | Q(initial_contact_due_on__lt=today, initial_contact_on__isnull=True)
+    )
+
+
+def with_overdue(cases: QuerySet, today: date | None = None) -> QuerySet:
+    return cases.annotate(is_overdue=ExpressionWrapper(overdue_q(today), output_field=BooleanField()))
+
+
+def overdue_clocks(case: Case, today: date | None = None) -> list[str]:
+    """The overdue clocks of one case, in words."""
+    today = today or timezone.localdate()
+    if case.is_closed:
+        return []
+    problems = []
+    if case.rj_information_overdue(today):
+        problems.append(f"The person harmed should have been told about restorative justice by "
+                        f"{formats.date_format(case.rj_information_due_on, 'j F Y')}.")
+    if case.initial_contact_overdue(today):
+        problems.append(f"Initial contact was due by {formats.date_format(case.initial_contact_due_on, 'j F Y')}.")
+    return problems
+
+
+# ---------------------------------------------------------------------------------------------------
+# The case list
+
+
+def filter_cases(user, filters: dict) -> QuerySet:
+    """The user's cases matching the list filters, newest first, with what the list shows loaded."""
+    detailed = sees_details_in_lists(user)
+    cases = with_overdue(Case.objects.visible_to(user)).select_related("route")
+    if detailed:
+        cases = cases.select_related("facilitator", "incident__ward").prefetch_related("incident__strands")
+    if filters.get("state"):
+        cases = cases.filter(state=filters["state"])
+    if filters.get("route"):
+        cases = cases.filter(route=filters["route"])
+    if detailed:
+        if filters.get("strand"):
+            cases = cases.filter(incident__strands=filters["strand"])
+        if filters.get("ward"):
+            cases = cases.filter(incident__ward=filters["ward"])
+        facilitator = filters.get("facilitator")
+        if facilitator == "none":
+            cases = cases.filter(facilitator__isnull=True)
+        elif facilitator:
+            cases = cases.filter(Q(facilitator_id=facilitator) | Q(co_facilitator_id=facilitator))
+        if filters.get("overdue"):
+            cases = cases.filter(overdue_q())
+    query = (filters.get("q") or "").strip()
+    if query:
+        matches = Q(reference__icontains=query) | Q(incident__crime_reference__icontains=query.upper())
+        if detailed:
+            name_match = Q()
+            for term in query.split():
+                name_match &= Q(first_name__icontains=term) | Q(last_name__icontains=term)
+            matches |= Q(Exists(Party.objects.filter(name_match, case=OuterRef("pk"))))
+        cases = cases.filter(matches)
+    return cases.order_by("-received_on", "-id")
+
+
+# ---------------------------------------------------------------------------------------------------
+# The dashboard
+
+
+def latest_assessments() -> QuerySet:
+    """Each party's newest assessment (the one the guards read)."""
+    newest = Assessment.objects.filter(party=OuterRef("party")).order_by("-assessed_on", "-id").values("pk")[:1]
+    return Assessment.objects.filter(pk=Subquery(newest))
+
+
+def awaiting_sign_off(user) -> QuerySet:
+    """High-risk current assessments on open cases that no manager has signed off yet."""
+    return (
+        latest_assessments()
+        .filter(risk_level=Assessment.RiskLevel.HIGH, signed_off_at__isnull=True,
+                party__case__in=Case.objects.visible_to(user).exclude(state=Case.State.CLOSED))
+        .select_related("party__case", "assessor")
+        .order_by("assessed_on", "id")
+    )
+
+
+def possible_duplicates(user) -> QuerySet:
+    flagged = Case.possible_duplicate_of.through.objects.filter(from_case=OuterRef("pk"))
+    return (
+        Case.objects.visible_to(user).filter(Exists(flagged), duplicate_reviewed=False)
+        .prefetch_related("possible_duplicate_of").order_by("received_on", "id")
+    )
+
+
+def counts_by_state(cases: QuerySet) -> list[dict]:
+    counts = Counter(dict(cases.order_by().values_list("state").annotate(n=models.Count("id"))))
+    return [{"state": value, "label": label, "count": counts.get(value, 0)} for value, label in Case.State.choices]
+
+
+def dashboard(user, today: date | None = None) -> dict:
+    """What needs this user's attention, by role; every list is limited and loaded in a fixed number of queries."""
+    today = today or timezone.localdate()
+    visible = Case.objects.visible_to(user)
+    figures: dict = {"sections": []}
+    listed = with_overdue(visible, today).select_related("route", "facilitator")
+    if roles.is_manager(user):
+        figures["sections"].append("manager")
+        unallocated = listed.filter(facilitator__isnull=True).exclude(state=Case.State.CLOSED)
+        figures["unallocated"] = list(unallocated.order_by("received_on")[:20])
+        figures["unallocated_count"] = unallocated.count()
+        figures["sign_off"] = list(awaiting_sign_off(user)[:20])
+        figures["sign_off_count"] = awaiting_sign_off(user).count()
+        figures["duplicates"] = list(possible_duplicates(user)[:20])
+        figures["duplicates_count"] = possible_duplicates(user).count()
+        figures["overdue"] = list(listed.filter(overdue_q(today)).order_by("received_on")[:20])
+        figures["overdue_count"] = visible.filter(overdue_q(today)).count()
+        figures["open_by_state"] = counts_by_state(visible)
+    if roles.is_facilitator(user):
+        figures["sections"].append("facilitator")
+        mine = visible.filter(Q(facilitator=user) | Q(co_facilitator=user))
+        figures["my_by_state"] = counts_by_state(mine)
+        figures["my_overdue"] = list(
+            with_overdue(mine, today).select_related("route").filter(overdue_q(today)).order_by("received_on")[:20]
+        )
+        figures["queue"] = list(
+            listed.filter(facilitator__isnull=True).exclude(state=Case.State.CLOSED).order_by("received_on")[:20]
+        )
+    if roles.is_caseworker(user):
+        figures["sections"].append("caseworker")
+        supported = visible.filter(
+            Exists(Party.objects.filter(case=OuterRef("pk"), role=Party.Role.HARMED, caseworker=user)))
+        figures["supported"] = list(
+            with_overdue(supported, today).select_related("route").order_by("-received_on")[:30]
+        )
+    if roles.is_referrer(user):
+        figures["sections"].append("referrer")
+        ours = visible.filter(
+            Q(referring_organisation_id=user.organisation_id) | Q(reporting_centre_id=user.organisation_id)
+        ) if user.organisation_id else visible.none()
+        figures["organisation_by_state"] = counts_by_state(ours)
+        figures["organisation_cases"] = list(ours.select_related("route").order_by("-received_on", "-id")[:30])
+    return figures
+
+
+# ---------------------------------------------------------------------------------------------------
+# The read access log
+
+
+def access_log(filters: dict) -> QuerySet:
+    rows = ReadAccess.objects.select_related("user", "case")
+    if filters.get("case"):
+        rows = rows.filter(case__reference__iexact=filters["case"].strip())
+    if filters.get("user"):
+        rows = rows.filter(user=filters["user"])
+    return rows.order_by("-at", "-id")
+
+
+# ---------------------------------------------------------------------------------------------------
+# The timeline
+
+
+@dataclass
+class Change:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class TimelineEntry:
+    """One event in a case's life, ready for the page (all text is escaped by the template)."""
+
+    at: datetime
+    kind: str
+    title: str
+    by: str = ""
+    lines: list[str] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+    order: int = 0
+
+
+TRANSITION_TITLES = {
+    "refer": "Referral received",
+    "accept": "Referral accepted",
+    "decline": "Referral declined",
+    "find_suitable": "Found suitable: moved to preparation",
+    "find_unsuitable": "Found not suitable: closed",
+    "schedule_activity": "Restorative activity confirmed",
+    "cancel_activity": "Restorative activity cancelled",
+    "record_agreement": "Agreement recorded: monitoring started",
+    "conclude": "Closed without an agreement",
+    "complete": "Case completed",
+    "withdraw": "Withdrawal recorded: closed",
+    "reopen": "Case reopened",
+}
+
+# Fields that say nothing to a reader of the timeline, or that the transition entries already tell.
+_QUIET_FIELDS = {"id", "case", "created_at", "updated_at", "state", "state_changed_at"}
+
+# Other apps add entries (letters, documents) by registering a function of (case) -> iterable of entries.
+TimelineSource = Callable[[Case], Iterable[TimelineEntry]]
+_TIMELINE_SOURCES: dict[str, list[TimelineSource]] = defaultdict(list)
+
+
+def register_timeline_source(kind: str, source: TimelineSource) -> TimelineSource:
+    """Let another app add entries of ``kind`` (for example ``letter``) to every case timeline.
+
+    The letters app calls ``register_timeline_source("letter", letter_entries)`` in its ``ready()``;
+    ``letter_entries(case)`` returns ``TimelineEntry`` objects in a fixed number of queries.
+    """
+    _TIMELINE_SOURCES[kind].append(source)
+    return source
+
+
+def _person(user) -> str:
+    if user is None:
+        return "the system"
+    return user.get_full_name() or user.username
+
+
+def _when(value) -> str:
+    if isinstance(value, datetime):
+        return formats.date_format(timezone.localtime(value) if timezone.is_aware(value) else value, "j F Y, H:i")
+    return formats.date_format(value, "j F Y")
+
+
+class _Lookups:
+    """Names for the foreign keys that appear in changes, fetched once per related model."""
+
+    def __init__(self):
+        self.wanted: dict[type, set] = defaultdict(set)
+        self.found: dict[type, dict] = {}
+
+    def want(self, model, pk) -> None:
+        if pk is not None:
+            self.wanted[model].add(pk)
+
+    def load(self) -> None:
+        for model, pks in self.wanted.items():
+            self.found[model] = model._default_manager.in_bulk(pks)
+
+    def name(self, model, pk) -> str:
+        obj = self.found.get(model, {}).get(pk)
+        if obj is None:
+            return f"record {pk}"
+        if hasattr(obj, "get_full_name"):
+            return _person(obj)
+        return str(obj)
+
+
+def _field_label(model, name: str) -> str:
+    label = str(model._meta.get_field(name).verbose_name)
+    return label[0].upper() + label[1:]
+
+
+def _display(model, name: str, value, lookups: _Lookups) -> str:
+    if value is None or value == "":
+        return "(not recorded)"
+    model_field = model._meta.get_field(name)
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(model_field, models.BooleanField):
+        return "Yes" if value else "No"
+    if isinstance(model_field, models.ForeignKey):
+        return lookups.name(model_field.related_model, value)
+    if isinstance(value, datetime | date):
+        return _when(value)
+    return str(value)
+
+
+@dataclass
+class _HistorySource:
+    """One historied model whose rows belong to the case, and how to title its rows."""
+
+    model: type
+    lookup: str
+    created: Callable
+    changed: Callable
+
+
+def _party_name(parties: dict, pk) -> str:
+    party = parties.get(pk)
+    return party.display_name if party else "a person no longer on the case"
+
+
+def _history_sources(parties: dict) -> list[_HistorySource]:
+    def verbose(model):
+        name = str(model._meta.verbose_name)
+        return name[0].upper() + name[1:]
+
+    sources = [
+        _HistorySource(Case, "id", lambda r: None, lambda r: _case_change_title(r)),
+        _HistorySource(Incident, "case_id", lambda r: "Incident recorded", lambda r: "Incident details changed"),
+        _HistorySource(
+            Party, "case_id",
+            lambda r: f"Person added: {r.first_name} {r.last_name}".strip() + f" ({r.get_role_display().lower()})",
+            lambda r: f"Details changed: {r.first_name} {r.last_name}".strip(),
+        ),
+        _HistorySource(
+            Consent, "party__case_id",
+            lambda r: f"Consent recorded: {_party_name(parties, r.party_id)}, {r.get_purpose_display().lower()}",
+            lambda r: (f"Consent withdrawn: {_party_name(parties, r.party_id)}" if r.withdrawn_on
+                       else f"Consent changed: {_party_name(parties, r.party_id)}"),
+        ),
+        _HistorySource(
+            Assessment, "party__case_id",
+            lambda r: f"Assessment recorded: {_party_name(parties, r.party_id)}, {r.get_risk_level_display().lower()}"
+                      " risk",
+            lambda r: (f"High risk signed off: {_party_name(parties, r.party_id)}" if r.signed_off_at
+                       else f"Assessment changed: {_party_name(parties, r.party_id)}"),
+        ),
+    ]
+    if apps.is_installed("conferences"):
+        for model_name, lookup in (("PreparationContact", "case_id"), ("Activity", "case_id"),
+                                   ("Agreement", "case_id"), ("AgreementAction", "agreement__case_id"),
+                                   ("FollowUp", "case_id"), ("Feedback", "case_id")):
+            try:
+                model = apps.get_model("conferences", model_name)
+            except LookupError:
+                continue
+            if not hasattr(model, "history"):
+                continue
+            sources.append(_HistorySource(
+                model, lookup,
+                lambda r, m=model: f"{verbose(m)} recorded",
+                lambda r, m=model: f"{verbose(m)} changed",
+            ))
+    return sources
+
+
+def _case_change_title(record) -> str | None:
+    reason = (record.history_change_reason or "").split(":")[0]
+    if reason in TRANSITION_TITLES:
+        return None  # the transition entry tells this change
+    return {
+        "allocated": "Facilitator allocated",
+        "clock met": "Victims' Code clock met",
+        "duplicate reviewed": "Possible duplicate reviewed",
+    }.get(reason, "Case details changed")
+
+
+def _history_entries(case: Case, parties: dict) -> list[TimelineEntry]:
+    lookups = _Lookups()
+    pending = []
+    for source in _history_sources(parties):
+        model = source.model
+        history = model.history.model
+        m2m = {f.name for f in getattr(history, "_history_m2m_fields", [])}
+        records = list(
+            model.history.filter(**{source.lookup: case.pk}).select_related("history_user")
+            .order_by("id", "history_date", "history_id")
+        )
+        previous: dict = {}
+        for record in records:
+            old = previous.get(record.id)
+            previous[record.id] = record
+            if record.history_type == "+" or old is None:
+                title = source.created(record)
+                if title:
+                    pending.append((record, title, []))
+                continue
+            if record.history_type == "-":
+                pending.append((record, f"{source.changed(record)} (removed)", []))
+                continue
+            title = source.changed(record)
+            if title is None:
+                continue
+            delta = record.diff_against(old, excluded_fields=_QUIET_FIELDS | m2m)
+            if not delta.changes:
+                continue
+            raw = []
+            for change in delta.changes:
+                model_field = model._meta.get_field(change.field)
+                if isinstance(model_field, models.ForeignKey):
+                    lookups.want(model_field.related_model, change.old)
+                    lookups.want(model_field.related_model, change.new)
+                raw.append((model, change))
+            pending.append((record, title, raw))
+    lookups.load()
+    entries = []
+    for record, title, raw in pending:
+        changes = [
+            Change(_field_label(model, c.field), _display(model, c.field, c.old, lookups),
+                   _display(model, c.field, c.new, lookups))
+            for model, c in raw
+        ]
+        entries.append(TimelineEntry(at=record.history_date, kind="change", title=title,
+                                     by=_person(record.history_user), changes=changes, order=2))
+    return entries
+
+
+def _transition_entries(case: Case, detailed: bool) -> list[TimelineEntry]:
+    states = dict(Case.State.choices)
+    outcomes = dict(Case.Outcome.choices)
+    entries = []
+    for row in CaseTransition.objects.filter(case=case).select_related("by").order_by("at", "id"):
+        if row.source:
+            lines = [f"Status: {states.get(row.source, row.source)} to {states.get(row.target, row.target)}."]
+        else:
+            lines = [f"Status: {states.get(row.target, row.target)}."]
+        outcome = row.data.get("outcome")
+        if outcome:
+            lines.append(f"Outcome: {outcomes.get(outcome, outcome)}.")
+        by = ""
+        if detailed:
+            by = _person(row.by)
+            if row.data.get("withdrawn_by"):
+                lines.append(f"Withdrawn by: {row.data['withdrawn_by']}.")
+            if row.reason and row.name != "refer":
+                lines.append(row.reason)
+        entries.append(TimelineEntry(at=row.at, kind="transition", title=TRANSITION_TITLES.get(row.name, row.name),
+                                     by=by, lines=lines, order=1))
+    return entries
+
+
+def _note_entries(case: Case) -> list[TimelineEntry]:
+    return [
+        TimelineEntry(at=note.created_at, kind="note", title="Note", by=_person(note.author), lines=[note.body],
+                      order=3)
+        for note in Note.objects.filter(case=case).select_related("author").order_by("created_at", "id")
+    ]
+
+
+def _contact_entries(case: Case) -> list[TimelineEntry]:
+    entries = []
+    for contact in ContactAttempt.objects.filter(case=case).select_related("party", "by").order_by("at", "id"):
+        who = contact.party.display_name if contact.party else "not one person"
+        lines = [f"Result: {contact.get_result_display()}."]
+        if contact.rj_information_given:
+            lines.append("Told about restorative justice.")
+        if contact.notes:
+            lines.append(contact.notes)
+        entries.append(TimelineEntry(
+            at=contact.at, kind="contact", title=f"Contact by {contact.get_method_display().lower()}: {who}",
+            by=_person(contact.by), lines=lines, order=4,
+        ))
+    return entries
+
+
+def timeline(case: Case, user, kinds: set[str] | None = None, newest_first: bool = False) -> list[TimelineEntry]:
+    """The case's life in one chronological list: transitions, field changes, notes, contacts, letters.
+
+    A user who may not see the case's details (a referrer) gets its status changes only, without
+    who made them or why.
+    """
+    kinds = kinds if kinds is not None else {"transition", "change", "note", "contact", "letter"}
+    detailed = can_see_details(case, user)
+    entries: list[TimelineEntry] = []
+    if "transition" in kinds:
+        entries += _transition_entries(case, detailed)
+    if detailed:
+        if "change" in kinds:
+            parties = {p.pk: p for p in Party.objects.filter(case=case)}
+            entries += _history_entries(case, parties)
+        if "note" in kinds:
+            entries += _note_entries(case)
+        if "contact" in kinds:
+            entries += _contact_entries(case)
+        for kind, sources in _TIMELINE_SOURCES.items():
+            if kind in kinds:
+                for source in sources:
+                    entries.extend(source(case))
+    entries.sort(key=lambda e: (e.at, e.order), reverse=newest_first)
+    return entries

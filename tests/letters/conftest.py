@@ -1,0 +1,67 @@
+"""Letters are files: every test here stores them under its own temporary MEDIA_ROOT.
+
+``letters_case`` is a referral with a person harmed, a person responsible and a supporter, each with their
+own address, postcode, phone and email, so that a test can look for one person's details in another's letter.
+"""
+
+import io
+import re
+import unicodedata
+
+import pytest
+from pypdf import PdfReader
+
+from rjcases import services
+from rjcases.models import Party
+from tests.walk import refer
+
+CONTACTS = {
+    "harmed": {"first_name": "Amina", "last_name": "Harmedperson", "address": "1 Harmed Street\nStretford",
+               "postcode": "M32 0AA", "phone": "07700 900001", "email": "amina.harmed@example.org"},
+    "responsible": {"first_name": "Kieran", "last_name": "Responsibleperson", "address": "2 Responsible Road\nSale",
+                    "postcode": "M33 7BB", "phone": "07700 900002", "email": "kieran.responsible@example.org"},
+    "supporter": {"first_name": "Sara", "last_name": "Supporterperson", "address": "3 Supporter Lane\nUrmston",
+                  "postcode": "M41 0DD", "phone": "07700 900003", "email": "sara.supporter@example.org"},
+}
+
+
+@pytest.fixture(autouse=True)
+def letters_media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def party_data(role: str, **overrides) -> services.PartyData:
+    details = {**CONTACTS[role], **overrides}
+    first, last = details.pop("first_name"), details.pop("last_name")
+    return services.PartyData(role, first, last, details)
+
+
+@pytest.fixture
+def letters_case(police_referrer):
+    return refer(police_referrer, parties=[
+        party_data(Party.Role.HARMED), party_data(Party.Role.RESPONSIBLE), party_data(Party.Role.SUPPORTER),
+    ])
+
+
+def pdf_text(data: bytes) -> str:
+    return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def letter_text(letter) -> str:
+    with letter.file.open("rb") as handle:
+        return pdf_text(handle.read())
+
+
+def squash(text: str) -> str:
+    """Text compared without spaces or line breaks, after NFKC (Arabic presentation forms become letters)."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def contact_strings(role: str) -> list[str]:
+    """Every form of one person's contact details that must not appear in someone else's letter."""
+    details = CONTACTS[role]
+    found = [details["email"], details["phone"], details["phone"].replace(" ", ""), details["postcode"],
+             details["postcode"].replace(" ", "")]
+    found += details["address"].split("\n")[:1]  # the street line (the town alone is not a contact detail)
+    return found

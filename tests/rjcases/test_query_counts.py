@@ -1,0 +1,115 @@
+"""The list, case, person and timeline pages and the dashboard run a fixed number of queries, whatever the
+number of cases, parties or transitions: the same with one as with many, and never more than the pin."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from rjcases import services
+from rjcases.models import Consent, ContactAttempt, Party
+from tests.walk import assess_and_consent, refer, to_assessment, to_preparation
+
+# The pins: raise one only with a reason (a new section on the page), never for a per-row query.
+MAX_QUERIES = {"list": 1, "detail": 1, "timeline": 1, "party": 1, "dashboard": 1}
+
+
+def count_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured)
+
+
+def busy_case(referrer, manager, facilitator, *, extra_parties: int, rounds: int):
+    """A case with many people (each assessed, consented, contacted), notes and transitions."""
+    case = refer(referrer)
+    case = to_assessment(case, manager, facilitator)
+    for i in range(extra_parties):
+        services.add_party(case, facilitator, role=Party.Role.HARMED if i % 2 else Party.Role.RESPONSIBLE,
+                           first_name=f"Extra{i}", last_name="Person", phone=f"07700 9001{i:02d}",
+                           caseworker=None)
+    assess_and_consent(case, facilitator)
+    case = services.case_find_suitable(case, facilitator)
+    for i in range(rounds):  # each round: withdrawn, then reopened (two more transitions)
+        case = services.case_reopen(
+            services.case_withdraw(case, facilitator, withdrawn_by="service", reason=f"Round {i}"),
+            manager, reason="Back again")
+    for party in case.parties.all():
+        services.update_party(party, facilitator, language="Polish")
+        services.record_contact(case, facilitator, party=party, at=timezone.now() - timedelta(hours=1),
+                                method=ContactAttempt.Method.PHONE, result=ContactAttempt.Result.REACHED)
+        consent = party.consents.first()
+        services.withdraw_consent(consent, facilitator, withdrawn_on=timezone.localdate(), reason="Changed mind")
+        services.record_consent(party, facilitator, purpose=Consent.Purpose.FEEDBACK,
+                                given_on=timezone.localdate(), method=Consent.Method.EMAIL)
+    for i in range(extra_parties):
+        services.add_note(case, facilitator, body=f"Note {i}")
+    return case
+
+
+@pytest.fixture
+def one_case(police_referrer, manager, facilitator):
+    return busy_case(police_referrer, manager, facilitator, extra_parties=0, rounds=1)
+
+
+@pytest.fixture
+def many_cases(police_referrer, manager, facilitator):
+    case = busy_case(police_referrer, manager, facilitator, extra_parties=6, rounds=6)
+    for _ in range(30):  # more than a page of the list
+        to_preparation(refer(police_referrer, strands=("race", "religion")), manager, facilitator)
+    return case
+
+
+def _pages(case):
+    party = case.parties.order_by("id").first()
+    return {
+        "list": reverse("rjcases:list"),
+        "detail": reverse("rjcases:detail", args=[case.reference]),
+        "timeline": reverse("rjcases:timeline", args=[case.reference]),
+        "party": reverse("rjcases:party_detail", args=[case.reference, party.pk]),
+        "dashboard": reverse("dashboard"),
+    }
+
+
+PAGES_FOR = {
+    "manager": ["list", "detail", "timeline", "party", "dashboard"],
+    "facilitator": ["list", "detail", "timeline", "party", "dashboard"],
+    "police_referrer": ["list", "detail", "timeline", "dashboard"],
+}
+
+
+@pytest.mark.parametrize("persona", list(PAGES_FOR))
+def test_query_counts_do_not_grow_with_cases_parties_or_transitions(request, client, persona):
+    user = request.getfixturevalue(persona)
+    small = request.getfixturevalue("one_case")
+    client.force_login(user)
+    counts_small = {page: count_queries(client, url) for page, url in _pages(small).items()
+                    if page in PAGES_FOR[persona]}
+    big = request.getfixturevalue("many_cases")
+    assert big.parties.count() == 8
+    assert big.transitions.count() > 10
+    counts_big = {page: count_queries(client, url) for page, url in _pages(big).items()
+                  if page in PAGES_FOR[persona]}
+    assert counts_big == counts_small, f"{persona}: one case {counts_small}, many {counts_big}"
+    too_many = {page: n for page, n in counts_big.items() if n > MAX_QUERIES[page]}
+    assert not too_many, f"{persona}: above the pin {MAX_QUERIES}: {too_many}"
+
+
+@pytest.mark.parametrize("page", ["list", "detail", "timeline", "party", "dashboard"])
+def test_pinned_query_count_for_a_busy_case(client, manager, many_cases, django_assert_max_num_queries, page):
+    client.force_login(manager)
+    url = _pages(many_cases)[page]
+    with django_assert_max_num_queries(MAX_QUERIES[page]):
+        assert client.get(url).status_code == 200
+
+
+def test_filtered_and_searched_list_has_the_same_count(client, manager, many_cases):
+    client.force_login(manager)
+    plain = count_queries(client, reverse("rjcases:list"))
+    filtered = count_queries(
+        client, reverse("rjcases:list") + "?state=preparation&strand=race&overdue=on&q=Test&page=2")
+    assert filtered == plain

@@ -1,0 +1,4 @@
+from accounts.models import User
+
+def test_x(request):
+    m = request.getfixturevalue("manager")
