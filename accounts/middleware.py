@@ -16,7 +16,14 @@ def second_factor_pending(user) -> bool:
     is_verified = getattr(user, "is_verified", None)  # set by django_otp's OTPMiddleware
     if is_verified is not None and is_verified():
         return False
-    return settings.RJ_TWO_FACTOR_REQUIRED or user_has_device(user, confirmed=True)
+    return settings.RJ_TWO_FACTOR_REQUIRED or has_confirmed_device(user)
+
+
+def has_confirmed_device(user) -> bool:
+    """Whether the user has set up an authenticator; asked once per request (the user object is per request)."""
+    if "_rj_has_confirmed_device" not in user.__dict__:
+        user.__dict__["_rj_has_confirmed_device"] = user_has_device(user, confirmed=True)
+    return user.__dict__["_rj_has_confirmed_device"]
 
 
 class TwoFactorRequiredMiddleware:
@@ -32,7 +39,7 @@ class TwoFactorRequiredMiddleware:
     def __call__(self, request):
         user = request.user
         if user.is_authenticated and not user.is_verified() and not request.path.startswith(_OPEN_PREFIXES):
-            if user_has_device(user, confirmed=True):
+            if has_confirmed_device(user):
                 return redirect(f"{reverse('accounts:verify')}?{urlencode({'next': request.get_full_path()})}")
             if settings.RJ_TWO_FACTOR_REQUIRED:
                 return redirect("accounts:enrol")

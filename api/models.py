@@ -58,14 +58,19 @@ class ApiToken(models.Model):
     def is_active(self) -> bool:
         return self.revoked_at is None
 
+    def set_new_secret(self) -> str:
+        """Give this (unsaved) token a new random secret; returns the secret, which is never stored."""
+        raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+        self.prefix = raw[: len(TOKEN_PREFIX) + 6]
+        self.token_hash = hash_token(raw)
+        return raw
+
     @classmethod
     def issue(cls, user, *, name: str, created_by=None) -> tuple[ApiToken, str]:
-        """Make a new token for ``user``; returns the stored row and the token, which is never stored."""
-        raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-        token = cls.objects.create(
-            user=user, name=name, prefix=raw[: len(TOKEN_PREFIX) + 6], token_hash=hash_token(raw),
-            created_by=created_by,
-        )
+        """Make a new token for ``user``; returns the stored row and the token, to be shown once."""
+        token = cls(user=user, name=name, created_by=created_by)
+        raw = token.set_new_secret()
+        token.save()
         return token, raw
 
     def revoke(self, by=None) -> None:

@@ -839,15 +839,41 @@ class HotspotQuerySerializer(serializers.Serializer):
         return data
 
 
-class HotspotSerializer(serializers.Serializer):
+class HotspotCountSerializer(serializers.Serializer):
     ward = CodeNameSerializer()
     crime_type = CodeNameSerializer()
     strand = CodeNameSerializer()
     count = serializers.IntegerField()
 
 
+class HotspotFlagSerializer(serializers.Serializer):
+    ward = CodeNameSerializer()
+    kind = serializers.CharField(help_text="'Crime type' or 'Strand'")
+    category = serializers.CharField()
+    observed = serializers.IntegerField()
+    expected = serializers.FloatField()
+    p_value = serializers.FloatField()
+
+
+class MonthCountSerializer(serializers.Serializer):
+    month = serializers.DateField()
+    count = serializers.IntegerField()
+    change = serializers.IntegerField(allow_null=True, help_text="From the month before")
+
+
+class RouteCountSerializer(serializers.Serializer):
+    route = serializers.CharField()
+    count = serializers.IntegerField()
+
+
 class HotspotsSerializer(serializers.Serializer):
     date_from = serializers.DateField()
     date_to = serializers.DateField()
-    total_incidents = serializers.IntegerField()
-    hotspots = HotspotSerializer(many=True)
+    total_cases = serializers.IntegerField(help_text="Cases received in the period, each counted once")
+    strand_links = serializers.IntegerField(help_text="The sum of the strand counts: more than total_cases when "
+                                                      "cases carry several strands")
+    counts = HotspotCountSerializer(many=True, help_text="Ward × crime type × strand")
+    flags = HotspotFlagSerializer(many=True, help_text="Unusual concentrations, most significant first")
+    method = serializers.CharField()
+    months = MonthCountSerializer(many=True)
+    routes = RouteCountSerializer(many=True)

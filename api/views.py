@@ -4,7 +4,6 @@ Permission, state and guard checks are the services'; ``api.errors`` maps their 
 
 from __future__ import annotations
 
-from django.db.models import Count
 from django.http import HttpResponse
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
@@ -23,6 +22,9 @@ from api.idempotency import idempotent
 from conferences import selectors as work_selectors
 from conferences import services as work
 from conferences.models import Activity, AgreementAction
+from insights import access as insights_access
+from insights.selectors import Filters, Period, hotspots, load_reference
+from insights.stats import HOTSPOT_MIN_COUNT, HOTSPOT_P_VALUE
 from rjcases import selectors, services
 from rjcases.forms import routes_for
 from rjcases.models import (
@@ -696,43 +698,43 @@ class LetterPdfView(APIView):
 # Insights
 
 
-def _may_see_hotspots(user) -> bool:
-    return roles.is_manager(user) or roles.is_facilitator(user) or roles.is_police_referrer(user)
+def _code_name(row) -> dict:
+    return {"code": row.code, "name": row.name}
 
 
-def hotspot_counts(date_from, date_to) -> list[dict]:
-    """Incidents in the period by ward × crime type × strand, one query, largest first. A case with two
-    strands counts once under each."""
-    rows = (
-        Incident.objects.filter(occurred_from__date__gte=date_from, occurred_from__date__lte=date_to)
-        .values("ward__code", "ward__name", "crime_type__code", "crime_type__name", "strands__code", "strands__name")
-        .annotate(count=Count("case", distinct=True))
-        .order_by("-count", "ward__name", "crime_type__name", "strands__name")
-    )
-    return [
-        {"ward": {"code": r["ward__code"], "name": r["ward__name"]},
-         "crime_type": {"code": r["crime_type__code"], "name": r["crime_type__name"]},
-         "strand": {"code": r["strands__code"], "name": r["strands__name"]}, "count": r["count"]}
-        for r in rows if r["strands__code"] is not None
-    ]
+HOTSPOT_METHOD = (
+    "A ward's count for a crime type or strand is compared with what the borough-wide count and the ward's "
+    "population predict (expected = borough count × ward population / borough population); it is flagged when "
+    f"at least {HOTSPOT_MIN_COUNT} cases were received and P(X ≥ observed) < {HOTSPOT_P_VALUE} for X Poisson with "
+    "that expectation. Cases are counted by the day they were received; a case with two strands counts once "
+    "under each strand and once in the total."
+)
 
 
 class HotspotsView(APIView):
     @extend_schema(
-        summary="Incidents by ward × crime type × strand for a period",
+        summary="Where hate incidents were reported: ward × crime type × strand, flags, months and routes",
+        description=HOTSPOT_METHOD,
         parameters=[OpenApiParameter("from", OpenApiTypes.DATE, required=True, description="First day, YYYY-MM-DD"),
                     OpenApiParameter("to", OpenApiTypes.DATE, required=True, description="Last day, YYYY-MM-DD")],
         responses=s.HotspotsSerializer, tags=["insights"],
     )
     def get(self, request):
-        if not _may_see_hotspots(request.user):
-            _forbid("Hotspot figures are for RJ staff and police referrers.")
+        if not insights_access.sees_hotspots(request.user):
+            _forbid("Hotspot figures are for RJ staff, police referrers and victims' caseworkers.")
         data = _validated(s.HotspotQuerySerializer, request.query_params)
-        date_from, date_to = data["from"], data["to"]
-        total = Incident.objects.filter(occurred_from__date__gte=date_from, occurred_from__date__lte=date_to).count()
+        period = Period(data["from"], data["to"])
+        found = hotspots(Filters(period=period), load_reference())
         return Response(s.HotspotsSerializer({
-            "date_from": date_from, "date_to": date_to, "total_incidents": total,
-            "hotspots": hotspot_counts(date_from, date_to),
+            "date_from": period.start, "date_to": period.end, "total_cases": found.total,
+            "strand_links": found.strand_links,
+            "counts": [{"ward": _code_name(w), "crime_type": _code_name(c), "strand": _code_name(st), "count": n}
+                       for w, c, st, n in found.full],
+            "flags": [{"ward": _code_name(f.ward), "kind": f.kind, "category": f.category, "observed": f.observed,
+                       "expected": f.expected, "p_value": f.p_value} for f in found.flags],
+            "method": HOTSPOT_METHOD,
+            "months": [{"month": m, "count": n, "change": change} for m, n, change in found.months],
+            "routes": [{"route": label, "count": n} for label, n in found.routes],
         }).data)
 
 

@@ -369,6 +369,12 @@ def save_agreement(case: Case, user, *, signed_on: date | None, signatories: Ite
             raise ValidationError({"signed_on": "The agreement cannot be signed before the activity took place."})
         agreement = locked.current_agreement
         if agreement is None or agreement.activity_id != activity.pk:
+            if agreement is not None:
+                # An agreement from an earlier activity (a reopened case) gives way to this one, on the record.
+                agreement.superseded = True
+                agreement._history_user = user
+                agreement._change_reason = "superseded by a new agreement"
+                agreement.save(update_fields=["superseded"])
             agreement = Agreement(case=locked, activity=activity)
             reason = "agreement recorded"
         else:

@@ -281,6 +281,14 @@ def satisfaction(request):
 # Reporting centres
 
 
+def _period_form(request) -> FiltersForm:
+    """The filters with the period alone (the centre pages need no reference data)."""
+    form = FiltersForm(_filter_data(request), ref=selectors.Reference([], [], [], [], {}))
+    for name in ("strand", "crime_type", "route"):
+        del form.fields[name]
+    return form
+
+
 def _centre_for(user, pk: int) -> ReportingCentre:
     """The centre if this user may see it; a 404 otherwise (as for a case outside someone's scope)."""
     centre = get_object_or_404(ReportingCentre.objects.select_related("organisation", "ward"), pk=pk)
@@ -299,10 +307,7 @@ def centre_list(request):
                 return redirect("insights:centre", pk=own.pk)
             return render(request, "insights/centre_missing.html", {"page_title": "Your reporting centre"})
         raise PermissionDenied("You do not have access to this page.")
-    ref = selectors.load_reference()
-    form = FiltersForm(_filter_data(request), ref=ref)
-    for name in ("strand", "crime_type", "route"):
-        del form.fields[name]
+    form = _period_form(request)
     context = {"page_title": "Third-party reporting centres", "form": form,
                "manages": access.manages_register(user)}
     if form.is_bound and not form.is_valid():
@@ -333,15 +338,13 @@ def _survey_trend_summary(by_quarter) -> str:
 @login_required
 def centre_detail(request, pk: int):
     centre = _centre_for(request.user, pk)
-    ref_free_form = FiltersForm(_filter_data(request), ref=selectors.Reference([], [], [], [], {}))
-    for name in ("strand", "crime_type", "route"):
-        del ref_free_form.fields[name]
-    context = {"page_title": centre.name, "centre": centre, "form": ref_free_form,
+    form = _period_form(request)
+    context = {"page_title": centre.name, "centre": centre, "form": form,
                "takes_surveys": access.takes_surveys(request.user, centre),
                "manages": access.manages_register(request.user)}
-    if ref_free_form.is_bound and not ref_free_form.is_valid():
+    if form.is_bound and not form.is_valid():
         return _invalid_filters(request, "insights/centre_detail.html", context)
-    filters = ref_free_form.filters()
+    filters = form.filters()
     today = timezone.localdate()
     detail = selectors.centre_detail(centre, filters.period,
                                      with_comments=access.sees_survey_comments(request.user, centre))

@@ -140,10 +140,14 @@ def recipients_for(case: Case) -> list[Recipient]:
 
 
 def recipient_for(case: Case, key: str) -> Recipient:
-    for recipient in recipients_for(case):
-        if recipient.key == key:
-            return recipient
-    raise LetterRefused("Choose someone on this case to write to.")
+    """The recipient named by ``key`` ("referrer" or "party-<id>"), who must belong to this case."""
+    if key == "referrer":
+        found = referrer_recipient(case)
+    else:
+        found = next((party_recipient(p) for p in case.parties.all() if party_key(p.pk) == key), None)
+    if found is None:
+        raise LetterRefused("Choose someone on this case to write to.")
+    return found
 
 
 # ---------------------------------------------------------------------------------------------------

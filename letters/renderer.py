@@ -241,6 +241,9 @@ class LetterRenderer:
         canvas.restoreState()
 
     def render(self, content: LetterContent) -> bytes:
+        return self.render_with_page_count(content)[0]
+
+    def render_with_page_count(self, content: LetterContent) -> tuple[bytes, int]:
         buffer = io.BytesIO()
         doc = SimpleDocTemplate(
             buffer, pagesize=self.page_size, leftMargin=self.margin_x, rightMargin=self.margin_x,
@@ -249,4 +252,4 @@ class LetterRenderer:
             creator=content.service_name, lang="en-GB",
         )
         doc.build(self.story(content), canvasmaker=self._canvas_class(content))
-        return buffer.getvalue()
+        return buffer.getvalue(), doc.page

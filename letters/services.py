@@ -11,7 +11,6 @@ from datetime import date
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from pypdf import PdfReader, PdfWriter
 from reportlab.lib.pagesizes import A4
@@ -132,26 +131,35 @@ def _store(case: Case, user, *, kind: str, recipient: Recipient, fmt: str,
            transition: CaseTransition | None = None) -> Letter:
     variant = variant_for(case, kind)
     content, template = render_content(case, kind, recipient, fmt, variant=variant)
-    pdf = LetterRenderer(fmt).render(content)
-    previous = Letter.objects.filter(case=case, kind=kind, recipient_key=recipient.key)
-    version = (previous.aggregate(v=Max("version"))["v"] or 0) + 1
+    pdf, pages = LetterRenderer(fmt).render_with_page_count(content)
+    previous = list(Letter.objects.filter(case=case, kind=kind, recipient_key=recipient.key)
+                    .values_list("pk", "version", "status"))
+    version = max((v for _, v, _ in previous), default=0) + 1
+    pending = [pk for pk, _, status in previous if status == Letter.Status.PENDING]
     letter = Letter(
         case=case, kind=kind, variant=variant, recipient_key=recipient.key, party_id=recipient.party_id,
         recipient_name=recipient.name, format=fmt, template=template, template_version=template.version,
         version=version, sha256=hashlib.sha256(pdf).hexdigest(), size=len(pdf),
-        pages=len(PdfReader(io.BytesIO(pdf)).pages), content=content.as_dict(), generated_by=user,
+        pages=pages, content=content.as_dict(), generated_by=user,
         generated_at=timezone.now(), transition=transition,
     )
     letter.file.save(f"{uuid.uuid4().hex}.pdf", ContentFile(pdf), save=False)
     letter._history_user = user
     letter._change_reason = f"version {version} generated"
     letter.save()
-    for older in previous.filter(status=Letter.Status.PENDING).exclude(pk=letter.pk):
+    for older in Letter.objects.filter(pk__in=pending) if pending else ():
         older.status = Letter.Status.SUPERSEDED
         older._history_user = user
         older._change_reason = f"replaced by version {version}"
         older.save(update_fields=["status"])
     return letter
+
+
+def _locked_case(case: Case) -> Case:
+    """The case, row-locked, with what every letter reads about it loaded in the same few queries."""
+    return (Case.objects.select_for_update(of=("self",))
+            .select_related("incident", "facilitator", "referred_by__organisation", "referring_organisation")
+            .prefetch_related("parties").get(pk=case.pk))
 
 
 def generate_letter(case: Case, user, *, kind: str, recipient_key: str, fmt: str | None = None) -> Letter:
@@ -164,7 +172,7 @@ def generate_letter(case: Case, user, *, kind: str, recipient_key: str, fmt: str
     if not can_edit_case_work(case, user):
         raise ActionRefused("Only the case's facilitator or a manager can create letters.")
     with transaction.atomic():
-        locked = Case.objects.select_for_update().get(pk=case.pk)
+        locked = _locked_case(case)
         recipient = recipient_for(locked, recipient_key)
         check_kind_for(locked, kind, recipient)
         fmt = fmt or recipient.default_format
@@ -229,6 +237,7 @@ def letters_for_transition(case: Case, user, transition: CaseTransition) -> list
     the machine; sending by email would belong in ``transaction.on_commit``.
     """
     made = []
+    case = _locked_case(case)  # already locked by the transition; this loads what the letters read, once
     for kind, recipient in letters_called_for(case, transition):
         made.append(_store(case, user, kind=kind, recipient=recipient, fmt=recipient.default_format,
                            transition=transition))

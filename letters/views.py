@@ -76,7 +76,7 @@ def generate(request, case_id: int):
         except ActionRefused as refusal:
             raise PermissionDenied(str(refusal))
     context = {"page_title": f"Create a letter – {case.reference}", "case": case, "form": form, "preview": preview}
-    return render(request, "letters/generate.html", context, status=200 if not form.errors else 400)
+    return render(request, "letters/generate.html", context)
 
 
 def _preview_for_case(case, kind: str, key: str, fmt: str) -> LetterContent:
@@ -202,7 +202,7 @@ def template_edit(request, pk: int):
             for name, text in placeholders_for(template.kind).items()
         ],
     }
-    return render(request, "letters/template_edit.html", context, status=400 if form.errors else 200)
+    return render(request, "letters/template_edit.html", context)
 
 
 @login_required

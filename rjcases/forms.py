@@ -237,7 +237,7 @@ class ReferralForm(GovukForm):
                                   error_messages={"required": "Choose the ward where it happened"})
     place = forms.CharField(label="Place", max_length=200, required=False,
                             help_text="In words, for example: bus stop outside Stretford library")
-    postcode = forms.CharField(label="Postcode", max_length=10, required=False)
+    postcode = forms.CharField(label="Postcode", max_length=20, required=False)
     crime_type = forms.ModelChoiceField(CrimeType.objects.all(), label="Type of crime or incident",
                                         widget=forms.RadioSelect, empty_label=None,
                                         error_messages={"required": "Choose the type of crime or incident"})
@@ -378,6 +378,7 @@ class PartyForm(GovukModelForm):
 
     date_of_birth = DatePartsField(label="Date of birth", required=False, not_in_future=True,
                                    help_text="If known. For example, 31 3 1980")
+    postcode = forms.CharField(label="Postcode", max_length=20, required=False)
 
     class Meta:
         model = Party

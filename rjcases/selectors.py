@@ -254,6 +254,7 @@ class TimelineEntry:
     lines: list[str] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
     order: int = 0
+    url: str = ""
 
 
 TRANSITION_TITLES = {
@@ -280,10 +281,11 @@ _TIMELINE_SOURCES: dict[str, list[TimelineSource]] = defaultdict(list)
 
 
 def register_timeline_source(kind: str, source: TimelineSource) -> TimelineSource:
-    """Let another app add entries of ``kind`` (for example ``letter``) to every case timeline.
+    """Let another app add entries of ``kind`` to every case timeline (letters are read directly, below).
 
-    The letters app calls ``register_timeline_source("letter", letter_entries)`` in its ``ready()``;
-    ``letter_entries(case)`` returns ``TimelineEntry`` objects in a fixed number of queries.
+    An app calls ``register_timeline_source("document", document_entries)`` in its ``ready()``;
+    ``document_entries(case)`` returns ``TimelineEntry`` objects in a fixed number of queries. Only users
+    who may see the case's details get these entries.
     """
     _TIMELINE_SOURCES[kind].append(source)
     return source
@@ -514,6 +516,18 @@ def _contact_entries(case: Case) -> list[TimelineEntry]:
     return entries
 
 
+def _letter_entries(case: Case) -> list[TimelineEntry]:
+    """Letters generated and sent, from the letters app when it is installed."""
+    if not apps.is_installed("letters"):
+        return []
+    try:
+        from letters.selectors import letters_for_timeline
+    except ImportError:
+        return []
+    return [TimelineEntry(at=at, kind="letter", title=description, url=url, order=5)
+            for at, description, url in letters_for_timeline(case)]
+
+
 def timeline(case: Case, user, kinds: set[str] | None = None, newest_first: bool = False) -> list[TimelineEntry]:
     """The case's life in one chronological list: transitions, field changes, notes, contacts, letters.
 
@@ -533,6 +547,8 @@ def timeline(case: Case, user, kinds: set[str] | None = None, newest_first: bool
             entries += _note_entries(case)
         if "contact" in kinds:
             entries += _contact_entries(case)
+        if "letter" in kinds:
+            entries += _letter_entries(case)
         for kind, sources in _TIMELINE_SOURCES.items():
             if kind in kinds:
                 for source in sources:

@@ -44,6 +44,15 @@ def _require(allowed: bool) -> None:
         raise PermissionDenied
 
 
+def _template_exists(name: str) -> bool:
+    """Whether another app provides a panel template (the case page and dashboard include it if so)."""
+    try:
+        loader.get_template(name)
+    except TemplateDoesNotExist:
+        return False
+    return True
+
+
 def _may_record_consent(case: Case, user) -> bool:
     return can_edit_case_work(case, user) or is_case_caseworker(case, user)
 
@@ -58,11 +67,7 @@ def dashboard(request):
     context = {"page_title": "Dashboard", "role": roles.primary_role(request.user),
                **selectors.dashboard(request.user)}
     # The conferences app adds reminders of agreement actions due, if it provides the template.
-    try:
-        loader.get_template("conferences/_dashboard_reminders.html")
-        context["show_conference_reminders"] = True
-    except TemplateDoesNotExist:
-        context["show_conference_reminders"] = False
+    context["show_conference_reminders"] = _template_exists("conferences/_dashboard_reminders.html")
     return render(request, "rjcases/dashboard.html", context)
 
 
@@ -176,6 +181,9 @@ def case_detail(request, reference: str):
             "can_consent": _may_record_consent(case, request.user),
             "is_manager": is_manager,
             "can_allocate": is_manager,
+            # Panels of the conferences and letters apps, shown when those apps provide them.
+            "show_conference_panel": _template_exists("conferences/_case_panel.html"),
+            "show_letters_panel": _template_exists("letters/_case_letters.html"),
         })
     return render(request, "rjcases/case_detail.html", context)
 

@@ -40,3 +40,12 @@ def restorative_work_panel(context, case):
     """The restorative work on ``case`` as the signed-in user may see it (a fixed number of queries)."""
     user = context.get("user") or context["request"].user
     return {"case": case, "work": selectors.case_work(case, user), "user": user}
+
+
+@register.inclusion_tag("conferences/_reminders_table.html", takes_context=True)
+def dashboard_action_reminders(context, reminders=None):
+    """The dashboard's reminders: those the view passed, or else this user's (one query for a facilitator)."""
+    if not isinstance(reminders, selectors.ActionReminders):
+        user = context.get("user") or context["request"].user
+        reminders = selectors.action_reminders(user)
+    return {"reminders": reminders}

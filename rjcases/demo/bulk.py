@@ -12,10 +12,11 @@ changes state outside ``rjcases.services``.
 
 from __future__ import annotations
 
+import operator
 from collections import defaultdict
-from datetime import datetime
+from datetime import UTC, datetime
 
-from django.db import models, transaction
+from django.db import connections, models, router, transaction
 from django.utils import timezone
 
 from accounts import roles
@@ -31,7 +32,6 @@ from conferences.models import (
 from conferences.services import CURRENT_WELLBEING_VERSION, FEEDBACK_WORDING_VERSION
 from rjcases import clocks
 from rjcases.demo.actors import Actors
-from rjcases.demo.clock import explicit_timestamps
 from rjcases.demo.plan import CasePlan, Step
 from rjcases.demo.walk import case_fields as planned_case_fields
 from rjcases.models import (
@@ -155,7 +155,7 @@ class BulkWriter:
                 getattr(self, f"_{step.kind}")(rows, story, step, self.actors.user(step.data["by"]))
             self._index_for_duplicates(story)
         self.link_ids: dict[tuple, int] = {}
-        with transaction.atomic(), explicit_timestamps():
+        with transaction.atomic():
             self._assign_references(rows[Case])
             for model in MODELS:
                 self._insert(model, rows[model])
@@ -179,62 +179,53 @@ class BulkWriter:
 
     def _insert(self, model, rows: list[Row]) -> None:
         meta = self.meta[model]
-        pending = rows
-        while pending:
-            # A row pointing at a row of its own model (a supporter's person, a rescheduled activity)
-            # waits until that row has its key.
-            ready = [r for r in pending if all(ref is None or ref.pk is not None for ref in r.refs.values())]
-            ready_ids = {id(r) for r in ready}
-            waiting = [r for r in pending if id(r) not in ready_ids]
-            objs = []
-            for row in ready:
-                for name, ref in row.refs.items():
-                    row.values[meta.seeded_fks[name]] = ref.pk if ref is not None else None
-                if model is CaseTransition:
-                    row.values["data"] = {k: (v.pk if isinstance(v, Row) else v) for k, v in row.values["data"].items()}
-                objs.append(model(**row.values))
-            model.objects.bulk_create(objs, batch_size=500)
-            for row, obj in zip(ready, objs, strict=True):
-                row.pk = obj.pk
-            pending = waiting
+        for row, pk in zip(rows, _reserve_ids(model, len(rows)), strict=True):
+            row.pk = row.values["id"] = pk
+        for row in rows:
+            for name, ref in row.refs.items():
+                row.values[meta.seeded_fks[name]] = ref.pk if ref is not None else None
+            if model is CaseTransition:
+                row.values["data"] = {k: _pk(v) for k, v in row.values["data"].items()}
+        _insert_values(model, [row.values for row in rows])
         for name in _M2M.get(model, ()):
             field = model._meta.get_field(name)
             through = field.remote_field.through
-            source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
-            links = [through(**{f"{source}_id": row.pk, f"{target}_id": _pk(item)})
-                     for row in rows for item in row.m2m.get(name, ())]
-            through.objects.bulk_create(links, batch_size=500)
-            # The history's copies of the links carry the link's own id.
-            self.link_ids.update({(through, getattr(link, f"{source}_id"), getattr(link, f"{target}_id")): link.pk
-                                  for link in links})
+            source, target = f"{field.m2m_field_name()}_id", f"{field.m2m_reverse_field_name()}_id"
+            links = [{source: row.pk, target: _pk(item)} for row in rows for item in row.m2m.get(name, ())]
+            for link, pk in zip(links, _reserve_ids(through, len(links)), strict=True):
+                link["id"] = pk
+                # The history's copies of a link carry the link's own id.
+                self.link_ids[(through, link[source], link[target])] = pk
+            _insert_values(through, links)
 
     def _insert_history(self, model, rows: list[Row]) -> None:
         meta = self.meta[model]
-        if meta.history_model is None:
-            return
         history_model = meta.history_model
-        made, m2m_rows = [], []
+        if history_model is None:
+            return
+        made = []
         for row in rows:
             identity = {attname: row.values[attname] for attname in meta.seeded_fks.values()}
+            identity["id"] = row.pk
             for kind, at, user_id, reason, values, m2m in row.history:
-                fields = {attname: values[attname] for attname in meta.tracked
-                          if attname != "id" and attname not in identity}
-                fields.update(identity)
-                made.append(history_model(id=row.pk, history_date=at, history_type=kind, history_user_id=user_id,
-                                          history_change_reason=reason, **fields))
-                m2m_rows.append((row, m2m))
-        history_model.objects.bulk_create(made, batch_size=500)
+                fields = {attname: values[attname] for attname in meta.tracked if attname not in identity}
+                fields.update(identity, history_date=at, history_type=kind, history_user_id=user_id,
+                              history_change_reason=reason)
+                made.append((fields, row, m2m))
+        for (fields, _row, _m2m), pk in zip(made, _reserve_ids(history_model, len(made)), strict=True):
+            fields["history_id"] = pk
+        _insert_values(history_model, [fields for fields, _row, _m2m in made])
         for name in meta.history_m2m:
             field = model._meta.get_field(name)
-            source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
             through = field.remote_field.through
+            source, target = f"{field.m2m_field_name()}_id", f"{field.m2m_reverse_field_name()}_id"
             m2m_history = getattr(history_model, name).model
-            copies = [
-                m2m_history(history_id=hist.pk, id=self.link_ids[(through, row.pk, _pk(item))],
-                            **{f"{source}_id": row.pk, f"{target}_id": _pk(item)})
-                for hist, (row, m2m) in zip(made, m2m_rows, strict=True) for item in m2m.get(name, ())
-            ]
-            m2m_history.objects.bulk_create(copies, batch_size=500)
+            copies = [{"id": self.link_ids[(through, row.pk, _pk(item))], source: row.pk, target: _pk(item),
+                       "history_id": fields["history_id"]}
+                      for fields, row, m2m in made for item in m2m.get(name, ())]
+            for copy, pk in zip(copies, _reserve_ids(m2m_history, len(copies)), strict=True):
+                copy["m2m_history_id"] = pk
+            _insert_values(m2m_history, copies)
 
     # --- possible duplicates, as services.find_possible_duplicates finds them ------------------------
 
@@ -511,6 +502,69 @@ _TARGETS = {
     "conclude": Case.State.CLOSED, "complete": Case.State.CLOSED, "withdraw": Case.State.CLOSED,
     "reopen": Case.State.ASSESSMENT,
 }
+
+
+# --- raw inserts ------------------------------------------------------------------------------------
+# bulk_create spends most of its time building model instances and preparing each value through the
+# field; these rows are already plain values, so they go in with executemany, and their keys are
+# reserved first (which also lets a row point at another row of the same batch).
+
+def _converter(field, connection):
+    """How a value of this field goes to the database, when the driver cannot take it as it is.
+
+    The same as the field's ``get_db_prep_save`` for the values the seeder writes, without the per-value
+    lookups: SQLite stores datetimes as UTC text and dates as ISO text; psycopg adapts both itself.
+    """
+    if isinstance(field, models.DateTimeField):
+        if connection.vendor == "sqlite":
+            return lambda v: None if v is None else str(v.astimezone(UTC).replace(tzinfo=None))
+        return None
+    if isinstance(field, models.DateField):
+        return (lambda v: None if v is None else v.isoformat()) if connection.vendor == "sqlite" else None
+    if isinstance(field, models.JSONField | models.DecimalField | models.UUIDField):
+        return lambda v: field.get_db_prep_save(v, connection)
+    return None
+
+
+def _reserve_ids(model, count: int) -> list[int]:
+    """``count`` new primary keys for ``model``'s table, taken as the database would give them."""
+    if not count:
+        return []
+    connection = connections[router.db_for_write(model)]
+    table, column = model._meta.db_table, model._meta.pk.column
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                           [table, column, count])
+            return [pk for (pk,) in cursor.fetchall()]
+        if connection.vendor == "sqlite":
+            # Inside the transaction the table is locked for writing (IMMEDIATE), so no one else takes these.
+            quote = connection.ops.quote_name  # names from the model's meta, not from input
+            cursor.execute(f"SELECT COALESCE(MAX({quote(column)}), 0) FROM {quote(table)}")  # noqa: S608
+            start = cursor.fetchone()[0]
+            return list(range(start + 1, start + 1 + count))
+    raise NotImplementedError(f"seed_demo's bulk writer supports SQLite and PostgreSQL, not {connection.vendor}.")
+
+
+def _insert_values(model, rows: list[dict]) -> None:
+    if not rows:
+        return
+    connection = connections[router.db_for_write(model)]
+    fields = model._meta.concrete_fields
+    quote = connection.ops.quote_name  # names from the model's meta, not from input
+    sql = (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
+           f"VALUES ({', '.join(['%s'] * len(fields))})")
+    columns = operator.itemgetter(*[f.attname for f in fields])
+    converters = [(i, convert) for i, f in enumerate(fields) if (convert := _converter(f, connection))]
+    params = []
+    for row in rows:
+        values = list(columns(row))
+        for i, convert in converters:
+            values[i] = convert(values[i])
+        params.append(values)
+    with connection.cursor() as cursor:
+        for start in range(0, len(params), 5000):
+            cursor.executemany(sql, params[start:start + 5000])
 
 
 def _pk(item) -> int:

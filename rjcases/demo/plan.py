@@ -180,7 +180,7 @@ class Step:
 
     @property
     def on(self) -> date:
-        return timezone.localtime(self.at).date()
+        return self.at.astimezone(_zone()).date()
 
 
 @dataclass
@@ -202,8 +202,14 @@ def _weighted(rng: Random, table: dict):
     return rng.choices(list(table), list(table.values()))[0]
 
 
+@lru_cache(maxsize=1)
+def _zone():
+    return timezone.get_default_timezone()
+
+
 def _local(day: date, minute: int) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time()) + timedelta(minutes=minute))
+    """The local time ``minute`` minutes into ``day`` (as timezone.make_aware would give, without its lookups)."""
+    return datetime.combine(day, time(), tzinfo=_zone()) + timedelta(minutes=minute)
 
 
 class Spread:
@@ -222,6 +228,11 @@ class Spread:
             _weighted(Random(f"{seed}:scenario:{i}"), _scenario_weights(self.age(i))) for i in range(count)
         ]
         self._cover_every_scenario(Random(f"{seed}:cover:{count}"))
+        # Every ward has at least one case (when there are enough cases); the rest follow the weights.
+        wards = sorted(WARDS)
+        self.forced_wards = {}
+        if count >= len(wards):
+            self.forced_wards = dict(zip(rng.sample(range(count), len(wards)), wards, strict=True))
 
     def age(self, index: int) -> int:
         return (self.as_of - self.dates[index]).days
@@ -272,6 +283,7 @@ class Planner:
         received = self.spread.dates[index]
         route = _weighted(rng, ROUTES)
         ward = _weighted(rng, WARDS)
+        ward = self.spread.forced_wards.get(index, ward)
         crime_type = _weighted(rng, CRIME_TYPES)
         days_before = rng.choices(range(1, 15), [14 - k for k in range(14)])[0]
         hour = rng.choices(range(7, 24), [1, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 4, 4, 4, 3, 3, 2])[0]

@@ -111,3 +111,24 @@ def test_complete_with_an_action_still_open_is_refused_with_a_reason(agreement_c
     agreement_case.refresh_from_db()
     assert agreement_case.state == Case.State.AGREEMENT
     assert agreement_case.outcome == ""
+
+
+def test_after_a_reopen_a_new_agreement_supersedes_the_old_one(agreement_case, facilitator, manager):
+    from tests.walk import hold_activity, plan_activity
+
+    old = agreement_case.current_agreement
+    for action in old.actions.all():
+        conference_services.mark_action_missed(action, facilitator, resolved_on=timezone.localdate(),
+                                               evidence_note="Not done")
+    case = services.case_complete(agreement_case, facilitator)
+    case = services.case_reopen(case, manager, reason="The person responsible asked to try again")
+    case = services.case_find_suitable(case, facilitator)
+    plan_activity(case, facilitator, "letter")
+    case = services.case_schedule_activity(case, facilitator)
+    hold_activity(case, facilitator, agreement_actions=1)
+    old.refresh_from_db()
+    assert old.superseded is True
+    assert case.current_agreement != old
+    assert case.current_agreement.activity == case.current_activity
+    case = services.case_record_agreement(case, facilitator)
+    assert case.transitions.last().data["actions"] == 1

@@ -307,6 +307,9 @@ def test_the_dashboard_reminders_include_renders_overdue_and_due_soon(agreement_
     assert "Overdue" in html
     assert "Due soon" in html
     assert html.count(url("monitoring", agreement_case)) == 2
+    # Included with only the user in the context (as the dashboard does), it reads the same reminders.
+    plain = Template('{% include "conferences/_dashboard_reminders.html" %}').render(Context({"user": facilitator}))
+    assert plain.count(url("monitoring", agreement_case)) == 2
     assert Template('{% include "conferences/_dashboard_reminders.html" with reminders=reminders %}').render(
         Context({"reminders": action_reminders(facilitator, today=timezone.localdate() - timedelta(days=30))})
     ).strip() == ""
@@ -363,3 +366,15 @@ def test_the_agreement_pages_do_not_grow_with_actions_and_follow_ups(client, pol
                                              method="phone", notes="Checked in")
     client = signed_in(client, facilitator)
     assert count_queries(client, url(name, large)) == count_queries(client, url(name, small))
+
+
+def test_reporting_centre_staff_see_only_the_outcome_of_their_centres_referral(client, centre_staff, manager,
+                                                                                facilitator):
+    case = to_agreement(refer(centre_staff, route_code="reporting-centre"), manager, facilitator, actions=1)
+    client = signed_in(client, centre_staff)
+    body = client.get(url("overview", case)).content.decode()
+    assert "An activity took place" in body
+    assert "Action 1" not in body
+    assert "Amina" not in body
+    for name in ("activity", "agreement", "monitoring", "feedback"):
+        assert client.get(url(name, case)).status_code == 403

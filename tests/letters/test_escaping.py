@@ -58,8 +58,10 @@ def test_markup_in_a_name_and_address_prints_as_typed(police_referrer, manager, 
     assert squash(payload[:100]) in text
     assert squash(f"Dear Amina {payload[:100]},") in text
     raw = pdf_objects(data)
-    assert "/URI" not in raw and "/JavaScript" not in raw and "/Annots" not in raw, "a link was made"
-    assert "/Subtype /Image" not in raw and "/XObject" not in raw, "an image was embedded"
+    for link in ("/URI", "/JavaScript", "/Annots"):
+        assert link not in raw, "a link was made"
+    for image in ("/Subtype /Image", "/XObject"):
+        assert image not in raw, "an image was embedded"
 
 
 def test_the_cve_2023_33733_payload_prints_as_text_and_runs_nothing(police_referrer, manager, facilitator, tmp_path):

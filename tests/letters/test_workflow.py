@@ -7,8 +7,7 @@ from rjcases import services as case_services
 from rjcases.models import Case, CaseTransition, Party
 from rjcases.services import TransitionRefused
 from tests.letters.conftest import letter_text, party_data, squash
-from tests.walk import hold_activity, plan_activity, refer, to_agreement, to_assessment, to_conferencing, \
-    to_preparation
+from tests.walk import hold_activity, plan_activity, refer, to_agreement, to_assessment, to_conferencing, to_preparation
 
 
 def made(case, transition_name: str) -> set[tuple[str, str]]:
@@ -30,8 +29,10 @@ def test_accept_writes_to_the_referrer_each_person_harmed_and_each_person_respon
         (LetterKind.INVITATION, RESPONSIBLE),
     }
     acknowledgement = case.letters.get(kind=LetterKind.REFERRAL_ACKNOWLEDGEMENT)
-    assert acknowledgement.variant == Variant.ACCEPT and acknowledgement.recipient_key == "referrer"
-    assert all(letter.generated_by == manager and letter.status == Letter.Status.PENDING for letter in case.letters.all())
+    assert acknowledgement.variant == Variant.ACCEPT
+    assert acknowledgement.recipient_key == "referrer"
+    for letter in case.letters.all():
+        assert (letter.generated_by, letter.status) == (manager, Letter.Status.PENDING)
 
 
 def test_accept_uses_each_persons_format(police_referrer, manager, facilitator):
@@ -40,7 +41,8 @@ def test_accept_uses_each_persons_format(police_referrer, manager, facilitator):
     ]), manager, facilitator)
     assert case.letters.get(kind=LetterKind.RJ_INFORMATION).format == LetterFormat.LARGE_PRINT
     invitation = case.letters.get(kind=LetterKind.INVITATION)
-    assert invitation.format == LetterFormat.EASY_READ and invitation.template.format == "easy_read"
+    assert invitation.format == LetterFormat.EASY_READ
+    assert invitation.template.format == "easy_read"
 
 
 def test_decline_writes_the_decline_acknowledgement_to_the_referrer_only(letters_case, manager):

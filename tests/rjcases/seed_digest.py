@@ -9,8 +9,6 @@ import hashlib
 import json
 from collections import defaultdict
 
-from django.db import connections
-
 from rjcases.demo.bulk import _M2M, MODELS
 from rjcases.models import Case
 

@@ -211,7 +211,8 @@ def _post_url(world, name):
 def _problems(response) -> str:
     """The error messages of a form page, to say why a write that should have worked did not."""
     html = response.content.decode()
-    return " | ".join(re.findall(r'<p id="[^"]*-error" class="govuk-error-message">(.*?)</p>', html, re.S)) or html[:300]
+    found = re.findall(r'<p id="[^"]*-error" class="govuk-error-message">(.*?)</p>', html, re.S)
+    return " | ".join(found) or html[:300]
 
 
 @pytest.mark.parametrize("page", list(POST_EXPECTED))

@@ -20,7 +20,7 @@ from rjcases.demo.walk import Walker, without_transition_side_effects
 from rjcases.models import Case
 
 DEFAULT_CASES = 120
-DEFAULT_WALK_LIMIT = 2000
+DEFAULT_WALK_LIMIT = 500
 
 
 def _positive(value: str) -> int:

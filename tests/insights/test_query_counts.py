@@ -1,0 +1,105 @@
+"""Every insights page runs a fixed number of queries: the same with 5 cases as with 50."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from conferences import services as conference_services
+from insights.models import CentreSurveyResponse
+from rjcases import services
+from rjcases.models import HateStrand, Party
+from tests.factories import days_ago
+from tests.insights.conftest import make_case
+from tests.walk import to_assessment
+
+pytestmark = pytest.mark.django_db
+
+WARDS = ["TRF01", "TRF02", "TRF03", "TRF04", "TRF05"]
+CRIMES = ["public-order", "violence", "criminal-damage"]
+STRAND_SETS = [("race",), ("religion",), ("race", "disability"), ("sexual-orientation",)]
+
+
+def build(n, police_referrer, centre_staff, manager, facilitator, centre):
+    for i in range(n):
+        received = days_ago(5 + (i * 7) % 330)
+        if i % 4 == 3:
+            case = make_case(centre_staff, ward=WARDS[i % 5], crime=CRIMES[i % 3], strands=STRAND_SETS[i % 4],
+                             received_on=received, route="reporting-centre",
+                             reporting_centre=centre_staff.organisation, report_kind="assisted",
+                             consents_to_police=True)
+        else:
+            case = make_case(police_referrer, ward=WARDS[i % 5], crime=CRIMES[i % 3], strands=STRAND_SETS[i % 4],
+                             received_on=received)
+        if i % 5 == 1:
+            to_assessment(case, manager, facilitator)
+        elif i % 5 == 2:
+            case = services.case_decline(case, manager, reason="Out of scope")
+            conference_services.record_feedback(case, manager, party=case.parties.get(role=Party.Role.HARMED),
+                                                satisfied=i % 2 == 0, would_recommend=True, felt="better")
+        CentreSurveyResponse.objects.create(centre=centre, via="staff", submitted_on=received,
+                                            satisfaction="satisfied", treated_with_respect="yes",
+                                            knew_what_next="yes", would_recommend="yes", comments=f"Comment {i}")
+
+
+# Each count is the page's own queries beyond what the insights index page runs (the request's session, user,
+# roles, two-factor devices, the header's organisation and the session save: measured, as they differ by
+# backend): the reference data (5) and the page's aggregates. A download renders no page, so it skips the
+# header's organisation.
+PAGES = {
+    # name: (persona, url name, query, queries beyond the index page's)
+    "hotspots": ("manager", "hotspots", {}, 5 + 4),
+    "hotspots-strand": ("manager", "hotspots", {"strand": "race"}, 5 + 4),
+    "hotspots-csv": ("police_referrer", "hotspots", {"format": "csv", "table": "ward-crime-type"}, 5 + 4 - 1),
+    "performance-manager": ("manager", "performance", {}, 5 + 1 + 8),
+    "performance-facilitator": ("facilitator", "performance", {}, 5 + 7),
+    "return": ("manager", "quarterly_return", {}, 5 + 10),
+    "return-csv": ("manager", "quarterly_return", {"format": "csv"}, 5 + 10 - 1),
+    "return-pdf": ("manager", "quarterly_return", {"format": "pdf"}, 5 + 10 - 1),
+    "satisfaction": ("facilitator", "satisfaction", {}, 5 + 3),
+    "centres": ("manager", "centres", {}, 4),
+    "centre": ("centre_staff", "centre", {}, 6),
+}
+
+
+def overhead(client) -> int:
+    """The queries of the index page, which runs none of its own."""
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("insights:index")).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("cases", [5, 50])
+@pytest.mark.parametrize("page", list(PAGES))
+def test_a_fixed_number_of_queries(client, request, django_assert_num_queries, page, cases, police_referrer,
+                                   centre_staff, manager, facilitator, centre):
+    build(cases, police_referrer, centre_staff, manager, facilitator, centre)
+    persona, name, query, expected = PAGES[page]
+    if query.get("strand"):
+        query = {**query, "strand": str(HateStrand.objects.get(code=query["strand"]).pk)}
+    url = reverse(f"insights:{name}", args=[centre.pk] if name == "centre" else [])
+    client.force_login(request.getfixturevalue(persona))
+    expected += overhead(client)
+    with django_assert_num_queries(expected):
+        response = client.get(url, query)
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("cases", [5, 50])
+def test_the_public_survey_page_too(client, django_assert_num_queries, cases, police_referrer, centre_staff, manager,
+                                    facilitator, centre):
+    from insights.services import create_survey_link
+
+    build(cases, police_referrer, centre_staff, manager, facilitator, centre)
+    _, token = create_survey_link(centre, centre_staff)
+    with django_assert_num_queries(1):
+        assert client.get(reverse("insights:survey", args=[token])).status_code == 200
+
+
+def test_the_counts_are_real_at_fifty(client, police_referrer, centre_staff, manager, facilitator, centre):
+    build(50, police_referrer, centre_staff, manager, facilitator, centre)
+    client.force_login(manager)
+    result = client.get(reverse("insights:hotspots")).context["result"]
+    assert result.total == 50
+    assert result.strand_links == 50 + 12  # every fourth case (i % 4 == 2) carries two strands
+    assert dict(result.routes)["Police"] == 38 and sum(n for _, n in result.routes) == 50

@@ -1,0 +1,97 @@
+"""The admin shows cases read-only: no state field, no transition buttons, no revert; reference data is
+editable; the transition log and the read access log cannot be changed there."""
+
+import pytest
+from django.contrib.admin.sites import site
+from django.urls import reverse
+
+from rjcases.models import Case, CaseTransition, ReadAccess, Ward
+from rjcases.services import log_read
+from tests.walk import refer, to_assessment
+
+
+@pytest.fixture
+def admin_client(client, administrator, settings):
+    settings.RJ_TWO_FACTOR_REQUIRED = False
+    administrator.is_superuser = True
+    administrator.save()
+    client.force_login(administrator)
+    return client
+
+
+@pytest.fixture
+def case(police_referrer, manager, facilitator):
+    return to_assessment(refer(police_referrer), manager, facilitator)
+
+
+def _snapshot(case):
+    case = Case.objects.get(pk=case.pk)
+    return case.state, case.outcome, CaseTransition.objects.filter(case=case).count(), case.history.count()
+
+
+@pytest.mark.django_db
+def test_the_case_page_shows_the_state_but_offers_no_way_to_change_it(admin_client, case):
+    response = admin_client.get(reverse("admin:rjcases_case_change", args=[case.pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'name="state"' not in page
+    assert "Assessment" in page  # shown as text
+    assert "_fsm_transition" not in page
+    assert 'type="submit"' not in page or 'name="_save"' not in page
+    assert "state" not in response.context["adminform"].form.fields
+
+
+@pytest.mark.django_db
+def test_posting_a_state_change_to_the_admin_changes_nothing(admin_client, case):
+    before = _snapshot(case)
+    url = reverse("admin:rjcases_case_change", args=[case.pk])
+    response = admin_client.post(url, {"state": "closed", "outcome": "withdrawn", "_save": "Save"})
+    assert response.status_code == 403
+    assert _snapshot(case) == before
+
+
+@pytest.mark.django_db
+def test_an_old_version_cannot_be_restored_from_the_history_page(admin_client, case):
+    first = case.history.earliest("history_date")
+    assert first.state == "referral"
+    url = reverse("admin:rjcases_case_simple_history", args=[case.pk, first.history_id])
+    assert admin_client.get(url).status_code == 200
+    before = _snapshot(case)
+    response = admin_client.post(url, {"_change_history": "1"})
+    assert response.status_code == 403
+    assert _snapshot(case) == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", [Case, CaseTransition, ReadAccess])
+def test_case_data_cannot_be_added_changed_or_deleted_in_the_admin(admin_client, case, model, rf, administrator):
+    model_admin = site._registry[model]
+    request = rf.get("/")
+    request.user = administrator
+    assert not model_admin.has_add_permission(request)
+    assert not model_admin.has_change_permission(request)
+    assert not model_admin.has_delete_permission(request)
+    opts = model._meta
+    assert admin_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add")).status_code == 403
+    log_read(administrator, case, ReadAccess.What.CASE)
+    row = model.objects.first()
+    delete_url = reverse(f"admin:{opts.app_label}_{opts.model_name}_delete", args=[row.pk])
+    assert admin_client.post(delete_url, {"post": "yes"}).status_code == 403
+    assert model.objects.filter(pk=row.pk).exists()
+
+
+@pytest.mark.django_db
+def test_opening_a_case_in_the_admin_is_in_the_read_access_log(admin_client, case, administrator):
+    admin_client.get(reverse("admin:rjcases_case_change", args=[case.pk]))
+    assert ReadAccess.objects.filter(user=administrator, case=case, what=ReadAccess.What.CASE).exists()
+
+
+@pytest.mark.django_db
+def test_a_ward_population_is_edited_in_the_admin_with_history(admin_client, administrator):
+    ward = Ward.objects.create(code="TRF99", name="Example Ward", population=1000)
+    response = admin_client.post(reverse("admin:rjcases_ward_change", args=[ward.pk]),
+                                 {"name": "Example Ward", "population": "12345", "_save": "Save"})
+    assert response.status_code == 302
+    ward.refresh_from_db()
+    assert (ward.code, ward.population) == ("TRF99", 12345)
+    assert ward.history.latest("history_date").history_user == administrator
