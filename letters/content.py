@@ -214,6 +214,19 @@ def _time(moment: datetime) -> str:
     return f"{hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
 
 
+def current_activity(case: Case):
+    """The case's activity in force, read once per case object (a letter asks more than once)."""
+    if "_letters_activity" not in case.__dict__:
+        case.__dict__["_letters_activity"] = case.current_activity
+    return case.__dict__["_letters_activity"]
+
+
+def current_agreement(case: Case):
+    if "_letters_agreement" not in case.__dict__:
+        case.__dict__["_letters_agreement"] = case.current_agreement
+    return case.__dict__["_letters_agreement"]
+
+
 def _facilitator_name(case: Case) -> str:
     return case.facilitator.get_full_name() if case.facilitator else "The restorative justice team"
 
@@ -265,7 +278,7 @@ def letter_facts(case: Case, kind: str, variant: str, recipient: Recipient, lett
         if variant == Variant.DECLINE:
             facts["decision_reason"] = redact(case.outcome_reason, patterns)
     elif kind == LetterKind.ACTIVITY_CONFIRMATION:
-        activity = case.current_activity
+        activity = current_activity(case)
         if activity is None:
             raise LetterRefused("There is no planned activity to confirm. Plan the activity first.")
         facts["activity_type"] = activity.get_kind_display().lower()
@@ -284,7 +297,7 @@ def letter_facts(case: Case, kind: str, variant: str, recipient: Recipient, lett
             people.append(redact(others, patterns))
         facts["participants"] = people
     elif kind == LetterKind.OUTCOME_AGREEMENT:
-        agreement = case.current_agreement
+        agreement = current_agreement(case)
         if agreement is None:
             raise LetterRefused("There is no outcome agreement recorded on this case yet.")
         facts["agreement_date"] = long_date(agreement.signed_on or agreement.created_at)
@@ -405,9 +418,9 @@ def check_kind_for(case: Case, kind: str, recipient: Recipient) -> None:
         raise LetterRefused("A referral acknowledgement is written to the referrer only.")
     if kind == LetterKind.REFERRAL_ACKNOWLEDGEMENT and case.state == Case.State.REFERRAL:
         raise LetterRefused("The referral has not been accepted or declined yet.")
-    if kind == LetterKind.ACTIVITY_CONFIRMATION and case.current_activity is None:
+    if kind == LetterKind.ACTIVITY_CONFIRMATION and current_activity(case) is None:
         raise LetterRefused("There is no planned activity to confirm. Plan the activity first.")
-    if kind == LetterKind.OUTCOME_AGREEMENT and case.current_agreement is None:
+    if kind == LetterKind.OUTCOME_AGREEMENT and current_agreement(case) is None:
         raise LetterRefused("There is no outcome agreement recorded on this case yet.")
     if kind == LetterKind.CLOSURE and not case.is_closed:
         raise LetterRefused("The case is not closed, so a closure letter cannot be written yet.")

@@ -11,6 +11,7 @@ from datetime import date
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 from pypdf import PdfReader, PdfWriter
 from reportlab.lib.pagesizes import A4
@@ -25,6 +26,8 @@ from letters.content import (
     agreement_signatories,
     check_kind_for,
     compose,
+    current_activity,
+    current_agreement,
     letter_facts,
     party_recipient,
     recipient_for,
@@ -76,7 +79,7 @@ def template_for(kind: str, variant: str, fmt: str) -> LetterTemplate:
     if fmt != WordingFormat.STANDARD:
         wanted.append((kind, variant, WordingFormat.STANDARD))
     for key in wanted:
-        found = LetterTemplate.objects.filter(kind=key[0], variant=key[1], format=key[2]).first()
+        found = LetterTemplate.objects.filter(kind=key[0], variant=key[1], format=key[2]).order_by().first()
         if found is not None:
             return found
         if key in template_keys():
@@ -132,7 +135,7 @@ def _store(case: Case, user, *, kind: str, recipient: Recipient, fmt: str,
     variant = variant_for(case, kind)
     content, template = render_content(case, kind, recipient, fmt, variant=variant)
     pdf, pages = LetterRenderer(fmt).render_with_page_count(content)
-    previous = list(Letter.objects.filter(case=case, kind=kind, recipient_key=recipient.key)
+    previous = list(Letter.objects.filter(case=case, kind=kind, recipient_key=recipient.key).order_by()
                     .values_list("pk", "version", "status"))
     version = max((v for _, v, _ in previous), default=0) + 1
     pending = [pk for pk, _, status in previous if status == Letter.Status.PENDING]
@@ -157,9 +160,10 @@ def _store(case: Case, user, *, kind: str, recipient: Recipient, fmt: str,
 
 def _locked_case(case: Case) -> Case:
     """The case, row-locked, with what every letter reads about it loaded in the same few queries."""
-    return (Case.objects.select_for_update(of=("self",))
-            .select_related("incident", "facilitator", "referred_by__organisation", "referring_organisation")
-            .prefetch_related("parties").get(pk=case.pk))
+    # Parties in their own order: the model's default ("case", ...) would join the case table again.
+    parties = Prefetch("parties", queryset=Party.objects.order_by("role", "id"))
+    return (Case.objects.select_for_update(of=("self",)).select_related("incident", "facilitator")
+            .prefetch_related(parties).get(pk=case.pk))
 
 
 def generate_letter(case: Case, user, *, kind: str, recipient_key: str, fmt: str | None = None) -> Letter:
@@ -212,10 +216,10 @@ def letters_called_for(case: Case, transition: CaseTransition) -> list[tuple[str
     elif name == "decline":
         planned += [(LetterKind.REFERRAL_ACKNOWLEDGEMENT, r) for r in to_referrer]
     elif name == "schedule_activity":
-        people = activity_participants(case, case.current_activity)
+        people = activity_participants(case, current_activity(case))
         planned += [(LetterKind.ACTIVITY_CONFIRMATION, party_recipient(p)) for p in people]
     elif name == "record_agreement":
-        people = agreement_signatories(case, case.current_agreement)
+        people = agreement_signatories(case, current_agreement(case))
         planned += [(LetterKind.OUTCOME_AGREEMENT, party_recipient(p)) for p in people]
     elif name == "find_unsuitable":
         planned += [(LetterKind.NOT_SUITABLE, party_recipient(p)) for p in _parties(case)]

@@ -63,7 +63,8 @@ def test_centre_staff_are_sent_to_their_own_centre(client, centre_staff, centre)
 def test_anonymous_visitors_are_asked_to_sign_in(client):
     for page in PAGES:
         response = client.get(reverse(f"insights:{page}"))
-        assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
+        assert response.status_code == 302
+        assert reverse("accounts:login") in response["Location"]
 
 
 @pytest.mark.parametrize("persona", ["manager", "police_referrer"])

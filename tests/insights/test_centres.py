@@ -116,7 +116,8 @@ def test_the_register_page_and_its_csv(client, centre, other_centre, manager):
     client.force_login(manager)
     page = client.get(reverse("insights:centres"))
     html = page.content.decode()
-    assert centre.name in html and other_centre.name in html
+    assert centre.name in html
+    assert other_centre.name in html
     assert "1 training over 12 months old" in html
     download = client.get(reverse("insights:centres"), {"format": "csv", "table": "register"})
     rows = list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))
@@ -134,7 +135,8 @@ def test_the_centre_page_downloads_each_table(client, centre, centre_staff):
     for key, table in tables.items():
         rows = list(csv.reader(io.StringIO(client.get(url, {"format": "csv", "table": key}).content
                                            .decode("utf-8-sig"))))
-        assert rows[0] == table.columns and len(rows) == len(table.rows) + 1
+        assert rows[0] == table.columns
+        assert len(rows) == len(table.rows) + 1
 
 
 def test_a_manager_adds_a_centre_and_trained_staff(client, manager):
@@ -145,7 +147,9 @@ def test_a_manager_adds_a_centre_and_trained_staff(client, manager):
         "opening_times": "Tuesday 10am to 6pm", "bsl": "on", "is_active": "on",
     })
     centre = ReportingCentre.objects.get()
-    assert response.status_code == 302 and centre.bsl and not centre.hearing_loop
+    assert response.status_code == 302
+    assert centre.bsl
+    assert not centre.hearing_loop
     assert centre.history.get().history_user == manager
 
     response = client.post(reverse("insights:staff_create", args=[centre.pk]), {
@@ -153,7 +157,9 @@ def test_a_manager_adds_a_centre_and_trained_staff(client, manager):
         "last_trained_on-year": "2026", "active": "on",
     })
     member = TrainedStaffMember.objects.get()
-    assert response.status_code == 302 and member.last_trained_on == date(2026, 2, 3) and member.centre == centre
+    assert response.status_code == 302
+    assert member.last_trained_on == date(2026, 2, 3)
+    assert member.centre == centre
 
     response = client.post(reverse("insights:staff_edit", args=[member.pk]), {
         "name": "Dee", "last_trained_on-day": "3", "last_trained_on-month": "2", "last_trained_on-year": "2099"})
@@ -177,4 +183,5 @@ def test_only_managers_change_the_register(client, facilitator, centre_staff, ce
         assert client.post(reverse("insights:centre_edit", args=[centre.pk]), {"name": "X"}).status_code == 403
         assert client.post(reverse("insights:staff_create", args=[centre.pk]), {"name": "X"}).status_code == 403
     centre.refresh_from_db()
-    assert centre.name == "Stretford Library reporting point" and not TrainedStaffMember.objects.exists()
+    assert centre.name == "Stretford Library reporting point"
+    assert not TrainedStaffMember.objects.exists()

@@ -79,7 +79,8 @@ def test_a_case_with_two_strands_counts_once_in_each_and_once_in_the_total(polic
     assert {s.code: n for s, n in result.strand_totals} == {"race": 2, "religion": 1}
     assert result.strand_links == 3
     row = next(r for r in result.strand_heat.rows if r.ward.code == "TRF01")
-    assert [c.count for c in row.cells] == [1, 1] and row.total == 1
+    assert [c.count for c in row.cells] == [1, 1]
+    assert row.total == 1
     assert sum(n for _, n in result.routes) == 2
     assert sum(n for _, n, _ in result.months) == 2
 
@@ -108,7 +109,8 @@ def test_a_constructed_hotspot_is_flagged(police_referrer):
 
     assert flags_of(result) == {("TRF01", "Crime type", "Violence"), ("TRF01", "Strand", "Race")}
     hotspot = cell(result.crime_heat, "TRF01", "violence")
-    assert hotspot.flagged and hotspot.expected == pytest.approx(2.75)
+    assert hotspot.flagged
+    assert hotspot.expected == pytest.approx(2.75)
     assert hotspot.p_value == pytest.approx(0.00734681, rel=1e-6)
     assert not cell(result.crime_heat, "TRF02", "violence").flagged
 
@@ -151,7 +153,8 @@ def test_fewer_than_three_cases_are_never_flagged_however_unlikely(police_referr
 
     result, _ = run()
     small = cell(result.strand_heat, "TRF05", "transgender")
-    assert small.p_value < 0.01 and not small.flagged
+    assert small.p_value < 0.01
+    assert not small.flagged
 
     make_case(police_referrer, ward="TRF05", strands=("transgender",), received_on=date(2026, 1, 9))
     result, _ = run()
@@ -193,7 +196,8 @@ def test_filters_narrow_every_count(police_referrer, centre_staff):
     assert {s.code: n for s, n in by_crime.strand_totals} == {"race": 1, "religion": 1, "disability": 1}
 
     by_route, _ = run(route=centre_route.pk)
-    assert by_route.total == 1 and by_route.routes == [("Reporting-Centre: Test Reporting Centre", 1)]
+    assert by_route.total == 1
+    assert by_route.routes == [("Reporting-Centre: Test Reporting Centre", 1)]
 
     both, _ = run(strand=race.pk, crime_type=violence.pk)
     assert both.total == 1
@@ -266,7 +270,8 @@ def test_a_backwards_period_is_refused_with_a_message(client, manager):
     page = client.get(reverse("insights:hotspots"), query)
     html = page.content.decode()
     assert "The end date must be the same as or after the start date" in html
-    assert "govuk-error-summary" in html and "result" not in page.context
+    assert "govuk-error-summary" in html
+    assert "result" not in page.context
     assert client.get(reverse("insights:hotspots"), {**query, "format": "csv", "table": "wards"}).status_code == 400
 
 

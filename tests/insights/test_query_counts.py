@@ -102,4 +102,5 @@ def test_the_counts_are_real_at_fifty(client, police_referrer, centre_staff, man
     result = client.get(reverse("insights:hotspots")).context["result"]
     assert result.total == 50
     assert result.strand_links == 50 + 12  # every fourth case (i % 4 == 2) carries two strands
-    assert dict(result.routes)["Police"] == 38 and sum(n for _, n in result.routes) == 50
+    assert dict(result.routes)["Police"] == 38
+    assert sum(n for _, n in result.routes) == 50

@@ -27,7 +27,8 @@ def test_the_hotspot_rule_needs_both_a_small_p_and_three_cases():
 
 
 def test_median_and_nearest_rank_percentile():
-    assert stats.median([]) is None and stats.percentile([], 90) is None
+    assert stats.median([]) is None
+    assert stats.percentile([], 90) is None
     assert stats.median([4, 1, 2, 1]) == 1.5
     assert stats.median([1, 3, 19]) == 3
     assert stats.percentile([1, 1, 2, 4], 90) == 4

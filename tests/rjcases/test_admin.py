@@ -3,10 +3,11 @@ editable; the transition log and the read access log cannot be changed there."""
 
 import pytest
 from django.contrib.admin.sites import site
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from rjcases.models import Case, CaseTransition, ReadAccess, Ward
-from rjcases.services import log_read
+from rjcases.services import log_read, update_party
 from tests.walk import refer, to_assessment
 
 
@@ -60,6 +61,21 @@ def test_an_old_version_cannot_be_restored_from_the_history_page(admin_client, c
     response = admin_client.post(url, {"_change_history": "1"})
     assert response.status_code == 403
     assert _snapshot(case) == before
+
+
+@pytest.mark.django_db
+def test_a_party_cannot_be_put_back_to_an_old_version(client, administrator, settings, case, manager):
+    """simple-history's history form saves an old version on POST with only a view permission checked."""
+    settings.RJ_TWO_FACTOR_REQUIRED = False
+    administrator.user_permissions.add(Permission.objects.get(codename="view_party"))
+    client.force_login(administrator)
+    party = case.parties.first()
+    update_party(party, manager, first_name="Renamed")
+    first = party.history.earliest("history_date")
+    url = reverse("admin:rjcases_party_simple_history", args=[party.pk, first.history_id])
+    assert client.post(url, {"_change_history": "1"}).status_code == 403
+    party.refresh_from_db()
+    assert party.first_name == "Renamed"
 
 
 @pytest.mark.django_db
