@@ -81,6 +81,14 @@ def _split_lines(text: str) -> list[str]:
     return [line.strip() for line in re.split(r"[\n\r]+", text or "") if line.strip()]
 
 
+def case_parties(case: Case) -> list[Party]:
+    """The case's parties, read once per case object: a letter looks at them several times."""
+    if "_letters_parties" not in case.__dict__:
+        # Ordered here: the model's default ordering ("case", ...) would join the case table again.
+        case.__dict__["_letters_parties"] = list(Party.objects.filter(case_id=case.pk).order_by("role", "id"))
+    return case.__dict__["_letters_parties"]
+
+
 def format_for(party: Party) -> str:
     """The format a party's letters are made in, from their communication needs (easy read is also large)."""
     if party.easy_read:
@@ -135,7 +143,7 @@ def recipients_for(case: Case) -> list[Recipient]:
     referrer = referrer_recipient(case)
     if referrer is not None:
         found.append(referrer)
-    found.extend(party_recipient(p) for p in case.parties.all())
+    found.extend(party_recipient(p) for p in case_parties(case))
     return found
 
 
@@ -144,7 +152,7 @@ def recipient_for(case: Case, key: str) -> Recipient:
     if key == "referrer":
         found = referrer_recipient(case)
     else:
-        found = next((party_recipient(p) for p in case.parties.all() if party_key(p.pk) == key), None)
+        found = next((party_recipient(p) for p in case_parties(case) if party_key(p.pk) == key), None)
     if found is None:
         raise LetterRefused("Choose someone on this case to write to.")
     return found
@@ -232,7 +240,7 @@ def _facilitator_name(case: Case) -> str:
 
 
 def _other_parties(case: Case, recipient: Recipient) -> list[Party]:
-    return [p for p in case.parties.all() if p.pk != recipient.party_id]
+    return [p for p in case_parties(case) if p.pk != recipient.party_id]
 
 
 def activity_participants(case: Case, activity) -> list[Party]:
@@ -240,7 +248,7 @@ def activity_participants(case: Case, activity) -> list[Party]:
     invited = list(activity.invited.all()) if activity is not None else []
     if invited:
         return invited
-    return [p for p in case.parties.all() if p.participating]
+    return [p for p in case_parties(case) if p.participating]
 
 
 def agreement_signatories(case: Case, agreement) -> list[Party]:
@@ -248,7 +256,7 @@ def agreement_signatories(case: Case, agreement) -> list[Party]:
     signed = list(agreement.signatories.all()) if agreement is not None else []
     if signed:
         return signed
-    return [p for p in case.parties.all() if p.participating and p.role in PARTY_ROLES]
+    return [p for p in case_parties(case) if p.participating and p.role in PARTY_ROLES]
 
 
 def letter_facts(case: Case, kind: str, variant: str, recipient: Recipient, letterhead: Letterhead,

@@ -11,7 +11,6 @@ from datetime import date
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Prefetch
 from django.utils import timezone
 from pypdf import PdfReader, PdfWriter
 from reportlab.lib.pagesizes import A4
@@ -24,6 +23,7 @@ from letters.content import (
     Recipient,
     activity_participants,
     agreement_signatories,
+    case_parties,
     check_kind_for,
     compose,
     current_activity,
@@ -149,7 +149,12 @@ def _store(case: Case, user, *, kind: str, recipient: Recipient, fmt: str,
     letter.file.save(f"{uuid.uuid4().hex}.pdf", ContentFile(pdf), save=False)
     letter._history_user = user
     letter._change_reason = f"version {version} generated"
-    letter.save()
+    try:
+        letter.save()
+    except Exception:
+        # No row, no file: a file is written before its row, so it goes if the row cannot be saved.
+        letter.file.delete(save=False)
+        raise
     for older in Letter.objects.filter(pk__in=pending) if pending else ():
         older.status = Letter.Status.SUPERSEDED
         older._history_user = user
@@ -160,10 +165,7 @@ def _store(case: Case, user, *, kind: str, recipient: Recipient, fmt: str,
 
 def _locked_case(case: Case) -> Case:
     """The case, row-locked, with what every letter reads about it loaded in the same few queries."""
-    # Parties in their own order: the model's default ("case", ...) would join the case table again.
-    parties = Prefetch("parties", queryset=Party.objects.order_by("role", "id"))
-    return (Case.objects.select_for_update(of=("self",)).select_related("incident", "facilitator")
-            .prefetch_related(parties).get(pk=case.pk))
+    return Case.objects.select_for_update(of=("self",)).select_related("incident", "facilitator").get(pk=case.pk)
 
 
 def generate_letter(case: Case, user, *, kind: str, recipient_key: str, fmt: str | None = None) -> Letter:
@@ -195,7 +197,7 @@ def regenerate_letter(letter: Letter, user) -> Letter:
 
 
 def _parties(case: Case, roles_wanted=PARTY_ROLES) -> list[Party]:
-    return [p for p in case.parties.all() if p.role in roles_wanted]
+    return [p for p in case_parties(case) if p.role in roles_wanted]
 
 
 def letters_called_for(case: Case, transition: CaseTransition) -> list[tuple[str, Recipient]]:

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts import roles
 from letters import selectors, services
-from letters.content import LetterContent, LetterRefused, recipient_for, recipients_for
+from letters.content import LetterContent, LetterRefused, check_kind_for, recipient_for, recipients_for
 from letters.demo import demo_content
 from letters.forms import GenerateLetterForm, LetterTemplateForm, MarkSentForm
 from letters.models import LetterFormat, LetterTemplate
@@ -80,8 +80,7 @@ def generate(request, case_id: int):
 
 
 def _preview_for_case(case, kind: str, key: str, fmt: str) -> LetterContent:
-    from letters.content import check_kind_for
-
+    """The letter as it would be made now, not stored (refused for the same reasons as generating)."""
     recipient = recipient_for(case, key)
     check_kind_for(case, kind, recipient)
     content, _ = services.render_content(case, kind, recipient, fmt or recipient.default_format)

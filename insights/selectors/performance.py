@@ -175,6 +175,7 @@ def _durations(cases: QuerySet[Case]) -> tuple[Durations, dict[int | None, list[
         .annotate(day=TruncDate("at"))
         .order_by("case_id", "at", "id")
         .values_list("case_id", "case__received_on", "case__facilitator_id", "target", "day")
+        .iterator(chunk_size=20_000)  # streamed: a year of a large borough's moves need not sit in memory at once
     )
     working_days = WorkingDays()
     per_state: dict[str, list[int]] = {s.value: [] for s in STAGES}

@@ -17,7 +17,7 @@ from random import Random
 from django.utils import timezone
 
 from rjcases import clocks
-from rjcases.demo import people
+from rjcases.demo import people, texts
 
 WINDOW_DAYS = 456  # received dates fall in the last 15 months
 
@@ -77,84 +77,6 @@ WARDS = {
     "TRF17": 4, "TRF04": 4, "TRF06": 4, "TRF14": 3, "TRF07": 3, "TRF02": 3, "TRF05": 2.5, "TRF08": 2.5,
     "TRF20": 2.5, "TRF19": 2, "TRF10": 2, "TRF11": 1.5, "TRF03": 1,
 }
-_ADJECTIVE = {"race": "racist", "religion": "anti-religious", "sexual-orientation": "homophobic",
-              "disability": "disablist", "transgender": "transphobic", "alternative-subculture": "hostile",
-              "other": "hostile"}
-_SUMMARIES = {
-    "public-order": ("{Adj} abuse was shouted at the person harmed {where}.",
-                     "Threatening {adj} language was used towards the person harmed {where}.",
-                     "{Adj} comments were made to the person harmed several times {where}."),
-    "violence": ("The person harmed was pushed and {adj} abuse was shouted at them {where}.",
-                 "The person harmed was assaulted with {adj} remarks {where}; minor injuries.",
-                 "Something was thrown at the person harmed with {adj} shouting {where}."),
-    "criminal-damage": ("{Adj} graffiti was painted on the person harmed's front door.",
-                        "A car window was smashed after {adj} comments {where}."),
-    "other-offences": ("{Adj} messages were sent to the person harmed online over several weeks.",
-                       "{Adj} letters were pushed through the person harmed's door."),
-    "nchi": ("{Adj} remarks were made in passing {where}; no offence was identified.",
-             "{Adj} jokes were aimed at the person harmed {where}; recorded as a non-crime hate incident."),
-}
-_PLACES = (
-    ("Bus stop on Example Road", "at a bus stop"), ("Tram stop platform", "at a tram stop"),
-    ("Outside a takeaway on Sample Street", "outside a takeaway"), ("Local park", "in a park"),
-    ("Corner shop on Demo Avenue", "in a corner shop"), ("Near the person harmed's home", "near their home"),
-    ("Outside the school gates", "outside a school"), ("Pub car park", "in a pub car park"),
-    ("On a bus", "on a bus"), ("Supermarket car park", "in a supermarket car park"),
-    ("Shared hallway of a block of flats", "in a shared hallway"),
-)
-DECLINE_REASONS = (
-    "Domestic abuse: referred to the specialist domestic abuse service instead.",
-    "Duplicate of an earlier referral about the same incident.",
-    "The person responsible is not known, so there is no one to work with.",
-    "Outside the borough: passed to the neighbouring service.",
-    "The person harmed does not want restorative justice at this time.",
-)
-UNSUITABLE_REASONS = (
-    "The person responsible denies the incident and does not accept responsibility.",
-    "Risk to the person harmed cannot be managed safely.",
-    "The person responsible is not willing to take part.",
-    "Ongoing criminal proceedings: restorative work would be premature.",
-)
-WITHDRAW_REASONS = (
-    ("The person harmed", "Feels the matter is now resolved and does not want to go on."),
-    ("The person harmed", "Moved out of the area and no longer wants contact."),
-    ("The person responsible", "No longer willing to take part."),
-    ("The person responsible", "Stopped responding to contact."),
-    ("The referrer", "Referral withdrawn: the person harmed did not give consent to share."),
-)
-CANCEL_REASONS = ("The person harmed was unwell on the day.", "The venue was not available.",
-                  "The interpreter could not attend.", "The person responsible asked for more time.")
-NOTE_BODIES = (
-    "Spoke to the person harmed: they want to hear why it happened and that it will stop.",
-    "Checked the safe contact times again; no messages to be left.",
-    "Discussed risk with the manager and agreed the mitigations.",
-    "The person responsible's parent will attend as a supporter.",
-    "Caseworker confirmed the person harmed is happy for us to call on Thursdays.",
-    "Shared the information leaflet in the person's preferred format.",
-    "Considered a shuttle process instead of a face-to-face meeting.",
-    "Neighbourhood officer updated on progress (status only).",
-)
-RISK_FACTORS = ("Lives on the same street as the person responsible.", "Previous incidents reported.",
-                "Alcohol involved at the time of the incident.", "Person harmed is anxious about meeting.",
-                "Friends of the person responsible have made threats.")
-MITIGATIONS = ("Separate arrival and departure times.", "Second facilitator present.",
-               "Shuttle communication first.", "Caseworker to attend as a supporter.",
-               "Neutral venue with a separate waiting room.")
-ACTION_TEXTS = {
-    "apology": ("Write a letter of apology to the person harmed.", "Apologise in person at the next meeting."),
-    "reparation": ("Pay for the cleaning of the graffiti.", "Repair the damaged fence."),
-    "education": ("Attend a hate crime awareness session.", "Complete an online course on disability awareness."),
-    "behaviour": ("Not to approach the person harmed's home.", "Not to post about the person harmed online."),
-    "community_work": ("Help at the community garden for four sessions.", "Volunteer at the food bank twice."),
-}
-ACTION_CHECKS = ("Facilitator receives the letter and passes it on.", "Session provider confirms attendance.",
-                 "Caseworker checks with the person harmed.", "Facilitator checks with the organiser.")
-VENUES = ("Community room, Example Library, {town}", "Meeting room, {town} Community Centre",
-          "Quiet room, {town} Town Hall (demo)", "Interview room, Victim Support office, {town}")
-ADJUSTMENTS = ("Step-free access needed.", "Prefers a facilitator of the same gender.", "Needs regular breaks.",
-               "Hearing loop needed.", "Prefers meetings in the morning.")
-SAFE_TIMES = ("Weekdays after 5pm", "Mornings only", "Not at weekends", "Any time", "Tuesdays and Thursdays",
-              "Lunchtimes only")
 
 
 # --- plans ---------------------------------------------------------------------------------------
@@ -360,7 +282,7 @@ class _CaseStory:
             "phone": people.phone(rng) if rng.random() < 0.9 else "",
             "email": people.email(first, last, self.index * 10 + len(key)) if rng.random() < 0.6 else "",
             "preferred_contact_method": rng.choice(["phone", "phone", "text", "email", "letter", "in_person"]),
-            "safe_contact_times": rng.choice(SAFE_TIMES) if rng.random() < 0.5 else "",
+            "safe_contact_times": rng.choice(texts.SAFE_TIMES) if rng.random() < 0.5 else "",
             "no_messages": rng.random() < 0.15,
         }
         if rng.random() < 0.5:
@@ -377,7 +299,7 @@ class _CaseStory:
         fields["large_print"] = rng.random() < 0.04 + needs_boost
         fields["easy_read"] = rng.random() < 0.03 + needs_boost
         if rng.random() < 0.05:
-            fields["other_adjustments"] = rng.choice(ADJUSTMENTS)
+            fields["other_adjustments"] = rng.choice(texts.ADJUSTMENTS)
         return PartyPlan(key, role, {"first_name": first, "last_name": last, **fields})
 
     # --- the plan --------------------------------------------------------------------------------
@@ -431,9 +353,9 @@ class _CaseStory:
 
     def incident(self, ident: Identity, strands: list[str]) -> dict:
         rng = self.rng
-        place, where = rng.choice(_PLACES)
-        adjective = " and ".join(dict.fromkeys(_ADJECTIVE[s] for s in strands))
-        template = rng.choice(_SUMMARIES[ident.crime_type])
+        place, where = rng.choice(texts.PLACES)
+        adjective = " and ".join(dict.fromkeys(texts.ADJECTIVE[s] for s in strands))
+        template = rng.choice(texts.SUMMARIES[ident.crime_type])
         summary = template.format(adj=adjective, Adj=adjective[0].upper() + adjective[1:], where=where)
         district = people.WARD_DISTRICT[ident.ward]
         data = {
@@ -497,7 +419,8 @@ class _CaseStory:
                     self.note("manager")
             elif scenario == "referral_declined":
                 self.wait(1, 8)
-                reason = DECLINE_REASONS[1] if self.plan.duplicate_of is not None else rng.choice(DECLINE_REASONS)
+                reasons = texts.DECLINE_REASONS
+                reason = reasons[1] if self.plan.duplicate_of is not None else rng.choice(reasons)
                 self.add("transition", name="decline", by="manager", inputs={"reason": reason})
             else:
                 self.withdraw(stage=0)
@@ -583,11 +506,11 @@ class _CaseStory:
         self.allocated = True
 
     def note(self, author: str) -> None:
-        self.add("note", by=author, body=self.rng.choice(NOTE_BODIES))
+        self.add("note", by=author, body=self.rng.choice(texts.NOTE_BODIES))
 
     def assessment(self, final: bool) -> None:
         rng, fac = self.rng, self.facilitator
-        self.unsuitable_reason = rng.choice(UNSUITABLE_REASONS)
+        self.unsuitable_reason = rng.choice(texts.UNSUITABLE_REASONS)
         for party in self.participants:
             if party.role == "responsible":
                 self.wait(0.5, 5)
@@ -628,8 +551,8 @@ class _CaseStory:
         risk = "high" if high_risk else rng.choices(["low", "medium"], [65, 35])[0]
         fields = {
             "risk_level": risk, "willing": not (unsuitable and "willing" in self.unsuitable_reason),
-            "risk_factors": rng.choice(RISK_FACTORS) if risk != "low" else "",
-            "mitigations": rng.choice(MITIGATIONS) if risk != "low" else "",
+            "risk_factors": rng.choice(texts.RISK_FACTORS) if risk != "low" else "",
+            "mitigations": rng.choice(texts.MITIGATIONS) if risk != "low" else "",
         }
         if party.role == "responsible":
             denies = unsuitable and "denies" in self.unsuitable_reason
@@ -688,7 +611,7 @@ class _CaseStory:
         step = self.add(
             "plan_activity", by=self.facilitator, kind=kind,
             duration_minutes=rng.choice((60, 90, 120)) if face_to_face else None,
-            venue=rng.choice(VENUES).format(town=town) if face_to_face else "",
+            venue=rng.choice(texts.VENUES).format(town=town) if face_to_face else "",
             method="" if face_to_face else {"shuttle": "Shuttle by phone through the facilitator",
                                             "letter": "Letter passed on by the facilitator",
                                             "recorded_message": "Recorded video message"}[kind],
@@ -713,7 +636,7 @@ class _CaseStory:
         if rng.random() < 0.08:
             self.wait(1, 10)
             cancel = self.add("transition", name="cancel_activity", by=fac,
-                              inputs={"reason": rng.choice(CANCEL_REASONS)})
+                              inputs={"reason": rng.choice(texts.CANCEL_REASONS)})
             self._schedule_on(planned, cancel)
             self.wait(1, 7)
             planned = self.plan_activity(future=not take_place)
@@ -748,8 +671,8 @@ class _CaseStory:
         self.actions = []
         for n in range(count):
             kind = "apology" if n == 0 else rng.choice(("reparation", "education", "behaviour", "community_work"))
-            step = self.add("add_action", by=self.facilitator, kind=kind, what=rng.choice(ACTION_TEXTS[kind]),
-                            how_checked=rng.choice(ACTION_CHECKS), responsible=rng.choice(responsible).key,
+            step = self.add("add_action", by=self.facilitator, kind=kind, what=rng.choice(texts.ACTION_TEXTS[kind]),
+                            how_checked=rng.choice(texts.ACTION_CHECKS), responsible=rng.choice(responsible).key,
                             due_on=None)
             self._due_after(step, saved, rng.randint(14, 60))
             self.actions.append(step)
@@ -810,11 +733,11 @@ class _CaseStory:
 
     def withdraw(self, stage: int) -> None:
         rng = self.rng
-        who, reason = rng.choice(WITHDRAW_REASONS[:4])
+        who, reason = rng.choice(texts.WITHDRAW_REASONS[:4])
         if stage == 0:
             if self.plan.referrer in ("police", "police_other", "centre") and rng.random() < 0.5:
                 by = self.plan.referrer
-                who, reason = WITHDRAW_REASONS[4]
+                who, reason = texts.WITHDRAW_REASONS[4]
             else:
                 by = "manager"
         else:

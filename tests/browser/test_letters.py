@@ -67,7 +67,8 @@ def test_the_facilitator_previews_creates_and_downloads_a_letter(browser_page, l
     data = open(download.path(), "rb").read()
     assert data.startswith(b"%PDF-")
     assert "Dear Łucja Wąsowska," in PdfReader(io.BytesIO(data)).pages[0].extract_text()
-    assert letter.sha256 and len(data) == letter.size
+    assert letter.sha256
+    assert len(data) == letter.size
 
     page.get_by_role("link", name=re.compile("Read the accessible version")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Restorative justice: information for you")

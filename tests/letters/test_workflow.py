@@ -156,7 +156,7 @@ def test_a_letter_that_fails_refuses_the_whole_transition(letters_case, manager,
     def broken(self, content):
         raise RuntimeError("renderer broke")
 
-    monkeypatch.setattr(LetterRenderer, "render", broken)
+    monkeypatch.setattr(LetterRenderer, "render_with_page_count", broken)
     with pytest.raises(RuntimeError):
         case_services.case_accept(case, manager)
     case.refresh_from_db()

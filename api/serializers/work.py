@@ -1,0 +1,262 @@
+"""The restorative work on a case, its letters, and the hotspot figures."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from api.serializers.fields import (
+    ActiveUsernameField,
+    CasePartyField,
+    CodeNameSerializer,
+    Day,
+    When,
+    person_name,
+)
+from conferences.models import Activity, Agreement, AgreementAction, Feedback, FollowUp, PreparationContact
+
+# ---------------------------------------------------------------------------------------------------
+# Restorative work (conferences)
+
+
+class PreparationContactInSerializer(serializers.Serializer):
+    party = CasePartyField()
+    held_on = Day()
+    method = serializers.ChoiceField(choices=PreparationContact.Method.choices)
+    attendees = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+    interpreter_arranged = serializers.BooleanField(default=False)
+    adjustments_arranged = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class PreparationContactSerializer(serializers.ModelSerializer):
+    by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PreparationContact
+        fields = ["id", "party", "held_on", "method", "attendees", "notes", "interpreter_arranged",
+                  "adjustments_arranged", "by", "created_at"]
+
+    def get_by(self, contact) -> str | None:
+        return person_name(contact.by)
+
+
+class ActivitySerializer(serializers.ModelSerializer):
+    lead_facilitator = serializers.SerializerMethodField()
+    co_facilitator = serializers.SerializerMethodField()
+    invited = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    attended = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = Activity
+        fields = ["id", "kind", "status", "scheduled_for", "duration_minutes", "venue", "method", "lead_facilitator",
+                  "co_facilitator", "invited", "others_invited", "interpreter_booked", "interpreter_language",
+                  "supersedes", "cancellation_reason", "took_place_on", "attended", "others_attended", "summary",
+                  "agreement_reached", "created_at"]
+
+    def get_lead_facilitator(self, activity) -> str | None:
+        return person_name(activity.lead_facilitator)
+
+    def get_co_facilitator(self, activity) -> str | None:
+        return person_name(activity.co_facilitator)
+
+
+class ActivityPlanSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Activity.Kind.choices)
+    scheduled_for = When()
+    duration_minutes = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=24 * 60)
+    venue = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
+    method = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
+    lead_facilitator = ActiveUsernameField(required=False, allow_null=True,
+                                           help_text="Username; defaults to the case's facilitator")
+    co_facilitator = ActiveUsernameField(required=False, allow_null=True)
+    invited = CasePartyField(many=True, required=False, default=list)
+    others_invited = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
+    interpreter_booked = serializers.BooleanField(default=False)
+    interpreter_language = serializers.CharField(required=False, allow_blank=True, default="", max_length=60)
+
+
+class ActivityRescheduleSerializer(ActivityPlanSerializer):
+    reason = serializers.CharField()
+
+
+class ActivityTookPlaceSerializer(serializers.Serializer):
+    took_place_on = Day()
+    attended = CasePartyField(many=True, allow_empty=False)
+    summary = serializers.CharField()
+    agreement_reached = serializers.BooleanField()
+    others_attended = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
+
+
+class AgreementActionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AgreementAction
+        fields = ["id", "kind", "responsible_party", "who", "what", "due_on", "how_checked", "status", "resolved_on",
+                  "evidence_note"]
+
+
+class AgreementSerializer(serializers.ModelSerializer):
+    signatories = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    actions = AgreementActionSerializer(many=True, source="actions.all")
+
+    class Meta:
+        model = Agreement
+        fields = ["id", "activity", "signed_on", "signatories", "notes", "created_at", "actions"]
+
+
+class AgreementInSerializer(serializers.Serializer):
+    signed_on = Day()
+    signatories = CasePartyField(many=True, allow_empty=False)
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class AgreementActionInSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=AgreementAction.Kind.choices)
+    what = serializers.CharField(max_length=300)
+    due_on = Day()
+    how_checked = serializers.CharField(max_length=300)
+    responsible_party = CasePartyField(required=False, allow_null=True)
+    who = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+
+
+class ActionDoneSerializer(serializers.Serializer):
+    resolved_on = Day()
+    evidence_note = serializers.CharField()
+    told_method = serializers.ChoiceField(choices=FollowUp.Method.choices,
+                                          help_text="How each person harmed was told it is done")
+    told_at = When(required=False, allow_null=True)
+
+
+class ActionMissedSerializer(serializers.Serializer):
+    resolved_on = Day()
+    evidence_note = serializers.CharField()
+
+
+class FollowUpSerializer(serializers.ModelSerializer):
+    by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = FollowUp
+        fields = ["id", "kind", "party", "action", "at", "method", "notes", "by"]
+
+    def get_by(self, follow_up) -> str | None:
+        return person_name(follow_up.by)
+
+
+class FollowUpInSerializer(serializers.Serializer):
+    party = CasePartyField(required=False, allow_null=True)
+    action = serializers.PrimaryKeyRelatedField(queryset=AgreementAction.objects.all(), required=False,
+                                                allow_null=True)
+    at = When()
+    method = serializers.ChoiceField(choices=FollowUp.Method.choices)
+    notes = serializers.CharField()
+
+    def get_fields(self):
+        fields = super().get_fields()
+        case = self.context.get("case")
+        fields["action"].queryset = (
+            AgreementAction.objects.filter(agreement__case=case) if case else AgreementAction.objects.none()
+        )
+        return fields
+
+
+class FeedbackSerializer(serializers.ModelSerializer):
+    recorded_by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Feedback
+        fields = ["id", "party", "wording_version", "refused", "satisfied", "would_recommend", "felt", "felt_safe",
+                  "felt_heard", "comments", "recorded_on", "recorded_by"]
+
+    def get_recorded_by(self, feedback) -> str | None:
+        return person_name(feedback.recorded_by)
+
+
+class FeedbackInSerializer(serializers.Serializer):
+    party = CasePartyField()
+    refused = serializers.BooleanField(default=False)
+    satisfied = serializers.BooleanField(required=False, allow_null=True, default=None)
+    would_recommend = serializers.BooleanField(required=False, allow_null=True, default=None)
+    felt = serializers.ChoiceField(choices=Feedback.Felt.choices, required=False, allow_blank=True, default="")
+    felt_safe = serializers.BooleanField(required=False, allow_null=True, default=None)
+    felt_heard = serializers.BooleanField(required=False, allow_null=True, default=None)
+    comments = serializers.CharField(required=False, allow_blank=True, default="")
+    recorded_on = Day(required=False, allow_null=True, default=None)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Letters and insights
+
+
+class LetterSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    kind_label = serializers.CharField()
+    recipient = serializers.CharField()
+    to_referrer = serializers.BooleanField()
+    format = serializers.CharField()
+    version = serializers.IntegerField()
+    status = serializers.CharField()
+    generated_at = serializers.DateTimeField()
+    sent_at = serializers.DateTimeField(allow_null=True)
+    sha256 = serializers.CharField()
+    size = serializers.IntegerField()
+    pdf_url = serializers.CharField()
+
+
+class HotspotQuerySerializer(serializers.Serializer):
+    # "from" is a Python keyword: the field is named from_ here and renamed in get_fields.
+    from_ = Day(help_text="First day, YYYY-MM-DD")
+    to = Day(help_text="Last day, YYYY-MM-DD")
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["from"] = fields.pop("from_")
+        return fields
+
+    def validate(self, data):
+        if data["to"] < data["from"]:
+            raise serializers.ValidationError({"to": "The last day must be on or after the first day."})
+        if (data["to"] - data["from"]).days > 3 * 366:
+            raise serializers.ValidationError({"to": "Ask for three years at most."})
+        return data
+
+
+class HotspotCountSerializer(serializers.Serializer):
+    ward = CodeNameSerializer()
+    crime_type = CodeNameSerializer()
+    strand = CodeNameSerializer()
+    count = serializers.IntegerField()
+
+
+class HotspotFlagSerializer(serializers.Serializer):
+    ward = CodeNameSerializer()
+    kind = serializers.CharField(help_text="'Crime type' or 'Strand'")
+    category = serializers.CharField()
+    observed = serializers.IntegerField()
+    expected = serializers.FloatField()
+    p_value = serializers.FloatField()
+
+
+class MonthCountSerializer(serializers.Serializer):
+    month = serializers.DateField()
+    count = serializers.IntegerField()
+    change = serializers.IntegerField(allow_null=True, help_text="From the month before")
+
+
+class RouteCountSerializer(serializers.Serializer):
+    route = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class HotspotsSerializer(serializers.Serializer):
+    date_from = serializers.DateField()
+    date_to = serializers.DateField()
+    total_cases = serializers.IntegerField(help_text="Cases received in the period, each counted once")
+    strand_links = serializers.IntegerField(help_text="The sum of the strand counts: more than total_cases when "
+                                                      "cases carry several strands")
+    counts = HotspotCountSerializer(many=True, help_text="Ward × crime type × strand")
+    flags = HotspotFlagSerializer(many=True, help_text="Unusual concentrations, most significant first")
+    method = serializers.CharField()
+    months = MonthCountSerializer(many=True)
+    routes = RouteCountSerializer(many=True)
+

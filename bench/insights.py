@@ -1,0 +1,134 @@
+"""Time the insights pages that read every case: the 12-month hotspot page and the quarterly return.
+
+    .venv/bin/python bench/insights.py --database-url postgres://postgres@127.0.0.1:5432/rj_h6_bench --cases 100000
+    .venv/bin/python bench/insights.py --database-url postgres://postgres@127.0.0.1:5432/rj_h6_bench --keep
+
+Without --keep the database is made anew (dropped and created, migrated, reference data and demo users
+loaded) and filled with `manage.py seed_demo --cases N --seed S` (timed). Then, in this process, a manager
+requests each page through Django's test client, as a browser would (middleware, sign-in, the selector's
+queries, the tables, the SVG charts and the template), several times; the first request is reported apart
+(cold caches), then the fastest and the median of the rest, with the number of queries. ANALYZE runs first
+on PostgreSQL, as autovacuum would after a bulk load.
+"""
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def manage(url: str, *args: str) -> None:
+    subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], env={**os.environ, "DATABASE_URL": url},
+                   check=True)
+
+
+def fresh_database(url: str) -> None:
+    parsed = urlparse(url)
+    if parsed.scheme not in ("postgres", "postgresql"):
+        raise SystemExit("The insights bench runs on PostgreSQL: give a postgres:// URL.")
+    import psycopg
+
+    name = parsed.path.lstrip("/")
+    with psycopg.connect(parsed._replace(path="/postgres").geturl(), autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def seed(url: str, cases: int, seed_number: int, extra: list[str]) -> float:
+    fresh_database(url)
+    manage(url, "migrate", "--noinput", "-v0")
+    manage(url, "loaddata", "reference", "demo_users", "-v0")
+    command = ["seed_demo", "--cases", str(cases), "--seed", str(seed_number), *extra]
+    print(f"DATABASE_URL={url} manage.py {' '.join(command)}", flush=True)
+    started = time.monotonic()
+    manage(url, *command)
+    return time.monotonic() - started
+
+
+def timed_requests(client, path: str, query: dict, repeat: int) -> dict:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    seconds, queries, size = [], 0, 0
+    for _ in range(repeat + 1):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = client.get(path, query)
+            seconds.append(time.perf_counter() - started)
+        if response.status_code != 200:
+            raise SystemExit(f"{path} answered {response.status_code}")
+        queries, size = len(captured), len(response.content)
+    warm = seconds[1:]
+    return {"first": seconds[0], "best": min(warm), "median": statistics.median(warm), "queries": queries,
+            "bytes": size}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--keep", action="store_true", help="Use the database as it is (already seeded).")
+    parser.add_argument("--repeat", type=int, default=3, help="Timed requests per page after the first.")
+    parser.add_argument("extra", nargs="*", help="More seed_demo arguments (after --).")
+    args = parser.parse_args()
+
+    if not args.keep:
+        elapsed = seed(args.database_url, args.cases, args.seed, args.extra)
+        print(f"seed_demo: {elapsed:.0f} s")
+
+    os.environ["DATABASE_URL"] = args.database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rjcases.settings")
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.utils import timezone
+
+    from accounts import roles
+    from accounts.models import User
+    from insights import selectors
+    from rjcases.models import Case, CaseTransition
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    total = Case.objects.count()
+    period = selectors.default_period()
+    in_period = Case.objects.filter(received_on__gte=period.start, received_on__lte=period.end).count()
+    year, quarter = selectors.last_complete_quarter()
+    print(f"cases: {total}; received in the last 12 months ({period}): {in_period}; "
+          f"transitions: {CaseTransition.objects.count()}")
+
+    manager = User.objects.filter(groups__name=roles.MANAGER, is_active=True).order_by("pk").first()
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(manager)
+    rows = [
+        ("hotspots, last 12 months (page)", "/insights/hotspots/", {}),
+        ("hotspots, one table as CSV", "/insights/hotspots/", {"format": "csv", "table": "ward-crime-type-strand"}),
+        ("performance, last 12 months (page)", "/insights/performance/", {}),
+        (f"quarterly return {year} Q{quarter} (page)", "/insights/quarterly-return/",
+         {"quarter": f"{year}-Q{quarter}"}),
+        (f"quarterly return {year} Q{quarter} (CSV)", "/insights/quarterly-return/",
+         {"quarter": f"{year}-Q{quarter}", "format": "csv"}),
+        (f"quarterly return {year} Q{quarter} (PDF)", "/insights/quarterly-return/",
+         {"quarter": f"{year}-Q{quarter}", "format": "pdf"}),
+    ]
+    version = connection.pg_version if connection.vendor == "postgresql" else ""
+    print(f"\n{timezone.now():%Y-%m-%d %H:%M} {connection.vendor} {version} -- {total} cases, "
+          f"{args.repeat} warm requests per page")
+    print(f"{'page':44} {'first s':>8} {'best s':>8} {'median s':>9} {'queries':>8} {'bytes':>9}")
+    for label, path, query in rows:
+        r = timed_requests(client, path, query, args.repeat)
+        print(f"{label:44} {r['first']:8.2f} {r['best']:8.2f} {r['median']:9.2f} {r['queries']:8} {r['bytes']:9}")
+
+
+if __name__ == "__main__":
+    main()
