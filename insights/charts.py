@@ -25,6 +25,7 @@ class Bar:
     label_x: float
     label_y: float
     value_text: str
+    sublabel: str = ""  # a second line under a column's label (the year under a month)
 
 
 @dataclass
@@ -73,24 +74,31 @@ def horizontal_bars(chart_id: str, title: str, items: list[tuple[str, int | floa
 
 def columns(chart_id: str, title: str, items: list[tuple[str, int | float]], summary: str = "",
             *, width: int = 720, height: int = 260) -> Chart:
-    """One column per item (months, quarters), labels under the columns, values above them."""
-    left, right, top, bottom = 10, 10, 24, 40
+    """One column per item (months, quarters), labels under the columns, values above them. A label with a
+    space is written on two lines ("Dec 2025": "Dec" over "2025"), the second only where it changes."""
+    left, right, top, bottom = 10, 10, 24, 48
     plot_width, plot_height = width - left - right, height - top - bottom
     slot = plot_width / max(len(items), 1)
     column = max(4.0, slot * 0.7)
     highest = max((v for _, v in items), default=0) or 1
     every = max(1, round(len(items) / 12))  # label at most about 12 columns so the text never overlaps
     bars = []
+    previous_second = None
     for i, (label, value) in enumerate(items):
+        first, _, second = label.partition(" ")
         x = left + i * slot + (slot - column) / 2
         length = plot_height * value / highest
         y = top + plot_height - length
+        shown = i % every == 0
         bars.append(Bar(
-            label=label if i % every == 0 else "", value=value, x=round(x, 1), y=round(y, 1),
+            label=first if shown else "", value=value, x=round(x, 1), y=round(y, 1),
             width=round(column, 1), height=round(length, 1), value_x=round(x + column / 2, 1),
             value_y=round(y - 5, 1), label_x=round(x + column / 2, 1), label_y=height - bottom + 18,
             value_text=_format(value) if len(items) <= 24 else "",
+            sublabel=second if shown and second != previous_second else "",
         ))
+        if shown:
+            previous_second = second
     baseline = top + plot_height
     return Chart(id=chart_id, title=title, summary=summary or _summary(items), width=width, height=height,
                  bars=bars, label_anchor="middle", value_anchor="middle",

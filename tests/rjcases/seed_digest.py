@@ -95,8 +95,9 @@ def _data_value(key, value, keys):
     return keys[related].get(value, value) if related else value
 
 
-def digest(using: str = "default") -> str:
-    return hashlib.sha256(json.dumps(summary(using), sort_keys=True).encode()).hexdigest()
+def digest(data: dict) -> str:
+    """A short fingerprint of a summary: equal summaries, equal digests."""
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 
 def first_difference(a: dict, b: dict) -> str:
