@@ -277,7 +277,7 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     def rj_information_overdue(self, today: date | None = None) -> bool:
         today = today or timezone.localdate()
         due = self.rj_information_due_on
-        return bool(due and not self.rj_information_given_on and today > due)
+        return bool(due and not self.rj_information_given_on and today > due and not self.is_closed)
 
     def initial_contact_overdue(self, today: date | None = None) -> bool:
         today = today or timezone.localdate()
