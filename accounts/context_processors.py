@@ -14,7 +14,11 @@ def navigation_entries(user) -> list[tuple[str, str]]:
         entries.append(("rjcases:list", "Cases"))
     if roles.is_referrer(user) or roles.is_manager(user) or roles.is_facilitator(user):
         entries.append(("rjcases:refer", "New referral"))
+    if roles.is_manager(user) or roles.is_facilitator(user):
+        entries.append(("letters:print_run", "Letters to post"))
+        entries.append(("insights:index", "Insights"))
     if roles.is_manager(user):
+        entries.append(("letters:templates", "Letter wording"))
         entries.append(("rjcases:access_log", "Access log"))
     if roles.is_administrator(user):
         entries.append(("admin:index", "Administration"))

@@ -38,6 +38,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ADMINISTRATOR: [
         "accounts.view_user", "accounts.add_user", "accounts.change_user",
         "accounts.view_organisation", "accounts.add_organisation", "accounts.change_organisation",
+        "api.view_apitoken", "api.add_apitoken", "api.change_apitoken",
+        "letters.view_letterhead", "letters.change_letterhead",
     ],
 }
 
@@ -54,9 +56,10 @@ def ensure_roles() -> None:
 
 
 def ensure_roles_after_migrate(sender, **kwargs) -> None:
-    if getattr(sender, "label", None) == "accounts" or kwargs.get("app_config") is None:
-        ensure_roles()
-    elif sender.label in {"rjcases", "conferences"}:
+    """Set the roles up once every app's permissions exist: after the last app has migrated."""
+    from django.apps import apps
+
+    if sender.label == list(apps.get_app_configs())[-1].label:
         ensure_roles()
 
 

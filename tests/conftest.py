@@ -13,6 +13,12 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    """Letters are files: each test writes its own into a temporary folder, never into media/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def rj_service(db):
     return OrganisationFactory(name="Test RJ Service", kind=Organisation.Kind.RJ_SERVICE)

@@ -10,8 +10,8 @@ from accounts.context_processors import navigation, navigation_entries
 
 # What each persona's menu is meant to hold once every feature is routed.
 MEANT_FOR = {
-    "facilitator": ["Dashboard", "Cases", "New referral"],
-    "manager": ["Dashboard", "Cases", "New referral", "Access log"],
+    "facilitator": ["Dashboard", "Cases", "New referral", "Letters to post", "Insights"],
+    "manager": ["Dashboard", "Cases", "New referral", "Letters to post", "Insights", "Letter wording", "Access log"],
     "police_referrer": ["Dashboard", "Cases", "New referral"],
     "centre_staff": ["Dashboard", "Cases", "New referral"],
     "caseworker": ["Dashboard", "Cases"],
