@@ -360,7 +360,7 @@ def centre_detail(request, pk: int):
         "overdue_staff": [m for m in detail.staff if m.active and m.training_overdue(today)],
         "month_chart": charts.columns(
             "chart-centre-months", "Reports taken by month", [(month_label(m), n) for m, n in detail.reports_by_month],
-            summary=f"{detail.reports.reports} reports taken in the period.",
+            summary=f"{detail.reports.reports} report{'' if detail.reports.reports == 1 else 's'} taken in the period.",
         ),
     })
     return render(request, "insights/centre_detail.html", context)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth, TruncQuarter
 from django.utils import timezone
 
@@ -79,10 +79,9 @@ def _report_aggregates() -> dict:
         "assisted": Count("pk", filter=Q(report_kind="assisted")),
         "anonymous": Count("pk", filter=Q(report_kind="anonymous")),
         "consented_to_police": Count("pk", filter=Q(consents_to_police=True)),
-        "accepted": Count("pk", filter=Q(Exists(CaseTransition.objects.filter(case_id=OuterRef("pk"),
-                                                                             name="accept")))),
-        "activity": Count("pk", filter=Q(Exists(Activity.objects.filter(case_id=OuterRef("pk"),
-                                                                       status=Activity.Status.TOOK_PLACE)))),
+        "accepted": Count("pk", filter=Q(pk__in=CaseTransition.objects.filter(name="accept").values("case_id"))),
+        "activity": Count("pk", filter=Q(pk__in=Activity.objects.filter(status=Activity.Status.TOOK_PLACE)
+                                         .values("case_id"))),
     }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from itertools import groupby
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
@@ -100,16 +100,18 @@ def _measure_aggregates(today: date) -> dict:
     least one restorative activity took place. Victims' Code: met when the date given is on or before the
     date due; late when after; overdue when not given and the due date has passed.
     """
+    # Uncorrelated IN (subquery): the database reads each list once (PostgreSQL hashes it), where a correlated
+    # EXISTS would be run again for every case counted.
     def transition(name):
-        return Exists(CaseTransition.objects.filter(case_id=OuterRef("pk"), name=name))
+        return Q(pk__in=CaseTransition.objects.filter(name=name).values("case_id"))
 
-    activity = Exists(Activity.objects.filter(case_id=OuterRef("pk"), status=Activity.Status.TOOK_PLACE))
+    activity = Q(pk__in=Activity.objects.filter(status=Activity.Status.TOOK_PLACE).values("case_id"))
     return {
         "referrals": Count("pk"),
-        "accepted": Count("pk", filter=Q(transition("accept"))),
-        "declined": Count("pk", filter=Q(transition("decline"))),
+        "accepted": Count("pk", filter=transition("accept")),
+        "declined": Count("pk", filter=transition("decline")),
         "awaiting": Count("pk", filter=Q(state=Case.State.REFERRAL)),
-        "activity": Count("pk", filter=Q(activity)),
+        "activity": Count("pk", filter=activity),
         "closed": Count("pk", filter=Q(state=Case.State.CLOSED)),
         "fulfilled": Count("pk", filter=Q(state=Case.State.CLOSED, outcome=Case.Outcome.AGREEMENT_FULFILLED)),
         "partly_fulfilled": Count("pk", filter=Q(state=Case.State.CLOSED,
@@ -151,16 +153,33 @@ class Durations:
 
 
 class WorkingDays:
-    """``clocks.working_days_between`` remembered per pair of dates: many cases share the same pairs."""
+    """Working days as ``clocks.working_days_between`` counts them (the days after ``start`` up to and including
+    ``end`` that are ``clocks.is_working_day``), from a running count over the calendar: one pass over the
+    dates a page spans, instead of a walk from each start to each end. tests/insights/test_stats.py checks the
+    two agree."""
+
+    MARGIN = timedelta(days=366)
 
     def __init__(self):
-        self._known: dict[tuple[date, date], int] = {}
+        self._first: date | None = None
+        self._running: list[int] = []  # working days in (first, first + i]
+
+    def _cover(self, start: date, end: date) -> None:
+        if self._first is not None and start >= self._first and end <= self._first + timedelta(len(self._running) - 1):
+            return
+        first = min(start, self._first or start) - self.MARGIN
+        last = max(end, (self._first + timedelta(len(self._running) - 1)) if self._first else end) + self.MARGIN
+        running, count = [0], 0
+        for offset in range(1, (last - first).days + 1):
+            count += clocks.is_working_day(first + timedelta(offset))
+            running.append(count)
+        self._first, self._running = first, running
 
     def __call__(self, start: date, end: date) -> int:
-        key = (start, end)
-        if key not in self._known:
-            self._known[key] = clocks.working_days_between(start, end)
-        return self._known[key]
+        if end <= start:
+            return 0
+        self._cover(start, end)
+        return self._running[(end - self._first).days] - self._running[(start - self._first).days]
 
 
 def _durations(cases: QuerySet[Case]) -> tuple[Durations, dict[int | None, list[int]]]:
@@ -222,46 +241,47 @@ def performance(filters: Filters, ref: Reference, *, with_facilitators: bool, to
                 ) -> Performance:
     """The RJ performance picture of the cases received in the period, followed up to today.
 
-    Seven queries (eight with the per-facilitator breakdown): measures by route, by strand and by quarter
-    (and by facilitator), activities by kind, outcomes, agreement actions, and the transition rows.
+    Six queries: the measures counted by route, centre, quarter and facilitator at once (a few hundred rows
+    at most, added up here into the route, quarter and facilitator tables, so the per-case tests run once);
+    the measures by strand; activities by kind; outcomes; agreement actions; and the transition rows.
     """
     today = today or timezone.localdate()
     cases = cases_for(filters)
     aggregates = _measure_aggregates(today)
 
-    route_rows = list(cases.order_by().values("route_id", "reporting_centre_id").annotate(**aggregates))
-    by_route = sorted(
-        ((route_label(ref, r["route_id"], r["reporting_centre_id"]), _measures(r),
-          _route_sort_key(ref, r["route_id"], r["reporting_centre_id"])) for r in route_rows),
-        key=lambda item: item[2],
-    )
-    totals = sum((m for _, m, _ in by_route), Measures())
+    by_route_key: dict[tuple, Measures] = defaultdict(Measures)
+    by_quarter_key: dict[date, Measures] = defaultdict(Measures)
+    by_facilitator_key: dict[int | None, Measures] = defaultdict(Measures)
+    facilitator_names: dict[int | None, str] = {None: "Not allocated"}
+    for row in (cases.order_by()
+                .values("route_id", "reporting_centre_id", "facilitator_id", "facilitator__first_name",
+                        "facilitator__last_name", "facilitator__username", quarter=TruncQuarter("received_on"))
+                .annotate(**aggregates)):
+        measures = _measures(row)
+        by_route_key[(row["route_id"], row["reporting_centre_id"])] += measures
+        by_quarter_key[row["quarter"]] += measures
+        by_facilitator_key[row["facilitator_id"]] += measures
+        if row["facilitator_id"] is not None:
+            facilitator_names[row["facilitator_id"]] = " ".join(
+                filter(None, [row["facilitator__first_name"], row["facilitator__last_name"]])
+            ) or row["facilitator__username"]
+    by_route = [(route_label(ref, route, centre), by_route_key[(route, centre)])
+                for route, centre in sorted(by_route_key, key=lambda key: _route_sort_key(ref, *key))]
+    totals = sum((m for _, m in by_route), Measures())
+    by_quarter = [(quarter_label(quarter), by_quarter_key[quarter]) for quarter in sorted(by_quarter_key)]
 
     strand_rows = {r["incident__strands"]: _measures(r)
                    for r in cases.order_by().values("incident__strands").annotate(**aggregates)}
     strands = [s for s in ref.strands if not filters.strand or s.pk == filters.strand]
     by_strand = [(s, strand_rows.get(s.pk, Measures())) for s in strands]
 
-    quarter_rows = cases.order_by().annotate(quarter=TruncQuarter("received_on")).values("quarter").annotate(
-        **aggregates).order_by("quarter")
-    by_quarter = [(quarter_label(r["quarter"]), _measures(r)) for r in quarter_rows]
-
     durations, closure_by_facilitator = _durations(cases)
 
     by_facilitator = None
     if with_facilitators:
-        by_facilitator = []
-        rows = cases.order_by().values("facilitator_id", "facilitator__first_name", "facilitator__last_name",
-                                       "facilitator__username").annotate(**aggregates)
-        for r in sorted(rows, key=lambda r: (r["facilitator_id"] is None, r["facilitator__first_name"] or "",
-                                             r["facilitator__last_name"] or "")):
-            if r["facilitator_id"] is None:
-                name = "Not allocated"
-            else:
-                name = " ".join(filter(None, [r["facilitator__first_name"], r["facilitator__last_name"]])) or \
-                    r["facilitator__username"]
-            by_facilitator.append((name, _measures(r), stats.median(closure_by_facilitator.get(r["facilitator_id"],
-                                                                                               []))))
+        order = sorted(by_facilitator_key, key=lambda pk: (pk is None, facilitator_names[pk]))
+        by_facilitator = [(facilitator_names[pk], by_facilitator_key[pk],
+                           stats.median(closure_by_facilitator.get(pk, []))) for pk in order]
 
     kinds = dict(Activity.objects.filter(case__in=cases.values("pk"), status=Activity.Status.TOOK_PLACE)
                  .order_by().values("kind").annotate(n=Count("case_id", distinct=True)).values_list("kind", "n"))
@@ -274,7 +294,7 @@ def performance(filters: Filters, ref: Reference, *, with_facilitators: bool, to
 
     actions = dict(AgreementAction.objects.filter(agreement__case__in=cases.values("pk"), agreement__superseded=False)
                    .order_by().values("status").annotate(n=Count("id")).values_list("status", "n"))
-    return Performance(filters=filters, totals=totals, by_route=[(label, m) for label, m, _ in by_route],
+    return Performance(filters=filters, totals=totals, by_route=by_route,
                        by_strand=by_strand, by_quarter=by_quarter, by_facilitator=by_facilitator,
                        activity_kinds=activity_kinds, outcomes=outcomes, actions=actions, durations=durations)
 

@@ -69,12 +69,12 @@ class Walker:
         self.clock = clock
 
     def run(self, plan: CasePlan) -> Case:
-        state = _Case(plan)
+        story = _Case(plan)
         with transaction.atomic():
             for step in plan.steps:
                 self.clock.at = step.at
-                getattr(self, f"_{step.kind}")(state, step, self.actors.user(step.data["by"]))
-        return state.case
+                getattr(self, f"_{step.kind}")(story, step, self.actors.user(step.data["by"]))
+        return story.case
 
     # --- referral and case work -----------------------------------------------------------------
 

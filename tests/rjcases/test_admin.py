@@ -6,7 +6,20 @@ from django.contrib.admin.sites import site
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from rjcases.models import Case, CaseTransition, ReadAccess, Ward
+from rjcases.models import (
+    Assessment,
+    Case,
+    CaseTransition,
+    Consent,
+    ContactAttempt,
+    CrimeType,
+    HateStrand,
+    Note,
+    Party,
+    ReadAccess,
+    ReferralRoute,
+    Ward,
+)
 from rjcases.services import log_read, update_party
 from tests.walk import refer, to_assessment
 
@@ -111,3 +124,16 @@ def test_a_ward_population_is_edited_in_the_admin_with_history(admin_client, adm
     ward.refresh_from_db()
     assert (ward.code, ward.population) == ("TRF99", 12345)
     assert ward.history.latest("history_date").history_user == administrator
+
+
+@pytest.mark.django_db
+def test_every_case_admin_page_opens(admin_client, case, administrator):
+    log_read(administrator, case, ReadAccess.What.CASE)
+    party = case.parties.first()
+    for model in (Ward, HateStrand, CrimeType, ReferralRoute, Case, Party, Consent, Assessment, Note,
+                  ContactAttempt, CaseTransition, ReadAccess):
+        opts = model._meta
+        response = admin_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
+        assert response.status_code == 200, opts.model_name
+    assert admin_client.get(reverse("admin:rjcases_party_change", args=[party.pk])).status_code == 200
+    assert admin_client.get(reverse("admin:rjcases_case_history", args=[case.pk])).status_code == 200
