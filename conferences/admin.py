@@ -2,7 +2,6 @@
 workflow), which check permission and keep the history; the admin is for looking, not editing."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from conferences.models import (
     Activity,
@@ -13,9 +12,12 @@ from conferences.models import (
     PreparationContact,
     WellbeingMeasure,
 )
+from rjcases.admin import ReadOnlyHistoryAdmin
 
 
-class ReadOnlyAdmin(SimpleHistoryAdmin):
+class ReadOnlyAdmin(ReadOnlyHistoryAdmin):
+    """Old versions can be looked at, never restored (simple-history would save them on POST)."""
+
     def has_add_permission(self, request, obj=None):
         return False
 

@@ -1,7 +1,9 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
 from letters.models import Letter, Letterhead, LetterTemplate
+from rjcases.admin import ReadOnlyHistoryAdmin
 
 
 @admin.register(Letterhead)
@@ -13,12 +15,18 @@ class LetterheadAdmin(SimpleHistoryAdmin):
     def has_add_permission(self, request):
         return not Letterhead.objects.exists() and super().has_add_permission(request)
 
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # simple-history restores an old version on POST after checking only the view permission.
+        if request.method != "GET" and not self.has_change_permission(request):
+            raise PermissionDenied("You cannot restore old versions of the letterhead.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
     def has_delete_permission(self, request, obj=None):
         return False
 
 
 @admin.register(LetterTemplate)
-class LetterTemplateAdmin(SimpleHistoryAdmin):
+class LetterTemplateAdmin(ReadOnlyHistoryAdmin):
     """Read only here: wording is edited in the service (Letter wording), which keeps versions and checks
     placeholders."""
 
@@ -37,7 +45,7 @@ class LetterTemplateAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Letter)
-class LetterAdmin(SimpleHistoryAdmin):
+class LetterAdmin(ReadOnlyHistoryAdmin):
     """Read only: letters are made and changed only by letters.services."""
 
     list_display = ["case", "kind", "recipient_name", "format", "version", "status", "generated_at"]

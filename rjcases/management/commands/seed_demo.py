@@ -64,7 +64,7 @@ class Command(BaseCommand):
                                  "months before it.")
 
     def handle(self, *args, cases, seed, if_empty, walk_limit, batch, as_of, letters, verbosity, **options):
-        self.verbosity = verbosity
+        self.verbosity, self._tenth = verbosity, 0
         existing = Case.objects.count()
         if if_empty and existing:
             self.stdout.write(f"The database already has {existing} cases: no demo data added.")
@@ -98,6 +98,9 @@ class Command(BaseCommand):
             f"{cases - walked} in bulk{'' if letters else ', without letters'}, in {elapsed:.1f} s."))
 
     def _progress(self, done: int, total: int, started: float) -> None:
-        step = max(1, total // 10)
-        if self.verbosity >= 2 or (done % step == 0 and total >= 1000):
-            self.stdout.write(f"  {done}/{total} cases, {time.monotonic() - started:.0f} s")
+        """A line at each tenth of a large run (every case with -v 2)."""
+        tenth = done * 10 // total
+        if self.verbosity >= 2 or (total >= 1000 and tenth > self._tenth):
+            self._tenth = tenth
+            self.stdout.write(f"  {done}/{total} cases, {time.monotonic() - started:.0f} s", ending="\n")
+            self.stdout.flush()
