@@ -3,6 +3,8 @@ service, turns a refusal into a clear message, and redirects."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -33,6 +35,17 @@ def _apply_errors(form, exc: ValidationError) -> None:
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
+
+
+@contextmanager
+def _service_errors(form):
+    """Run a service for a valid form: a refusal is a 403; a ValidationError lands on the form instead."""
+    try:
+        yield
+    except services.ActionRefused as exc:
+        raise PermissionDenied(str(exc))
+    except ValidationError as exc:
+        _apply_errors(form, exc)
 
 
 def _detail_url(case: Case) -> str:
@@ -136,16 +149,12 @@ def refer(request, route_code: str):
                 parties.append(services.PartyData(Party.Role.RESPONSIBLE, fields.pop("first_name"),
                                                   fields.pop("last_name"), fields))
         if valid:
-            try:
+            with _service_errors(form):
                 case = services.create_referral(
                     request.user, route=route, incident=form.incident_data(), strands=form.cleaned_data["strands"],
                     parties=parties, **form.case_fields(),
                 )
-            except services.ActionRefused as exc:
-                raise PermissionDenied(str(exc))
-            except ValidationError as exc:
-                _apply_errors(form, exc)
-            else:
+            if not form.errors:
                 messages.success(request, f"Referral received. The case reference is {case.reference}.")
                 return redirect(_detail_url(case))
     context = {
@@ -222,14 +231,10 @@ def allocate(request, reference: str):
     initial = {"facilitator": case.facilitator_id, "co_facilitator": case.co_facilitator_id}
     form = forms.AllocationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with _service_errors(form):
             case = services.allocate(case, request.user, facilitator=form.cleaned_data["facilitator"],
                                      co_facilitator=form.cleaned_data["co_facilitator"])
-        except services.ActionRefused as exc:
-            raise PermissionDenied(str(exc))
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
+        if not form.errors:
             messages.success(request, f"Case {case.reference} allocated to {case.facilitator.get_full_name()}.")
             return redirect(_detail_url(case))
     return render(request, "rjcases/form_page.html", {
@@ -260,15 +265,11 @@ def party_add(request, reference: str):
     form = forms.PartyForm(request.POST or None, case=case, instance=Party(case=case))
     if request.method == "POST" and form.is_valid():
         fields = form.service_fields()
-        try:
+        with _service_errors(form):
             party = services.add_party(case, request.user, role=form.cleaned_data["role"],
                                        first_name=fields.pop("first_name"), last_name=fields.pop("last_name"),
                                        **fields)
-        except services.ActionRefused as exc:
-            raise PermissionDenied(str(exc))
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
+        if not form.errors:
             messages.success(request, f"{party.display_name} added to the case.")
             return redirect(_detail_url(case))
     return render(request, "rjcases/party_form.html", {
@@ -287,13 +288,9 @@ def party_edit(request, reference: str, party_id: int):
     if request.method == "POST" and form.is_valid():
         fields = form.service_fields()
         fields["role"] = form.cleaned_data["role"]
-        try:
+        with _service_errors(form):
             services.update_party(party, request.user, **fields)
-        except services.ActionRefused as exc:
-            raise PermissionDenied(str(exc))
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
+        if not form.errors:
             messages.success(request, f"{party.display_name}'s details saved.")
             return redirect(reverse("rjcases:party_detail", args=[case.reference, party.pk]))
     return render(request, "rjcases/party_form.html", {
@@ -310,13 +307,9 @@ def assess(request, reference: str, party_id: int):
     _require(can_edit_case_work(case, request.user))
     form = forms.AssessmentForm(request.POST or None, party=party)
     if request.method == "POST" and form.is_valid():
-        try:
+        with _service_errors(form):
             assessment = services.record_assessment(party, request.user, **form.service_fields())
-        except services.ActionRefused as exc:
-            raise PermissionDenied(str(exc))
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
+        if not form.errors:
             message = f"Assessment of {party.display_name} recorded."
             if assessment.risk_level == assessment.RiskLevel.HIGH:
                 message += " The high risk needs a manager's sign-off."
@@ -339,13 +332,9 @@ def sign_off(request, reference: str, assessment_id: int):
     _require(roles.is_manager(request.user))
     form = forms.SignOffForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with _service_errors(form):
             services.sign_off_assessment(assessment, request.user, note=form.cleaned_data["note"].strip())
-        except services.ActionRefused as exc:
-            raise PermissionDenied(str(exc))
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
+        if not form.errors:
             messages.success(request, f"High risk signed off for {assessment.party.display_name}.")
             return redirect(_detail_url(case))
     return render(request, "rjcases/sign_off.html", {
@@ -363,15 +352,11 @@ def consent_add(request, reference: str, party_id: int):
     form = forms.ConsentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with _service_errors(form):
             services.record_consent(party, request.user, purpose=data["purpose"], given_on=data["given_on"],
                                     method=data["method"], wording_version=data["wording_version"].strip(),
                                     wording_shown=data["wording_shown"].strip())
-        except services.ActionRefused as exc:
-            raise PermissionDenied(str(exc))
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
+        if not form.errors:
             messages.success(request, f"Consent recorded for {party.display_name}.")
             return redirect(_detail_url(case))
     return render(request, "rjcases/form_page.html", {
@@ -395,14 +380,10 @@ def consent_withdraw(request, reference: str, consent_id: int):
         return redirect(_detail_url(case))
     form = forms.ConsentWithdrawalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with _service_errors(form):
             services.withdraw_consent(consent, request.user, withdrawn_on=form.cleaned_data["withdrawn_on"],
                                       reason=form.cleaned_data["reason"])
-        except services.ActionRefused as exc:
-            raise PermissionDenied(str(exc))
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
+        if not form.errors:
             messages.success(request, f"Withdrawal of consent recorded for {consent.party.display_name}. "
                                       "If this ends their part in the process, record the case's withdrawal too.")
             return redirect(_detail_url(case))
@@ -422,13 +403,9 @@ def note_add(request, reference: str):
     _require(can_see_details(case, request.user))
     form = forms.NoteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with _service_errors(form):
             services.add_note(case, request.user, body=form.cleaned_data["body"])
-        except services.ActionRefused as exc:
-            raise PermissionDenied(str(exc))
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
+        if not form.errors:
             messages.success(request, "Note added.")
             return redirect(_detail_url(case) + "#notes")
     return render(request, "rjcases/form_page.html", {
@@ -445,15 +422,11 @@ def contact_add(request, reference: str):
     form = forms.ContactForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with _service_errors(form):
             services.record_contact(case, request.user, party=data["party"], at=data["when"], method=data["method"],
                                     result=data["result"], rj_information_given=data["rj_information_given"],
                                     notes=data["notes"].strip())
-        except services.ActionRefused as exc:
-            raise PermissionDenied(str(exc))
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
+        if not form.errors:
             messages.success(request, "Contact attempt logged.")
             return redirect(_detail_url(case) + "#contacts")
     return render(request, "rjcases/form_page.html", {
