@@ -12,7 +12,17 @@ from api.serializers.fields import (
     When,
     person_name,
 )
-from conferences.models import Activity, Agreement, AgreementAction, Feedback, FollowUp, PreparationContact
+from conferences.models import (
+    Activity,
+    Agreement,
+    AgreementAction,
+    Feedback,
+    FollowUp,
+    PreparationContact,
+    WellbeingMeasure,
+)
+from conferences.services import CURRENT_WELLBEING_VERSION, WELLBEING_QUESTIONS
+from letters.models import LetterFormat, LetterKind
 
 # ---------------------------------------------------------------------------------------------------
 # Restorative work (conferences)
@@ -183,8 +193,42 @@ class FeedbackInSerializer(serializers.Serializer):
     recorded_on = Day(required=False, allow_null=True, default=None)
 
 
+class WellbeingMeasureSerializer(serializers.ModelSerializer):
+    recorded_by = serializers.SerializerMethodField()
+    answers = serializers.DictField(child=serializers.IntegerField(), read_only=True)
+
+    class Meta:
+        model = WellbeingMeasure
+        fields = ["id", "party", "stage", "wording_version", "answers", "recorded_on", "recorded_by"]
+
+    def get_recorded_by(self, measure) -> str | None:
+        return person_name(measure.recorded_by)
+
+
+class WellbeingMeasureInSerializer(serializers.Serializer):
+    party = CasePartyField()
+    stage = serializers.ChoiceField(choices=WellbeingMeasure.Stage.choices)
+    answers = serializers.DictField(child=serializers.IntegerField(min_value=1, max_value=5),
+                                    help_text="One answer from 1 (strongly disagree) to 5 (strongly agree) for each "
+                                              "question key of the wording version.")
+    wording_version = serializers.ChoiceField(choices=sorted(WELLBEING_QUESTIONS), required=False,
+                                              default=CURRENT_WELLBEING_VERSION)
+    recorded_on = Day(required=False, allow_null=True, default=None)
+
+
 # ---------------------------------------------------------------------------------------------------
 # Letters and insights
+
+
+class LetterInSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=LetterKind.choices)
+    recipient = serializers.RegexField(
+        r"^(referrer|[0-9]+)$", max_length=20,
+        help_text="Who the letter is to: 'referrer', or the id of a party on this case.",
+        error_messages={"invalid": "Give 'referrer' or the id of a party on this case."},
+    )
+    format = serializers.ChoiceField(choices=LetterFormat.choices, required=False, allow_blank=True, default="",
+                                     help_text="Leave out for the format the recipient's communication needs call for.")
 
 
 class LetterSerializer(serializers.Serializer):

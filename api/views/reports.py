@@ -39,6 +39,12 @@ def _letter_row(letter) -> dict:
     }
 
 
+def _invalid_field(field: str, message: str) -> ApiError:
+    """A refusal in the API's one error shape (422), naming the field as the web form does."""
+    return ApiError(status.HTTP_422_UNPROCESSABLE_ENTITY, "invalid", f"Check the fields named: {field}.",
+                    fields={field: [message]})
+
+
 class LetterListView(APIView):
     @extend_schema(summary="The case's letters, newest first", parameters=[REFERENCE],
                    responses=w.LetterSerializer(many=True), tags=["letters"])
@@ -47,6 +53,42 @@ class LetterListView(APIView):
 
         case = detailed_case(request, reference)
         return as_list(w.LetterSerializer, [_letter_row(letter) for letter in letter_selectors.letters_for_case(case)])
+
+    @extend_schema(summary="Create a letter of a kind for a recipient on the case, now", parameters=[REFERENCE],
+                   request=w.LetterInSerializer, responses={201: w.LetterSerializer}, tags=["letters"])
+    def post(self, request, reference):
+        from letters import services as letter_services
+        from letters.content import LetterRefused, party_key, recipients_for
+
+        case = detailed_case(request, reference)
+        data = validated(w.LetterInSerializer, request.data, case=case)
+        key = data["recipient"] if data["recipient"] == "referrer" else party_key(int(data["recipient"]))
+        if key not in {recipient.key for recipient in recipients_for(case)}:
+            raise _invalid_field("recipient", "Choose someone on this case to write to.")
+        try:
+            letter = letter_services.generate_letter(case, request.user, kind=data["kind"], recipient_key=key,
+                                                     fmt=data["format"] or None)
+        except LetterRefused as refusal:
+            raise _invalid_field("kind", str(refusal))
+        return Response(w.LetterSerializer(_letter_row(letter)).data, status=status.HTTP_201_CREATED)
+
+
+class LetterRegenerateView(APIView):
+    @extend_schema(summary="A new version of a letter, from today's facts and wording (earlier versions are kept)",
+                   parameters=[REFERENCE], request=None, responses={201: w.LetterSerializer}, tags=["letters"])
+    def post(self, request, reference, letter_id):
+        from letters import services as letter_services
+        from letters.content import LetterRefused
+
+        case = detailed_case(request, reference)
+        letter = case.letters.filter(pk=letter_id).first()
+        if letter is None:
+            raise ApiError(status.HTTP_404_NOT_FOUND, "not_found", "No such letter on this case.")
+        try:
+            new = letter_services.regenerate_letter(letter, request.user)
+        except LetterRefused as refusal:
+            raise ApiError(status.HTTP_422_UNPROCESSABLE_ENTITY, "invalid", str(refusal), reasons=[str(refusal)])
+        return Response(w.LetterSerializer(_letter_row(new)).data, status=status.HTTP_201_CREATED)
 
 
 class LetterPdfView(APIView):

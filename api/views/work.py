@@ -200,3 +200,33 @@ class FeedbackListView(APIView):
         return Response(w.FeedbackSerializer(feedback).data, status=status.HTTP_201_CREATED)
 
 
+
+
+class WellbeingListView(APIView):
+    @extend_schema(summary="Participants' wellbeing measures this user may see", parameters=[REFERENCE],
+                   responses=w.WellbeingMeasureSerializer(many=True), tags=TAGS_WORK)
+    def get(self, request, reference):
+        case = _wellbeing_case(request, reference)
+        people, _feedback, wellbeing = work_selectors.feedback_for_page(case, request.user)
+        ids = {p.pk for p in people}
+        return as_list(w.WellbeingMeasureSerializer,
+                       sorted((m for (party_id, _stage), m in wellbeing.items() if party_id in ids),
+                              key=lambda m: (m.recorded_on, m.pk)))
+
+    @extend_schema(summary="Record a participant's wellbeing measure, before the activity or after closure",
+                   parameters=[REFERENCE], request=w.WellbeingMeasureInSerializer,
+                   responses={201: w.WellbeingMeasureSerializer}, tags=TAGS_WORK)
+    def post(self, request, reference):
+        case = _wellbeing_case(request, reference)
+        data = validated(w.WellbeingMeasureInSerializer, request.data, case=case)
+        measure = work.record_wellbeing(case, request.user, **data)
+        return Response(w.WellbeingMeasureSerializer(measure).data, status=status.HTTP_201_CREATED)
+
+
+def _wellbeing_case(request, reference):
+    """The case, for those who see its participants' wellbeing (as feedback): 403 for the police and centres."""
+    case = visible_case(request, reference)
+    if work_selectors.access_level(case, request.user) == work_selectors.OUTCOME:
+        forbid("Wellbeing measures are for the case's facilitators, managers and the caseworkers of its people "
+               "harmed.")
+    return case
