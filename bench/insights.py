@@ -13,6 +13,7 @@ on PostgreSQL, as autovacuum would after a bulk load.
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -41,15 +42,18 @@ def fresh_database(url: str) -> None:
         connection.execute(f'CREATE DATABASE "{name}"')
 
 
-def seed(url: str, cases: int, seed_number: int, extra: list[str]) -> float:
+def seed(url: str, cases: int, seed_number: int, extra: list[str]) -> tuple[float, float]:
     fresh_database(url)
     manage(url, "migrate", "--noinput", "-v0")
     manage(url, "loaddata", "reference", "demo_users", "-v0")
     command = ["seed_demo", "--cases", str(cases), "--seed", str(seed_number), *extra]
     print(f"DATABASE_URL={url} manage.py {' '.join(command)}", flush=True)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
     manage(url, *command)
-    return time.monotonic() - started
+    elapsed = time.monotonic() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return elapsed, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def timed_requests(client, path: str, query: dict, repeat: int) -> dict:
@@ -81,8 +85,9 @@ def main() -> None:
     args = parser.parse_args()
 
     if not args.keep:
-        elapsed = seed(args.database_url, args.cases, args.seed, args.extra)
-        print(f"seed_demo: {elapsed:.0f} s")
+        elapsed, cpu = seed(args.database_url, args.cases, args.seed, args.extra)
+        print(f"seed_demo: {elapsed:.0f} s wall clock, {cpu:.0f} s CPU (the seeding process; the database "
+              f"server's own CPU is not counted); load average now {os.getloadavg()[0]:.1f}")
 
     os.environ["DATABASE_URL"] = args.database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rjcases.settings")

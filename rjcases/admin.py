@@ -30,7 +30,7 @@ from rjcases.models import (
 from rjcases.services import log_read
 
 # ---------------------------------------------------------------------------------------------------
-# Reference data: editable, except the codes the code and the reports rely on.
+# Reference data: editable, except the codes the code and the reports rely on; every change has history.
 
 
 class ReferenceAdmin(admin.ModelAdmin):
@@ -52,17 +52,17 @@ class WardAdmin(ReferenceAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(HateStrand)
-class HateStrandAdmin(ReferenceAdmin):
+class HateStrandAdmin(ReferenceAdmin, SimpleHistoryAdmin):
     list_display = ["name", "code", "centrally_monitored", "order"]
 
 
 @admin.register(CrimeType)
-class CrimeTypeAdmin(ReferenceAdmin):
+class CrimeTypeAdmin(ReferenceAdmin, SimpleHistoryAdmin):
     list_display = ["name", "code", "is_crime", "order"]
 
 
 @admin.register(ReferralRoute)
-class ReferralRouteAdmin(ReferenceAdmin):
+class ReferralRouteAdmin(ReferenceAdmin, SimpleHistoryAdmin):
     list_display = ["name", "code", "order"]
 
 

@@ -45,6 +45,8 @@ class HateStrand(models.Model):
     centrally_monitored = models.BooleanField(default=False)
     order = models.PositiveSmallIntegerField(default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["order", "name"]
 
@@ -60,6 +62,8 @@ class CrimeType(models.Model):
     is_crime = models.BooleanField(default=True)
     order = models.PositiveSmallIntegerField(default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["order", "name"]
 
@@ -74,11 +78,32 @@ class ReferralRoute(models.Model):
     name = models.CharField(max_length=100)
     order = models.PositiveSmallIntegerField(default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["order", "name"]
 
     def __str__(self) -> str:
         return self.name
+
+
+class CalendarDay(models.Model):
+    """One day of the working-day calendar, so that the database can count working days itself.
+
+    ``working_days`` is the number of working days (``rjcases.clocks.is_working_day``) from the calendar's first
+    day up to and including this one; the working days after ``a`` up to and including ``b`` are then
+    ``b.working_days - a.working_days``, as ``clocks.working_days_between`` counts them. Filled and kept equal
+    to the bank holiday data after every migrate (``rjcases.calendar``), never edited by hand.
+    """
+
+    day = models.DateField(primary_key=True)
+    working_days = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.working_days}"
 
 
 # ---------------------------------------------------------------------------------------------------

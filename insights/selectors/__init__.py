@@ -1,11 +1,13 @@
-"""Reads for insights. Every count is made by the database (GROUP BY and conditional COUNT); Python only
-lays the rows out, divides, runs the Poisson test on the counts and takes percentiles of working-day
-durations fetched in one query. Each function runs a fixed number of queries whatever the number of cases.
+"""Reads for insights. Every count is made by the database (GROUP BY and conditional COUNT); so are the
+working days between events and their medians and 90th percentiles (``durations``, on the working-day
+calendar table). Python only lays the rows out, divides and runs the Poisson test on the counts. Each
+function runs a fixed number of queries whatever the number of cases.
 
 - ``common``: periods, filters, the cases a figure counts, reference data;
 - ``hotspots``: where incidents were reported, and unusual concentrations;
 - ``performance``: the RJ performance picture and satisfaction with RJ;
 - ``returns``: the quarterly monitoring return;
+- ``durations``: working days between events, summarised in the database;
 - ``centres``: the third-party reporting centre register and survey.
 """
 
@@ -33,6 +35,7 @@ from insights.selectors.common import (
     quarter_period,
     route_label,
 )
+from insights.selectors.durations import Summary
 from insights.selectors.hotspots import Cell, HeatRow, HeatTable, Hotspot, Hotspots, hotspots
 from insights.selectors.performance import (
     BENCHMARK_SOURCE,
@@ -40,7 +43,6 @@ from insights.selectors.performance import (
     Durations,
     Measures,
     Performance,
-    WorkingDays,
     performance,
     satisfaction,
 )
@@ -49,7 +51,7 @@ from insights.selectors.returns import ReturnLine, quarterly_return
 __all__ = [
     "BENCHMARKS", "BENCHMARK_SOURCE", "Cell", "CentreDetail", "CentreReports", "CentreSummary", "Durations",
     "Filters", "HeatRow", "HeatTable", "Hotspot", "Hotspots", "Measures", "Performance", "Period", "Reference",
-    "ReturnLine", "SurveyFigures", "WorkingDays", "add_months", "cases_for", "centre_detail", "centre_register",
+    "ReturnLine", "Summary", "SurveyFigures", "add_months", "cases_for", "centre_detail", "centre_register",
     "default_period", "facilitator_choices", "hotspots", "last_complete_quarter", "load_reference",
     "performance", "quarter_label", "quarter_of", "quarter_period", "quarterly_return", "route_label",
     "satisfaction", "training_cutoff",

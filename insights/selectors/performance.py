@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
-from itertools import groupby
+from datetime import date
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
-from django.db.models.functions import TruncDate, TruncQuarter
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Window
+from django.db.models.functions import Lag, Lead, TruncDate, TruncQuarter
 from django.utils import timezone
 
 from conferences.models import Activity, AgreementAction, Feedback
 from insights import stats
+from insights.selectors import durations
 from insights.selectors.common import (
     Filters,
     Period,
@@ -23,7 +23,7 @@ from insights.selectors.common import (
     quarter_label,
     route_label,
 )
-from rjcases import clocks
+from insights.selectors.durations import Summary
 from rjcases.models import Case, CaseTransition, HateStrand, Party
 
 # ---------------------------------------------------------------------------------------------------
@@ -139,83 +139,58 @@ STAGES = [Case.State.REFERRAL, Case.State.ASSESSMENT, Case.State.PREPARATION, Ca
 @dataclass
 class Durations:
     """Working days: per state (each case's total time in it, over every completed stay), and from referral
-    to closure (closed cases). The median is the middle value; the 90th percentile is nearest-rank."""
+    to closure (closed cases), each summarised by the database (``insights.selectors.durations``)."""
 
-    per_state: dict[str, list[int]]
-    to_closure: list[int]
+    per_state: dict[str, Summary]
+    to_closure: Summary
 
-    def summary(self) -> list[tuple[str, int, float | None, float | None]]:
-        rows = [(Case.State(s).label, len(v), stats.median(v), stats.percentile(v, 90))
-                for s, v in self.per_state.items()]
-        rows.append(("Referral to closure", len(self.to_closure), stats.median(self.to_closure),
-                     stats.percentile(self.to_closure, 90)))
+    def summary(self) -> list[tuple[str, int, float | None, int | None]]:
+        rows = [(Case.State(s).label, d.n, d.median, d.p90) for s, d in self.per_state.items()]
+        rows.append(("Referral to closure", self.to_closure.n, self.to_closure.median, self.to_closure.p90))
         return rows
 
 
-class WorkingDays:
-    """Working days as ``clocks.working_days_between`` counts them (the days after ``start`` up to and including
-    ``end`` that are ``clocks.is_working_day``), from a running count over the calendar: one pass over the
-    dates a page spans, instead of a walk from each start to each end. tests/insights/test_stats.py checks the
-    two agree."""
-
-    MARGIN = timedelta(days=366)
-
-    def __init__(self):
-        self._first: date | None = None
-        self._running: list[int] = []  # working days in (first, first + i]
-
-    def _cover(self, start: date, end: date) -> None:
-        if self._first is not None and start >= self._first and end <= self._first + timedelta(len(self._running) - 1):
-            return
-        first = min(start, self._first or start) - self.MARGIN
-        last = max(end, (self._first + timedelta(len(self._running) - 1)) if self._first else end) + self.MARGIN
-        running, count = [0], 0
-        for offset in range(1, (last - first).days + 1):
-            count += clocks.is_working_day(first + timedelta(offset))
-            running.append(count)
-        self._first, self._running = first, running
-
-    def __call__(self, start: date, end: date) -> int:
-        if end <= start:
-            return 0
-        self._cover(start, end)
-        return self._running[(end - self._first).days] - self._running[(start - self._first).days]
-
-
-def _durations(cases: QuerySet[Case]) -> tuple[Durations, dict[int | None, list[int]]]:
-    """Stage durations of these cases from the transition table, in one query.
+def _durations(cases: QuerySet[Case]) -> tuple[Durations, dict[int | None, Summary]]:
+    """Stage durations of these cases from the transition table, summarised in one query.
 
     Each case starts in referral on the date it was received; every later move ends the stay in the state it
-    leaves. The working days of a stay count the days after it began up to and including the day it ended.
-    Returns the durations and, per facilitator, the referral-to-closure durations of their cases.
+    leaves (the state the previous move entered), which began on the later of the date received and the date
+    of the previous move. The working days of a stay count the days after it began up to and including the day
+    it ended; a case's time in a state is the sum of its stays there. A case whose last move closed it counts
+    from the date received to the date of that move. Returns the durations and, per facilitator, the
+    referral-to-closure summary of their cases.
     """
-    rows = (
-        CaseTransition.objects.filter(case__in=cases.values("pk")).exclude(name="refer")
-        .annotate(day=TruncDate("at"))
-        .order_by("case_id", "at", "id")
-        .values_list("case_id", "case__received_on", "case__facilitator_id", "target", "day")
-        .iterator(chunk_size=20_000)  # streamed: a year of a large borough's moves need not sit in memory at once
+    def over(expression):
+        return Window(expression, partition_by=[F("case_id")], order_by=[F("at").asc(), F("id").asc()])
+
+    moves = (
+        CaseTransition.objects.filter(case__in=cases.values("pk")).exclude(name="refer").order_by()
+        .annotate(m_case=F("case_id"), m_received=F("case__received_on"), m_facilitator=F("case__facilitator_id"),
+                  m_entered=F("target"), m_day=TruncDate("at"), m_left=over(Lag("target")),
+                  m_since=over(Lag(TruncDate("at"))), m_next=over(Lead("id")))
+        .values("m_case", "m_received", "m_facilitator", "m_entered", "m_day", "m_left", "m_since", "m_next")
     )
-    working_days = WorkingDays()
-    per_state: dict[str, list[int]] = {s.value: [] for s in STAGES}
-    to_closure: list[int] = []
-    by_facilitator: dict[int | None, list[int]] = defaultdict(list)
-    for _, moves in groupby(rows, key=lambda row: row[0]):
-        moves = list(moves)
-        _, received, facilitator, _, _ = moves[0]
-        stays: dict[str, int] = defaultdict(int)
-        state, began = Case.State.REFERRAL.value, received
-        for _, _, _, target, day in moves:
-            stays[state] += working_days(began, day)
-            state, began = target, max(day, began)
-        for stage, days in stays.items():
-            if stage in per_state:
-                per_state[stage].append(days)
-        if state == Case.State.CLOSED:
-            days = working_days(received, moves[-1][4])
-            to_closure.append(days)
-            by_facilitator[facilitator].append(days)
-    return Durations(per_state=per_state, to_closure=to_closure), by_facilitator
+    # Only table names from the model's meta and constant SQL are put in the text; every value is a parameter.
+    calendar, days = durations.calendar_table(), durations.working_days_sql("e", "b")
+    began = "CASE WHEN m.m_since > m.m_received THEN m.m_since ELSE m.m_received END"
+    stays = (f"SELECT m.m_case AS case_id, COALESCE(m.m_left, %s) AS state, {days} AS days FROM moves m "  # noqa: S608
+             f"JOIN {calendar} e ON e.day = m.m_day JOIN {calendar} b ON b.day = {began}")
+    stages = ", ".join(["%s"] * len(STAGES))
+    per_case = (f"SELECT state, case_id, SUM(days) AS days FROM stays WHERE state IN ({stages}) "  # noqa: S608
+                "GROUP BY state, case_id")
+    closures = (f"SELECT m.m_facilitator AS facilitator, {days} AS days FROM moves m "  # noqa: S608
+                f"JOIN {calendar} e ON e.day = m.m_day JOIN {calendar} b ON b.day = m.m_received "
+                "WHERE m.m_next IS NULL AND m.m_entered = %s")
+    found = durations.summarise(
+        [("moves", *durations.subquery(moves)), ("stays", stays, (Case.State.REFERRAL.value,)),
+         ("per_case", per_case, tuple(s.value for s in STAGES)), ("closures", closures, (Case.State.CLOSED.value,))],
+        "SELECT 'state', state, days FROM per_case "
+        "UNION ALL SELECT 'closure', '', days FROM closures "
+        "UNION ALL SELECT 'facilitator', CAST(facilitator AS TEXT), days FROM closures")
+    per_state = {s.value: found.get(("state", s.value), Summary()) for s in STAGES}
+    by_facilitator = {(None if grp is None else int(grp)): summary
+                      for (kind, grp), summary in found.items() if kind == "facilitator"}
+    return Durations(per_state=per_state, to_closure=found.get(("closure", ""), Summary())), by_facilitator
 
 
 @dataclass
@@ -281,7 +256,7 @@ def performance(filters: Filters, ref: Reference, *, with_facilitators: bool, to
     if with_facilitators:
         order = sorted(by_facilitator_key, key=lambda pk: (pk is None, facilitator_names[pk]))
         by_facilitator = [(facilitator_names[pk], by_facilitator_key[pk],
-                           stats.median(closure_by_facilitator.get(pk, []))) for pk in order]
+                           closure_by_facilitator.get(pk, Summary()).median) for pk in order]
 
     kinds = dict(Activity.objects.filter(case__in=cases.values("pk"), status=Activity.Status.TOOK_PLACE)
                  .order_by().values("kind").annotate(n=Count("case_id", distinct=True)).values_list("kind", "n"))

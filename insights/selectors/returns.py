@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.db.models.fields.json import KT
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -14,8 +14,9 @@ from django.utils import timezone
 from conferences.models import Activity, AgreementAction, Feedback
 from insights import stats, survey
 from insights.models import CentreSurveyResponse
+from insights.selectors import durations
 from insights.selectors.common import Period, Reference, StrandLink, _long_date, quarter_period
-from insights.selectors.performance import BENCHMARKS, WorkingDays, _feedback_figures, _measure_aggregates
+from insights.selectors.performance import BENCHMARKS, _feedback_figures, _measure_aggregates
 from rjcases import clocks
 from rjcases.models import Case, CaseTransition, Party
 
@@ -149,16 +150,20 @@ def quarterly_return(year: int, quarter: int, ref: Reference, today: date | None
             f"{code}1 / ({code}1 + {code}2 + {code}3) x 100.")
 
     # H: time from referral to closure, for closures in the quarter.
-    working_days = WorkingDays()
-    days = [working_days(received_on, closed_on) for received_on, closed_on in
-            CaseTransition.objects.filter(target=Case.State.CLOSED, at__gte=start, at__lt=end)
-            .annotate(day=TruncDate("at")).values_list("case__received_on", "day")]
+    closed = (CaseTransition.objects.filter(target=Case.State.CLOSED, at__gte=start, at__lt=end).order_by()
+              .annotate(c_day=TruncDate("at"), c_received=F("case__received_on")).values("c_day", "c_received"))
+    calendar = durations.calendar_table()
+    days = durations.summarise(
+        [("closed", *durations.subquery(closed))],
+        f"SELECT 'closure', '', {durations.working_days_sql('e', 'b')} FROM closed c "  # noqa: S608 (names only)
+        f"JOIN {calendar} e ON e.day = c.c_day JOIN {calendar} b ON b.day = c.c_received",
+    ).get(("closure", ""), durations.Summary())
     section = "Time taken"
-    add("H1", section, "Closures timed", len(days), "D1: each closure, from the date the referral was received.")
-    add("H2", section, "Median working days, referral to closure", _rounded(stats.median(days)),
+    add("H1", section, "Closures timed", days.n, "D1: each closure, from the date the referral was received.")
+    add("H2", section, "Median working days, referral to closure", _rounded(days.median),
         "The middle value (the mean of the two middle values when their number is even). Working days exclude "
         "weekends and England and Wales bank holidays.")
-    add("H3", section, "90th percentile working days, referral to closure", stats.percentile(days, 90),
+    add("H3", section, "90th percentile working days, referral to closure", days.p90,
         "Nearest rank: the smallest number of days within which at least 90% of the closures came.")
 
     # J: participants' feedback recorded in the quarter.

@@ -3,13 +3,17 @@ the per-facilitator breakdown for managers only, and CSV."""
 
 import csv
 import io
-from datetime import date
+import random
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
 
-from insights import selectors
-from insights.selectors import Filters, Period
+from insights import selectors, stats
+from insights.selectors import Filters, Period, Summary
+from rjcases import clocks
+from rjcases.models import CaseTransition
+from tests.insights.conftest import aware, make_case
 
 pytestmark = pytest.mark.django_db
 
@@ -53,17 +57,50 @@ def test_by_route_strand_and_quarter(march_cases):
 
 
 def test_working_days_per_state_and_to_closure(march_cases):
+    # The stays, worked out by hand: referral 1, 1, 2, 4; assessment 2, 5; preparation 2; conferencing 1;
+    # agreement 9; referral to closure 1, 3, 19.
     durations = run().durations
-    assert sorted(durations.per_state["referral"]) == [1, 1, 2, 4]
-    assert sorted(durations.per_state["assessment"]) == [2, 5]
-    assert durations.per_state["preparation"] == [2]
-    assert durations.per_state["conferencing"] == [1]
-    assert durations.per_state["agreement"] == [9]
-    assert sorted(durations.to_closure) == [1, 3, 19]
+    assert durations.per_state["referral"] == Summary(n=4, median=1.5, p90=4)
+    assert durations.per_state["assessment"] == Summary(n=2, median=3.5, p90=5)
+    assert durations.per_state["preparation"] == Summary(n=1, median=2, p90=2)
+    assert durations.per_state["conferencing"] == Summary(n=1, median=1, p90=1)
+    assert durations.per_state["agreement"] == Summary(n=1, median=9, p90=9)
+    assert durations.to_closure == Summary(n=3, median=3, p90=19)
     summary = {label: (n, med, p90) for label, n, med, p90 in durations.summary()}
     assert summary["Referral"] == (4, 1.5, 4)
     assert summary["Assessment"] == (2, 3.5, 5)
     assert summary["Referral to closure"] == (3, 3, 19)
+
+
+def test_durations_counted_by_the_database_agree_with_the_clocks(police_referrer, manager, facilitator):
+    """Random move dates over bank holidays and weekends: the database's counts, medians and 90th percentiles
+    equal what rjcases.clocks and insights.stats make of the same moves in Python."""
+    rng = random.Random(11)
+    path = [("accept", "assessment"), ("find_suitable", "preparation"), ("schedule_activity", "conferencing"),
+            ("record_agreement", "agreement"), ("complete", "closed")]
+    expected_stays: dict[str, list[int]] = {"referral": [], "assessment": [], "preparation": [],
+                                            "conferencing": [], "agreement": []}
+    expected_closure: list[int] = []
+    for i in range(40):
+        received = date(2025, 12, 1) + timedelta(days=rng.randrange(60))
+        case = make_case(police_referrer, received_on=received)
+        day, steps = received, path[:rng.randrange(1, len(path) + 1)]
+        state, began = "referral", received
+        for hour, (name, target) in enumerate(steps, start=9):  # later moves later in the day, too
+            day = day + timedelta(days=rng.randrange(0, 25))
+            CaseTransition.objects.create(case=case, name=name, source=state, target=target, by=manager,
+                                          at=aware(day, hour=hour))
+            expected_stays[state].append(clocks.working_days_between(began, day))
+            state, began = target, day
+        if state == "closed":
+            expected_closure.append(clocks.working_days_between(received, day))
+    durations = run(period=Period(date(2025, 12, 1), date(2026, 1, 31))).durations
+    for state, values in expected_stays.items():
+        assert durations.per_state[state] == Summary(n=len(values), median=stats.median(values),
+                                                     p90=stats.percentile(values, 90)), state
+    assert durations.to_closure == Summary(n=len(expected_closure), median=stats.median(expected_closure),
+                                           p90=stats.percentile(expected_closure, 90))
+    assert len(expected_closure) > 3 and len(expected_stays["referral"]) > 20
 
 
 def test_victims_code_deadlines(march_cases):

@@ -35,21 +35,3 @@ def test_median_and_nearest_rank_percentile():
     assert stats.percentile(list(range(1, 11)), 90) == 9
     assert stats.percentile(list(range(1, 21)), 90) == 18
     assert stats.percentile([7], 90) == 7
-
-
-def test_the_running_count_of_working_days_agrees_with_the_clocks():
-    import random
-    from datetime import date, timedelta
-
-    from insights.selectors import WorkingDays
-    from rjcases import clocks
-
-    working_days = WorkingDays()
-    rng = random.Random(6)
-    pairs = [(date(2025, 12, 19), date(2026, 1, 5)), (date(2026, 4, 2), date(2026, 4, 7)),
-             (date(2026, 3, 2), date(2026, 3, 27)), (date(2026, 3, 5), date(2026, 3, 2))]
-    for _ in range(300):
-        start = date(2019, 1, 1) + timedelta(days=rng.randrange(4000))
-        pairs.append((start, start + timedelta(days=rng.randrange(-5, 400))))
-    for start, end in pairs:
-        assert working_days(start, end) == clocks.working_days_between(start, end), (start, end)

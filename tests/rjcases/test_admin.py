@@ -127,6 +127,22 @@ def test_a_ward_population_is_edited_in_the_admin_with_history(admin_client, adm
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("model", [HateStrand, CrimeType, ReferralRoute])
+def test_a_renamed_reference_row_keeps_its_old_name_in_history(admin_client, administrator, model):
+    row = model.objects.create(code="example-row", name="Example", order=90)
+    opts = model._meta
+    response = admin_client.post(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[row.pk]),
+                                 {"name": "Example (renamed)", "order": "90", "_save": "Save"})
+    assert response.status_code == 302
+    row.refresh_from_db()
+    assert (row.code, row.name) == ("example-row", "Example (renamed)")
+    versions = list(row.history.order_by("history_date").values_list("name", "history_type", "history_user"))
+    assert versions == [("Example", "+", None), ("Example (renamed)", "~", administrator.pk)]
+    history_page = reverse(f"admin:{opts.app_label}_{opts.model_name}_history", args=[row.pk])
+    assert admin_client.get(history_page).status_code == 200
+
+
+@pytest.mark.django_db
 def test_every_case_admin_page_opens(admin_client, case, administrator):
     log_read(administrator, case, ReadAccess.What.CASE)
     party = case.parties.first()
