@@ -7,8 +7,7 @@ class LettersConfig(AppConfig):
 
     def ready(self):
         from letters.services import letters_for_transition
-        from rjcases.services import _AFTER_TRANSITION, register_after_transition
+        from rjcases.services import register_after_transition
 
         # Each transition's service stores the letters it calls for, inside its own transaction.
-        if letters_for_transition not in _AFTER_TRANSITION:
-            register_after_transition(letters_for_transition)
+        register_after_transition(letters_for_transition)

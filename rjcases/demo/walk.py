@@ -7,9 +7,6 @@ their permission checks and guards, so the demo cases are the ones the applicati
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 from django.db import transaction
 
 from conferences import services as conferences
@@ -193,16 +190,10 @@ class Walker:
                                      answers=d["answers"], recorded_on=step.on)
 
 
-@contextmanager
-def without_transition_side_effects() -> Iterator[None]:
+def without_transition_side_effects():
     """Run transitions without the hooks other apps register (the letters a move calls for).
 
     Used when a run is partly written in bulk, where no letter can be made, so that walked and bulk cases
-    look the same. The hooks are put back when the block ends.
+    look the same. ``rjcases.services.transition_hooks_suspended``: this thread only, until the block ends.
     """
-    saved = list(services._AFTER_TRANSITION)
-    services._AFTER_TRANSITION.clear()
-    try:
-        yield
-    finally:
-        services._AFTER_TRANSITION[:] = saved
+    return services.transition_hooks_suspended()
