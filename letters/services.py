@@ -7,7 +7,7 @@ import hashlib
 import io
 import uuid
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -298,3 +298,48 @@ def mark_sent(user, letters: Iterable[Letter]) -> tuple[int, int]:
             marked += 1
     return marked, skipped
 
+
+
+# ---------------------------------------------------------------------------------------------------
+# Files no letter points at
+
+
+LETTER_FILES_FOLDER = "letters"
+
+
+def orphaned_letter_files(older_than: timedelta) -> list[str]:
+    """Stored files under ``letters/`` that no letter (nor any version in the letters' history) points at,
+    last modified more than ``older_than`` ago.
+
+    A letter's file is written before its row, inside the transaction of the move that calls for it; if that
+    transaction rolls back, the row goes and the file stays. The age limit keeps files of transactions still
+    in progress.
+    """
+    from django.core.files.storage import default_storage
+
+    referenced = set(Letter.objects.values_list("file", flat=True))
+    referenced |= set(Letter.history.values_list("file", flat=True))
+    cutoff = timezone.now() - older_than
+    found, folders = [], [LETTER_FILES_FOLDER]
+    while folders:
+        folder = folders.pop()
+        if not default_storage.exists(folder):
+            continue
+        subfolders, files = default_storage.listdir(folder)
+        folders += [f"{folder}/{name}" for name in subfolders]
+        for name in files:
+            path = f"{folder}/{name}"
+            if path not in referenced and default_storage.get_modified_time(path) < cutoff:
+                found.append(path)
+    return sorted(found)
+
+
+def delete_orphaned_letter_files(older_than: timedelta) -> list[str]:
+    """Delete ``orphaned_letter_files(older_than)``; returns what was deleted. A letter row's file is never
+    deleted (letters are kept: a newer version supersedes, it does not remove)."""
+    from django.core.files.storage import default_storage
+
+    deleted = orphaned_letter_files(older_than)
+    for path in deleted:
+        default_storage.delete(path)
+    return deleted
