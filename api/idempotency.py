@@ -4,7 +4,8 @@ The key is remembered per user with a hash of the request (method, path, body) a
 work and the remembering happen in one transaction, and the (user, key) pair is unique in the database:
 two requests with one key at the same moment make one case, and the later one answers with the earlier's
 result. Only successful answers are remembered; a refused request changes nothing and may be corrected and
-sent again under the same key.
+sent again under the same key. A key is remembered for ``RJ_API_IDEMPOTENCY_HOURS`` (24 by default): after
+that the same key starts a new request, and ``manage.py purge_idempotency_keys`` deletes the expired answers.
 """
 
 from __future__ import annotations
@@ -12,8 +13,11 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from rest_framework import status
 from rest_framework.response import Response
 
@@ -23,6 +27,15 @@ from api.models import IdempotencyKey
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
 MAX_KEY_LENGTH = 255
+
+
+def retention() -> timedelta:
+    return timedelta(hours=settings.RJ_API_IDEMPOTENCY_HOURS)
+
+
+def expired_keys():
+    """The remembered answers older than the retention period (no longer replayed)."""
+    return IdempotencyKey.objects.filter(created_at__lt=timezone.now() - retention())
 
 
 def request_hash(request) -> str:
@@ -58,10 +71,12 @@ def idempotent(request, work: Callable[[], Response]) -> Response:
     key = _clean_key(raw)
     digest = request_hash(request)
     stored = IdempotencyKey.objects.filter(user=request.user, key=key).first()
-    if stored is not None:
+    if stored is not None and stored.created_at >= timezone.now() - retention():
         return _replay(stored, digest)
     try:
         with transaction.atomic():
+            if stored is not None:  # expired: the key is free again
+                expired_keys().filter(pk=stored.pk).delete()
             response = work()
             if response.status_code >= 400:
                 return response

@@ -213,6 +213,9 @@ LOGGING = {
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 # The JSON API (api/): token authentication only, one error shape, a rate limit per token.
+# How long an API write's answer is replayed for a retry with the same Idempotency-Key.
+RJ_API_IDEMPOTENCY_HOURS = float(os.environ.get("RJ_API_IDEMPOTENCY_HOURS", "24"))
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.BearerTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

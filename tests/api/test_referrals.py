@@ -1,10 +1,14 @@
 """POST /api/v1/referrals/: a referral by codes makes one case (201, reference and state); an Idempotency-Key
 makes a retry return the first answer; wrong input names the field and changes nothing."""
 
+import io
 import threading
+from datetime import timedelta
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
+from django.utils import timezone
 
 from api.models import IdempotencyKey
 from rjcases.models import Case, Party
@@ -57,6 +61,30 @@ def test_the_same_key_with_another_body_is_refused_and_makes_nothing(api_client,
     assert error["code"] == "idempotency_key_reused"
     assert "Idempotency-Key" in error["fields"]
     assert Case.objects.count() == 1
+
+
+def test_an_expired_key_starts_a_new_request_and_is_purged(api_client, police_referrer, reference_data, settings):
+    settings.RJ_API_IDEMPOTENCY_HOURS = 24
+    client = api_client(police_referrer)
+    first = post(client, referral_body(), key="old-key")
+    IdempotencyKey.objects.filter(key="old-key").update(created_at=timezone.now() - timedelta(hours=23))
+    assert post(client, referral_body(), key="old-key").json() == first.json()  # still replayed
+    assert Case.objects.count() == 1
+
+    IdempotencyKey.objects.filter(key="old-key").update(created_at=timezone.now() - timedelta(hours=25))
+    post(client, referral_body(), key="recent-key")
+    second = post(client, referral_body(), key="old-key")
+    assert second.status_code == 201
+    assert "Idempotent-Replayed" not in second
+    assert second.json()["reference"] != first.json()["reference"]
+    assert Case.objects.count() == 3
+    assert IdempotencyKey.objects.filter(key="old-key").get().response_body == second.json()
+
+    IdempotencyKey.objects.filter(key="old-key").update(created_at=timezone.now() - timedelta(hours=30))
+    out = io.StringIO()
+    call_command("purge_idempotency_keys", stdout=out)
+    assert list(IdempotencyKey.objects.values_list("key", flat=True)) == ["recent-key"]
+    assert "Deleted 1 idempotency key(s) older than 24 hours." in out.getvalue()
 
 
 def test_keys_belong_to_their_user(api_client, police_referrer, other_police_referrer, reference_data):
