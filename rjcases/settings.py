@@ -213,6 +213,18 @@ LOGGING = {
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 # The JSON API (api/): token authentication only, one error shape, a rate limit per token.
+# The cache holds the API's rate-limit counts. One process needs nothing; several processes (or servers) must
+# share one: RJ_CACHE_URL=redis://host:6379/0 (Django's Redis backend). The embedded default needs no Redis.
+RJ_CACHE_URL = os.environ.get("RJ_CACHE_URL", "").strip()
+if RJ_CACHE_URL and not RJ_CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured("RJ_CACHE_URL must be a redis://, rediss:// or unix:// address (or not set).")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": RJ_CACHE_URL,
+                "KEY_PREFIX": "rjcases"}
+    if RJ_CACHE_URL else
+    {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "rjcases"},
+}
+
 # How long an API write's answer is replayed for a retry with the same Idempotency-Key.
 RJ_API_IDEMPOTENCY_HOURS = float(os.environ.get("RJ_API_IDEMPOTENCY_HOURS", "24"))
 

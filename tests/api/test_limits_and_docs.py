@@ -71,3 +71,34 @@ def test_the_docs_page_runs_under_the_csp_with_no_inline_script(client):
     # Swagger UI itself is a static file of this site (collected from drf-spectacular-sidecar), not a CDN's.
     for src in re.findall(r'<script src="/static/([^"]+)"', page):
         assert finders.find(src), src
+
+
+REDIS_URL = "redis://127.0.0.1:6379/15"
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """Django's Redis cache on a database of its own, emptied before and after (skipped where no Redis runs)."""
+    import redis
+
+    server = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
+    try:
+        server.ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip(f"No Redis at {REDIS_URL}: the shared rate-limit cache is not tested here.")
+    server.flushdb()
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                                   "KEY_PREFIX": "rjcases"}}
+    yield server
+    server.flushdb()
+
+
+def test_with_a_shared_cache_the_count_is_in_redis_where_every_process_sees_it(three_a_minute, redis_cache,
+                                                                               api_client, police_referrer):
+    client = api_client(police_referrer)
+    assert [client.get("/api/v1/me/").status_code for _ in range(3)] == [200, 200, 200]
+    assert client.get("/api/v1/me/").status_code == 429
+    keys = [key.decode() for key in redis_cache.keys("rjcases:*throttle_token_*")]
+    assert len(keys) == 1  # the count another process (or server) would read
+    redis_cache.flushdb()  # as if the minute had passed, for every process at once
+    assert client.get("/api/v1/me/").status_code == 200
