@@ -102,6 +102,23 @@ def test_if_empty_adds_nothing_when_cases_exist(demo_users):
     assert counts[0] == 5
 
 
+def test_seeding_again_in_bulk_flags_each_earlier_twin_once(demo_users):
+    """The same seed makes the same people: each new case is a possible duplicate of its twin, found by crime
+    reference and by name and day. The twin is flagged once, however it was found (keys above 256 are distinct
+    int objects in Python, so this needs more than 256 cases to fail when the keys are compared by identity)."""
+    seed(cases=300, seed=4, walk_limit=0)
+    first = list(Case.objects.order_by("pk").values_list("pk", flat=True))
+    output = seed(cases=300, seed=4, walk_limit=0)
+    assert "already has 300 cases" in output
+    second = list(Case.objects.order_by("pk").values_list("pk", flat=True))[300:]
+    flagged = 0
+    for twin, case in zip(first, second, strict=True):
+        found = list(Case.objects.get(pk=case).possible_duplicate_of.values_list("pk", flat=True))
+        assert len(found) == len(set(found))
+        flagged += twin in found
+    assert flagged == 300
+
+
 def test_without_demo_users_it_says_so_and_writes_nothing(db):
     call_command("loaddata", "reference", verbosity=0)
     with pytest.raises(CommandError, match="demo users are missing.*loaddata"):
