@@ -9,11 +9,10 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth, TruncQuarter
 from django.utils import timezone
 
-from conferences.models import Activity
 from insights import stats, survey
 from insights.models import CentreSurveyResponse, ReportingCentre, TrainedStaffMember
-from insights.selectors.common import Period, quarter_label
-from rjcases.models import Case, CaseTransition
+from insights.selectors.common import Period, count_in_sets, quarter_label
+from rjcases.models import Case
 
 # ---------------------------------------------------------------------------------------------------
 # Third-party reporting centres
@@ -79,14 +78,16 @@ def _report_aggregates() -> dict:
         "assisted": Count("pk", filter=Q(report_kind="assisted")),
         "anonymous": Count("pk", filter=Q(report_kind="anonymous")),
         "consented_to_police": Count("pk", filter=Q(consents_to_police=True)),
-        "accepted": Count("pk", filter=Q(pk__in=CaseTransition.objects.filter(name="accept").values("case_id"))),
-        "activity": Count("pk", filter=Q(pk__in=Activity.objects.filter(status=Activity.Status.TOOK_PLACE)
-                                         .values("case_id"))),
     }
 
 
-def _centre_reports(row: dict) -> CentreReports:
-    return CentreReports(**{name: row[name] for name in CentreReports.__dataclass_fields__})
+# Counted apart with ``count_in_sets``.
+SET_REPORTS = ["accepted", "activity"]
+
+
+def _centre_reports(row: dict, in_sets: dict[str, int]) -> CentreReports:
+    return CentreReports(**{name: in_sets.get(name, 0) if name in SET_REPORTS else row[name]
+                            for name in CentreReports.__dataclass_fields__})
 
 
 @dataclass
@@ -105,7 +106,7 @@ class CentreSummary:
 def centre_register(period: Period, centres: QuerySet[ReportingCentre], today: date | None = None
                     ) -> tuple[list[CentreSummary], list[tuple[str, SurveyFigures]]]:
     """Each centre with its trained staff counts, the reports taken there in the period and its survey
-    results; and the survey results of these centres by quarter. Four queries."""
+    results; and the survey results of these centres by quarter. Five queries."""
     today = today or timezone.localdate()
     cutoff = training_cutoff(today)
     centres = list(centres.select_related("organisation", "ward").annotate(
@@ -114,11 +115,12 @@ def centre_register(period: Period, centres: QuerySet[ReportingCentre], today: d
                                                       trained_staff__last_trained_on__lt=cutoff)),
     ).order_by("name"))
     organisation_ids = [c.organisation_id for c in centres]
+    cases = Case.objects.filter(reporting_centre_id__in=organisation_ids, received_on__gte=period.start,
+                                received_on__lte=period.end)
+    in_sets = count_in_sets(cases, SET_REPORTS, "reporting_centre_id")
     reports = {
-        r["reporting_centre_id"]: _centre_reports(r)
-        for r in Case.objects.filter(reporting_centre_id__in=organisation_ids, received_on__gte=period.start,
-                                     received_on__lte=period.end)
-        .order_by().values("reporting_centre_id").annotate(**_report_aggregates())
+        r["reporting_centre_id"]: _centre_reports(r, in_sets.get((r["reporting_centre_id"],), {}))
+        for r in cases.order_by().values("reporting_centre_id").annotate(**_report_aggregates())
     }
     responses = CentreSurveyResponse.objects.filter(centre__in=[c.pk for c in centres],
                                                     submitted_on__gte=period.start, submitted_on__lte=period.end)
@@ -149,16 +151,18 @@ class CentreDetail:
 
 def centre_detail(centre: ReportingCentre, period: Period, *, with_comments: bool) -> CentreDetail:
     """One centre: its trained staff, the reports taken there by month, and its survey answers in total and
-    by quarter (four queries; five with the comments)."""
+    by quarter (five queries; six with the comments)."""
     staff = list(centre.trained_staff.order_by("-active", "name", "id"))
     cases = Case.objects.filter(reporting_centre_id=centre.organisation_id, received_on__gte=period.start,
                                 received_on__lte=period.end).order_by()
     month_rows = {r["month"]: r for r in cases.annotate(month=TruncMonth("received_on")).values("month")
                   .annotate(**_report_aggregates())}
+    in_sets = count_in_sets(cases, SET_REPORTS, month=TruncMonth("received_on"))
     reports = CentreReports()
-    for row in month_rows.values():
+    for month, row in month_rows.items():
+        counted = _centre_reports(row, in_sets.get((month,), {}))
         for name in CentreReports.__dataclass_fields__:
-            setattr(reports, name, getattr(reports, name) + row[name])
+            setattr(reports, name, getattr(reports, name) + getattr(counted, name))
     responses = centre.survey_responses.filter(submitted_on__gte=period.start, submitted_on__lte=period.end)
     figures = _survey_figures(responses.order_by().aggregate(**_survey_aggregates(detailed=True)))
     by_quarter = [(quarter_label(r["quarter"]), _survey_figures(r)) for r in

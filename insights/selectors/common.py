@@ -7,15 +7,17 @@ either, or a case reference; who may see which figures is decided in ``insights.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Value
 from django.utils import timezone
 
 from accounts import roles
 from accounts.models import Organisation, User
-from rjcases.models import Case, CrimeType, HateStrand, Incident, ReferralRoute, Ward
+from conferences.models import Activity
+from rjcases.models import Case, CaseTransition, CrimeType, HateStrand, Incident, ReferralRoute, Ward
 
 StrandLink = Incident.strands.through
 
@@ -107,6 +109,36 @@ def cases_for(filters: Filters) -> QuerySet[Case]:
     if filters.strand:
         query &= Q(Exists(StrandLink.objects.filter(incident__case_id=OuterRef("pk"), hatestrand_id=filters.strand)))
     return Case.objects.filter(query)
+
+
+def _case_sets() -> dict[str, QuerySet]:
+    """Facts about a case held in other tables, each as the set of cases it is true of."""
+    return {
+        "accepted": CaseTransition.objects.filter(name="accept").values("case_id"),  # the referral was accepted
+        "declined": CaseTransition.objects.filter(name="decline").values("case_id"),  # the referral was declined
+        "activity": Activity.objects.filter(status=Activity.Status.TOOK_PLACE).values("case_id"),  # RJ took place
+    }
+
+
+def count_in_sets(cases: QuerySet[Case], names: list[str], *group: str, **group_expressions
+                  ) -> dict[tuple, dict[str, int]]:
+    """For each group of ``cases`` (grouped by the fields ``group`` and the expressions ``group_expressions``,
+    in that order), how many are in each of the named case sets (``_case_sets``). One query.
+
+    Each set is counted by its own grouped SELECT with ``WHERE id IN (set)``, the SELECTs joined by UNION ALL.
+    In a WHERE clause the database runs the IN as a semi-join (hashed, and spilled to disk when it is large);
+    the same IN inside a conditional COUNT's FILTER is checked case by case, which PostgreSQL does by hashing
+    the set only while it fits in ``work_mem`` and by scanning it for every case beyond that (minutes at a
+    million cases; bench/README.md).
+    """
+    sets = _case_sets()
+    keys = [*group, *group_expressions]
+    parts = [cases.filter(pk__in=sets[name]).order_by().values(*group, **group_expressions)
+             .annotate(in_set=Value(name), n=Count("pk")) for name in names]
+    counts: dict[tuple, dict[str, int]] = defaultdict(dict)
+    for row in parts[0].union(*parts[1:], all=True).order_by():
+        counts[tuple(row[key] for key in keys)][row["in_set"]] = row["n"]
+    return counts
 
 
 def _incidents_for(filters: Filters) -> QuerySet[Incident]:

@@ -2,9 +2,9 @@
 
 The working days after date ``a`` up to and including date ``b`` are the difference of two rows of the
 working-day calendar (``rjcases.CalendarDay``, kept equal to ``rjcases.clocks``), so a duration is two joins
-and a subtraction. The median and the nearest-rank 90th percentile are picked out with ``ROW_NUMBER()`` and
-``COUNT(*)`` over each group: the database returns at most three rows a group (the one or two middle values
-and the value at rank ceil(0.9 n)), whatever the number of cases. The SQL is the same on SQLite and
+and a subtraction. The median and the nearest-rank 90th percentile are picked out by the database from running
+counts over each group's distinct values: it returns at most three rows a group (those holding the one or two
+middle ranks and rank ceil(0.9 n)), whatever the number of cases. The SQL is the same on SQLite and
 PostgreSQL; the vendor-specific parts (the local date of a timestamp, the filters of a page) come from the ORM.
 """
 
@@ -52,27 +52,38 @@ def summarise(ctes: list[tuple[str, str, tuple]], samples: str, params: tuple = 
     """Summaries of the durations that ``samples`` (a SELECT of ``kind, grp, days`` rows, which may use the
     named subqueries ``ctes``: (name, SQL, parameters)) returns, one per (kind, grp). One query."""
     names = ", ".join(f"{name} AS ({sql})" for name, sql, _ in ctes)
-    # The callers' SQL text holds names and constants only; every value is a parameter.
+    # The callers' SQL text holds names and constants only; every value is a parameter. The samples are first
+    # counted by value (a few hundred distinct numbers of days a group), so that the ranks are running sums over
+    # those counts rather than a sort of every sample: the rows kept are those holding the middle rank(s) and
+    # rank ceil(0.9 n), each with the ranks it spans (below, upto].
     sql = (
         f"WITH {names}{', ' if names else ''}"  # noqa: S608
         f"samples (kind, grp, days) AS ({samples}), "
-        "ranked AS (SELECT kind, grp, days, "
-        "ROW_NUMBER() OVER (PARTITION BY kind, grp ORDER BY days) AS r, "
-        "COUNT(*) OVER (PARTITION BY kind, grp) AS n FROM samples) "
-        "SELECT kind, grp, n, r, days FROM ranked "
-        "WHERE r = (n + 1) / 2 OR r = n / 2 + 1 OR r = (9 * n + 9) / 10"
+        "counted AS (SELECT kind, grp, days, COUNT(*) AS c FROM samples GROUP BY kind, grp, days), "
+        "running AS (SELECT kind, grp, days, c, "
+        "CAST(SUM(c) OVER (PARTITION BY kind, grp ORDER BY days) AS BIGINT) AS upto, "
+        "CAST(SUM(c) OVER (PARTITION BY kind, grp) AS BIGINT) AS n FROM counted) "
+        "SELECT kind, grp, n, upto - c AS below, upto, days FROM running "
+        "WHERE (upto - c < (n + 1) / 2 AND (n + 1) / 2 <= upto) OR (upto - c < n / 2 + 1 AND n / 2 + 1 <= upto) "
+        "OR (upto - c < (9 * n + 9) / 10 AND (9 * n + 9) / 10 <= upto)"
     )
     all_params = tuple(p for _, _, cte_params in ctes for p in cte_params) + tuple(params)
-    found: dict[tuple, tuple[int, dict[int, int]]] = defaultdict(lambda: (0, {}))
+    spans: dict[tuple, list[tuple[int, int, int]]] = defaultdict(list)
+    totals: dict[tuple, int] = {}
     with connections[using or router.db_for_read(CalendarDay)].cursor() as cursor:
         cursor.execute(sql, all_params)
-        for kind, grp, n, rank, days in cursor.fetchall():
-            found[(kind, grp)] = (n, {**found[(kind, grp)][1], rank: days})
+        for kind, grp, n, below, upto, days in cursor.fetchall():
+            spans[(kind, grp)].append((below, upto, days))
+            totals[(kind, grp)] = n
+
+    def at_rank(key, rank: int) -> int:
+        return next(days for below, upto, days in spans[key] if below < rank <= upto)
+
     summaries = {}
-    for key, (n, at_rank) in found.items():
+    for key, n in totals.items():
         if n % 2:
-            median = at_rank[(n + 1) // 2]
+            median = at_rank(key, (n + 1) // 2)
         else:
-            median = (at_rank[n // 2] + at_rank[n // 2 + 1]) / 2
-        summaries[key] = Summary(n=n, median=median, p90=at_rank[(9 * n + 9) // 10])
+            median = (at_rank(key, n // 2) + at_rank(key, n // 2 + 1)) / 2
+        summaries[key] = Summary(n=n, median=median, p90=at_rank(key, (9 * n + 9) // 10))
     return summaries

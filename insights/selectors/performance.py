@@ -20,6 +20,7 @@ from insights.selectors.common import (
     StrandLink,
     _route_sort_key,
     cases_for,
+    count_in_sets,
     quarter_label,
     route_label,
 )
@@ -93,25 +94,21 @@ class Measures:
 _MEASURE_NAMES = [name for name in Measures.__dataclass_fields__]
 
 
+# Counted from other tables with ``count_in_sets`` (a semi-join each), not as conditional counts.
+SET_MEASURES = ["accepted", "declined", "activity"]
+
+
 def _measure_aggregates(today: date) -> dict:
-    """The conditional counts behind ``Measures``, for a Case queryset (grouped or not).
+    """The conditional counts behind ``Measures`` that read the case row itself, for a Case queryset (grouped
+    or not); ``SET_MEASURES`` are counted apart.
 
     Accepted / declined: the referral was ever accepted / declined (a transition row says so). Activity: at
     least one restorative activity took place. Victims' Code: met when the date given is on or before the
     date due; late when after; overdue when not given and the due date has passed.
     """
-    # Uncorrelated IN (subquery): the database reads each list once (PostgreSQL hashes it), where a correlated
-    # EXISTS would be run again for every case counted.
-    def transition(name):
-        return Q(pk__in=CaseTransition.objects.filter(name=name).values("case_id"))
-
-    activity = Q(pk__in=Activity.objects.filter(status=Activity.Status.TOOK_PLACE).values("case_id"))
     return {
         "referrals": Count("pk"),
-        "accepted": Count("pk", filter=transition("accept")),
-        "declined": Count("pk", filter=transition("decline")),
         "awaiting": Count("pk", filter=Q(state=Case.State.REFERRAL)),
-        "activity": Count("pk", filter=activity),
         "closed": Count("pk", filter=Q(state=Case.State.CLOSED)),
         "fulfilled": Count("pk", filter=Q(state=Case.State.CLOSED, outcome=Case.Outcome.AGREEMENT_FULFILLED)),
         "partly_fulfilled": Count("pk", filter=Q(state=Case.State.CLOSED,
@@ -128,8 +125,8 @@ def _measure_aggregates(today: date) -> dict:
     }
 
 
-def _measures(row: dict) -> Measures:
-    return Measures(**{name: row[name] for name in _MEASURE_NAMES})
+def _measures(row: dict, in_sets: dict[str, int]) -> Measures:
+    return Measures(**{name: in_sets.get(name, 0) if name in SET_MEASURES else row[name] for name in _MEASURE_NAMES})
 
 
 STAGES = [Case.State.REFERRAL, Case.State.ASSESSMENT, Case.State.PREPARATION, Case.State.CONFERENCING,
@@ -216,9 +213,10 @@ def performance(filters: Filters, ref: Reference, *, with_facilitators: bool, to
                 ) -> Performance:
     """The RJ performance picture of the cases received in the period, followed up to today.
 
-    Six queries: the measures counted by route, centre, quarter and facilitator at once (a few hundred rows
-    at most, added up here into the route, quarter and facilitator tables, so the per-case tests run once);
-    the measures by strand; activities by kind; outcomes; agreement actions; and the transition rows.
+    Eight queries: the measures counted by route, centre, quarter and facilitator at once (a few hundred rows
+    at most, added up here into the route, quarter and facilitator tables, so the per-case tests run once), and
+    the accepted, declined and activity counts grouped the same way; the same two by strand; activities by
+    kind; outcomes; agreement actions; and the working days from the transition rows.
     """
     today = today or timezone.localdate()
     cases = cases_for(filters)
@@ -228,11 +226,13 @@ def performance(filters: Filters, ref: Reference, *, with_facilitators: bool, to
     by_quarter_key: dict[date, Measures] = defaultdict(Measures)
     by_facilitator_key: dict[int | None, Measures] = defaultdict(Measures)
     facilitator_names: dict[int | None, str] = {None: "Not allocated"}
+    group = ("route_id", "reporting_centre_id", "facilitator_id")
+    in_sets = count_in_sets(cases, SET_MEASURES, *group, quarter=TruncQuarter("received_on"))
     for row in (cases.order_by()
-                .values("route_id", "reporting_centre_id", "facilitator_id", "facilitator__first_name",
-                        "facilitator__last_name", "facilitator__username", quarter=TruncQuarter("received_on"))
+                .values(*group, "facilitator__first_name", "facilitator__last_name", "facilitator__username",
+                        quarter=TruncQuarter("received_on"))
                 .annotate(**aggregates)):
-        measures = _measures(row)
+        measures = _measures(row, in_sets.get((*(row[key] for key in group), row["quarter"]), {}))
         by_route_key[(row["route_id"], row["reporting_centre_id"])] += measures
         by_quarter_key[row["quarter"]] += measures
         by_facilitator_key[row["facilitator_id"]] += measures
@@ -245,7 +245,8 @@ def performance(filters: Filters, ref: Reference, *, with_facilitators: bool, to
     totals = sum((m for _, m in by_route), Measures())
     by_quarter = [(quarter_label(quarter), by_quarter_key[quarter]) for quarter in sorted(by_quarter_key)]
 
-    strand_rows = {r["incident__strands"]: _measures(r)
+    strand_sets = count_in_sets(cases, SET_MEASURES, "incident__strands")
+    strand_rows = {r["incident__strands"]: _measures(r, strand_sets.get((r["incident__strands"],), {}))
                    for r in cases.order_by().values("incident__strands").annotate(**aggregates)}
     strands = [s for s in ref.strands if not filters.strand or s.pk == filters.strand]
     by_strand = [(s, strand_rows.get(s.pk, Measures())) for s in strands]

@@ -51,14 +51,14 @@ PAGES = {
     "hotspots": ("manager", "hotspots", {}, 5 + 4),
     "hotspots-strand": ("manager", "hotspots", {"strand": "race"}, 5 + 4),
     "hotspots-csv": ("police_referrer", "hotspots", {"format": "csv", "table": "ward-crime-type"}, 5 + 4 - 1),
-    "performance-manager": ("manager", "performance", {}, 5 + 1 + 6),
-    "performance-facilitator": ("facilitator", "performance", {}, 5 + 6),
+    "performance-manager": ("manager", "performance", {}, 5 + 1 + 8),
+    "performance-facilitator": ("facilitator", "performance", {}, 5 + 8),
     "return": ("manager", "quarterly_return", {}, 5 + 10),
     "return-csv": ("manager", "quarterly_return", {"format": "csv"}, 5 + 10 - 1),
     "return-pdf": ("manager", "quarterly_return", {"format": "pdf"}, 5 + 10 - 1),
     "satisfaction": ("facilitator", "satisfaction", {}, 5 + 3),
-    "centres": ("manager", "centres", {}, 4),
-    "centre": ("centre_staff", "centre", {}, 6),
+    "centres": ("manager", "centres", {}, 5),
+    "centre": ("centre_staff", "centre", {}, 7),
 }
 
 
