@@ -33,7 +33,8 @@ from rjcases.models import Case, CaseTransition, HateStrand, Party
 
 @dataclass
 class Measures:
-    """Counts over a group of cases (all conditional counts of one grouped query) and the rates they give."""
+    """Counts over a group of cases (conditional counts of one grouped query, and ``count_in_sets``) and the
+    rates they give."""
 
     referrals: int = 0
     accepted: int = 0
