@@ -36,7 +36,7 @@ run: demo
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: setup
-	@$(PY) manage.py makemigrations --check --dry-run -v0 || { echo "Models and migrations disagree." >&2; exit 1; }
+	@env -u DATABASE_URL $(PY) manage.py makemigrations --check --dry-run -v0 || { echo "Models and migrations disagree." >&2; exit 1; }
 	$(MAKE) --no-print-directory test-sqlite
 	@if [ -n "$$DATABASE_URL" ]; then $(MAKE) --no-print-directory test-postgres; \
 	else echo "DATABASE_URL is not set: the PostgreSQL run was skipped."; fi
