@@ -59,7 +59,9 @@ def ensure_roles_after_migrate(sender, **kwargs) -> None:
     """Set the roles up once every app's permissions exist: after the last app has migrated."""
     from django.apps import apps
 
-    if sender.label == list(apps.get_app_configs())[-1].label:
+    # post_migrate is sent only for apps with a models module.
+    with_models = [config for config in apps.get_app_configs() if config.models_module is not None]
+    if sender.label == with_models[-1].label:
         ensure_roles()
 
 

@@ -90,7 +90,7 @@ def main() -> None:
               f"server's own CPU is not counted); load average now {os.getloadavg()[0]:.1f}")
 
     os.environ["DATABASE_URL"] = args.database_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rjcases.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
 
     django.setup()

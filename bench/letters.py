@@ -27,7 +27,7 @@ from xml.sax.saxutils import escape
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rjcases.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.pop("DATABASE_URL", None)
 os.environ["DJANGO_MEDIA_ROOT"] = tempfile.mkdtemp(prefix="bench-letters-")
 

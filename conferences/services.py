@@ -23,9 +23,9 @@ from conferences.models import (
     PreparationContact,
     WellbeingMeasure,
 )
+from rjcases.exceptions import ActionRefused
 from rjcases.models import Case, Party
 from rjcases.permissions import can_edit_case_work, is_case_caseworker
-from rjcases.services import ActionRefused
 
 # ---------------------------------------------------------------------------------------------------
 # Wellbeing questions: fixed wording, versioned. A new wording is a new version; old answers keep theirs.

@@ -433,7 +433,7 @@ def closure(request, case):
     if mode == "complete":
         current = selectors.agreement_for_page(case)
         if current is not None and not problems:
-            derived = Case.Outcome(case_services._derived_completion_outcome(case)).label
+            derived = Case.Outcome(case_services.completion_outcome(case)).label
     return page(request, case, "closure.html", "Outcome and closure", form=form, mode=mode, problems=problems,
                 derived=derived, agreement=current)
 

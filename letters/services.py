@@ -39,9 +39,9 @@ from letters.content import (
 from letters.models import Letter, LetterFormat, Letterhead, LetterKind, LetterTemplate, WordingFormat
 from letters.renderer import LetterRenderer
 from letters.wording import default_wording, template_keys
+from rjcases.exceptions import ActionRefused
 from rjcases.models import Case, CaseTransition, Party
 from rjcases.permissions import can_edit_case_work
-from rjcases.services import ActionRefused
 
 __all__ = ["LetterRefused", "generate_letter", "regenerate_letter", "letters_for_transition", "update_template",
            "mark_sent", "print_run_pdf", "ensure_default_templates", "template_for", "render_content"]

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseServerError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist, loader
 from django.urls import reverse
@@ -496,16 +496,3 @@ def access_log(request):
     return render(request, "rjcases/access_log.html", {
         "page_title": "Read access log", "form": form, "page": page, "query_string": query.urlencode(),
     })
-
-
-def permission_denied(request, exception=None):
-    return render(request, "errors/403.html", {"page_title": "You do not have access"}, status=403)
-
-
-def page_not_found(request, exception=None):
-    return render(request, "errors/404.html", {"page_title": "Page not found"}, status=404)
-
-
-def server_error(request):
-    # Rendered without a request: no context processor may touch a database that may be the problem.
-    return HttpResponseServerError(loader.get_template("errors/500.html").render({}))

@@ -3,8 +3,8 @@
 from django.core.exceptions import PermissionDenied
 from django.urls import path
 
-from rjcases.urls import handler403, handler404, handler500  # noqa: F401
-from rjcases.urls import urlpatterns as service_urlpatterns
+from config.urls import handler403, handler404, handler500  # noqa: F401
+from config.urls import urlpatterns as service_urlpatterns
 
 
 def forbidden(request):

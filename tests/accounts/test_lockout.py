@@ -161,7 +161,7 @@ def test_settings_read_the_proxy_count_from_the_environment_and_axes_uses_it():
     import sys
 
     code = "from django.conf import settings; print(settings.RJ_PROXY_COUNT, settings.AXES_CLIENT_IP_CALLABLE)"
-    env = {"DJANGO_SETTINGS_MODULE": "rjcases.settings", "DJANGO_PROXY_COUNT": "2", "PATH": "/usr/bin:/bin"}
+    env = {"DJANGO_SETTINGS_MODULE": "config.settings", "DJANGO_PROXY_COUNT": "2", "PATH": "/usr/bin:/bin"}
     out = subprocess.run(
         [sys.executable, "-c", "import django; django.setup(); " + code], env=env, capture_output=True, text=True,
         check=True, cwd=settings.BASE_DIR,

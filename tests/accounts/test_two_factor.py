@@ -196,7 +196,7 @@ def test_production_settings_require_two_factor_and_development_settings_do_not(
 
     def required(env: dict) -> str:
         code = "import django; django.setup(); from django.conf import settings; print(settings.RJ_TWO_FACTOR_REQUIRED)"
-        base = {"DJANGO_SETTINGS_MODULE": "rjcases.settings", "PATH": "/usr/bin:/bin"}
+        base = {"DJANGO_SETTINGS_MODULE": "config.settings", "PATH": "/usr/bin:/bin"}
         return subprocess.run([sys.executable, "-c", code], env=base | env, capture_output=True, text=True,
                               check=True, cwd=settings.BASE_DIR).stdout.strip()
 

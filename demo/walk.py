@@ -10,10 +10,10 @@ from __future__ import annotations
 from django.db import transaction
 
 from conferences import services as conferences
+from demo.actors import Actors
+from demo.clock import SimulatedClock
+from demo.plan import CasePlan, PartyPlan, Step
 from rjcases import services
-from rjcases.demo.actors import Actors
-from rjcases.demo.clock import SimulatedClock
-from rjcases.demo.plan import CasePlan, PartyPlan, Step
 from rjcases.models import Case, Consent
 
 
@@ -61,9 +61,10 @@ class _Case:
 
 
 class Walker:
-    def __init__(self, actors: Actors, clock: SimulatedClock):
+    def __init__(self, actors: Actors, clock: SimulatedClock, *, letters: bool = True):
         self.actors = actors
         self.clock = clock
+        self.letters = letters
 
     def run(self, plan: CasePlan) -> Case:
         story = _Case(plan)
@@ -104,7 +105,8 @@ class Walker:
         services.add_note(s.case, user, body=step.data["body"])
 
     def _transition(self, s: _Case, step: Step, user) -> None:
-        s.case = services.take_transition(s.case, user, step.data["name"], **step.data["inputs"])
+        s.case = services.take_transition(s.case, user, step.data["name"], letters=self.letters,
+                                          **step.data["inputs"])
 
     def _add_party(self, s: _Case, step: Step, user) -> None:
         planned = next(p for p in s.plan.parties if p.key == step.data["party"])
@@ -188,12 +190,3 @@ class Walker:
         d = step.data
         conferences.record_wellbeing(s.case, user, party=s.party(d["party"]), stage=d["stage"],
                                      answers=d["answers"], recorded_on=step.on)
-
-
-def without_transition_side_effects():
-    """Run transitions without the hooks other apps register (the letters a move calls for).
-
-    Used when a run is partly written in bulk, where no letter can be made, so that walked and bulk cases
-    look the same. ``rjcases.services.transition_hooks_suspended``: this thread only, until the block ends.
-    """
-    return services.transition_hooks_suspended()

@@ -16,8 +16,8 @@ from random import Random
 
 from django.utils import timezone
 
+from demo import people, texts
 from rjcases import clocks
-from rjcases.demo import people, texts
 
 WINDOW_DAYS = 456  # received dates fall in the last 15 months
 

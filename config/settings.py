@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "letters",
     "insights",
     "api",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -88,8 +89,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "rjcases.urls"
-WSGI_APPLICATION = "rjcases.wsgi.application"
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
     {

@@ -31,7 +31,7 @@ class Actors:
                 "The reference data (wards, hate strands, crime types, referral routes) is missing or incomplete. "
                 "Load it first: python manage.py loaddata reference (make demo does this)."
             )
-        from rjcases.demo import plan
+        from demo import plan
 
         needed = [(self.wards, plan.WARDS), (self.strands, plan.STRANDS), (self.crime_types, plan.CRIME_TYPES),
                   (self.routes, plan.ROUTES)]

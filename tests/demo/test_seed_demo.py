@@ -11,10 +11,10 @@ from django.core.management.base import CommandError
 from django.db import transaction
 
 from conferences.models import Activity
+from demo import bulk, plan, walk
 from rjcases import services
-from rjcases.demo import bulk, plan, walk
 from rjcases.models import Case, CaseTransition, Incident, Party, Ward
-from tests.rjcases.seed_digest import digest, first_difference, summary
+from tests.demo.seed_digest import digest, first_difference, summary
 
 AS_OF = "2026-11-20"
 pytestmark = pytest.mark.django_db

@@ -31,10 +31,10 @@ from conferences.models import (
     WellbeingMeasure,
 )
 from conferences.services import CURRENT_WELLBEING_VERSION, FEEDBACK_WORDING_VERSION
+from demo.actors import Actors
+from demo.plan import CasePlan, Step
+from demo.walk import case_fields as planned_case_fields
 from rjcases import clocks
-from rjcases.demo.actors import Actors
-from rjcases.demo.plan import CasePlan, Step
-from rjcases.demo.walk import case_fields as planned_case_fields
 from rjcases.models import (
     Assessment,
     Case,

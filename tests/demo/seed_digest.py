@@ -9,7 +9,7 @@ import hashlib
 import json
 from collections import defaultdict
 
-from rjcases.demo.bulk import _M2M, MODELS
+from demo.bulk import _M2M, MODELS
 from rjcases.models import Case
 
 

@@ -1,3 +1,5 @@
+"""The root URLs: each app's pages under its own prefix, and the error pages."""
+
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
@@ -16,6 +18,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-handler403 = "rjcases.views.permission_denied"
-handler404 = "rjcases.views.page_not_found"
-handler500 = "rjcases.views.server_error"
+handler403 = "config.views.permission_denied"
+handler404 = "config.views.page_not_found"
+handler500 = "config.views.server_error"
