@@ -1,0 +1,277 @@
+"""Forms for case work, transitions and the list filters. They validate what a person typed; the services do
+the writing."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from accounts import roles
+from accounts.models import User
+from rjcases.forms.govuk import DatePartsField, GovukForm, _aware, yes_no_field
+from rjcases.models import (
+    Assessment,
+    Case,
+    Consent,
+    ContactAttempt,
+    HateStrand,
+    Party,
+    ReferralRoute,
+    Ward,
+)
+from rjcases.services import FIELD_LABELS, TransitionSpec
+
+
+def facilitators():
+    return User.objects.filter(groups__name=roles.FACILITATOR, is_active=True).order_by("last_name", "first_name")
+
+
+class AllocationForm(GovukForm):
+    facilitator = forms.ModelChoiceField(facilitators(), label="Facilitator", empty_label="Choose a facilitator",
+                                         error_messages={"required": "Choose a facilitator"})
+    co_facilitator = forms.ModelChoiceField(facilitators(), label="Co-facilitator", required=False,
+                                            empty_label="No co-facilitator")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("facilitator", "co_facilitator"):
+            self.fields[name].queryset = facilitators()
+            self.fields[name].label_from_instance = lambda u: u.get_full_name() or u.username
+
+    def clean(self):
+        data = super().clean()
+        if data.get("facilitator") and data.get("co_facilitator") and data["facilitator"] == data["co_facilitator"]:
+            self.add_error("co_facilitator", "The co-facilitator must be someone other than the facilitator")
+        return data
+
+
+class AssessmentForm(GovukForm):
+    assessed_on = DatePartsField(label="Date of the assessment", not_in_future=True,
+                                 error_messages={"required": "Enter the date of the assessment"})
+    acknowledges_facts = yes_no_field("Do they acknowledge the basic facts of what happened?",
+                                      error="Select yes if they acknowledge the basic facts")
+    accepts_responsibility = yes_no_field("Do they accept responsibility for the harm?",
+                                          error="Select yes if they accept responsibility")
+    willing = yes_no_field("Are they willing to take part?", error="Select yes if they are willing to take part")
+    risk_factors = forms.CharField(label="Risk factors", widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    risk_level = forms.ChoiceField(label="Risk level", choices=Assessment.RiskLevel.choices, widget=forms.RadioSelect,
+                                   help_text="A high risk needs a manager's sign-off before preparation.",
+                                   error_messages={"required": "Select the risk level"})
+    mitigations = forms.CharField(label="How the risks will be reduced", widget=forms.Textarea(attrs={"rows": 4}),
+                                  required=False)
+
+    def __init__(self, *args, party: Party, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.party = party
+        if party.role != Party.Role.RESPONSIBLE:
+            del self.fields["acknowledges_facts"]
+            del self.fields["accepts_responsibility"]
+        self.initial.setdefault("assessed_on", timezone.localdate())
+
+    def clean(self):
+        data = super().clean()
+        if data.get("risk_level") in (Assessment.RiskLevel.MEDIUM, Assessment.RiskLevel.HIGH) and not (
+            data.get("mitigations") or ""
+        ).strip():
+            self.add_error("mitigations", "Enter how the risks will be reduced")
+        return data
+
+    def service_fields(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["risk_factors"] = data.get("risk_factors", "").strip()
+        data["mitigations"] = data.get("mitigations", "").strip()
+        return data
+
+
+class SignOffForm(GovukForm):
+    note = forms.CharField(label="Sign-off note", widget=forms.Textarea(attrs={"rows": 3}),
+                           help_text="Why the risk is acceptable with the mitigations recorded.",
+                           error_messages={"required": "Enter a sign-off note"})
+
+
+class ConsentForm(GovukForm):
+    purpose = forms.ChoiceField(label="What are they consenting to?", choices=Consent.Purpose.choices,
+                                widget=forms.RadioSelect, initial=Consent.Purpose.PARTICIPATE,
+                                error_messages={"required": "Select what they are consenting to"})
+    given_on = DatePartsField(label="Date consent was given", not_in_future=True,
+                              error_messages={"required": "Enter the date consent was given"})
+    method = forms.ChoiceField(label="How was consent given?", choices=Consent.Method.choices,
+                               widget=forms.RadioSelect, error_messages={"required": "Select how consent was given"})
+    wording_version = forms.CharField(label="Version of the consent wording shown", max_length=20, initial="2026-1",
+                                      error_messages={"required": "Enter the version of the wording shown"})
+    wording_shown = forms.CharField(label="Wording shown, if different from the standard form", required=False,
+                                    widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("given_on", timezone.localdate())
+
+
+class ConsentWithdrawalForm(GovukForm):
+    withdrawn_on = DatePartsField(label="Date consent was withdrawn", not_in_future=True,
+                                  error_messages={"required": "Enter the date consent was withdrawn"})
+    reason = forms.CharField(label="Why they withdrew", widget=forms.Textarea(attrs={"rows": 3}),
+                             error_messages={"required": "Enter why consent was withdrawn"})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("withdrawn_on", timezone.localdate())
+
+
+class NoteForm(GovukForm):
+    body = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 5}),
+                           error_messages={"required": "Enter the note"})
+
+    def clean_body(self) -> str:
+        body = self.cleaned_data["body"].strip()
+        if not body:
+            raise ValidationError("Enter the note")
+        return body
+
+
+class ContactForm(GovukForm):
+    party = forms.ModelChoiceField(Party.objects.none(), label="Who was contacted", required=False,
+                                   empty_label="Not one person (for example the referrer)")
+    on = DatePartsField(label="Date of the contact", not_in_future=True,
+                        error_messages={"required": "Enter the date of the contact"})
+    at = forms.TimeField(label="Time", required=False, help_text="For example, 14:30",
+                         error_messages={"invalid": "Enter the time like 14:30"})
+    method = forms.ChoiceField(label="How", choices=ContactAttempt.Method.choices, widget=forms.RadioSelect,
+                               error_messages={"required": "Select how you tried to make contact"})
+    result = forms.ChoiceField(label="Result", choices=ContactAttempt.Result.choices, widget=forms.RadioSelect,
+                               error_messages={"required": "Select the result"})
+    rj_information_given = forms.BooleanField(label="They were told about restorative justice", required=False,
+                                              help_text="This meets the Victims' Code clock for a person harmed.")
+    notes = forms.CharField(label="Notes", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args, case: Case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["party"].queryset = case.parties.all()
+        self.fields["party"].label_from_instance = lambda p: f"{p.display_name} ({p.get_role_display().lower()})"
+        self.initial.setdefault("on", timezone.localdate())
+
+    def clean(self):
+        data = super().clean()
+        if data.get("on"):
+            when = _aware(data["on"], data.get("at"))
+            if when > timezone.now() + timedelta(minutes=5):
+                self.add_error("at", "The time of the contact must be in the past")
+            data["when"] = when
+        return data
+
+
+class DuplicateReviewForm(GovukForm):
+    note = forms.CharField(label="What you found", max_length=80, required=False,
+                           help_text="For example: a different incident with the same people.")
+
+
+# ---------------------------------------------------------------------------------------------------
+# Transitions
+
+
+WITHDRAWN_BY_CHOICES = (
+    ("person harmed", "The person harmed"),
+    ("person responsible", "The person responsible"),
+    ("referrer", "The referrer"),
+    ("service", "The RJ service"),
+)
+
+
+class TransitionForm(GovukForm):
+    """The fields a transition collects (from its spec), plus the state the user saw when they opened it."""
+
+    seen_state = forms.CharField(widget=forms.HiddenInput, error_messages={
+        "required": "This page was out of date. Go back to the case and try again."})
+
+    def __init__(self, *args, spec: TransitionSpec, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.spec = spec
+        for name in spec.fields:
+            label = FIELD_LABELS.get(name, name.replace("_", " ").capitalize())
+            required = name in spec.required
+            if required:
+                label = label.replace(" (optional)", "")
+            message = {"required": f"Enter the {label.lower()}"}
+            if name in spec.choices:
+                field = forms.ChoiceField(label=label, choices=spec.choices[name], widget=forms.RadioSelect,
+                                          required=required,
+                                          error_messages={"required": f"Select the {label.lower()}"})
+            elif name == "withdrawn_by":
+                field = forms.ChoiceField(label=label, choices=WITHDRAWN_BY_CHOICES, widget=forms.RadioSelect,
+                                          required=required, error_messages={"required": "Select who withdrew"})
+            else:
+                field = forms.CharField(label=label.replace(" (optional)", ""), required=required,
+                                        widget=forms.Textarea(attrs={"rows": 4}), error_messages=message)
+            self.fields[name] = field
+
+    def inputs(self) -> dict:
+        return {name: self.cleaned_data.get(name) or "" for name in self.spec.fields}
+
+
+# ---------------------------------------------------------------------------------------------------
+# Filters
+
+
+class CaseFilterForm(GovukForm):
+    q = forms.CharField(label="Search", required=False, max_length=100,
+                        help_text="Case reference, name of a person in the case, or police crime reference")
+    state = forms.ChoiceField(label="Status", required=False, choices=[("", "Any status"), *Case.State.choices])
+    route = forms.ModelChoiceField(ReferralRoute.objects.all(), label="Referral route", required=False,
+                                   empty_label="Any route", to_field_name="code")
+    strand = forms.ModelChoiceField(HateStrand.objects.all(), label="Strand", required=False,
+                                    empty_label="Any strand", to_field_name="code")
+    ward = forms.ModelChoiceField(Ward.objects.all(), label="Ward", required=False, empty_label="Any ward",
+                                  to_field_name="code")
+    facilitator = forms.ChoiceField(label="Facilitator", required=False)
+    overdue = forms.BooleanField(label="Only cases with an overdue Victims' Code clock", required=False)
+
+    DETAIL_FILTERS = ("strand", "ward", "facilitator", "overdue")
+
+    def __init__(self, *args, detailed: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if detailed:
+            people = [(str(u.pk), u.get_full_name() or u.username) for u in facilitators()]
+            self.fields["facilitator"].choices = [("", "Anyone"), ("none", "Not allocated"), *people]
+            self.fields["q"].help_text = "Case reference, name of a person in the case, or police crime reference"
+        else:
+            for name in self.DETAIL_FILTERS:
+                del self.fields[name]
+            self.fields["q"].help_text = "Case reference or police crime reference"
+
+
+class AccessLogFilterForm(GovukForm):
+    case = forms.CharField(label="Case reference", required=False, max_length=20)
+    user = forms.ModelChoiceField(User.objects.none(), label="Person", required=False, empty_label="Anyone")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = User.objects.order_by("last_name", "first_name", "username")
+        self.fields["user"].label_from_instance = lambda u: f"{u.get_full_name() or u.username} ({u.username})"
+
+
+TIMELINE_KINDS = (
+    ("transition", "Status changes"),
+    ("change", "Changes to the record"),
+    ("note", "Notes"),
+    ("contact", "Contact attempts"),
+    ("letter", "Letters"),
+)
+
+
+class TimelineFilterForm(GovukForm):
+    kind = forms.MultipleChoiceField(label="Show", choices=TIMELINE_KINDS, required=False,
+                                     widget=forms.CheckboxSelectMultiple,
+                                     initial=[code for code, _ in TIMELINE_KINDS])
+    order = forms.ChoiceField(label="Order", required=False, widget=forms.RadioSelect, initial="oldest",
+                              choices=(("oldest", "Oldest first"), ("newest", "Newest first")))
+
+    def kinds(self) -> set[str]:
+        if self.is_valid() and self.cleaned_data.get("kind"):
+            return set(self.cleaned_data["kind"])
+        return {code for code, _ in TIMELINE_KINDS}
+
+    def newest_first(self) -> bool:
+        return self.is_valid() and self.cleaned_data.get("order") == "newest"
