@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "govuk",
     "accounts",
     "rjcases",
     "conferences",
@@ -212,6 +213,13 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+
+# Background tasks (django.tasks). Letter files are written by a task queued after the move commits; the
+# immediate backend runs it at once, in the process that queued it.
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# False: letter files are not written after a move or a new letter (the task is not queued); the letters stay
+# pending until `manage.py write_letter_files` or "Try again". The tests switch it off unless marked letter_files.
+RJ_LETTER_FILES = env_bool("RJ_LETTER_FILES", default=True)
 
 # The JSON API (api/): token authentication only, one error shape, a rate limit per token.
 # The cache holds the API's rate-limit counts. One process needs nothing; several processes (or servers) must

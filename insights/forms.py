@@ -8,10 +8,10 @@ from django import forms
 from django.utils import timezone
 
 from accounts.models import Organisation
+from govuk.forms import DatePartsField, GovukForm, GovukModelForm
 from insights import survey
 from insights.models import ReportingCentre, TrainedStaffMember
 from insights.selectors import Filters, Period, Reference, add_months, default_period, last_complete_quarter
-from rjcases.forms import DatePartsField, GovukForm, GovukModelForm
 from rjcases.models import Ward
 
 MAX_PERIOD_YEARS = 10

@@ -1,5 +1,5 @@
-"""Forms for the case pages: ``referral`` (the referral and its people), ``casework`` (everything else);
-``govuk`` holds the GOV.UK markup they share."""
+"""Forms for the case pages: ``referral`` (the referral and its people), ``casework`` (everything else). The
+GOV.UK markup they share is the ``govuk`` app's."""
 
 from rjcases.forms.casework import (
     WITHDRAWN_BY_CHOICES,
@@ -16,12 +16,10 @@ from rjcases.forms.casework import (
     TimelineFilterForm,
     TransitionForm,
 )
-from rjcases.forms.govuk import DatePartsField, GovukForm, GovukModelForm
-from rjcases.forms.referral import ROUTE_DESCRIPTIONS, PartyForm, ReferralForm, routes_for
+from rjcases.forms.referral import ROUTE_DESCRIPTIONS, PartyForm, ReferralForm
 
 __all__ = [
     "ROUTE_DESCRIPTIONS", "WITHDRAWN_BY_CHOICES", "AccessLogFilterForm", "AllocationForm", "AssessmentForm",
-    "CaseFilterForm", "ConsentForm", "ConsentWithdrawalForm", "ContactForm", "DatePartsField", "DuplicateReviewForm",
-    "GovukForm", "GovukModelForm", "NoteForm", "PartyForm", "ReferralForm", "SignOffForm", "TimelineFilterForm",
-    "TransitionForm", "routes_for",
+    "CaseFilterForm", "ConsentForm", "ConsentWithdrawalForm", "ContactForm", "DuplicateReviewForm", "NoteForm",
+    "PartyForm", "ReferralForm", "SignOffForm", "TimelineFilterForm", "TransitionForm", "routes_for",
 ]

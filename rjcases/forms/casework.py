@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from accounts import roles
 from accounts.models import User
-from rjcases.forms.govuk import DatePartsField, GovukForm, _aware, yes_no_field
+from govuk.forms import DatePartsField, GovukForm, aware, yes_no_field
+from rjcases.choices import WITHDRAWN_BY_CHOICES
 from rjcases.models import (
     Assessment,
     Case,
@@ -156,7 +157,7 @@ class ContactForm(GovukForm):
     def clean(self):
         data = super().clean()
         if data.get("on"):
-            when = _aware(data["on"], data.get("at"))
+            when = aware(data["on"], data.get("at"))
             if when > timezone.now() + timedelta(minutes=5):
                 self.add_error("at", "The time of the contact must be in the past")
             data["when"] = when
@@ -170,14 +171,6 @@ class DuplicateReviewForm(GovukForm):
 
 # ---------------------------------------------------------------------------------------------------
 # Transitions
-
-
-WITHDRAWN_BY_CHOICES = (
-    ("person harmed", "The person harmed"),
-    ("person responsible", "The person responsible"),
-    ("referrer", "The referrer"),
-    ("service", "The RJ service"),
-)
 
 
 class TransitionForm(GovukForm):

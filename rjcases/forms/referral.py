@@ -1,4 +1,5 @@
-"""The referral form (any route) and the person sub-form beside it."""
+"""The referral form (any route) and the person sub-form beside it. Who may refer by which route, and
+every other intake rule, is ``rjcases.services.intake``'s."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from django import forms
 
 from accounts import roles
 from accounts.models import Organisation, User
-from rjcases.forms.govuk import DatePartsField, GovukForm, GovukModelForm, _aware, yes_no_field
+from govuk.forms import DatePartsField, GovukForm, GovukModelForm, yes_no_field
+from govuk.forms import aware as _aware
 from rjcases.models import (
     Case,
     CrimeType,
@@ -31,21 +33,6 @@ ROUTE_DESCRIPTIONS = {
     "school": "A school or college refers an incident involving pupils or students.",
     "other": "Any other organisation or person.",
 }
-
-
-def routes_for(user) -> list[ReferralRoute]:
-    """The referral routes this user may use: their own organisation's, or any for RJ service staff."""
-    routes = list(ReferralRoute.objects.all())
-    if roles.is_manager(user) or roles.is_facilitator(user):
-        return routes
-    allowed = set()
-    if roles.is_police_referrer(user):
-        allowed.add("police")
-    if roles.is_centre_staff(user):
-        allowed.add("reporting-centre")
-    if roles.is_caseworker(user):
-        allowed.add("victim-service")
-    return [route for route in routes if route.code in allowed]
 
 
 class ReferralForm(GovukForm):
@@ -180,14 +167,11 @@ class ReferralForm(GovukForm):
             "referrer_name": data["referrer_name"].strip(),
             "referrer_contact": data["referrer_contact"].strip(),
             "enhanced_rights": bool(data["enhanced_rights"]),
-            "enhanced_rights_reason": (data.get("enhanced_rights_reason") or "").strip()
-            if data["enhanced_rights"] else "",
+            "enhanced_rights_reason": data.get("enhanced_rights_reason") or "",
         }
         if self.route.code == "reporting-centre":
             fields["report_kind"] = data["report_kind"]
             fields["consents_to_police"] = data["consents_to_police"]
-            if roles.is_centre_staff(self.user) and self.user.organisation_id:
-                fields["reporting_centre"] = self.user.organisation
         if data.get("referring_organisation"):
             fields["referring_organisation"] = data["referring_organisation"]
         return fields

@@ -1,0 +1,30 @@
+"""Template helpers of the form kit: the links of the error summary."""
+
+from __future__ import annotations
+
+from django import template
+
+register = template.Library()
+
+
+@register.simple_tag
+def error_links(*forms) -> list[tuple[str, str]]:
+    """(anchor, message) for every error of the forms given (a form, or a list of forms; empty ones are skipped),
+    each linking to its field's first input; a form-wide error links to the form's first field."""
+    flat = []
+    for item in forms:
+        flat.extend(item if isinstance(item, list | tuple) else [item])
+    links = []
+    for form in flat:
+        if not form or not getattr(form, "errors", None):
+            continue
+        fields = form.visible_fields()
+        first = _anchor(fields[0]) if fields else ""
+        links.extend((first, str(message)) for message in form.non_field_errors())
+        for field in form:
+            links.extend((_anchor(field), str(message)) for message in field.errors)
+    return links
+
+
+def _anchor(field) -> str:
+    return getattr(field, "anchor", None) or field.id_for_label or field.auto_id
