@@ -21,5 +21,5 @@ from rjcases.forms.referral import ROUTE_DESCRIPTIONS, PartyForm, ReferralForm
 __all__ = [
     "ROUTE_DESCRIPTIONS", "WITHDRAWN_BY_CHOICES", "AccessLogFilterForm", "AllocationForm", "AssessmentForm",
     "CaseFilterForm", "ConsentForm", "ConsentWithdrawalForm", "ContactForm", "DuplicateReviewForm", "NoteForm",
-    "PartyForm", "ReferralForm", "SignOffForm", "TimelineFilterForm", "TransitionForm", "routes_for",
+    "PartyForm", "ReferralForm", "SignOffForm", "TimelineFilterForm", "TransitionForm",
 ]
