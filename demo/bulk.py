@@ -46,7 +46,7 @@ from rjcases.models import (
     Note,
     Party,
 )
-from rjcases.services import TRANSITIONS
+from rjcases.services.transitions import Facts, clean_inputs, move_effects
 
 # Insert order: parents before children. Through tables follow the model that owns the field.
 MODELS = [Case, Incident, Party, Consent, Assessment, Note, ContactAttempt, PreparationContact, Activity, Agreement,
@@ -346,48 +346,16 @@ class BulkWriter:
                   body=step.data["body"].strip(), created_at=step.at)
 
     def _transition(self, rows, s: _Story, step: Step, user) -> None:
-        name, at = step.data["name"], step.at
-        spec = TRANSITIONS[name]
-        inputs = {k: (v.strip() if isinstance(v, str) else v) for k, v in step.data["inputs"].items() if v is not None}
-        case = s.case.values
-        source, target = case["state"], _TARGETS[name]
-        changes, data = {"state": target, "state_changed_at": at, "updated_at": at}, {}
-        if name == "accept":
-            data = {"facilitator": case["facilitator_id"]}
-        elif name in ("decline", "find_unsuitable", "withdraw"):
-            outcome = {"decline": "referral_declined", "find_unsuitable": "not_suitable", "withdraw": "withdrawn"}[name]
-            changes.update(_closing(outcome, at, reason=inputs["reason"]))
-            if name == "withdraw":
-                data = {"withdrawn_by": inputs["withdrawn_by"]}
-        elif name == "schedule_activity":
-            data = {"activity": s.activity, "kind": s.activity.values["kind"]}
-        elif name == "cancel_activity":
-            self._change(s.activity, at, user, None, status=Activity.Status.CANCELLED,
-                         cancellation_reason=inputs["reason"])
-            data = {"activity": s.activity}
-        elif name == "record_agreement":
-            data = {"agreement": s.agreement, "actions": len(s.actions)}
-        elif name == "conclude":
-            changes.update(_closing(inputs["outcome"], at, summary=inputs.get("summary", "")))
-            data = {"outcome": inputs["outcome"]}
-        elif name == "complete":
-            statuses = [a.values["status"] for a in s.actions]
-            if all(x == AgreementAction.Status.DONE for x in statuses):
-                outcome = Case.Outcome.AGREEMENT_FULFILLED
-            elif any(x == AgreementAction.Status.DONE for x in statuses):
-                outcome = Case.Outcome.AGREEMENT_PARTLY_FULFILLED
-            else:
-                outcome = Case.Outcome.AGREEMENT_BREACHED
-            changes.update(_closing(outcome, at, summary=inputs.get("summary", "")))
-            data = {"outcome": outcome}
-        elif name == "reopen":
-            data = {"previous_outcome": case["outcome"]}
-            changes.update(outcome="", outcome_reason="", closed_at=None)
-        reason = inputs.get("reason") or inputs.get("note") or inputs.get("summary") or ""
-        self._change(s.case, at, user, f"{name}: {reason}"[:100] if reason else name, **changes)
-        data = {k: v for k, v in {**data, **{f: inputs.get(f) for f in spec.fields}}.items() if v not in (None, "")}
-        self._new(rows, CaseTransition, at, user, None, refs={"case": s.case}, name=name, source=source,
-                  target=target, by_id=user.pk, reason=reason, data=data, at=at)
+        """What ``take_transition`` writes, from the same ``move_effects``, applied to this story's rows."""
+        at, case = step.at, s.case.values
+        facts = Facts(activity=s.activity, activity_kind=s.activity.values["kind"] if s.activity else "",
+                      agreement=s.agreement, action_statuses=tuple(a.values["status"] for a in s.actions))
+        effects = move_effects(step.data["name"], case, clean_inputs(step.data["inputs"]), at, facts)
+        if effects.activity:
+            self._change(s.activity, at, user, None, **effects.activity)
+        self._change(s.case, at, user, effects.change_reason, state=effects.target, updated_at=at, **effects.case)
+        self._new(rows, CaseTransition, at, user, None, refs={"case": s.case}, by_id=user.pk, at=at,
+                  **effects.transition_row)
 
     def _add_party(self, rows, s: _Story, step: Step, user) -> None:
         planned = next(p for p in s.plan.parties if p.key == step.data["party"])
@@ -500,15 +468,6 @@ class BulkWriter:
                   recorded_on=step.on, recorded_by_id=user.pk)
 
 
-_TARGETS = {
-    "accept": Case.State.ASSESSMENT, "decline": Case.State.CLOSED, "find_suitable": Case.State.PREPARATION,
-    "find_unsuitable": Case.State.CLOSED, "schedule_activity": Case.State.CONFERENCING,
-    "cancel_activity": Case.State.PREPARATION, "record_agreement": Case.State.AGREEMENT,
-    "conclude": Case.State.CLOSED, "complete": Case.State.CLOSED, "withdraw": Case.State.CLOSED,
-    "reopen": Case.State.ASSESSMENT,
-}
-
-
 # --- raw inserts ------------------------------------------------------------------------------------
 # bulk_create spends most of its time building model instances and preparing each value through the
 # field; these rows are already plain values, so they go in with executemany, and their keys are
@@ -592,6 +551,3 @@ def _copy_rows(psycopg_cursor, table: str, columns: list[str], params: list[list
 def _pk(item) -> int:
     return item.pk if isinstance(item, Row) else item
 
-
-def _closing(outcome: str, at: datetime, reason: str = "", summary: str = "") -> dict:
-    return {"outcome": outcome, "outcome_reason": reason, "closure_summary": summary, "closed_at": at}

@@ -5,14 +5,17 @@ calls for. Views, the admin, commands and the API all call these."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
 from django_fsm import ConcurrentTransition
 
 from letters.services import letters_for_transition
+from letters.tasks import enqueue_letter_files
 from rjcases.exceptions import CHANGED_BY_SOMEONE_ELSE, TransitionRefused
 from rjcases.guards import Guard
 from rjcases.models import Case, CaseTransition
@@ -117,11 +120,11 @@ def _require(inputs: dict, spec: TransitionSpec) -> None:
         raise TransitionRefused("input", missing.values(), fields=missing)
 
 
-def completion_outcome(case: Case) -> str:
-    """The outcome ``complete`` records: it follows from the agreement's actions."""
+def outcome_of_actions(statuses) -> str:
+    """The outcome ``complete`` records, from the statuses of the agreement's actions."""
     from conferences.models import AgreementAction
 
-    statuses = [a.status for a in case.current_agreement.actions.all()]
+    statuses = list(statuses)
     if all(s == AgreementAction.Status.DONE for s in statuses):
         return Case.Outcome.AGREEMENT_FULFILLED
     if any(s == AgreementAction.Status.DONE for s in statuses):
@@ -129,93 +132,173 @@ def completion_outcome(case: Case) -> str:
     return Case.Outcome.AGREEMENT_BREACHED
 
 
-def _closing_fields(case: Case, outcome: str, reason: str = "", summary: str = "") -> list[str]:
-    case.outcome = outcome
-    case.outcome_reason = reason
-    case.closure_summary = summary
-    case.closed_at = timezone.now()
-    return ["outcome", "outcome_reason", "closure_summary", "closed_at"]
+def completion_outcome(case: Case) -> str:
+    """The outcome ``complete`` records: it follows from the agreement's actions."""
+    return outcome_of_actions(a.status for a in case.current_agreement.actions.all())
 
 
-# Each applier sets the fields its move collects, on the locked case, and returns the fields it set
-# and the data worth keeping on the transition row. It runs after the state has changed.
-Applier = Callable[[Case, object, dict], tuple[list[str], dict]]
+# --- what each move writes, as data ---------------------------------------------------------------
+# Each move's writes are a pure function of the case's current field values (by attname), the cleaned
+# inputs, the time of the move and the few facts it needs about related rows. ``take_transition`` applies
+# the result to the locked case; the demo's bulk writer (demo/bulk.py) applies the same result to the plain
+# rows it writes. A move's fields are therefore decided here only.
 
 
-def _apply_accept(case, user, inputs):
-    return [], {"facilitator": case.facilitator_id}
+@dataclass(frozen=True)
+class Facts:
+    """What a move may need to know besides the case's own fields (each move says which it needs)."""
+
+    activity: object = None  # the current activity's key (the bulk writer passes its not-yet-inserted row)
+    activity_kind: str = ""
+    agreement: object = None  # the current agreement's key
+    action_statuses: tuple[str, ...] = ()  # the statuses of the current agreement's actions
 
 
-def _apply_decline(case, user, inputs):
-    return _closing_fields(case, Case.Outcome.REFERRAL_DECLINED, inputs["reason"]), {}
+@dataclass(frozen=True)
+class Writes:
+    """A move's own writes: case fields, fields of the current activity, data for the transition row."""
+
+    case: dict = field(default_factory=dict)
+    activity: dict = field(default_factory=dict)
+    data: dict = field(default_factory=dict)
 
 
-def _apply_find_unsuitable(case, user, inputs):
-    return _closing_fields(case, Case.Outcome.NOT_SUITABLE, inputs["reason"]), {}
+@dataclass(frozen=True)
+class Move:
+    writes: Callable[[Mapping, dict, datetime, Facts], Writes]
+    needs: str = ""  # "activity" or "agreement": which related rows the caller must describe in Facts
 
 
-def _apply_schedule(case, user, inputs):
-    activity = case.current_activity
-    return [], {"activity": activity.pk, "kind": activity.kind}
+@dataclass(frozen=True)
+class MoveEffects:
+    """Everything a move writes, as data: what ``take_transition`` and the bulk writer both apply."""
+
+    name: str
+    source: str
+    target: str
+    case: dict  # the case fields the move sets, besides the state (which the django-fsm transition sets)
+    activity: dict  # the fields set on the current activity; empty when the move leaves it alone
+    reason: str
+    change_reason: str  # simple-history's reason on the case's history row
+    data: dict  # the transition row's data
+
+    @property
+    def transition_row(self) -> dict:
+        """The CaseTransition row's fields, other than the case, who and when."""
+        return {"name": self.name, "source": self.source, "target": self.target, "reason": self.reason,
+                "data": self.data}
 
 
-def _apply_cancel(case, user, inputs):
+def _closing(outcome: str, now: datetime, reason: str = "", summary: str = "") -> dict:
+    return {"outcome": outcome, "outcome_reason": reason, "closure_summary": summary, "closed_at": now}
+
+
+def _accept(case, inputs, now, facts):
+    return Writes(data={"facilitator": case["facilitator_id"]})
+
+
+def _decline(case, inputs, now, facts):
+    return Writes(_closing(Case.Outcome.REFERRAL_DECLINED, now, inputs["reason"]))
+
+
+def _find_unsuitable(case, inputs, now, facts):
+    return Writes(_closing(Case.Outcome.NOT_SUITABLE, now, inputs["reason"]))
+
+
+def _schedule(case, inputs, now, facts):
+    return Writes(data={"activity": facts.activity, "kind": facts.activity_kind})
+
+
+def _cancel(case, inputs, now, facts):
     from conferences.models import Activity
 
-    activity = case.current_activity
-    if activity is not None:
-        activity.status = Activity.Status.CANCELLED
-        activity.cancellation_reason = inputs["reason"]
-        activity._history_user = user
-        activity.save(update_fields=["status", "cancellation_reason"])
-    return [], {"activity": activity.pk if activity else None}
+    cancelled = {"status": Activity.Status.CANCELLED, "cancellation_reason": inputs["reason"]}
+    return Writes(activity=cancelled if facts.activity is not None else {}, data={"activity": facts.activity})
 
 
-def _apply_record_agreement(case, user, inputs):
-    agreement = case.current_agreement
-    return [], {"agreement": agreement.pk, "actions": agreement.actions.count()}
+def _record_agreement(case, inputs, now, facts):
+    return Writes(data={"agreement": facts.agreement, "actions": len(facts.action_statuses)})
 
 
-def _apply_conclude(case, user, inputs):
-    return _closing_fields(case, inputs["outcome"], summary=inputs.get("summary", "")), {"outcome": inputs["outcome"]}
+def _conclude(case, inputs, now, facts):
+    outcome = inputs["outcome"]
+    return Writes(_closing(outcome, now, summary=inputs.get("summary", "")), data={"outcome": outcome})
 
 
-def _apply_complete(case, user, inputs):
-    outcome = completion_outcome(case)
-    return _closing_fields(case, outcome, summary=inputs.get("summary", "")), {"outcome": outcome}
+def _complete(case, inputs, now, facts):
+    outcome = outcome_of_actions(facts.action_statuses)
+    return Writes(_closing(outcome, now, summary=inputs.get("summary", "")), data={"outcome": outcome})
 
 
-def _apply_withdraw(case, user, inputs):
-    fields = _closing_fields(case, Case.Outcome.WITHDRAWN, inputs["reason"])
-    return fields, {"withdrawn_by": inputs["withdrawn_by"]}
+def _withdraw(case, inputs, now, facts):
+    closing = _closing(Case.Outcome.WITHDRAWN, now, inputs["reason"])
+    return Writes(closing, data={"withdrawn_by": inputs["withdrawn_by"]})
 
 
-def _apply_reopen(case, user, inputs):
-    case.outcome = ""
-    case.outcome_reason = ""
-    case.closed_at = None
-    return ["outcome", "outcome_reason", "closed_at"], {"previous_outcome": inputs.get("_previous_outcome", "")}
+def _reopen(case, inputs, now, facts):
+    return Writes({"outcome": "", "outcome_reason": "", "closed_at": None}, data={"previous_outcome": case["outcome"]})
 
 
-APPLIERS: dict[str, Applier] = {
-    "accept": _apply_accept,
-    "decline": _apply_decline,
-    "find_suitable": lambda c, u, i: ([], {}),
-    "find_unsuitable": _apply_find_unsuitable,
-    "schedule_activity": _apply_schedule,
-    "cancel_activity": _apply_cancel,
-    "record_agreement": _apply_record_agreement,
-    "conclude": _apply_conclude,
-    "complete": _apply_complete,
-    "withdraw": _apply_withdraw,
-    "reopen": _apply_reopen,
+MOVES: dict[str, Move] = {
+    "accept": Move(_accept),
+    "decline": Move(_decline),
+    "find_suitable": Move(lambda case, inputs, now, facts: Writes()),
+    "find_unsuitable": Move(_find_unsuitable),
+    "schedule_activity": Move(_schedule, needs="activity"),
+    "cancel_activity": Move(_cancel, needs="activity"),
+    "record_agreement": Move(_record_agreement, needs="agreement"),
+    "conclude": Move(_conclude),
+    "complete": Move(_complete, needs="agreement"),
+    "withdraw": Move(_withdraw),
+    "reopen": Move(_reopen),
 }
+
+
+def clean_inputs(inputs: dict) -> dict:
+    """A move's inputs as it uses them: text stripped, missing values left out."""
+    return {k: (v.strip() if isinstance(v, str) else v) for k, v in inputs.items() if v is not None}
+
+
+def target_of(name: str, source: str) -> str:
+    """The state move ``name`` leads to from ``source``, as the django-fsm declaration on ``Case`` says."""
+    transition = getattr(Case, name)._django_fsm.get_transition(source)
+    if transition is None:
+        raise ValueError(f"{name!r} cannot be taken from {source!r}.")
+    return transition.target
+
+
+def move_effects(name: str, case: Mapping, inputs: dict, now: datetime, facts: Facts) -> MoveEffects:
+    """What move ``name`` writes, given the case's field values before it (by attname) and cleaned inputs."""
+    spec, writes = TRANSITIONS[name], MOVES[name].writes(case, inputs, now, facts)
+    reason = inputs.get("reason") or inputs.get("note") or inputs.get("summary") or ""
+    kept = {**writes.data, **{f: inputs.get(f) for f in spec.fields}}
+    return MoveEffects(
+        name=name, source=case["state"], target=target_of(name, case["state"]),
+        case={"state_changed_at": now, **writes.case}, activity=writes.activity, reason=reason,
+        change_reason=f"{name}: {reason}"[:100] if reason else name,
+        data={k: v for k, v in kept.items() if v not in (None, "")},
+    )
+
+
+def _facts(case: Case, needs: str):
+    """The facts a move needs about the locked case's related rows, and the current activity itself."""
+    if needs == "activity":
+        activity = case.current_activity
+        if activity is None:
+            return Facts(), None
+        return Facts(activity=activity.pk, activity_kind=activity.kind), activity
+    if needs == "agreement":
+        agreement = case.current_agreement
+        return Facts(agreement=agreement.pk, action_statuses=tuple(a.status for a in agreement.actions.all())), None
+    return Facts(), None
+
 
 def take_transition(case: Case, user, name: str, *, letters: bool = True, **inputs) -> Case:
     """Take transition ``name`` on ``case`` for ``user``; returns the case as saved.
 
-    Every effect of a move is here, in this order: the state and the fields the move collects (its
-    applier), the history reason, the transition row, and the letters the move calls for
+    Every effect of a move is here, in this order: what the move writes (``move_effects``: the fields it
+    collects, a cancelled activity, the history reason, the transition row's data) applied to the locked
+    case and its activity, the transition row, and the letters the move calls for
     (``letters=False`` only for seeding demo data, which makes no letters).
 
     Raises ``TransitionRefused`` with the reasons when it cannot; nothing is then changed.
@@ -224,7 +307,7 @@ def take_transition(case: Case, user, name: str, *, letters: bool = True, **inpu
     if name not in TRANSITIONS:
         raise TransitionRefused("state", [f"There is no transition called {name!r}."])
     spec = TRANSITIONS[name]
-    inputs = {k: (v.strip() if isinstance(v, str) else v) for k, v in inputs.items() if v is not None}
+    inputs = clean_inputs(inputs)
     expected_state = case.state
     try:
         with transaction.atomic():
@@ -242,22 +325,25 @@ def take_transition(case: Case, user, name: str, *, letters: bool = True, **inpu
             if problems:
                 raise TransitionRefused("guard", problems)
             _require(inputs, spec)
-            source = locked.state
-            previous_outcome = locked.outcome
+            facts, activity = _facts(locked, MOVES[name].needs)
+            values = {f.attname: getattr(locked, f.attname) for f in Case._meta.concrete_fields}
+            effects = move_effects(name, values, inputs, timezone.now(), facts)
             method()
-            locked.state_changed_at = timezone.now()
-            changed, data = APPLIERS[name](locked, user, {**inputs, "_previous_outcome": previous_outcome})
-            reason = inputs.get("reason") or inputs.get("note") or inputs.get("summary") or ""
+            if effects.activity:
+                for attname, value in effects.activity.items():
+                    setattr(activity, attname, value)
+                activity._history_user = user
+                activity.save(update_fields=list(effects.activity))
+            for attname, value in effects.case.items():
+                setattr(locked, attname, value)
             locked._history_user = user
-            locked._change_reason = f"{name}: {reason}"[:100] if reason else name
-            locked.save(update_fields=["state", "state_changed_at", "updated_at", *changed])
-            kept = {**data, **{f: inputs.get(f) for f in spec.fields}}
-            row = CaseTransition.objects.create(
-                case=locked, name=name, source=source, target=locked.state, by=user, reason=reason,
-                data={k: v for k, v in kept.items() if v not in (None, "")},
-            )
+            locked._change_reason = effects.change_reason
+            locked.save(update_fields=["state", "updated_at", *effects.case])
+            row = CaseTransition.objects.create(case=locked, by=user, **effects.transition_row)
             if letters:
-                letters_for_transition(locked, user, row)
+                # The letters' rows now; their PDFs are written by a task once this transaction has committed.
+                made = letters_for_transition(locked, user, row)
+                transaction.on_commit(partial(enqueue_letter_files, [letter.pk for letter in made]), robust=True)
     except ConcurrentTransition as exc:
         raise TransitionRefused("concurrent", [CHANGED_BY_SOMEONE_ELSE]) from exc
     return locked
