@@ -1,8 +1,17 @@
+"""Sign-in forms: the password step and the authenticator code step."""
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+
+from govuk.forms import GovukBoundField, GovukForm
 
 
 class SignInForm(AuthenticationForm):
+    """Django's sign-in form in the kit's markup; a wrong username or password is shown at the username box."""
+
+    bound_field_class = GovukBoundField
+    use_required_attribute = False
     error_messages = {
         "invalid_login": "Enter a correct username and password. Both are case-sensitive.",
         "inactive": "This account is inactive. Ask your administrator.",
@@ -12,9 +21,20 @@ class SignInForm(AuthenticationForm):
         super().__init__(request, *args, **kwargs)
         self.fields["username"].error_messages["required"] = "Enter your username"
         self.fields["password"].error_messages["required"] = "Enter your password"
+        self.fields["username"].widget.attrs.update(
+            {"class": "govuk-!-width-two-thirds", "spellcheck": "false", "autocapitalize": "none"})
+        self.fields["username"].widget.attrs.pop("autofocus", None)
+        self.fields["password"].widget.attrs["class"] = "govuk-!-width-two-thirds"
+
+    def clean(self):
+        try:
+            return super().clean()
+        except ValidationError as error:
+            self.add_error("username", error)
+            return self.cleaned_data
 
 
-class TokenForm(forms.Form):
+class TokenForm(GovukForm):
     token = forms.CharField(
         label="Security code",
         max_length=6,
@@ -22,7 +42,7 @@ class TokenForm(forms.Form):
         help_text="The 6-digit code from your authenticator app.",
         widget=forms.TextInput(
             attrs={
-                "class": "govuk-input govuk-input--width-5",
+                "class": "govuk-input--width-5",
                 "autocomplete": "one-time-code",
                 "inputmode": "numeric",
                 "spellcheck": "false",

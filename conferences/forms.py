@@ -3,15 +3,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.models import User
 from conferences.models import Activity, AgreementAction, Feedback, FollowUp, PreparationContact, WellbeingMeasure
 from conferences.services import WELLBEING_QUESTIONS, WELLBEING_SCALE
+from govuk.forms import DatePartsField, GovukForm, aware, yes_no
 from rjcases.models import Case, Party
 from rjcases.services import CONCLUDE_OUTCOMES
 
@@ -19,80 +19,9 @@ YES_NO = (("yes", "Yes"), ("no", "No"))
 YES_NO_UNANSWERED = (("yes", "Yes"), ("no", "No"), ("", "Did not answer"))
 
 
-class GovukForm(forms.Form):
-    """Adds GOV.UK Frontend classes to widgets and marks fields with errors."""
-
-    widths = {}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name, bound in self.fields.items():
-            widget = bound.widget
-            css = widget.attrs.get("class", "")
-            if isinstance(widget, forms.Textarea):
-                css = f"govuk-textarea {css}"
-                widget.attrs.setdefault("rows", 4)
-            elif isinstance(widget, forms.Select) and not isinstance(widget, forms.RadioSelect):
-                css = f"govuk-select {css}"
-            elif isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple | forms.RadioSelect):
-                continue
-            else:
-                css = f"govuk-input {self.widths.get(name, '')} {css}"
-            widget.attrs["class"] = " ".join(css.split())
-
-    def full_clean(self):
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                widget = self.fields[name].widget
-                widget.attrs["aria-describedby"] = f"id_{self.add_prefix(name)}-error"
-                for kind in ("input", "select", "textarea"):
-                    if f"govuk-{kind}" in widget.attrs.get("class", ""):
-                        widget.attrs["class"] += f" govuk-{kind}--error"
-
-    @property
-    def error_links(self) -> list[tuple[str, str]]:
-        """(anchor, message) for the error summary: each links to its field's first input."""
-        names = list(self.fields)
-        links = []
-        for message in self.non_field_errors():
-            links.append((f"#{self[names[0]].auto_id}{self._anchor_suffix(names[0])}" if names else "#", message))
-        for name in names:
-            for message in self[name].errors:
-                links.append((f"#{self[name].auto_id}{self._anchor_suffix(name)}", message))
-        return links
-
-    def _anchor_suffix(self, name: str) -> str:
-        multiple = isinstance(self.fields[name].widget, forms.RadioSelect | forms.CheckboxSelectMultiple)
-        return "_0" if multiple else ""
-
-    def apply_errors(self, error: ValidationError) -> None:
-        """Put a service's ValidationError on the form: per field where it names one, else on the form."""
-        if hasattr(error, "error_dict"):
-            for name, messages in error.message_dict.items():
-                for message in messages:
-                    self.add_error(name if name in self.fields else None, message)
-        else:
-            for message in error.messages:
-                self.add_error(None, message)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-class TimeInput(forms.TimeInput):
-    input_type = "time"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%H:%M")
-
-
-def yes_no(value: str | None) -> bool | None:
-    return {"yes": True, "no": False}.get(value or "")
+def time_field(label: str, **kwargs) -> forms.TimeField:
+    """A time typed as hours and minutes (24-hour clock) in a GOV.UK text input."""
+    return forms.TimeField(label=label, widget=forms.TimeInput(format="%H:%M"), **kwargs)
 
 
 class PartyChoiceField(forms.ModelChoiceField):
@@ -137,18 +66,15 @@ class CaseForm(GovukForm):
 
 class PreparationContactForm(CaseForm):
     party_fields = ("party",)
-    widths = {"held_on": "govuk-input--width-10", "attendees": "govuk-!-width-two-thirds"}
-
     party = PartyChoiceField(queryset=Party.objects.none(), label="Who was the contact with",
                              error_messages={"required": "Choose who the contact was with"})
-    held_on = forms.DateField(label="Date", widget=DateInput(),
-                              error_messages={"required": "Enter the date of the contact",
-                                              "invalid": "Enter a real date"})
+    held_on = DatePartsField(label="Date", error_messages={"required": "Enter the date of the contact"})
     method = forms.ChoiceField(label="How", choices=PreparationContact.Method.choices, widget=forms.RadioSelect,
                                error_messages={"required": "Choose how the contact was made"})
     attendees = forms.CharField(label="Who took part", max_length=300, required=False,
+                                widget=forms.TextInput(attrs={"class": "govuk-!-width-two-thirds"}),
                                 help_text="For example the person, their supporter and the facilitators")
-    notes = forms.CharField(label="Notes", widget=forms.Textarea, required=False)
+    notes = forms.CharField(label="Notes", widget=forms.Textarea(attrs={"rows": 4}), required=False)
     interpreter_arranged = forms.BooleanField(label="An interpreter was arranged", required=False)
     adjustments_arranged = forms.CharField(label="Adjustments arranged", widget=forms.Textarea(attrs={"rows": 2}),
                                            required=False,
@@ -161,20 +87,16 @@ class PreparationContactForm(CaseForm):
 
 class ActivityPlanForm(CaseForm):
     party_fields = ("invited",)
-    widths = {
-        "scheduled_date": "govuk-input--width-10", "scheduled_time": "govuk-input--width-5",
-        "duration_minutes": "govuk-input--width-4", "interpreter_language": "govuk-input--width-20",
-    }
+    reveals = {"interpreter_booked": ("on", "interpreter_language")}
 
     kind = forms.ChoiceField(label="Type of activity", choices=Activity.Kind.choices, widget=forms.RadioSelect,
                              error_messages={"required": "Choose the type of activity"})
-    scheduled_date = forms.DateField(label="Date", widget=DateInput(),
-                                     error_messages={"required": "Enter the date of the activity",
-                                                     "invalid": "Enter a real date"})
-    scheduled_time = forms.TimeField(label="Start time", widget=TimeInput(),
-                                     error_messages={"required": "Enter the start time",
-                                                     "invalid": "Enter a real time, like 14:30"})
+    scheduled_date = DatePartsField(label="Date", error_messages={"required": "Enter the date of the activity"})
+    scheduled_time = time_field("Start time", help_text="24-hour clock, for example 14:30",
+                                error_messages={"required": "Enter the start time",
+                                                "invalid": "Enter a real time, like 14:30"})
     duration_minutes = forms.IntegerField(label="Duration in minutes", min_value=5, max_value=600, required=False,
+                                          widget=forms.NumberInput(attrs={"class": "govuk-input--width-4"}),
                                           error_messages={"invalid": "Enter the duration as a number of minutes"})
     venue = forms.CharField(label="Venue", max_length=300, required=False,
                             help_text="For a face-to-face or community conference. Never a party's home.")
@@ -187,7 +109,8 @@ class ActivityPlanForm(CaseForm):
     others_invited = forms.CharField(label="Others invited", max_length=300, required=False,
                                      help_text="People who are not parties to the case, for example community members")
     interpreter_booked = forms.BooleanField(label="An interpreter is booked", required=False)
-    interpreter_language = forms.CharField(label="Interpreter's language", max_length=60, required=False)
+    interpreter_language = forms.CharField(label="Interpreter's language", max_length=60, required=False,
+                                           widget=forms.TextInput(attrs={"class": "govuk-input--width-20"}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -197,9 +120,9 @@ class ActivityPlanForm(CaseForm):
 
     def clean(self):
         data = super().clean()
-        day, time = data.get("scheduled_date"), data.get("scheduled_time")
-        if day and time:
-            data["scheduled_for"] = timezone.make_aware(datetime.combine(day, time))
+        day, at = data.get("scheduled_date"), data.get("scheduled_time")
+        if day and at:
+            data["scheduled_for"] = aware(day, at)
         return data
 
     def plan(self) -> dict:
@@ -235,11 +158,8 @@ class RescheduleForm(ActivityPlanForm):
 
 class TookPlaceForm(CaseForm):
     party_fields = ("attended",)
-    widths = {"took_place_on": "govuk-input--width-10"}
-
-    took_place_on = forms.DateField(label="Date it took place", widget=DateInput(),
-                                    error_messages={"required": "Enter the date the activity took place",
-                                                    "invalid": "Enter a real date"})
+    took_place_on = DatePartsField(label="Date it took place",
+                                   error_messages={"required": "Enter the date the activity took place"})
     attended = PartiesField(queryset=Party.objects.none(), label="Who took part",
                             error_messages={"required": "Choose who took part"})
     others_attended = forms.CharField(label="Others who took part", max_length=300, required=False)
@@ -255,7 +175,7 @@ class ReasonForm(GovukForm):
 
 
 class NoteForm(GovukForm):
-    note = forms.CharField(label="Note (optional)", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    note = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -264,11 +184,8 @@ class NoteForm(GovukForm):
 
 class AgreementForm(CaseForm):
     party_fields = ("signatories",)
-    widths = {"signed_on": "govuk-input--width-10"}
-
-    signed_on = forms.DateField(label="Date signed", widget=DateInput(),
-                                error_messages={"required": "Enter the date the agreement was signed",
-                                                "invalid": "Enter a real date"})
+    signed_on = DatePartsField(label="Date signed",
+                               error_messages={"required": "Enter the date the agreement was signed"})
     signatories = PartiesField(queryset=Party.objects.none(), label="Who signed",
                                error_messages={"required": "Choose who signed the agreement"})
     notes = forms.CharField(label="Notes", widget=forms.Textarea(attrs={"rows": 3}), required=False)
@@ -276,8 +193,6 @@ class AgreementForm(CaseForm):
 
 class ActionForm(CaseForm):
     party_fields = ("responsible_party",)
-    widths = {"due_on": "govuk-input--width-10"}
-
     kind = forms.ChoiceField(label="Kind of action", choices=AgreementAction.Kind.choices, widget=forms.RadioSelect,
                              error_messages={"required": "Choose the kind of action"})
     responsible_party = PartyChoiceField(queryset=Party.objects.none(), label="Who will do it", required=False,
@@ -285,9 +200,7 @@ class ActionForm(CaseForm):
     who = forms.CharField(label="Name, if not a party to the case", max_length=200, required=False)
     what = forms.CharField(label="What will be done", max_length=300,
                            error_messages={"required": "Enter what will be done"})
-    due_on = forms.DateField(label="Done by", widget=DateInput(),
-                             error_messages={"required": "Enter the date it will be done by",
-                                             "invalid": "Enter a real date"})
+    due_on = DatePartsField(label="Done by", error_messages={"required": "Enter the date it will be done by"})
     how_checked = forms.CharField(label="How it will be checked", max_length=300,
                                   error_messages={"required": "Enter how it will be checked"})
 
@@ -298,29 +211,23 @@ class ActionForm(CaseForm):
 
 class FollowUpForm(CaseForm):
     party_fields = ("party",)
-    widths = {"on": "govuk-input--width-10"}
-
     party = PartyChoiceField(queryset=Party.objects.none(), label="Who was the contact with", required=False,
                              empty_label="No one in particular")
-    on = forms.DateField(label="Date", widget=DateInput(),
-                         error_messages={"required": "Enter the date of the contact", "invalid": "Enter a real date"})
+    on = DatePartsField(label="Date", error_messages={"required": "Enter the date of the contact"})
     method = forms.ChoiceField(label="How", choices=FollowUp.Method.choices, widget=forms.RadioSelect,
                                error_messages={"required": "Choose how the contact was made"})
-    notes = forms.CharField(label="What was said or found", widget=forms.Textarea,
+    notes = forms.CharField(label="What was said or found", widget=forms.Textarea(attrs={"rows": 4}),
                             error_messages={"required": "Enter what was said or found"})
 
     def at(self) -> datetime:
         day = self.cleaned_data["on"]
         if day == timezone.localdate():
             return timezone.now()
-        return timezone.make_aware(datetime.combine(day, datetime.min.time().replace(hour=12)))
+        return aware(day, time(12, 0))
 
 
 class ActionDoneForm(GovukForm):
-    widths = {"resolved_on": "govuk-input--width-10"}
-
-    resolved_on = forms.DateField(label="Date done", widget=DateInput(),
-                                  error_messages={"required": "Enter the date", "invalid": "Enter a real date"})
+    resolved_on = DatePartsField(label="Date done", error_messages={"required": "Enter the date"})
     evidence_note = forms.CharField(label="Evidence that it was done", widget=forms.Textarea(attrs={"rows": 3}),
                                     error_messages={"required": "Enter the evidence that it was done"})
     told_method = forms.ChoiceField(label="How was the person harmed told?", choices=FollowUp.Method.choices,
@@ -329,10 +236,7 @@ class ActionDoneForm(GovukForm):
 
 
 class ActionMissedForm(GovukForm):
-    widths = {"resolved_on": "govuk-input--width-10"}
-
-    resolved_on = forms.DateField(label="Date recorded as missed", widget=DateInput(),
-                                  error_messages={"required": "Enter the date", "invalid": "Enter a real date"})
+    resolved_on = DatePartsField(label="Date recorded as missed", error_messages={"required": "Enter the date"})
     evidence_note = forms.CharField(label="What happened and how you know", widget=forms.Textarea(attrs={"rows": 3}),
                                     error_messages={"required": "Enter what happened and how you know"})
 
@@ -374,7 +278,8 @@ class FeedbackForm(GovukForm):
                                   widget=forms.RadioSelect, required=False)
     felt_heard = forms.ChoiceField(label="Did they feel heard?", choices=YES_NO_UNANSWERED, widget=forms.RadioSelect,
                                    required=False)
-    comments = forms.CharField(label="What they said, in their words", widget=forms.Textarea, required=False)
+    comments = forms.CharField(label="What they said, in their words", widget=forms.Textarea(attrs={"rows": 4}),
+                               required=False)
 
     def answers(self) -> dict:
         data = self.cleaned_data

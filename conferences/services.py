@@ -26,6 +26,7 @@ from conferences.models import (
 from rjcases.exceptions import ActionRefused
 from rjcases.models import Case, Party
 from rjcases.permissions import can_edit_case_work, is_case_caseworker
+from rjcases.services.casework import check_case_work, save_with_history
 
 # ---------------------------------------------------------------------------------------------------
 # Wellbeing questions: fixed wording, versioned. A new wording is a new version; old answers keep theirs.
@@ -50,16 +51,8 @@ WELLBEING_QUESTIONS: dict[str, list[tuple[str, str]]] = {
 CURRENT_WELLBEING_VERSION = "2026-1"
 FEEDBACK_WORDING_VERSION = "2026-1"
 
-NOT_YOURS = "Only the case's facilitator, its co-facilitator or a manager can change this case's restorative work."
-
-
 # ---------------------------------------------------------------------------------------------------
 # Shared checks
-
-
-def _check_case_work(case: Case, user) -> None:
-    if not can_edit_case_work(case, user):
-        raise ActionRefused(NOT_YOURS)
 
 
 def _lock(case: Case) -> Case:
@@ -86,13 +79,6 @@ def _require_state(case: Case, states: Iterable[str], doing: str) -> None:
         )
 
 
-def _save(obj, user, reason: str, **kwargs) -> None:
-    obj._history_user = user
-    obj._change_reason = reason
-    obj.full_clean()
-    obj.save(**kwargs)
-
-
 def _case_parties(case: Case, parties: Iterable[Party], field: str) -> list[Party]:
     parties = list(parties)
     if any(p.case_id != case.pk for p in parties):
@@ -114,7 +100,7 @@ def add_preparation_contact(
     interpreter_arranged: bool = False, adjustments_arranged: str = "",
 ) -> PreparationContact:
     """Record a preparation meeting or contact with one party (and their supporters)."""
-    _check_case_work(case, user)
+    check_case_work(case, user)
     _case_parties(case, [party], "party")
     _not_in_future(held_on, "held_on", "date of the contact")
     with transaction.atomic():
@@ -125,7 +111,7 @@ def add_preparation_contact(
             notes=notes.strip(), interpreter_arranged=interpreter_arranged,
             adjustments_arranged=adjustments_arranged.strip(), by=user,
         )
-        _save(contact, user, "preparation contact recorded")
+        save_with_history(contact, user, "preparation contact recorded")
     return contact
 
 
@@ -220,7 +206,7 @@ def _check_plan(case: Case, user, *, kind: str, scheduled_for: datetime | None, 
 def _new_activity(case, user, reason: str, supersedes: Activity | None = None, **plan) -> Activity:
     invited = plan.pop("invited")
     activity = Activity(case=case, supersedes=supersedes, status=Activity.Status.PLANNED, **plan)
-    _save(activity, user, reason)
+    save_with_history(activity, user, reason)
     activity.invited.set(invited)
     return activity
 
@@ -233,7 +219,7 @@ def plan_activity(
 ) -> Activity:
     """Plan the restorative activity while the case is in preparation. The facilitator then confirms it
     with the workflow's ``schedule_activity`` move."""
-    _check_case_work(case, user)
+    check_case_work(case, user)
     invited = list(invited)
     lead_facilitator = lead_facilitator or case.facilitator
     _check_plan(case, user, kind=kind, scheduled_for=scheduled_for, venue=venue, method=method,
@@ -263,7 +249,7 @@ def reschedule_activity(
     """Replace a planned activity with a new plan. The earlier plan stays on the record, marked
     superseded, and the new one points back at it."""
     case = activity.case
-    _check_case_work(case, user)
+    check_case_work(case, user)
     invited = list(invited)
     lead_facilitator = lead_facilitator or activity.lead_facilitator or case.facilitator
     if not reason.strip():
@@ -299,7 +285,7 @@ def record_activity_took_place(
     """Record that the confirmed activity took place: when, who took part, what happened, and whether an
     agreement was reached."""
     case = activity.case
-    _check_case_work(case, user)
+    check_case_work(case, user)
     attended = _case_parties(case, attended, "attended")
     errors = {}
     if took_place_on is None:
@@ -325,7 +311,7 @@ def record_activity_took_place(
         activity.summary = summary.strip()
         activity.agreement_reached = agreement_reached
         activity.others_attended = others_attended.strip()
-        _save(activity, user, "activity took place",
+        save_with_history(activity, user, "activity took place",
               update_fields=["status", "took_place_on", "summary", "agreement_reached", "others_attended"])
         activity.attended.set(attended)
     return activity
@@ -351,7 +337,7 @@ def _draft_agreement_case(case: Case, doing: str) -> Activity:
 def save_agreement(case: Case, user, *, signed_on: date | None, signatories: Iterable[Party],
                    notes: str = "") -> Agreement:
     """Start the outcome agreement for the activity that took place, or change who signed it and when."""
-    _check_case_work(case, user)
+    check_case_work(case, user)
     signatories = _case_parties(case, signatories, "signatories")
     errors = {}
     if signed_on is None:
@@ -381,7 +367,7 @@ def save_agreement(case: Case, user, *, signed_on: date | None, signatories: Ite
             reason = "agreement changed"
         agreement.signed_on = signed_on
         agreement.notes = notes.strip()
-        _save(agreement, user, reason)
+        save_with_history(agreement, user, reason)
         agreement.signatories.set(signatories)
     return agreement
 
@@ -399,7 +385,7 @@ def add_action(
     responsible_party: Party | None = None, who: str = "",
 ) -> AgreementAction:
     """Add one itemised action to the draft agreement: who does what, by when, and how it is checked."""
-    _check_case_work(case, user)
+    check_case_work(case, user)
     errors = {}
     if responsible_party is not None and responsible_party.case_id != case.pk:
         errors["responsible_party"] = "Choose someone who is part of this case."
@@ -424,14 +410,14 @@ def add_action(
             agreement=agreement, kind=kind, responsible_party=responsible_party, who=who.strip(),
             what=what.strip(), due_on=due_on, how_checked=how_checked.strip(),
         )
-        _save(action, user, "action added")
+        save_with_history(action, user, "action added")
     return action
 
 
 def remove_action(action: AgreementAction, user) -> None:
     """Take an action off the draft agreement (before the agreement is recorded in the workflow)."""
     case = action.agreement.case
-    _check_case_work(case, user)
+    check_case_work(case, user)
     with transaction.atomic():
         locked = _lock(case)
         agreement = _draft_agreement(locked, "remove actions from the agreement")
@@ -449,7 +435,7 @@ def remove_action(action: AgreementAction, user) -> None:
 def record_follow_up(case: Case, user, *, party: Party | None, at: datetime, method: str, notes: str,
                      action: AgreementAction | None = None) -> FollowUp:
     """Record a monitoring contact while the agreement is being carried out."""
-    _check_case_work(case, user)
+    check_case_work(case, user)
     errors = {}
     if party is not None and party.case_id != case.pk:
         errors["party"] = "Choose someone who is part of this case."
@@ -468,14 +454,14 @@ def record_follow_up(case: Case, user, *, party: Party | None, at: datetime, met
         _require_state(locked, [Case.State.AGREEMENT], "record follow-up contacts")
         follow_up = FollowUp(case=locked, party=party, action=action, at=at, method=method, notes=notes.strip(),
                              by=user, kind=FollowUp.Kind.MONITORING)
-        _save(follow_up, user, "follow-up recorded")
+        save_with_history(follow_up, user, "follow-up recorded")
     return follow_up
 
 
 def _resolve_action(action: AgreementAction, user, status: str, resolved_on: date | None, note: str,
                     note_message: str) -> tuple[Case, AgreementAction]:
     case = action.agreement.case
-    _check_case_work(case, user)
+    check_case_work(case, user)
     errors = {}
     if resolved_on is None:
         errors["resolved_on"] = "Enter the date."
@@ -495,14 +481,14 @@ def _resolve_action(action: AgreementAction, user, status: str, resolved_on: dat
     action.status = status
     action.resolved_on = resolved_on
     action.evidence_note = note.strip()
-    _save(action, user, f"action {status}", update_fields=["status", "resolved_on", "evidence_note"])
+    save_with_history(action, user, f"action {status}", update_fields=["status", "resolved_on", "evidence_note"])
     return locked, action
 
 
 def mark_action_done(action: AgreementAction, user, *, resolved_on: date | None, evidence_note: str,
                      told_method: str, told_at: datetime | None = None) -> AgreementAction:
     """Mark an action done, with the evidence, and record that each person harmed was told."""
-    _check_case_work(action.agreement.case, user)
+    check_case_work(action.agreement.case, user)
     if told_method not in FollowUp.Method.values:
         raise ValidationError({"told_method": "Choose how the person harmed was told."})
     with transaction.atomic():
@@ -514,7 +500,7 @@ def mark_action_done(action: AgreementAction, user, *, resolved_on: date | None,
                 kind=FollowUp.Kind.ACTION_DONE_NOTICE, by=user,
                 notes=f"Told the person harmed the action is done: {action.what}",
             )
-            _save(notice, user, "person harmed told an action is done")
+            save_with_history(notice, user, "person harmed told an action is done")
     return action
 
 
@@ -571,7 +557,7 @@ def record_feedback(
         )
         try:
             with transaction.atomic():
-                _save(feedback, user, "feedback declined" if refused else "feedback recorded")
+                save_with_history(feedback, user, "feedback declined" if refused else "feedback recorded")
         except IntegrityError as exc:
             raise ValidationError(f"Feedback from {party.display_name} is already recorded.") from exc
     return feedback
@@ -627,5 +613,5 @@ def record_wellbeing(case: Case, user, *, party: Party, stage: str, answers: dic
             raise ValidationError(f"This wellbeing measure for {party.display_name} is already recorded.")
         measure = WellbeingMeasure(case=locked, party=party, stage=stage, wording_version=wording_version,
                                    answers=clean, recorded_on=recorded_on, recorded_by=user)
-        _save(measure, user, f"wellbeing {stage}")
+        save_with_history(measure, user, f"wellbeing {stage}")
     return measure

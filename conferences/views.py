@@ -8,7 +8,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,10 +17,10 @@ from django.views.decorators.http import require_POST
 
 from conferences import forms, selectors, services
 from conferences.models import Activity, AgreementAction, WellbeingMeasure
+from govuk.refusals import refusals_to
 from rjcases import services as case_services
 from rjcases.models import Case, Party, ReadAccess
 from rjcases.permissions import can_edit_case_work
-from rjcases.services import ActionRefused, TransitionRefused
 
 
 def case_view(*levels: str):
@@ -83,31 +83,6 @@ def subnav(request, case: Case) -> list[dict]:
     return items
 
 
-def refused(request, exc: TransitionRefused) -> None:
-    if exc.code == "permission":
-        raise PermissionDenied
-    for reason in exc.reasons:
-        messages.error(request, reason)
-
-
-def service_call(request, form, call) -> bool:
-    """Run ``call`` (a service write); on a refusal put its reasons on the form and answer False."""
-    try:
-        call()
-    except ActionRefused as exc:
-        raise PermissionDenied(str(exc))
-    except ValidationError as exc:
-        form.apply_errors(exc)
-        return False
-    except TransitionRefused as exc:
-        if exc.code == "permission":
-            raise PermissionDenied
-        for reason in exc.reasons:
-            form.add_error(None, reason)
-        return False
-    return True
-
-
 # ---------------------------------------------------------------------------------------------------
 # Overview
 
@@ -139,7 +114,9 @@ def preparation_add(request, case):
                                         initial={"held_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if service_call(request, form, lambda: services.add_preparation_contact(case, request.user, **data)):
+        with refusals_to(form) as refusal:
+            services.add_preparation_contact(case, request.user, **data)
+        if not refusal:
             messages.success(request, f"Preparation contact with {data['party'].display_name} recorded.")
             return redirect("conferences:preparation", case.reference)
     return page(request, case, "form.html", "Record a preparation contact", form=form,
@@ -180,7 +157,9 @@ def activity_plan(request, case):
                "duration_minutes": 90, "invited": [p.pk for p in case.parties.filter(participating=True)]}
     form = forms.ActivityPlanForm(request.POST or None, case=case, initial=initial)
     if request.method == "POST" and form.is_valid():
-        if service_call(request, form, lambda: services.plan_activity(case, request.user, **form.plan())):
+        with refusals_to(form) as refusal:
+            services.plan_activity(case, request.user, **form.plan())
+        if not refusal:
             messages.success(request, "Activity planned. Confirm it when the participants have agreed the date.")
             return redirect("conferences:activity", case.reference)
     return page(request, case, "form.html", "Plan the restorative activity", form=form,
@@ -193,8 +172,10 @@ def activity_reschedule(request, case, pk: int):
     planned = get_object_or_404(case.activities.prefetch_related("invited"), pk=pk)
     form = forms.RescheduleForm(request.POST or None, case=case, initial=forms.ActivityPlanForm.initial_from(planned))
     if request.method == "POST" and form.is_valid():
-        if service_call(request, form, lambda: services.reschedule_activity(
-                planned, request.user, reason=form.cleaned_data["reason"], **form.plan())):
+        with refusals_to(form) as refusal:
+            services.reschedule_activity(
+                planned, request.user, reason=form.cleaned_data["reason"], **form.plan())
+        if not refusal:
             messages.success(request, "Activity rescheduled. The earlier plan stays on the record.")
             return redirect("conferences:activity", case.reference)
     return page(request, case, "form.html", "Reschedule the activity", form=form,
@@ -207,11 +188,9 @@ def activity_confirm(request, case):
     editing(request, case)
     form = forms.NoteForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
-    try:
+    with refusals_to(request=request) as refusal:
         case_services.case_schedule_activity(case, request.user, note=note)
-    except TransitionRefused as exc:
-        refused(request, exc)
-    else:
+    if not refusal:
         messages.success(request, "Activity confirmed. The case is now in conferencing.")
     return redirect("conferences:activity", case.reference)
 
@@ -221,8 +200,10 @@ def activity_cancel(request, case):
     editing(request, case)
     form = forms.ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if service_call(request, form, lambda: case_services.case_cancel_activity(
-                case, request.user, reason=form.cleaned_data["reason"])):
+        with refusals_to(form) as refusal:
+            case_services.case_cancel_activity(
+                case, request.user, reason=form.cleaned_data["reason"])
+        if not refusal:
             messages.success(request, "Activity cancelled. The case is back in preparation.")
             return redirect("conferences:activity", case.reference)
     return page(request, case, "form.html", "Cancel the activity", form=form,
@@ -239,10 +220,12 @@ def activity_took_place(request, case, pk: int):
                                         "attended": [p.pk for p in held.invited.all()]})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if service_call(request, form, lambda: services.record_activity_took_place(
+        with refusals_to(form) as refusal:
+            services.record_activity_took_place(
                 held, request.user, took_place_on=data["took_place_on"], attended=list(data["attended"]),
                 summary=data["summary"], agreement_reached=forms.yes_no(data["agreement_reached"]),
-                others_attended=data["others_attended"])):
+                others_attended=data["others_attended"])
+        if not refusal:
             if data["agreement_reached"] == "yes":
                 messages.success(request, "Recorded. Now record the agreement and its actions.")
                 return redirect("conferences:agreement", case.reference)
@@ -286,9 +269,11 @@ def agreement_edit(request, case):
     form = forms.AgreementForm(request.POST or None, case=case, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if service_call(request, form, lambda: services.save_agreement(
+        with refusals_to(form) as refusal:
+            services.save_agreement(
                 case, request.user, signed_on=data["signed_on"], signatories=list(data["signatories"]),
-                notes=data["notes"])):
+                notes=data["notes"])
+        if not refusal:
             messages.success(request, "Agreement saved. Add its actions.")
             return redirect("conferences:agreement", case.reference)
     return page(request, case, "form.html", "Who signed the agreement", form=form,
@@ -301,7 +286,9 @@ def action_add(request, case):
     form = forms.ActionForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if service_call(request, form, lambda: services.add_action(case, request.user, **data)):
+        with refusals_to(form) as refusal:
+            services.add_action(case, request.user, **data)
+        if not refusal:
             messages.success(request, f"Action added: {data['what']}")
             if "add_another" in request.POST:
                 return redirect("conferences:action_add", case.reference)
@@ -317,12 +304,9 @@ def action_remove(request, case, pk: int):
     editing(request, case)
     action = get_object_or_404(AgreementAction.objects.select_related("agreement__case"), pk=pk,
                                agreement__case=case)
-    try:
+    with refusals_to(request=request) as refusal:
         services.remove_action(action, request.user)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
+    if not refusal:
         messages.success(request, f"Action removed: {action.what}")
     return redirect("conferences:agreement", case.reference)
 
@@ -333,10 +317,9 @@ def agreement_confirm(request, case):
     editing(request, case)
     form = forms.NoteForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
-    try:
+    with refusals_to(request=request) as refusal:
         case_services.case_record_agreement(case, request.user, note=note)
-    except TransitionRefused as exc:
-        refused(request, exc)
+    if refusal:
         return redirect("conferences:agreement", case.reference)
     messages.success(request, "Agreement recorded. Monitoring has started.")
     return redirect("conferences:monitoring", case.reference)
@@ -361,8 +344,10 @@ def follow_up_add(request, case):
     form = forms.FollowUpForm(request.POST or None, case=case, initial={"on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if service_call(request, form, lambda: services.record_follow_up(
-                case, request.user, party=data["party"], at=form.at(), method=data["method"], notes=data["notes"])):
+        with refusals_to(form) as refusal:
+            services.record_follow_up(
+                case, request.user, party=data["party"], at=form.at(), method=data["method"], notes=data["notes"])
+        if not refusal:
             messages.success(request, "Follow-up contact recorded.")
             return redirect("conferences:monitoring", case.reference)
     return page(request, case, "form.html", "Record a follow-up contact", form=form,
@@ -380,7 +365,9 @@ def action_done(request, case, pk: int):
     action = _action_of(case, pk)
     form = forms.ActionDoneForm(request.POST or None, initial={"resolved_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        if service_call(request, form, lambda: services.mark_action_done(action, request.user, **form.cleaned_data)):
+        with refusals_to(form) as refusal:
+            services.mark_action_done(action, request.user, **form.cleaned_data)
+        if not refusal:
             messages.success(request, f"Marked done: {action.what}. Telling the person harmed is recorded.")
             return redirect("conferences:monitoring", case.reference)
     return page(request, case, "form.html", "Mark an action done", form=form, intro=f"Action: {action.what}",
@@ -393,7 +380,9 @@ def action_missed(request, case, pk: int):
     action = _action_of(case, pk)
     form = forms.ActionMissedForm(request.POST or None, initial={"resolved_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        if service_call(request, form, lambda: services.mark_action_missed(action, request.user, **form.cleaned_data)):
+        with refusals_to(form) as refusal:
+            services.mark_action_missed(action, request.user, **form.cleaned_data)
+        if not refusal:
             messages.success(request, f"Marked missed: {action.what}")
             return redirect("conferences:monitoring", case.reference)
     return page(request, case, "form.html", "Mark an action missed", form=form, intro=f"Action: {action.what}",
@@ -416,14 +405,12 @@ def closure(request, case):
             raise Http404
         if form.is_valid():
             data = form.cleaned_data
-            if mode == "conclude":
-                def call():
-                    return case_services.case_conclude(case, request.user, outcome=data["outcome"],
-                                                       summary=data["summary"])
-            else:
-                def call():
-                    return case_services.case_complete(case, request.user, summary=data["summary"])
-            if service_call(request, form, call):
+            with refusals_to(form) as refusal:
+                if mode == "conclude":
+                    case_services.case_conclude(case, request.user, outcome=data["outcome"], summary=data["summary"])
+                else:
+                    case_services.case_complete(case, request.user, summary=data["summary"])
+            if not refusal:
                 case.refresh_from_db()
                 messages.success(request, f"Case closed: {case.get_outcome_display().lower()}.")
                 return redirect("conferences:feedback", case.reference)
@@ -466,8 +453,9 @@ def feedback_record(request, case, party_pk: int):
     party = _participant(request, case, party_pk)
     form = forms.FeedbackForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if service_call(request, form, lambda: services.record_feedback(case, request.user, party=party,
-                                                                        **form.answers())):
+        with refusals_to(form) as refusal:
+            services.record_feedback(case, request.user, party=party, **form.answers())
+        if not refusal:
             messages.success(request, f"Feedback from {party.display_name} recorded.")
             return redirect("conferences:feedback", case.reference)
     return page(request, case, "form.html", f"Feedback from {party.display_name}", form=form,
@@ -481,8 +469,10 @@ def wellbeing_record(request, case, party_pk: int, stage: str):
     party = _participant(request, case, party_pk)
     form = forms.WellbeingForm(request.POST or None, version=services.CURRENT_WELLBEING_VERSION)
     if request.method == "POST" and form.is_valid():
-        if service_call(request, form, lambda: services.record_wellbeing(
-                case, request.user, party=party, stage=stage, answers=form.answers())):
+        with refusals_to(form) as refusal:
+            services.record_wellbeing(
+                case, request.user, party=party, stage=stage, answers=form.answers())
+        if not refusal:
             messages.success(request, f"Wellbeing measure for {party.display_name} recorded.")
             return redirect("conferences:feedback", case.reference)
     label = WellbeingMeasure.Stage(stage).label.lower()

@@ -28,6 +28,7 @@ class GovukBoundField(BoundField):
     _classes = {
         "textinput": "govuk-input",
         "emailinput": "govuk-input",
+        "passwordinput": "govuk-input",
         "numberinput": "govuk-input",
         "timeinput": "govuk-input govuk-input--width-5",
         "textarea": "govuk-textarea",

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from insights import access, survey
 from insights.models import CentreSurveyResponse, ReportingCentre, SurveyLink, TrainedStaffMember
+from rjcases.services.casework import save_with_history
 
 SURVEY_LINK_DAYS = 30
 
@@ -27,18 +28,11 @@ class SurveyLinkUnusable(Exception):
         super().__init__(reason)
 
 
-def _save(obj, user, reason: str) -> None:
-    obj._history_user = user
-    obj._change_reason = reason
-    obj.full_clean()
-    obj.save()
-
-
 def save_centre(centre: ReportingCentre, user) -> ReportingCentre:
     """Add or change a register entry (managers)."""
     if not access.manages_register(user):
         raise PermissionDenied("Only a manager can change the reporting centre register.")
-    _save(centre, user, "register entry added" if centre.pk is None else "register entry changed")
+    save_with_history(centre, user, "register entry added" if centre.pk is None else "register entry changed")
     return centre
 
 
@@ -46,7 +40,7 @@ def save_trained_staff(member: TrainedStaffMember, user) -> TrainedStaffMember:
     """Add or change a trained member of a centre's staff (managers)."""
     if not access.manages_register(user):
         raise PermissionDenied("Only a manager can change the reporting centre register.")
-    _save(member, user, "trained staff added" if member.pk is None else "trained staff changed")
+    save_with_history(member, user, "trained staff added" if member.pk is None else "trained staff changed")
     return member
 
 
@@ -63,7 +57,7 @@ def create_survey_link(centre: ReportingCentre, user) -> tuple[SurveyLink, str]:
     token = secrets.token_urlsafe(32)
     link = SurveyLink(centre=centre, token_hash=_hash(token), created_by=user,
                       expires_at=timezone.now() + timedelta(days=SURVEY_LINK_DAYS))
-    _save(link, user, "survey link made")
+    save_with_history(link, user, "survey link made")
     return link, token
 
 
@@ -89,7 +83,7 @@ def _response(centre: ReportingCentre, answers: dict, via: str, user=None) -> Ce
         comments=(answers.get("comments") or "").strip(),
         **{code: answers[code] for code in codes},
     )
-    _save(response, user, "survey answered")
+    save_with_history(response, user, "survey answered")
     return response
 
 

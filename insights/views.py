@@ -8,7 +8,7 @@ from functools import wraps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts import roles
+from govuk.refusals import refusals_to
 from insights import access, charts, pdf, selectors, services, stats, survey
 from insights.forms import CentreForm, FiltersForm, QuarterForm, SurveyForm, TrainedStaffForm
 from insights.models import ReportingCentre, TrainedStaffMember
@@ -375,9 +376,11 @@ def _form_page(request, form, *, title: str, back: str, submit: str):
 def centre_create(request):
     form = CentreForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        centre = services.save_centre(form.instance, request.user)
-        messages.success(request, f"{centre.name} is on the register.")
-        return redirect("insights:centre", pk=centre.pk)
+        with refusals_to(form) as refusal:
+            centre = services.save_centre(form.instance, request.user)
+        if not refusal:
+            messages.success(request, f"{centre.name} is on the register.")
+            return redirect("insights:centre", pk=centre.pk)
     return _form_page(request, form, title="Add a reporting centre", back=reverse("insights:centres"),
                       submit="Add the centre")
 
@@ -387,9 +390,11 @@ def centre_edit(request, pk: int):
     centre = get_object_or_404(ReportingCentre, pk=pk)
     form = CentreForm(request.POST or None, instance=centre)
     if request.method == "POST" and form.is_valid():
-        services.save_centre(form.instance, request.user)
-        messages.success(request, "The register entry is saved.")
-        return redirect("insights:centre", pk=centre.pk)
+        with refusals_to(form) as refusal:
+            services.save_centre(form.instance, request.user)
+        if not refusal:
+            messages.success(request, "The register entry is saved.")
+            return redirect("insights:centre", pk=centre.pk)
     return _form_page(request, form, title=f"Change {centre.name}", back=reverse("insights:centre", args=[pk]),
                       submit="Save the changes")
 
@@ -399,9 +404,11 @@ def staff_create(request, pk: int):
     centre = get_object_or_404(ReportingCentre, pk=pk)
     form = TrainedStaffForm(request.POST or None, instance=TrainedStaffMember(centre=centre))
     if request.method == "POST" and form.is_valid():
-        services.save_trained_staff(form.instance, request.user)
-        messages.success(request, f"{form.instance.name} is added to {centre.name}'s trained staff.")
-        return redirect("insights:centre", pk=centre.pk)
+        with refusals_to(form) as refusal:
+            services.save_trained_staff(form.instance, request.user)
+        if not refusal:
+            messages.success(request, f"{form.instance.name} is added to {centre.name}'s trained staff.")
+            return redirect("insights:centre", pk=centre.pk)
     return _form_page(request, form, title=f"Add trained staff at {centre.name}",
                       back=reverse("insights:centre", args=[pk]), submit="Add them")
 
@@ -411,9 +418,11 @@ def staff_edit(request, pk: int):
     member = get_object_or_404(TrainedStaffMember.objects.select_related("centre"), pk=pk)
     form = TrainedStaffForm(request.POST or None, instance=member)
     if request.method == "POST" and form.is_valid():
-        services.save_trained_staff(form.instance, request.user)
-        messages.success(request, "The training record is saved.")
-        return redirect("insights:centre", pk=member.centre_id)
+        with refusals_to(form) as refusal:
+            services.save_trained_staff(form.instance, request.user)
+        if not refusal:
+            messages.success(request, "The training record is saved.")
+            return redirect("insights:centre", pk=member.centre_id)
     return _form_page(request, form, title=f"Change the training record of {member.name}",
                       back=reverse("insights:centre", args=[member.centre_id]), submit="Save the changes")
 
@@ -430,9 +439,11 @@ def survey_record(request, pk: int):
         raise Http404("No such centre.")
     form = SurveyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.record_survey_response(centre, request.user, form.cleaned_data)
-        messages.success(request, "The survey answers are saved. Thank you.")
-        return redirect("insights:centre", pk=centre.pk)
+        with refusals_to(form) as refusal:
+            services.record_survey_response(centre, request.user, form.cleaned_data)
+        if not refusal:
+            messages.success(request, "The survey answers are saved. Thank you.")
+            return redirect("insights:centre", pk=centre.pk)
     return render(request, "insights/survey.html", {
         "page_title": f"Survey: {centre.name}", "form": form, "centre": centre, "staff_entry": True,
         "version": survey.CURRENT_VERSION,
@@ -447,10 +458,9 @@ def survey_link_create(request, pk: int):
     centre = _centre_for(request.user, pk)
     if not access.takes_surveys(request.user, centre):
         raise Http404("No such centre.")
-    try:
+    with refusals_to(request=request) as refusal:
         link, token = services.create_survey_link(centre, request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    if refusal:
         return redirect("insights:centre", pk=centre.pk)
     return render(request, "insights/survey_link.html", {
         "page_title": "A survey link for the person who reported", "centre": centre, "link": link,

@@ -18,6 +18,7 @@ from django.utils import timezone
 from accounts import roles
 from letters.models import LetterFormat, Letterhead, LetterKind, LetterTemplate, Variant, WordingFormat
 from letters.wording import REFERRER_KINDS, Block, fill_body, fill_text
+from rjcases.exceptions import Refused
 from rjcases.models import Case, Party
 
 REDACTED = "[removed]"
@@ -46,7 +47,7 @@ ROLE_WORDS = {
 }
 
 
-class LetterRefused(Exception):
+class LetterRefused(Refused):
     """A letter that cannot be made, with the reason in words a user understands."""
 
 

@@ -1,24 +1,25 @@
+"""Forms of the letter pages: create a letter, edit a template's wording, the print run's day and its marking."""
+
 from django import forms
 
+from govuk.forms import DatePartsField, GovukForm, GovukModelForm
 from letters.content import Recipient
 from letters.models import LetterFormat, LetterKind, LetterTemplate
 
-SELECT = {"class": "govuk-select"}
 
-
-class GenerateLetterForm(forms.Form):
+class GenerateLetterForm(GovukForm):
     """Choose a kind of letter, a recipient on the case and, if needed, a format other than their usual."""
 
     kind = forms.ChoiceField(
         label="Kind of letter", choices=[("", "Choose a kind of letter"), *LetterKind.choices],
-        widget=forms.Select(attrs=SELECT), error_messages={"required": "Choose a kind of letter"},
+        error_messages={"required": "Choose a kind of letter"},
     )
     recipient = forms.ChoiceField(
-        label="Who the letter is to", widget=forms.Select(attrs=SELECT),
+        label="Who the letter is to",
         error_messages={"required": "Choose who the letter is to", "invalid_choice": "Choose someone on this case"},
     )
     format = forms.ChoiceField(
-        label="Format", required=False, widget=forms.Select(attrs=SELECT),
+        label="Format", required=False,
         choices=[("", "The format their communication needs call for"), *LetterFormat.choices],
         help_text="Large print and easy read are chosen automatically from the person's communication needs.",
     )
@@ -33,16 +34,16 @@ class GenerateLetterForm(forms.Form):
         self.fields["recipient"].choices = [("", "Choose who the letter is to"), *choices]
 
 
-class LetterTemplateForm(forms.ModelForm):
+class LetterTemplateForm(GovukModelForm):
     """The wording of one template. The model's ``clean`` checks every placeholder."""
 
     class Meta:
         model = LetterTemplate
         fields = ["subject", "body", "closing"]
         widgets = {
-            "subject": forms.TextInput(attrs={"class": "govuk-input", "spellcheck": "true"}),
-            "body": forms.Textarea(attrs={"class": "govuk-textarea", "rows": 22, "spellcheck": "true"}),
-            "closing": forms.TextInput(attrs={"class": "govuk-input govuk-!-width-one-half"}),
+            "subject": forms.TextInput(attrs={"spellcheck": "true"}),
+            "body": forms.Textarea(attrs={"rows": 22, "spellcheck": "true"}),
+            "closing": forms.TextInput(attrs={"class": "govuk-!-width-one-half"}),
         }
         labels = {"subject": "Subject line", "body": "Wording", "closing": "Closing line"}
         help_texts = {
@@ -58,7 +59,14 @@ class LetterTemplateForm(forms.ModelForm):
         }
 
 
-class MarkSentForm(forms.Form):
+class PrintRunDayForm(GovukForm):
+    """The day whose letters the print run lists, typed as day, month and year."""
+
+    date = DatePartsField(label="Letters created on",
+                          error_messages={"required": "Enter the date the letters were created"})
+
+
+class MarkSentForm(GovukForm):
     letters = forms.ModelMultipleChoiceField(queryset=None, error_messages={
         "required": "There are no letters to mark as sent", "invalid_choice": "A letter in the list has changed",
         "invalid_pk_value": "A letter in the list has changed",

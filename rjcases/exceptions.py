@@ -27,4 +27,9 @@ class ActionRefused(Exception):
     """A non-transition write this user may not make (the view turns it into a 404 or 403)."""
 
 
+class Refused(Exception):
+    """A write that cannot be made as asked, for a reason in words the user can act on (for example a letter the
+    case is not ready for). Pages show the reason on the form or as a message; the API answers 422."""
+
+
 CHANGED_BY_SOMEONE_ELSE = "This case was changed by someone else while you were working on it. Reload it and try again."

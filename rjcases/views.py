@@ -3,11 +3,9 @@ service, turns a refusal into a clear message, and redirects."""
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -16,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import roles
+from govuk.refusals import refusals_to
 from rjcases import forms, selectors, services
 from rjcases.models import Case, Party, ReadAccess
 from rjcases.permissions import can_edit_case_work, can_see_details, is_case_caseworker
@@ -26,26 +25,6 @@ LOG_ROWS_PER_PAGE = 50
 
 # ---------------------------------------------------------------------------------------------------
 # Helpers
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form: on its fields where it names them, else on the form."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
-@contextmanager
-def _service_errors(form):
-    """Run a service for a valid form: a refusal is a 403; a ValidationError lands on the form instead."""
-    try:
-        yield
-    except services.ActionRefused as exc:
-        raise PermissionDenied(str(exc))
-    except ValidationError as exc:
-        _apply_errors(form, exc)
 
 
 def _detail_url(case: Case) -> str:
@@ -149,7 +128,7 @@ def refer(request, route_code: str):
                 parties.append(services.PartyData(Party.Role.RESPONSIBLE, fields.pop("first_name"),
                                                   fields.pop("last_name"), fields))
         if valid:
-            with _service_errors(form):
+            with refusals_to(form):
                 case = services.create_referral(
                     request.user, route=route, incident=form.incident_data(), strands=form.cleaned_data["strands"],
                     parties=parties, **form.case_fields(),
@@ -186,6 +165,7 @@ def case_detail(request, reference: str):
             "notes": list(case.notes.select_related("author").order_by("-created_at", "-id")),
             "contacts": list(case.contacts.select_related("party", "by").order_by("-at", "-id")),
             "duplicates": list(case.possible_duplicate_of.all()) if not case.duplicate_reviewed else [],
+            "duplicate_form": forms.DuplicateReviewForm(auto_id="id_duplicate_%s"),
             "can_edit": can_edit_case_work(case, request.user),
             "can_consent": _may_record_consent(case, request.user),
             "is_manager": is_manager,
@@ -231,7 +211,7 @@ def allocate(request, reference: str):
     initial = {"facilitator": case.facilitator_id, "co_facilitator": case.co_facilitator_id}
     form = forms.AllocationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        with _service_errors(form):
+        with refusals_to(form):
             case = services.allocate(case, request.user, facilitator=form.cleaned_data["facilitator"],
                                      co_facilitator=form.cleaned_data["co_facilitator"])
         if not form.errors:
@@ -265,7 +245,7 @@ def party_add(request, reference: str):
     form = forms.PartyForm(request.POST or None, case=case, instance=Party(case=case))
     if request.method == "POST" and form.is_valid():
         fields = form.service_fields()
-        with _service_errors(form):
+        with refusals_to(form):
             party = services.add_party(case, request.user, role=form.cleaned_data["role"],
                                        first_name=fields.pop("first_name"), last_name=fields.pop("last_name"),
                                        **fields)
@@ -288,7 +268,7 @@ def party_edit(request, reference: str, party_id: int):
     if request.method == "POST" and form.is_valid():
         fields = form.service_fields()
         fields["role"] = form.cleaned_data["role"]
-        with _service_errors(form):
+        with refusals_to(form):
             services.update_party(party, request.user, **fields)
         if not form.errors:
             messages.success(request, f"{party.display_name}'s details saved.")
@@ -307,7 +287,7 @@ def assess(request, reference: str, party_id: int):
     _require(can_edit_case_work(case, request.user))
     form = forms.AssessmentForm(request.POST or None, party=party)
     if request.method == "POST" and form.is_valid():
-        with _service_errors(form):
+        with refusals_to(form):
             assessment = services.record_assessment(party, request.user, **form.service_fields())
         if not form.errors:
             message = f"Assessment of {party.display_name} recorded."
@@ -332,7 +312,7 @@ def sign_off(request, reference: str, assessment_id: int):
     _require(roles.is_manager(request.user))
     form = forms.SignOffForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        with _service_errors(form):
+        with refusals_to(form):
             services.sign_off_assessment(assessment, request.user, note=form.cleaned_data["note"].strip())
         if not form.errors:
             messages.success(request, f"High risk signed off for {assessment.party.display_name}.")
@@ -352,7 +332,7 @@ def consent_add(request, reference: str, party_id: int):
     form = forms.ConsentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        with _service_errors(form):
+        with refusals_to(form):
             services.record_consent(party, request.user, purpose=data["purpose"], given_on=data["given_on"],
                                     method=data["method"], wording_version=data["wording_version"].strip(),
                                     wording_shown=data["wording_shown"].strip())
@@ -380,7 +360,7 @@ def consent_withdraw(request, reference: str, consent_id: int):
         return redirect(_detail_url(case))
     form = forms.ConsentWithdrawalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        with _service_errors(form):
+        with refusals_to(form):
             services.withdraw_consent(consent, request.user, withdrawn_on=form.cleaned_data["withdrawn_on"],
                                       reason=form.cleaned_data["reason"])
         if not form.errors:
@@ -403,7 +383,7 @@ def note_add(request, reference: str):
     _require(can_see_details(case, request.user))
     form = forms.NoteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        with _service_errors(form):
+        with refusals_to(form):
             services.add_note(case, request.user, body=form.cleaned_data["body"])
         if not form.errors:
             messages.success(request, "Note added.")
@@ -422,7 +402,7 @@ def contact_add(request, reference: str):
     form = forms.ContactForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        with _service_errors(form):
+        with refusals_to(form):
             services.record_contact(case, request.user, party=data["party"], at=data["when"], method=data["method"],
                                     result=data["result"], rj_information_given=data["rj_information_given"],
                                     notes=data["notes"].strip())
@@ -459,21 +439,13 @@ def transition(request, reference: str, name: str):
     form = forms.TransitionForm(request.POST or None, spec=spec, initial={"seen_state": case.state})
     problems = services.guard_problems(case, name)
     if request.method == "POST" and form.is_valid():
-        try:
+        # A missing or wrong input goes on its field; any other refusal is a message on the case page.
+        with refusals_to(form, request=request) as refusal:
             case = services.take_transition(case, request.user, name, **form.inputs())
-        except services.TransitionRefused as exc:
-            if exc.code == "permission":
-                raise PermissionDenied("; ".join(exc.reasons))
-            if exc.code == "input":
-                for field_name, message in exc.fields.items():
-                    form.add_error(field_name if field_name in form.fields else None, message)
-            else:
-                for reason in exc.reasons:
-                    messages.error(request, reason)
-                return redirect(_detail_url(case))
-        else:
+        if not refusal:
             messages.success(request, f"Done: {spec.label.lower()}. The case is now in "
                                       f"{case.get_state_display().lower()}.")
+        if not form.errors:
             return redirect(_detail_url(case))
     return render(request, "rjcases/transition.html", {
         "page_title": f"{spec.label}, case {case.reference}", "case": case, "form": form, "spec": spec,

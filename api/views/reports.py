@@ -46,6 +46,8 @@ def _invalid_field(field: str, message: str) -> ApiError:
 
 
 class LetterListView(APIView):
+    refusal_field = "kind"  # a letter that cannot be made is refused for its kind (api.errors)
+
     @extend_schema(summary="The case's letters, newest first", parameters=[REFERENCE],
                    responses=w.LetterSerializer(many=True), tags=["letters"])
     def get(self, request, reference):
@@ -58,18 +60,15 @@ class LetterListView(APIView):
                    request=w.LetterInSerializer, responses={201: w.LetterSerializer}, tags=["letters"])
     def post(self, request, reference):
         from letters import services as letter_services
-        from letters.content import LetterRefused, party_key, recipients_for
+        from letters.content import party_key, recipients_for
 
         case = detailed_case(request, reference)
         data = validated(w.LetterInSerializer, request.data, case=case)
         key = data["recipient"] if data["recipient"] == "referrer" else party_key(int(data["recipient"]))
         if key not in {recipient.key for recipient in recipients_for(case)}:
             raise _invalid_field("recipient", "Choose someone on this case to write to.")
-        try:
-            letter = letter_services.generate_letter(case, request.user, kind=data["kind"], recipient_key=key,
-                                                     fmt=data["format"] or None)
-        except LetterRefused as refusal:
-            raise _invalid_field("kind", str(refusal))
+        letter = letter_services.generate_letter(case, request.user, kind=data["kind"], recipient_key=key,
+                                                 fmt=data["format"] or None)
         return Response(w.LetterSerializer(_letter_row(letter)).data, status=status.HTTP_201_CREATED)
 
 
@@ -78,16 +77,12 @@ class LetterRegenerateView(APIView):
                    parameters=[REFERENCE], request=None, responses={201: w.LetterSerializer}, tags=["letters"])
     def post(self, request, reference, letter_id):
         from letters import services as letter_services
-        from letters.content import LetterRefused
 
         case = detailed_case(request, reference)
         letter = case.letters.filter(pk=letter_id).first()
         if letter is None:
             raise ApiError(status.HTTP_404_NOT_FOUND, "not_found", "No such letter on this case.")
-        try:
-            new = letter_services.regenerate_letter(letter, request.user)
-        except LetterRefused as refusal:
-            raise ApiError(status.HTTP_422_UNPROCESSABLE_ENTITY, "invalid", str(refusal), reasons=[str(refusal)])
+        new = letter_services.regenerate_letter(letter, request.user)
         return Response(w.LetterSerializer(_letter_row(new)).data, status=status.HTTP_201_CREATED)
 
 
@@ -97,7 +92,7 @@ class LetterPdfView(APIView):
                    tags=["letters"])
     def get(self, request, reference, letter_id):
         from letters import services as letter_services
-        from letters.services import LetterFileChanged
+        from letters.services import LetterFileChanged, LetterFileNotWritten
 
         case = detailed_case(request, reference)
         letter = case.letters.filter(pk=letter_id).first()
@@ -105,6 +100,8 @@ class LetterPdfView(APIView):
             raise ApiError(status.HTTP_404_NOT_FOUND, "not_found", "No such letter on this case.")
         try:
             data = letter_services.letter_bytes(letter)
+        except LetterFileNotWritten as problem:
+            raise ApiError(status.HTTP_409_CONFLICT, "letter_file_not_written", str(problem))
         except LetterFileChanged as problem:
             raise ApiError(status.HTTP_409_CONFLICT, "letter_file_changed", str(problem))
         except FileNotFoundError:

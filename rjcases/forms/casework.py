@@ -166,6 +166,7 @@ class ContactForm(GovukForm):
 
 class DuplicateReviewForm(GovukForm):
     note = forms.CharField(label="What you found", max_length=80, required=False,
+                           widget=forms.TextInput(attrs={"class": "govuk-!-width-two-thirds"}),
                            help_text="For example: a different incident with the same people.")
 
 

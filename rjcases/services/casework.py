@@ -13,15 +13,20 @@ from accounts import roles
 from rjcases.exceptions import ActionRefused
 from rjcases.models import Assessment, Case, Consent, ContactAttempt, Note, Party, ReadAccess, normalise_postcode
 
+NOT_YOURS = "Only the case's facilitator, its co-facilitator or a manager can change this case."
 
-def _check_case_work(case: Case, user) -> None:
+
+def check_case_work(case: Case, user) -> None:
+    """Refuse (``ActionRefused``) a change to a case's work by anyone but its facilitators and managers: the check of
+    every case-work write, in rjcases and conferences alike."""
     from rjcases.permissions import can_edit_case_work
 
     if not can_edit_case_work(case, user):
-        raise ActionRefused("Only the case's facilitator or a manager can change this case.")
+        raise ActionRefused(NOT_YOURS)
 
 
-def _save(obj, user, reason: str = "", **kwargs) -> None:
+def save_with_history(obj, user, reason: str = "", **kwargs) -> None:
+    """Validate and save a historied row, its history row naming who made the change and why (``reason``)."""
     obj._history_user = user
     if reason:
         obj._change_reason = reason
@@ -51,19 +56,19 @@ def allocate(case: Case, user, *, facilitator, co_facilitator=None) -> Case:
 def add_party(case: Case, user, *, role: str, first_name: str, last_name: str = "", _skip_permission=False,
               **fields) -> Party:
     if not _skip_permission:
-        _check_case_work(case, user)
+        check_case_work(case, user)
     party = Party(case=case, role=role, first_name=first_name, last_name=last_name, **fields)
     if party.postcode:
         party.postcode = normalise_postcode(party.postcode)
-    _save(party, user, "party added")
+    save_with_history(party, user, "party added")
     return party
 
 
 def update_party(party: Party, user, **fields) -> Party:
-    _check_case_work(party.case, user)
+    check_case_work(party.case, user)
     for name, value in fields.items():
         setattr(party, name, value)
-    _save(party, user, "party updated")
+    save_with_history(party, user, "party updated")
     return party
 
 
@@ -72,10 +77,10 @@ def record_consent(party: Party, user, *, purpose: str, given_on: date, method: 
     from rjcases.permissions import is_case_caseworker
 
     if not is_case_caseworker(party.case, user):
-        _check_case_work(party.case, user)
+        check_case_work(party.case, user)
     consent = Consent(party=party, purpose=purpose, given_on=given_on, method=method,
                       wording_version=wording_version, wording_shown=wording_shown, recorded_by=user)
-    _save(consent, user, "consent recorded")
+    save_with_history(consent, user, "consent recorded")
     return consent
 
 
@@ -85,21 +90,21 @@ def withdraw_consent(consent: Consent, user, *, withdrawn_on: date, reason: str)
     from rjcases.permissions import is_case_caseworker
 
     if not is_case_caseworker(consent.party.case, user):
-        _check_case_work(consent.party.case, user)
+        check_case_work(consent.party.case, user)
     if consent.withdrawn_on:
         raise ValidationError({"withdrawn_on": "This consent was already withdrawn."})
     if not reason.strip():
         raise ValidationError({"reason": "Enter why consent was withdrawn."})
     consent.withdrawn_on = withdrawn_on
     consent.withdrawal_reason = reason.strip()
-    _save(consent, user, "consent withdrawn", update_fields=["withdrawn_on", "withdrawal_reason"])
+    save_with_history(consent, user, "consent withdrawn", update_fields=["withdrawn_on", "withdrawal_reason"])
     return consent
 
 
 def record_assessment(party: Party, user, **fields) -> Assessment:
-    _check_case_work(party.case, user)
+    check_case_work(party.case, user)
     assessment = Assessment(party=party, assessor=user, **fields)
-    _save(assessment, user, "assessment recorded")
+    save_with_history(assessment, user, "assessment recorded")
     return assessment
 
 
@@ -112,7 +117,8 @@ def sign_off_assessment(assessment: Assessment, user, *, note: str = "") -> Asse
     assessment.signed_off_by = user
     assessment.signed_off_at = timezone.now()
     assessment.sign_off_note = note
-    _save(assessment, user, "risk signed off", update_fields=["signed_off_by", "signed_off_at", "sign_off_note"])
+    save_with_history(assessment, user, "risk signed off",
+                      update_fields=["signed_off_by", "signed_off_at", "sign_off_note"])
     return assessment
 
 
@@ -124,18 +130,18 @@ def add_note(case: Case, user, *, body: str) -> Note:
     if not body.strip():
         raise ValidationError({"body": "Enter the note."})
     note = Note(case=case, author=user, body=body.strip())
-    _save(note, user, "note added")
+    save_with_history(note, user, "note added")
     return note
 
 
 def record_contact(case: Case, user, *, party: Party | None, at: datetime, method: str, result: str,
                    rj_information_given: bool = False, notes: str = "") -> ContactAttempt:
     """Log a contact attempt; the first that reaches someone starts the clocks' 'met' dates."""
-    _check_case_work(case, user)
+    check_case_work(case, user)
     contact = ContactAttempt(case=case, party=party, at=at, method=method, result=result,
                              rj_information_given=rj_information_given, notes=notes, by=user)
     with transaction.atomic():
-        _save(contact, user, "contact logged")
+        save_with_history(contact, user, "contact logged")
         changed = []
         day = timezone.localtime(at).date() if timezone.is_aware(at) else at.date()
         if result == ContactAttempt.Result.REACHED and not case.initial_contact_on:

@@ -14,6 +14,7 @@ from conferences.models import Activity, AgreementAction, Feedback, FollowUp, We
 from rjcases import services
 from rjcases.models import Case
 from tests.conferences.conftest import harmed, responsible
+from tests.govuk.dates import date_parts
 from tests.walk import hold_activity, refer, to_agreement
 
 READ_PAGES = ["overview", "preparation", "activity", "agreement", "monitoring", "closure", "feedback"]
@@ -57,7 +58,7 @@ def test_posts_by_outsiders_change_nothing(client, agreement_case, other_facilit
     action = agreement_case.current_agreement.actions.first()
     for user, status in ((other_facilitator, 404), (police_referrer, 403)):
         response = signed_in(client, user).post(url("action_done", agreement_case, action.pk), {
-            "resolved_on": timezone.localdate().isoformat(), "evidence_note": "x", "told_method": "phone"})
+            **date_parts("resolved_on", timezone.localdate()), "evidence_note": "x", "told_method": "phone"})
         assert response.status_code == status
         response = signed_in(client, user).post(url("closure", agreement_case), {"summary": "x"})
         assert response.status_code == status
@@ -113,7 +114,7 @@ def test_a_caseworker_of_another_person_harmed_gets_404(client, agreement_case, 
 
 def plan_post(case, **overrides):
     data = {
-        "kind": "direct_conference", "scheduled_date": (timezone.localdate() + timedelta(days=7)).isoformat(),
+        "kind": "direct_conference", **date_parts("scheduled_date", timezone.localdate() + timedelta(days=7)),
         "scheduled_time": "14:30", "duration_minutes": "90", "venue": "Community room, Stretford library",
         "lead_facilitator": str(case.facilitator_id), "invited": [str(p.pk) for p in case.parties.all()],
     }
@@ -179,7 +180,7 @@ def test_user_text_is_escaped(client, conferencing_case, facilitator):
     client = signed_in(client, facilitator)
     activity = conferencing_case.current_activity
     client.post(url("activity_took_place", conferencing_case, activity.pk), {
-        "took_place_on": timezone.localdate().isoformat(),
+        **date_parts("took_place_on", timezone.localdate()),
         "attended": [str(p.pk) for p in conferencing_case.parties.all()],
         "summary": "<script>alert(1)</script> & co", "agreement_reached": "yes"})
     body = client.get(url("activity", conferencing_case)).content.decode()
@@ -194,16 +195,18 @@ def test_user_text_is_escaped(client, conferencing_case, facilitator):
 def test_the_agreement_pages_draft_and_record_an_agreement(client, held_case, facilitator):
     client = signed_in(client, facilitator)
     response = client.post(url("agreement_edit", held_case), {
-        "signed_on": timezone.localdate().isoformat(), "signatories": [str(p.pk) for p in held_case.parties.all()]})
+        **date_parts("signed_on", timezone.localdate()), "signatories": [str(p.pk) for p in held_case.parties.all()]})
     assert response.status_code == 302
     response = client.post(url("agreement_confirm", held_case), follow=True)
     assert "Add at least one action to the agreement." in messages_of(response)
     response = client.post(url("action_add", held_case), {
         "kind": "apology", "responsible_party": str(responsible(held_case).pk), "what": "Write a letter of apology",
-        "due_on": (timezone.localdate() + timedelta(days=14)).isoformat(), "how_checked": "Facilitator reads it"})
+        **date_parts("due_on", timezone.localdate() + timedelta(days=14)), "how_checked": "Facilitator reads it"})
     assert response.status_code == 302
-    response = client.post(url("action_add", held_case), {"kind": "apology", "what": "", "due_on": "not a date"})
+    response = client.post(url("action_add", held_case), {
+        "kind": "apology", "what": "", "due_on-day": "31", "due_on-month": "2", "due_on-year": "2027"})
     assert response.status_code == 200
+    assert "Done by must be a real date" in response.content.decode()
     assert "Choose who will do it, or name them." in response.content.decode() or \
         "Enter what will be done" in response.content.decode()
     response = client.post(url("agreement_confirm", held_case), {"note": "Signed"})
@@ -216,13 +219,13 @@ def test_the_agreement_pages_draft_and_record_an_agreement(client, held_case, fa
 def test_marking_done_and_missed_and_completing_through_the_pages(client, agreement_case, facilitator):
     client = signed_in(client, facilitator)
     first, second = agreement_case.current_agreement.actions.order_by("id")
-    today = timezone.localdate().isoformat()
+    today = date_parts("resolved_on", timezone.localdate())
     assert client.post(url("action_done", agreement_case, first.pk), {
-        "resolved_on": today, "evidence_note": "Letter received", "told_method": "phone"}).status_code == 302
+        **today, "evidence_note": "Letter received", "told_method": "phone"}).status_code == 302
     closure = client.get(url("closure", agreement_case)).content.decode()
     assert "The case cannot be closed yet. Mark every action done or missed first (1 still open: Action 2)." in closure
     assert client.post(url("action_missed", agreement_case, second.pk), {
-        "resolved_on": today, "evidence_note": "Did not go"}).status_code == 302
+        **today, "evidence_note": "Did not go"}).status_code == 302
     closure = client.get(url("closure", agreement_case)).content.decode()
     assert "Agreement partly fulfilled" in closure
     response = client.post(url("closure", agreement_case), {"summary": "One of two actions done."}, follow=True)

@@ -10,13 +10,10 @@ from django.utils import timezone
 
 from rjcases import services
 from rjcases.models import Assessment, Case, Consent, ContactAttempt, Note, Party, ReadAccess
+from tests.govuk.dates import date_parts
 from tests.walk import to_assessment
 
 TODAY = timezone.localdate
-
-
-def date_parts(prefix, day) -> dict:
-    return {f"{prefix}-day": day.day, f"{prefix}-month": day.month, f"{prefix}-year": day.year}
 
 
 @pytest.fixture
