@@ -1,18 +1,35 @@
-# The two commands a newcomer needs: `make run` and `make test`. See README.md.
+# The two commands a newcomer needs: `make run` and `make test`. See README.md and CONTRIBUTING.md.
 SHELL := /bin/bash
 PORT ?= 8000
 VENV := .venv
 PY := $(VENV)/bin/python
 CHROMIUM ?= /usr/bin/chromium
+# pytest-xdist workers for the SQLite and PostgreSQL passes: one per core.
+PYTEST_WORKERS ?= auto
+PIP_INSTALL := $(PY) -m pip install --quiet --disable-pip-version-check
+# Files that `ruff format --check` holds to the formatter. The rest of the tree is formatted in one commit
+# once no one else is editing it (CONTRIBUTING.md); add a file here when you format it.
+FORMATTED := scripts/check_licences.py scripts/check_types.py scripts/compile_requirements.py \
+	scripts/audit_dependencies.py tests/test_licences.py tests/test_audit_dependencies.py
 
-.PHONY: run test setup test-sqlite test-postgres test-browser lint clean demo
+.PHONY: run test test-parts setup setup-dev test-sqlite test-postgres test-browser lint audit requirements clean demo
 
-$(VENV)/.installed: requirements.txt
+# The virtual environment, on a Python 3.12+ that scripts/find-python finds.
+$(VENV)/.python:
 	@python_bin=$$(scripts/find-python) || exit 1; \
 	if [ ! -x $(PY) ] || ! $(PY) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)'; then \
 		echo "Creating $(VENV) with $$python_bin"; rm -rf $(VENV); "$$python_bin" -m venv $(VENV) || exit 1; \
 	fi
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+# What production runs (make run, make serve).
+$(VENV)/.installed: $(VENV)/.python requirements.txt
+	$(PIP_INSTALL) -r requirements.txt
+	@touch $@
+
+# Tests, lint, type checking and benchmarks on top (make test, make lint).
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(PIP_INSTALL) -r requirements-dev.txt
 	@touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -26,6 +43,8 @@ static/build/.built: node_modules/.installed frontend/app.scss scripts/build-fro
 
 setup: $(VENV)/.installed static/build/.built
 
+setup-dev: setup $(VENV)/.installed-dev
+
 demo: setup
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py loaddata reference demo_users -v0
@@ -35,7 +54,16 @@ run: demo
 	@$(PY) manage.py demo_signins --port $(PORT)
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-test: setup
+# The whole suite, timed from the set-up on: SQLite (with coverage and its floor), PostgreSQL when
+# DATABASE_URL is set, then the browser tests.
+test:
+	@start=$$(date +%s); \
+	$(MAKE) --no-print-directory setup-dev && $(MAKE) --no-print-directory test-parts; status=$$?; \
+	took=$$(( $$(date +%s) - start )); \
+	echo "make test: $$([ $$status -eq 0 ] && echo passed || echo FAILED), wall time $$((took / 60)) min $$((took % 60)) s"; \
+	exit $$status
+
+test-parts:
 	@env -u DATABASE_URL $(PY) manage.py makemigrations --check --dry-run -v0 || { echo "Models and migrations disagree." >&2; exit 1; }
 	$(MAKE) --no-print-directory test-sqlite
 	@if [ -n "$$DATABASE_URL" ]; then $(MAKE) --no-print-directory test-postgres; \
@@ -43,20 +71,38 @@ test: setup
 	@if [ -x "$(CHROMIUM)" ]; then $(MAKE) --no-print-directory test-browser; \
 	else echo "SKIPPED the browser tests: no Chromium at $(CHROMIUM) (apt-get install -y chromium, or set CHROMIUM=)."; fi
 
-test-sqlite:
-	@echo "== Test suite on SQLite =="
-	env -u DATABASE_URL $(PY) -m pytest -m "not browser" -q
+# Every test but the browser ones and those that need PostgreSQL; the coverage floor is
+# [tool.coverage.report] fail_under in pyproject.toml.
+test-sqlite: setup-dev
+	@echo "== Test suite on SQLite, with coverage =="
+	env -u DATABASE_URL $(PY) -m pytest -m "not browser and not postgres" -q -n $(PYTEST_WORKERS) --cov
 
-test-postgres:
+# Only the tests that touch a database (tests/conftest.py marks the others no_db): the rest ran above.
+test-postgres: setup-dev
 	@echo "== Test suite on PostgreSQL =="
-	$(PY) -m pytest -m "not browser" -q
+	$(PY) -m pytest -m "not browser and not no_db" -q -n $(PYTEST_WORKERS)
 
-test-browser:
+# One Chromium, one live server: serial.
+test-browser: setup-dev
 	@echo "== Browser tests (Chromium at $(CHROMIUM)) =="
 	env -u DATABASE_URL CHROMIUM=$(CHROMIUM) $(PY) -m pytest -m browser -q -p no:randomly
 
-lint: setup
+# ruff (lint, and the formatter on $(FORMATTED)), mypy with no new errors, models and migrations agree,
+# every installed licence may sit beside MIT.
+lint: setup-dev
 	$(PY) -m ruff check .
+	$(PY) -m ruff format --check $(FORMATTED)
+	$(PY) scripts/check_types.py
+	env -u DATABASE_URL $(PY) manage.py makemigrations --check --dry-run -v0
+	$(PY) scripts/check_licences.py --quiet
+
+# Known vulnerabilities in the pinned requirements, from the advisory snapshot in the repository (offline).
+audit: setup-dev
+	$(PY) scripts/audit_dependencies.py requirements.txt requirements-dev.txt
+
+# Re-pin from requirements*.in (pass UPGRADE="--upgrade" or UPGRADE="--upgrade-package NAME" to move forward).
+requirements: setup-dev
+	$(PY) scripts/compile_requirements.py $(UPGRADE)
 
 clean:
-	rm -rf $(VENV) node_modules static/build staticfiles
+	rm -rf $(VENV) node_modules static/build staticfiles htmlcov .coverage .mypy_cache

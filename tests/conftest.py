@@ -1,10 +1,35 @@
-"""Named personas shared by every test: who they are says what they may see."""
+"""Named personas shared by every test: who they are says what they may see.
+
+Also how the suite is run fast (make test): tests that touch no database are marked ``no_db`` here and run
+in the SQLite pass only (running them again on PostgreSQL proves nothing new); role groups are made once
+per test database, not once per persona.
+"""
 
 import pytest
 
 from accounts import roles
 from accounts.models import Organisation
 from tests.factories import OrganisationFactory, UserFactory
+
+# Fixtures through which a test reaches a database; a test that uses none of them (directly or through
+# another fixture) and has no django_db mark cannot touch one: pytest-django refuses the access.
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback",
+                     "live_server", "admin_user", "admin_client", "django_user_model"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.get_closest_marker("django_db") is None and not DATABASE_FIXTURES & set(item.fixturenames):
+            item.add_marker(pytest.mark.no_db)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Role groups once per test database (each xdist worker has its own), so personas only look them up.
+
+    Migrating the test database already makes them (accounts' post_migrate); this covers --no-migrations."""
+    with django_db_blocker.unblock():
+        roles.ensure_roles()
 
 
 @pytest.fixture(autouse=True)
@@ -17,6 +42,15 @@ def fast_password_hashing(settings):
 def media_in_tmp(settings, tmp_path):
     """Letters are files: each test writes its own into a temporary folder, never into media/."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def letter_files_only_when_marked(request, settings):
+    """Letter PDFs are rendered only in tests marked ``letter_files``: elsewhere the task that writes them after
+    a move commits is not queued (``RJ_LETTER_FILES = False``) and letters stay pending. This keeps the suite
+    fast; a marked test that reads files also runs the on-commit callbacks
+    (``django_capture_on_commit_callbacks(execute=True)``), which pytest-django's ``db`` tests never run."""
+    settings.RJ_LETTER_FILES = request.node.get_closest_marker("letter_files") is not None
 
 
 @pytest.fixture
