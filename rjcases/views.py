@@ -84,7 +84,7 @@ def case_list(request):
 
 @login_required
 def refer_choose_route(request):
-    routes = forms.routes_for(request.user)
+    routes = services.routes_for(request.user)
     _require(bool(routes))
     items = [{"route": route, "description": forms.ROUTE_DESCRIPTIONS.get(route.code, "")} for route in routes]
     return render(request, "rjcases/refer_routes.html", {"page_title": "Make a referral", "routes": items})
@@ -93,7 +93,7 @@ def refer_choose_route(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def refer(request, route_code: str):
-    routes = {route.code: route for route in forms.routes_for(request.user)}
+    routes = {route.code: route for route in services.routes_for(request.user)}
     if not routes:
         raise PermissionDenied
     route = routes.get(route_code)
@@ -114,20 +114,14 @@ def refer(request, route_code: str):
         if not (harmed.has_entries() or responsible.has_entries() or anonymous):
             harmed.add_error("first_name", "Enter the name of the person harmed or of the person responsible")
             valid = False
-        parties = []
         if valid:
-            if harmed.has_entries() or anonymous:
-                fields = harmed.service_fields()
-                first = fields.pop("first_name") or "Anonymous"
-                last = fields.pop("last_name")
-                if roles.is_caseworker(request.user):
-                    fields["caseworker"] = request.user
-                parties.append(services.PartyData(Party.Role.HARMED, first, last, fields))
-            if responsible.has_entries():
-                fields = responsible.service_fields()
-                parties.append(services.PartyData(Party.Role.RESPONSIBLE, fields.pop("first_name"),
-                                                  fields.pop("last_name"), fields))
-        if valid:
+            # The service names an anonymous person harmed and links a referring caseworker.
+            parties = []
+            for role, party_form in ((Party.Role.HARMED, harmed), (Party.Role.RESPONSIBLE, responsible)):
+                if party_form.has_entries():
+                    fields = party_form.service_fields()
+                    parties.append(services.PartyData(role, fields.pop("first_name"), fields.pop("last_name"),
+                                                      fields))
             with refusals_to(form):
                 case = services.create_referral(
                     request.user, route=route, incident=form.incident_data(), strands=form.cleaned_data["strands"],

@@ -10,7 +10,13 @@ from tests.factories import incident_data, reference
 
 
 def refer(referrer, *, route_code="police", strands=("race",), parties=None, **case_fields) -> Case:
+    if route_code == "reporting-centre":
+        case_fields.setdefault("report_kind", "assisted")
+    if route_code == "self-referral":
+        case_fields.setdefault("referrer_name", "The person harmed")
+    anonymous = case_fields.get("report_kind") == "anonymous"
     parties = parties if parties is not None else [
+        services.PartyData(Party.Role.HARMED, "Anonymous") if anonymous else
         services.PartyData(Party.Role.HARMED, "Amina", "Testharmed",
                            {"address": "1 Harmed Street, Stretford", "phone": "07700 900001",
                             "email": "harmed@example.org"}),

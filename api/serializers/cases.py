@@ -19,7 +19,7 @@ from api.serializers.fields import (
     code_field,
     person_name,
 )
-from rjcases.forms import WITHDRAWN_BY_CHOICES
+from rjcases.choices import WITHDRAWN_BY_CHOICES
 from rjcases.models import (
     Assessment,
     Case,
@@ -119,6 +119,8 @@ class ReferralPartySerializer(PartyFieldsSerializer):
 
     class Meta(PartyFieldsSerializer.Meta):
         fields = ["role", *[name for name in PARTY_WRITE_FIELDS if name != "participating"]]
+        # The person harmed of an anonymous report has no name; the intake service says who needs one.
+        extra_kwargs = {"first_name": {"required": False, "allow_blank": True, "default": ""}}
 
     def validate_role(self, value: str) -> str:
         if value == Party.Role.SUPPORTER:
@@ -148,24 +150,11 @@ class ReferralInSerializer(serializers.Serializer):
                                                   help_text="Reporting-centre route only")
 
     def validate(self, data):
-        errors = {}
-        centre = data["route"].code == "reporting-centre"
-        if data.get("enhanced_rights") and not data.get("enhanced_rights_reason", "").strip():
-            errors["enhanced_rights_reason"] = "Enter why the person harmed is entitled to enhanced rights."
-        if centre:
-            if "report_kind" not in data:
-                errors["report_kind"] = "Say whether the report is assisted or anonymous."
-            if data.get("consents_to_police") is None:
-                errors["consents_to_police"] = "Say whether the person consents to the police being involved."
-        else:
-            for name in ("report_kind", "consents_to_police"):
-                if data.get(name) is not None:
-                    errors[name] = "Only reports made at a third-party reporting centre have this."
-        anonymous = centre and data.get("report_kind") == "anonymous"
-        if not data["parties"] and not anonymous:
-            errors["parties"] = "Give the person harmed or the person responsible."
-        if errors:
-            raise serializers.ValidationError(errors)
+        # The intake rules (routes, referrer, anonymous reports, ...) are the service's; this asks only what the
+        # API's body must say.
+        if data["route"].code == "reporting-centre" and data.get("consents_to_police") is None:
+            raise serializers.ValidationError(
+                {"consents_to_police": "Say whether the person consents to the police being involved."})
         return data
 
 

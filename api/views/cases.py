@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -28,7 +29,6 @@ from api.views.common import (
 )
 from conferences.models import Activity
 from rjcases import selectors, services
-from rjcases.forms import routes_for
 from rjcases.models import (
     Assessment,
     Consent,
@@ -66,7 +66,7 @@ class ReferenceDataView(APIView):
             return [{"code": row.code, "name": row.name} for row in model.objects.all()]
 
         return Response(s.ReferenceDataSerializer({
-            "routes": codes(ReferralRoute), "my_routes": [route.code for route in routes_for(request.user)],
+            "routes": codes(ReferralRoute), "my_routes": [route.code for route in services.routes_for(request.user)],
             "strands": codes(HateStrand), "wards": codes(Ward), "crime_types": codes(CrimeType),
             "perceived_by": [{"code": v, "name": label} for v, label in Incident.PerceivedBy.choices],
         }).data)
@@ -74,6 +74,16 @@ class ReferenceDataView(APIView):
 
 # ---------------------------------------------------------------------------------------------------
 # Referrals and cases
+
+# The intake service names the case's fields; the API's body nests the referrer.
+API_FIELD_NAMES = {"referrer_name": "referrer.name", "referrer_contact": "referrer.contact"}
+
+
+def _as_api_fields(exc: DjangoValidationError) -> DjangoValidationError:
+    if not hasattr(exc, "error_dict"):
+        return exc
+    return DjangoValidationError({API_FIELD_NAMES.get(name, name): errors for name, errors in exc.error_dict.items()})
+
 
 
 class ReferralView(APIView):
@@ -91,43 +101,31 @@ class ReferralView(APIView):
 
     def _refer(self, request) -> Response:
         user = request.user
-        allowed = {route.code for route in routes_for(user)}
-        if not allowed:
+        if not services.routes_for(user):
             forbid("You cannot make referrals.")
         data = validated(s.ReferralInSerializer, request.data)
-        route = data["route"]
-        if route.code not in allowed:
-            raise ApiError(status.HTTP_422_UNPROCESSABLE_ENTITY, "invalid", "Check the fields named: route.",
-                           fields={"route": [f"You cannot refer by this route. Yours: {', '.join(sorted(allowed))}."]})
         parties = []
         for party in data["parties"]:
             fields = dict(party)
             role = fields.pop("role")
-            fields.pop("participating", None)
-            if role == Party.Role.HARMED and roles.is_caseworker(user):
-                fields["caseworker"] = user
             parties.append(services.PartyData(role, fields.pop("first_name"), fields.pop("last_name", ""), fields))
-        anonymous = route.code == "reporting-centre" and data.get("report_kind") == "anonymous"
-        if anonymous and not any(p.role == Party.Role.HARMED for p in parties):
-            parties.insert(0, services.PartyData(Party.Role.HARMED, "Anonymous", "", {}))
         referrer = data.get("referrer") or {}
         case_fields = {
-            "referrer_name": (referrer.get("name") or user.get_full_name() or user.username).strip(),
-            "referrer_contact": (referrer.get("contact") or user.email).strip(),
+            "referrer_name": referrer.get("name", ""),
+            "referrer_contact": referrer.get("contact", ""),
             "enhanced_rights": data["enhanced_rights"],
-            "enhanced_rights_reason": data["enhanced_rights_reason"].strip() if data["enhanced_rights"] else "",
+            "enhanced_rights_reason": data["enhanced_rights_reason"],
         }
-        if route.code == "reporting-centre":
-            case_fields["report_kind"] = data["report_kind"]
-            case_fields["consents_to_police"] = data["consents_to_police"]
-            if roles.is_centre_staff(user) and user.organisation_id:
-                case_fields["reporting_centre"] = user.organisation
-        incident = dict(data["incident"])
-        incident["summary"] = incident["summary"].strip()
-        case = services.create_referral(
-            user, route=route, incident=incident, strands=data["strands"], parties=parties,
-            received_on=data.get("received_on"), **case_fields,
-        )
+        for name in ("report_kind", "consents_to_police"):
+            if name in data:
+                case_fields[name] = data[name]
+        try:
+            case = services.create_referral(
+                user, route=data["route"], incident=dict(data["incident"]), strands=data["strands"],
+                parties=parties, received_on=data.get("received_on"), **case_fields,
+            )
+        except DjangoValidationError as exc:
+            raise _as_api_fields(exc) from exc
         body = s.ReferralOutSerializer({"reference": case.reference, "state": case.state,
                                         "received_on": case.received_on, "url": s.case_url(case)}).data
         return Response(body, status=status.HTTP_201_CREATED, headers={"Location": s.case_url(case)})

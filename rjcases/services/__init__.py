@@ -21,7 +21,14 @@ from rjcases.services.casework import (
     update_party,
     withdraw_consent,
 )
-from rjcases.services.intake import PartyData, create_referral, find_possible_duplicates, next_reference
+from rjcases.services.intake import (
+    PartyData,
+    create_referral,
+    find_possible_duplicates,
+    may_refer_by,
+    next_reference,
+    routes_for,
+)
 from rjcases.services.transitions import (
     CONCLUDE_OUTCOMES,
     FIELD_LABELS,
@@ -51,6 +58,6 @@ __all__ = [
     "case_accept", "case_cancel_activity", "case_complete", "case_conclude", "case_decline", "case_find_suitable",
     "case_find_unsuitable", "case_record_agreement", "case_reopen", "case_schedule_activity", "case_withdraw",
     "completion_outcome", "create_referral", "find_possible_duplicates", "guard_problems", "log_read",
-    "mark_duplicate_reviewed", "may_take", "next_reference", "record_assessment", "record_consent",
-    "record_contact", "sign_off_assessment", "take_transition", "update_party", "withdraw_consent",
+    "mark_duplicate_reviewed", "may_refer_by", "may_take", "next_reference", "record_assessment", "record_consent",
+    "record_contact", "routes_for", "sign_off_assessment", "take_transition", "update_party", "withdraw_consent",
 ]

@@ -14,7 +14,15 @@ from django.utils import timezone
 from accounts import roles
 from rjcases import clocks
 from rjcases.exceptions import ActionRefused
-from rjcases.models import Case, CaseReferenceSequence, CaseTransition, Incident, normalise_postcode
+from rjcases.models import (
+    Case,
+    CaseReferenceSequence,
+    CaseTransition,
+    Incident,
+    Party,
+    ReferralRoute,
+    normalise_postcode,
+)
 from rjcases.services.casework import add_party
 
 
@@ -49,27 +57,176 @@ class PartyData:
     extra: dict = field(default_factory=dict)
 
 
+# ---------------------------------------------------------------------------------------------------
+# Who may refer by which route
+
+# The route each partner role refers by; RJ service staff (managers, facilitators) may use any route.
+PARTNER_ROUTES = {
+    "police": roles.is_police_referrer,
+    "reporting-centre": roles.is_centre_staff,
+    "victim-service": roles.is_caseworker,
+}
+CENTRE_ROUTE = "reporting-centre"
+SELF_REFERRAL_ROUTE = "self-referral"
+
+
+def _is_rj_staff(user) -> bool:
+    return roles.is_manager(user) or roles.is_facilitator(user)
+
+
+def routes_for(user) -> list[ReferralRoute]:
+    """The referral routes this user may use: their own organisation's, or any for RJ service staff."""
+    routes = list(ReferralRoute.objects.all())
+    if _is_rj_staff(user):
+        return routes
+    return [route for route in routes if route.code in PARTNER_ROUTES and PARTNER_ROUTES[route.code](user)]
+
+
+def may_refer_by(user, route: ReferralRoute) -> bool:
+    if _is_rj_staff(user):
+        return True
+    allowed = PARTNER_ROUTES.get(route.code)
+    return bool(allowed and allowed(user))
+
+
+# ---------------------------------------------------------------------------------------------------
+# The referral
+
+# What would identify the person harmed of an anonymous report: it holds none of these.
+IDENTIFYING_PARTY_FIELDS = ("last_name", "date_of_birth", "address", "postcode", "phone", "email")
+ANONYMOUS_NAME = "Anonymous"
+
+
+def _clean_parties(user, anonymous: bool, parties: Iterable[PartyData]) -> list[PartyData]:
+    parties = [PartyData(p.role, (p.first_name or "").strip(), (p.last_name or "").strip(), dict(p.extra))
+               for p in parties]
+    errors = []
+    if any(p.role not in (Party.Role.HARMED, Party.Role.RESPONSIBLE) for p in parties):
+        errors.append("A referral names the person harmed and the person responsible; add supporters to the case "
+                      "afterwards.")
+    if anonymous:
+        harmed = [p for p in parties if p.role == Party.Role.HARMED]
+        if len(harmed) > 1:
+            errors.append("An anonymous report has one person harmed.")
+        for party in harmed:
+            given = [name for name in IDENTIFYING_PARTY_FIELDS
+                     if (party.last_name if name == "last_name" else party.extra.get(name))]
+            if party.first_name not in ("", ANONYMOUS_NAME) or given:
+                errors.append("An anonymous report holds no name or contact details of the person harmed: "
+                              "leave out their name, date of birth, address, postcode, phone and email, or "
+                              "record an assisted report.")
+            party.first_name = ANONYMOUS_NAME
+        if not harmed:
+            parties.insert(0, PartyData(Party.Role.HARMED, ANONYMOUS_NAME))
+    elif not parties:
+        errors.append("Give the person harmed or the person responsible.")
+    elif any(not p.first_name for p in parties):
+        errors.append("Enter the first name of each person in the referral.")
+    for party in parties:
+        caseworker = party.extra.get("caseworker")
+        if party.role == Party.Role.HARMED and roles.is_caseworker(user):
+            party.extra["caseworker"] = caseworker = user
+        if caseworker is not None and (party.role != Party.Role.HARMED or not roles.is_caseworker(caseworker)):
+            errors.append("Only a person harmed has a victim service caseworker, and it must be a caseworker.")
+    if errors:
+        raise ValidationError({"parties": errors})
+    return parties
+
+
+def _referral_fields(user, route: ReferralRoute, fields: dict) -> dict:
+    errors = {}
+    fields = dict(fields)
+    for name in ("referrer_name", "referrer_contact", "enhanced_rights_reason"):
+        fields[name] = (fields.get(name) or "").strip()
+    if fields.get("enhanced_rights"):
+        if not fields["enhanced_rights_reason"]:
+            errors["enhanced_rights_reason"] = "Enter why the person harmed is entitled to enhanced rights."
+    else:
+        fields["enhanced_rights_reason"] = ""
+    if route.code == SELF_REFERRAL_ROUTE:
+        if not fields["referrer_name"]:
+            errors["referrer_name"] = "Enter the name of the person referring themselves."
+    else:
+        fields["referrer_name"] = fields["referrer_name"] or user.get_full_name() or user.username
+        fields["referrer_contact"] = fields["referrer_contact"] or user.email
+    if _is_rj_staff(user):
+        fields.setdefault("referring_organisation", None)
+    else:
+        named = fields.get("referring_organisation")
+        if named is not None and named != user.organisation:
+            errors["referring_organisation"] = "You refer on behalf of your own organisation only."
+        fields["referring_organisation"] = user.organisation
+    if route.code == CENTRE_ROUTE:
+        if fields.get("report_kind") not in ("assisted", "anonymous"):
+            errors["report_kind"] = "Say whether the report is assisted or anonymous."
+        if roles.is_centre_staff(user):
+            named = fields.get("reporting_centre")
+            if named is not None and named != user.organisation:
+                errors["reporting_centre"] = "You record reports for your own reporting centre only."
+            fields["reporting_centre"] = user.organisation
+    else:
+        for name in ("report_kind", "consents_to_police", "reporting_centre"):
+            if fields.get(name) not in (None, ""):
+                errors[name] = "Only reports made at a third-party reporting centre have this."
+    if errors:
+        raise ValidationError(errors)
+    return fields
+
+
 def create_referral(
     user,
     *,
-    route,
+    route: ReferralRoute,
     incident: dict,
     strands: Iterable,
     parties: Iterable[PartyData] = (),
     received_on: date | None = None,
     **case_fields,
 ) -> Case:
-    """Record a new referral (any route) with its incident and parties; flag possible duplicates."""
-    if not (roles.is_referrer(user) or roles.is_manager(user) or roles.is_facilitator(user)
-            or roles.is_caseworker(user)):
+    """Record a new referral (any route) with its incident and parties; flag possible duplicates.
+
+    The one set of intake rules, for the web form, the API, the demo and everyone else:
+
+    - Routes: RJ service staff (managers, facilitators) may refer by any route; a police referrer by
+      ``police``, reporting-centre staff by ``reporting-centre``, a victim service caseworker by
+      ``victim-service`` (``routes_for``/``may_refer_by``). Anyone else is refused (``ActionRefused``);
+      a route that is not theirs is a ``ValidationError`` on ``route``.
+    - Referrer: ``referred_by`` is always the user. The referrer's name and contact default to the user's
+      (full name or username, email), except on a self-referral: the referrer is the person themselves, so
+      their name must be given and nothing is taken from the user (the contact may stay empty).
+    - Referring organisation: a partner (police, centre, victim service) refers on behalf of their own
+      organisation, always, and cannot name another; RJ staff may name one or none.
+    - Reporting centre: only the ``reporting-centre`` route has ``report_kind`` (required: assisted or
+      anonymous), ``consents_to_police`` and ``reporting_centre``; centre staff's reports are their own
+      centre's. (Whether consent to police involvement is known stays optional here: the web form and
+      the API both ask for it, but a report recorded without an answer is still a report.)
+    - Anonymous centre report: the person harmed is recorded as "Anonymous", with no surname, date of
+      birth, address, postcode, phone or email (refused, not dropped); their age band and communication
+      needs may be kept. If no person harmed is given, one is added. A named person responsible is allowed.
+    - Other referrals name at least one person (harmed or responsible), each with a first name; supporters
+      are added to the case afterwards.
+    - Caseworker: a caseworker who refers becomes the caseworker of each person harmed in it (so they see
+      what they referred); a caseworker named otherwise must be a caseworker, for a person harmed.
+    - Enhanced rights need a reason; text is stripped; the referral date is today or earlier.
+    """
+    if not routes_for(user):
         raise ActionRefused("You cannot make referrals.")
+    if not may_refer_by(user, route):
+        mine = ", ".join(r.code for r in routes_for(user))
+        raise ValidationError({"route": f"You cannot refer by this route. Yours: {mine}."})
     strands = list(strands)
     if not strands:
         raise ValidationError({"strands": "Choose at least one hate crime strand."})
     received_on = received_on or timezone.localdate()
+    if received_on > timezone.localdate():
+        raise ValidationError({"received_on": "The referral date must be today or in the past."})
+    case_fields = _referral_fields(user, route, case_fields)
+    anonymous = route.code == CENTRE_ROUTE and case_fields.get("report_kind") == "anonymous"
+    parties = _clean_parties(user, anonymous, parties)
+    incident = {**incident, "summary": (incident.get("summary") or "").strip()}
+    if incident.get("postcode"):
+        incident["postcode"] = normalise_postcode(incident["postcode"])
     with transaction.atomic():
-        if roles.is_referrer(user) and "referring_organisation" not in case_fields:
-            case_fields["referring_organisation"] = user.organisation
         case = Case(
             reference=next_reference(received_on.year),
             route=route,
@@ -83,8 +240,6 @@ def create_referral(
         case._history_user = user
         case._change_reason = "referral received"
         case.save()
-        if incident.get("postcode"):
-            incident = {**incident, "postcode": normalise_postcode(incident["postcode"])}
         incident_obj = Incident(case=case, **incident)
         incident_obj.full_clean(exclude=["case"])
         incident_obj._history_user = user
@@ -99,4 +254,3 @@ def create_referral(
         CaseTransition.objects.create(case=case, name="refer", source="", target=case.state, by=user,
                                       reason="Referral received", data={"route": route.code})
     return case
-

@@ -67,7 +67,8 @@ def test_postcodes_are_normalised(police_referrer):
 @pytest.mark.django_db
 def test_same_crime_reference_is_flagged_as_a_possible_duplicate(police_referrer):
     first = refer(police_referrer, incident=incident_data(crime_reference="06/123456/26"))
-    second = refer(police_referrer, incident=incident_data(crime_reference="06/123456/26"), parties=[])
+    second = refer(police_referrer, incident=incident_data(crime_reference="06/123456/26"),
+                   parties=[services.PartyData(Party.Role.HARMED, "Someone", "Else")])
     assert list(second.possible_duplicate_of.all()) == [first]
     assert Case.objects.count() == 2  # flagged, never merged
 

@@ -27,7 +27,8 @@ def cases(police_referrer, other_police_referrer, manager, facilitator):
         refer(police_referrer, strands=("religion",), incident=incident_data(ward_code="TRF02"),
               parties=[services.PartyData(Party.Role.HARMED, "Zofia", "Kowalska", {})]),
         manager, facilitator)
-    theirs = refer(other_police_referrer, route_code="housing", strands=("disability",),
+    theirs = refer(manager, route_code="housing", referring_organisation=other_police_referrer.organisation,
+                   strands=("disability",),
                    parties=[services.PartyData(Party.Role.RESPONSIBLE, "Dan", "Other", {})])
     overdue = refer(manager, route_code="self-referral", received_on=timezone.localdate() - timedelta(days=40),
                     parties=[services.PartyData(Party.Role.HARMED, "Olu", "Late", {})])
