@@ -3,9 +3,13 @@
 For large demo runs only. Each plan is replayed step by step into plain rows, mirroring what each
 service writes (the fields it sets, the transition row with its data, and one history row per save,
 with the same user, time and change reason); the rows are then inserted model by model as plain
-values (``executemany`` on SQLite, ``COPY`` on PostgreSQL), and the history rows with them. The walk
-and this writer are kept in step by tests/rjcases/test_seed_demo.py, which seeds the same plans both ways
-and compares the results.
+values (``executemany`` on SQLite, ``COPY`` on PostgreSQL), and the history rows with them.
+
+A transition writes what ``rjcases.services.transitions.move_effects`` says, the function
+``take_transition`` applies too, so the two cannot disagree on a move's fields, its target state (from the
+django-fsm declaration) or its transition data; tests/demo/test_bulk_moves.py checks each move both ways.
+For the other steps the walk and this writer are kept in step by tests/demo/test_seed_demo.py, which seeds
+the same plans both ways and compares the results.
 
 The state of a case is written here only as a column of a new row, like a fixture: no existing case
 changes state outside ``rjcases.services``.
@@ -20,7 +24,6 @@ from datetime import UTC, datetime
 from django.db import connections, models, router, transaction
 from django.utils import timezone
 
-from accounts import roles
 from conferences.models import (
     Activity,
     Agreement,
@@ -34,6 +37,7 @@ from conferences.services import CURRENT_WELLBEING_VERSION, FEEDBACK_WORDING_VER
 from demo.actors import Actors
 from demo.plan import CasePlan, Step
 from demo.walk import case_fields as planned_case_fields
+from demo.walk import party_fields, referral_parties
 from rjcases import clocks
 from rjcases.models import (
     Assessment,
@@ -46,6 +50,7 @@ from rjcases.models import (
     Note,
     Party,
 )
+from rjcases.services import intake
 from rjcases.services.transitions import Facts, clean_inputs, move_effects
 
 # Insert order: parents before children. Through tables follow the model that owns the field.
@@ -282,43 +287,34 @@ class BulkWriter:
     # --- the steps, as the services carry them out -------------------------------------------------
 
     def _refer(self, rows, s: _Story, step: Step, user) -> None:
+        """What ``create_referral`` writes, its case fields and parties put through the same intake rules."""
         plan, actors, at = s.plan, self.actors, step.at
-        fields = {}
-        for name, value in planned_case_fields(actors, plan).items():
-            fields[f"{name}_id" if isinstance(value, models.Model) else name] = (
-                value.pk if isinstance(value, models.Model) else value)
-        if roles.is_referrer(user) and "referring_organisation_id" not in fields:
-            fields["referring_organisation_id"] = user.organisation_id
-        enhanced = fields.get("enhanced_rights", False)
+        route = actors.routes[plan.route]
+        fields = intake._referral_fields(user, route, planned_case_fields(actors, plan))
+        anonymous = route.code == intake.CENTRE_ROUTE and fields.get("report_kind") == "anonymous"
+        parties = intake._clean_parties(user, anonymous, referral_parties(actors, plan))
         s.case = self._new(
-            rows, Case, at, user, "referral received", reference=None, route_id=actors.routes[plan.route].pk,
+            rows, Case, at, user, "referral received", reference=None, route_id=route.pk,
             received_on=plan.received_on, referred_by_id=user.pk,
-            rj_information_due_on=clocks.rj_information_due(plan.received_on, enhanced),
+            rj_information_due_on=clocks.rj_information_due(plan.received_on, fields.get("enhanced_rights", False)),
             initial_contact_due_on=clocks.initial_contact_due(plan.received_on), state=Case.State.REFERRAL,
-            state_changed_at=at, created_at=at, updated_at=at, **fields)
+            state_changed_at=at, created_at=at, updated_at=at, **_attnames(Case, fields))
         incident = dict(plan.incident)
         incident["ward_id"] = actors.wards[incident.pop("ward")].pk
         incident["crime_type_id"] = actors.crime_types[incident.pop("crime_type")].pk
         s.incident = self._new(rows, Incident, at, user, None, refs={"case": s.case}, **incident)
         self._set_m2m(s.incident, "strands", [actors.strands[code].pk for code in plan.strands], at, user, None)
-        made = []
-        for planned in plan.parties:
-            if planned.at_referral:
-                s.parties[planned.key] = self._party(rows, s, planned, at, user)
-                made.append(s.parties[planned.key])
-        s.case.m2m["possible_duplicate_of"] = self._possible_duplicates(s, made)
+        planned = [p for p in plan.parties if p.at_referral]
+        if len(parties) != len(planned):
+            raise ValueError(f"Case plan {plan.index}: intake added or dropped a party; the plan should name it.")
+        for party, data in zip(planned, parties, strict=True):
+            s.parties[party.key] = self._new(
+                rows, Party, at, user, "party added", refs={"case": s.case}, role=data.role, created_at=at,
+                first_name=data.first_name, last_name=data.last_name, **_attnames(Party, data.extra))
+        s.case.m2m["possible_duplicate_of"] = self._possible_duplicates(s, list(s.parties.values()))
         self._new(rows, CaseTransition, at, user, None, refs={"case": s.case}, name="refer", source="",
                   target=Case.State.REFERRAL, by_id=user.pk, reason="Referral received", data={"route": plan.route},
                   at=at)
-
-    def _party(self, rows, s: _Story, planned, at, user) -> Row:
-        fields = dict(planned.fields)
-        if planned.caseworker:
-            fields["caseworker_id"] = self.actors.user("caseworker").pk
-        refs = {"case": s.case}
-        if planned.supports:
-            refs["supports"] = s.parties[planned.supports]
-        return self._new(rows, Party, at, user, "party added", refs=refs, role=planned.role, created_at=at, **fields)
 
     def _allocate(self, rows, s: _Story, step: Step, user) -> None:
         self._change(s.case, step.at, user, "allocated", updated_at=step.at,
@@ -359,7 +355,11 @@ class BulkWriter:
 
     def _add_party(self, rows, s: _Story, step: Step, user) -> None:
         planned = next(p for p in s.plan.parties if p.key == step.data["party"])
-        s.parties[planned.key] = self._party(rows, s, planned, step.at, user)
+        refs = {"case": s.case, "supports": s.parties[planned.supports] if planned.supports else None}
+        s.parties[planned.key] = self._new(
+            rows, Party, step.at, user, "party added", refs=refs, role=planned.role, created_at=step.at,
+            first_name=planned.fields["first_name"], last_name=planned.fields.get("last_name", ""),
+            **_attnames(Party, party_fields(self.actors, planned)))
 
     def _assess(self, rows, s: _Story, step: Step, user) -> None:
         key = step.data["party"]
@@ -546,6 +546,11 @@ def _copy_rows(psycopg_cursor, table: str, columns: list[str], params: list[list
     with psycopg_cursor.copy(statement) as copy:
         for values in params:
             copy.write_row(values)
+
+
+def _attnames(model, fields: dict) -> dict:
+    """Field values by name (related objects as objects) as column values by attname (related keys)."""
+    return {model._meta.get_field(name).attname: getattr(value, "pk", value) for name, value in fields.items()}
 
 
 def _pk(item) -> int:

@@ -25,6 +25,12 @@ def party_fields(actors: Actors, party: PartyPlan) -> dict:
     return fields
 
 
+def referral_parties(actors: Actors, plan: CasePlan) -> list[services.PartyData]:
+    """The people a plan names at referral, as ``create_referral`` takes them."""
+    return [services.PartyData(p.role, p.fields["first_name"], p.fields.get("last_name", ""), party_fields(actors, p))
+            for p in plan.parties if p.at_referral]
+
+
 def case_fields(actors: Actors, plan: CasePlan) -> dict:
     fields = dict(plan.case_fields)
     for name in ("reporting_centre", "referring_organisation"):
@@ -84,8 +90,7 @@ class Walker:
             route=actors.routes[plan.route],
             incident=incident_fields(actors, plan),
             strands=[actors.strands[code] for code in plan.strands],
-            parties=[services.PartyData(p.role, p.fields["first_name"], p.fields.get("last_name", ""),
-                                        party_fields(actors, p)) for p in at_referral],
+            parties=referral_parties(actors, plan),
             received_on=plan.received_on,
             **case_fields(actors, plan),
         )

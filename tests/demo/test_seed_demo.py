@@ -3,6 +3,7 @@
 
 import inspect
 from collections import Counter
+from datetime import date
 from io import StringIO
 
 import pytest
@@ -178,7 +179,7 @@ def test_every_state_change_of_the_walk_goes_through_take_transition(demo_users,
 
 
 def test_plans_use_only_invented_contact_details():
-    planner = plan.Planner(200, 3, plan.date(2026, 11, 20))
+    planner = plan.Planner(200, 3, date(2026, 11, 20))
     for index in range(200):
         for party in planner.plan(index).parties:
             fields = party.fields

@@ -3,7 +3,7 @@
 Synthetic demo cases (invented people only), the same for the same N, S and as-of date, in every state
 and with every outcome. Up to --walk-limit cases (500) every case is walked through the real services on
 a simulated clock, letters included; above it the first 500 are walked and the rest are written in bulk
-with the same rows, transition rows and history (demo/bulk.py; tests/rjcases/test_seed_demo.py
+with the same rows, transition rows and history (demo/bulk.py; tests/demo/test_seed_demo.py
 checks the two agree). Timings: bench/README.md.
 """
 
