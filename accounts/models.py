@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 
@@ -55,3 +56,77 @@ class User(AbstractUser):
                 cached = frozenset(self.groups.values_list("name", flat=True))
             self.__dict__["_role_names"] = cached
         return cached
+
+
+class SecurityLogIsAppendOnly(Exception):
+    """Raised on any attempt to change or delete a security log row."""
+
+
+class SecurityEventQuerySet(models.QuerySet):
+    """Rows are added, never changed or removed: bulk changes and bulk deletes are refused."""
+
+    def update(self, **kwargs):
+        raise SecurityLogIsAppendOnly("The security log cannot be changed.")
+
+    def delete(self):
+        raise SecurityLogIsAppendOnly("The security log cannot be deleted from.")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise SecurityLogIsAppendOnly("The security log cannot be changed.")
+
+    def _raw_delete(self, using):
+        raise SecurityLogIsAppendOnly("The security log cannot be deleted from.")
+
+
+class SecurityEvent(models.Model):
+    """One privileged act in the security log: who did what to whom, when and why. Append-only: the model and
+    its queryset refuse changes and deletions, and on PostgreSQL a trigger refuses UPDATE and DELETE.
+
+    Written only by ``accounts.services.record_security_event``; managers and administrators read it."""
+
+    class Action(models.TextChoices):
+        ROLE_GRANTED = "role_granted", "Role granted"
+        ROLE_REMOVED = "role_removed", "Role removed"
+        SUPERUSER_CHANGED = "superuser_changed", "Superuser status changed"
+        STAFF_CHANGED = "staff_changed", "Administration access changed"
+        PERMISSION_CHANGED = "permission_changed", "Individual permissions changed"
+        SECOND_FACTOR_RESET = "second_factor_reset", "Second factor reset"
+        ACCOUNT_UNLOCKED = "account_unlocked", "Account unlocked"
+        USER_ORGANISATION_CHANGED = "user_organisation_changed", "User's organisation changed"
+        ORGANISATION_ADDED = "organisation_added", "Organisation added"
+        ORGANISATION_CHANGED = "organisation_changed", "Organisation changed"
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text="Who did it; empty when done by the system or a command run outside the service.",
+    )
+    actor_name = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=40, choices=Action.choices, db_index=True)
+    subject_user = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    subject_type = models.CharField(max_length=100, blank=True)
+    subject_id = models.CharField(max_length=40, blank=True)
+    subject_name = models.CharField(max_length=200, blank=True)
+    reason = models.TextField(blank=True)
+    details = models.JSONField(default=dict, blank=True)
+
+    objects = SecurityEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["subject_user", "at"])]
+
+    def __str__(self) -> str:
+        who = self.actor_name or "system"
+        return f"{self.at:%Y-%m-%d %H:%M} {who}: {self.get_action_display()} {self.subject_name}".strip()
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise SecurityLogIsAppendOnly("A security log row cannot be changed.")
+        kwargs["force_insert"] = True  # never an UPDATE, even with a primary key set by hand
+        kwargs.pop("force_update", None)
+        kwargs.pop("update_fields", None)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise SecurityLogIsAppendOnly("A security log row cannot be deleted.")
