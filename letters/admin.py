@@ -48,8 +48,8 @@ class LetterTemplateAdmin(ReadOnlyHistoryAdmin):
 class LetterAdmin(ReadOnlyHistoryAdmin):
     """Read only: letters are made and changed only by letters.services."""
 
-    list_display = ["case", "kind", "recipient_name", "format", "version", "status", "generated_at"]
-    list_filter = ["kind", "status", "format"]
+    list_display = ["case", "kind", "recipient_name", "format", "version", "status", "file_status", "generated_at"]
+    list_filter = ["kind", "status", "file_status", "format"]
     exclude = ["content"]
 
     def has_add_permission(self, request):

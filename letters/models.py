@@ -141,12 +141,21 @@ class Letter(models.Model):
 
     A letter is never overwritten: regenerating makes the next ``version`` for the same case, kind and
     recipient. ``content`` keeps the exact text rendered, from which the accessible HTML version is built.
+
+    The row is made inside the move's transaction; its PDF is written after that commits (``letters.files``),
+    so ``file_status`` says whether the file is there yet. The fields the file gives (``file``, ``sha256``,
+    ``size``, ``pages``) are blank until it is written.
     """
 
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting to be sent"
         SENT = "sent", "Sent"
         SUPERSEDED = "superseded", "Replaced by a newer version"
+
+    class FileStatus(models.TextChoices):
+        PENDING = "pending", "Being written"
+        WRITTEN = "written", "Written"
+        FAILED = "failed", "Could not be written"
 
     REFERRER = "referrer"
 
@@ -163,10 +172,12 @@ class Letter(models.Model):
     template = models.ForeignKey(LetterTemplate, on_delete=models.PROTECT, related_name="letters")
     template_version = models.PositiveIntegerField()
     version = models.PositiveIntegerField(default=1)
-    file = models.FileField(upload_to="letters/%Y/%m/", max_length=200)
-    sha256 = models.CharField("SHA-256", max_length=64)
-    size = models.PositiveIntegerField(default=0)
-    pages = models.PositiveSmallIntegerField(default=1)
+    file_status = models.CharField(max_length=8, choices=FileStatus.choices, default=FileStatus.PENDING)
+    file_error = models.TextField(blank=True, help_text="Why the file could not be written, the last time it was tried")
+    file = models.FileField(upload_to="letters/%Y/%m/", max_length=200, blank=True)
+    sha256 = models.CharField("SHA-256", max_length=64, blank=True)
+    size = models.PositiveIntegerField(null=True, blank=True)
+    pages = models.PositiveSmallIntegerField(null=True, blank=True)
     content = models.JSONField(default=dict)
     generated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -203,6 +214,19 @@ class Letter(models.Model):
     @property
     def download_name(self) -> str:
         return f"{self.case.reference}-{self.kind.replace('_', '-')}-v{self.version}.pdf"
+
+    @property
+    def file_written(self) -> bool:
+        return self.file_status == self.FileStatus.WRITTEN
+
+    @property
+    def file_problem(self) -> str:
+        """Why the letter cannot be printed or opened yet, in words for the page; empty once its file is written."""
+        if self.file_status == self.FileStatus.FAILED:
+            return "Its file could not be written. Try again, or regenerate the letter."
+        if self.file_status == self.FileStatus.PENDING:
+            return "Its file is still being written. Refresh the page in a moment, or try again."
+        return ""
 
     @property
     def has_postal_address(self) -> bool:

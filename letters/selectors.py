@@ -20,21 +20,30 @@ def letters_visible_to(user) -> QuerySet[Letter]:
     return Letter.objects.filter(case__in=Case.objects.visible_to(user))
 
 
-def get_case_for_letters(user, case_id: int) -> Case:
-    """The case, if this user may see its letters; otherwise a 404, as if it did not exist."""
-    case = Case.objects.visible_to(user).select_related("facilitator", "referred_by").filter(pk=case_id).first()
+def get_case_for_letters(user, reference: str | None = None, *, case_id: int | None = None) -> Case:
+    """The case by its reference (or, for the old addresses, its id), if this user may see its letters;
+    otherwise a 404, as if it did not exist."""
+    found = Case.objects.visible_to(user).select_related("facilitator", "referred_by")
+    case = (found.filter(reference=reference) if case_id is None else found.filter(pk=case_id)).first()
     if case is None or not can_see_details(case, user):
         raise Http404("No such case")
     return case
 
 
-def get_letter_for_user(user, letter_id: int) -> Letter:
-    letter = (letters_visible_to(user)
-              .select_related("case", "party", "template", "generated_by", "sent_by", "transition")
-              .filter(pk=letter_id).first())
+def get_letter_for_user(user, letter_id: int, reference: str | None = None) -> Letter:
+    """The letter, if this user may see it and (when ``reference`` is given) it is a letter of that case."""
+    found = letters_visible_to(user).filter(pk=letter_id)
+    if reference is not None:
+        found = found.filter(case__reference=reference)
+    letter = found.select_related("case", "party", "template", "generated_by", "sent_by", "transition").first()
     if letter is None or not can_see_details(letter.case, user):
         raise Http404("No such letter")
     return letter
+
+
+def letter_url(letter: Letter, view: str = "detail") -> str:
+    """A letter's address: under its case's reference, like every case page."""
+    return reverse(f"letters:{view}", args=[letter.case.reference, letter.pk])
 
 
 def letters_for_case(case: Case) -> list[Letter]:
@@ -56,7 +65,7 @@ def letters_for_timeline(case: Case) -> list[tuple[datetime, str, str]]:
     when it was sent. The timeline shows them only to users who may see the case's details."""
     items: list[tuple[datetime, str, str]] = []
     for letter in case.letters.select_related("generated_by").order_by("generated_at", "id"):
-        url = reverse("letters:detail", args=[letter.pk])
+        url = reverse("letters:detail", args=[case.reference, letter.pk])
         kind = LetterKind(letter.kind).label
         what = f"{kind} letter to {letter.recipient_name}"
         if letter.version > 1:
@@ -80,7 +89,8 @@ def print_run_scope(user) -> QuerySet[Letter]:
 
 
 def print_run_letters(user, day: date) -> list[Letter]:
-    """The letters generated on ``day`` that are still waiting to be posted, oldest first."""
+    """The letters generated on ``day`` that are still waiting to be posted, oldest first (including letters
+    whose file is not written yet: the print run shows them, but cannot print them)."""
     return list(
         print_run_scope(user).filter(status=Letter.Status.PENDING, generated_at__date=day)
         .select_related("case").order_by("generated_at", "id")

@@ -1,15 +1,18 @@
 """Writes for letters: generating (and regenerating) a letter as a new stored version, the letters each workflow
-transition calls for, editing wording, the print run and marking letters sent."""
+transition calls for, editing wording, the print run, marking letters sent, and trying a letter's file again.
+
+A letter is made in two steps. Inside the caller's transaction only its row is stored, with the content
+composed from the wording in force (``file_status`` pending). Its PDF is written by the task
+``letters.tasks.write_letter_files`` once that transaction has committed (``letters.files``), so a move never
+renders while the case row is locked and a rolled-back move leaves no file behind."""
 
 from __future__ import annotations
 
-import hashlib
 import io
-import uuid
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date
+from functools import partial
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from pypdf import PdfReader, PdfWriter
@@ -36,19 +39,25 @@ from letters.content import (
     variant_for,
     wording_format_for,
 )
+from letters.files import (
+    LetterFileChanged,
+    LetterFileNotWritten,
+    LetterFileProblem,
+    delete_orphaned_letter_files,
+    letter_bytes,
+    orphaned_letter_files,
+)
 from letters.models import Letter, LetterFormat, Letterhead, LetterKind, LetterTemplate, WordingFormat
-from letters.renderer import LetterRenderer
+from letters.tasks import enqueue_letter_files, write_letter_files
 from letters.wording import default_wording, template_keys
 from rjcases.exceptions import ActionRefused
 from rjcases.models import Case, CaseTransition, Party
 from rjcases.permissions import can_edit_case_work
 
 __all__ = ["LetterRefused", "generate_letter", "regenerate_letter", "letters_for_transition", "update_template",
-           "mark_sent", "print_run_pdf", "ensure_default_templates", "template_for", "render_content"]
-
-
-class LetterFileChanged(Exception):
-    """A stored letter whose file no longer matches the checksum taken when it was generated."""
+           "mark_sent", "print_run_pdf", "ensure_default_templates", "template_for", "render_content",
+           "retry_letter_file", "letter_bytes", "LetterFileProblem", "LetterFileChanged", "LetterFileNotWritten",
+           "orphaned_letter_files", "delete_orphaned_letter_files"]
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -132,9 +141,9 @@ def render_content(case: Case, kind: str, recipient: Recipient, fmt: str, *, var
 
 def _store(case: Case, user, *, kind: str, recipient: Recipient, fmt: str,
            transition: CaseTransition | None = None) -> Letter:
+    """The letter's row, as the next version, with its content composed now; its file is written after commit."""
     variant = variant_for(case, kind)
     content, template = render_content(case, kind, recipient, fmt, variant=variant)
-    pdf, pages = LetterRenderer(fmt).render_with_page_count(content)
     previous = list(Letter.objects.filter(case=case, kind=kind, recipient_key=recipient.key).order_by()
                     .values_list("pk", "version", "status"))
     version = max((v for _, v, _ in previous), default=0) + 1
@@ -142,19 +151,12 @@ def _store(case: Case, user, *, kind: str, recipient: Recipient, fmt: str,
     letter = Letter(
         case=case, kind=kind, variant=variant, recipient_key=recipient.key, party_id=recipient.party_id,
         recipient_name=recipient.name, format=fmt, template=template, template_version=template.version,
-        version=version, sha256=hashlib.sha256(pdf).hexdigest(), size=len(pdf),
-        pages=pages, content=content.as_dict(), generated_by=user,
-        generated_at=timezone.now(), transition=transition,
+        version=version, content=content.as_dict(), generated_by=user, generated_at=timezone.now(),
+        transition=transition, file_status=Letter.FileStatus.PENDING,
     )
-    letter.file.save(f"{uuid.uuid4().hex}.pdf", ContentFile(pdf), save=False)
     letter._history_user = user
     letter._change_reason = f"version {version} generated"
-    try:
-        letter.save()
-    except Exception:
-        # No row, no file: a file is written before its row, so it goes if the row cannot be saved.
-        letter.file.delete(save=False)
-        raise
+    letter.save()
     for older in Letter.objects.filter(pk__in=pending) if pending else ():
         older.status = Letter.Status.SUPERSEDED
         older._history_user = user
@@ -173,7 +175,8 @@ def generate_letter(case: Case, user, *, kind: str, recipient_key: str, fmt: str
 
     ``fmt`` defaults to the format the recipient's communication needs call for.
     Raises ``ActionRefused`` for a user who may not, ``LetterRefused`` with the reason for a letter that
-    cannot be made now; nothing is stored then.
+    cannot be made now; nothing is stored then. The file is written once the letter's transaction commits
+    (at once, when the caller has no transaction open and tasks run immediately).
     """
     if not can_edit_case_work(case, user):
         raise ActionRefused("Only the case's facilitator or a manager can create letters.")
@@ -184,7 +187,10 @@ def generate_letter(case: Case, user, *, kind: str, recipient_key: str, fmt: str
         fmt = fmt or recipient.default_format
         if fmt not in LetterFormat.values:
             raise LetterRefused("Choose a format: standard, large print or easy read.")
-        return _store(locked, user, kind=kind, recipient=recipient, fmt=fmt)
+        letter = _store(locked, user, kind=kind, recipient=recipient, fmt=fmt)
+        transaction.on_commit(partial(enqueue_letter_files, [letter.pk]), robust=True)
+    letter.refresh_from_db()  # the file may have been written since
+    return letter
 
 
 def regenerate_letter(letter: Letter, user) -> Letter:
@@ -237,10 +243,11 @@ def letters_called_for(case: Case, transition: CaseTransition) -> list[tuple[str
 
 
 def letters_for_transition(case: Case, user, transition: CaseTransition) -> list[Letter]:
-    """The workflow hook: store the letters this transition calls for, inside the transition's transaction.
+    """Store the rows of the letters this transition calls for, inside the transition's transaction.
 
-    The user has already been allowed the transition, so no further permission is asked. Nothing here leaves
-    the machine; sending by email would belong in ``transaction.on_commit``.
+    No file is written here: the caller registers ``letters.tasks.enqueue_letter_files`` with
+    ``transaction.on_commit`` for the letters returned. The user has already been allowed the transition, so
+    no further permission is asked.
     """
     made = []
     case = _locked_case(case)  # already locked by the transition; this loads what the letters read, once
@@ -251,22 +258,12 @@ def letters_for_transition(case: Case, user, transition: CaseTransition) -> list
 
 
 # ---------------------------------------------------------------------------------------------------
-# Reading a stored file, the print run, marking sent
-
-
-def letter_bytes(letter: Letter) -> bytes:
-    """The stored PDF, after checking it is the file generated (its SHA-256)."""
-    with letter.file.open("rb") as handle:
-        data = handle.read()
-    if hashlib.sha256(data).hexdigest() != letter.sha256:
-        raise LetterFileChanged(
-            f"The stored file of {letter} does not match its checksum. Do not send it: regenerate the letter."
-        )
-    return data
+# The print run, marking sent, trying a file again
 
 
 def print_run_pdf(letters: Iterable[Letter], *, double_sided: bool = False) -> bytes:
-    """One PDF of these letters for posting, each starting on a new page (a new sheet when double-sided)."""
+    """One PDF of these letters for posting, each starting on a new page (a new sheet when double-sided).
+    Raises ``LetterFileProblem`` if one of them has no good file."""
     writer = PdfWriter()
     for letter in letters:
         reader = PdfReader(io.BytesIO(letter_bytes(letter)))
@@ -280,7 +277,8 @@ def print_run_pdf(letters: Iterable[Letter], *, double_sided: bool = False) -> b
 
 
 def mark_sent(user, letters: Iterable[Letter]) -> tuple[int, int]:
-    """Mark these letters sent now. Returns (marked, skipped): letters already sent or replaced are skipped."""
+    """Mark these letters sent now. Returns (marked, skipped): letters already sent or replaced, and letters
+    whose file is not written (they cannot have been printed), are skipped."""
     marked = skipped = 0
     now = timezone.now()
     with transaction.atomic():
@@ -288,7 +286,7 @@ def mark_sent(user, letters: Iterable[Letter]) -> tuple[int, int]:
             if not can_edit_case_work(letter.case, user):
                 raise ActionRefused("Only the case's facilitator or a manager can mark its letters sent.")
             locked = Letter.objects.select_for_update().get(pk=letter.pk)
-            if locked.status != Letter.Status.PENDING:
+            if locked.status != Letter.Status.PENDING or not locked.file_written:
                 skipped += 1
                 continue
             locked.status, locked.sent_at, locked.sent_by = Letter.Status.SENT, now, user
@@ -299,47 +297,20 @@ def mark_sent(user, letters: Iterable[Letter]) -> tuple[int, int]:
     return marked, skipped
 
 
-
-# ---------------------------------------------------------------------------------------------------
-# Files no letter points at
-
-
-LETTER_FILES_FOLDER = "letters"
-
-
-def orphaned_letter_files(older_than: timedelta) -> list[str]:
-    """Stored files under ``letters/`` that no letter (nor any version in the letters' history) points at,
-    last modified more than ``older_than`` ago.
-
-    A letter's file is written before its row, inside the transaction of the move that calls for it; if that
-    transaction rolls back, the row goes and the file stays. The age limit keeps files of transactions still
-    in progress.
-    """
-    from django.core.files.storage import default_storage
-
-    referenced = set(Letter.objects.values_list("file", flat=True))
-    referenced |= set(Letter.history.values_list("file", flat=True))
-    cutoff = timezone.now() - older_than
-    found, folders = [], [LETTER_FILES_FOLDER]
-    while folders:
-        folder = folders.pop()
-        if not default_storage.exists(folder):
-            continue
-        subfolders, files = default_storage.listdir(folder)
-        folders += [f"{folder}/{name}" for name in subfolders]
-        for name in files:
-            path = f"{folder}/{name}"
-            if path not in referenced and default_storage.get_modified_time(path) < cutoff:
-                found.append(path)
-    return sorted(found)
-
-
-def delete_orphaned_letter_files(older_than: timedelta) -> list[str]:
-    """Delete ``orphaned_letter_files(older_than)``; returns what was deleted. A letter row's file is never
-    deleted (letters are kept: a newer version supersedes, it does not remove)."""
-    from django.core.files.storage import default_storage
-
-    deleted = orphaned_letter_files(older_than)
-    for path in deleted:
-        default_storage.delete(path)
-    return deleted
+def retry_letter_file(letter: Letter, user) -> Letter:
+    """Write again the file of a letter whose file could not be written (or is still waiting); returns the letter
+    as it is afterwards. A written file is left alone. Queued even when ``RJ_LETTER_FILES`` is off: someone
+    asked for it."""
+    if not can_edit_case_work(letter.case, user):
+        raise ActionRefused("Only the case's facilitator or a manager can write a letter's file again.")
+    with transaction.atomic():
+        locked = Letter.objects.select_for_update().get(pk=letter.pk)
+        if locked.file_written:
+            return locked
+        locked.file_status = Letter.FileStatus.PENDING
+        locked._history_user = user
+        locked._change_reason = "file tried again"
+        locked.save(update_fields=["file_status"])
+        transaction.on_commit(partial(write_letter_files.enqueue, [locked.pk]), robust=True)
+    locked.refresh_from_db()
+    return locked

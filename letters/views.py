@@ -1,5 +1,5 @@
-"""Letter pages. Every case page starts from ``get_case_for_letters`` and every letter from ``get_letter_for_user``:
-outside what the user may see is a 404. Writes go through ``letters.services``."""
+"""Letter pages, under the case's reference. Every case page starts from ``get_case_for_letters`` and every letter
+from ``get_letter_for_user``: outside what the user may see is a 404. Writes go through ``letters.services``."""
 
 from __future__ import annotations
 
@@ -7,24 +7,25 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import roles
+from govuk.refusals import refusals_to
 from letters import selectors, services
-from letters.content import LetterContent, LetterRefused, check_kind_for, recipient_for, recipients_for
+from letters.content import LetterContent, check_kind_for, recipient_for, recipients_for
 from letters.demo import demo_content
-from letters.forms import GenerateLetterForm, LetterTemplateForm, MarkSentForm
+from letters.forms import GenerateLetterForm, LetterTemplateForm, MarkSentForm, PrintRunDayForm
 from letters.models import LetterFormat, LetterTemplate
 from letters.renderer import LetterRenderer
-from letters.services import LetterFileChanged
+from letters.services import LetterFileProblem
 from letters.wording import LIST_PLACEHOLDERS, placeholders_for
 from rjcases.permissions import can_edit_case_work
-from rjcases.services import TRANSITIONS, ActionRefused, log_read
+from rjcases.services import TRANSITIONS, log_read
 
 
 def _pdf_response(data: bytes, filename: str, *, inline: bool = False) -> HttpResponse:
@@ -41,8 +42,23 @@ def _pdf_response(data: bytes, filename: str, *, inline: bool = False) -> HttpRe
 
 @login_required
 @require_GET
-def case_letters(request, case_id: int):
-    case = selectors.get_case_for_letters(request.user, case_id)
+def old_case_address(request, case_id: int, view: str = "case"):
+    """The old address by database id: a permanent redirect to the reference, for a user who may see it."""
+    case = selectors.get_case_for_letters(request.user, case_id=case_id)
+    return HttpResponsePermanentRedirect(reverse(f"letters:{view}", args=[case.reference]))
+
+
+@login_required
+@require_GET
+def old_letter_address(request, pk: int, view: str = "detail"):
+    letter = selectors.get_letter_for_user(request.user, pk)
+    return HttpResponsePermanentRedirect(selectors.letter_url(letter, view))
+
+
+@login_required
+@require_GET
+def case_letters(request, reference: str):
+    case = selectors.get_case_for_letters(request.user, reference)
     context = {
         "page_title": f"Letters – {case.reference}",
         "case": case,
@@ -53,9 +69,9 @@ def case_letters(request, case_id: int):
 
 
 @login_required
-def generate(request, case_id: int):
+def generate(request, reference: str):
     """Choose a kind of letter and a recipient; preview it, or generate and store it."""
-    case = selectors.get_case_for_letters(request.user, case_id)
+    case = selectors.get_case_for_letters(request.user, reference)
     if not can_edit_case_work(case, request.user):
         raise PermissionDenied("Only the case's facilitator or a manager can create letters.")
     recipients = recipients_for(case)
@@ -64,17 +80,13 @@ def generate(request, case_id: int):
     preview = None
     if request.method == "POST" and form.is_valid():
         kind, key, fmt = form.cleaned_data["kind"], form.cleaned_data["recipient"], form.cleaned_data["format"]
-        try:
+        with refusals_to(form, field="kind"):
             if request.POST.get("action") == "preview":
                 preview = _preview_for_case(case, kind, key, fmt)
             else:
                 letter = services.generate_letter(case, request.user, kind=kind, recipient_key=key, fmt=fmt or None)
                 messages.success(request, f"{letter} was created. It is waiting to be sent.")
-                return redirect("letters:detail", letter.pk)
-        except LetterRefused as refusal:
-            form.add_error("kind", str(refusal))
-        except ActionRefused as refusal:
-            raise PermissionDenied(str(refusal))
+                return redirect(selectors.letter_url(letter))
     context = {"page_title": f"Create a letter – {case.reference}", "case": case, "form": form, "preview": preview}
     return render(request, "letters/generate.html", context)
 
@@ -93,8 +105,8 @@ def _preview_for_case(case, kind: str, key: str, fmt: str) -> LetterContent:
 
 @login_required
 @require_GET
-def detail(request, pk: int):
-    letter = selectors.get_letter_for_user(request.user, pk)
+def detail(request, reference: str, pk: int):
+    letter = selectors.get_letter_for_user(request.user, pk, reference)
     context = {
         "page_title": str(letter),
         "letter": letter,
@@ -108,12 +120,12 @@ def detail(request, pk: int):
 
 @login_required
 @require_GET
-def download(request, pk: int):
-    letter = selectors.get_letter_for_user(request.user, pk)
+def download(request, reference: str, pk: int):
+    letter = selectors.get_letter_for_user(request.user, pk, reference)
     try:
         data = services.letter_bytes(letter)
-    except (LetterFileChanged, FileNotFoundError) as problem:
-        message = str(problem) if isinstance(problem, LetterFileChanged) else \
+    except (LetterFileProblem, FileNotFoundError) as problem:
+        message = str(problem) if isinstance(problem, LetterFileProblem) else \
             "The stored file of this letter is missing. Regenerate the letter."
         return render(request, "letters/file_problem.html",
                       {"page_title": "This letter cannot be opened", "letter": letter, "message": message},
@@ -124,9 +136,9 @@ def download(request, pk: int):
 
 @login_required
 @require_GET
-def accessible(request, pk: int):
+def accessible(request, reference: str, pk: int):
     """The same letter as semantic HTML, for screen readers (reportlab does not tag PDFs)."""
-    letter = selectors.get_letter_for_user(request.user, pk)
+    letter = selectors.get_letter_for_user(request.user, pk, reference)
     log_read(request.user, letter.case, "document", letter.pk, request.path)
     context = {"page_title": letter.content.get("subject") or str(letter), "letter": letter,
                "content": LetterContent.from_dict(letter.content)}
@@ -135,17 +147,32 @@ def accessible(request, pk: int):
 
 @login_required
 @require_POST
-def regenerate(request, pk: int):
-    letter = selectors.get_letter_for_user(request.user, pk)
-    try:
+def regenerate(request, reference: str, pk: int):
+    letter = selectors.get_letter_for_user(request.user, pk, reference)
+    with refusals_to(request=request) as refusal:
         new = services.regenerate_letter(letter, request.user)
-    except ActionRefused as refusal:
-        raise PermissionDenied(str(refusal))
-    except LetterRefused as refusal:
-        messages.error(request, str(refusal))
-        return redirect("letters:detail", letter.pk)
+    if refusal:
+        return redirect(selectors.letter_url(letter))
     messages.success(request, f"Version {new.version} was created. Earlier versions are kept.")
-    return redirect("letters:detail", new.pk)
+    return redirect(selectors.letter_url(new))
+
+
+@login_required
+@require_POST
+def write_file(request, reference: str, pk: int):
+    """"Try again": write the file of a letter whose file could not be written. Back to the print run if asked."""
+    letter = selectors.get_letter_for_user(request.user, pk, reference)
+    with refusals_to(request=request):
+        letter = services.retry_letter_file(letter, request.user)
+    if letter.file_written:
+        messages.success(request, f"The file of {letter} is written. It can be printed now.")
+    elif letter.file_status == letter.FileStatus.FAILED:
+        messages.error(request, f"The file of {letter} could not be written again. {letter.file_problem}")
+    else:
+        messages.info(request, f"The file of {letter} is being written. Refresh the page in a moment.")
+    if request.POST.get("back_to") == "print_run":
+        return redirect(f"{reverse('letters:print_run')}?date={_day_from(request).isoformat()}")
+    return redirect(selectors.letter_url(letter))
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -186,12 +213,10 @@ def template_edit(request, pk: int):
             preview = demo_content(template.kind, template.variant, template.format,
                                    subject=data["subject"], body=data["body"], closing=data["closing"])
         else:
-            try:
+            with refusals_to(form) as refusal:
                 saved = services.update_template(template, request.user, subject=data["subject"],
                                                  body=data["body"], closing=data["closing"])
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
+            if not refusal:
                 messages.success(request, f"{saved.title}: version {saved.version} saved.")
                 return redirect("letters:template_edit", saved.pk)
     context = {
@@ -235,11 +260,19 @@ def template_preview(request, pk: int):
 
 
 def _day_from(request) -> date:
+    """The print run's day as links and the page's own buttons send it (``date``, ISO); today without one."""
     raw = request.GET.get("date") or request.POST.get("date") or ""
     try:
         return date.fromisoformat(raw) if raw else timezone.localdate()
     except ValueError:
         raise Http404("Not a date")
+
+
+def _day_form(request) -> PrintRunDayForm:
+    """The day boxes of the print run: bound when a day was typed in them, else showing the day of the link."""
+    if any(f"date-{part}" in request.GET for part in ("day", "month", "year")):
+        return PrintRunDayForm(request.GET)
+    return PrintRunDayForm(initial={"date": _day_from(request)})
 
 
 def _require_print_run(user) -> None:
@@ -251,23 +284,26 @@ def _require_print_run(user) -> None:
 def print_run(request):
     """The day's letters waiting to be posted: download them as one PDF, then mark them sent."""
     _require_print_run(request.user)
-    day = _day_from(request)
+    day_form = _day_form(request)
+    day = day_form.cleaned_data["date"] if day_form.is_bound and day_form.is_valid() else _day_from(request)
     if request.method == "POST":
         form = MarkSentForm(request.POST, queryset=selectors.print_run_scope(request.user))
         if form.is_valid():
-            try:
+            with refusals_to(request=request):
                 marked, skipped = services.mark_sent(request.user, form.cleaned_data["letters"])
-            except ActionRefused as refusal:
-                raise PermissionDenied(str(refusal))
             text = f"{marked} letter{'s' if marked != 1 else ''} marked as sent."
             if skipped:
-                text += f" {skipped} had already been sent or replaced and were left as they were."
+                text += (f" {skipped} had already been sent or replaced, or had no file to print,"
+                         " and were left as they were.")
             messages.success(request, text)
             return redirect(f"{reverse('letters:print_run')}?date={day.isoformat()}")
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-    letters = selectors.print_run_letters(request.user, day)
+    found = selectors.print_run_letters(request.user, day)
+    letters = [letter for letter in found if letter.file_written]
     context = {
-        "page_title": "Letters to post", "day": day, "letters": letters,
+        "page_title": "Letters to post", "day": day, "day_form": day_form, "letters": letters,
+        # Shown with the reason and "Try again", and left out of the PDF and of marking sent.
+        "without_file": [letter for letter in found if not letter.file_written],
         "older_days": selectors.older_pending_days(request.user, day),
         "without_address": [letter for letter in letters if not letter.has_postal_address],
     }
@@ -279,7 +315,7 @@ def print_run(request):
 def print_run_pdf(request):
     _require_print_run(request.user)
     day = _day_from(request)
-    letters = selectors.print_run_letters(request.user, day)
+    letters = [letter for letter in selectors.print_run_letters(request.user, day) if letter.file_written]
     wanted = request.GET.getlist("letter")
     if wanted:
         letters = [letter for letter in letters if str(letter.pk) in wanted]
@@ -288,8 +324,8 @@ def print_run_pdf(request):
         return redirect(f"{reverse('letters:print_run')}?date={day.isoformat()}")
     try:
         data = services.print_run_pdf(letters, double_sided=request.GET.get("double_sided") == "1")
-    except (LetterFileChanged, FileNotFoundError) as problem:
-        messages.error(request, str(problem) if isinstance(problem, LetterFileChanged)
+    except (LetterFileProblem, FileNotFoundError) as problem:
+        messages.error(request, str(problem) if isinstance(problem, LetterFileProblem)
                        else "A stored letter file is missing. Regenerate it before printing.")
         return redirect(f"{reverse('letters:print_run')}?date={day.isoformat()}")
     for letter in letters:

@@ -242,8 +242,12 @@ class LetterSerializer(serializers.Serializer):
     status = serializers.CharField()
     generated_at = serializers.DateTimeField()
     sent_at = serializers.DateTimeField(allow_null=True)
-    sha256 = serializers.CharField()
-    size = serializers.IntegerField()
+    file_status = serializers.ChoiceField(
+        choices=["pending", "written", "failed"],
+        help_text="Whether the PDF is written yet: it is written just after the letter is made. Until it is "
+                  "written, sha256 is empty, size is null and pdf_url answers 409.")
+    sha256 = serializers.CharField(allow_blank=True)
+    size = serializers.IntegerField(allow_null=True)
     pdf_url = serializers.CharField()
 
 

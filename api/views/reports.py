@@ -34,7 +34,7 @@ def _letter_row(letter) -> dict:
         "id": letter.pk, "kind": letter.kind, "kind_label": letter.get_kind_display(),
         "recipient": letter.recipient_name, "to_referrer": letter.to_referrer, "format": letter.format,
         "version": letter.version, "status": letter.status, "generated_at": letter.generated_at,
-        "sent_at": letter.sent_at, "sha256": letter.sha256, "size": letter.size,
+        "sent_at": letter.sent_at, "file_status": letter.file_status, "sha256": letter.sha256, "size": letter.size,
         "pdf_url": reverse("api:letter-pdf", args=[letter.case.reference, letter.pk]),
     }
 

@@ -8,12 +8,14 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
 from django_fsm import ConcurrentTransition
 
 from letters.services import letters_for_transition
+from letters.tasks import enqueue_letter_files
 from rjcases.exceptions import CHANGED_BY_SOMEONE_ELSE, TransitionRefused
 from rjcases.guards import Guard
 from rjcases.models import Case, CaseTransition
@@ -339,7 +341,9 @@ def take_transition(case: Case, user, name: str, *, letters: bool = True, **inpu
             locked.save(update_fields=["state", "updated_at", *effects.case])
             row = CaseTransition.objects.create(case=locked, by=user, **effects.transition_row)
             if letters:
-                letters_for_transition(locked, user, row)
+                # The letters' rows now; their PDFs are written by a task once this transaction has committed.
+                made = letters_for_transition(locked, user, row)
+                transaction.on_commit(partial(enqueue_letter_files, [letter.pk for letter in made]), robust=True)
     except ConcurrentTransition as exc:
         raise TransitionRefused("concurrent", [CHANGED_BY_SOMEONE_ELSE]) from exc
     return locked

@@ -14,11 +14,15 @@ from tests.walk import refer, to_assessment
 pytestmark = pytest.mark.django_db
 
 
-def test_a_facilitator_lists_the_letters_and_downloads_a_pdf(api_client, facilitator, manager, police_referrer):
-    case = to_assessment(refer(police_referrer), manager, facilitator)
+@pytest.mark.letter_files
+def test_a_facilitator_lists_the_letters_and_downloads_a_pdf(api_client, facilitator, manager, police_referrer,
+                                                             django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # the letters' files are written after the move commits
+        case = to_assessment(refer(police_referrer), manager, facilitator)
     client = api_client(facilitator)
     letters = client.get(f"/api/v1/cases/{case.reference}/letters/").json()
     assert {letter["kind"] for letter in letters} >= {"referral_acknowledgement", "rj_information", "invitation"}
+    assert {letter["file_status"] for letter in letters} == {"written"}
     first = letters[0]
     response = client.get(first["pdf_url"])
     assert response.status_code == 200
@@ -35,6 +39,16 @@ def test_the_police_get_no_letters(api_client, police_referrer, manager, facilit
     client = api_client(police_referrer)
     assert client.get(f"/api/v1/cases/{case.reference}/letters/").status_code == 403
     assert client.get(f"/api/v1/cases/{case.reference}/letters/{letter.pk}/pdf/").status_code == 403
+
+
+def test_a_letter_whose_file_is_not_written_yet_answers_409(api_client, facilitator, manager, police_referrer):
+    case = to_assessment(refer(police_referrer), manager, facilitator)  # the move never commits here
+    client = api_client(facilitator)
+    letters = client.get(f"/api/v1/cases/{case.reference}/letters/").json()
+    assert {(letter["file_status"], letter["sha256"], letter["size"]) for letter in letters} == {("pending", "", None)}
+    response = client.get(letters[0]["pdf_url"])
+    assert (response.status_code, response.json()["error"]["code"]) == (409, "letter_file_not_written")
+    assert not ReadAccess.objects.filter(what="document").exists()
 
 
 def test_a_letter_of_another_case_is_404(api_client, manager, facilitator, police_referrer):

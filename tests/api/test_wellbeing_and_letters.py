@@ -106,7 +106,8 @@ def test_a_facilitator_creates_a_letter_and_regenerates_it(api_client, facilitat
     assert body["version"] == before + 1
     letter = Letter.objects.get(pk=body["id"])
     assert (letter.case, letter.party, letter.recipient_key) == (case, party, f"party-{party.pk}")
-    assert client.get(body["pdf_url"]).status_code == 200
+    assert body["file_status"] == "pending"  # written once the request's transaction commits (never, in this test)
+    assert client.get(body["pdf_url"]).status_code == 409
 
     again = client.post(f"/api/v1/cases/{case.reference}/letters/{letter.pk}/regenerate/")
     assert again.status_code == 201, again.content

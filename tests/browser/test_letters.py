@@ -9,12 +9,12 @@ from pypdf import PdfReader
 
 from letters.models import Letter, LetterKind
 from rjcases.models import Party
-from tests.letters.conftest import party_data
+from tests.letters.conftest import add_supporter, party_data
 from tests.walk import refer, to_assessment
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.letter_files]  # the live server commits: files are written
 
 
 @pytest.fixture(autouse=True)
@@ -24,10 +24,8 @@ def letters_media_root(settings, tmp_path):
 
 @pytest.fixture
 def accepted_case(police_referrer, manager, facilitator):
-    case = refer(police_referrer, parties=[
-        party_data(Party.Role.HARMED), party_data(Party.Role.RESPONSIBLE),
-        party_data(Party.Role.SUPPORTER, first_name="Łucja", last_name="Wąsowska"),
-    ])
+    case = refer(police_referrer, parties=[party_data(Party.Role.HARMED), party_data(Party.Role.RESPONSIBLE)])
+    add_supporter(case, manager, first_name="Łucja", last_name="Wąsowska")
     return to_assessment(case, manager, facilitator)
 
 
@@ -36,7 +34,7 @@ def test_the_facilitator_previews_creates_and_downloads_a_letter(browser_page, l
     page = login_as(browser_page, facilitator)
     supporter = accepted_case.parties.get(role=Party.Role.SUPPORTER)
 
-    page.goto(f"/letters/case/{accepted_case.pk}/")
+    page.goto(f"/letters/case/{accepted_case.reference}/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Letters")
     expect(page.get_by_role("link", name=re.compile("Restorative justice information, version 1"))).to_be_visible()
     assert_accessible(page, "the case's letters")
@@ -57,7 +55,8 @@ def test_the_facilitator_previews_creates_and_downloads_a_letter(browser_page, l
     page.get_by_role("button", name="Create the letter").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Restorative justice information to Łucja Wąsowska")
     expect(page.get_by_role("alert")).to_contain_text("waiting to be sent")
-    letter = Letter.objects.get(party=supporter)
+    letter = Letter.objects.get(party=supporter)  # its file was written once the request committed
+    assert letter.file_status == Letter.FileStatus.WRITTEN
     assert_accessible(page, "the letter's page")
 
     with page.expect_download() as download_info:

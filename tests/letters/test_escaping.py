@@ -11,7 +11,7 @@ from letters.content import party_recipient
 from letters.models import LetterFormat, LetterKind, LetterTemplate
 from letters.renderer import LetterRenderer, markup
 from rjcases.models import Party
-from tests.letters.conftest import party_data, pdf_text, squash
+from tests.letters.conftest import files_written, party_data, pdf_text, squash
 from tests.walk import refer, to_assessment
 
 
@@ -37,9 +37,10 @@ PAYLOADS = {
 
 
 def letter_for(police_referrer, manager, facilitator, **harmed_fields):
-    case = to_assessment(refer(police_referrer, parties=[
-        party_data(Party.Role.HARMED, **harmed_fields), party_data(Party.Role.RESPONSIBLE),
-    ]), manager, facilitator)
+    with files_written():
+        case = to_assessment(refer(police_referrer, parties=[
+            party_data(Party.Role.HARMED, **harmed_fields), party_data(Party.Role.RESPONSIBLE),
+        ]), manager, facilitator)
     return case.letters.get(kind=LetterKind.RJ_INFORMATION)
 
 
@@ -47,6 +48,7 @@ def pdf_objects(data: bytes) -> str:
     return data.decode("latin-1")
 
 
+@pytest.mark.letter_files
 @pytest.mark.parametrize("name", PAYLOADS)
 def test_markup_in_a_name_and_address_prints_as_typed(police_referrer, manager, facilitator, name):
     payload = PAYLOADS[name]
@@ -64,6 +66,7 @@ def test_markup_in_a_name_and_address_prints_as_typed(police_referrer, manager, 
         assert image not in raw, "an image was embedded"
 
 
+@pytest.mark.letter_files
 def test_the_cve_2023_33733_payload_prints_as_text_and_runs_nothing(police_referrer, manager, facilitator, tmp_path):
     marker = tmp_path / "pwned"
     payload = cve_2023_33733_payload(marker)
@@ -76,6 +79,7 @@ def test_the_cve_2023_33733_payload_prints_as_text_and_runs_nothing(police_refer
     assert markup(payload).startswith("&lt;font color=")
 
 
+@pytest.mark.letter_files
 def test_markup_in_template_wording_prints_as_typed(manager, police_referrer, facilitator):
     services.ensure_default_templates()
     template = LetterTemplate.objects.get(kind=LetterKind.RJ_INFORMATION, format="standard")
@@ -107,7 +111,7 @@ def test_the_accessible_html_version_escapes_the_same_text(client, police_referr
     letter = letter_for(police_referrer, manager, facilitator, last_name="Smith & Sons <b>",
                         address='<img src="x" onerror="alert(1)">')
     client.force_login(facilitator)
-    html = client.get(f"/letters/{letter.pk}/accessible/").content.decode()
+    html = client.get(f"/letters/case/{letter.case.reference}/{letter.pk}/accessible/").content.decode()
     assert "Smith &amp; Sons &lt;b&gt;" in html
     assert "&lt;img src=&quot;x&quot; onerror=&quot;alert(1)&quot;&gt;" in html
     assert '<img src="x"' not in html

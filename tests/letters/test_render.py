@@ -15,7 +15,7 @@ from letters.models import LetterFormat, LetterKind
 from letters.renderer import LetterRenderer, missing_glyphs
 from rjcases import services as case_services
 from rjcases.models import Party
-from tests.letters.conftest import party_data, pdf_text, squash
+from tests.letters.conftest import add_supporter, party_data, pdf_text, squash
 from tests.walk import refer, to_agreement
 
 PARTY_KINDS = [k for k in LetterKind.values if k != LetterKind.REFERRAL_ACKNOWLEDGEMENT]
@@ -139,12 +139,12 @@ def test_easy_read_uses_its_own_simpler_wording(agreed_case):
     assert squash("You choose if you want to take part.") not in standard
 
 
-def test_the_format_follows_the_recipients_communication_needs(police_referrer):
+def test_the_format_follows_the_recipients_communication_needs(police_referrer, manager):
     case = refer(police_referrer, parties=[
         party_data(Party.Role.HARMED, large_print=True),
         party_data(Party.Role.RESPONSIBLE, easy_read=True),
-        party_data(Party.Role.SUPPORTER),
     ])
+    add_supporter(case, manager)
     formats = {p.role: party_recipient(p).default_format for p in case.parties.all()}
     assert formats == {Party.Role.HARMED: LetterFormat.LARGE_PRINT, Party.Role.RESPONSIBLE: LetterFormat.EASY_READ,
                        Party.Role.SUPPORTER: LetterFormat.STANDARD}

@@ -12,12 +12,16 @@ from letters.models import LetterFormat, Letterhead, LetterKind
 from letters.renderer import LetterRenderer
 from letters.wording import REFERRER_KINDS, Variant
 from rjcases.models import Party
-from tests.letters.conftest import CONTACTS, contact_strings, pdf_text, squash
+from tests.letters.conftest import CONTACTS, contact_strings, files_written, pdf_text, squash
 from tests.walk import hold_activity, to_conferencing
 
 
 @pytest.fixture
 def agreed_case(letters_case, manager, facilitator):
+    return _agreed(letters_case, manager, facilitator)
+
+
+def _agreed(letters_case, manager, facilitator):
     """At agreement, with an action whose text names the person harmed's phone and street (typed by staff)."""
     from conferences import services as conference_services
     from conferences.models import AgreementAction
@@ -114,7 +118,10 @@ def test_what_a_letter_is_given_is_plain_text_with_only_the_recipients_own_addre
                     assert squash(detail) not in flat, f"{detail!r} given to a {kind} letter to {recipient.name}"
 
 
-def test_stored_letters_from_the_workflow_keep_the_rule(agreed_case):
+@pytest.mark.letter_files
+def test_stored_letters_from_the_workflow_keep_the_rule(letters_case, manager, facilitator):
+    with files_written():  # every move's letters, written as each move commits
+        agreed_case = _agreed(letters_case, manager, facilitator)
     letters = list(agreed_case.letters.select_related("party"))
     assert len(letters) >= 7
     for letter in letters:

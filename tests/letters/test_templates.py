@@ -8,7 +8,7 @@ from letters import services
 from letters.models import LetterKind, LetterTemplate
 from letters.wording import default_wording, template_keys, template_problems
 from rjcases.services import ActionRefused
-from tests.letters.conftest import letter_text, squash
+from tests.letters.conftest import files_written, letter_text, squash
 from tests.walk import to_assessment
 
 
@@ -93,12 +93,14 @@ def test_only_managers_change_wording(template, facilitator):
     assert template.version == 1
 
 
+@pytest.mark.letter_files
 def test_letters_record_the_wording_version_they_were_made_from(referred_case, manager, facilitator):
     services.ensure_default_templates()
     rj_info = LetterTemplate.objects.get(kind=LetterKind.RJ_INFORMATION, format="standard")
     services.update_template(rj_info, manager, subject="Restorative justice (new wording)", closing="Yours,",
                              body="Dear {{ recipient_name }},\n\nThis is the second version.")
-    case = to_assessment(referred_case, manager, facilitator)
+    with files_written():
+        case = to_assessment(referred_case, manager, facilitator)
     letter = case.letters.get(kind=LetterKind.RJ_INFORMATION)
     assert (letter.template_id, letter.template_version) == (rj_info.pk, 2)
     assert squash("This is the second version.") in squash(letter_text(letter))

@@ -11,12 +11,14 @@ from letters.content import LetterRefused
 from letters.models import Letter, LetterFormat, LetterKind
 from rjcases.models import Party
 from rjcases.services import ActionRefused
+from tests.letters.conftest import files_written
 from tests.walk import to_assessment
 
 
 @pytest.fixture
 def accepted_case(letters_case, manager, facilitator):
-    return to_assessment(letters_case, manager, facilitator)
+    with files_written():  # the letters' files, in tests marked letter_files
+        return to_assessment(letters_case, manager, facilitator)
 
 
 def stored_bytes(letter) -> bytes:
@@ -24,6 +26,7 @@ def stored_bytes(letter) -> bytes:
         return handle.read()
 
 
+@pytest.mark.letter_files
 def test_a_stored_letter_keeps_its_file_checksum_and_provenance(accepted_case, manager):
     letter = accepted_case.letters.get(kind=LetterKind.RJ_INFORMATION)
     data = stored_bytes(letter)
@@ -40,6 +43,7 @@ def test_a_stored_letter_keeps_its_file_checksum_and_provenance(accepted_case, m
     assert letter.content["recipient_name"] == "Amina Harmedperson"
 
 
+@pytest.mark.letter_files
 def test_letter_files_are_stored_under_media_root_with_no_name_in_the_path(accepted_case, letters_media_root):
     letter = accepted_case.letters.get(kind=LetterKind.RJ_INFORMATION)
     path = letter.file.path
@@ -48,10 +52,13 @@ def test_letter_files_are_stored_under_media_root_with_no_name_in_the_path(accep
     assert accepted_case.reference not in path
 
 
+@pytest.mark.letter_files
 def test_regenerating_makes_a_new_version_and_keeps_the_old_one(accepted_case, facilitator):
     first = accepted_case.letters.get(kind=LetterKind.RJ_INFORMATION)
     first_bytes = stored_bytes(first)
-    second = services.regenerate_letter(first, facilitator)
+    with files_written():
+        second = services.regenerate_letter(first, facilitator)
+    second.refresh_from_db()
     first.refresh_from_db()
     assert second.pk != first.pk
     assert second.version == 2
@@ -64,6 +71,7 @@ def test_regenerating_makes_a_new_version_and_keeps_the_old_one(accepted_case, f
     assert list(accepted_case.letters.filter(kind=LetterKind.RJ_INFORMATION).latest_versions()) == [second]
 
 
+@pytest.mark.letter_files
 def test_regenerating_a_sent_letter_leaves_it_sent(accepted_case, facilitator):
     first = accepted_case.letters.get(kind=LetterKind.RJ_INFORMATION)
     services.mark_sent(facilitator, [first])
@@ -111,6 +119,7 @@ def test_only_the_cases_facilitator_or_a_manager_generates(accepted_case, other_
             services.generate_letter(accepted_case, user, kind=LetterKind.RJ_INFORMATION, recipient_key="referrer")
 
 
+@pytest.mark.letter_files
 def test_a_changed_file_is_refused_rather_than_sent(accepted_case):
     letter = accepted_case.letters.get(kind=LetterKind.RJ_INFORMATION)
     with open(letter.file.path, "ab") as handle:

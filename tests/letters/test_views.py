@@ -11,13 +11,14 @@ from pypdf import PdfReader
 from letters import selectors, services
 from letters.models import Letter, LetterKind, LetterTemplate
 from rjcases.models import Party, ReadAccess
-from tests.letters.conftest import pdf_text, squash
+from tests.letters.conftest import files_written, pdf_text, squash
 from tests.walk import to_assessment
 
 
 @pytest.fixture
 def accepted_case(letters_case, manager, facilitator):
-    return to_assessment(letters_case, manager, facilitator)
+    with files_written():  # the letters' files, in tests marked letter_files
+        return to_assessment(letters_case, manager, facilitator)
 
 
 @pytest.fixture
@@ -37,10 +38,15 @@ def as_user(client, user):
 @pytest.mark.parametrize("persona", ["other_facilitator", "police_referrer", "other_police_referrer"])
 def test_people_outside_the_case_get_404_everywhere(client, request, accepted_case, letter, persona):
     as_user(client, request.getfixturevalue(persona))
-    for url in [f"/letters/case/{accepted_case.pk}/", f"/letters/case/{accepted_case.pk}/new/",
+    ref = accepted_case.reference
+    for url in [f"/letters/case/{ref}/", f"/letters/case/{ref}/new/", f"/letters/case/{ref}/{letter.pk}/",
+                f"/letters/case/{ref}/{letter.pk}/pdf/", f"/letters/case/{ref}/{letter.pk}/accessible/",
+                # the old addresses by id do not redirect them either
+                f"/letters/case/{accepted_case.pk}/", f"/letters/case/{accepted_case.pk}/new/",
                 f"/letters/{letter.pk}/", f"/letters/{letter.pk}/pdf/", f"/letters/{letter.pk}/accessible/"]:
         assert client.get(url).status_code == 404, url
-    assert client.post(f"/letters/{letter.pk}/regenerate/").status_code == 404
+    for url in [f"/letters/case/{ref}/{letter.pk}/regenerate/", f"/letters/case/{ref}/{letter.pk}/write-file/"]:
+        assert client.post(url).status_code == 404, url
     assert not ReadAccess.objects.filter(what="document").exists()
     assert Letter.objects.filter(case=accepted_case).count() == 3
 
@@ -52,7 +58,7 @@ def test_the_police_referrer_even_of_this_case_sees_no_letters_panel(accepted_ca
 
 
 def test_signed_out_users_are_sent_to_sign_in(client, letter):
-    response = client.get(f"/letters/{letter.pk}/pdf/")
+    response = client.get(f"/letters/case/{letter.case.reference}/{letter.pk}/pdf/")
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
 
@@ -61,20 +67,22 @@ def test_signed_out_users_are_sent_to_sign_in(client, letter):
 # Reading letters
 
 
+@pytest.mark.letter_files
 def test_the_facilitator_downloads_a_letter_and_the_read_is_logged(client, facilitator, letter):
-    response = as_user(client, facilitator).get(f"/letters/{letter.pk}/pdf/")
+    path = f"/letters/case/{letter.case.reference}/{letter.pk}/pdf/"
+    response = as_user(client, facilitator).get(path)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert f'filename="{letter.case.reference}-rj-information-v1.pdf"' in response["Content-Disposition"]
     assert response["Cache-Control"] == "no-store, private"
     assert response.content.startswith(b"%PDF-")
     read = ReadAccess.objects.get(what="document")
-    assert (read.user, read.case, read.object_id, read.path) == (facilitator, letter.case, str(letter.pk),
-                                                                 f"/letters/{letter.pk}/pdf/")
+    assert (read.user, read.case, read.object_id, read.path) == (facilitator, letter.case, str(letter.pk), path)
 
 
+@pytest.mark.letter_files
 def test_the_accessible_version_is_the_same_letter_as_semantic_html(client, facilitator, letter):
-    response = as_user(client, facilitator).get(f"/letters/{letter.pk}/accessible/")
+    response = as_user(client, facilitator).get(f"/letters/case/{letter.case.reference}/{letter.pk}/accessible/")
     html = response.content.decode()
     assert response.status_code == 200
     assert '<h1 class="govuk-heading-l" id="letter-subject" dir="auto">Restorative justice: information for you</h1>' \
@@ -94,7 +102,7 @@ def test_the_case_letters_page_lists_every_version(client, facilitator, accepted
     services.regenerate_letter(letter, facilitator)
     as_user(client, facilitator)
     with django_assert_max_num_queries(14):  # sign-in, session and layout take ten; the letters one query
-        response = client.get(f"/letters/case/{accepted_case.pk}/")
+        response = client.get(f"/letters/case/{accepted_case.reference}/")
     html = response.content.decode()
     assert "Restorative justice information, version 2" in html
     assert "Restorative justice information, version 1" in html
@@ -109,14 +117,15 @@ def test_the_case_page_panel_shows_the_latest_versions(accepted_case, facilitato
             Context({"case": accepted_case, "user": facilitator}))
     assert html.count('<tr class="govuk-table__row">') == 4  # header and three letters
     assert "(version 2)" in html
-    assert f"/letters/case/{accepted_case.pk}/new/" in html
+    assert f"/letters/case/{accepted_case.reference}/new/" in html
 
 
+@pytest.mark.letter_files
 def test_a_missing_file_is_explained_not_served(client, facilitator, letter):
     import os
 
     os.remove(letter.file.path)
-    response = as_user(client, facilitator).get(f"/letters/{letter.pk}/pdf/")
+    response = as_user(client, facilitator).get(f"/letters/case/{letter.case.reference}/{letter.pk}/pdf/")
     assert response.status_code == 409
     assert "missing" in response.content.decode()
 
@@ -128,7 +137,7 @@ def test_a_missing_file_is_explained_not_served(client, facilitator, letter):
 def test_the_facilitator_previews_without_storing(client, facilitator, accepted_case):
     harmed = accepted_case.parties.get(role=Party.Role.HARMED)
     before = Letter.objects.count()
-    response = as_user(client, facilitator).post(f"/letters/case/{accepted_case.pk}/new/", {
+    response = as_user(client, facilitator).post(f"/letters/case/{accepted_case.reference}/new/", {
         "kind": LetterKind.INVITATION, "recipient": f"party-{harmed.pk}", "format": "", "action": "preview"})
     html = response.content.decode()
     assert response.status_code == 200
@@ -139,19 +148,19 @@ def test_the_facilitator_previews_without_storing(client, facilitator, accepted_
 
 def test_the_facilitator_generates_a_letter_on_demand(client, facilitator, accepted_case):
     supporter = accepted_case.parties.get(role=Party.Role.SUPPORTER)
-    response = as_user(client, facilitator).post(f"/letters/case/{accepted_case.pk}/new/", {
+    response = as_user(client, facilitator).post(f"/letters/case/{accepted_case.reference}/new/", {
         "kind": LetterKind.RJ_INFORMATION, "recipient": f"party-{supporter.pk}", "format": "large_print",
         "action": "generate"})
     letter = Letter.objects.get(party=supporter)
     assert response.status_code == 302
-    assert response["Location"] == f"/letters/{letter.pk}/"
+    assert response["Location"] == f"/letters/case/{accepted_case.reference}/{letter.pk}/"
     assert (letter.format, letter.generated_by, letter.transition) == ("large_print", facilitator, None)
 
 
 def test_a_letter_that_cannot_be_made_is_explained_and_nothing_is_stored(client, facilitator, accepted_case):
     harmed = accepted_case.parties.get(role=Party.Role.HARMED)
     before = Letter.objects.count()
-    response = as_user(client, facilitator).post(f"/letters/case/{accepted_case.pk}/new/", {
+    response = as_user(client, facilitator).post(f"/letters/case/{accepted_case.reference}/new/", {
         "kind": LetterKind.CLOSURE, "recipient": f"party-{harmed.pk}", "action": "generate"})
     assert response.status_code == 200
     assert "The case is not closed, so a closure letter cannot be written yet." in response.content.decode()
@@ -160,7 +169,8 @@ def test_a_letter_that_cannot_be_made_is_explained_and_nothing_is_stored(client,
 
 
 def test_a_missing_choice_is_an_error(client, facilitator, accepted_case):
-    response = as_user(client, facilitator).post(f"/letters/case/{accepted_case.pk}/new/", {"action": "generate"})
+    url = f"/letters/case/{accepted_case.reference}/new/"
+    response = as_user(client, facilitator).post(url, {"action": "generate"})
     html = response.content.decode()
     assert response.status_code == 200
     assert "Choose a kind of letter" in html
@@ -173,23 +183,50 @@ def test_a_caseworker_may_read_but_not_create_letters(client, accepted_case, cas
     harmed = accepted_case.parties.get(role=Party.Role.HARMED)
     case_services.update_party(harmed, accepted_case.facilitator, caseworker=caseworker)
     as_user(client, caseworker)
-    assert client.get(f"/letters/{letter.pk}/").status_code == 200
-    assert client.get(f"/letters/case/{accepted_case.pk}/new/").status_code == 403
-    assert client.post(f"/letters/{letter.pk}/regenerate/").status_code == 403
+    ref = accepted_case.reference
+    assert client.get(f"/letters/case/{ref}/{letter.pk}/").status_code == 200
+    assert client.get(f"/letters/case/{ref}/new/").status_code == 403
+    assert client.post(f"/letters/case/{ref}/{letter.pk}/regenerate/").status_code == 403
+    assert client.post(f"/letters/case/{ref}/{letter.pk}/write-file/").status_code == 403
 
 
 def test_regenerate_makes_version_two(client, facilitator, letter):
-    response = as_user(client, facilitator).post(f"/letters/{letter.pk}/regenerate/")
+    ref = letter.case.reference
+    response = as_user(client, facilitator).post(f"/letters/case/{ref}/{letter.pk}/regenerate/")
     new = Letter.objects.get(case=letter.case, kind=letter.kind, version=2)
     assert response.status_code == 302
-    assert response["Location"] == f"/letters/{new.pk}/"
-    page = client.get(f"/letters/{new.pk}/").content.decode()
+    assert response["Location"] == f"/letters/case/{ref}/{new.pk}/"
+    page = client.get(f"/letters/case/{ref}/{new.pk}/").content.decode()
     assert "All versions" in page
-    assert f"/letters/{letter.pk}/" in page
+    assert f"/letters/case/{ref}/{letter.pk}/" in page
 
 
 def test_get_cannot_regenerate(client, facilitator, letter):
-    assert as_user(client, facilitator).get(f"/letters/{letter.pk}/regenerate/").status_code == 405
+    url = f"/letters/case/{letter.case.reference}/{letter.pk}/regenerate/"
+    assert as_user(client, facilitator).get(url).status_code == 405
+
+
+def test_a_letter_is_found_only_under_its_own_cases_reference(client, manager, letter, referred_case):
+    assert as_user(client, manager).get(f"/letters/case/{referred_case.reference}/{letter.pk}/").status_code == 404
+
+
+# ---------------------------------------------------------------------------------------------------
+# Old addresses by database id
+
+
+def test_old_id_addresses_redirect_permanently_to_the_reference(client, facilitator, accepted_case, letter):
+    ref = accepted_case.reference
+    as_user(client, facilitator)
+    for old, new in [
+        (f"/letters/case/{accepted_case.pk}/", f"/letters/case/{ref}/"),
+        (f"/letters/case/{accepted_case.pk}/new/", f"/letters/case/{ref}/new/"),
+        (f"/letters/{letter.pk}/", f"/letters/case/{ref}/{letter.pk}/"),
+        (f"/letters/{letter.pk}/pdf/", f"/letters/case/{ref}/{letter.pk}/pdf/"),
+        (f"/letters/{letter.pk}/accessible/", f"/letters/case/{ref}/{letter.pk}/accessible/"),
+    ]:
+        response = client.get(old)
+        assert (response.status_code, response["Location"]) == (301, new), old
+    assert client.get(f"/letters/{letter.pk + 1000}/").status_code == 404
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -261,6 +298,7 @@ def test_referrers_see_no_wording_pages(client, police_referrer, closure_templat
 # The print run
 
 
+@pytest.mark.letter_files
 def test_the_print_run_is_one_pdf_with_each_letter_on_a_new_page(client, facilitator, accepted_case,
                                                                   django_assert_max_num_queries):
     letters = selectors.print_run_letters(facilitator, accepted_case.letters.first().generated_at.date())
@@ -282,6 +320,7 @@ def test_the_print_run_is_one_pdf_with_each_letter_on_a_new_page(client, facilit
     assert ReadAccess.objects.filter(what="document").count() == 3
 
 
+@pytest.mark.letter_files
 def test_double_sided_print_runs_start_each_letter_on_a_new_sheet(client, facilitator, accepted_case):
     letters = selectors.print_run_letters(facilitator, accepted_case.letters.first().generated_at.date())
     response = as_user(client, facilitator).get("/letters/print-run/letters.pdf?double_sided=1")
@@ -289,6 +328,7 @@ def test_double_sided_print_runs_start_each_letter_on_a_new_sheet(client, facili
     assert len(PdfReader(io.BytesIO(response.content)).pages) == expected
 
 
+@pytest.mark.letter_files
 def test_marking_the_print_run_sent(client, facilitator, accepted_case):
     ids = list(accepted_case.letters.values_list("pk", flat=True))
     response = as_user(client, facilitator).post("/letters/print-run/", {"letters": ids})
@@ -322,6 +362,7 @@ def test_the_print_run_is_not_for_referrers(client, police_referrer):
 # The timeline
 
 
+@pytest.mark.letter_files
 def test_letters_for_timeline_lists_generated_and_sent_letters(accepted_case, facilitator, letter):
     services.mark_sent(facilitator, [letter])
     items = selectors.letters_for_timeline(accepted_case)
@@ -330,4 +371,4 @@ def test_letters_for_timeline_lists_generated_and_sent_letters(accepted_case, fa
     descriptions = [text for _, text, _ in items]
     assert "Restorative justice information letter to Amina Harmedperson generated by Mona Manager" in descriptions
     assert "Restorative justice information letter to Amina Harmedperson sent" in descriptions
-    assert all(url.startswith("/letters/") for _, _, url in items)
+    assert all(url.startswith(f"/letters/case/{accepted_case.reference}/") for _, _, url in items)

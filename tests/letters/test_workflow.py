@@ -1,4 +1,5 @@
-"""The letters each workflow transition calls for, created inside the transition's transaction."""
+"""The letters each workflow transition calls for: their rows created inside the transition's transaction, their
+files written after it commits."""
 
 import pytest
 
@@ -6,7 +7,7 @@ from letters.models import Letter, LetterFormat, LetterKind, Variant
 from rjcases import services as case_services
 from rjcases.models import Case, CaseTransition, Party
 from rjcases.services import TransitionRefused
-from tests.letters.conftest import letter_text, party_data, squash
+from tests.letters.conftest import files_written, letter_text, party_data, squash
 from tests.walk import hold_activity, plan_activity, refer, to_agreement, to_assessment, to_conferencing, to_preparation
 
 
@@ -45,8 +46,10 @@ def test_accept_uses_each_persons_format(police_referrer, manager, facilitator):
     assert invitation.template.format == "easy_read"
 
 
+@pytest.mark.letter_files
 def test_decline_writes_the_decline_acknowledgement_to_the_referrer_only(letters_case, manager):
-    case = case_services.case_decline(letters_case, manager, reason="Outside the borough")
+    with files_written():
+        case = case_services.case_decline(letters_case, manager, reason="Outside the borough")
     assert made(case, "decline") == {(LetterKind.REFERRAL_ACKNOWLEDGEMENT, REFERRER)}
     letter = case.letters.get()
     assert letter.variant == Variant.DECLINE
@@ -90,10 +93,12 @@ def _resolve_actions(case, facilitator):
                                              evidence_note="Seen", told_method="phone")
 
 
+@pytest.mark.letter_files
 def test_complete_sends_closure_to_each_party_and_the_referrer(letters_case, manager, facilitator):
     case = to_agreement(letters_case, manager, facilitator, actions=1)
     _resolve_actions(case, facilitator)
-    case = case_services.case_complete(Case.objects.get(pk=case.pk), facilitator, summary="All done")
+    with files_written():
+        case = case_services.case_complete(Case.objects.get(pk=case.pk), facilitator, summary="All done")
     assert made(case, "complete") == {
         (LetterKind.CLOSURE, HARMED), (LetterKind.CLOSURE, RESPONSIBLE), (LetterKind.CLOSURE, REFERRER),
     }
@@ -101,10 +106,12 @@ def test_complete_sends_closure_to_each_party_and_the_referrer(letters_case, man
     assert squash("everything that was agreed has been done") in text
 
 
+@pytest.mark.letter_files
 def test_conclude_sends_closure_with_the_outcome_in_plain_words(letters_case, manager, facilitator):
     case = to_conferencing(letters_case, manager, facilitator)
     hold_activity(case, facilitator)
-    case = case_services.case_conclude(case, facilitator, outcome=Case.Outcome.NO_AGREEMENT_NEEDED)
+    with files_written():
+        case = case_services.case_conclude(case, facilitator, outcome=Case.Outcome.NO_AGREEMENT_NEEDED)
     assert {kind for kind, _ in made(case, "conclude")} == {LetterKind.CLOSURE}
     assert len(made(case, "conclude")) == 3
     harmed_letter = case.letters.get(kind=LetterKind.CLOSURE, party__role=Party.Role.HARMED)
@@ -112,10 +119,12 @@ def test_conclude_sends_closure_with_the_outcome_in_plain_words(letters_case, ma
         letter_text(harmed_letter))
 
 
+@pytest.mark.letter_files
 def test_find_unsuitable_writes_not_suitable_to_the_parties_and_closure_to_the_referrer(letters_case, manager,
                                                                                          facilitator):
     case = to_assessment(letters_case, manager, facilitator)
-    case = case_services.case_find_unsuitable(case, facilitator, reason="Risk too high")
+    with files_written():
+        case = case_services.case_find_unsuitable(case, facilitator, reason="Risk too high")
     assert made(case, "find_unsuitable") == {
         (LetterKind.NOT_SUITABLE, HARMED), (LetterKind.NOT_SUITABLE, RESPONSIBLE), (LetterKind.CLOSURE, REFERRER),
     }
@@ -148,7 +157,27 @@ def test_a_referral_made_by_the_services_own_staff_has_no_referrer_letter(manage
     assert case.letters.count() == 2
 
 
-def test_a_letter_that_fails_refuses_the_whole_transition(letters_case, manager, facilitator, monkeypatch):
+def test_a_letter_that_cannot_be_made_refuses_the_whole_transition(letters_case, manager, facilitator,
+                                                                    monkeypatch):
+    import letters.services
+
+    case = case_services.allocate(letters_case, manager, facilitator=facilitator)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("no wording")
+
+    monkeypatch.setattr(letters.services, "render_content", broken)
+    with pytest.raises(RuntimeError):
+        case_services.case_accept(case, manager)
+    case.refresh_from_db()
+    assert case.state == Case.State.REFERRAL
+    assert not CaseTransition.objects.filter(case=case, name="accept").exists()
+    assert not Letter.objects.filter(case=case).exists()
+
+
+@pytest.mark.letter_files
+def test_a_file_that_cannot_be_rendered_leaves_the_move_taken_and_the_letters_failed(letters_case, manager,
+                                                                                      facilitator, monkeypatch):
     from letters.renderer import LetterRenderer
 
     case = case_services.allocate(letters_case, manager, facilitator=facilitator)
@@ -157,12 +186,14 @@ def test_a_letter_that_fails_refuses_the_whole_transition(letters_case, manager,
         raise RuntimeError("renderer broke")
 
     monkeypatch.setattr(LetterRenderer, "render_with_page_count", broken)
-    with pytest.raises(RuntimeError):
-        case_services.case_accept(case, manager)
+    with files_written():
+        case = case_services.case_accept(case, manager)  # no exception reaches the caller
     case.refresh_from_db()
-    assert case.state == Case.State.REFERRAL
-    assert not CaseTransition.objects.filter(case=case, name="accept").exists()
-    assert not Letter.objects.filter(case=case).exists()
+    assert case.state == Case.State.ASSESSMENT
+    letters = list(case.letters.all())
+    assert len(letters) == 3
+    assert {(letter.file_status, letter.file_error, letter.file.name) for letter in letters} == {
+        (Letter.FileStatus.FAILED, "RuntimeError: renderer broke", "")}
 
 
 def test_a_refused_transition_makes_no_letter(letters_case, facilitator):

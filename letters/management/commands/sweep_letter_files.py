@@ -1,7 +1,7 @@
 """python manage.py sweep_letter_files [--older-than-hours 24] [--delete]
 
-Lists (or with --delete, deletes) letter files that no letter points at: left behind when the move that
-called for a letter was rolled back after its file was written. Safe to run from cron: a file younger than
+Lists (or with --delete, deletes) letter files that no letter points at: left behind when the process writing
+a letter's file stopped after storing it but before its row was updated. Safe to run from cron: a file younger than
 --older-than-hours is left alone (its transaction may still be in progress), and a letter's own file is
 never touched.
 """
@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from django.core.management.base import BaseCommand, CommandError
 
-from letters.services import delete_orphaned_letter_files, orphaned_letter_files
+from letters.files import delete_orphaned_letter_files, orphaned_letter_files
 
 
 class Command(BaseCommand):

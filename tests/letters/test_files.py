@@ -1,0 +1,308 @@
+"""A letter's file is written after its transaction commits, by an idempotent task: a rolled-back move leaves no
+file and no row; a file that cannot be written is shown as such on the case page, the letter and the print run,
+and is written again by "Try again" or ``manage.py write_letter_files``."""
+
+import io
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.template import Context, Template
+from pypdf import PdfReader
+
+from letters import files, services
+from letters.models import Letter, LetterKind
+from letters.renderer import LetterRenderer
+from letters.tasks import write_letter_files
+from rjcases.models import Case
+from tests.letters.conftest import files_written
+from tests.walk import to_assessment
+
+pytestmark = pytest.mark.letter_files
+
+
+class RolledBack(Exception):
+    pass
+
+
+def letter_files(media_root) -> list[Path]:
+    return sorted((Path(media_root) / "letters").rglob("*")) if (Path(media_root) / "letters").exists() else []
+
+
+def broken(self, content):
+    raise RuntimeError("renderer broke")
+
+
+@pytest.fixture
+def broken_renderer(monkeypatch):
+    monkeypatch.setattr(LetterRenderer, "render_with_page_count", broken)
+
+
+@pytest.fixture
+def failed_case(letters_case, manager, facilitator, monkeypatch):
+    """Accepted, its three letters' files written; then the RJ information letter regenerated while the
+    renderer was broken, so its pending version 2 has no file."""
+    with files_written():
+        case = to_assessment(letters_case, manager, facilitator)
+    with monkeypatch.context() as patch, files_written():
+        patch.setattr(LetterRenderer, "render_with_page_count", broken)
+        services.regenerate_letter(case.letters.get(kind=LetterKind.RJ_INFORMATION), facilitator)
+    return case
+
+
+def failed_letter(case) -> Letter:
+    return case.letters.get(file_status=Letter.FileStatus.FAILED)
+
+
+def as_user(client, user):
+    client.force_login(user)
+    return client
+
+
+# ---------------------------------------------------------------------------------------------------
+# After the commit, never inside the move
+
+
+def test_a_move_stores_pending_rows_and_renders_only_after_it_commits(letters_case, manager, facilitator,
+                                                                      letters_media_root, monkeypatch):
+    rendered = []
+    real = LetterRenderer.render_with_page_count
+    monkeypatch.setattr(LetterRenderer, "render_with_page_count",
+                        lambda self, content: rendered.append(content.recipient_name) or real(self, content))
+    with files_written() as callbacks:
+        case = to_assessment(letters_case, manager, facilitator)
+        assert rendered == []
+        assert letter_files(letters_media_root) == []
+        assert {(letter.file_status, letter.file.name, letter.sha256, letter.size, letter.pages)
+                for letter in case.letters.all()} == {(Letter.FileStatus.PENDING, "", "", None, None)}
+    assert len(callbacks) == 1  # one queued write for the move's letters, run once it commits
+    assert len(rendered) == 3
+    for letter in case.letters.all():
+        assert letter.file_status == Letter.FileStatus.WRITTEN
+        with letter.file.open("rb") as handle:
+            assert handle.read().startswith(b"%PDF-")
+        assert letter.pages >= 1
+
+
+def test_a_rolled_back_move_leaves_no_file_and_no_letter(letters_case, manager, facilitator, letters_media_root):
+    prepared = []
+
+    def move_then_fail():
+        with transaction.atomic():
+            to_assessment(letters_case, manager, facilitator)  # prepares its letters, then the block fails
+            prepared.append(Letter.objects.count())
+            raise RolledBack
+
+    with files_written():
+        with pytest.raises(RolledBack):
+            move_then_fail()
+    assert prepared == [3]
+    assert not Letter.objects.exists()
+    assert letter_files(letters_media_root) == []
+    assert Case.objects.get(pk=letters_case.pk).state == Case.State.REFERRAL
+
+
+def test_a_letter_made_on_demand_gets_its_file_after_commit(letters_case, manager, facilitator):
+    with files_written():
+        case = to_assessment(letters_case, manager, facilitator)
+    with files_written():
+        letter = services.generate_letter(case, facilitator, kind=LetterKind.INVITATION,
+                                          recipient_key=case.letters.get(kind=LetterKind.INVITATION).recipient_key)
+        assert letter.file_status == Letter.FileStatus.PENDING
+    letter.refresh_from_db()
+    assert (letter.version, letter.file_status) == (2, Letter.FileStatus.WRITTEN)
+
+
+def test_with_letter_files_switched_off_nothing_is_queued_and_letters_stay_pending(letters_case, manager,
+                                                                                     facilitator, settings,
+                                                                                     letters_media_root):
+    settings.RJ_LETTER_FILES = False
+    with files_written():
+        case = to_assessment(letters_case, manager, facilitator)
+    assert set(case.letters.values_list("file_status", flat=True)) == {Letter.FileStatus.PENDING}
+    assert letter_files(letters_media_root) == []
+
+
+# ---------------------------------------------------------------------------------------------------
+# The task is idempotent
+
+
+def test_the_task_run_twice_writes_one_file(letters_case, manager, facilitator, letters_media_root, settings):
+    settings.RJ_LETTER_FILES = False
+    case = to_assessment(letters_case, manager, facilitator)
+    ids = sorted(case.letters.values_list("pk", flat=True))
+    first = write_letter_files.call(ids)
+    written = {letter.pk: (letter.file.name, letter.sha256) for letter in case.letters.all()}
+    second = write_letter_files.call([*ids, 999999])
+    assert (first, second) == ({"written": ids}, {"skipped": ids, "missing": [999999]})
+    assert {letter.pk: (letter.file.name, letter.sha256) for letter in case.letters.all()} == written
+    assert len(letter_files(letters_media_root)) == 3 + 2  # three files, in a year and a month folder
+
+
+def test_two_runs_racing_keep_one_file(letters_case, manager, facilitator, letters_media_root, settings,
+                                       monkeypatch):
+    settings.RJ_LETTER_FILES = False
+    case = to_assessment(letters_case, manager, facilitator)
+    letter = case.letters.get(kind=LetterKind.RJ_INFORMATION)
+    real = LetterRenderer.render_with_page_count
+    raced = []
+
+    def render_while_another_run_finishes(self, content):
+        if not raced:
+            raced.append("started")
+            raced.append(files.write_letter_file(letter.pk))  # the other run, finishing first
+        return real(self, content)
+
+    monkeypatch.setattr(LetterRenderer, "render_with_page_count", render_while_another_run_finishes)
+    assert (files.write_letter_file(letter.pk), raced) == ("skipped", ["started", "written"])
+    letter.refresh_from_db()
+    pdfs = [p for p in letter_files(letters_media_root) if p.is_file()]
+    assert [str(p.relative_to(letters_media_root)) for p in pdfs] == [letter.file.name]
+
+
+# ---------------------------------------------------------------------------------------------------
+# A file that could not be written: shown, and written again
+
+
+def test_a_failed_file_keeps_the_error_and_cannot_be_downloaded(failed_case, client, facilitator):
+    letter = failed_letter(failed_case)
+    assert (letter.version, letter.status, letter.file_error) == (2, Letter.Status.PENDING,
+                                                                   "RuntimeError: renderer broke")
+    with pytest.raises(files.LetterFileNotWritten, match="could not be written"):
+        services.letter_bytes(letter)
+    response = as_user(client, facilitator).get(f"/letters/case/{failed_case.reference}/{letter.pk}/pdf/")
+    assert response.status_code == 409
+    assert "could not be written" in response.content.decode()
+
+
+def test_the_case_page_panel_shows_a_letter_without_its_file(failed_case, facilitator):
+    html = Template('{% include "letters/_case_letters.html" %}').render(
+        Context({"case": failed_case, "user": facilitator}))
+    assert html.count('data-testid="letter-file-failed"') == 1
+    assert "File could not be written" in html
+
+
+def test_the_letter_page_says_why_and_offers_try_again(failed_case, client, facilitator):
+    letter = failed_letter(failed_case)
+    html = as_user(client, facilitator).get(f"/letters/case/{failed_case.reference}/{letter.pk}/").content.decode()
+    assert "This letter cannot be printed or sent yet. Its file could not be written." in html
+    assert "RuntimeError: renderer broke" in html
+    assert f'action="/letters/case/{failed_case.reference}/{letter.pk}/write-file/"' in html
+    assert "Download the PDF" not in html
+
+
+def test_try_again_writes_the_file(failed_case, client, facilitator):
+    letter = failed_letter(failed_case)
+    url = f"/letters/case/{failed_case.reference}/{letter.pk}/write-file/"
+    as_user(client, facilitator)
+    assert client.get(url).status_code == 405
+    with files_written():  # the request's transaction commits, and the immediate backend writes the file
+        response = client.post(url)
+    assert (response.status_code, response["Location"]) == (302, f"/letters/case/{failed_case.reference}/{letter.pk}/")
+    letter.refresh_from_db()
+    assert (letter.file_status, letter.file_error) == (Letter.FileStatus.WRITTEN, "")
+    assert services.letter_bytes(letter).startswith(b"%PDF-")
+
+
+def test_try_again_while_it_still_fails_keeps_it_failed(letters_case, manager, facilitator, client, broken_renderer):
+    with files_written():
+        case = to_assessment(letters_case, manager, facilitator)
+    letter = case.letters.get(kind=LetterKind.INVITATION)
+    with files_written():
+        response = as_user(client, facilitator).post(f"/letters/case/{case.reference}/{letter.pk}/write-file/")
+    page = client.get(response["Location"]).content.decode()
+    assert "This letter cannot be printed or sent yet. Its file could not be written." in page
+    letter.refresh_from_db()
+    assert (letter.file_status, letter.file_error) == (Letter.FileStatus.FAILED, "RuntimeError: renderer broke")
+
+
+def test_try_again_needs_the_csrf_token(failed_case, facilitator):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(facilitator)
+    letter = failed_letter(failed_case)
+    assert client.post(f"/letters/case/{failed_case.reference}/{letter.pk}/write-file/").status_code == 403
+    letter.refresh_from_db()
+    assert letter.file_status == Letter.FileStatus.FAILED
+
+
+def test_try_again_is_for_the_cases_facilitator_or_a_manager(failed_case, other_facilitator, police_referrer,
+                                                              manager, client):
+    letter = failed_letter(failed_case)
+    url = f"/letters/case/{failed_case.reference}/{letter.pk}/write-file/"
+    for outsider in (other_facilitator, police_referrer):
+        assert as_user(client, outsider).post(url).status_code == 404
+    letter.refresh_from_db()
+    assert letter.file_status == Letter.FileStatus.FAILED
+    with files_written():
+        assert as_user(client, manager).post(url).status_code == 302
+    letter.refresh_from_db()
+    assert letter.file_status == Letter.FileStatus.WRITTEN
+
+
+def test_the_print_run_shows_it_and_neither_prints_nor_marks_it_sent(failed_case, client, facilitator):
+    letter = failed_letter(failed_case)
+    day = letter.generated_at.date().isoformat()
+    as_user(client, facilitator)
+    html = client.get(f"/letters/print-run/?date={day}").content.decode()
+    assert "1 letter created on" in html
+    assert "cannot be printed or marked as sent yet" in html
+    assert "2 letters created on" in html  # the two with their files
+    assert f'name="letter" value="{letter.pk}"' not in html
+    assert f'name="letters" value="{letter.pk}"' not in html
+    assert f'action="/letters/case/{failed_case.reference}/{letter.pk}/write-file/"' in html
+
+    pdf = client.get(f"/letters/print-run/letters.pdf?date={day}")
+    reader = PdfReader(io.BytesIO(pdf.content))
+    assert "Restorative justice: information for you" not in "".join(page.extract_text() for page in reader.pages)
+    only_failed = client.get(f"/letters/print-run/letters.pdf?date={day}&letter={letter.pk}")
+    assert only_failed.status_code == 302
+
+    ids = list(failed_case.letters.filter(status=Letter.Status.PENDING).values_list("pk", flat=True))
+    client.post("/letters/print-run/", {"letters": ids, "date": day})
+    letter.refresh_from_db()
+    assert letter.status == Letter.Status.PENDING
+    assert failed_case.letters.filter(status=Letter.Status.SENT).count() == 2
+
+
+def test_try_again_from_the_print_run_returns_to_it(failed_case, client, facilitator):
+    letter = failed_letter(failed_case)
+    day = letter.generated_at.date().isoformat()
+    response = as_user(client, facilitator).post(
+        f"/letters/case/{failed_case.reference}/{letter.pk}/write-file/", {"back_to": "print_run", "date": day})
+    assert response["Location"] == f"/letters/print-run/?date={day}"
+
+
+def test_the_command_writes_pending_and_failed_files_and_says_what_it_did(failed_case, settings, manager):
+    settings.RJ_LETTER_FILES = False
+    failed = failed_letter(failed_case)
+    pending = services.generate_letter(failed_case, manager, kind=LetterKind.INVITATION,
+                                       recipient_key=failed_case.letters.get(kind=LetterKind.INVITATION).recipient_key)
+    out = io.StringIO()
+    call_command("write_letter_files", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines == [
+        f"{failed_case.reference} letter {failed.pk} ({failed}): written",
+        f"{failed_case.reference} letter {pending.pk} ({pending}): written",
+        "Letter files: 2 written.",
+    ]
+    assert not Letter.objects.exclude(file_status=Letter.FileStatus.WRITTEN).exists()
+    out = io.StringIO()
+    call_command("write_letter_files", stdout=out)
+    assert out.getvalue().splitlines() == ["Letter files: no letter needed it."]
+
+
+def test_the_command_reports_a_file_that_still_fails(failed_case, monkeypatch):
+    def broken(self, content):
+        raise RuntimeError("still broken")
+
+    monkeypatch.setattr(LetterRenderer, "render_with_page_count", broken)
+    letter = failed_letter(failed_case)
+    out = io.StringIO()
+    call_command("write_letter_files", "--failed-only", stdout=out)
+    assert out.getvalue().splitlines() == [
+        f"{failed_case.reference} letter {letter.pk} ({letter}): failed: RuntimeError: still broken",
+        "Letter files: 1 failed.",
+    ]
