@@ -116,12 +116,15 @@ def referrer_recipient(case: Case) -> Recipient | None:
     with no referrer named."""
     user = case.referred_by
     internal = user is not None and (roles.is_facilitator(user) or roles.is_manager(user))
-    name = case.referrer_name.strip() or (user.get_full_name() if user and not internal else "")
+    named = case.referrer_name.strip()
+    if user is not None and named == (user.get_full_name() or user.username):
+        named = ""  # the intake fills in the referring user's own name: nobody else was named
+    name = named or (user.get_full_name() if user and not internal else "")
     organisation = case.referring_organisation or (user.organisation if user and not internal else None)
     if not name and organisation is None:
         return None
     lines: list[str] = []
-    if user and not internal and user.job_title and not case.referrer_name.strip():
+    if user and not internal and user.job_title and not named:
         lines.append(user.job_title)
     if organisation is not None:
         lines.append(organisation.name)

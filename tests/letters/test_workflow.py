@@ -157,6 +157,17 @@ def test_a_referral_made_by_the_services_own_staff_has_no_referrer_letter(manage
     assert case.letters.count() == 2
 
 
+def test_the_referrers_own_name_filled_in_by_the_intake_keeps_their_job_title_on_the_letter(letters_case,
+                                                                                              police_referrer):
+    from letters.content import referrer_recipient
+
+    police_referrer.job_title = "PC, Hate Crime Unit"
+    police_referrer.save(update_fields=["job_title"])
+    recipient = referrer_recipient(letters_case)
+    assert recipient.name == police_referrer.get_full_name()
+    assert recipient.address_lines[0] == "PC, Hate Crime Unit"
+
+
 def test_a_letter_that_cannot_be_made_refuses_the_whole_transition(letters_case, manager, facilitator,
                                                                     monkeypatch):
     import letters.services
