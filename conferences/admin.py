@@ -1,5 +1,6 @@
 """Read-only admin views of the restorative work. Changes go through conferences.services (and the case
-workflow), which check permission and keep the history; the admin is for looking, not editing."""
+workflow), which check permission and keep the history; the admin is for looking, not editing. Every page here
+shows personal data, so every one is recorded in the read access log (``AccessLoggedAdmin``)."""
 
 from django.contrib import admin
 
@@ -12,7 +13,8 @@ from conferences.models import (
     PreparationContact,
     WellbeingMeasure,
 )
-from rjcases.admin import ReadOnlyHistoryAdmin
+from rjcases.admin import AccessLoggedAdmin, ReadOnlyHistoryAdmin
+from rjcases.models import ReadAccess
 
 
 class ReadOnlyAdmin(ReadOnlyHistoryAdmin):
@@ -29,13 +31,17 @@ class ReadOnlyAdmin(ReadOnlyHistoryAdmin):
 
 
 @admin.register(PreparationContact)
-class PreparationContactAdmin(ReadOnlyAdmin):
+class PreparationContactAdmin(AccessLoggedAdmin, ReadOnlyAdmin):
+    access_what = ReadAccess.What.PARTY
+
     list_display = ["case", "party", "held_on", "method"]
     list_select_related = ["case", "party"]
 
 
 @admin.register(Activity)
-class ActivityAdmin(ReadOnlyAdmin):
+class ActivityAdmin(AccessLoggedAdmin, ReadOnlyAdmin):
+    access_what = ReadAccess.What.CASE
+
     list_display = ["case", "kind", "scheduled_for", "status"]
     list_filter = ["kind", "status"]
     list_select_related = ["case"]
@@ -53,25 +59,33 @@ class AgreementActionInline(admin.TabularInline):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(ReadOnlyAdmin):
+class AgreementAdmin(AccessLoggedAdmin, ReadOnlyAdmin):
+    access_what = ReadAccess.What.DOCUMENT
+
     list_display = ["case", "signed_on", "superseded"]
     list_select_related = ["case"]
     inlines = [AgreementActionInline]
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(ReadOnlyAdmin):
+class FollowUpAdmin(AccessLoggedAdmin, ReadOnlyAdmin):
+    access_what = ReadAccess.What.PARTY
+
     list_display = ["case", "kind", "at", "method"]
     list_select_related = ["case"]
 
 
 @admin.register(Feedback)
-class FeedbackAdmin(ReadOnlyAdmin):
+class FeedbackAdmin(AccessLoggedAdmin, ReadOnlyAdmin):
+    access_what = ReadAccess.What.PARTY
+
     list_display = ["case", "refused", "satisfied", "would_recommend", "felt", "recorded_on"]
     list_select_related = ["case"]
 
 
 @admin.register(WellbeingMeasure)
-class WellbeingMeasureAdmin(ReadOnlyAdmin):
+class WellbeingMeasureAdmin(AccessLoggedAdmin, ReadOnlyAdmin):
+    access_what = ReadAccess.What.PARTY
+
     list_display = ["case", "stage", "wording_version", "recorded_on"]
     list_select_related = ["case"]

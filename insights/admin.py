@@ -2,6 +2,8 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from insights.models import CentreSurveyResponse, ReportingCentre, TrainedStaffMember
+from rjcases.admin import AccessLoggedAdmin, ReadOnlyHistoryAdmin
+from rjcases.models import ReadAccess
 
 
 class TrainedStaffInline(admin.TabularInline):
@@ -19,14 +21,12 @@ class ReportingCentreAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(CentreSurveyResponse)
-class CentreSurveyResponseAdmin(SimpleHistoryAdmin):
-    """Read-only: answers are given by the public or entered by staff in the service, never edited."""
+class CentreSurveyResponseAdmin(AccessLoggedAdmin, ReadOnlyHistoryAdmin):
+    """Read-only: answers are given by the public or entered by staff in the service, never edited or deleted
+    (they are the centres' evidence); reading them here is recorded, as they may hold what a person wrote."""
+
+    access_what = ReadAccess.What.DOCUMENT
+    access_case = None
 
     list_display = ["centre", "submitted_on", "via", "questions_version", "satisfaction"]
     list_filter = ["centre", "via", "questions_version"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

@@ -4,12 +4,15 @@ Cases, parties and everything about them change only through rjcases.services, w
 and keep the transition log and history. So their admin pages are read-only: no add, change or delete,
 no state field, no django-fsm transition buttons (FSMAdminMixin's buttons skip the permission check),
 and no simple-history "revert" (its history form saves an old version of the row on POST, with only a
-view permission checked, which would put back an old state). Opening a case or a party here is
-recorded in the read access log, as it is in the service.
+view permission checked, which would put back an old state). Every admin page that shows personal data (a
+list, a record, its history or an old version) is recorded in the read access log, as the case pages are:
+``AccessLoggedAdmin``, which every admin of personal data uses.
 """
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from simple_history.admin import SimpleHistoryAdmin
 
 from rjcases.models import (
@@ -95,6 +98,67 @@ class ReadOnlyHistoryAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
+class AccessLoggedAdmin:
+    """Records every admin page showing rows of personal data in the read access log (``log_read``), as the case
+    pages do: the list (a row per record shown), a record's page, its history and an old version.
+
+    ``access_case`` is the path from a row to its case (``"case"``, ``"party__case"``; ``""`` for the case
+    itself, ``None`` for rows belonging to no case); ``access_what`` says what was read."""
+
+    access_what: str = ReadAccess.What.DOCUMENT
+    access_history_what: str | None = None
+    access_case: str | None = "case"
+
+    def _case_id(self, obj) -> int | None:
+        if self.access_case is None:
+            return None
+        if self.access_case == "":
+            return obj.pk
+        *hops, last = self.access_case.split("__")
+        for hop in hops:
+            obj = getattr(obj, hop, None)
+            if obj is None:
+                return None
+        return getattr(obj, f"{last}_id", None)
+
+    def _log_reads(self, request, objects, what: str, path: str) -> None:
+        objects = list(objects)
+        ids = {self._case_id(obj) for obj in objects} - {None}
+        cases = Case.objects.in_bulk(ids) if ids else {}
+        with transaction.atomic():
+            for obj in objects:
+                log_read(request.user, cases.get(self._case_id(obj)), what, obj.pk, path)
+
+    def _log_object(self, request, response, object_id, what: str) -> None:
+        if request.method != "GET" or response.status_code != 200:
+            return
+        obj = self.get_object(request, unquote(str(object_id)))
+        if obj is not None:
+            self._log_reads(request, [obj], what, request.path)
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if response.status_code == 200 and changelist is not None:
+            self._log_reads(request, changelist.result_list, self.access_what, request.get_full_path())
+        return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        self._log_object(request, response, object_id, self.access_what)
+        return response
+
+    def history_view(self, request, object_id, extra_context=None):
+        response = super().history_view(request, object_id, extra_context)
+        self._log_object(request, response, object_id, self.access_history_what or self.access_what)
+        return response
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        response = super().history_form_view(request, object_id, version_id, extra_context)
+        self._log_object(request, response, object_id, self.access_history_what or self.access_what)
+        return response
+
+
 class ReadOnlyInline(ReadOnlyMixin, admin.TabularInline):
     extra = 0
     can_delete = False
@@ -123,8 +187,12 @@ class TransitionInline(ReadOnlyInline):
 
 
 @admin.register(Case)
-class CaseAdmin(ReadOnlyHistoryAdmin):
+class CaseAdmin(AccessLoggedAdmin, ReadOnlyHistoryAdmin):
     """Cases to look at. The state is shown, never offered as a field: it moves only through the services."""
+
+    access_case = ""
+    access_what = ReadAccess.What.CASE
+    access_history_what = ReadAccess.What.TIMELINE
 
     list_display = ["reference", "state_label", "outcome", "route", "received_on", "facilitator"]
     list_filter = ["state", "outcome", "route"]
@@ -143,23 +211,11 @@ class CaseAdmin(ReadOnlyHistoryAdmin):
     def state_label(self, case: Case) -> str:
         return case.get_state_display()
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        response = super().change_view(request, object_id, form_url, extra_context)
-        case = Case.objects.filter(pk=object_id).first() if str(object_id).isdigit() else None
-        if case is not None and response.status_code == 200:
-            log_read(request.user, case, ReadAccess.What.CASE, case.pk, request.path)
-        return response
-
-    def history_view(self, request, object_id, extra_context=None):
-        response = super().history_view(request, object_id, extra_context)
-        case = Case.objects.filter(pk=object_id).first() if str(object_id).isdigit() else None
-        if case is not None and response.status_code == 200:
-            log_read(request.user, case, ReadAccess.What.TIMELINE, case.pk, request.path)
-        return response
-
 
 @admin.register(Party)
-class PartyAdmin(ReadOnlyHistoryAdmin):
+class PartyAdmin(AccessLoggedAdmin, ReadOnlyHistoryAdmin):
+    access_what = ReadAccess.What.PARTY
+
     list_display = ["__str__", "role", "case"]
     list_filter = ["role"]
     search_fields = ["case__reference"]
@@ -167,43 +223,49 @@ class PartyAdmin(ReadOnlyHistoryAdmin):
     exclude = ["supports"]
     readonly_fields = [f.name for f in Party._meta.concrete_fields if f.name not in ("id", "supports")]
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        response = super().change_view(request, object_id, form_url, extra_context)
-        party = Party.objects.filter(pk=object_id).select_related("case").first() if str(object_id).isdigit() else None
-        if party is not None and response.status_code == 200:
-            log_read(request.user, party.case, ReadAccess.What.PARTY, party.pk, request.path)
-        return response
-
 
 @admin.register(Consent)
-class ConsentAdmin(ReadOnlyHistoryAdmin):
+class ConsentAdmin(AccessLoggedAdmin, ReadOnlyHistoryAdmin):
+    access_what = ReadAccess.What.PARTY
+    access_case = "party__case"
+
     list_display = ["party", "purpose", "given_on", "withdrawn_on"]
     list_filter = ["purpose"]
     list_select_related = ["party"]
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(ReadOnlyHistoryAdmin):
+class AssessmentAdmin(AccessLoggedAdmin, ReadOnlyHistoryAdmin):
+    access_what = ReadAccess.What.PARTY
+    access_case = "party__case"
+
     list_display = ["party", "assessed_on", "risk_level", "signed_off_at"]
     list_filter = ["risk_level"]
     list_select_related = ["party"]
 
 
 @admin.register(Note)
-class NoteAdmin(ReadOnlyHistoryAdmin):
+class NoteAdmin(AccessLoggedAdmin, ReadOnlyHistoryAdmin):
+    access_what = ReadAccess.What.DOCUMENT
+
     list_display = ["case", "author", "created_at"]
     list_select_related = ["case", "author"]
 
 
 @admin.register(ContactAttempt)
-class ContactAttemptAdmin(ReadOnlyHistoryAdmin):
+class ContactAttemptAdmin(AccessLoggedAdmin, ReadOnlyHistoryAdmin):
+    access_what = ReadAccess.What.PARTY
+
     list_display = ["case", "party", "at", "method", "result"]
     list_select_related = ["case", "party"]
 
 
 @admin.register(CaseTransition)
-class CaseTransitionAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    """The workflow log: written only by rjcases.services.take_transition."""
+class CaseTransitionAdmin(AccessLoggedAdmin, ReadOnlyMixin, admin.ModelAdmin):
+    """The workflow log: written only by rjcases.services.take_transition. Its reasons can name people, so
+    reading it is recorded as reading the case's timeline."""
+
+    access_what = ReadAccess.What.TIMELINE
 
     list_display = ["case", "name", "source", "target", "by", "at"]
     list_filter = ["name", "target"]
