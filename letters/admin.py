@@ -3,7 +3,7 @@ from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
 from letters.models import Letter, Letterhead, LetterTemplate
-from rjcases.admin import ReadOnlyHistoryAdmin
+from rjcases.admin import AccessLoggedAdmin, ReadOnlyHistoryAdmin
 
 
 @admin.register(Letterhead)
@@ -45,8 +45,11 @@ class LetterTemplateAdmin(ReadOnlyHistoryAdmin):
 
 
 @admin.register(Letter)
-class LetterAdmin(ReadOnlyHistoryAdmin):
-    """Read only: letters are made and changed only by letters.services."""
+class LetterAdmin(AccessLoggedAdmin, ReadOnlyHistoryAdmin):
+    """Read only: letters are made and changed only by letters.services. Opening one is recorded, as in the
+    service (the read access log's "document")."""
+
+    access_what = "document"
 
     list_display = ["case", "kind", "recipient_name", "format", "version", "status", "file_status", "generated_at"]
     list_filter = ["kind", "status", "file_status", "format"]
