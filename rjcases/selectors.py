@@ -7,17 +7,18 @@ runs a fixed number of queries whatever the number of cases, parties or transiti
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.apps import apps
 from django.db import models
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import formats, timezone
 
 from accounts import roles
+from conferences.models import Activity, Agreement, AgreementAction, Feedback, FollowUp, PreparationContact
+from letters.selectors import letters_for_timeline
 from rjcases.models import (
     Assessment,
     Case,
@@ -192,6 +193,7 @@ def dashboard(user, today: date | None = None) -> dict:
         figures["overdue"] = list(listed.filter(overdue_q(today)).order_by("received_on")[:20])
         figures["overdue_count"] = visible.filter(overdue_q(today)).count()
         figures["open_by_state"] = counts_by_state(visible)
+        figures["administrators_with_case_roles"] = administrators_with_case_roles()
     if roles.is_facilitator(user):
         figures["sections"].append("facilitator")
         mine = visible.filter(Q(facilitator=user) | Q(co_facilitator=user))
@@ -217,6 +219,25 @@ def dashboard(user, today: date | None = None) -> dict:
         figures["organisation_by_state"] = counts_by_state(ours)
         figures["organisation_cases"] = list(ours.select_related("route").order_by("-received_on", "-id")[:30])
     return figures
+
+
+def administrators_with_case_roles() -> list:
+    """Active administrators (and superusers) who also hold a case role: a manager should know who they are,
+    since that role lets them read case data. Each user carries ``case_role_labels``; two queries."""
+    from accounts.models import User
+
+    case_roles = [role for role in roles.ROLE_LABELS if role != roles.ADMINISTRATOR]
+    users = list(
+        User.objects.filter(is_active=True)
+        .filter(Q(groups__name=roles.ADMINISTRATOR) | Q(is_superuser=True))
+        .filter(pk__in=User.objects.filter(groups__name__in=case_roles).values("pk"))
+        .distinct()
+        .prefetch_related("groups")
+        .order_by("last_name", "first_name", "username")
+    )
+    for user in users:
+        user.case_role_labels = [roles.ROLE_LABELS[g.name] for g in user.groups.all() if g.name in case_roles]
+    return users
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -274,22 +295,6 @@ TRANSITION_TITLES = {
 
 # Fields that say nothing to a reader of the timeline, or that the transition entries already tell.
 _QUIET_FIELDS = {"id", "case", "created_at", "updated_at", "state", "state_changed_at"}
-
-# Other apps add entries (letters, documents) by registering a function of (case) -> iterable of entries.
-TimelineSource = Callable[[Case], Iterable[TimelineEntry]]
-_TIMELINE_SOURCES: dict[str, list[TimelineSource]] = defaultdict(list)
-
-
-def register_timeline_source(kind: str, source: TimelineSource) -> TimelineSource:
-    """Let another app add entries of ``kind`` to every case timeline (letters are read directly, below).
-
-    An app calls ``register_timeline_source("document", document_entries)`` in its ``ready()``;
-    ``document_entries(case)`` returns ``TimelineEntry`` objects in a fixed number of queries. Only users
-    who may see the case's details get these entries.
-    """
-    _TIMELINE_SOURCES[kind].append(source)
-    return source
-
 
 def _person(user) -> str:
     if user is None:
@@ -389,21 +394,14 @@ def _history_sources(parties: dict) -> list[_HistorySource]:
                        else f"Assessment changed: {_party_name(parties, r.party_id)}"),
         ),
     ]
-    if apps.is_installed("conferences"):
-        for model_name, lookup in (("PreparationContact", "case_id"), ("Activity", "case_id"),
-                                   ("Agreement", "case_id"), ("AgreementAction", "agreement__case_id"),
-                                   ("FollowUp", "case_id"), ("Feedback", "case_id")):
-            try:
-                model = apps.get_model("conferences", model_name)
-            except LookupError:
-                continue
-            if not hasattr(model, "history"):
-                continue
-            sources.append(_HistorySource(
-                model, lookup,
-                lambda r, m=model: f"{verbose(m)} recorded",
-                lambda r, m=model: f"{verbose(m)} changed",
-            ))
+    # The restorative work (conferences) is part of the same case: its records' history is the case's.
+    for model, lookup in ((PreparationContact, "case_id"), (Activity, "case_id"), (Agreement, "case_id"),
+                          (AgreementAction, "agreement__case_id"), (FollowUp, "case_id"), (Feedback, "case_id")):
+        sources.append(_HistorySource(
+            model, lookup,
+            lambda r, m=model: f"{verbose(m)} recorded",
+            lambda r, m=model: f"{verbose(m)} changed",
+        ))
     return sources
 
 
@@ -517,13 +515,7 @@ def _contact_entries(case: Case) -> list[TimelineEntry]:
 
 
 def _letter_entries(case: Case) -> list[TimelineEntry]:
-    """Letters generated and sent, from the letters app when it is installed."""
-    if not apps.is_installed("letters"):
-        return []
-    try:
-        from letters.selectors import letters_for_timeline
-    except ImportError:
-        return []
+    """Letters generated and sent (the letters app's own read)."""
     return [TimelineEntry(at=at, kind="letter", title=description, url=url, order=5)
             for at, description, url in letters_for_timeline(case)]
 
@@ -549,9 +541,5 @@ def timeline(case: Case, user, kinds: set[str] | None = None, newest_first: bool
             entries += _contact_entries(case)
         if "letter" in kinds:
             entries += _letter_entries(case)
-        for kind, sources in _TIMELINE_SOURCES.items():
-            if kind in kinds:
-                for source in sources:
-                    entries.extend(source(case))
     entries.sort(key=lambda e: (e.at, e.order), reverse=newest_first)
     return entries

@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.template import TemplateDoesNotExist, loader
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -36,15 +35,6 @@ def _require(allowed: bool) -> None:
         raise PermissionDenied
 
 
-def _template_exists(name: str) -> bool:
-    """Whether another app provides a panel template (the case page and dashboard include it if so)."""
-    try:
-        loader.get_template(name)
-    except TemplateDoesNotExist:
-        return False
-    return True
-
-
 def _may_record_consent(case: Case, user) -> bool:
     return can_edit_case_work(case, user) or is_case_caseworker(case, user)
 
@@ -58,8 +48,6 @@ def dashboard(request):
     """The page after sign-in: what needs this user's attention, by role."""
     context = {"page_title": "Dashboard", "role": roles.primary_role(request.user),
                **selectors.dashboard(request.user)}
-    # The conferences app adds reminders of agreement actions due, if it provides the template.
-    context["show_conference_reminders"] = _template_exists("conferences/_dashboard_reminders.html")
     return render(request, "rjcases/dashboard.html", context)
 
 
@@ -164,9 +152,6 @@ def case_detail(request, reference: str):
             "can_consent": _may_record_consent(case, request.user),
             "is_manager": is_manager,
             "can_allocate": is_manager,
-            # Panels of the conferences and letters apps, shown when those apps provide them.
-            "show_conference_panel": _template_exists("conferences/_case_panel.html"),
-            "show_letters_panel": _template_exists("letters/_case_letters.html"),
         })
     return render(request, "rjcases/case_detail.html", context)
 

@@ -103,18 +103,6 @@ def test_referrers_see_status_changes_only(client, case, police_referrer):
         assert secret not in html
 
 
-def test_another_app_adds_letters_to_the_timeline(case, manager):
-    def letters(c):
-        return [selectors.TimelineEntry(at=timezone.now(), kind="letter", title=f"Letter sent for {c.reference}")]
-
-    selectors.register_timeline_source("letter", letters)
-    try:
-        assert f"Letter sent for {case.reference}" in titles(entries(case, manager))
-        assert f"Letter sent for {case.reference}" not in titles(entries(case, manager, kinds={"note"}))
-    finally:
-        selectors._TIMELINE_SOURCES["letter"].remove(letters)
-
-
 def test_user_text_on_the_timeline_is_escaped(client, case, facilitator):
     services.add_note(case, facilitator, body="<img src=x onerror=alert(1)>")
     client.force_login(facilitator)
@@ -124,9 +112,8 @@ def test_user_text_on_the_timeline_is_escaped(client, case, facilitator):
 
 
 def test_letters_from_the_letters_app_are_on_the_timeline(client, case, facilitator, police_referrer, monkeypatch):
-    letters = pytest.importorskip("letters.selectors")
     sent = timezone.now()
-    monkeypatch.setattr(letters, "letters_for_timeline",
+    monkeypatch.setattr(selectors, "letters_for_timeline",
                         lambda c: [(sent, f"Referral acknowledgement letter to {c.referrer_name} sent", "/letters/1/")])
     found = [e for e in entries(case, facilitator) if e.kind == "letter"]
     assert [(e.title, e.url) for e in found] == [(f"Referral acknowledgement letter to {case.referrer_name} sent",
