@@ -165,6 +165,8 @@ class Writes:
 
 @dataclass(frozen=True)
 class Move:
+    """One move's writes (a pure function of the case, inputs, time and facts) and the facts it needs."""
+
     writes: Callable[[Mapping, dict, datetime, Facts], Writes]
     needs: str = ""  # "activity" or "agreement": which related rows the caller must describe in Facts
 
