@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import m2m_changed, post_migrate
 
 
 class AccountsConfig(AppConfig):
@@ -15,3 +15,7 @@ class AccountsConfig(AppConfig):
         register(User, app=self.label, excluded_fields=["password", "last_login"])
         # Roles are Groups whose permissions are (re)set after every migrate: idempotent.
         post_migrate.connect(roles.ensure_roles_after_migrate, dispatch_uid="accounts.ensure_roles")
+        # Every role granted or removed, by any route, goes into the security log.
+        from accounts.signals import record_role_change
+
+        m2m_changed.connect(record_role_change, sender=User.groups.through, dispatch_uid="accounts.role_change")

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from accounts import security_log
 from rjcases import views
 
 urlpatterns = [
@@ -15,6 +16,8 @@ urlpatterns = [
     path("letters/", include("letters.urls")),
     path("insights/", include("insights.urls")),
     path("api/v1/", include("api.urls")),
+    # Not under accounts/, whose pages are open before the second factor.
+    path("security-log/", security_log.security_log, name="security_log"),
     path("admin/", admin.site.urls),
 ]
 
