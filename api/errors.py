@@ -75,9 +75,10 @@ def invalid(fields: dict[str, list[str]], reasons: list[str] | None = None) -> R
     return Response(error_body("invalid", message, fields, reasons), status=status.HTTP_422_UNPROCESSABLE_ENTITY)
 
 
-def _django_validation(exc: DjangoValidationError) -> Response:
+def _django_validation(exc: DjangoValidationError, renamed: dict[str, str]) -> Response:
+    """A service's ValidationError; ``renamed`` maps the service's field names to the request's where they differ."""
     if hasattr(exc, "error_dict"):
-        return invalid({name: list(messages) for name, messages in exc.message_dict.items()})
+        return invalid({renamed.get(name, name): list(messages) for name, messages in exc.message_dict.items()})
     return invalid({}, list(exc.messages))
 
 
@@ -91,7 +92,7 @@ def exception_handler(exc, context):
         return Response(error_body(exc.code, message, {k: [v] for k, v in exc.fields.items()}, exc.reasons),
                         status=TRANSITION_STATUS.get(exc.code, status.HTTP_409_CONFLICT))
     if isinstance(exc, DjangoValidationError):
-        return _django_validation(exc)
+        return _django_validation(exc, getattr(context.get("view"), "refusal_field_names", {}))
     if isinstance(exc, Refused):
         # A view whose refusals are about one field of the request (``refusal_field``) names it, as its web form does.
         field = getattr(context.get("view"), "refusal_field", None)

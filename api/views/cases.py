@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -75,18 +74,10 @@ class ReferenceDataView(APIView):
 # ---------------------------------------------------------------------------------------------------
 # Referrals and cases
 
-# The intake service names the case's fields; the API's body nests the referrer.
-API_FIELD_NAMES = {"referrer_name": "referrer.name", "referrer_contact": "referrer.contact"}
-
-
-def _as_api_fields(exc: DjangoValidationError) -> DjangoValidationError:
-    if not hasattr(exc, "error_dict"):
-        return exc
-    return DjangoValidationError({API_FIELD_NAMES.get(name, name): errors for name, errors in exc.error_dict.items()})
-
-
-
 class ReferralView(APIView):
+    # The intake service names the case's fields; the API's body nests the referrer (api.errors renames them).
+    refusal_field_names = {"referrer_name": "referrer.name", "referrer_contact": "referrer.contact"}
+
     @extend_schema(
         summary="Send a referral",
         description="Makes a case in referral. Send an `Idempotency-Key` header (e.g. a UUID) to retry safely: "
@@ -119,13 +110,10 @@ class ReferralView(APIView):
         for name in ("report_kind", "consents_to_police"):
             if name in data:
                 case_fields[name] = data[name]
-        try:
-            case = services.create_referral(
-                user, route=data["route"], incident=dict(data["incident"]), strands=data["strands"],
-                parties=parties, received_on=data.get("received_on"), **case_fields,
-            )
-        except DjangoValidationError as exc:
-            raise _as_api_fields(exc) from exc
+        case = services.create_referral(
+            user, route=data["route"], incident=dict(data["incident"]), strands=data["strands"],
+            parties=parties, received_on=data.get("received_on"), **case_fields,
+        )
         body = s.ReferralOutSerializer({"reference": case.reference, "state": case.state,
                                         "received_on": case.received_on, "url": s.case_url(case)}).data
         return Response(body, status=status.HTTP_201_CREATED, headers={"Location": s.case_url(case)})

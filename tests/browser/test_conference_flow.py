@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from conferences.models import AgreementAction, Feedback, FollowUp
 from rjcases.models import Case
+from tests.govuk.dates import fill_date_boxes
 from tests.walk import refer, to_preparation
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -22,7 +23,7 @@ def test_facilitator_plans_holds_agrees_monitors_completes_and_records_feedback(
 ):
     page = browser_page
     case = case_in_preparation
-    today = timezone.localdate().isoformat()
+    today = timezone.localdate()
     base = f"/cases/{case.reference}"
     login_as(page, facilitator)
 
@@ -31,7 +32,7 @@ def test_facilitator_plans_holds_agrees_monitors_completes_and_records_feedback(
     assert_accessible(page, "activity page, nothing planned")
     page.get_by_role("link", name="Plan the activity").click()
     page.get_by_label("Face-to-face conference").check()
-    page.get_by_label("Date", exact=True).fill(today)
+    fill_date_boxes(page, "scheduled_date", today)
     page.get_by_label("Start time").fill("18:00")
     page.get_by_label("Venue").fill("1 Harmed Street, Stretford")
     page.get_by_role("button", name="Save the plan").click()
@@ -62,14 +63,14 @@ def test_facilitator_plans_holds_agrees_monitors_completes_and_records_feedback(
     page.get_by_label("Apology").check()
     page.get_by_label("Who will do it").select_option(label="Kieran Testresponsible (person responsible)")
     page.get_by_label("What will be done").fill("Write a letter of apology")
-    page.get_by_label("Done by").fill(today)
+    fill_date_boxes(page, "due_on", today)
     page.get_by_label("How it will be checked").fill("The facilitator reads it before it is passed on")
     page.get_by_role("button", name="Save and add another").click()
     assert_accessible(page, "add an action form")
     page.get_by_label("Education or awareness work").check()
     page.get_by_label("Who will do it").select_option(label="Kieran Testresponsible (person responsible)")
     page.get_by_label("What will be done").fill("Attend a hate crime awareness course")
-    page.get_by_label("Done by").fill(today)
+    fill_date_boxes(page, "due_on", today)
     page.get_by_label("How it will be checked").fill("Certificate of attendance")
     page.get_by_role("button", name="Save the action").click()
     assert_accessible(page, "agreement page, drafting")

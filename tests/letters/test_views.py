@@ -11,6 +11,7 @@ from pypdf import PdfReader
 from letters import selectors, services
 from letters.models import Letter, LetterKind, LetterTemplate
 from rjcases.models import Party, ReadAccess
+from tests.govuk.dates import date_parts
 from tests.letters.conftest import files_written, pdf_text, squash
 from tests.walk import to_assessment
 
@@ -350,8 +351,19 @@ def test_the_print_run_holds_only_the_users_own_cases(client, other_facilitator,
 
 def test_older_unsent_days_are_pointed_out(client, facilitator, accepted_case):
     day = accepted_case.letters.first().generated_at.date()
-    html = as_user(client, facilitator).get(f"/letters/print-run/?date={(day + timedelta(days=3)).isoformat()}")
+    html = as_user(client, facilitator).get("/letters/print-run/", date_parts("date", day + timedelta(days=3)))
     assert "Letters from earlier days are still waiting" in html.content.decode()
+
+
+def test_the_print_run_day_is_typed_as_day_month_and_year(client, facilitator, accepted_case):
+    day = accepted_case.letters.first().generated_at.date()
+    html = as_user(client, facilitator).get("/letters/print-run/", date_parts("date", day)).content.decode()
+    assert 'type="date"' not in html
+    assert f'name="date-day" type="text" inputmode="numeric" value="{day.day}"' in html
+    assert f"created on {day.day} {day:%B %Y}" in html
+    wrong = client.get("/letters/print-run/", {"date-day": "30", "date-month": "2", "date-year": str(day.year)})
+    assert wrong.status_code == 200
+    assert "Letters created on must be a real date" in wrong.content.decode()
 
 
 def test_the_print_run_is_not_for_referrers(client, police_referrer):
