@@ -123,7 +123,8 @@ def test_the_wellbeing_questions_are_five_with_fixed_keys():
 
 def hand_built_feedback(police_referrer, facilitator, rows):
     """One case per call with a party per row; each row is the Feedback fields for that party."""
-    case = refer(police_referrer, parties=[])
+    # A referral names someone; the person responsible here has no feedback, so the figures are the rows'.
+    case = refer(police_referrer, parties=[services.PartyData(Party.Role.RESPONSIBLE, "Kieran", "Testresponsible")])
     for i, fields in enumerate(rows):
         party = Party.objects.create(case=case, role=Party.Role.HARMED, first_name=f"P{i}")
         Feedback.objects.create(case=case, party=party, recorded_by=facilitator, recorded_on=timezone.localdate(),
