@@ -2,8 +2,11 @@
 relation itself), every privilege and organisation change, every unlock is recorded; nobody can change or
 delete a row (admin, ORM instance, queryset, and on PostgreSQL a direct SQL UPDATE or DELETE)."""
 
+import json
+
 import pytest
 from axes.models import AccessAttempt
+from django.conf import settings as django_settings
 from django.contrib.admin.sites import site
 from django.contrib.auth.models import Group
 from django.db import DatabaseError, IntegrityError, connection, transaction
@@ -267,3 +270,13 @@ def test_the_administrator_role_holds_no_case_data_permission():
     case_data = [p for p in group.permissions.select_related("content_type")
                  if p.content_type.app_label in case_apps and p.content_type.model not in reference]
     assert case_data == []
+
+
+def test_no_demo_user_is_a_superuser():
+    """The demo administrator is an ordinary administrator: superusers are for break-glass only."""
+    users = [row for row in json.loads((django_settings.BASE_DIR / "fixtures" / "demo_users.json").read_text())
+             if row["model"] == "accounts.user"]
+    assert users
+    assert [row["fields"]["username"] for row in users if row["fields"]["is_superuser"]] == []
+    admins = [row for row in users if ["administrator"] in row["fields"]["groups"]]
+    assert [row["fields"]["is_staff"] for row in admins] == [True]
