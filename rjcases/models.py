@@ -534,6 +534,11 @@ class Note(models.Model):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="notes")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     body = models.TextField()
+    # Caseworkers see a note only when the facilitator chose to share it with them.
+    shared_with_caseworker = models.BooleanField(
+        "share with the person harmed's caseworker", default=False,
+        help_text="The caseworkers of the people harmed on this case may read this note",
+    )
     created_at = models.DateTimeField(default=timezone.now)
     history = HistoricalRecords()
 

@@ -53,3 +53,66 @@ def can_see_details(case, user) -> bool:
 def can_edit_case_work(case, user) -> bool:
     """Parties, assessments, consent, notes, contacts: the case's facilitators and managers."""
     return roles.is_manager(user) or is_case_facilitator(case, user)
+
+
+# ---------------------------------------------------------------------------------------------------
+# A caseworker's scope: their own client in full; of everyone else the role and first name only.
+
+
+def sees_whole_case(case, user) -> bool:
+    """Every party's details, every note and the full timeline: managers and the case's facilitators (or any
+    facilitator while it is unallocated). A caseworker's view is cut to their own client."""
+    if roles.is_manager(user):
+        return True
+    return roles.is_facilitator(user) and (case.facilitator_id is None or is_case_facilitator(case, user))
+
+
+def is_party_caseworker(party, user) -> bool:
+    """The caseworker of this person harmed (the victim service supporting them)."""
+    return (roles.is_caseworker(user) and party.role == "harmed" and user.pk is not None
+            and party.caseworker_id == user.pk)
+
+
+def may_see_party_details(case, user, party) -> bool:
+    """A person's contact details, date of birth, needs, assessments, consents and letters: RJ staff who see
+    the whole case, and the caseworker of that person only."""
+    return sees_whole_case(case, user) or is_party_caseworker(party, user)
+
+
+def may_record_for_party(case, user, party) -> bool:
+    """Consent, feedback and wellbeing of this person: the case's facilitators and managers, and this person's
+    own caseworker (for their client only)."""
+    return can_edit_case_work(case, user) or is_party_caseworker(party, user)
+
+
+def party_name_for(case, user, party) -> str:
+    """How this person is named to this user: in full where they may see the person's details; otherwise the
+    first name only, or the role where no first name is recorded ("the person responsible")."""
+    if may_see_party_details(case, user, party):
+        return party.display_name
+    if party.first_name:
+        return party.first_name
+    return {"harmed": "the person harmed", "responsible": "the person responsible"}.get(party.role, "a supporter")
+
+
+def may_see_note(case, user, note) -> bool:
+    """A case note: RJ staff who see the whole case; a caseworker only a note the facilitator shared with the
+    caseworkers of the people harmed, or one they wrote themselves."""
+    if sees_whole_case(case, user):
+        return True
+    return is_case_caseworker(case, user) and (note.shared_with_caseworker or note.author_id == user.pk)
+
+
+# Who withdrew (``rjcases.choices.WITHDRAWN_BY_CHOICES``) as a caseworker may record it: their client only.
+CASEWORKER_WITHDRAWN_BY = ("person harmed",)
+
+
+def withdrawn_by_allowed(case, user) -> tuple[str, ...] | None:
+    """The ``withdrawn_by`` values this user may record on the case's withdrawal; None means any of them.
+
+    A caseworker who is not also the case's facilitator or a manager withdraws on their client's behalf only."""
+    if roles.is_manager(user) or is_case_facilitator(case, user) or is_referring_organisation(case, user):
+        return None
+    if is_case_caseworker(case, user):
+        return CASEWORKER_WITHDRAWN_BY
+    return None
