@@ -125,6 +125,14 @@ class ConsentWithdrawalForm(GovukForm):
 class NoteForm(GovukForm):
     body = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 5}),
                            error_messages={"required": "Enter the note"})
+    shared_with_caseworker = forms.BooleanField(
+        label="Share with the person harmed's caseworker", required=False,
+        help_text="Only shared notes are shown to the caseworkers of the people harmed on this case.")
+
+    def __init__(self, *args, may_share: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not may_share:
+            del self.fields["shared_with_caseworker"]
 
     def clean_body(self) -> str:
         body = self.cleaned_data["body"].strip()
@@ -180,9 +188,11 @@ class TransitionForm(GovukForm):
     seen_state = forms.CharField(widget=forms.HiddenInput, error_messages={
         "required": "This page was out of date. Go back to the case and try again."})
 
-    def __init__(self, *args, spec: TransitionSpec, **kwargs):
+    def __init__(self, *args, spec: TransitionSpec, withdrawn_by: tuple[str, ...] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.spec = spec
+        # A caseworker records a withdrawal on their client's behalf only (rjcases.permissions).
+        withdrawn_by_choices = [c for c in WITHDRAWN_BY_CHOICES if withdrawn_by is None or c[0] in withdrawn_by]
         for name in spec.fields:
             label = FIELD_LABELS.get(name, name.replace("_", " ").capitalize())
             required = name in spec.required
@@ -194,7 +204,7 @@ class TransitionForm(GovukForm):
                                           required=required,
                                           error_messages={"required": f"Select the {label.lower()}"})
             elif name == "withdrawn_by":
-                field = forms.ChoiceField(label=label, choices=WITHDRAWN_BY_CHOICES, widget=forms.RadioSelect,
+                field = forms.ChoiceField(label=label, choices=withdrawn_by_choices, widget=forms.RadioSelect,
                                           required=required, error_messages={"required": "Select who withdrew"})
             else:
                 field = forms.CharField(label=label.replace(" (optional)", ""), required=required,

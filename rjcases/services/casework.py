@@ -74,9 +74,10 @@ def update_party(party: Party, user, **fields) -> Party:
 
 def record_consent(party: Party, user, *, purpose: str, given_on: date, method: str, wording_version: str = "2026-1",
                    wording_shown: str = "") -> Consent:
-    from rjcases.permissions import is_case_caseworker
+    from rjcases.permissions import is_party_caseworker
 
-    if not is_case_caseworker(party.case, user):
+    # A caseworker records their own client's consent only; everyone else's is the case's facilitators'.
+    if not is_party_caseworker(party, user):
         check_case_work(party.case, user)
     consent = Consent(party=party, purpose=purpose, given_on=given_on, method=method,
                       wording_version=wording_version, wording_shown=wording_shown, recorded_by=user)
@@ -87,9 +88,9 @@ def record_consent(party: Party, user, *, purpose: str, given_on: date, method: 
 def withdraw_consent(consent: Consent, user, *, withdrawn_on: date, reason: str) -> Consent:
     """Record a withdrawal of consent. The consent stays on the record; the case is not closed by this
     alone: the facilitator records the case's withdrawal as its own transition."""
-    from rjcases.permissions import is_case_caseworker
+    from rjcases.permissions import is_party_caseworker
 
-    if not is_case_caseworker(consent.party.case, user):
+    if not is_party_caseworker(consent.party, user):
         check_case_work(consent.party.case, user)
     if consent.withdrawn_on:
         raise ValidationError({"withdrawn_on": "This consent was already withdrawn."})
@@ -122,14 +123,15 @@ def sign_off_assessment(assessment: Assessment, user, *, note: str = "") -> Asse
     return assessment
 
 
-def add_note(case: Case, user, *, body: str) -> Note:
+def add_note(case: Case, user, *, body: str, shared_with_caseworker: bool = False) -> Note:
+    """A case note; ``shared_with_caseworker`` lets the people harmed's caseworkers read it (set by RJ staff)."""
     from rjcases.permissions import can_see_details
 
     if not can_see_details(case, user):
         raise ActionRefused("You cannot add notes to this case.")
     if not body.strip():
         raise ValidationError({"body": "Enter the note."})
-    note = Note(case=case, author=user, body=body.strip())
+    note = Note(case=case, author=user, body=body.strip(), shared_with_caseworker=shared_with_caseworker)
     save_with_history(note, user, "note added")
     return note
 
