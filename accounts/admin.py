@@ -53,6 +53,13 @@ class UserAdmin(BaseUserAdmin, SimpleHistoryAdmin):
     list_filter = ["groups", "organisation", "is_active"]
     fieldsets = BaseUserAdmin.fieldsets + (("Organisation", {"fields": ["organisation", "job_title"]}),)
 
+    def has_change_permission(self, request, obj=None):
+        # A superuser's account (its password, its roles) is changed only by a superuser: otherwise an
+        # administrator could set its password and become one.
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
         if not request.user.is_superuser:

@@ -280,3 +280,15 @@ def test_no_demo_user_is_a_superuser():
     assert [row["fields"]["username"] for row in users if row["fields"]["is_superuser"]] == []
     admins = [row for row in users if ["administrator"] in row["fields"]["groups"]]
     assert [row["fields"]["is_staff"] for row in admins] == [True]
+
+
+@pytest.mark.django_db
+def test_an_administrator_cannot_change_a_superusers_account(admin_client):
+    root = UserFactory(username="root", is_staff=True, is_superuser=True)
+    response = admin_client.post(reverse("admin:auth_user_password_change", args=[root.pk]),
+                                 {"password1": "taken-over-Pa55word", "password2": "taken-over-Pa55word"})
+    assert response.status_code == 403
+    root.refresh_from_db()
+    assert root.check_password("correct-horse-battery-9")
+    response = admin_client.post(reverse("admin:accounts_user_change", args=[root.pk]), user_form(root, groups=[]))
+    assert response.status_code == 403
