@@ -66,6 +66,13 @@ class PrintRunDayForm(GovukForm):
                           error_messages={"required": "Enter the date the letters were created"})
 
 
+class PrintRunPdfForm(GovukForm):
+    """How the print run's PDF is made (the letters themselves are hidden inputs beside it)."""
+
+    double_sided = forms.BooleanField(label="Printing on both sides (each letter starts on a new sheet)",
+                                      required=False, widget=forms.CheckboxInput(attrs={"value": "1"}))
+
+
 class MarkSentForm(GovukForm):
     letters = forms.ModelMultipleChoiceField(queryset=None, error_messages={
         "required": "There are no letters to mark as sent", "invalid_choice": "A letter in the list has changed",

@@ -19,7 +19,7 @@ from govuk.refusals import refusals_to
 from letters import selectors, services
 from letters.content import LetterContent, check_kind_for, recipient_for, recipients_for
 from letters.demo import demo_content
-from letters.forms import GenerateLetterForm, LetterTemplateForm, MarkSentForm, PrintRunDayForm
+from letters.forms import GenerateLetterForm, LetterTemplateForm, MarkSentForm, PrintRunDayForm, PrintRunPdfForm
 from letters.models import LetterFormat, LetterTemplate
 from letters.renderer import LetterRenderer
 from letters.services import LetterFileProblem
@@ -301,7 +301,8 @@ def print_run(request):
     found = selectors.print_run_letters(request.user, day)
     letters = [letter for letter in found if letter.file_written]
     context = {
-        "page_title": "Letters to post", "day": day, "day_form": day_form, "letters": letters,
+        "page_title": "Letters to post", "day": day, "day_form": day_form, "pdf_form": PrintRunPdfForm(),
+        "letters": letters,
         # Shown with the reason and "Try again", and left out of the PDF and of marking sent.
         "without_file": [letter for letter in found if not letter.file_written],
         "older_days": selectors.older_pending_days(request.user, day),
