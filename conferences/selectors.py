@@ -11,7 +11,13 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from accounts import roles
 from conferences.models import Activity, Agreement, AgreementAction, Feedback, FollowUp, WellbeingMeasure
 from rjcases.models import Case, Party
-from rjcases.permissions import can_edit_case_work, can_see_details, is_case_caseworker
+from rjcases.permissions import (
+    can_edit_case_work,
+    can_see_details,
+    is_case_caseworker,
+    may_see_party_details,
+    party_name_for,
+)
 
 REMINDER_DAYS = 7
 
@@ -109,9 +115,18 @@ def current_of(activities: list[Activity]) -> Activity | None:
                                                            Activity.Status.SUPERSEDED)), None)
 
 
-def agreement_for_page(case: Case) -> Agreement | None:
-    """The current agreement with its actions (and who does each) and its signatories."""
-    return (
+def name_for_viewer(case: Case, user, parties) -> None:
+    """Name each person as this user may see them: a caseworker sees another person's first name (or role)
+    only. The instances are changed for display and never saved."""
+    for party in parties:
+        if party is not None and not may_see_party_details(case, user, party):
+            party.first_name, party.last_name = party_name_for(case, user, party), ""
+
+
+def agreement_for_page(case: Case, user=None) -> Agreement | None:
+    """The current agreement with its actions (and who does each) and its signatories; with ``user``, the people
+    named as that user may see them."""
+    agreement = (
         case.agreements.filter(superseded=False)
         .select_related("activity")
         .prefetch_related(
@@ -121,6 +136,10 @@ def agreement_for_page(case: Case) -> Agreement | None:
         .order_by("-created_at", "-id")
         .first()
     )
+    if agreement is not None and user is not None:
+        name_for_viewer(case, user, [*agreement.signatories.all(), *(a.responsible_party for a in
+                                                                        agreement.actions.all())])
+    return agreement
 
 
 def follow_ups_for_page(case: Case) -> list[FollowUp]:

@@ -244,7 +244,7 @@ def activity_took_place(request, case, pk: int):
 @case_view(selectors.FULL, selectors.CASEWORKER)
 def agreement(request, case):
     log_read(request, case)
-    current = selectors.agreement_for_page(case)
+    current = selectors.agreement_for_page(case, request.user)
     activity_now = case.current_activity
     drafting = (
         request.access_level == selectors.FULL and case.state == Case.State.CONFERENCING and activity_now is not None
@@ -441,10 +441,14 @@ def feedback(request, case):
 
 
 def _participant(request, case: Case, party_pk: int) -> Party:
+    """A person whose feedback and wellbeing this user records: 404 if no such person on the case, 403 if they
+    are someone else's (a caseworker records their own client's only)."""
     people, _given, _wellbeing = selectors.feedback_for_page(case, request.user)
     for person in people:
         if person.pk == party_pk:
             return person
+    if case.parties.filter(pk=party_pk).exists():
+        raise PermissionDenied
     raise Http404
 
 

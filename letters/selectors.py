@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
@@ -12,7 +13,21 @@ from django.urls import reverse
 from accounts import roles
 from letters.models import Letter, LetterKind
 from rjcases.models import Case
-from rjcases.permissions import can_see_details
+from rjcases.permissions import can_see_details, may_see_party_details, sees_whole_case
+
+
+def may_see_letter(case: Case, user, letter: Letter) -> bool:
+    """RJ staff who see the whole case see all its letters; a caseworker only the letters to their own client
+    (never those to another person, nor the referrer's)."""
+    if sees_whole_case(case, user):
+        return True
+    return letter.party_id is not None and may_see_party_details(case, user, letter.party)
+
+
+def _for_user(case: Case, user, letters: list[Letter]) -> list[Letter]:
+    if sees_whole_case(case, user):
+        return letters
+    return [letter for letter in letters if may_see_letter(case, user, letter)]
 
 
 def letters_visible_to(user) -> QuerySet[Letter]:
@@ -38,6 +53,8 @@ def get_letter_for_user(user, letter_id: int, reference: str | None = None) -> L
     letter = found.select_related("case", "party", "template", "generated_by", "sent_by", "transition").first()
     if letter is None or not can_see_details(letter.case, user):
         raise Http404("No such letter")
+    if not may_see_letter(letter.case, user, letter):
+        raise PermissionDenied("This letter is addressed to someone else on the case.")
     return letter
 
 
@@ -46,13 +63,16 @@ def letter_url(letter: Letter, view: str = "detail") -> str:
     return reverse(f"letters:{view}", args=[letter.case.reference, letter.pk])
 
 
-def letters_for_case(case: Case) -> list[Letter]:
-    """Every letter of the case, newest first (the caller has checked the user may see them)."""
-    return list(case.letters.select_related("generated_by", "party").order_by("-generated_at", "-id"))
+def letters_for_case(case: Case, user) -> list[Letter]:
+    """Every letter of the case this user may see, newest first (the caller has checked they may see the case's
+    details)."""
+    return _for_user(case, user, list(case.letters.select_related("generated_by", "party")
+                                      .order_by("-generated_at", "-id")))
 
 
-def latest_letters_for_case(case: Case) -> list[Letter]:
-    return list(case.letters.latest_versions().select_related("generated_by").order_by("-generated_at", "-id"))
+def latest_letters_for_case(case: Case, user) -> list[Letter]:
+    return _for_user(case, user, list(case.letters.latest_versions().select_related("generated_by", "party")
+                                      .order_by("-generated_at", "-id")))
 
 
 def versions_of(letter: Letter) -> list[Letter]:
@@ -60,11 +80,13 @@ def versions_of(letter: Letter) -> list[Letter]:
                 .select_related("generated_by", "sent_by").order_by("-version"))
 
 
-def letters_for_timeline(case: Case) -> list[tuple[datetime, str, str]]:
+def letters_for_timeline(case: Case, user) -> list[tuple[datetime, str, str]]:
     """The case timeline's letter entries as (at, description, url): one when a letter was generated and one
-    when it was sent. The timeline shows them only to users who may see the case's details."""
+    when it was sent, of the letters this user may see. The timeline shows them only to users who may see the
+    case's details."""
     items: list[tuple[datetime, str, str]] = []
-    for letter in case.letters.select_related("generated_by").order_by("generated_at", "id"):
+    letters = list(case.letters.select_related("generated_by", "party").order_by("generated_at", "id"))
+    for letter in _for_user(case, user, letters):
         url = reverse("letters:detail", args=[case.reference, letter.pk])
         kind = LetterKind(letter.kind).label
         what = f"{kind} letter to {letter.recipient_name}"

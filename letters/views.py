@@ -62,7 +62,7 @@ def case_letters(request, reference: str):
     context = {
         "page_title": f"Letters – {case.reference}",
         "case": case,
-        "letters": selectors.letters_for_case(case),
+        "letters": selectors.letters_for_case(case, request.user),
         "can_create": can_edit_case_work(case, request.user),
     }
     return render(request, "letters/case_letters.html", context)

@@ -30,7 +30,13 @@ from rjcases.models import (
     Party,
     ReadAccess,
 )
-from rjcases.permissions import can_see_details
+from rjcases.permissions import (
+    can_see_details,
+    may_see_note,
+    may_see_party_details,
+    party_name_for,
+    sees_whole_case,
+)
 
 # ---------------------------------------------------------------------------------------------------
 # The case a user may open
@@ -62,6 +68,32 @@ def get_party(case: Case, party_id: int) -> Party:
         if party.pk == party_id:
             return party
     raise Http404("No such person on this case.")
+
+
+def parties_for_user(case: Case, user) -> list[Party]:
+    """The case's people, each marked with what this user may see of them: ``details_visible`` (contact details,
+    needs, assessments, consents) and ``shown_name`` (the full name, or the first name or role only)."""
+    parties = list(case.parties.all())
+    for party in parties:
+        party.details_visible = may_see_party_details(case, user, party)
+        party.shown_name = party_name_for(case, user, party)
+    return parties
+
+
+def notes_for_user(case: Case, user) -> list[Note]:
+    """The case notes this user may read, newest first: all for RJ staff; a caseworker the shared ones."""
+    notes = case.notes.select_related("author").order_by("-created_at", "-id")
+    if sees_whole_case(case, user):
+        return list(notes)
+    return [note for note in notes if may_see_note(case, user, note)]
+
+
+def contacts_for_user(case: Case, user) -> list[ContactAttempt]:
+    """Contact attempts, newest first: all for RJ staff; a caseworker only those with their own client."""
+    contacts = list(case.contacts.select_related("party", "by").order_by("-at", "-id"))
+    if sees_whole_case(case, user):
+        return contacts
+    return [c for c in contacts if c.party is not None and may_see_party_details(case, user, c.party)]
 
 
 def sees_details_in_lists(user) -> bool:
@@ -136,7 +168,10 @@ def filter_cases(user, filters: dict) -> QuerySet:
             name_match = Q()
             for term in query.split():
                 name_match &= Q(first_name__icontains=term) | Q(last_name__icontains=term)
-            matches |= Q(Exists(Party.objects.filter(name_match, case=OuterRef("pk"))))
+            named = Party.objects.filter(name_match, case=OuterRef("pk"))
+            if not (roles.is_manager(user) or roles.is_facilitator(user)):
+                named = named.filter(caseworker=user)  # a caseworker finds cases by their own clients' names only
+            matches |= Q(Exists(named))
         cases = cases.filter(matches)
     return cases.order_by("-received_on", "-id")
 
@@ -360,6 +395,7 @@ class _HistorySource:
     lookup: str
     created: Callable
     changed: Callable
+    party_field: str | None = None  # the field naming the person a row is about, where it is about one
 
 
 def _party_name(parties: dict, pk) -> str:
@@ -378,20 +414,20 @@ def _history_sources(parties: dict) -> list[_HistorySource]:
         _HistorySource(
             Party, "case_id",
             lambda r: f"Person added: {r.first_name} {r.last_name}".strip() + f" ({r.get_role_display().lower()})",
-            lambda r: f"Details changed: {r.first_name} {r.last_name}".strip(),
+            lambda r: f"Details changed: {r.first_name} {r.last_name}".strip(), "id",
         ),
         _HistorySource(
             Consent, "party__case_id",
             lambda r: f"Consent recorded: {_party_name(parties, r.party_id)}, {r.get_purpose_display().lower()}",
             lambda r: (f"Consent withdrawn: {_party_name(parties, r.party_id)}" if r.withdrawn_on
-                       else f"Consent changed: {_party_name(parties, r.party_id)}"),
+                       else f"Consent changed: {_party_name(parties, r.party_id)}"), "party_id",
         ),
         _HistorySource(
             Assessment, "party__case_id",
             lambda r: f"Assessment recorded: {_party_name(parties, r.party_id)}, {r.get_risk_level_display().lower()}"
                       " risk",
             lambda r: (f"High risk signed off: {_party_name(parties, r.party_id)}" if r.signed_off_at
-                       else f"Assessment changed: {_party_name(parties, r.party_id)}"),
+                       else f"Assessment changed: {_party_name(parties, r.party_id)}"), "party_id",
         ),
     ]
     # The restorative work (conferences) is part of the same case: its records' history is the case's.
@@ -401,6 +437,7 @@ def _history_sources(parties: dict) -> list[_HistorySource]:
             model, lookup,
             lambda r, m=model: f"{verbose(m)} recorded",
             lambda r, m=model: f"{verbose(m)} changed",
+            "party_id" if model in (PreparationContact, FollowUp, Feedback) else None,
         ))
     return sources
 
@@ -416,17 +453,21 @@ def _case_change_title(record) -> str | None:
     }.get(reason, "Case details changed")
 
 
-def _history_entries(case: Case, parties: dict) -> list[TimelineEntry]:
+def _history_entries(case: Case, parties: dict, only_parties: set[int] | None = None) -> list[TimelineEntry]:
+    """Field changes of the case's records; with ``only_parties``, only the rows about those people (a
+    caseworker's client): no other person's changes, and none of the case's own fields."""
     lookups = _Lookups()
     pending = []
     for source in _history_sources(parties):
         model = source.model
+        if only_parties is not None and source.party_field is None:
+            continue
         history = model.history.model
         m2m = {f.name for f in getattr(history, "_history_m2m_fields", [])}
-        records = list(
-            model.history.filter(**{source.lookup: case.pk}).select_related("history_user")
-            .order_by("id", "history_date", "history_id")
-        )
+        rows = model.history.filter(**{source.lookup: case.pk})
+        if only_parties is not None:
+            rows = rows.filter(**{f"{source.party_field}__in": only_parties})
+        records = list(rows.select_related("history_user").order_by("id", "history_date", "history_id"))
         previous: dict = {}
         for record in records:
             old = previous.get(record.id)
@@ -466,7 +507,7 @@ def _history_entries(case: Case, parties: dict) -> list[TimelineEntry]:
     return entries
 
 
-def _transition_entries(case: Case, detailed: bool) -> list[TimelineEntry]:
+def _transition_entries(case: Case, detailed: bool, reasons: bool = True) -> list[TimelineEntry]:
     states = dict(Case.State.choices)
     outcomes = dict(Case.Outcome.choices)
     entries = []
@@ -483,24 +524,28 @@ def _transition_entries(case: Case, detailed: bool) -> list[TimelineEntry]:
             by = _person(row.by)
             if row.data.get("withdrawn_by"):
                 lines.append(f"Withdrawn by: {row.data['withdrawn_by']}.")
-            if row.reason and row.name != "refer":
+            if reasons and row.reason and row.name != "refer":
                 lines.append(row.reason)
         entries.append(TimelineEntry(at=row.at, kind="transition", title=TRANSITION_TITLES.get(row.name, row.name),
                                      by=by, lines=lines, order=1))
     return entries
 
 
-def _note_entries(case: Case) -> list[TimelineEntry]:
+def _note_entries(case: Case, user) -> list[TimelineEntry]:
     return [
         TimelineEntry(at=note.created_at, kind="note", title="Note", by=_person(note.author), lines=[note.body],
                       order=3)
         for note in Note.objects.filter(case=case).select_related("author").order_by("created_at", "id")
+        if may_see_note(case, user, note)
     ]
 
 
-def _contact_entries(case: Case) -> list[TimelineEntry]:
+def _contact_entries(case: Case, only_parties: set[int] | None = None) -> list[TimelineEntry]:
     entries = []
-    for contact in ContactAttempt.objects.filter(case=case).select_related("party", "by").order_by("at", "id"):
+    contacts = ContactAttempt.objects.filter(case=case)
+    if only_parties is not None:
+        contacts = contacts.filter(party_id__in=only_parties)
+    for contact in contacts.select_related("party", "by").order_by("at", "id"):
         who = contact.party.display_name if contact.party else "not one person"
         lines = [f"Result: {contact.get_result_display()}."]
         if contact.rj_information_given:
@@ -514,32 +559,41 @@ def _contact_entries(case: Case) -> list[TimelineEntry]:
     return entries
 
 
-def _letter_entries(case: Case) -> list[TimelineEntry]:
-    """Letters generated and sent (the letters app's own read)."""
+def _letter_entries(case: Case, user) -> list[TimelineEntry]:
+    """Letters generated and sent that this user may see (the letters app's own read)."""
     return [TimelineEntry(at=at, kind="letter", title=description, url=url, order=5)
-            for at, description, url in letters_for_timeline(case)]
+            for at, description, url in letters_for_timeline(case, user)]
 
 
 def timeline(case: Case, user, kinds: set[str] | None = None, newest_first: bool = False) -> list[TimelineEntry]:
     """The case's life in one chronological list: transitions, field changes, notes, contacts, letters.
 
     A user who may not see the case's details (a referrer) gets its status changes only, without
-    who made them or why.
+    who made them or why. A caseworker gets the case's moves (without the facilitators' reasons) and the
+    entries about their own client only: no other person's changes, contacts or letters, and the notes
+    shared with them.
     """
     kinds = kinds if kinds is not None else {"transition", "change", "note", "contact", "letter"}
     detailed = can_see_details(case, user)
+    whole = sees_whole_case(case, user)
     entries: list[TimelineEntry] = []
     if "transition" in kinds:
-        entries += _transition_entries(case, detailed)
+        entries += _transition_entries(case, detailed, reasons=whole)
     if detailed:
+        parties = {p.pk: p for p in Party.objects.filter(case=case)}
+        clients = None if whole else {pk for pk, p in parties.items() if may_see_party_details(case, user, p)}
+        if not whole:
+            # Other people are named by first name or role only, even in the titles of the client's entries.
+            for party in parties.values():
+                if party.pk not in clients:
+                    party.first_name, party.last_name = party_name_for(case, user, party), ""
         if "change" in kinds:
-            parties = {p.pk: p for p in Party.objects.filter(case=case)}
-            entries += _history_entries(case, parties)
+            entries += _history_entries(case, parties, clients)
         if "note" in kinds:
-            entries += _note_entries(case)
+            entries += _note_entries(case, user)
         if "contact" in kinds:
-            entries += _contact_entries(case)
+            entries += _contact_entries(case, clients)
         if "letter" in kinds:
-            entries += _letter_entries(case)
+            entries += _letter_entries(case, user)
     entries.sort(key=lambda e: (e.at, e.order), reverse=newest_first)
     return entries

@@ -16,7 +16,15 @@ from accounts import roles
 from govuk.refusals import refusals_to
 from rjcases import forms, selectors, services
 from rjcases.models import Case, Party, ReadAccess
-from rjcases.permissions import can_edit_case_work, can_see_details, is_case_caseworker
+from rjcases.permissions import (
+    can_edit_case_work,
+    can_see_details,
+    is_case_caseworker,
+    may_record_for_party,
+    may_see_party_details,
+    sees_whole_case,
+    withdrawn_by_allowed,
+)
 
 CASES_PER_PAGE = 25
 LOG_ROWS_PER_PAGE = 50
@@ -36,6 +44,8 @@ def _require(allowed: bool) -> None:
 
 
 def _may_record_consent(case: Case, user) -> bool:
+    """Whether any consent on the case is this user's to record: each person's is checked with
+    ``may_record_for_party`` (a caseworker's own client only)."""
     return can_edit_case_work(case, user) or is_case_caseworker(case, user)
 
 
@@ -141,12 +151,14 @@ def case_detail(request, reference: str):
     }
     if detailed:
         is_manager = roles.is_manager(request.user)
+        whole = sees_whole_case(case, request.user)
         context.update({
-            "incident": case.incident_or_none,
-            "parties": list(case.parties.all()),
-            "notes": list(case.notes.select_related("author").order_by("-created_at", "-id")),
-            "contacts": list(case.contacts.select_related("party", "by").order_by("-at", "-id")),
-            "duplicates": list(case.possible_duplicate_of.all()) if not case.duplicate_reviewed else [],
+            "whole_case": whole,
+            "incident": case.incident_or_none if whole else None,
+            "parties": selectors.parties_for_user(case, request.user),
+            "notes": selectors.notes_for_user(case, request.user),
+            "contacts": selectors.contacts_for_user(case, request.user),
+            "duplicates": list(case.possible_duplicate_of.all()) if whole and not case.duplicate_reviewed else [],
             "duplicate_form": forms.DuplicateReviewForm(auto_id="id_duplicate_%s"),
             "can_edit": can_edit_case_work(case, request.user),
             "can_consent": _may_record_consent(case, request.user),
@@ -172,11 +184,13 @@ def timeline(request, reference: str):
 def party_detail(request, reference: str, party_id: int):
     case = selectors.get_case_for_user(request.user, reference)
     party = selectors.get_party(case, party_id)
-    _require(can_see_details(case, request.user))
+    # A caseworker opens their own client's page only: another person on the case is not theirs to see.
+    _require(may_see_party_details(case, request.user, party))
     services.log_read(request.user, case, ReadAccess.What.PARTY, party.pk, request.path)
     context = {
         "page_title": f"{party.display_name}, case {case.reference}", "case": case, "party": party,
-        "can_edit": can_edit_case_work(case, request.user), "can_consent": _may_record_consent(case, request.user),
+        "can_edit": can_edit_case_work(case, request.user),
+        "can_consent": may_record_for_party(case, request.user, party),
         "is_manager": roles.is_manager(request.user),
     }
     return render(request, "rjcases/party_detail.html", context)
@@ -307,7 +321,7 @@ def sign_off(request, reference: str, assessment_id: int):
 def consent_add(request, reference: str, party_id: int):
     case = selectors.get_case_for_user(request.user, reference)
     party = selectors.get_party(case, party_id)
-    _require(_may_record_consent(case, request.user))
+    _require(may_record_for_party(case, request.user, party))
     form = forms.ConsentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -333,7 +347,7 @@ def consent_withdraw(request, reference: str, consent_id: int):
     consent = next((c for p in case.parties.all() for c in p.consents.all() if c.pk == consent_id), None)
     if consent is None:
         raise Http404("No such consent on this case.")
-    _require(_may_record_consent(case, request.user))
+    _require(may_record_for_party(case, request.user, consent.party))
     if consent.withdrawn_on:
         messages.error(request, "This consent was already withdrawn.")
         return redirect(_detail_url(case))
@@ -360,10 +374,12 @@ def consent_withdraw(request, reference: str, consent_id: int):
 def note_add(request, reference: str):
     case = selectors.get_case_for_user(request.user, reference, detailed=False)
     _require(can_see_details(case, request.user))
-    form = forms.NoteForm(request.POST or None)
+    may_share = can_edit_case_work(case, request.user)
+    form = forms.NoteForm(request.POST or None, may_share=may_share)
     if request.method == "POST" and form.is_valid():
         with refusals_to(form):
-            services.add_note(case, request.user, body=form.cleaned_data["body"])
+            services.add_note(case, request.user, body=form.cleaned_data["body"],
+                              shared_with_caseworker=may_share and form.cleaned_data["shared_with_caseworker"])
         if not form.errors:
             messages.success(request, "Note added.")
             return redirect(_detail_url(case) + "#notes")
@@ -415,7 +431,8 @@ def transition(request, reference: str, name: str):
         messages.error(request, f"A case in {case.get_state_display().lower()} cannot be moved with "
                                 f"'{spec.label}'.")
         return redirect(_detail_url(case))
-    form = forms.TransitionForm(request.POST or None, spec=spec, initial={"seen_state": case.state})
+    form = forms.TransitionForm(request.POST or None, spec=spec, initial={"seen_state": case.state},
+                                withdrawn_by=withdrawn_by_allowed(case, request.user))
     problems = services.guard_problems(case, name)
     if request.method == "POST" and form.is_valid():
         # A missing or wrong input goes on its field; any other refusal is a message on the case page.

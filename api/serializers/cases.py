@@ -34,6 +34,7 @@ from rjcases.models import (
     Ward,
     validate_crime_reference,
 )
+from rjcases.permissions import may_see_party_details, party_name_for, sees_whole_case
 from rjcases.services import FIELD_LABELS, TRANSITIONS
 
 # ---------------------------------------------------------------------------------------------------
@@ -219,7 +220,9 @@ class PartyBriefSerializer(serializers.ModelSerializer):
 
 
 class CaseDetailsSerializer(serializers.Serializer):
-    """The case's details: for RJ staff and the caseworkers of its people harmed only."""
+    """The case's details: for RJ staff and the caseworkers of its people harmed only. A caseworker (context
+    ``user``) gets no incident, referrer or closure text, and of the people only roles and first names, but
+    their own client's full name."""
 
     incident = serializers.SerializerMethodField()
     referrer_name = serializers.CharField()
@@ -234,12 +237,36 @@ class CaseDetailsSerializer(serializers.Serializer):
     co_facilitator = serializers.SerializerMethodField()
     outcome_reason = serializers.CharField()
     closure_summary = serializers.CharField()
-    parties = PartyBriefSerializer(many=True, source="parties.all")
+    parties = serializers.SerializerMethodField()
+
+    _WHOLE_CASE_ONLY = ("referrer_name", "referrer_contact", "outcome_reason", "closure_summary")
+
+    def _whole(self, case) -> bool:
+        user = self.context.get("user")
+        return user is None or sees_whole_case(case, user)
+
+    def to_representation(self, case):
+        data = super().to_representation(case)
+        if not self._whole(case):
+            for name in self._WHOLE_CASE_ONLY:
+                data[name] = ""
+        return data
 
     @extend_schema_field(IncidentOutSerializer(allow_null=True))
     def get_incident(self, case):
         incident = case.incident_or_none
-        return IncidentOutSerializer(incident).data if incident else None
+        return IncidentOutSerializer(incident).data if incident and self._whole(case) else None
+
+    @extend_schema_field(PartyBriefSerializer(many=True))
+    def get_parties(self, case) -> list:
+        user = self.context.get("user")
+        rows = []
+        for party in case.parties.all():
+            row = PartyBriefSerializer(party).data
+            if user is not None:
+                row["name"] = party_name_for(case, user, party)
+            rows.append(row)
+        return rows
 
     def get_facilitator(self, case) -> str | None:
         return person_name(case.facilitator)
@@ -267,19 +294,36 @@ class CaseFilterSerializer(serializers.Serializer):
 
 
 class PartySerializer(serializers.ModelSerializer):
-    """A person in the case with their contact details (RJ staff and caseworkers only)."""
+    """A person in the case with their contact details (RJ staff, and a caseworker for their own client).
+
+    With a ``user`` in the context, a person whose details that user may not see comes as ``id``, ``role``,
+    ``name`` (first name or role only) and ``details_visible: false``, nothing else."""
 
     name = serializers.CharField(source="display_name", read_only=True)
     caseworker = serializers.SerializerMethodField()
     has_active_consent = serializers.BooleanField(read_only=True)
+    details_visible = serializers.SerializerMethodField()
 
     class Meta:
         model = Party
         fields = ["id", "role", "supports", "name", *PARTY_WRITE_FIELDS, "caseworker", "has_active_consent",
-                  "created_at"]
+                  "created_at", "details_visible"]
+
+    def _visible(self, party) -> bool:
+        user = self.context.get("user")
+        return user is None or may_see_party_details(party.case, user, party)
+
+    def to_representation(self, party):
+        if not self._visible(party):
+            return {"id": party.pk, "role": party.role, "name": party_name_for(party.case, self.context["user"],
+                                                                                 party), "details_visible": False}
+        return super().to_representation(party)
 
     def get_caseworker(self, party) -> str | None:
         return person_name(party.caseworker)
+
+    def get_details_visible(self, party) -> bool:
+        return self._visible(party)
 
 
 class PartyInSerializer(PartyFieldsSerializer):
@@ -382,7 +426,7 @@ class NoteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Note
-        fields = ["id", "author", "body", "created_at"]
+        fields = ["id", "author", "body", "shared_with_caseworker", "created_at"]
         read_only_fields = ["id", "author", "created_at"]
 
     def get_author(self, note) -> str | None:
@@ -430,11 +474,14 @@ class AvailableTransitionSerializer(serializers.Serializer):
     url = serializers.CharField()
 
 
-def transition_fields(name: str) -> list[dict]:
+def transition_fields(name: str, withdrawn_by: tuple[str, ...] | None = None) -> list[dict]:
+    """The fields move ``name`` takes; ``withdrawn_by`` limits who may be named as withdrawing (a caseworker:
+    their client), as ``rjcases.permissions.withdrawn_by_allowed`` says."""
     spec = TRANSITIONS[name]
     fields = []
+    withdrawn_by_choices = [c for c in WITHDRAWN_BY_CHOICES if withdrawn_by is None or c[0] in withdrawn_by]
     for field_name in spec.fields:
-        options = spec.choices.get(field_name) or (WITHDRAWN_BY_CHOICES if field_name == "withdrawn_by" else ())
+        options = spec.choices.get(field_name) or (withdrawn_by_choices if field_name == "withdrawn_by" else ())
         fields.append({
             "name": field_name,
             "label": FIELD_LABELS.get(field_name, field_name).replace(" (optional)", ""),

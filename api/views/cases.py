@@ -39,7 +39,13 @@ from rjcases.models import (
     ReferralRoute,
     Ward,
 )
-from rjcases.permissions import can_see_details
+from rjcases.permissions import (
+    can_edit_case_work,
+    can_see_details,
+    may_see_note,
+    may_see_party_details,
+    withdrawn_by_allowed,
+)
 
 # ---------------------------------------------------------------------------------------------------
 # Who is calling; reference data
@@ -153,7 +159,7 @@ def case_detail_body(user, reference: str) -> dict:
         case = selectors.get_case_for_user(user, reference, detailed=True)
     data = s.CaseSummarySerializer(case).data
     data["activity_took_place"] = case.activities.filter(status=Activity.Status.TOOK_PLACE).exists()
-    data["details"] = s.CaseDetailsSerializer(case).data if detailed else None
+    data["details"] = s.CaseDetailsSerializer(case, context={"user": user}).data if detailed else None
     return data
 
 
@@ -185,11 +191,12 @@ class TransitionListView(APIView):
     def get(self, request, reference):
         case = visible_case(request, reference)
         offered = []
+        withdrawn_by = withdrawn_by_allowed(case, request.user)
         for item in services.available_transitions(case, request.user):
             offered.append({
                 "name": item["name"], "label": item["label"], "help": item["spec"].help,
                 "ready": not item["problems"], "problems": item["problems"],
-                "fields": s.transition_fields(item["name"]),
+                "fields": s.transition_fields(item["name"], withdrawn_by),
                 "url": reverse("api:transition-take", args=[case.reference, item["name"]]),
             })
         return as_list(s.AvailableTransitionSerializer, offered)
@@ -244,14 +251,16 @@ class TimelineView(APIView):
 
 
 class PartyListView(APIView):
-    @extend_schema(summary="The people in the case, with contact details", parameters=[REFERENCE],
+    @extend_schema(summary="The people in the case, with contact details (a caseworker: their own client's only; "
+                           "of anyone else the role and first name)", parameters=[REFERENCE],
                    responses=s.PartySerializer(many=True), tags=["people"])
     def get(self, request, reference):
         case = detailed_case(request, reference)
-        parties = list(case.parties.select_related("caseworker").prefetch_related("consents"))
+        parties = list(case.parties.select_related("case", "caseworker").prefetch_related("consents"))
         for party in parties:
-            services.log_read(request.user, case, ReadAccess.What.PARTY, party.pk, request.path)
-        return as_list(s.PartySerializer, parties)
+            if may_see_party_details(case, request.user, party):
+                services.log_read(request.user, case, ReadAccess.What.PARTY, party.pk, request.path)
+        return Response(s.PartySerializer(parties, many=True, context={"user": request.user}).data)
 
     @extend_schema(summary="Add a person to the case", parameters=[REFERENCE], request=s.PartyInSerializer,
                    responses={201: s.PartySerializer}, tags=["people"])
@@ -269,6 +278,8 @@ class PartyDetailView(APIView):
     def get(self, request, reference, party_id):
         case = detailed_case(request, reference)
         party = case_party(case, party_id)
+        if not may_see_party_details(case, request.user, party):
+            forbid("A caseworker sees their own client's details only.")
         services.log_read(request.user, case, ReadAccess.What.PARTY, party.pk, request.path)
         return Response(s.PartySerializer(party).data)
 
@@ -288,7 +299,9 @@ class ConsentListView(APIView):
                    responses=s.ConsentSerializer(many=True), tags=["people"])
     def get(self, request, reference):
         case = detailed_case(request, reference)
-        return as_list(s.ConsentSerializer, Consent.objects.filter(party__case=case).select_related("recorded_by"))
+        consents = Consent.objects.filter(party__case=case).select_related("recorded_by", "party")
+        return as_list(s.ConsentSerializer, [c for c in consents if may_see_party_details(case, request.user,
+                                                                                          c.party)])
 
 
 class PartyConsentView(APIView):
@@ -321,8 +334,9 @@ class AssessmentListView(APIView):
                    responses=s.AssessmentSerializer(many=True), tags=["people"])
     def get(self, request, reference):
         case = detailed_case(request, reference)
-        assessments = Assessment.objects.filter(party__case=case).select_related("assessor", "signed_off_by")
-        return as_list(s.AssessmentSerializer, assessments)
+        assessments = Assessment.objects.filter(party__case=case).select_related("assessor", "signed_off_by", "party")
+        return as_list(s.AssessmentSerializer, [a for a in assessments if may_see_party_details(case, request.user,
+                                                                                                a.party)])
 
 
 class PartyAssessmentView(APIView):
@@ -358,14 +372,16 @@ class NoteListView(APIView):
                    tags=TAGS_CASES)
     def get(self, request, reference):
         case = detailed_case(request, reference)
-        return as_list(s.NoteSerializer, case.notes.select_related("author"))
+        return as_list(s.NoteSerializer, [note for note in case.notes.select_related("author")
+                                          if may_see_note(case, request.user, note)])
 
     @extend_schema(summary="Add a case note", parameters=[REFERENCE], request=s.NoteSerializer,
                    responses={201: s.NoteSerializer}, tags=TAGS_CASES)
     def post(self, request, reference):
         case = detailed_case(request, reference)
         data = validated(s.NoteSerializer, request.data)
-        note = services.add_note(case, request.user, body=data["body"])
+        shared = can_edit_case_work(case, request.user) and data.get("shared_with_caseworker", False)
+        note = services.add_note(case, request.user, body=data["body"], shared_with_caseworker=shared)
         return Response(s.NoteSerializer(note).data, status=status.HTTP_201_CREATED)
 
 
@@ -374,7 +390,7 @@ class ContactListView(APIView):
                    tags=["people"])
     def get(self, request, reference):
         case = detailed_case(request, reference)
-        return as_list(s.ContactSerializer, case.contacts.select_related("by"))
+        return as_list(s.ContactSerializer, selectors.contacts_for_user(case, request.user))
 
     @extend_schema(summary="Log a contact attempt", parameters=[REFERENCE], request=s.ContactInSerializer,
                    responses={201: s.ContactSerializer}, tags=["people"])

@@ -54,7 +54,8 @@ class LetterListView(APIView):
         from letters import selectors as letter_selectors
 
         case = detailed_case(request, reference)
-        return as_list(w.LetterSerializer, [_letter_row(letter) for letter in letter_selectors.letters_for_case(case)])
+        letters = letter_selectors.letters_for_case(case, request.user)
+        return as_list(w.LetterSerializer, [_letter_row(letter) for letter in letters])
 
     @extend_schema(summary="Create a letter of a kind for a recipient on the case, now", parameters=[REFERENCE],
                    request=w.LetterInSerializer, responses={201: w.LetterSerializer}, tags=["letters"])
@@ -91,13 +92,16 @@ class LetterPdfView(APIView):
                    responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The PDF")},
                    tags=["letters"])
     def get(self, request, reference, letter_id):
+        from letters import selectors as letter_selectors
         from letters import services as letter_services
         from letters.services import LetterFileChanged, LetterFileNotWritten
 
         case = detailed_case(request, reference)
-        letter = case.letters.filter(pk=letter_id).first()
+        letter = case.letters.filter(pk=letter_id).select_related("party").first()
         if letter is None:
             raise ApiError(status.HTTP_404_NOT_FOUND, "not_found", "No such letter on this case.")
+        if not letter_selectors.may_see_letter(case, request.user, letter):
+            forbid("This letter is addressed to someone else on the case.")
         try:
             data = letter_services.letter_bytes(letter)
         except LetterFileNotWritten as problem:

@@ -12,4 +12,4 @@ def case_letters_panel(case, user) -> dict | None:
     the case's details (police referrers never see party letters)."""
     if case is None or user is None or not user.is_authenticated or not can_see_details(case, user):
         return None
-    return {"letters": selectors.latest_letters_for_case(case), "can_create": can_edit_case_work(case, user)}
+    return {"letters": selectors.latest_letters_for_case(case, user), "can_create": can_edit_case_work(case, user)}

@@ -19,6 +19,7 @@ from letters.tasks import enqueue_letter_files
 from rjcases.exceptions import CHANGED_BY_SOMEONE_ELSE, TransitionRefused
 from rjcases.guards import Guard
 from rjcases.models import Case, CaseTransition
+from rjcases.permissions import withdrawn_by_allowed
 
 
 @dataclass(frozen=True)
@@ -327,6 +328,9 @@ def take_transition(case: Case, user, name: str, *, letters: bool = True, **inpu
             if problems:
                 raise TransitionRefused("guard", problems)
             _require(inputs, spec)
+            allowed = withdrawn_by_allowed(locked, user) if name == "withdraw" else None
+            if allowed is not None and inputs.get("withdrawn_by") not in allowed:
+                raise TransitionRefused("permission", ["A caseworker records a withdrawal by their own client only."])
             facts, activity = _facts(locked, MOVES[name].needs)
             values = {f.attname: getattr(locked, f.attname) for f in Case._meta.concrete_fields}
             effects = move_effects(name, values, inputs, timezone.now(), facts)
