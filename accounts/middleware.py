@@ -1,12 +1,25 @@
+import time
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.auth import logout
+from django.db.models import Value
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.crypto import salted_hmac
 from django_otp import user_has_device
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-# Paths a signed-in but not yet verified user may still reach.
-_OPEN_PREFIXES = ("/accounts/", "/static/", "/accessibility/", "/survey/")
+# Paths a signed-in but not yet verified user may still reach: signing in and out, the second factor, the password
+# reset, and the public pages (the survey a reporting centre hands out lives under /insights/survey/).
+_OPEN_PREFIXES = (
+    "/accounts/login/", "/accounts/logout/", "/accounts/two-factor/", "/accounts/password-reset/",
+    "/static/", "/accessibility/", "/insights/survey/",
+)
+
+SESSION_STARTED = "rj_session_started"
+SESSION_CREDENTIALS = "rj_session_credentials"
 
 
 def second_factor_pending(user) -> bool:
@@ -44,3 +57,42 @@ class TwoFactorRequiredMiddleware:
             if settings.RJ_TWO_FACTOR_REQUIRED:
                 return redirect("accounts:enrol")
         return self.get_response(request)
+
+
+def credentials_fingerprint(user) -> str:
+    """A keyed hash of what a session was granted on: the password, the roles and superuser and staff flags, and
+    the confirmed second factors. Any change to one of them changes it."""
+    totp = TOTPDevice.objects.filter(user=user, confirmed=True).annotate(kind=Value("totp")).values_list("kind", "pk")
+    static = StaticDevice.objects.filter(user=user, confirmed=True).annotate(kind=Value("static"))
+    devices = sorted(totp.order_by().union(static.values_list("kind", "pk").order_by()))
+    user.__dict__["_rj_has_confirmed_device"] = bool(devices)  # saves the two-factor middleware asking again
+    parts = [user.password, ",".join(sorted(user.role_names)), str(user.is_superuser), str(user.is_staff),
+             ",".join(f"{kind}:{pk}" for kind, pk in devices)]
+    return salted_hmac("accounts.session-credentials", "|".join(parts), algorithm="sha256").hexdigest()
+
+
+def stamp_session(request) -> None:
+    """Record in the session what it now stands on: after sign-in, and after the user's own change of factor."""
+    request.session.setdefault(SESSION_STARTED, time.time())
+    request.session[SESSION_CREDENTIALS] = credentials_fingerprint(request.user)
+
+
+class SessionLimitsMiddleware:
+    """Ends a session RJ_SESSION_ABSOLUTE_HOURS after sign-in, however active (the idle limit is the session
+    cookie's age), and at once when the user's roles, password or second factors change."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            started = request.session.get(SESSION_STARTED)
+            if started is None:
+                stamp_session(request)  # a session opened without the sign-in page (e.g. before this check)
+            elif (time.time() - started > settings.RJ_SESSION_ABSOLUTE_HOURS * 3600
+                  or request.session.get(SESSION_CREDENTIALS) != credentials_fingerprint(request.user)):
+                logout(request)
+        response = self.get_response(request)
+        if request.user.is_authenticated and SESSION_STARTED not in request.session:
+            stamp_session(request)  # just signed in
+        return response

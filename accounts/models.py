@@ -36,6 +36,8 @@ class User(AbstractUser):
         Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="users"
     )
     job_title = models.CharField(max_length=120, blank=True)
+    # Set by fixtures/demo_users only: such an account, whose password is published, never signs in with debug off.
+    is_demo = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["last_name", "first_name", "username"]
@@ -91,6 +93,9 @@ class SecurityEvent(models.Model):
         STAFF_CHANGED = "staff_changed", "Administration access changed"
         PERMISSION_CHANGED = "permission_changed", "Individual permissions changed"
         SECOND_FACTOR_RESET = "second_factor_reset", "Second factor reset"
+        BACKUP_CODE_USED = "backup_code_used", "Backup code used (authenticator to be set up again)"
+        ENROLMENT_CODE_ISSUED = "enrolment_code_issued", "Enrolment code issued"
+        PASSWORD_RESET_LINK_ISSUED = "password_reset_link_issued", "Password reset link issued"
         ACCOUNT_UNLOCKED = "account_unlocked", "Account unlocked"
         USER_ORGANISATION_CHANGED = "user_organisation_changed", "User's organisation changed"
         ORGANISATION_ADDED = "organisation_added", "Organisation added"
@@ -130,3 +135,26 @@ class SecurityEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise SecurityLogIsAppendOnly("A security log row cannot be deleted.")
+
+
+class EnrolmentCode(models.Model):
+    """A one-time code an administrator issues so that a user may set up an authenticator app.
+
+    Without one, a password alone would be enough to enrol a thief's own app. Only the code's SHA-256 is
+    stored (the administrator sees the code once); it is single use and expires after 72 hours.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="enrolment_codes")
+    token_hash = models.CharField(max_length=64, unique=True)
+    issued_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                  help_text="Empty when issued on the server (manage.py issue_enrolment_code).")
+    issued_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-issued_at"]
+
+    def __str__(self) -> str:
+        return f"Enrolment code for {self.user} issued {self.issued_at:%d %b %Y %H:%M}"
+

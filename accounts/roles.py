@@ -116,3 +116,12 @@ def primary_role(user) -> str | None:
 def role_label(user) -> str:
     role = primary_role(user)
     return ROLE_LABELS.get(role, "No role") if role else "No role"
+
+
+def may_manage_sign_in(actor, user) -> bool:
+    """Whether ``actor`` may issue ``user`` an enrolment code or password-reset link, or reset their second
+    factor: an administrator, for someone else (a stolen session cannot re-enrol its own account), and a
+    superuser's account only by a superuser."""
+    if not is_administrator(actor) or actor.pk == user.pk:
+        return False
+    return bool(actor.is_superuser or not user.is_superuser)

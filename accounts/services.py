@@ -6,16 +6,26 @@ changed) ends in ``record_security_event``: one append-only row saying who did w
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.models import Group
+from django.contrib.auth.tokens import default_token_generator
 from django.db import models, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import SecurityEvent, User
+from accounts.models import EnrolmentCode, SecurityEvent, User
 
 
 @dataclass(frozen=True)
@@ -108,3 +118,123 @@ def unlock_account(actor, *, username: str | None = None, ip_address: str | None
         record_security_event(actor, SecurityEvent.Action.ACCOUNT_UNLOCKED, subject or username or ip_address,
                               reason, username=username or "", ip_address=ip_address or "", attempts_cleared=cleared)
     return cleared
+
+
+# ---------------------------------------------------------------------------------------------------
+# Second factor: enrolment codes, backup codes, resets; password-reset links
+
+
+ENROLMENT_CODE_HOURS = 72
+BACKUP_CODE_COUNT = 10
+_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read aloud or typed from a note
+
+
+class SignInRecoveryRefused(PermissionError):
+    """The acting user may not change how this user signs in (the message says why)."""
+
+
+def _check_may_manage(actor, user: User) -> None:
+    from accounts import roles
+
+    if not roles.may_manage_sign_in(actor, user):
+        raise SignInRecoveryRefused(
+            "You cannot do this for your own account: ask another administrator."
+            if actor is not None and actor.pk == user.pk
+            else "Only an administrator can change how someone else signs in."
+        )
+
+
+def normalise_enrolment_code(code: str) -> str:
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+def _hash_code(code: str) -> str:
+    # The code is random (80 bits), so a plain hash is enough: nothing to guess from a stolen table.
+    return hashlib.sha256(normalise_enrolment_code(code).encode()).hexdigest()
+
+
+def issue_enrolment_code(actor, user: User, *, on_the_server: bool = False) -> str:
+    """A new one-time code letting ``user`` set up an authenticator app within 72 hours; recorded. The code is
+    returned once and only its hash is kept. Earlier unused codes of the user stop working. ``on_the_server``
+    (the management command, for the first administrator) issues it with nobody acting."""
+    if on_the_server:
+        actor = None
+    else:
+        _check_may_manage(actor, user)
+    code = "-".join("".join(secrets.choice(_CODE_ALPHABET) for _ in range(4)) for _ in range(4))
+    now = timezone.now()
+    with transaction.atomic():
+        EnrolmentCode.objects.filter(user=user, used_at__isnull=True, expires_at__gt=now).update(expires_at=now)
+        EnrolmentCode.objects.create(user=user, token_hash=_hash_code(code), issued_by=actor, issued_at=now,
+                                     expires_at=now + timedelta(hours=ENROLMENT_CODE_HOURS))
+        record_security_event(actor, SecurityEvent.Action.ENROLMENT_CODE_ISSUED, user)
+    return code
+
+
+def redeem_enrolment_code(user: User, code: str) -> bool:
+    """Use up ``user``'s enrolment code: True once for a code issued to them, unused and unexpired; else False."""
+    now = timezone.now()
+    # One conditional UPDATE: of two requests racing with the same code, only one changes the row.
+    used = EnrolmentCode.objects.filter(
+        user=user, token_hash=_hash_code(code), used_at__isnull=True, expires_at__gt=now
+    ).update(used_at=now)
+    return used == 1
+
+
+def start_enrolment(user: User) -> TOTPDevice:
+    """A fresh unconfirmed authenticator for ``user``; any earlier unconfirmed one (whose key may have been
+    seen before the enrolment code was given) is removed."""
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+        return TOTPDevice.objects.create(user=user, confirmed=False, name="Authenticator app")
+
+
+def confirm_enrolment(user: User, device: TOTPDevice) -> list[str]:
+    """Confirm the authenticator the user has just proved and issue new backup codes, returned once."""
+    with transaction.atomic():
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+        StaticDevice.objects.filter(user=user).delete()
+        backup = StaticDevice.objects.create(user=user, name="Backup codes", confirmed=True)
+        codes = [StaticToken.random_token() for _ in range(BACKUP_CODE_COUNT)]
+        StaticToken.objects.bulk_create(StaticToken(device=backup, token=code) for code in codes)
+    return codes
+
+
+def record_backup_code_use(user: User, device: StaticDevice) -> int:
+    """After a backup code is accepted (django-otp has already deleted it): recorded, and the authenticator app
+    is removed, as it is presumed lost. The user must then set one up again, with an enrolment code from an
+    administrator: a backup code alone never lets anyone enrol an app. Returns the backup codes left."""
+    with transaction.atomic():
+        removed = TOTPDevice.objects.filter(user=user).delete()[0]
+        left = StaticToken.objects.filter(device=device).count()
+        record_security_event(user, SecurityEvent.Action.BACKUP_CODE_USED, user, "",
+                              backup_codes_left=left, authenticators_removed=removed)
+    return left
+
+
+def reset_second_factor(actor, user: User, reason: str) -> int:
+    """Remove every second factor of ``user`` (authenticator apps and backup codes), with the administrator's
+    reason; recorded. Their sessions end at their next request (accounts.middleware) and they must enrol again
+    with an enrolment code. Returns the number of devices removed."""
+    _check_may_manage(actor, user)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValueError("Say why the second factor is being reset.")
+    with transaction.atomic():
+        removed = TOTPDevice.objects.filter(user=user).delete()[1].get(TOTPDevice._meta.label, 0)
+        removed += StaticDevice.objects.filter(user=user).delete()[1].get(StaticDevice._meta.label, 0)
+        record_security_event(actor, SecurityEvent.Action.SECOND_FACTOR_RESET, user, reason, devices_removed=removed)
+    return removed
+
+
+def issue_password_reset_path(actor, user: User) -> str:
+    """The path of a password-reset page for ``user`` (Django's token: it stops working once the password
+    changes or they sign in, and after PASSWORD_RESET_TIMEOUT); recorded. Until the service sends email an
+    administrator hands the link over."""
+    _check_may_manage(actor, user)
+    record_security_event(actor, SecurityEvent.Action.PASSWORD_RESET_LINK_ISSUED, user)
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    return reverse("accounts:password_reset_confirm", kwargs={"uidb64": uid, "token": token})

@@ -1,12 +1,15 @@
 import math
 from base64 import b32encode
+from urllib.parse import urlencode
 
 import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
@@ -14,9 +17,20 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_otp import devices_for_user, match_token, user_has_device
 from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.forms import SignInForm, TokenForm
+from accounts import roles, services
+from accounts.forms import (
+    EnrolmentCodeForm,
+    NewPasswordForm,
+    SecondFactorResetForm,
+    SecurityCodeForm,
+    SignInForm,
+    TokenForm,
+)
+from accounts.middleware import SESSION_STARTED, stamp_session
+from accounts.models import User
 
 WRONG_CODE = "That code is wrong or has expired. Enter the code your app shows now."
 
@@ -26,6 +40,12 @@ class SignInView(auth_views.LoginView):
     authentication_form = SignInForm
     redirect_authenticated_user = True
     extra_context = {"page_title": "Sign in"}
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        self.request.session.pop(SESSION_STARTED, None)  # a new sign-in starts the absolute lifetime again
+        stamp_session(self.request)
+        return response
 
 
 def locked_out(request, original_response=None, credentials=None):
@@ -67,18 +87,24 @@ def _throttled_message(seconds: int) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def verify(request):
-    """Second step of sign-in: a code from the user's confirmed authenticator."""
+    """Second step of sign-in: a code from the user's confirmed authenticator, or one of their backup codes."""
     if request.user.is_verified():
         return redirect(_next_url(request))
     if not user_has_device(request.user, confirmed=True):
         return redirect("accounts:enrol")
-    form = TokenForm(request.POST or None)
+    form = SecurityCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         wait = _seconds_until_code_allowed(devices_for_user(request.user, confirmed=True))
         if wait:
             form.add_error("token", _throttled_message(wait))
         else:
             device = match_token(request.user, form.cleaned_data["token"])
+            if isinstance(device, StaticDevice):
+                otp_login(request, device)
+                left = services.record_backup_code_use(request.user, device)
+                stamp_session(request)  # the user's own change of factor does not end this session
+                messages.warning(request, _backup_code_message(left))
+                return redirect("accounts:enrol")
             if device is not None:
                 otp_login(request, device)
                 return redirect(_next_url(request))
@@ -87,31 +113,49 @@ def verify(request):
     return render(request, "accounts/verify.html", context)
 
 
+def _backup_code_message(left: int) -> str:
+    codes = "1 backup code" if left == 1 else f"{left} backup codes"
+    return (f"You signed in with a backup code; it cannot be used again and you have {codes} left. Your "
+            "authenticator app has been removed from your account: set it up again with an enrolment code "
+            "from your administrator.")
+
+
+def enrolment_code_required() -> bool:
+    """Whether setting up an authenticator needs an administrator's enrolment code: always, unless this is a
+    development copy (debug on) that does not require two-factor sign-in."""
+    return settings.RJ_TWO_FACTOR_REQUIRED or not settings.DEBUG
+
+
+ENROLMENT_GRANTED = "rj_enrolment_granted"
+
+
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def enrol(request):
-    """Set up an authenticator app: scan the QR code (or type the key), then confirm with a code."""
-    if user_has_device(request.user, confirmed=True):
+    """Set up an authenticator app: first the enrolment code from an administrator (where required), then scan
+    the QR code (or type the key) and confirm with a code; the backup codes are then shown once."""
+    user = request.user
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
         messages.info(request, "Two-factor sign-in is already set up for your account.")
         return redirect("accounts:verify")
-    # The same unconfirmed device is kept across visits, so the QR code does not change under the user.
-    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).order_by("pk").first()
+    if enrolment_code_required() and request.session.get(ENROLMENT_GRANTED) != user.pk:
+        return _enrolment_code_step(request)
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
     if device is None:
-        device = TOTPDevice.objects.create(user=request.user, confirmed=False, name="Authenticator app")
+        device = services.start_enrolment(user)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         wait = _seconds_until_code_allowed([device])
         if wait:
             form.add_error("token", _throttled_message(wait))
         elif device.verify_token(form.cleaned_data["token"]):
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
+            backup_codes = services.confirm_enrolment(user, device)
             otp_login(request, device)
-            messages.success(
-                request, "Two-factor sign-in is set up. You will be asked for a code each time you sign in."
-            )
-            return redirect("dashboard")
+            request.session.pop(ENROLMENT_GRANTED, None)
+            stamp_session(request)
+            context = {"backup_codes": backup_codes, "page_title": "Two-factor sign-in is set up"}
+            return render(request, "accounts/backup_codes.html", context)
         else:
             form.add_error("token", "That code did not match. Check the time on your phone and try the code shown now.")
     # segno writes the SVG itself from the provisioning URL; nothing the user typed goes into it unescaped.
@@ -123,6 +167,124 @@ def enrol(request):
     spaced = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
     context = {"form": form, "qr_svg": mark_safe(qr_svg), "secret": spaced, "page_title": "Set up two-factor sign-in"}  # noqa: S308
     return render(request, "accounts/enrol.html", context)
+
+
+def _enrolment_code_step(request):
+    """Before any key is shown: the one-time code an administrator issued (a link fills it in)."""
+    form = EnrolmentCodeForm(request.POST or None, initial={"code": request.GET.get("code", "")[:40]})
+    if request.method == "POST" and form.is_valid():
+        if services.redeem_enrolment_code(request.user, form.cleaned_data["code"]):
+            services.start_enrolment(request.user)
+            request.session[ENROLMENT_GRANTED] = request.user.pk
+            return redirect("accounts:enrol")
+        form.add_error("code", "That enrolment code is wrong, has been used or has expired. Ask your administrator "
+                               "for a new one.")
+    context = {"form": form, "page_title": "Enter your enrolment code"}
+    return render(request, "accounts/enrolment_code.html", context)
+
+
+# Administrators: sign-in help for other users
+
+
+def _administrator_only(request) -> None:
+    if not roles.is_administrator(request.user):
+        raise PermissionDenied
+    if enrolment_code_required() and not request.user.is_verified():
+        raise PermissionDenied  # the two-factor middleware sends them to verify first; this is the server's check
+
+
+def _managed_user(request, pk: int) -> User:
+    _administrator_only(request)
+    user = get_object_or_404(User, pk=pk)
+    if not roles.may_manage_sign_in(request.user, user):
+        raise PermissionDenied
+    return user
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET"])
+def user_list(request):
+    """Administrators: everyone who signs in, with a link to the sign-in help for each."""
+    _administrator_only(request)
+    users = User.objects.select_related("organisation").order_by("username")
+    return render(request, "accounts/user_list.html", {"users": users, "page_title": "Sign-in help"})
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET"])
+def user_sign_in(request, pk: int):
+    """Administrators: one user's second factor, and the three things an administrator can do about signing in."""
+    user = _managed_user(request, pk)
+    return _user_sign_in_page(request, user, SecondFactorResetForm())
+
+
+def _user_sign_in_page(request, user, reset_form, status: int = 200):
+    context = {
+        "subject": user,
+        "has_authenticator": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
+        "backup_codes_left": StaticToken.objects.filter(device__user=user, device__confirmed=True).count(),
+        "open_enrolment_codes": user.enrolment_codes.filter(used_at__isnull=True, expires_at__gt=timezone.now()),
+        "reset_form": reset_form,
+        "page_title": f"Sign-in help for {user.get_username()}",
+    }
+    return render(request, "accounts/user_sign_in.html", context, status=status)
+
+
+@never_cache
+@login_required
+@require_http_methods(["POST"])
+def issue_enrolment_code(request, pk: int):
+    """Administrators: a one-time enrolment code and link for the user, shown on this page only."""
+    user = _managed_user(request, pk)
+    code = services.issue_enrolment_code(request.user, user)
+    link = request.build_absolute_uri(f"{reverse('accounts:enrol')}?{urlencode({'code': code})}")
+    context = {"subject": user, "code": code, "link": link, "kind": "enrolment",
+               "hours": services.ENROLMENT_CODE_HOURS, "page_title": f"Enrolment code for {user.get_username()}"}
+    return render(request, "accounts/issued_link.html", context)
+
+
+@never_cache
+@login_required
+@require_http_methods(["POST"])
+def issue_password_reset_link(request, pk: int):
+    """Administrators: a password-reset link for the user, shown on this page only (until the service sends email)."""
+    user = _managed_user(request, pk)
+    link = request.build_absolute_uri(services.issue_password_reset_path(request.user, user))
+    hours = settings.PASSWORD_RESET_TIMEOUT // 3600
+    context = {"subject": user, "link": link, "kind": "password", "hours": hours,
+               "page_title": f"Password reset link for {user.get_username()}"}
+    return render(request, "accounts/issued_link.html", context)
+
+
+@never_cache
+@login_required
+@require_http_methods(["POST"])
+def reset_second_factor(request, pk: int):
+    """Administrators: remove the user's authenticator and backup codes, with a reason for the security log."""
+    user = _managed_user(request, pk)
+    form = SecondFactorResetForm(request.POST)
+    if not form.is_valid():
+        return _user_sign_in_page(request, user, form, status=400)
+    removed = services.reset_second_factor(request.user, user, form.cleaned_data["reason"])
+    messages.success(request, f"{user.get_username()}'s second factor is reset ({removed} removed). Their sessions "
+                              "have ended; issue them an enrolment code to set up an authenticator again.")
+    return redirect("accounts:user_sign_in", pk=user.pk)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's own: a new password from an administrator-issued link (by email once the service sends it)."""
+
+    template_name = "accounts/password_reset_confirm.html"
+    form_class = NewPasswordForm
+    success_url = reverse_lazy("accounts:password_reset_complete")
+    extra_context = {"page_title": "Choose a new password"}
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
+    extra_context = {"page_title": "Your password has been changed"}
 
 
 class SignOutView(auth_views.LogoutView):

@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.SessionLimitsMiddleware",
     "accounts.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -129,7 +130,7 @@ AUTH_USER_MODEL = "accounts.User"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.AccountBackend",  # Django's ModelBackend; demo accounts refused while debug is off
 ]
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -149,6 +150,8 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# However active, a session ends this many hours after sign-in (accounts.middleware.SessionLimitsMiddleware).
+RJ_SESSION_ABSOLUTE_HOURS = float(os.environ.get("RJ_SESSION_ABSOLUTE_HOURS", "10"))
 
 # Two-factor sign-in (TOTP). Required for everyone unless switched off for development.
 RJ_TWO_FACTOR_REQUIRED = env_bool("RJ_TWO_FACTOR_REQUIRED", default=not DEBUG)

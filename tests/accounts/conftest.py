@@ -39,3 +39,26 @@ def sign_in_with_password(client):
         return client.post(reverse("accounts:login"), {"username": username, "password": password}, **extra)
 
     return sign_in
+
+
+@pytest.fixture
+def enrolment_code(administrator):
+    """Issues ``user`` a one-time enrolment code as the administrator would, through the service."""
+    from accounts import services
+
+    def issue(user) -> str:
+        return services.issue_enrolment_code(administrator, user)
+
+    return issue
+
+
+@pytest.fixture
+def pass_enrolment_code(client, enrolment_code):
+    """For a user signed in with their password: issues an enrolment code and enters it on the enrolment page."""
+
+    def enter(user):
+        response = client.post(reverse("accounts:enrol"), {"code": enrolment_code(user)})
+        assert response.status_code == 302, "the enrolment code is accepted"
+        return response
+
+    return enter

@@ -55,7 +55,7 @@ def assert_policy_kept(response):
 
 
 @pytest.fixture
-def pages(client, facilitator, sign_in_with_password):
+def pages(client, facilitator, sign_in_with_password, enrolment_code):
     """Every page that exists now, in the state a visitor meets it, as (label, response)."""
 
     def visit():
@@ -70,12 +70,16 @@ def pages(client, facilitator, sign_in_with_password):
 
         AccessAttempt.objects.all().delete()
         sign_in_with_password("facilitator", PASSWORD)
+        yield "enrolment code", client.get(reverse("accounts:enrol"))
+        yield "enrolment code wrong", client.post(reverse("accounts:enrol"), {"code": "WRONG"})
+        client.post(reverse("accounts:enrol"), {"code": enrolment_code(facilitator)})
         yield "enrol", client.get(reverse("accounts:enrol"))
         yield "dashboard", client.get(reverse("dashboard"))
         yield "case list", client.get(reverse("rjcases:list"))
         yield "accessibility statement signed in", client.get(reverse("accessibility"))
         yield "404 signed in", client.get("/no-such-page/")
         TOTPDevice.objects.filter(user=facilitator).update(confirmed=True)
+        sign_in_with_password("facilitator", PASSWORD)  # a new factor ended the session
         yield "verify", client.get(reverse("accounts:verify"))
 
     return visit
@@ -91,7 +95,7 @@ def test_every_page_has_a_nonce_on_each_inline_script_and_no_inline_style(pages)
         except AssertionError as failure:
             raise AssertionError(f"{label}: {failure}") from failure
         seen.append(label)
-    assert len(seen) == 11
+    assert len(seen) == 13
 
 
 def test_the_policy_allows_scripts_and_styles_from_the_service_alone(client):

@@ -35,8 +35,10 @@ def test_when_required_a_user_without_a_device_is_sent_to_enrolment(facilitator,
 
 
 @override_settings(RJ_TWO_FACTOR_REQUIRED=True)
-def test_enrolment_shows_a_qr_code_and_the_key_to_type(facilitator, sign_in_with_password, client):
+def test_enrolment_shows_a_qr_code_and_the_key_to_type(facilitator, sign_in_with_password, client,
+                                                       pass_enrolment_code):
     sign_in_with_password("facilitator")
+    pass_enrolment_code(facilitator)
     response = client.get(ENROL)
     page = response.content.decode()
     assert response.status_code == 200
@@ -53,22 +55,24 @@ def test_enrolment_shows_a_qr_code_and_the_key_to_type(facilitator, sign_in_with
 
 @override_settings(RJ_TWO_FACTOR_REQUIRED=True)
 def test_enrolment_with_the_code_from_the_app_confirms_the_device_and_opens_the_dashboard(
-    facilitator, sign_in_with_password, client
+    facilitator, sign_in_with_password, client, pass_enrolment_code
 ):
     sign_in_with_password("facilitator")
+    pass_enrolment_code(facilitator)
     key = key_from_page(shown_secret(client.get(ENROL)))
     response = client.post(ENROL, {"token": totp_code(key)})
-    assert response.status_code == 302
-    assert response.url == DASHBOARD
+    assert response.status_code == 200
+    assert "Two-factor sign-in is set up" in response.content.decode()
+    assert "no-store" in response["Cache-Control"]  # the backup codes must not stay in a cache
     assert TOTPDevice.objects.get(user=facilitator).confirmed
-    dashboard = client.get(DASHBOARD)
-    assert dashboard.status_code == 200
-    assert "Two-factor sign-in is set up" in dashboard.content.decode()
+    assert client.get(DASHBOARD).status_code == 200
 
 
 @override_settings(RJ_TWO_FACTOR_REQUIRED=True)
-def test_enrolment_refuses_a_wrong_code_with_a_clear_message(facilitator, sign_in_with_password, client):
+def test_enrolment_refuses_a_wrong_code_with_a_clear_message(facilitator, sign_in_with_password, client,
+                                                             pass_enrolment_code):
     sign_in_with_password("facilitator")
+    pass_enrolment_code(facilitator)
     key = key_from_page(shown_secret(client.get(ENROL)))
     wrong = f"{(int(totp_code(key)) + 1) % 1_000_000:06d}"
     response = client.post(ENROL, {"token": wrong})
@@ -88,8 +92,10 @@ def test_enrolment_refuses_a_wrong_code_with_a_clear_message(facilitator, sign_i
         ("12a456", "The security code is 6 digits"),
     ],
 )
-def test_enrolment_refuses_a_malformed_code(facilitator, sign_in_with_password, client, typed, message):
+def test_enrolment_refuses_a_malformed_code(facilitator, sign_in_with_password, client, pass_enrolment_code, typed,
+                                            message):
     sign_in_with_password("facilitator")
+    pass_enrolment_code(facilitator)
     client.get(ENROL)
     response = client.post(ENROL, {"token": typed})
     assert message in response.content.decode()

@@ -23,12 +23,13 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def demo_users(db):
-    call_command("loaddata", "reference", "demo_users", verbosity=0)
+    # pytest-django runs with debug off, so the demo commands need the flag that says this is not production.
+    call_command("loaddata", "reference", "demo_users", "--i-know-this-is-not-production", verbosity=0)
 
 
 def seed(*args, **options) -> str:
     out = StringIO()
-    call_command("seed_demo", "--as-of", AS_OF, *args, stdout=out, **options)
+    call_command("seed_demo", "--as-of", AS_OF, "--i-know-this-is-not-production", *args, stdout=out, **options)
     return out.getvalue()
 
 

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from accounts import roles
+from accounts.demo_guard import add_not_production_flag, refuse_demo_in_production
 from accounts.models import User
 
 DEMO_PASSWORD = "demo-Restorative-2026"
@@ -12,8 +13,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--port", default="8000")
+        add_not_production_flag(parser)
 
     def handle(self, *args, port, **options):
+        refuse_demo_in_production(options, "the list of demo sign-ins")
         w = self.stdout.write
         w("")
         w(self.style.SUCCESS(f"{settings.SERVICE_NAME} (demo data, synthetic people only)"))
@@ -23,6 +26,8 @@ class Command(BaseCommand):
                                                   "caseworker", "centre", "admin"]).select_related("organisation")
         for user in users.order_by("pk"):
             w(f"  {user.username:<14} {roles.role_label(user):<30} {user.organisation or ''}")
+        if not settings.DEBUG:
+            w(self.style.WARNING("Debug is off: these demo accounts cannot sign in (accounts.backends)."))
         if not settings.RJ_TWO_FACTOR_REQUIRED:
             w("Two-factor sign-in is not required in development; set RJ_TWO_FACTOR_REQUIRED=1 to require it.")
         w("")

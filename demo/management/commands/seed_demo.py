@@ -14,6 +14,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from accounts.demo_guard import add_not_production_flag, refuse_demo_in_production
 from demo.actors import Actors
 from demo.bulk import BulkWriter
 from demo.clock import SimulatedClock, simulated_time
@@ -46,6 +47,7 @@ class Command(BaseCommand):
     help = "Create synthetic demo cases (invented people only) in every state, by walking the real services."
 
     def add_arguments(self, parser):
+        add_not_production_flag(parser)
         parser.add_argument("--cases", type=_positive, default=DEFAULT_CASES,
                             help=f"How many cases to create (default {DEFAULT_CASES}).")
         parser.add_argument("--seed", type=int, default=1, help="The random seed: the same seed gives the same data.")
@@ -63,6 +65,7 @@ class Command(BaseCommand):
                                  "months before it.")
 
     def handle(self, *args, cases, seed, if_empty, walk_limit, batch, as_of, letters, verbosity, **options):
+        refuse_demo_in_production(options, "seed_demo")
         self.verbosity, self._tenth = verbosity, 0
         existing = Case.objects.count()
         if if_empty and existing:

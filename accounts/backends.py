@@ -1,0 +1,14 @@
+"""The sign-in backend: Django's model backend, except that demo accounts never sign in while debug is off."""
+
+from django.conf import settings
+from django.contrib.auth.backends import ModelBackend
+
+
+class AccountBackend(ModelBackend):
+    """Refuses any user flagged ``is_demo`` whenever ``DEBUG`` is off, at sign-in and for a session already open
+    (``get_user`` asks the same question), so a demo password from the README never opens production."""
+
+    def user_can_authenticate(self, user) -> bool:
+        if getattr(user, "is_demo", False) and not settings.DEBUG:
+            return False
+        return super().user_can_authenticate(user)
