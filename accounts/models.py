@@ -97,6 +97,8 @@ class SecurityEvent(models.Model):
         ENROLMENT_CODE_ISSUED = "enrolment_code_issued", "Enrolment code issued"
         PASSWORD_RESET_LINK_ISSUED = "password_reset_link_issued", "Password reset link issued"
         ACCOUNT_UNLOCKED = "account_unlocked", "Account unlocked"
+        SIGNIN_LOCKED = "signin_locked", "Sign-in locked after failed attempts"
+        SIGNIN_LOCK_ENDED = "signin_lock_ended", "Sign-in lock ended by a password change"
         USER_ORGANISATION_CHANGED = "user_organisation_changed", "User's organisation changed"
         ORGANISATION_ADDED = "organisation_added", "Organisation added"
         ORGANISATION_CHANGED = "organisation_changed", "Organisation changed"

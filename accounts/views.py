@@ -49,11 +49,13 @@ class SignInView(auth_views.LoginView):
 
 
 def locked_out(request, original_response=None, credentials=None):
-    """Axes lockout response: the sign-in page with a plain message, status 429."""
-    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    """Axes lockout response: the sign-in page with a plain message, status 429. Which lock and how long comes
+    from accounts.signin_limits; the page is the same whether or not the username belongs to an account."""
+    from accounts.signin_limits import lockout_context
+
     username = (credentials or {}).get("username") or request.POST.get("username", "")
     form = SignInForm(request, initial={"username": username})
-    context = {"form": form, "locked_out": True, "cooloff_minutes": minutes, "page_title": "Sign in"}
+    context = {"form": form, "locked_out": True, "page_title": "Sign in", **lockout_context(request)}
     return render(request, "accounts/login.html", context, status=429)
 
 

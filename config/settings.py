@@ -138,6 +138,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Not a rule: told of every password change, it ends a lock on the username (accounts.signin_limits).
+    {"NAME": "accounts.signin_limits.PasswordChangeEndsLock"},
 ]
 
 LOGIN_URL = "accounts:login"
@@ -170,6 +172,14 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # would ignore its AXES_IPWARE_* settings and lock everyone out by the proxy's address: it calls ours instead.
 RJ_PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT") or 0)
 AXES_CLIENT_IP_CALLABLE = "accounts.client_ip.client_ip_address"
+# Against password spraying (accounts.signin_limits, through AXES_HANDLER), besides the lock per username and IP:
+# failures from one address whatever the usernames lock the address, and failures of one username from any
+# addresses lock the username (its owner ends that lock by resetting the password). Counted in the database.
+AXES_HANDLER = "accounts.signin_limits.SignInLimitsHandler"
+RJ_SIGNIN_ADDRESS_LIMIT = int(os.environ.get("RJ_SIGNIN_ADDRESS_LIMIT", "20"))
+RJ_SIGNIN_ADDRESS_WINDOW = timedelta(minutes=float(os.environ.get("RJ_SIGNIN_ADDRESS_MINUTES", "15")))
+RJ_SIGNIN_USERNAME_LIMIT = int(os.environ.get("RJ_SIGNIN_USERNAME_LIMIT", "10"))
+RJ_SIGNIN_USERNAME_WINDOW = timedelta(hours=float(os.environ.get("RJ_SIGNIN_USERNAME_HOURS", "24")))
 
 # Content-Security-Policy (Django's built-in support): no inline script without the nonce.
 SECURE_CSP = {
