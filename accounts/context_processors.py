@@ -21,6 +21,7 @@ def navigation_entries(user) -> list[tuple[str, str]]:
         entries.append(("letters:templates", "Letter wording"))
         entries.append(("rjcases:access_log", "Access log"))
     if roles.is_administrator(user):
+        entries.append(("accounts:user_list", "Sign-in help"))
         entries.append(("admin:index", "Administration"))
     return entries
 

@@ -15,7 +15,7 @@ MEANT_FOR = {
     "police_referrer": ["Dashboard", "Cases", "New referral"],
     "centre_staff": ["Dashboard", "Cases", "New referral"],
     "caseworker": ["Dashboard", "Cases"],
-    "administrator": ["Dashboard", "Administration"],
+    "administrator": ["Dashboard", "Sign-in help", "Administration"],
 }
 
 
