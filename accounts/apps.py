@@ -19,3 +19,9 @@ class AccountsConfig(AppConfig):
         from accounts.signals import record_role_change
 
         m2m_changed.connect(record_role_change, sender=User.groups.through, dispatch_uid="accounts.role_change")
+        # Signing out, by any route, clears what the browser holds for the site (accounts.caching).
+        from django.contrib.auth.signals import user_logged_out
+
+        from accounts.caching import mark_signed_out
+
+        user_logged_out.connect(mark_signed_out, dispatch_uid="accounts.clear_site_data")
