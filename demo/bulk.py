@@ -37,7 +37,7 @@ from conferences.services import CURRENT_WELLBEING_VERSION, FEEDBACK_WORDING_VER
 from demo.actors import Actors
 from demo.plan import CasePlan, Step
 from demo.walk import case_fields as planned_case_fields
-from demo.walk import party_fields, referral_parties
+from demo.walk import party_fields, referral_parties, safe_time_reason
 from rjcases import clocks
 from rjcases.models import (
     Assessment,
@@ -326,7 +326,8 @@ class BulkWriter:
         party = s.parties.get(d["party"]) if d["party"] else None
         self._new(rows, ContactAttempt, at, user, "contact logged", refs={"case": s.case, "party": party}, at=at,
                   method=d["method"], result=d["result"], rj_information_given=d["rj_information_given"],
-                  notes=d["notes"], by_id=user.pk)
+                  notes=d["notes"], by_id=user.pk,
+                  outside_safe_times_reason=safe_time_reason(party.values if party else None, at))
         case, changed = s.case.values, {}
         day = timezone.localtime(at).date()
         if d["result"] == ContactAttempt.Result.REACHED and not case["initial_contact_on"]:
@@ -391,7 +392,8 @@ class BulkWriter:
                   refs={"case": s.case, "party": s.parties[d["party"]]}, held_on=step.on, method=d["method"],
                   attendees=d["attendees"].strip(), notes=d["notes"].strip(),
                   interpreter_arranged=d["interpreter_arranged"],
-                  adjustments_arranged=d["adjustments_arranged"].strip(), by_id=user.pk, created_at=step.at)
+                  adjustments_arranged=d["adjustments_arranged"].strip(), by_id=user.pk, created_at=step.at,
+                  outside_safe_times_reason=safe_time_reason(s.parties[d["party"]].values, step.on))
 
     def _plan_activity(self, rows, s: _Story, step: Step, user) -> None:
         d, at = step.data, step.at
@@ -432,7 +434,8 @@ class BulkWriter:
         self._new(rows, FollowUp, step.at, user, "follow-up recorded",
                   refs={"case": s.case, "party": s.parties[d["party"]], "action": s.actions[d["action"]]},
                   at=step.at, method=d["method"], notes=d["notes"].strip(), by_id=user.pk,
-                  kind=FollowUp.Kind.MONITORING)
+                  kind=FollowUp.Kind.MONITORING,
+                  outside_safe_times_reason=safe_time_reason(s.parties[d["party"]].values, step.at))
 
     def _action_done(self, rows, s: _Story, step: Step, user) -> None:
         d = step.data

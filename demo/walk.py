@@ -14,7 +14,8 @@ from demo.actors import Actors
 from demo.clock import SimulatedClock
 from demo.plan import CasePlan, PartyPlan, Step
 from rjcases import services
-from rjcases.models import Case, Consent
+from rjcases.models import Case, Consent, Party
+from rjcases.services.casework import outside_safe_times
 
 
 def party_fields(actors: Actors, party: PartyPlan) -> dict:
@@ -45,6 +46,21 @@ def incident_fields(actors: Actors, plan: CasePlan) -> dict:
     data["crime_type"] = actors.crime_types[data["crime_type"]]
     return data
 
+
+
+# The demo's contacts keep no safe times of their own: one made outside the person's safe times carries this reason
+# (walk and bulk writer alike), as the service asks of a real one.
+OUTSIDE_SAFE_TIMES = "Demo: the only time the facilitator could make it; agreed with the person beforehand."
+
+
+def safe_time_reason(party, when) -> str:
+    """The reason a planned contact with ``party`` (a Party or its field values) needs at ``when``, or ""."""
+    if party is None:
+        return ""
+    times = party.get("safe_contact_times", "") if isinstance(party, dict) else party.safe_contact_times
+    if not times:
+        return ""
+    return OUTSIDE_SAFE_TIMES if outside_safe_times(Party(first_name="them", safe_contact_times=times), when) else ""
 
 class _Case:
     """What the walk of one case has made so far, by the plan's keys."""
@@ -103,8 +119,10 @@ class Walker:
 
     def _contact(self, s: _Case, step: Step, user) -> None:
         d = step.data
-        services.record_contact(s.case, user, party=s.party(d["party"]), at=step.at, method=d["method"],
-                                result=d["result"], rj_information_given=d["rj_information_given"], notes=d["notes"])
+        party = s.party(d["party"])
+        services.record_contact(s.case, user, party=party, at=step.at, method=d["method"],
+                                result=d["result"], rj_information_given=d["rj_information_given"], notes=d["notes"],
+                                outside_safe_times_reason=safe_time_reason(party, step.at))
 
     def _note(self, s: _Case, step: Step, user) -> None:
         services.add_note(s.case, user, body=step.data["body"])
@@ -146,7 +164,8 @@ class Walker:
         conferences.add_preparation_contact(
             s.case, user, party=s.party(d["party"]), held_on=step.on, method=d["method"], attendees=d["attendees"],
             notes=d["notes"], interpreter_arranged=d["interpreter_arranged"],
-            adjustments_arranged=d["adjustments_arranged"])
+            adjustments_arranged=d["adjustments_arranged"],
+            outside_safe_times_reason=safe_time_reason(s.party(d["party"]), step.on))
 
     def _plan_activity(self, s: _Case, step: Step, user) -> None:
         d = step.data
@@ -175,7 +194,8 @@ class Walker:
     def _follow_up(self, s: _Case, step: Step, user) -> None:
         d = step.data
         conferences.record_follow_up(s.case, user, party=s.party(d["party"]), at=step.at, method=d["method"],
-                                     notes=d["notes"], action=s.actions[d["action"]])
+                                     notes=d["notes"], action=s.actions[d["action"]],
+                                     outside_safe_times_reason=safe_time_reason(s.party(d["party"]), step.at))
 
     def _action_done(self, s: _Case, step: Step, user) -> None:
         d = step.data

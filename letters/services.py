@@ -54,7 +54,8 @@ from rjcases.exceptions import ActionRefused
 from rjcases.models import Case, CaseTransition, Party
 from rjcases.permissions import can_edit_case_work
 
-__all__ = ["LetterRefused", "generate_letter", "regenerate_letter", "letters_for_transition", "update_template",
+__all__ = ["LetterRefused", "generate_letter", "regenerate_letter", "letters_for_transition",
+           "letters_for_late_party", "update_template",
            "mark_sent", "print_run_pdf", "ensure_default_templates", "template_for", "render_content",
            "retry_letter_file", "letter_bytes", "LetterFileProblem", "LetterFileChanged", "LetterFileNotWritten",
            "orphaned_letter_files", "delete_orphaned_letter_files"]
@@ -255,6 +256,25 @@ def letters_for_transition(case: Case, user, transition: CaseTransition) -> list
         made.append(_store(case, user, kind=kind, recipient=recipient, fmt=recipient.default_format,
                            transition=transition))
     return made
+
+
+# The first letter each person gets, written by ``accept``: a person added to the case after it has their own then.
+FIRST_LETTER = {Party.Role.HARMED: LetterKind.RJ_INFORMATION, Party.Role.RESPONSIBLE: LetterKind.INVITATION}
+
+
+def letters_for_late_party(case: Case, user, party: Party) -> list[Letter]:
+    """Store the row of the letter a person added after ``accept`` would have had from it (RJ information to a
+    person harmed, an invitation to a person responsible), in their format; none for a supporter, nor while the
+    case is a referral (``accept`` writes it then) or closed. Inside the caller's transaction; the caller
+    registers ``letters.tasks.enqueue_letter_files`` for the letters returned, as a move does."""
+    kind = FIRST_LETTER.get(party.role)
+    if kind is None or case.state in (Case.State.REFERRAL, Case.State.CLOSED):
+        return []
+    locked = _locked_case(case)
+    if locked.state in (Case.State.REFERRAL, Case.State.CLOSED):
+        return []
+    recipient = party_recipient(party)
+    return [_store(locked, user, kind=kind, recipient=recipient, fmt=recipient.default_format)]
 
 
 # ---------------------------------------------------------------------------------------------------

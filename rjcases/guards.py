@@ -5,6 +5,7 @@ both: calling it answers yes or no, ``guard.problems(case)`` lists what is unmet
 """
 
 from collections.abc import Callable
+from datetime import date
 
 
 class Guard:
@@ -56,7 +57,7 @@ def ready_for_preparation(case) -> list[str]:
                 problems.append(f"A manager must sign off the high risk assessed for {party.display_name}.")
             if not assessment.willing:
                 problems.append(f"{party.display_name} is not recorded as willing to take part.")
-        if not party.has_active_consent:
+        if not party.has_active_consent and withdrawn_participation(party) is None:
             problems.append(f"Record {party.display_name}'s written consent to take part.")
     return problems
 
@@ -108,3 +109,88 @@ def every_action_resolved(case) -> list[str]:
     if not agreement.actions.exists():
         return ["The agreement has no actions."]
     return []
+
+
+# ---------------------------------------------------------------------------------------------------
+# Withdrawn consent: a person who withdrew consent to take part stops the process until the facilitator
+# records that they no longer take part (rjcases.services.record_no_longer_taking_part) or withdraws the case.
+
+
+def long_date(day: date) -> str:
+    """3 December 2026."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def _consents(party) -> list:
+    """The party's consents, from the prefetch cache where the caller loaded it (the case page does)."""
+    cache = getattr(party, "_prefetched_objects_cache", {})
+    if "consents" in cache:
+        return list(cache["consents"])
+    return list(party.consents.all())
+
+
+def withdrawn_participation(party, consents: list | None = None):
+    """The date this party withdrew consent to take part, if that withdrawal is in force (no consent to take
+    part given since); None otherwise."""
+    from rjcases.models import Consent
+
+    given = [c for c in (consents if consents is not None else _consents(party))
+             if c.purpose == Consent.Purpose.PARTICIPATE]
+    if not given or any(c.withdrawn_on is None for c in given):
+        return None
+    return max(c.withdrawn_on for c in given)
+
+
+def withdrawals_in_force(case) -> list[tuple[object, date]]:
+    """(party, date) for each person still recorded as taking part whose consent to take part is withdrawn.
+
+    One query for the case's participation consents (none when the case's parties were prefetched with their
+    consents), whatever the number of people: guards run whenever transitions are listed.
+    """
+    from rjcases.models import Consent
+
+    parties = [p for p in case.parties.all() if p.participating]
+    if not parties:
+        return []
+    if all("consents" in getattr(p, "_prefetched_objects_cache", {}) for p in parties):
+        by_party = {p.pk: list(p._prefetched_objects_cache["consents"]) for p in parties}
+    else:
+        by_party = {p.pk: [] for p in parties}
+        rows = Consent.objects.filter(party__in=[p.pk for p in parties], purpose=Consent.Purpose.PARTICIPATE)
+        for consent in rows.order_by():
+            by_party[consent.party_id].append(consent)
+    found = []
+    for party in parties:
+        day = withdrawn_participation(party, by_party[party.pk])
+        if day is not None:
+            found.append((party, day))
+    return found
+
+
+def withdrawal_message(party, day: date) -> str:
+    return f"{party.display_name} withdrew consent to take part on {long_date(day)}."
+
+
+@guard
+def no_consent_withdrawn(case) -> list[str]:
+    """Nobody still taking part has withdrawn their consent to take part."""
+    return [
+        withdrawal_message(party, day) + " Record that they no longer take part, or withdraw the case."
+        for party, day in withdrawals_in_force(case)
+    ]
+
+
+@guard
+def activity_invites_only_participants(case) -> list[str]:
+    """The planned activity invites nobody who no longer takes part or has withdrawn consent to take part."""
+    activity = case.current_activity
+    if activity is None:
+        return []
+    stopped = {party.pk for party, _day in withdrawals_in_force(case)}
+    return [
+        f"The planned activity invites {party.display_name}, who "
+        + ("has withdrawn consent to take part" if party.pk in stopped else "no longer takes part")
+        + ": reschedule it without them."
+        for party in activity.invited.all()
+        if not party.participating or party.pk in stopped
+    ]

@@ -116,3 +116,36 @@ def withdrawn_by_allowed(case, user) -> tuple[str, ...] | None:
     if is_case_caseworker(case, user):
         return CASEWORKER_WITHDRAWN_BY
     return None
+
+
+# ---------------------------------------------------------------------------------------------------
+# Consent to share with the police: once withdrawn, the referrer sees that the case is closed, not how it ended.
+
+
+def police_consent_withdrawn_q():
+    """True (as a query expression over cases) where someone on the case has withdrawn their consent to share with
+    the police and has not given it again. Annotate list querysets with it as ``police_consent_withdrawn``."""
+    from django.db.models import Exists, OuterRef
+
+    from rjcases.models import Consent
+
+    share = Consent.Purpose.SHARE_WITH_POLICE
+    given_again = Consent.objects.filter(party=OuterRef("party"), purpose=share, withdrawn_on__isnull=True)
+    return Exists(Consent.objects.filter(party__case=OuterRef("pk"), purpose=share, withdrawn_on__isnull=False)
+                  .exclude(Exists(given_again)))
+
+
+def police_may_see_outcome(case) -> bool:
+    """Whether those who see only a case's status (police referrers, reporting centres) may see its outcome
+    category: not once a person on the case has withdrawn consent to share with the police. One query, or none
+    where the queryset was annotated with ``police_consent_withdrawn``."""
+    if hasattr(case, "police_consent_withdrawn"):
+        return not case.police_consent_withdrawn
+    from rjcases.models import Case
+
+    return not Case.objects.filter(pk=case.pk).filter(police_consent_withdrawn_q()).exists()
+
+
+def may_see_outcome(case, user) -> bool:
+    """The outcome category: everyone who sees the case's details; the others while police sharing stands."""
+    return can_see_details(case, user) or police_may_see_outcome(case)

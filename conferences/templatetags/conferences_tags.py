@@ -3,6 +3,8 @@
 from django import template
 
 from conferences import selectors
+from rjcases.guards import long_date, withdrawn_participation
+from rjcases.permissions import may_see_outcome
 
 register = template.Library()
 
@@ -33,6 +35,35 @@ def action_who(action) -> str:
     if action.responsible_party_id:
         return action.responsible_party.display_name
     return action.who
+
+
+@register.filter
+def consent_withdrawn_on(party):
+    """The date this person withdrew consent to take part, while that withdrawal is in force; else None."""
+    return withdrawn_participation(party)
+
+
+@register.filter
+def invited_not_taking_part(activity) -> list[str]:
+    """Who a planned activity invites that has withdrawn consent to take part or no longer takes part, in words."""
+    flagged = []
+    for party in activity.invited.all():
+        withdrawn = withdrawn_participation(party) if party.participating else None
+        if withdrawn is not None:
+            flagged.append(f"{party.display_name}, who withdrew consent to take part on {long_date(withdrawn)}")
+        elif not party.participating:
+            flagged.append(f"{party.display_name}, who no longer takes part")
+    return flagged
+
+
+@register.simple_tag(takes_context=True)
+def outcome_seen(context, case) -> str:
+    """The case's outcome category as the signed-in user may see it: "" where consent to share with the police
+    was withdrawn and the user sees the case's status only (``rjcases.permissions.may_see_outcome``)."""
+    user = context.get("user") or context["request"].user
+    if not case.outcome or not may_see_outcome(case, user):
+        return ""
+    return case.get_outcome_display()
 
 
 @register.inclusion_tag("conferences/_panel_body.html", takes_context=True)

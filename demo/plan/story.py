@@ -366,8 +366,12 @@ class CaseStory(StoryParts):
         for n, status in enumerate(statuses):
             if rng.random() < 0.5:
                 self.wait(3, 14)
-                self.add("follow_up", by=fac, party=rng.choice(self.participants).key, action=n,
-                         method=rng.choice(("phone", "in_person", "email", "via_caseworker")),
+                who = rng.choice(self.participants)
+                # No email to someone who must not be left messages: the service refuses it.
+                methods = ("phone", "in_person", "via_caseworker")
+                if not who.fields.get("no_messages"):
+                    methods += ("email",)
+                self.add("follow_up", by=fac, party=who.key, action=n, method=rng.choice(methods),
                          notes="Checked progress with the person; on track.")
             if status is None:
                 continue

@@ -11,6 +11,7 @@ from rjcases.forms.casework import (
     ConsentWithdrawalForm,
     ContactForm,
     DuplicateReviewForm,
+    NoLongerTakingPartForm,
     NoteForm,
     SignOffForm,
     TimelineFilterForm,
@@ -20,6 +21,7 @@ from rjcases.forms.referral import ROUTE_DESCRIPTIONS, PartyForm, ReferralForm
 
 __all__ = [
     "ROUTE_DESCRIPTIONS", "WITHDRAWN_BY_CHOICES", "AccessLogFilterForm", "AllocationForm", "AssessmentForm",
-    "CaseFilterForm", "ConsentForm", "ConsentWithdrawalForm", "ContactForm", "DuplicateReviewForm", "NoteForm",
+    "CaseFilterForm", "ConsentForm", "ConsentWithdrawalForm", "ContactForm", "DuplicateReviewForm",
+    "NoLongerTakingPartForm", "NoteForm",
     "PartyForm", "ReferralForm", "SignOffForm", "TimelineFilterForm", "TransitionForm",
 ]

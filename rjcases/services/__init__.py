@@ -12,12 +12,16 @@ from rjcases.services.casework import (
     add_note,
     add_party,
     allocate,
+    check_may_stop_taking_part,
+    consent_withdrawal_notice,
     log_read,
     mark_duplicate_reviewed,
     record_assessment,
     record_consent,
     record_contact,
+    record_no_longer_taking_part,
     sign_off_assessment,
+    stop_taking_part_problem,
     update_party,
     withdraw_consent,
 )
@@ -53,7 +57,9 @@ from rjcases.services.transitions import (
 )
 
 __all__ = [
-    "ActionRefused", "CHANGED_BY_SOMEONE_ELSE", "CONCLUDE_OUTCOMES", "FIELD_LABELS", "PartyData", "TRANSITIONS",
+    "ActionRefused", "CHANGED_BY_SOMEONE_ELSE", "check_may_stop_taking_part", "consent_withdrawal_notice",
+    "record_no_longer_taking_part", "stop_taking_part_problem", "CONCLUDE_OUTCOMES", "FIELD_LABELS", "PartyData",
+    "TRANSITIONS",
     "TransitionRefused", "TransitionSpec", "add_note", "add_party", "allocate", "available_transitions",
     "case_accept", "case_cancel_activity", "case_complete", "case_conclude", "case_decline", "case_find_suitable",
     "case_find_unsuitable", "case_record_agreement", "case_reopen", "case_schedule_activity", "case_withdraw",
