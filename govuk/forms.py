@@ -4,7 +4,12 @@ error paragraphs of ``templates/govuk/field.html``; ``DatePartsField`` is the GO
 boxes), the only way a form here asks for a date; ``yes_no_field`` is a pair of yes/no radios.
 
 A date and a time are two fields (``DatePartsField`` and ``forms.TimeField``) joined by ``aware`` in the form's
-``clean``: GOV.UK has no combined date-time pattern."""
+``clean``: GOV.UK has no combined date-time pattern. An empty time box means the time is not known: ``aware`` then
+gives the day's midnight, and ``time_known`` says so, for the record's ``time_known`` flag.
+
+Text has a limit (``rjcases.limits``, through the model field or the form field's ``max_length``); the kit words the
+error the GOV.UK way, "Summary must be 5,000 characters or fewer", and leaves out the browser's ``maxlength``, which
+would cut a paste short without a word."""
 
 from __future__ import annotations
 
@@ -124,6 +129,19 @@ class GovukBoundField(BoundField):
         return {str(value)}
 
 
+def _govuk_messages(fields: dict[str, forms.Field]) -> None:
+    """GOV.UK wording for the too-long and not-an-email errors of every field that has no wording of its own."""
+    for name, field in fields.items():
+        label = str(field.label or name.replace("_", " ").capitalize()).rstrip("?:")
+        if getattr(field, "max_length", None):
+            field.error_messages.setdefault(
+                "max_length", f"{label} must be {field.max_length:,} characters or fewer".replace("%", "%%"))
+            field.widget.attrs.pop("maxlength", None)
+        if isinstance(field, forms.EmailField):
+            field.error_messages.setdefault("invalid", "Enter an email address in the correct format, like "
+                                                       "name@example.com")
+
+
 class GovukForm(forms.Form):
     """The base of every form: GOV.UK markup, and no browser validation (the error summary says what is wrong).
 
@@ -135,6 +153,14 @@ class GovukForm(forms.Form):
     use_required_attribute = False
     reveals: dict[str, tuple[str, str]] = {}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _govuk_messages(self.fields)
+
+    def full_clean(self):
+        _govuk_messages(self.fields)  # again, for fields a subclass added after __init__
+        super().full_clean()
+
 
 class GovukModelForm(forms.ModelForm):
     """``GovukForm`` for a model."""
@@ -142,6 +168,14 @@ class GovukModelForm(forms.ModelForm):
     bound_field_class = GovukBoundField
     use_required_attribute = False
     reveals: dict[str, tuple[str, str]] = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _govuk_messages(self.fields)
+
+    def full_clean(self):
+        _govuk_messages(self.fields)  # again, for fields a subclass added after __init__
+        super().full_clean()
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -212,3 +246,8 @@ def yes_no_field(label: str, *, required: bool = True, help_text: str = "", erro
 def aware(day: date, at: time | None = None) -> datetime:
     """A date and an optional time (midnight if none) as an aware datetime in the site's time zone."""
     return timezone.make_aware(datetime.combine(day, at or time(0, 0)))
+
+
+def time_known(at: time | None) -> bool:
+    """Whether a time box was filled in: an empty one means the time was not recorded, not midnight."""
+    return at is not None

@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import Organisation
 from insights import survey
+from rjcases import limits
 from rjcases.models import validate_postcode
 
 TRAINING_VALID_MONTHS = 12
@@ -40,18 +41,21 @@ class ReportingCentre(models.Model):
     name = models.CharField(max_length=200, unique=True, help_text="The name the public knows the centre by")
     ward = models.ForeignKey("rjcases.Ward", on_delete=models.PROTECT, null=True, blank=True,
                              related_name="reporting_centres")
-    address = models.TextField()
+    address = models.TextField(max_length=limits.ADDRESS)
     postcode = models.CharField(max_length=10, blank=True, validators=[validate_postcode])
-    opening_times = models.TextField(help_text="For example: Monday to Friday 9am to 5pm; Saturday 10am to 1pm")
+    opening_times = models.TextField(help_text="For example: Monday to Friday 9am to 5pm; Saturday 10am to 1pm",
+                                     max_length=limits.ADDRESS)
     bsl = models.BooleanField("British Sign Language (BSL) available", default=False)
     hearing_loop = models.BooleanField("hearing loop", default=False)
     step_free = models.BooleanField("step-free access", default=False)
-    accessibility_notes = models.TextField(blank=True)
+    accessibility_notes = models.TextField(blank=True, max_length=limits.SUMMARY)
     is_active = models.BooleanField("open to the public", default=True)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
+        constraints = limits.bounded_text("reporting_centre", address=limits.ADDRESS, opening_times=limits.ADDRESS,
+                                          accessibility_notes=limits.SUMMARY)
 
     def __str__(self) -> str:
         return self.name
@@ -130,3 +134,4 @@ class CentreSurveyResponse(models.Model):
     class Meta:
         ordering = ["-submitted_on", "-id"]
         indexes = [models.Index(fields=["centre", "submitted_on"])]
+        constraints = limits.bounded_text("survey_response", comments=survey.COMMENTS_MAX_LENGTH)

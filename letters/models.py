@@ -7,6 +7,8 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from rjcases import limits
+
 
 class LetterKind(models.TextChoices):
     """The kinds of letter. The values are a contract: other apps and the tests name them."""
@@ -46,8 +48,8 @@ class Letterhead(models.Model):
     """The service's name and contact details printed at the top of every letter (one row)."""
 
     name = models.CharField("service name", max_length=200)
-    address = models.TextField(help_text="One line of the address per line")
-    phone = models.CharField(max_length=40, blank=True)
+    address = models.TextField(help_text="One line of the address per line", max_length=limits.ADDRESS)
+    phone = models.CharField(max_length=40, blank=True, validators=[limits.validate_phone])
     email = models.EmailField(blank=True)
     website = models.CharField(max_length=200, blank=True)
     signatory_title = models.CharField(
@@ -55,6 +57,9 @@ class Letterhead(models.Model):
         help_text="Printed under the facilitator's name when their own job title is not recorded",
     )
     history = HistoricalRecords()
+
+    class Meta:
+        constraints = limits.bounded_text("letterhead", address=limits.ADDRESS)
 
     def __str__(self) -> str:
         return self.name
@@ -90,7 +95,8 @@ class LetterTemplate(models.Model):
     format = models.CharField(max_length=12, choices=WordingFormat.choices, default=WordingFormat.STANDARD)
     subject = models.CharField(max_length=200)
     body = models.TextField(
-        help_text="Paragraphs separated by a blank line. A line starting with '- ' is a bullet point."
+        help_text="Paragraphs separated by a blank line. A line starting with '- ' is a bullet point.",
+        max_length=limits.NOTE,
     )
     closing = models.CharField(max_length=100, default="Yours sincerely,")
     version = models.PositiveIntegerField(default=1)
@@ -103,7 +109,8 @@ class LetterTemplate(models.Model):
     class Meta:
         ordering = ["kind", "variant", "format"]
         constraints = [
-            models.UniqueConstraint(fields=["kind", "variant", "format"], name="one_template_per_kind_variant_format")
+            models.UniqueConstraint(fields=["kind", "variant", "format"], name="one_template_per_kind_variant_format"),
+            *limits.bounded_text("letter_template", body=limits.NOTE),
         ]
 
     def __str__(self) -> str:

@@ -23,6 +23,7 @@ urlpatterns = [
     path("<str:reference>/assessments/<int:assessment_id>/sign-off/", views.sign_off, name="sign_off"),
     path("<str:reference>/consents/<int:consent_id>/withdraw/", views.consent_withdraw, name="consent_withdraw"),
     path("<str:reference>/notes/add/", views.note_add, name="note_add"),
+    path("<str:reference>/notes/<int:note_id>/", views.note_detail, name="note_detail"),
     path("<str:reference>/contacts/add/", views.contact_add, name="contact_add"),
     path("<str:reference>/transition/<slug:name>/", views.transition, name="transition"),
 ]

@@ -8,15 +8,26 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin, transition
 from simple_history.models import HistoricalRecords
 
 from accounts import roles
-from rjcases import guards
+from rjcases import guards, limits
+from rjcases.limits import bounded_text, validate_phone
 from rjcases.permissions import can_facilitate, can_manage, can_withdraw
+
+
+def moment_order(field: str = "at", known: str = "time_known", *, newest_first: bool = False) -> list:
+    """Order by day (service time), then the entries of known time in time order, then the day's entries whose
+    time was not recorded (stored as its midnight, which would otherwise put them first); newest first mirrors it."""
+    if newest_first:
+        return [TruncDate(field).desc(), F(known).asc(), F(field).desc(), F("id").desc()]
+    return [TruncDate(field).asc(), F(known).desc(), F(field).asc(), F("id").asc()]
+
 
 # ---------------------------------------------------------------------------------------------------
 # Reference data (fixtures/reference.json)
@@ -163,8 +174,9 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     referred_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="referred_cases"
     )
-    referrer_name = models.CharField("referrer's name", max_length=200, blank=True)
-    referrer_contact = models.CharField("referrer's phone or email", max_length=200, blank=True)
+    referrer_name = models.CharField("referrer's name", max_length=limits.SHORT, blank=True)
+    referrer_contact = models.CharField("referrer's phone or email", max_length=limits.SHORT, blank=True,
+                                        validators=[limits.validate_phone_or_email])
     received_on = models.DateField(default=date.today)
     # Third-party reporting centre reports.
     reporting_centre = models.ForeignKey(
@@ -184,9 +196,9 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     state = FSMField(max_length=20, choices=State.choices, default=State.REFERRAL, protected=True, db_index=True)
     state_changed_at = models.DateTimeField(default=timezone.now)
     outcome = models.CharField(max_length=40, choices=Outcome.choices, blank=True)
-    outcome_reason = models.TextField(blank=True)
+    outcome_reason = models.TextField(blank=True, max_length=limits.SUMMARY)
     closed_at = models.DateTimeField(null=True, blank=True)
-    closure_summary = models.TextField(blank=True)
+    closure_summary = models.TextField(blank=True, max_length=limits.SUMMARY)
 
     enhanced_rights = models.BooleanField("entitled to enhanced rights (Victims' Code)", default=False)
     enhanced_rights_reason = models.CharField(max_length=300, blank=True)
@@ -213,6 +225,7 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
             ("view_readaccess", "Can read the read access log"),
         ]
         indexes = [models.Index(fields=["state", "received_on"]), models.Index(fields=["received_on"])]
+        constraints = bounded_text("case", outcome_reason=limits.SUMMARY, closure_summary=limits.SUMMARY)
 
     def __str__(self) -> str:
         return self.reference
@@ -336,9 +349,11 @@ class Incident(models.Model):
 
     case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="incident")
     occurred_from = models.DateTimeField()
+    # False when only the day is known: occurred_from is then that day's midnight, shown as "time not recorded".
+    occurred_time_known = models.BooleanField("time of the incident known", default=True)
     occurred_to = models.DateTimeField(null=True, blank=True)
     ward = models.ForeignKey(Ward, on_delete=models.PROTECT, related_name="incidents")
-    place = models.CharField("place (in words)", max_length=200, blank=True)
+    place = models.CharField("place (in words)", max_length=limits.SHORT, blank=True)
     postcode = models.CharField(max_length=10, blank=True, validators=[validate_postcode])
     crime_type = models.ForeignKey(CrimeType, on_delete=models.PROTECT, related_name="incidents")
     crime_reference = models.CharField(
@@ -346,11 +361,12 @@ class Incident(models.Model):
     )
     strands = models.ManyToManyField(HateStrand, related_name="incidents")
     perceived_by = models.CharField(max_length=12, choices=PerceivedBy.choices, default=PerceivedBy.VICTIM)
-    summary = models.TextField()
+    summary = models.TextField(max_length=limits.SUMMARY)
     history = HistoricalRecords(m2m_fields=[strands])
 
     class Meta:
         indexes = [models.Index(fields=["ward", "crime_type"]), models.Index(fields=["occurred_from"])]
+        constraints = bounded_text("incident", summary=limits.SUMMARY)
 
     def clean(self):
         if self.occurred_to and self.occurred_from and self.occurred_to < self.occurred_from:
@@ -390,16 +406,16 @@ class Party(models.Model):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="parties")
     role = models.CharField(max_length=12, choices=Role.choices)
     supports = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="supporters")
-    first_name = models.CharField(max_length=100)
-    last_name = models.CharField(max_length=100, blank=True)
+    first_name = models.CharField(max_length=limits.NAME)
+    last_name = models.CharField(max_length=limits.NAME, blank=True)
     date_of_birth = models.DateField(null=True, blank=True)
     age_band = models.CharField(max_length=10, choices=AgeBand.choices, default=AgeBand.UNKNOWN)
-    address = models.TextField(blank=True)
+    address = models.TextField(blank=True, max_length=limits.ADDRESS)
     postcode = models.CharField(max_length=10, blank=True, validators=[validate_postcode])
-    phone = models.CharField(max_length=30, blank=True)
-    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=limits.PHONE, blank=True, validators=[validate_phone])
+    email = models.EmailField(max_length=limits.EMAIL, blank=True)
     preferred_contact_method = models.CharField(max_length=16, choices=ContactMethod.choices, blank=True)
-    safe_contact_times = models.CharField(max_length=200, blank=True)
+    safe_contact_times = models.CharField(max_length=limits.SHORT, blank=True)
     no_messages = models.BooleanField("do not leave messages", default=False)
     language = models.CharField("preferred language", max_length=60, blank=True, default="English")
     interpreter_needed = models.BooleanField(default=False)
@@ -408,7 +424,7 @@ class Party(models.Model):
     )
     large_print = models.BooleanField(default=False)
     easy_read = models.BooleanField(default=False)
-    other_adjustments = models.TextField(blank=True)
+    other_adjustments = models.TextField(blank=True, max_length=limits.SUMMARY)
     caseworker = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="supported_parties",
         help_text="The victim service caseworker supporting this person harmed",
@@ -421,6 +437,7 @@ class Party(models.Model):
         ordering = ["case", "role", "id"]
         verbose_name_plural = "parties"
         indexes = [models.Index(fields=["last_name", "first_name"])]
+        constraints = bounded_text("party", address=limits.ADDRESS, other_adjustments=limits.SUMMARY)
 
     def __str__(self) -> str:
         return self.display_name
@@ -463,17 +480,18 @@ class Consent(models.Model):
     party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="consents")
     purpose = models.CharField(max_length=16, choices=Purpose.choices, default=Purpose.PARTICIPATE)
     wording_version = models.CharField(max_length=20, default="2026-1")
-    wording_shown = models.TextField(blank=True)
+    wording_shown = models.TextField(blank=True, max_length=limits.NOTE)
     given_on = models.DateField()
     method = models.CharField(max_length=16, choices=Method.choices)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     withdrawn_on = models.DateField(null=True, blank=True)
-    withdrawal_reason = models.TextField(blank=True)
+    withdrawal_reason = models.TextField(blank=True, max_length=limits.SUMMARY)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["party", "-given_on", "-id"]
+        constraints = bounded_text("consent", wording_shown=limits.NOTE, withdrawal_reason=limits.SUMMARY)
 
     @property
     def is_active(self) -> bool:
@@ -494,19 +512,21 @@ class Assessment(models.Model):
     acknowledges_facts = models.BooleanField("acknowledges the basic facts", null=True, blank=True)
     accepts_responsibility = models.BooleanField(null=True, blank=True)
     willing = models.BooleanField("willing to take part", default=True)
-    risk_factors = models.TextField(blank=True)
+    risk_factors = models.TextField(blank=True, max_length=limits.NOTE)
     risk_level = models.CharField(max_length=8, choices=RiskLevel.choices)
-    mitigations = models.TextField(blank=True)
+    mitigations = models.TextField(blank=True, max_length=limits.NOTE)
     signed_off_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     signed_off_at = models.DateTimeField(null=True, blank=True)
-    sign_off_note = models.TextField(blank=True)
+    sign_off_note = models.TextField(blank=True, max_length=limits.SUMMARY)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["party", "-assessed_on", "-id"]
+        constraints = bounded_text("assessment", risk_factors=limits.NOTE, mitigations=limits.NOTE,
+                                   sign_off_note=limits.SUMMARY)
 
 
 class CaseTransition(models.Model):
@@ -518,7 +538,7 @@ class CaseTransition(models.Model):
     target = models.CharField(max_length=20)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     at = models.DateTimeField(default=timezone.now)
-    reason = models.TextField(blank=True)
+    reason = models.TextField(blank=True, max_length=limits.NOTE)
     data = models.JSONField(default=dict, blank=True)
 
     class Meta:
@@ -526,6 +546,7 @@ class CaseTransition(models.Model):
         # (name, case): the insights read "the cases that were ever accepted / declined" from this index alone.
         indexes = [models.Index(fields=["case", "at"]), models.Index(fields=["target", "at"]),
                    models.Index(fields=["name", "case"])]
+        constraints = bounded_text("transition", reason=limits.NOTE)
 
 
 class Note(models.Model):
@@ -533,7 +554,7 @@ class Note(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="notes")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    body = models.TextField()
+    body = models.TextField(max_length=limits.NOTE)
     # Caseworkers see a note only when the facilitator chose to share it with them.
     shared_with_caseworker = models.BooleanField(
         "share with the person harmed's caseworker", default=False,
@@ -544,6 +565,7 @@ class Note(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+        constraints = bounded_text("note", body=limits.NOTE)
 
 
 class ContactAttempt(models.Model):
@@ -567,15 +589,18 @@ class ContactAttempt(models.Model):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="contacts")
     party = models.ForeignKey(Party, on_delete=models.PROTECT, null=True, blank=True, related_name="contacts")
     at = models.DateTimeField(default=timezone.now)
+    # False when only the day is known: ``at`` is then that day's midnight, shown as "time not recorded".
+    time_known = models.BooleanField(default=True)
     method = models.CharField(max_length=16, choices=Method.choices)
     result = models.CharField(max_length=16, choices=Result.choices)
     rj_information_given = models.BooleanField("told about restorative justice", default=False)
-    notes = models.TextField(blank=True)
+    notes = models.TextField(blank=True, max_length=limits.NOTE)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["at", "id"]
+        ordering = moment_order()
+        constraints = bounded_text("contact", notes=limits.NOTE)
 
 
 class ReadAccess(models.Model):

@@ -29,6 +29,7 @@ from rjcases.models import (
     Note,
     Party,
     ReadAccess,
+    moment_order,
 )
 from rjcases.permissions import (
     can_see_details,
@@ -90,7 +91,7 @@ def notes_for_user(case: Case, user) -> list[Note]:
 
 def contacts_for_user(case: Case, user) -> list[ContactAttempt]:
     """Contact attempts, newest first: all for RJ staff; a caseworker only those with their own client."""
-    contacts = list(case.contacts.select_related("party", "by").order_by("-at", "-id"))
+    contacts = list(case.contacts.select_related("party", "by").order_by(*moment_order(newest_first=True)))
     if sees_whole_case(case, user):
         return contacts
     return [c for c in contacts if c.party is not None and may_see_party_details(case, user, c.party)]
@@ -311,6 +312,8 @@ class TimelineEntry:
     changes: list[Change] = field(default_factory=list)
     order: int = 0
     url: str = ""
+    # False when only the day is known (``at`` is then its midnight): shown "time not recorded", sorted last that day.
+    time_known: bool = True
 
 
 TRANSITION_TITLES = {
@@ -554,7 +557,7 @@ def _contact_entries(case: Case, only_parties: set[int] | None = None) -> list[T
             lines.append(contact.notes)
         entries.append(TimelineEntry(
             at=contact.at, kind="contact", title=f"Contact by {contact.get_method_display().lower()}: {who}",
-            by=_person(contact.by), lines=lines, order=4,
+            by=_person(contact.by), lines=lines, order=4, time_known=contact.time_known,
         ))
     return entries
 
@@ -563,6 +566,11 @@ def _letter_entries(case: Case, user) -> list[TimelineEntry]:
     """Letters generated and sent that this user may see (the letters app's own read)."""
     return [TimelineEntry(at=at, kind="letter", title=description, url=url, order=5)
             for at, description, url in letters_for_timeline(case, user)]
+
+
+def _timeline_order(entry: TimelineEntry) -> tuple:
+    """By day, then the entries of known time in time order, then those whose time was not recorded."""
+    return (timezone.localdate(entry.at), not entry.time_known, entry.at, entry.order)
 
 
 def timeline(case: Case, user, kinds: set[str] | None = None, newest_first: bool = False) -> list[TimelineEntry]:
@@ -595,5 +603,5 @@ def timeline(case: Case, user, kinds: set[str] | None = None, newest_first: bool
             entries += _contact_entries(case, clients)
         if "letter" in kinds:
             entries += _letter_entries(case, user)
-    entries.sort(key=lambda e: (e.at, e.order), reverse=newest_first)
+    entries.sort(key=_timeline_order, reverse=newest_first)
     return entries

@@ -169,6 +169,18 @@ def case_detail(request, reference: str):
 
 
 @login_required
+def note_detail(request, reference: str, note_id: int):
+    """One note in full (the case page shows a preview of a long one): only a note this user may read there."""
+    case = selectors.get_case_for_user(request.user, reference)
+    note = next((n for n in selectors.notes_for_user(case, request.user) if n.pk == note_id), None)
+    if note is None:
+        raise Http404("No such note on this case.")
+    services.log_read(request.user, case, ReadAccess.What.CASE, case.pk, request.path)
+    return render(request, "rjcases/note_detail.html", {"page_title": f"Note on case {case.reference}", "case": case,
+                                                         "note": note})
+
+
+@login_required
 def timeline(request, reference: str):
     case = selectors.get_case_for_user(request.user, reference, detailed=False)
     services.log_read(request.user, case, ReadAccess.What.TIMELINE, case.pk, request.path)
@@ -400,7 +412,7 @@ def contact_add(request, reference: str):
         with refusals_to(form):
             services.record_contact(case, request.user, party=data["party"], at=data["when"], method=data["method"],
                                     result=data["result"], rj_information_given=data["rj_information_given"],
-                                    notes=data["notes"].strip())
+                                    notes=data["notes"].strip(), time_known=data["time_known"])
         if not form.errors:
             messages.success(request, "Contact attempt logged.")
             return redirect(_detail_url(case) + "#contacts")

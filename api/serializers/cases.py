@@ -17,9 +17,12 @@ from api.serializers.fields import (
     PostcodeField,
     When,
     code_field,
+    given_as_date,
+    limit_of,
     person_name,
 )
 from rjcases.choices import WITHDRAWN_BY_CHOICES
+from rjcases.limits import NAME
 from rjcases.models import (
     Assessment,
     Case,
@@ -36,6 +39,7 @@ from rjcases.models import (
 )
 from rjcases.permissions import may_see_party_details, party_name_for, sees_whole_case
 from rjcases.services import FIELD_LABELS, TRANSITIONS
+from rjcases.services.transitions import FIELD_LIMITS
 
 # ---------------------------------------------------------------------------------------------------
 # Who is calling, and the reference data codes
@@ -64,7 +68,8 @@ class ReferenceDataSerializer(serializers.Serializer):
 
 
 class IncidentInSerializer(serializers.Serializer):
-    occurred_from = When(past_only=True)
+    occurred_from = When(past_only=True, date_allowed=True,
+                         help_text="A date-time, or a date alone when the time is not known")
     occurred_to = When(past_only=True, required=False, allow_null=True)
     ward = code_field(Ward, help_text="Ward code, see GET /api/v1/reference/")
     place = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
@@ -73,7 +78,8 @@ class IncidentInSerializer(serializers.Serializer):
     crime_reference = serializers.CharField(max_length=24, required=False, allow_blank=True, default="",
                                             help_text="As on the police record, e.g. 06/123456/26")
     perceived_by = serializers.ChoiceField(choices=Incident.PerceivedBy.choices, default=Incident.PerceivedBy.VICTIM)
-    summary = serializers.CharField(help_text="Facts only; no contact details here.")
+    summary = serializers.CharField(max_length=limit_of(Incident, "summary"),
+                                    help_text="Facts only; no contact details here.")
 
     def validate_crime_reference(self, value: str) -> str:
         value = value.strip().upper()
@@ -88,6 +94,11 @@ class IncidentInSerializer(serializers.Serializer):
         if data.get("occurred_to") and data["occurred_to"] < data["occurred_from"]:
             raise serializers.ValidationError({"occurred_to": "The end of the period must be after its start."})
         return data
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        value["occurred_time_known"] = not given_as_date(data.get("occurred_from"))
+        return value
 
 
 PARTY_WRITE_FIELDS = [
@@ -207,8 +218,8 @@ class IncidentOutSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Incident
-        fields = ["occurred_from", "occurred_to", "ward", "place", "postcode", "crime_type", "crime_reference",
-                  "perceived_by", "summary", "strands"]
+        fields = ["occurred_from", "occurred_time_known", "occurred_to", "ward", "place", "postcode", "crime_type",
+                  "crime_reference", "perceived_by", "summary", "strands"]
 
 
 class PartyBriefSerializer(serializers.ModelSerializer):
@@ -367,12 +378,13 @@ class ConsentInSerializer(serializers.Serializer):
     given_on = Day(past_only=True)
     method = serializers.ChoiceField(choices=Consent.Method.choices)
     wording_version = serializers.CharField(max_length=20, default="2026-1")
-    wording_shown = serializers.CharField(required=False, allow_blank=True, default="")
+    wording_shown = serializers.CharField(max_length=limit_of(Consent, "wording_shown"), required=False,
+                                          allow_blank=True, default="")
 
 
 class ConsentWithdrawalSerializer(serializers.Serializer):
     withdrawn_on = Day(past_only=True)
-    reason = serializers.CharField()
+    reason = serializers.CharField(max_length=limit_of(Consent, "withdrawal_reason"))
 
 
 class AssessmentSerializer(serializers.ModelSerializer):
@@ -397,9 +409,11 @@ class AssessmentInSerializer(serializers.Serializer):
     acknowledges_facts = serializers.BooleanField(required=False, allow_null=True, default=None)
     accepts_responsibility = serializers.BooleanField(required=False, allow_null=True, default=None)
     willing = serializers.BooleanField()
-    risk_factors = serializers.CharField(required=False, allow_blank=True, default="")
+    risk_factors = serializers.CharField(max_length=limit_of(Assessment, "risk_factors"), required=False,
+                                         allow_blank=True, default="")
     risk_level = serializers.ChoiceField(choices=Assessment.RiskLevel.choices)
-    mitigations = serializers.CharField(required=False, allow_blank=True, default="")
+    mitigations = serializers.CharField(max_length=limit_of(Assessment, "mitigations"), required=False,
+                                        allow_blank=True, default="")
 
     def validate(self, data):
         if data["risk_level"] in (Assessment.RiskLevel.MEDIUM, Assessment.RiskLevel.HIGH) and not \
@@ -409,7 +423,8 @@ class AssessmentInSerializer(serializers.Serializer):
 
 
 class SignOffSerializer(serializers.Serializer):
-    note = serializers.CharField(help_text="Why the risk is acceptable with the mitigations recorded")
+    note = serializers.CharField(max_length=limit_of(Assessment, "sign_off_note"),
+                                 help_text="Why the risk is acceptable with the mitigations recorded")
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -435,11 +450,16 @@ class NoteSerializer(serializers.ModelSerializer):
 
 class ContactInSerializer(serializers.Serializer):
     party = CasePartyField(required=False, allow_null=True)
-    at = When(past_only=True)
+    at = When(past_only=True, date_allowed=True, help_text="A date-time, or a date alone when the time is not known")
     method = serializers.ChoiceField(choices=ContactAttempt.Method.choices)
     result = serializers.ChoiceField(choices=ContactAttempt.Result.choices)
     rj_information_given = serializers.BooleanField(default=False)
-    notes = serializers.CharField(required=False, allow_blank=True, default="")
+    notes = serializers.CharField(max_length=limit_of(ContactAttempt, "notes"), required=False, allow_blank=True,
+                                  default="")
+
+    def validate(self, data):
+        data["time_known"] = not given_as_date(self.initial_data.get("at"))
+        return data
 
 
 class ContactSerializer(serializers.ModelSerializer):
@@ -447,7 +467,7 @@ class ContactSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ContactAttempt
-        fields = ["id", "party", "at", "method", "result", "rj_information_given", "notes", "by"]
+        fields = ["id", "party", "at", "time_known", "method", "result", "rj_information_given", "notes", "by"]
 
     def get_by(self, contact) -> str | None:
         return person_name(contact.by)
@@ -494,10 +514,10 @@ def transition_fields(name: str, withdrawn_by: tuple[str, ...] | None = None) ->
 class TransitionInSerializer(serializers.Serializer):
     """The fields any transition may take; GET .../transitions/ says which one needs which."""
 
-    reason = serializers.CharField(required=False, allow_blank=True)
-    note = serializers.CharField(required=False, allow_blank=True)
-    summary = serializers.CharField(required=False, allow_blank=True)
-    outcome = serializers.CharField(required=False, allow_blank=True)
+    reason = serializers.CharField(max_length=FIELD_LIMITS["reason"], required=False, allow_blank=True)
+    note = serializers.CharField(max_length=FIELD_LIMITS["note"], required=False, allow_blank=True)
+    summary = serializers.CharField(max_length=FIELD_LIMITS["summary"], required=False, allow_blank=True)
+    outcome = serializers.CharField(max_length=NAME, required=False, allow_blank=True)
     withdrawn_by = serializers.ChoiceField(choices=WITHDRAWN_BY_CHOICES, required=False)
     expected_state = serializers.ChoiceField(
         choices=Case.State.choices, required=False,

@@ -51,15 +51,41 @@ class Day(serializers.DateField):
         return day
 
 
-class When(serializers.DateTimeField):
-    """A date and time in the service's range (ISO 8601; without an offset it is UK time)."""
+def limit_of(model, name: str) -> int:
+    """The longest text a model field takes (``rjcases.limits`` through the model), for a plain serializer's field."""
+    return model._meta.get_field(name).max_length
 
-    def __init__(self, *, past_only: bool = False, **kwargs):
+
+def given_as_date(value) -> bool:
+    """Whether an ISO 8601 value is a date alone (``2026-12-01``): the time was not recorded."""
+    return isinstance(value, str) and parse_date_only(value) is not None
+
+
+def parse_date_only(value: str) -> date | None:
+    try:
+        return parse_date(value.strip())
+    except ValueError:
+        return None
+
+
+class When(serializers.DateTimeField):
+    """A date and time in the service's range (ISO 8601; without an offset it is UK time).
+
+    With ``date_allowed``, a date alone is that day's midnight and means the time is not known: the serializer
+    records that with ``given_as_date``.
+    """
+
+    def __init__(self, *, past_only: bool = False, date_allowed: bool = False, **kwargs):
         self.past_only = past_only
+        self.date_allowed = date_allowed
         super().__init__(**kwargs)
 
     def to_internal_value(self, value):
-        moment = super().to_internal_value(value)
+        day = parse_date_only(value) if self.date_allowed and isinstance(value, str) else None
+        if day is not None:
+            moment = timezone.make_aware(datetime.combine(day, datetime.min.time()))
+        else:
+            moment = super().to_internal_value(value)
         if self.past_only and moment > timezone.now():
             raise serializers.ValidationError("Must be now or in the past.")
         _check_range(moment.date(), EARLIEST, False)

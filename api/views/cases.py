@@ -400,7 +400,7 @@ class ContactListView(APIView):
         contact = services.record_contact(case, request.user, party=data.get("party"), at=data["at"],
                                           method=data["method"], result=data["result"],
                                           rj_information_given=data["rj_information_given"],
-                                          notes=data["notes"].strip())
+                                          notes=data["notes"].strip(), time_known=data["time_known"])
         return Response(s.ContactSerializer(contact).data, status=status.HTTP_201_CREATED)
 
 

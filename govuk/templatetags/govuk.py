@@ -1,8 +1,9 @@
-"""Template helpers of the form kit: the links of the error summary."""
+"""Template helpers of the form kit: the links of the error summary, and dates with times that may be unknown."""
 
 from __future__ import annotations
 
 from django import template
+from django.utils import formats, timezone
 
 register = template.Library()
 
@@ -28,3 +29,14 @@ def error_links(*forms) -> list[tuple[str, str]]:
 
 def _anchor(field) -> str:
     return getattr(field, "anchor", None) or field.id_for_label or field.auto_id
+
+
+@register.filter
+def when(value, time_known=True) -> str:
+    """A date and time the GOV.UK way, "1 December 2026, 14:30"; a moment whose time was not recorded is its day
+    alone, "1 December 2026, time not recorded" (it is stored as that day's midnight, which is not when it was)."""
+    if not value:
+        return ""
+    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    day = formats.date_format(local, "j F Y")
+    return f"{day}, {formats.time_format(local, 'H:i')}" if time_known else f"{day}, time not recorded"

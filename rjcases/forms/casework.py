@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from accounts import roles
 from accounts.models import User
-from govuk.forms import DatePartsField, GovukForm, aware, yes_no_field
+from govuk.forms import DatePartsField, GovukForm, aware, time_known, yes_no_field
+from rjcases import limits
 from rjcases.choices import WITHDRAWN_BY_CHOICES
 from rjcases.models import (
     Assessment,
@@ -24,6 +25,7 @@ from rjcases.models import (
     Ward,
 )
 from rjcases.services import FIELD_LABELS, TransitionSpec
+from rjcases.services.transitions import FIELD_LIMITS
 
 
 def facilitators():
@@ -57,11 +59,13 @@ class AssessmentForm(GovukForm):
     accepts_responsibility = yes_no_field("Do they accept responsibility for the harm?",
                                           error="Select yes if they accept responsibility")
     willing = yes_no_field("Are they willing to take part?", error="Select yes if they are willing to take part")
-    risk_factors = forms.CharField(label="Risk factors", widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    risk_factors = forms.CharField(label="Risk factors", max_length=limits.NOTE,
+                                   widget=forms.Textarea(attrs={"rows": 4}), required=False)
     risk_level = forms.ChoiceField(label="Risk level", choices=Assessment.RiskLevel.choices, widget=forms.RadioSelect,
                                    help_text="A high risk needs a manager's sign-off before preparation.",
                                    error_messages={"required": "Select the risk level"})
-    mitigations = forms.CharField(label="How the risks will be reduced", widget=forms.Textarea(attrs={"rows": 4}),
+    mitigations = forms.CharField(label="How the risks will be reduced", max_length=limits.NOTE,
+                                  widget=forms.Textarea(attrs={"rows": 4}),
                                   required=False)
 
     def __init__(self, *args, party: Party, **kwargs):
@@ -88,7 +92,7 @@ class AssessmentForm(GovukForm):
 
 
 class SignOffForm(GovukForm):
-    note = forms.CharField(label="Sign-off note", widget=forms.Textarea(attrs={"rows": 3}),
+    note = forms.CharField(label="Sign-off note", max_length=limits.SUMMARY, widget=forms.Textarea(attrs={"rows": 3}),
                            help_text="Why the risk is acceptable with the mitigations recorded.",
                            error_messages={"required": "Enter a sign-off note"})
 
@@ -103,7 +107,8 @@ class ConsentForm(GovukForm):
                                widget=forms.RadioSelect, error_messages={"required": "Select how consent was given"})
     wording_version = forms.CharField(label="Version of the consent wording shown", max_length=20, initial="2026-1",
                                       error_messages={"required": "Enter the version of the wording shown"})
-    wording_shown = forms.CharField(label="Wording shown, if different from the standard form", required=False,
+    wording_shown = forms.CharField(label="Wording shown, if different from the standard form",
+                                    max_length=limits.NOTE, required=False,
                                     widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, **kwargs):
@@ -114,7 +119,8 @@ class ConsentForm(GovukForm):
 class ConsentWithdrawalForm(GovukForm):
     withdrawn_on = DatePartsField(label="Date consent was withdrawn", not_in_future=True,
                                   error_messages={"required": "Enter the date consent was withdrawn"})
-    reason = forms.CharField(label="Why they withdrew", widget=forms.Textarea(attrs={"rows": 3}),
+    reason = forms.CharField(label="Why they withdrew", max_length=limits.SUMMARY,
+                             widget=forms.Textarea(attrs={"rows": 3}),
                              error_messages={"required": "Enter why consent was withdrawn"})
 
     def __init__(self, *args, **kwargs):
@@ -123,7 +129,7 @@ class ConsentWithdrawalForm(GovukForm):
 
 
 class NoteForm(GovukForm):
-    body = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 5}),
+    body = forms.CharField(label="Note", max_length=limits.NOTE, widget=forms.Textarea(attrs={"rows": 5}),
                            error_messages={"required": "Enter the note"})
     shared_with_caseworker = forms.BooleanField(
         label="Share with the person harmed's caseworker", required=False,
@@ -154,7 +160,8 @@ class ContactForm(GovukForm):
                                error_messages={"required": "Select the result"})
     rj_information_given = forms.BooleanField(label="They were told about restorative justice", required=False,
                                               help_text="This meets the Victims' Code clock for a person harmed.")
-    notes = forms.CharField(label="Notes", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    notes = forms.CharField(label="Notes", max_length=limits.NOTE, widget=forms.Textarea(attrs={"rows": 3}),
+                            required=False)
 
     def __init__(self, *args, case: Case, **kwargs):
         super().__init__(*args, **kwargs)
@@ -169,6 +176,7 @@ class ContactForm(GovukForm):
             if when > timezone.now() + timedelta(minutes=5):
                 self.add_error("at", "The time of the contact must be in the past")
             data["when"] = when
+            data["time_known"] = time_known(data.get("at"))
         return data
 
 
@@ -185,7 +193,7 @@ class DuplicateReviewForm(GovukForm):
 class TransitionForm(GovukForm):
     """The fields a transition collects (from its spec), plus the state the user saw when they opened it."""
 
-    seen_state = forms.CharField(widget=forms.HiddenInput, error_messages={
+    seen_state = forms.CharField(max_length=limits.NAME, widget=forms.HiddenInput, error_messages={
         "required": "This page was out of date. Go back to the case and try again."})
 
     def __init__(self, *args, spec: TransitionSpec, withdrawn_by: tuple[str, ...] | None = None, **kwargs):
@@ -208,6 +216,7 @@ class TransitionForm(GovukForm):
                                           required=required, error_messages={"required": "Select who withdrew"})
             else:
                 field = forms.CharField(label=label.replace(" (optional)", ""), required=required,
+                                        max_length=FIELD_LIMITS.get(name),
                                         widget=forms.Textarea(attrs={"rows": 4}), error_messages=message)
             self.fields[name] = field
 

@@ -9,8 +9,9 @@ from django import forms
 
 from accounts import roles
 from accounts.models import Organisation, User
-from govuk.forms import DatePartsField, GovukForm, GovukModelForm, yes_no_field
+from govuk.forms import DatePartsField, GovukForm, GovukModelForm, time_known, yes_no_field
 from govuk.forms import aware as _aware
+from rjcases import limits
 from rjcases.models import (
     Case,
     CrimeType,
@@ -51,7 +52,7 @@ class ReferralForm(GovukForm):
                                      error_messages={"invalid": "Enter the end time like 23:00"})
     ward = forms.ModelChoiceField(Ward.objects.all(), label="Ward where it happened", empty_label="Choose a ward",
                                   error_messages={"required": "Choose the ward where it happened"})
-    place = forms.CharField(label="Place", max_length=200, required=False,
+    place = forms.CharField(label="Place", max_length=limits.SHORT, required=False,
                             help_text="In words, for example: bus stop outside Stretford library")
     postcode = forms.CharField(label="Postcode", max_length=20, required=False)
     crime_type = forms.ModelChoiceField(CrimeType.objects.all(), label="Type of crime or incident",
@@ -66,7 +67,8 @@ class ReferralForm(GovukForm):
     perceived_by = forms.ChoiceField(label="Who perceived the hostility?", choices=Incident.PerceivedBy.choices,
                                      widget=forms.RadioSelect,
                                      error_messages={"required": "Select who perceived the hostility"})
-    summary = forms.CharField(label="What happened", widget=forms.Textarea(attrs={"rows": 5}),
+    summary = forms.CharField(label="What happened", max_length=limits.SUMMARY,
+                              widget=forms.Textarea(attrs={"rows": 5}),
                               help_text="Facts only. Do not include contact details here.",
                               error_messages={"required": "Enter a summary of what happened"})
     enhanced_rights = yes_no_field(
@@ -77,9 +79,10 @@ class ReferralForm(GovukForm):
     )
     enhanced_rights_reason = forms.CharField(label="Why they are entitled to enhanced rights", max_length=300,
                                              required=False)
-    referrer_name = forms.CharField(label="Referrer's name", max_length=200,
+    referrer_name = forms.CharField(label="Referrer's name", max_length=limits.SHORT,
                                     error_messages={"required": "Enter the referrer's name"})
-    referrer_contact = forms.CharField(label="Referrer's phone or email", max_length=200,
+    referrer_contact = forms.CharField(label="Referrer's phone or email", max_length=limits.SHORT,
+                                       validators=[limits.validate_phone_or_email],
                                        error_messages={"required": "Enter the referrer's phone or email"})
     # Reporting centre reports only.
     report_kind = forms.ChoiceField(
@@ -150,6 +153,7 @@ class ReferralForm(GovukForm):
         data = self.cleaned_data
         return {
             "occurred_from": _aware(data["occurred_on"], data.get("occurred_at")),
+            "occurred_time_known": time_known(data.get("occurred_at")),
             "occurred_to": _aware(data["occurred_to_on"], data.get("occurred_to_at") or time(23, 59))
             if data.get("occurred_to_on") else None,
             "ward": data["ward"],

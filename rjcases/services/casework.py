@@ -137,10 +137,10 @@ def add_note(case: Case, user, *, body: str, shared_with_caseworker: bool = Fals
 
 
 def record_contact(case: Case, user, *, party: Party | None, at: datetime, method: str, result: str,
-                   rj_information_given: bool = False, notes: str = "") -> ContactAttempt:
+                   rj_information_given: bool = False, notes: str = "", time_known: bool = True) -> ContactAttempt:
     """Log a contact attempt; the first that reaches someone starts the clocks' 'met' dates."""
     check_case_work(case, user)
-    contact = ContactAttempt(case=case, party=party, at=at, method=method, result=result,
+    contact = ContactAttempt(case=case, party=party, at=at, time_known=time_known, method=method, result=result,
                              rj_information_given=rj_information_given, notes=notes, by=user)
     with transaction.atomic():
         save_with_history(contact, user, "contact logged")

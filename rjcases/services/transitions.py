@@ -16,6 +16,7 @@ from django_fsm import ConcurrentTransition
 
 from letters.services import letters_for_transition
 from letters.tasks import enqueue_letter_files
+from rjcases import limits
 from rjcases.exceptions import CHANGED_BY_SOMEONE_ELSE, TransitionRefused
 from rjcases.guards import Guard
 from rjcases.models import Case, CaseTransition
@@ -66,6 +67,8 @@ FIELD_LABELS = {
     "summary": "Closure summary",
     "withdrawn_by": "Who withdrew",
 }
+# The longest each typed field of a move may be (web and API alike); a reason is also the case's outcome reason.
+FIELD_LIMITS = {"reason": limits.SUMMARY, "note": limits.SUMMARY, "summary": limits.SUMMARY}
 
 
 def _transition_method(case: Case, name: str):
@@ -117,6 +120,11 @@ def _require(inputs: dict, spec: TransitionSpec) -> None:
         value = inputs.get(name)
         if value and value not in {v for v, _ in options}:
             missing[name] = f"Choose a valid {FIELD_LABELS.get(name, name).lower()}"
+    for name in spec.fields:
+        limit = FIELD_LIMITS.get(name)
+        if limit and len(str(inputs.get(name) or "")) > limit:
+            label = FIELD_LABELS.get(name, name).replace(" (optional)", "")
+            missing[name] = f"{label} must be {limit:,} characters or fewer"
     if missing:
         raise TransitionRefused("input", missing.values(), fields=missing)
 
