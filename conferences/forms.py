@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime
 
 from django import forms
 from django.utils import timezone
@@ -12,6 +12,7 @@ from accounts.models import User
 from conferences.models import Activity, AgreementAction, Feedback, FollowUp, PreparationContact, WellbeingMeasure
 from conferences.services import WELLBEING_QUESTIONS, WELLBEING_SCALE
 from govuk.forms import DatePartsField, GovukForm, aware, yes_no
+from rjcases import limits
 from rjcases.models import Case, Party
 from rjcases.services import CONCLUDE_OUTCOMES
 
@@ -74,9 +75,11 @@ class PreparationContactForm(CaseForm):
     attendees = forms.CharField(label="Who took part", max_length=300, required=False,
                                 widget=forms.TextInput(attrs={"class": "govuk-!-width-two-thirds"}),
                                 help_text="For example the person, their supporter and the facilitators")
-    notes = forms.CharField(label="Notes", widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    notes = forms.CharField(label="Notes", max_length=limits.NOTE, widget=forms.Textarea(attrs={"rows": 4}),
+                            required=False)
     interpreter_arranged = forms.BooleanField(label="An interpreter was arranged", required=False)
-    adjustments_arranged = forms.CharField(label="Adjustments arranged", widget=forms.Textarea(attrs={"rows": 2}),
+    adjustments_arranged = forms.CharField(label="Adjustments arranged", max_length=limits.SUMMARY,
+                                           widget=forms.Textarea(attrs={"rows": 2}),
                                            required=False,
                                            help_text="For example a step-free room, breaks, large print")
 
@@ -152,7 +155,8 @@ class ActivityPlanForm(CaseForm):
 
 
 class RescheduleForm(ActivityPlanForm):
-    reason = forms.CharField(label="Why is it being rescheduled", widget=forms.Textarea(attrs={"rows": 2}),
+    reason = forms.CharField(label="Why is it being rescheduled", max_length=limits.SUMMARY,
+                             widget=forms.Textarea(attrs={"rows": 2}),
                              error_messages={"required": "Enter why the activity is being rescheduled"})
 
 
@@ -163,19 +167,21 @@ class TookPlaceForm(CaseForm):
     attended = PartiesField(queryset=Party.objects.none(), label="Who took part",
                             error_messages={"required": "Choose who took part"})
     others_attended = forms.CharField(label="Others who took part", max_length=300, required=False)
-    summary = forms.CharField(label="What happened", widget=forms.Textarea(attrs={"rows": 6}),
+    summary = forms.CharField(label="What happened", max_length=limits.SUMMARY,
+                              widget=forms.Textarea(attrs={"rows": 6}),
                               error_messages={"required": "Enter a summary of what happened"})
     agreement_reached = forms.ChoiceField(label="Was an agreement reached?", choices=YES_NO, widget=forms.RadioSelect,
                                           error_messages={"required": "Say whether an agreement was reached"})
 
 
 class ReasonForm(GovukForm):
-    reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 3}),
+    reason = forms.CharField(label="Reason", max_length=limits.SUMMARY, widget=forms.Textarea(attrs={"rows": 3}),
                              error_messages={"required": "Enter the reason"})
 
 
 class NoteForm(GovukForm):
-    note = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    note = forms.CharField(label="Note", max_length=limits.SUMMARY, widget=forms.Textarea(attrs={"rows": 2}),
+                           required=False)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -188,7 +194,8 @@ class AgreementForm(CaseForm):
                                error_messages={"required": "Enter the date the agreement was signed"})
     signatories = PartiesField(queryset=Party.objects.none(), label="Who signed",
                                error_messages={"required": "Choose who signed the agreement"})
-    notes = forms.CharField(label="Notes", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    notes = forms.CharField(label="Notes", max_length=limits.NOTE, widget=forms.Textarea(attrs={"rows": 3}),
+                            required=False)
 
 
 class ActionForm(CaseForm):
@@ -214,21 +221,26 @@ class FollowUpForm(CaseForm):
     party = PartyChoiceField(queryset=Party.objects.none(), label="Who was the contact with", required=False,
                              empty_label="No one in particular")
     on = DatePartsField(label="Date", error_messages={"required": "Enter the date of the contact"})
+    at_time = time_field("Time", required=False, help_text="For example, 14:30. Leave empty if not known.",
+                         error_messages={"invalid": "Enter the time like 14:30"})
     method = forms.ChoiceField(label="How", choices=FollowUp.Method.choices, widget=forms.RadioSelect,
                                error_messages={"required": "Choose how the contact was made"})
-    notes = forms.CharField(label="What was said or found", widget=forms.Textarea(attrs={"rows": 4}),
+    notes = forms.CharField(label="What was said or found", max_length=limits.NOTE,
+                            widget=forms.Textarea(attrs={"rows": 4}),
                             error_messages={"required": "Enter what was said or found"})
 
     def at(self) -> datetime:
-        day = self.cleaned_data["on"]
-        if day == timezone.localdate():
-            return timezone.now()
-        return aware(day, time(12, 0))
+        """The contact's day and time; with no time typed, the day's midnight (``time_known`` is then False)."""
+        return aware(self.cleaned_data["on"], self.cleaned_data.get("at_time"))
+
+    def time_known(self) -> bool:
+        return self.cleaned_data.get("at_time") is not None
 
 
 class ActionDoneForm(GovukForm):
     resolved_on = DatePartsField(label="Date done", error_messages={"required": "Enter the date"})
-    evidence_note = forms.CharField(label="Evidence that it was done", widget=forms.Textarea(attrs={"rows": 3}),
+    evidence_note = forms.CharField(label="Evidence that it was done", max_length=limits.SUMMARY,
+                                    widget=forms.Textarea(attrs={"rows": 3}),
                                     error_messages={"required": "Enter the evidence that it was done"})
     told_method = forms.ChoiceField(label="How was the person harmed told?", choices=FollowUp.Method.choices,
                                     widget=forms.RadioSelect,
@@ -237,7 +249,8 @@ class ActionDoneForm(GovukForm):
 
 class ActionMissedForm(GovukForm):
     resolved_on = DatePartsField(label="Date recorded as missed", error_messages={"required": "Enter the date"})
-    evidence_note = forms.CharField(label="What happened and how you know", widget=forms.Textarea(attrs={"rows": 3}),
+    evidence_note = forms.CharField(label="What happened and how you know", max_length=limits.SUMMARY,
+                                    widget=forms.Textarea(attrs={"rows": 3}),
                                     error_messages={"required": "Enter what happened and how you know"})
 
 
@@ -248,12 +261,14 @@ class ActionMissedForm(GovukForm):
 class ConcludeForm(GovukForm):
     outcome = forms.ChoiceField(label="Outcome", choices=CONCLUDE_OUTCOMES, widget=forms.RadioSelect,
                                 error_messages={"required": "Choose the outcome"})
-    summary = forms.CharField(label="Closure summary", widget=forms.Textarea(attrs={"rows": 5}),
+    summary = forms.CharField(label="Closure summary", max_length=limits.SUMMARY,
+                              widget=forms.Textarea(attrs={"rows": 5}),
                               error_messages={"required": "Enter the closure summary"})
 
 
 class CompleteForm(GovukForm):
-    summary = forms.CharField(label="Closure summary", widget=forms.Textarea(attrs={"rows": 5}),
+    summary = forms.CharField(label="Closure summary", max_length=limits.SUMMARY,
+                              widget=forms.Textarea(attrs={"rows": 5}),
                               error_messages={"required": "Enter the closure summary"})
 
 
@@ -278,7 +293,8 @@ class FeedbackForm(GovukForm):
                                   widget=forms.RadioSelect, required=False)
     felt_heard = forms.ChoiceField(label="Did they feel heard?", choices=YES_NO_UNANSWERED, widget=forms.RadioSelect,
                                    required=False)
-    comments = forms.CharField(label="What they said, in their words", widget=forms.Textarea(attrs={"rows": 4}),
+    comments = forms.CharField(label="What they said, in their words", max_length=limits.SUMMARY,
+                               widget=forms.Textarea(attrs={"rows": 4}),
                                required=False)
 
     def answers(self) -> dict:

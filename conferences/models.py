@@ -6,6 +6,10 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from rjcases import limits
+from rjcases.limits import bounded_text
+from rjcases.models import moment_order
+
 
 class PreparationContact(models.Model):
     """A preparation meeting or contact with a party (and their supporters)."""
@@ -21,15 +25,16 @@ class PreparationContact(models.Model):
     held_on = models.DateField()
     method = models.CharField(max_length=12, choices=Method.choices)
     attendees = models.CharField("who took part", max_length=300, blank=True)
-    notes = models.TextField(blank=True)
+    notes = models.TextField(blank=True, max_length=limits.NOTE)
     interpreter_arranged = models.BooleanField(default=False)
-    adjustments_arranged = models.TextField(blank=True)
+    adjustments_arranged = models.TextField(blank=True, max_length=limits.SUMMARY)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["held_on", "id"]
+        constraints = bounded_text("preparation", notes=limits.NOTE, adjustments_arranged=limits.SUMMARY)
 
 
 class Activity(models.Model):
@@ -68,11 +73,11 @@ class Activity(models.Model):
     supersedes = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
     )
-    cancellation_reason = models.TextField(blank=True)
+    cancellation_reason = models.TextField(blank=True, max_length=limits.SUMMARY)
     took_place_on = models.DateField(null=True, blank=True)
     attended = models.ManyToManyField("rjcases.Party", blank=True, related_name="activities_attended")
     others_attended = models.CharField("others who took part (not parties to the case)", max_length=300, blank=True)
-    summary = models.TextField("what happened", blank=True)
+    summary = models.TextField("what happened", blank=True, max_length=limits.SUMMARY)
     agreement_reached = models.BooleanField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     history = HistoricalRecords(m2m_fields=[invited, attended])
@@ -80,6 +85,7 @@ class Activity(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
         verbose_name_plural = "activities"
+        constraints = bounded_text("activity", cancellation_reason=limits.SUMMARY, summary=limits.SUMMARY)
 
 
 class Agreement(models.Model):
@@ -89,13 +95,14 @@ class Agreement(models.Model):
     activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="agreements")
     signed_on = models.DateField(null=True, blank=True)
     signatories = models.ManyToManyField("rjcases.Party", blank=True, related_name="agreements_signed")
-    notes = models.TextField(blank=True)
+    notes = models.TextField(blank=True, max_length=limits.NOTE)
     superseded = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
     history = HistoricalRecords(m2m_fields=[signatories])
 
     class Meta:
         ordering = ["created_at", "id"]
+        constraints = bounded_text("agreement", notes=limits.NOTE)
 
 
 class AgreementAction(models.Model):
@@ -119,17 +126,18 @@ class AgreementAction(models.Model):
     responsible_party = models.ForeignKey(
         "rjcases.Party", on_delete=models.PROTECT, null=True, blank=True, related_name="actions"
     )
-    who = models.CharField("who (if not a party)", max_length=200, blank=True)
+    who = models.CharField("who (if not a party)", max_length=limits.SHORT, blank=True)
     what = models.CharField(max_length=300)
     due_on = models.DateField()
     how_checked = models.CharField("how it will be checked", max_length=300)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN, db_index=True)
     resolved_on = models.DateField(null=True, blank=True)
-    evidence_note = models.TextField(blank=True)
+    evidence_note = models.TextField(blank=True, max_length=limits.SUMMARY)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["due_on", "id"]
+        constraints = bounded_text("action", evidence_note=limits.SUMMARY)
 
 
 class FollowUp(models.Model):
@@ -153,13 +161,16 @@ class FollowUp(models.Model):
     party = models.ForeignKey("rjcases.Party", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     action = models.ForeignKey(AgreementAction, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     at = models.DateTimeField(default=timezone.now)
+    # False when only the day is known: ``at`` is then that day's midnight, shown as "time not recorded".
+    time_known = models.BooleanField(default=True)
     method = models.CharField(max_length=16, choices=Method.choices, blank=True)
-    notes = models.TextField(blank=True)
+    notes = models.TextField(blank=True, max_length=limits.NOTE)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["at", "id"]
+        ordering = moment_order()
+        constraints = bounded_text("follow_up", notes=limits.NOTE)
 
 
 class Feedback(models.Model):
@@ -179,14 +190,15 @@ class Feedback(models.Model):
     felt = models.CharField(max_length=8, choices=Felt.choices, blank=True)
     felt_safe = models.BooleanField(null=True, blank=True)
     felt_heard = models.BooleanField(null=True, blank=True)
-    comments = models.TextField(blank=True)
+    comments = models.TextField(blank=True, max_length=limits.SUMMARY)
     recorded_on = models.DateField(default=timezone.localdate)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["recorded_on", "id"]
-        constraints = [models.UniqueConstraint(fields=["case", "party"], name="feedback_once_per_party")]
+        constraints = [models.UniqueConstraint(fields=["case", "party"], name="feedback_once_per_party"),
+                       *bounded_text("feedback", comments=limits.SUMMARY)]
 
 
 class WellbeingMeasure(models.Model):

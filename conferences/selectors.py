@@ -10,7 +10,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from accounts import roles
 from conferences.models import Activity, Agreement, AgreementAction, Feedback, FollowUp, WellbeingMeasure
-from rjcases.models import Case, Party
+from rjcases.models import Case, Party, moment_order
 from rjcases.permissions import (
     can_edit_case_work,
     can_see_details,
@@ -143,7 +143,7 @@ def agreement_for_page(case: Case, user=None) -> Agreement | None:
 
 
 def follow_ups_for_page(case: Case) -> list[FollowUp]:
-    return list(case.follow_ups.select_related("party", "action", "by").order_by("-at", "-id"))
+    return list(case.follow_ups.select_related("party", "action", "by").order_by(*moment_order(newest_first=True)))
 
 
 def feedback_for_page(case: Case, user) -> tuple[list[Party], dict[int, Feedback], dict[tuple, WellbeingMeasure]]:

@@ -433,7 +433,7 @@ def remove_action(action: AgreementAction, user) -> None:
 
 
 def record_follow_up(case: Case, user, *, party: Party | None, at: datetime, method: str, notes: str,
-                     action: AgreementAction | None = None) -> FollowUp:
+                     action: AgreementAction | None = None, time_known: bool = True) -> FollowUp:
     """Record a monitoring contact while the agreement is being carried out."""
     check_case_work(case, user)
     errors = {}
@@ -452,8 +452,8 @@ def record_follow_up(case: Case, user, *, party: Party | None, at: datetime, met
     with transaction.atomic():
         locked = _lock(case)
         _require_state(locked, [Case.State.AGREEMENT], "record follow-up contacts")
-        follow_up = FollowUp(case=locked, party=party, action=action, at=at, method=method, notes=notes.strip(),
-                             by=user, kind=FollowUp.Kind.MONITORING)
+        follow_up = FollowUp(case=locked, party=party, action=action, at=at, time_known=time_known, method=method,
+                             notes=notes.strip(), by=user, kind=FollowUp.Kind.MONITORING)
         save_with_history(follow_up, user, "follow-up recorded")
     return follow_up
 

@@ -346,7 +346,8 @@ def follow_up_add(request, case):
         data = form.cleaned_data
         with refusals_to(form) as refusal:
             services.record_follow_up(
-                case, request.user, party=data["party"], at=form.at(), method=data["method"], notes=data["notes"])
+                case, request.user, party=data["party"], at=form.at(), time_known=form.time_known(),
+                method=data["method"], notes=data["notes"])
         if not refusal:
             messages.success(request, "Follow-up contact recorded.")
             return redirect("conferences:monitoring", case.reference)

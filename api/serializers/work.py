@@ -10,6 +10,8 @@ from api.serializers.fields import (
     CodeNameSerializer,
     Day,
     When,
+    given_as_date,
+    limit_of,
     person_name,
 )
 from conferences.models import (
@@ -33,9 +35,11 @@ class PreparationContactInSerializer(serializers.Serializer):
     held_on = Day()
     method = serializers.ChoiceField(choices=PreparationContact.Method.choices)
     attendees = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
-    notes = serializers.CharField(required=False, allow_blank=True, default="")
+    notes = serializers.CharField(max_length=limit_of(PreparationContact, "notes"), required=False, allow_blank=True,
+                                  default="")
     interpreter_arranged = serializers.BooleanField(default=False)
-    adjustments_arranged = serializers.CharField(required=False, allow_blank=True, default="")
+    adjustments_arranged = serializers.CharField(max_length=limit_of(PreparationContact, "adjustments_arranged"),
+                                                 required=False, allow_blank=True, default="")
 
 
 class PreparationContactSerializer(serializers.ModelSerializer):
@@ -86,13 +90,13 @@ class ActivityPlanSerializer(serializers.Serializer):
 
 
 class ActivityRescheduleSerializer(ActivityPlanSerializer):
-    reason = serializers.CharField()
+    reason = serializers.CharField(max_length=limit_of(Activity, "cancellation_reason"))
 
 
 class ActivityTookPlaceSerializer(serializers.Serializer):
     took_place_on = Day()
     attended = CasePartyField(many=True, allow_empty=False)
-    summary = serializers.CharField()
+    summary = serializers.CharField(max_length=limit_of(Activity, "summary"))
     agreement_reached = serializers.BooleanField()
     others_attended = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
 
@@ -116,7 +120,7 @@ class AgreementSerializer(serializers.ModelSerializer):
 class AgreementInSerializer(serializers.Serializer):
     signed_on = Day()
     signatories = CasePartyField(many=True, allow_empty=False)
-    notes = serializers.CharField(required=False, allow_blank=True, default="")
+    notes = serializers.CharField(max_length=limit_of(Agreement, "notes"), required=False, allow_blank=True, default="")
 
 
 class AgreementActionInSerializer(serializers.Serializer):
@@ -130,7 +134,7 @@ class AgreementActionInSerializer(serializers.Serializer):
 
 class ActionDoneSerializer(serializers.Serializer):
     resolved_on = Day()
-    evidence_note = serializers.CharField()
+    evidence_note = serializers.CharField(max_length=limit_of(AgreementAction, "evidence_note"))
     told_method = serializers.ChoiceField(choices=FollowUp.Method.choices,
                                           help_text="How each person harmed was told it is done")
     told_at = When(required=False, allow_null=True)
@@ -138,7 +142,7 @@ class ActionDoneSerializer(serializers.Serializer):
 
 class ActionMissedSerializer(serializers.Serializer):
     resolved_on = Day()
-    evidence_note = serializers.CharField()
+    evidence_note = serializers.CharField(max_length=limit_of(AgreementAction, "evidence_note"))
 
 
 class FollowUpSerializer(serializers.ModelSerializer):
@@ -146,7 +150,7 @@ class FollowUpSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = FollowUp
-        fields = ["id", "kind", "party", "action", "at", "method", "notes", "by"]
+        fields = ["id", "kind", "party", "action", "at", "time_known", "method", "notes", "by"]
 
     def get_by(self, follow_up) -> str | None:
         return person_name(follow_up.by)
@@ -156,9 +160,9 @@ class FollowUpInSerializer(serializers.Serializer):
     party = CasePartyField(required=False, allow_null=True)
     action = serializers.PrimaryKeyRelatedField(queryset=AgreementAction.objects.all(), required=False,
                                                 allow_null=True)
-    at = When()
+    at = When(date_allowed=True, help_text="A date-time, or a date alone when the time is not known")
     method = serializers.ChoiceField(choices=FollowUp.Method.choices)
-    notes = serializers.CharField()
+    notes = serializers.CharField(max_length=limit_of(FollowUp, "notes"))
 
     def get_fields(self):
         fields = super().get_fields()
@@ -167,6 +171,10 @@ class FollowUpInSerializer(serializers.Serializer):
             AgreementAction.objects.filter(agreement__case=case) if case else AgreementAction.objects.none()
         )
         return fields
+
+    def validate(self, data):
+        data["time_known"] = not given_as_date(self.initial_data.get("at"))
+        return data
 
 
 class FeedbackSerializer(serializers.ModelSerializer):
@@ -189,7 +197,8 @@ class FeedbackInSerializer(serializers.Serializer):
     felt = serializers.ChoiceField(choices=Feedback.Felt.choices, required=False, allow_blank=True, default="")
     felt_safe = serializers.BooleanField(required=False, allow_null=True, default=None)
     felt_heard = serializers.BooleanField(required=False, allow_null=True, default=None)
-    comments = serializers.CharField(required=False, allow_blank=True, default="")
+    comments = serializers.CharField(max_length=limit_of(Feedback, "comments"), required=False, allow_blank=True,
+                                     default="")
     recorded_on = Day(required=False, allow_null=True, default=None)
 
 

@@ -177,7 +177,8 @@ class FollowUpListView(APIView):
         case = editable_case(request, reference)
         data = validated(w.FollowUpInSerializer, request.data, case=case)
         follow_up = work.record_follow_up(case, request.user, party=data.get("party"), at=data["at"],
-                                          method=data["method"], notes=data["notes"], action=data.get("action"))
+                                          time_known=data["time_known"], method=data["method"], notes=data["notes"],
+                                          action=data.get("action"))
         return Response(w.FollowUpSerializer(follow_up).data, status=status.HTTP_201_CREATED)
 
 
