@@ -58,5 +58,6 @@ urlpatterns = [
          name="letter-regenerate"),
     path(CASE + "letters/<int:letter_id>/pdf/", reports.LetterPdfView.as_view(), name="letter-pdf"),
     path("insights/hotspots/", reports.HotspotsView.as_view(), name="hotspots"),
-    re_path(r"^.*$", common.NotFoundView.as_view(), name="not-found"),
+    # Any other path under /api/v1/, a newline in it included ("." would not match one): the JSON 404.
+    re_path(r"^[\s\S]*$", common.NotFoundView.as_view(), name="not-found"),
 ]

@@ -78,6 +78,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside everything that answers but WhiteNoise: every page, API answer, redirect and error is never cached.
     "accounts.caching.NoStoreMiddleware",
+    # A body over DATA_UPLOAD_MAX_MEMORY_SIZE is refused before any API view reads it (a JSON 413).
+    "api.body_limit.ApiBodyLimitMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
