@@ -82,6 +82,10 @@ class PreparationContactForm(CaseForm):
                                            widget=forms.Textarea(attrs={"rows": 2}),
                                            required=False,
                                            help_text="For example a step-free room, breaks, large print")
+    outside_safe_times_reason = forms.CharField(
+        label="If this was outside their safe times: why", max_length=500, required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="A call, video call or meeting outside the person's safe times is recorded only with the reason.")
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -228,6 +232,10 @@ class FollowUpForm(CaseForm):
     notes = forms.CharField(label="What was said or found", max_length=limits.NOTE,
                             widget=forms.Textarea(attrs={"rows": 4}),
                             error_messages={"required": "Enter what was said or found"})
+    outside_safe_times_reason = forms.CharField(
+        label="If this was outside their safe times: why", max_length=500, required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="A call, video call or meeting outside the person's safe times is recorded only with the reason.")
 
     def at(self) -> datetime:
         """The contact's day and time; with no time typed, the day's midnight (``time_known`` is then False)."""

@@ -10,11 +10,12 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from accounts import roles
 from conferences.models import Activity, Agreement, AgreementAction, Feedback, FollowUp, WellbeingMeasure
-from rjcases.models import Case, Party, moment_order
+from rjcases.models import Case, Consent, Party, moment_order
 from rjcases.permissions import (
     can_edit_case_work,
     can_see_details,
     is_case_caseworker,
+    may_see_outcome,
     may_see_party_details,
     party_name_for,
 )
@@ -58,6 +59,7 @@ class CaseWork:
     preparation_count: int = 0
     feedback_count: int = 0
     earlier_plans: int = 0
+    outcome_hidden: bool = False  # consent to share with the police withdrawn (OUTCOME level only)
 
 
 def case_work(case: Case, user) -> CaseWork:
@@ -71,6 +73,10 @@ def case_work(case: Case, user) -> CaseWork:
     took_place = any(a.status == Activity.Status.TOOK_PLACE for a in activities)
     outcome_label = case.get_outcome_display() if case.outcome else ""
     if level == OUTCOME:
+        if not may_see_outcome(case, user):
+            # Consent to share with the police withdrawn: they see that the case is closed, nothing of how.
+            return CaseWork(level=level, can_edit=False, activity_took_place=False, outcome_label="",
+                            outcome_hidden=True)
         return CaseWork(level=level, can_edit=False, activity_took_place=took_place, outcome_label=outcome_label)
     agreement = case.agreements.filter(superseded=False).order_by("-created_at", "-id").first()
     counts = {}
@@ -146,9 +152,20 @@ def follow_ups_for_page(case: Case) -> list[FollowUp]:
     return list(case.follow_ups.select_related("party", "action", "by").order_by(*moment_order(newest_first=True)))
 
 
+def feedback_consent_withdrawn(case: Case) -> set[int]:
+    """The people who withdrew their consent to be contacted for feedback (and have not given it again): nobody
+    asks them for feedback or wellbeing answers. One query."""
+    purpose = Consent.Purpose.FEEDBACK
+    withdrawn, given = set(), set()
+    for party_id, withdrawn_on in Consent.objects.filter(party__case=case, purpose=purpose).values_list(
+            "party_id", "withdrawn_on"):
+        (withdrawn if withdrawn_on else given).add(party_id)
+    return withdrawn - given
+
+
 def feedback_for_page(case: Case, user) -> tuple[list[Party], dict[int, Feedback], dict[tuple, WellbeingMeasure]]:
     """The participants whose feedback this user may see or record, with what is recorded for them."""
-    people = participants(case)
+    people = [p for p in participants(case) if p.pk not in feedback_consent_withdrawn(case)]
     if access_level(case, user) == CASEWORKER:
         people = [p for p in people if p.role == Party.Role.HARMED and p.caseworker_id == user.pk]
     ids = [p.pk for p in people]

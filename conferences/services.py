@@ -26,7 +26,7 @@ from conferences.models import (
 from rjcases.exceptions import ActionRefused
 from rjcases.models import Case, Party
 from rjcases.permissions import can_edit_case_work, is_case_caseworker
-from rjcases.services.casework import check_case_work, save_with_history
+from rjcases.services.casework import check_case_work, check_safe_contact, save_with_history
 
 # ---------------------------------------------------------------------------------------------------
 # Wellbeing questions: fixed wording, versioned. A new wording is a new version; old answers keep theirs.
@@ -95,21 +95,30 @@ def _not_in_future(value: date | None, field: str, what: str) -> None:
 # Preparation
 
 
+CALL_OR_VISIT = (PreparationContact.Method.IN_PERSON, PreparationContact.Method.PHONE,
+                 PreparationContact.Method.VIDEO)
+
+
 def add_preparation_contact(
     case: Case, user, *, party: Party, held_on: date, method: str, attendees: str = "", notes: str = "",
-    interpreter_arranged: bool = False, adjustments_arranged: str = "",
+    interpreter_arranged: bool = False, adjustments_arranged: str = "", outside_safe_times_reason: str = "",
 ) -> PreparationContact:
-    """Record a preparation meeting or contact with one party (and their supporters)."""
+    """Record a preparation meeting or contact with one party (and their supporters). A meeting or call on a day
+    outside the person's safe times needs ``outside_safe_times_reason`` (only the day is recorded)."""
     check_case_work(case, user)
     _case_parties(case, [party], "party")
     _not_in_future(held_on, "held_on", "date of the contact")
+    outside_safe_times_reason = check_safe_contact(
+        party, at=held_on, is_call_or_visit=method in CALL_OR_VISIT, leaves_message=False,
+        reason=outside_safe_times_reason)
     with transaction.atomic():
         locked = _lock(case)
         _require_state(locked, [Case.State.PREPARATION, Case.State.CONFERENCING], "record preparation contacts")
         contact = PreparationContact(
             case=locked, party=party, held_on=held_on, method=method, attendees=attendees.strip(),
             notes=notes.strip(), interpreter_arranged=interpreter_arranged,
-            adjustments_arranged=adjustments_arranged.strip(), by=user,
+            adjustments_arranged=adjustments_arranged.strip(), outside_safe_times_reason=outside_safe_times_reason,
+            by=user,
         )
         save_with_history(contact, user, "preparation contact recorded")
     return contact
@@ -432,9 +441,16 @@ def remove_action(action: AgreementAction, user) -> None:
 # Monitoring
 
 
+# A follow-up that reaches the person later, as a message: refused for a "do not leave messages" person (unless
+# it is how they asked to be contacted).
+FOLLOW_UP_MESSAGES = (FollowUp.Method.TEXT, FollowUp.Method.EMAIL)
+
+
 def record_follow_up(case: Case, user, *, party: Party | None, at: datetime, method: str, notes: str,
-                     action: AgreementAction | None = None, time_known: bool = True) -> FollowUp:
-    """Record a monitoring contact while the agreement is being carried out."""
+                     action: AgreementAction | None = None, outside_safe_times_reason: str = "",
+                     time_known: bool = True) -> FollowUp:
+    """Record a monitoring contact while the agreement is being carried out. Safe contact as ``record_contact``:
+    no text or email to a "do not leave messages" person, a reason for a call or visit outside their safe times."""
     check_case_work(case, user)
     errors = {}
     if party is not None and party.case_id != case.pk:
@@ -449,11 +465,18 @@ def record_follow_up(case: Case, user, *, party: Party | None, at: datetime, met
         errors["at"] = "The date of the contact must be today or in the past."
     if errors:
         raise ValidationError(errors)
+    messages = method in FOLLOW_UP_MESSAGES and (party is None or method != party.preferred_contact_method)
+    outside_safe_times_reason = check_safe_contact(
+        party, at=at, is_call_or_visit=method in (FollowUp.Method.PHONE, FollowUp.Method.IN_PERSON,
+                                                  FollowUp.Method.VIDEO),
+        leaves_message=messages, reason=outside_safe_times_reason, message_field="method", time_known=time_known)
     with transaction.atomic():
         locked = _lock(case)
         _require_state(locked, [Case.State.AGREEMENT], "record follow-up contacts")
         follow_up = FollowUp(case=locked, party=party, action=action, at=at, time_known=time_known, method=method,
-                             notes=notes.strip(), by=user, kind=FollowUp.Kind.MONITORING)
+                             notes=notes.strip(),
+                             by=user, kind=FollowUp.Kind.MONITORING,
+                             outside_safe_times_reason=outside_safe_times_reason)
         save_with_history(follow_up, user, "follow-up recorded")
     return follow_up
 
@@ -531,9 +554,14 @@ def record_feedback(
     would_recommend: bool | None = None, felt: str = "", felt_safe: bool | None = None,
     felt_heard: bool | None = None, comments: str = "", recorded_on: date | None = None,
 ) -> Feedback:
-    """Record a participant's feedback at closure, or that they declined to give it."""
+    """Record a participant's feedback at closure, or that they declined to give it. Not for a person who withdrew
+    their consent to be contacted for feedback."""
+    from conferences.selectors import feedback_consent_withdrawn
+
     _check_participant_work(case, user, party)
     _case_parties(case, [party], "party")
+    if party.pk in feedback_consent_withdrawn(case):
+        raise ValidationError(f"{party.display_name} withdrew consent to be contacted for feedback.")
     recorded_on = recorded_on or timezone.localdate()
     _not_in_future(recorded_on, "recorded_on", "date")
     answers = {"satisfied": satisfied, "would_recommend": would_recommend, "felt_safe": felt_safe,

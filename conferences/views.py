@@ -120,7 +120,8 @@ def preparation_add(request, case):
             messages.success(request, f"Preparation contact with {data['party'].display_name} recorded.")
             return redirect("conferences:preparation", case.reference)
     return page(request, case, "form.html", "Record a preparation contact", form=form,
-                back=reverse("conferences:preparation", args=[case.reference]), button="Save the contact")
+                back=reverse("conferences:preparation", args=[case.reference]), button="Save the contact",
+                safe_contact_people=list(case.parties.all()))
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -347,12 +348,14 @@ def follow_up_add(request, case):
         with refusals_to(form) as refusal:
             services.record_follow_up(
                 case, request.user, party=data["party"], at=form.at(), time_known=form.time_known(),
-                method=data["method"], notes=data["notes"])
+                method=data["method"], notes=data["notes"],
+                outside_safe_times_reason=data["outside_safe_times_reason"])
         if not refusal:
             messages.success(request, "Follow-up contact recorded.")
             return redirect("conferences:monitoring", case.reference)
     return page(request, case, "form.html", "Record a follow-up contact", form=form,
-                back=reverse("conferences:monitoring", args=[case.reference]), button="Save")
+                back=reverse("conferences:monitoring", args=[case.reference]), button="Save",
+                safe_contact_people=list(case.parties.all()))
 
 
 def _action_of(case: Case, pk: int) -> AgreementAction:

@@ -327,7 +327,7 @@ class BulkWriter:
         self._new(rows, ContactAttempt, at, user, "contact logged", refs={"case": s.case, "party": party}, at=at,
                   method=d["method"], result=d["result"], rj_information_given=d["rj_information_given"],
                   notes=d["notes"], by_id=user.pk,
-                  outside_safe_times_reason=safe_time_reason(party.values if party else None, at))
+                  outside_safe_times_reason=safe_time_reason(party.values if party else None, at, d["method"]))
         case, changed = s.case.values, {}
         day = timezone.localtime(at).date()
         if d["result"] == ContactAttempt.Result.REACHED and not case["initial_contact_on"]:
@@ -393,7 +393,7 @@ class BulkWriter:
                   attendees=d["attendees"].strip(), notes=d["notes"].strip(),
                   interpreter_arranged=d["interpreter_arranged"],
                   adjustments_arranged=d["adjustments_arranged"].strip(), by_id=user.pk, created_at=step.at,
-                  outside_safe_times_reason=safe_time_reason(s.parties[d["party"]].values, step.on))
+                  outside_safe_times_reason=safe_time_reason(s.parties[d["party"]].values, step.on, d["method"]))
 
     def _plan_activity(self, rows, s: _Story, step: Step, user) -> None:
         d, at = step.data, step.at
@@ -435,7 +435,7 @@ class BulkWriter:
                   refs={"case": s.case, "party": s.parties[d["party"]], "action": s.actions[d["action"]]},
                   at=step.at, method=d["method"], notes=d["notes"].strip(), by_id=user.pk,
                   kind=FollowUp.Kind.MONITORING,
-                  outside_safe_times_reason=safe_time_reason(s.parties[d["party"]].values, step.at))
+                  outside_safe_times_reason=safe_time_reason(s.parties[d["party"]].values, step.at, d["method"]))
 
     def _action_done(self, rows, s: _Story, step: Step, user) -> None:
         d = step.data

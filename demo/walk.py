@@ -53,9 +53,12 @@ def incident_fields(actors: Actors, plan: CasePlan) -> dict:
 OUTSIDE_SAFE_TIMES = "Demo: the only time the facilitator could make it; agreed with the person beforehand."
 
 
-def safe_time_reason(party, when) -> str:
+CALLS_AND_VISITS = ("phone", "visit", "in_person", "video")  # the methods the services hold to safe times
+
+
+def safe_time_reason(party, when, method: str) -> str:
     """The reason a planned contact with ``party`` (a Party or its field values) needs at ``when``, or ""."""
-    if party is None:
+    if party is None or method not in CALLS_AND_VISITS:
         return ""
     times = party.get("safe_contact_times", "") if isinstance(party, dict) else party.safe_contact_times
     if not times:
@@ -122,7 +125,7 @@ class Walker:
         party = s.party(d["party"])
         services.record_contact(s.case, user, party=party, at=step.at, method=d["method"],
                                 result=d["result"], rj_information_given=d["rj_information_given"], notes=d["notes"],
-                                outside_safe_times_reason=safe_time_reason(party, step.at))
+                                outside_safe_times_reason=safe_time_reason(party, step.at, d["method"]))
 
     def _note(self, s: _Case, step: Step, user) -> None:
         services.add_note(s.case, user, body=step.data["body"])
@@ -165,7 +168,7 @@ class Walker:
             s.case, user, party=s.party(d["party"]), held_on=step.on, method=d["method"], attendees=d["attendees"],
             notes=d["notes"], interpreter_arranged=d["interpreter_arranged"],
             adjustments_arranged=d["adjustments_arranged"],
-            outside_safe_times_reason=safe_time_reason(s.party(d["party"]), step.on))
+            outside_safe_times_reason=safe_time_reason(s.party(d["party"]), step.on, d["method"]))
 
     def _plan_activity(self, s: _Case, step: Step, user) -> None:
         d = step.data
@@ -193,9 +196,10 @@ class Walker:
 
     def _follow_up(self, s: _Case, step: Step, user) -> None:
         d = step.data
-        conferences.record_follow_up(s.case, user, party=s.party(d["party"]), at=step.at, method=d["method"],
+        party = s.party(d["party"])
+        conferences.record_follow_up(s.case, user, party=party, at=step.at, method=d["method"],
                                      notes=d["notes"], action=s.actions[d["action"]],
-                                     outside_safe_times_reason=safe_time_reason(s.party(d["party"]), step.at))
+                                     outside_safe_times_reason=safe_time_reason(party, step.at, d["method"]))
 
     def _action_done(self, s: _Case, step: Step, user) -> None:
         d = step.data

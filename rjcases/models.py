@@ -243,7 +243,7 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         pass
 
     @transition(state, source=State.ASSESSMENT, target=State.PREPARATION,
-                conditions=[guards.ready_for_preparation], permission=can_facilitate)
+                conditions=[guards.ready_for_preparation, guards.no_consent_withdrawn], permission=can_facilitate)
     def find_suitable(self):
         pass
 
@@ -252,7 +252,8 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         pass
 
     @transition(state, source=State.PREPARATION, target=State.CONFERENCING,
-                conditions=[guards.activity_planned], permission=can_facilitate)
+                conditions=[guards.activity_planned, guards.no_consent_withdrawn,
+                            guards.activity_invites_only_participants], permission=can_facilitate)
     def schedule_activity(self):
         pass
 
@@ -261,17 +262,18 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         pass
 
     @transition(state, source=State.CONFERENCING, target=State.AGREEMENT,
-                conditions=[guards.activity_took_place, guards.agreement_recorded], permission=can_facilitate)
+                conditions=[guards.activity_took_place, guards.agreement_recorded, guards.no_consent_withdrawn],
+                permission=can_facilitate)
     def record_agreement(self):
         pass
 
     @transition(state, source=State.CONFERENCING, target=State.CLOSED,
-                conditions=[guards.activity_took_place], permission=can_facilitate)
+                conditions=[guards.activity_took_place, guards.no_consent_withdrawn], permission=can_facilitate)
     def conclude(self):
         pass
 
     @transition(state, source=State.AGREEMENT, target=State.CLOSED,
-                conditions=[guards.every_action_resolved], permission=can_facilitate)
+                conditions=[guards.every_action_resolved, guards.no_consent_withdrawn], permission=can_facilitate)
     def complete(self):
         pass
 
@@ -430,6 +432,9 @@ class Party(models.Model):
         help_text="The victim service caseworker supporting this person harmed",
     )
     participating = models.BooleanField(default=True)
+    # Set by rjcases.services.record_no_longer_taking_part: when and why this person's part in the process ended.
+    stopped_taking_part_on = models.DateField("no longer taking part since", null=True, blank=True)
+    stopped_taking_part_reason = models.CharField("why they no longer take part", max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
@@ -594,6 +599,9 @@ class ContactAttempt(models.Model):
     method = models.CharField(max_length=16, choices=Method.choices)
     result = models.CharField(max_length=16, choices=Result.choices)
     rj_information_given = models.BooleanField("told about restorative justice", default=False)
+    # Why a call or visit was made outside the person's safe times (the facilitator's confirmation).
+    outside_safe_times_reason = models.CharField("why contact was made outside their safe times", max_length=500,
+                                                 blank=True)
     notes = models.TextField(blank=True, max_length=limits.NOTE)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     history = HistoricalRecords()

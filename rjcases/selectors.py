@@ -36,6 +36,8 @@ from rjcases.permissions import (
     may_see_note,
     may_see_party_details,
     party_name_for,
+    police_consent_withdrawn_q,
+    police_may_see_outcome,
     sees_whole_case,
 )
 
@@ -146,6 +148,8 @@ def filter_cases(user, filters: dict) -> QuerySet:
     cases = with_overdue(Case.objects.visible_to(user)).select_related("route")
     if detailed:
         cases = cases.select_related("facilitator", "incident__ward").prefetch_related("incident__strands")
+    else:
+        cases = cases.annotate(police_consent_withdrawn=police_consent_withdrawn_q())  # the outcome column
     if filters.get("state"):
         cases = cases.filter(state=filters["state"])
     if filters.get("route"):
@@ -253,7 +257,8 @@ def dashboard(user, today: date | None = None) -> dict:
             Q(referring_organisation_id=user.organisation_id) | Q(reporting_centre_id=user.organisation_id)
         ) if user.organisation_id else visible.none()
         figures["organisation_by_state"] = counts_by_state(ours)
-        figures["organisation_cases"] = list(ours.select_related("route").order_by("-received_on", "-id")[:30])
+        figures["organisation_cases"] = list(ours.select_related("route").annotate(
+            police_consent_withdrawn=police_consent_withdrawn_q()).order_by("-received_on", "-id")[:30])
     return figures
 
 
@@ -417,12 +422,15 @@ def _history_sources(parties: dict) -> list[_HistorySource]:
         _HistorySource(
             Party, "case_id",
             lambda r: f"Person added: {r.first_name} {r.last_name}".strip() + f" ({r.get_role_display().lower()})",
-            lambda r: f"Details changed: {r.first_name} {r.last_name}".strip(), "id",
+            lambda r: (f"No longer taking part: {r.first_name} {r.last_name}".strip()
+                       if (r.history_change_reason or "").startswith("no longer taking part")
+                       else f"Details changed: {r.first_name} {r.last_name}".strip()), "id",
         ),
         _HistorySource(
             Consent, "party__case_id",
             lambda r: f"Consent recorded: {_party_name(parties, r.party_id)}, {r.get_purpose_display().lower()}",
-            lambda r: (f"Consent withdrawn: {_party_name(parties, r.party_id)}" if r.withdrawn_on
+            lambda r: (f"Consent withdrawn: {_party_name(parties, r.party_id)}, {r.get_purpose_display().lower()}"
+                       if r.withdrawn_on
                        else f"Consent changed: {_party_name(parties, r.party_id)}"), "party_id",
         ),
         _HistorySource(
@@ -513,6 +521,7 @@ def _history_entries(case: Case, parties: dict, only_parties: set[int] | None = 
 def _transition_entries(case: Case, detailed: bool, reasons: bool = True) -> list[TimelineEntry]:
     states = dict(Case.State.choices)
     outcomes = dict(Case.Outcome.choices)
+    outcome_shown = detailed or police_may_see_outcome(case)
     entries = []
     for row in CaseTransition.objects.filter(case=case).select_related("by").order_by("at", "id"):
         if row.source:
@@ -520,7 +529,7 @@ def _transition_entries(case: Case, detailed: bool, reasons: bool = True) -> lis
         else:
             lines = [f"Status: {states.get(row.target, row.target)}."]
         outcome = row.data.get("outcome")
-        if outcome:
+        if outcome and (detailed or outcome_shown):
             lines.append(f"Outcome: {outcomes.get(outcome, outcome)}.")
         by = ""
         if detailed:

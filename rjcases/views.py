@@ -412,13 +412,37 @@ def contact_add(request, reference: str):
         with refusals_to(form):
             services.record_contact(case, request.user, party=data["party"], at=data["when"], method=data["method"],
                                     result=data["result"], rj_information_given=data["rj_information_given"],
-                                    notes=data["notes"].strip(), time_known=data["time_known"])
+                                    notes=data["notes"].strip(), time_known=data["time_known"],
+                                    outside_safe_times_reason=data["outside_safe_times_reason"])
         if not form.errors:
             messages.success(request, "Contact attempt logged.")
             return redirect(_detail_url(case) + "#contacts")
-    return render(request, "rjcases/form_page.html", {
+    return render(request, "rjcases/contact_form.html", {
         "page_title": f"Log a contact attempt, case {case.reference}", "case": case, "form": form,
         "heading": "Log a contact attempt", "submit": "Log the contact",
+        "people": list(case.parties.all()),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def no_longer_taking_part(request, reference: str, party_id: int):
+    """Record that a person no longer takes part (where the process can go on without them)."""
+    case = selectors.get_case_for_user(request.user, reference)
+    party = selectors.get_party(case, party_id)
+    _require(can_edit_case_work(case, request.user))
+    form = forms.NoLongerTakingPartForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with refusals_to(form, field="reason"):
+            services.record_no_longer_taking_part(party, request.user, form.cleaned_data["reason"])
+        if not form.errors:
+            messages.success(request, f"Recorded: {party.display_name} no longer takes part.")
+            return redirect(_detail_url(case) + "#people")
+    return render(request, "rjcases/no_longer_taking_part.html", {
+        "page_title": f"No longer taking part, case {case.reference}", "case": case, "form": form, "party": party,
+        "problem": services.stop_taking_part_problem(party), "notice": services.consent_withdrawal_notice(party),
+        "heading": f"Record that {party.display_name} no longer takes part", "caption": party.get_role_display(),
+        "submit": "Record it",
     })
 
 

@@ -37,7 +37,7 @@ from rjcases.models import (
     Ward,
     validate_crime_reference,
 )
-from rjcases.permissions import may_see_party_details, party_name_for, sees_whole_case
+from rjcases.permissions import may_see_outcome, may_see_party_details, party_name_for, sees_whole_case
 from rjcases.services import FIELD_LABELS, TRANSITIONS
 from rjcases.services.transitions import FIELD_LIMITS
 
@@ -197,7 +197,7 @@ class CaseSummarySerializer(serializers.Serializer):
     state_changed_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
     closed_at = serializers.DateTimeField(allow_null=True)
-    outcome = serializers.CharField(allow_blank=True)
+    outcome = serializers.SerializerMethodField()
     outcome_label = serializers.SerializerMethodField()
     rj_information_due_on = serializers.DateField(allow_null=True)
     rj_information_given_on = serializers.DateField(allow_null=True)
@@ -207,8 +207,16 @@ class CaseSummarySerializer(serializers.Serializer):
     def get_url(self, case) -> str:
         return case_url(case)
 
+    def _outcome_seen(self, case) -> bool:
+        """Not to a referrer once consent to share with the police is withdrawn: they see "closed" only."""
+        user = self.context.get("user")
+        return bool(case.outcome) and user is not None and may_see_outcome(case, user)
+
+    def get_outcome(self, case) -> str:
+        return case.outcome if self._outcome_seen(case) else ""
+
     def get_outcome_label(self, case) -> str:
-        return case.get_outcome_display() if case.outcome else ""
+        return case.get_outcome_display() if self._outcome_seen(case) else ""
 
 
 class IncidentOutSerializer(serializers.ModelSerializer):
@@ -456,6 +464,9 @@ class ContactInSerializer(serializers.Serializer):
     rj_information_given = serializers.BooleanField(default=False)
     notes = serializers.CharField(max_length=limit_of(ContactAttempt, "notes"), required=False, allow_blank=True,
                                   default="")
+    outside_safe_times_reason = serializers.CharField(
+        max_length=500, required=False, allow_blank=True, default="",
+        help_text="Why a call or visit was made outside the person's safe times: required then, kept on the contact")
 
     def validate(self, data):
         data["time_known"] = not given_as_date(self.initial_data.get("at"))
@@ -467,7 +478,8 @@ class ContactSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ContactAttempt
-        fields = ["id", "party", "at", "time_known", "method", "result", "rj_information_given", "notes", "by"]
+        fields = ["id", "party", "at", "time_known", "method", "result", "rj_information_given", "notes",
+                  "outside_safe_times_reason", "by"]
 
     def get_by(self, contact) -> str | None:
         return person_name(contact.by)

@@ -40,6 +40,9 @@ class PreparationContactInSerializer(serializers.Serializer):
     interpreter_arranged = serializers.BooleanField(default=False)
     adjustments_arranged = serializers.CharField(max_length=limit_of(PreparationContact, "adjustments_arranged"),
                                                  required=False, allow_blank=True, default="")
+    outside_safe_times_reason = serializers.CharField(
+        max_length=500, required=False, allow_blank=True, default="",
+        help_text="Why the meeting was on a day outside the person's safe times: required then, kept on it")
 
 
 class PreparationContactSerializer(serializers.ModelSerializer):
@@ -48,7 +51,7 @@ class PreparationContactSerializer(serializers.ModelSerializer):
     class Meta:
         model = PreparationContact
         fields = ["id", "party", "held_on", "method", "attendees", "notes", "interpreter_arranged",
-                  "adjustments_arranged", "by", "created_at"]
+                  "adjustments_arranged", "outside_safe_times_reason", "by", "created_at"]
 
     def get_by(self, contact) -> str | None:
         return person_name(contact.by)
@@ -150,7 +153,8 @@ class FollowUpSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = FollowUp
-        fields = ["id", "kind", "party", "action", "at", "time_known", "method", "notes", "by"]
+        fields = ["id", "kind", "party", "action", "at", "time_known", "method", "outside_safe_times_reason", "notes",
+                  "by"]
 
     def get_by(self, follow_up) -> str | None:
         return person_name(follow_up.by)
@@ -163,6 +167,9 @@ class FollowUpInSerializer(serializers.Serializer):
     at = When(date_allowed=True, help_text="A date-time, or a date alone when the time is not known")
     method = serializers.ChoiceField(choices=FollowUp.Method.choices)
     notes = serializers.CharField(max_length=limit_of(FollowUp, "notes"))
+    outside_safe_times_reason = serializers.CharField(
+        max_length=500, required=False, allow_blank=True, default="",
+        help_text="Why a call or visit was made outside the person's safe times: required then, kept on it")
 
     def get_fields(self):
         fields = super().get_fields()

@@ -43,6 +43,7 @@ from rjcases.permissions import (
     can_edit_case_work,
     can_see_details,
     may_see_note,
+    may_see_outcome,
     may_see_party_details,
     withdrawn_by_allowed,
 )
@@ -148,7 +149,8 @@ class CaseListView(APIView):
             cases = cases.filter(updated_at__gte=filters["updated_since"])
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(cases, request, view=self)
-        return paginator.get_paginated_response(s.CaseSummarySerializer(page, many=True).data)
+        return paginator.get_paginated_response(
+            s.CaseSummarySerializer(page, many=True, context={"user": request.user}).data)
 
 
 def case_detail_body(user, reference: str) -> dict:
@@ -157,8 +159,10 @@ def case_detail_body(user, reference: str) -> dict:
     detailed = can_see_details(case, user)
     if detailed:
         case = selectors.get_case_for_user(user, reference, detailed=True)
-    data = s.CaseSummarySerializer(case).data
-    data["activity_took_place"] = case.activities.filter(status=Activity.Status.TOOK_PLACE).exists()
+    data = s.CaseSummarySerializer(case, context={"user": user}).data
+    # Consent to share with the police withdrawn: a referrer learns that the case is closed, nothing of how.
+    data["activity_took_place"] = (case.activities.filter(status=Activity.Status.TOOK_PLACE).exists()
+                                   and may_see_outcome(case, user))
     data["details"] = s.CaseDetailsSerializer(case, context={"user": user}).data if detailed else None
     return data
 
@@ -400,7 +404,8 @@ class ContactListView(APIView):
         contact = services.record_contact(case, request.user, party=data.get("party"), at=data["at"],
                                           method=data["method"], result=data["result"],
                                           rj_information_given=data["rj_information_given"],
-                                          notes=data["notes"].strip(), time_known=data["time_known"])
+                                          notes=data["notes"].strip(), time_known=data["time_known"],
+                                          outside_safe_times_reason=data["outside_safe_times_reason"])
         return Response(s.ContactSerializer(contact).data, status=status.HTTP_201_CREATED)
 
 

@@ -178,7 +178,8 @@ class FollowUpListView(APIView):
         data = validated(w.FollowUpInSerializer, request.data, case=case)
         follow_up = work.record_follow_up(case, request.user, party=data.get("party"), at=data["at"],
                                           time_known=data["time_known"], method=data["method"], notes=data["notes"],
-                                          action=data.get("action"))
+                                          action=data.get("action"),
+                                          outside_safe_times_reason=data["outside_safe_times_reason"])
         return Response(w.FollowUpSerializer(follow_up).data, status=status.HTTP_201_CREATED)
 
 

@@ -162,6 +162,10 @@ class ContactForm(GovukForm):
                                               help_text="This meets the Victims' Code clock for a person harmed.")
     notes = forms.CharField(label="Notes", max_length=limits.NOTE, widget=forms.Textarea(attrs={"rows": 3}),
                             required=False)
+    outside_safe_times_reason = forms.CharField(
+        label="If this was outside their safe times: why", max_length=500, required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="A call or visit outside the person's safe times is recorded only with the reason.")
 
     def __init__(self, *args, case: Case, **kwargs):
         super().__init__(*args, **kwargs)
@@ -288,3 +292,10 @@ class TimelineFilterForm(GovukForm):
 
     def newest_first(self) -> bool:
         return self.is_valid() and self.cleaned_data.get("order") == "newest"
+
+
+class NoLongerTakingPartForm(GovukForm):
+    reason = forms.CharField(label="Why they no longer take part", max_length=500,
+                             widget=forms.Textarea(attrs={"rows": 3}),
+                             error_messages={"required": "Enter why they no longer take part"},
+                             help_text="For example: withdrew consent after the preparation meeting.")

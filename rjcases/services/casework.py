@@ -3,14 +3,20 @@ duplicates, and the read access log."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from accounts import roles
+from letters.services import letters_for_late_party
+from letters.tasks import enqueue_letter_files
 from rjcases.exceptions import ActionRefused
+from rjcases.guards import long_date, withdrawals_in_force, withdrawn_participation
 from rjcases.models import Assessment, Case, Consent, ContactAttempt, Note, Party, ReadAccess, normalise_postcode
 
 NOT_YOURS = "Only the case's facilitator, its co-facilitator or a manager can change this case."
@@ -60,12 +66,20 @@ def add_party(case: Case, user, *, role: str, first_name: str, last_name: str = 
     party = Party(case=case, role=role, first_name=first_name, last_name=last_name, **fields)
     if party.postcode:
         party.postcode = normalise_postcode(party.postcode)
-    save_with_history(party, user, "party added")
+    with transaction.atomic():
+        save_with_history(party, user, "party added")
+        # Added after the move that wrote the others' letters (accept): their RJ information or invitation now.
+        made = letters_for_late_party(case, user, party)
+        if made:
+            transaction.on_commit(partial(enqueue_letter_files, [letter.pk for letter in made]), robust=True)
     return party
 
 
 def update_party(party: Party, user, **fields) -> Party:
     check_case_work(party.case, user)
+    if party.participating and fields.get("participating") is False:
+        # Ending someone's part follows the same rule whichever form it comes from.
+        check_may_stop_taking_part(party)
     for name, value in fields.items():
         setattr(party, name, value)
     save_with_history(party, user, "party updated")
@@ -102,6 +116,80 @@ def withdraw_consent(consent: Consent, user, *, withdrawn_on: date, reason: str)
     return consent
 
 
+# ---------------------------------------------------------------------------------------------------
+# When a person stops taking part
+#
+# The rule (docs/workflow.md, "When someone stops taking part"): the process can go on without a person when
+# - they are a supporter; or
+# - the restorative activity has already taken place (what is left, the agreement's monitoring and closure, is
+#   the facilitator's work and goes on without them: the work becomes indirect); or
+# - another person of the same role (person harmed, person responsible) is still taking part and has not
+#   withdrawn their consent to take part.
+# Otherwise the facilitator withdraws the case.
+
+
+def _activity_took_place(case: Case) -> bool:
+    from conferences.models import Activity
+
+    activity = case.current_activity
+    return activity is not None and activity.status == Activity.Status.TOOK_PLACE
+
+
+def stop_taking_part_problem(party: Party) -> str:
+    """Why the process cannot go on without this person, or "" when it can (the rule above)."""
+    case = party.case
+    if case.is_closed:
+        return "The case is closed."
+    if not party.participating:
+        return f"{party.display_name} is already recorded as no longer taking part."
+    if party.role == Party.Role.SUPPORTER or _activity_took_place(case):
+        return ""
+    stopped = {p.pk for p, _day in withdrawals_in_force(case)}
+    others = [p for p in case.parties.all()
+              if p.pk != party.pk and p.role == party.role and p.participating and p.pk not in stopped]
+    if others:
+        return ""
+    role = party.get_role_display().lower()
+    return (f"{party.display_name} is the only {role} still taking part, and the activity has not taken place: "
+            "the process cannot go on without them. Withdraw the case instead.")
+
+
+def check_may_stop_taking_part(party: Party) -> None:
+    problem = stop_taking_part_problem(party)
+    if problem:
+        raise ValidationError(problem)
+
+
+def record_no_longer_taking_part(party: Party, user, reason: str, *, on: date | None = None) -> Party:
+    """Record that this person no longer takes part in the process (after withdrawing consent, usually), with
+    the reason. The case goes on without them (only where the rule above allows it): the guards stop naming them,
+    later letters of the activity and agreement leave them out. The person and their records stay on the case."""
+    check_case_work(party.case, user)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Enter why they no longer take part."})
+    if len(reason) > 500:
+        raise ValidationError({"reason": "The reason must be 500 characters or fewer."})
+    with transaction.atomic():
+        Case.objects.select_for_update().get(pk=party.case_id)
+        party = Party.objects.select_related("case").get(pk=party.pk)
+        check_may_stop_taking_part(party)
+        party.participating = False
+        party.stopped_taking_part_on = on or timezone.localdate()
+        party.stopped_taking_part_reason = reason
+        save_with_history(party, user, f"no longer taking part: {reason}"[:100],
+                          update_fields=["participating", "stopped_taking_part_on", "stopped_taking_part_reason"])
+    return party
+
+
+def consent_withdrawal_notice(party: Party) -> str:
+    """What the case page says about a person whose withdrawal of consent stops the process, or ""."""
+    day = withdrawn_participation(party) if party.participating else None
+    if day is None:
+        return ""
+    return f"{party.display_name} withdrew consent to take part on {long_date(day)}."
+
+
 def record_assessment(party: Party, user, **fields) -> Assessment:
     check_case_work(party.case, user)
     assessment = Assessment(party=party, assessor=user, **fields)
@@ -136,12 +224,176 @@ def add_note(case: Case, user, *, body: str, shared_with_caseworker: bool = Fals
     return note
 
 
+# ---------------------------------------------------------------------------------------------------
+# Safe contact: "do not leave messages" is a rule, and a call or visit outside the person's safe times needs a
+# reason. Safe times are free text ("Weekdays after 5pm", "Mornings only"); ``parse_safe_times`` reads the days
+# and times it recognises. Text it cannot read is not checked (the form shows it at the point of contact).
+
+DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+WEEKDAYS, WEEKEND = frozenset(range(5)), frozenset({5, 6})
+END_OF_DAY = time(23, 59, 59)
+PERIODS = {  # the words people use for parts of the day, as the service reads them
+    "morning": (time(8), time(12)),
+    "lunchtime": (time(12), time(14)),
+    "afternoon": (time(12), time(17)),
+    "daytime": (time(9), time(17)),
+    "evening": (time(17), time(21)),
+    "night": (time(21), END_OF_DAY),
+}
+_CLOCK = r"(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?"
+_RANGE = re.compile(rf"(?:between\s+|from\s+)?{_CLOCK}\s*(?:-|–|to|until|till|and)\s*{_CLOCK}")
+_AFTER = re.compile(rf"(?:after|from)\s+{_CLOCK}")
+_BEFORE = re.compile(rf"(?:before|until|till)\s+{_CLOCK}")
+_NOT_DAYS = re.compile(r"not\s+(?:at\s+|on\s+)?(?:the\s+)?(weekends?|weekdays?|" + "|".join(DAYS) + r")s?")
+
+
+@dataclass(frozen=True)
+class SafeTimes:
+    """The days (0 = Monday) and times of day a person may safely be contacted; None means any."""
+
+    days: frozenset[int] | None = None
+    windows: tuple[tuple[time, time], ...] | None = None
+
+    @property
+    def checked(self) -> bool:
+        return self.days is not None or self.windows is not None
+
+
+def _clock(hour: str, minute: str | None, half: str | None, *, bare_is_pm: bool) -> time | None:
+    h, m = int(hour), int(minute or 0)
+    if half == "pm" and h < 12:
+        h += 12
+    elif half == "am" and h == 12:
+        h = 0
+    elif half is None and bare_is_pm and 1 <= h <= 7:
+        h += 12  # "after 6" means the evening
+    if h > 23 or m > 59:
+        return None
+    return time(h, m)
+
+
+def _day_words(text: str) -> set[int]:
+    found: set[int] = set()
+    if re.search(r"weekdays?\b", text):
+        found |= WEEKDAYS
+    if re.search(r"weekends?\b", text):
+        found |= WEEKEND
+    for number, name in enumerate(DAYS):
+        if re.search(rf"\b{name}s?\b", text):
+            found.add(number)
+    return found
+
+
+def parse_safe_times(text: str) -> SafeTimes:
+    """The days and times of day in ``text`` that this service recognises (see the module's section comment)."""
+    text = (text or "").lower()
+    if not text.strip() or re.search(r"any\s*time", text):
+        return SafeTimes()
+    days: set[int] | None = None
+    excluded = set()
+    for match in _NOT_DAYS.finditer(text):
+        excluded |= _day_words(match.group(1))
+    positive = _day_words(_NOT_DAYS.sub(" ", text))
+    if positive:
+        days = positive
+    if excluded:
+        days = (days if days is not None else set(range(7))) - excluded
+    windows: list[tuple[time, time]] = []
+    rest = text
+    for match in _RANGE.finditer(text):
+        start = _clock(*match.group(1, 2, 3), bare_is_pm=False)
+        end = _clock(*match.group(4, 5, 6), bare_is_pm=False)
+        if start and end and end <= start and end.hour < 12:
+            end = time(end.hour + 12, end.minute)  # "9 to 5"
+        if start and end and start < end:
+            windows.append((start, end))
+        rest = rest.replace(match.group(0), " ")
+    for pattern, after in ((_AFTER, True), (_BEFORE, False)):
+        for match in pattern.finditer(rest):
+            moment = _clock(*match.group(1, 2, 3), bare_is_pm=after)
+            if moment:
+                windows.append((moment, END_OF_DAY) if after else (time(0), moment))
+    for word, window in PERIODS.items():
+        if re.search(rf"\b{word}s?\b", rest):
+            windows.append(window)
+    return SafeTimes(frozenset(days) if days is not None else None, tuple(windows) or None)
+
+
+def outside_safe_times(party: Party | None, at: datetime | date, *, time_known: bool = True) -> str:
+    """Why a call or visit at ``at`` falls outside this person's safe times, or "" when it does not (or their
+    safe times say nothing this service can check). A date, or a time not recorded, is checked by its day."""
+    if party is None or not party.safe_contact_times:
+        return ""
+    safe = parse_safe_times(party.safe_contact_times)
+    if not safe.checked:
+        return ""
+    if isinstance(at, datetime):
+        moment = timezone.localtime(at) if timezone.is_aware(at) else at
+        day, clock = moment.date(), (moment.time() if time_known else None)
+    else:
+        day, clock = at, None
+    said = f"{party.display_name}'s safe times are \u201c{party.safe_contact_times}\u201d"
+    if safe.days is not None and day.weekday() not in safe.days:
+        return f"{said}: {day:%A} {long_date(day)} is not one of them."
+    if clock is not None and safe.windows is not None and not any(a <= clock <= b for a, b in safe.windows):
+        return f"{said}: {clock:%H:%M} on {long_date(day)} is outside them."
+    return ""
+
+
+def check_safe_contact(party: Party | None, *, at: datetime | date, is_call_or_visit: bool, leaves_message: bool,
+                       reason: str, time_known: bool = True, message_field: str = "result") -> str:
+    """Refuse a contact that leaves a message for a "do not leave messages" person; ask for the reason of a call
+    or visit outside their safe times (``ValidationError`` on ``outside_safe_times_reason``). Returns the reason
+    to keep on the contact: "" when the contact was within their safe times."""
+    if party is None:
+        return ""
+    if leaves_message and party.no_messages:
+        raise ValidationError({message_field: f"{party.display_name} must not be left messages (a voicemail, text "
+                                              "or email): record the contact without leaving one."})
+    if not is_call_or_visit:
+        return ""
+    outside = outside_safe_times(party, at, time_known=time_known)
+    if not outside:
+        return ""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"outside_safe_times_reason": f"{outside} To record this contact anyway, confirm "
+                                                            "why it was made then."})
+    if len(reason) > 500:
+        raise ValidationError({"outside_safe_times_reason": "The reason must be 500 characters or fewer."})
+    return reason
+
+
+# A message the person (or whoever else sees their phone or inbox) finds later: voicemail, a text, an email.
+MESSAGE_METHODS = (ContactAttempt.Method.TEXT, ContactAttempt.Method.EMAIL)
+CALL_OR_VISIT = (ContactAttempt.Method.PHONE, ContactAttempt.Method.VISIT)
+
+
+def contact_leaves_message(party: Party | None, method: str, result: str) -> bool:
+    """A message left, or a text or email sent (unless that is how the person asked to be contacted)."""
+    if result == ContactAttempt.Result.MESSAGE_LEFT:
+        return True
+    preferred = party.preferred_contact_method if party is not None else ""
+    return method in MESSAGE_METHODS and result == ContactAttempt.Result.SENT and method != preferred
+
+
 def record_contact(case: Case, user, *, party: Party | None, at: datetime, method: str, result: str,
-                   rj_information_given: bool = False, notes: str = "", time_known: bool = True) -> ContactAttempt:
-    """Log a contact attempt; the first that reaches someone starts the clocks' 'met' dates."""
+                   rj_information_given: bool = False, notes: str = "",
+                   outside_safe_times_reason: str = "", time_known: bool = True) -> ContactAttempt:
+    """Log a contact attempt; the first that reaches someone starts the clocks' 'met' dates.
+
+    Refused for a message left for a "do not leave messages" person; a call or visit outside their safe times
+    needs ``outside_safe_times_reason``, which is kept on the contact."""
     check_case_work(case, user)
+    if party is not None and party.case_id != case.pk:
+        raise ValidationError({"party": "Choose someone who is part of this case."})
     contact = ContactAttempt(case=case, party=party, at=at, time_known=time_known, method=method, result=result,
                              rj_information_given=rj_information_given, notes=notes, by=user)
+    contact.outside_safe_times_reason = check_safe_contact(
+        party, at=at, is_call_or_visit=method in CALL_OR_VISIT,
+        leaves_message=contact_leaves_message(party, method, result), reason=outside_safe_times_reason,
+        time_known=time_known,
+    )
     with transaction.atomic():
         save_with_history(contact, user, "contact logged")
         changed = []
