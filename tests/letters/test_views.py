@@ -377,7 +377,7 @@ def test_the_print_run_is_not_for_referrers(client, police_referrer):
 @pytest.mark.letter_files
 def test_letters_for_timeline_lists_generated_and_sent_letters(accepted_case, facilitator, letter):
     services.mark_sent(facilitator, [letter])
-    items = selectors.letters_for_timeline(accepted_case)
+    items = selectors.letters_for_timeline(accepted_case, facilitator)
     assert len(items) == 4
     assert [at for at, _, _ in items] == sorted(at for at, _, _ in items)
     descriptions = [text for _, text, _ in items]

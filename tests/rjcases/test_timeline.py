@@ -114,7 +114,8 @@ def test_user_text_on_the_timeline_is_escaped(client, case, facilitator):
 def test_letters_from_the_letters_app_are_on_the_timeline(client, case, facilitator, police_referrer, monkeypatch):
     sent = timezone.now()
     monkeypatch.setattr(selectors, "letters_for_timeline",
-                        lambda c: [(sent, f"Referral acknowledgement letter to {c.referrer_name} sent", "/letters/1/")])
+                        lambda c, _user: [(sent, f"Referral acknowledgement letter to {c.referrer_name} sent",
+                                           "/letters/1/")])
     found = [e for e in entries(case, facilitator) if e.kind == "letter"]
     assert [(e.title, e.url) for e in found] == [(f"Referral acknowledgement letter to {case.referrer_name} sent",
                                                  "/letters/1/")]
