@@ -211,6 +211,5 @@ def lockout_context(request) -> dict:
     length = lock.length if lock is not None else settings.AXES_COOLOFF_TIME
     return {
         "cooloff": describe(length),
-        "cooloff_minutes": int(length.total_seconds() // 60),
         "username_lock": lock is not None and lock.scope == USERNAME,
     }
