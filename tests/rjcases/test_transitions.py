@@ -257,7 +257,9 @@ def test_withdrawn_consent_no_longer_counts(people):
     consent = case.parties.get(role=Party.Role.HARMED).consents.get()
     services.withdraw_consent(consent, people["facilitator"], withdrawn_on=timezone.localdate(), reason="Changed mind")
     refusal = assert_refused(case, people["facilitator"], "find_suitable", "guard")
-    assert refusal.reasons == ["Record Amina Testharmed's written consent to take part."]
+    day = timezone.localdate()
+    assert refusal.reasons == [f"Amina Testharmed withdrew consent to take part on {day.day} {day:%B %Y}. Record that "
+                               "they no longer take part, or withdraw the case."]
     consent.refresh_from_db()
     assert consent.withdrawal_reason == "Changed mind"  # recorded, not deleted
 
