@@ -2,7 +2,7 @@ import time
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib.auth import logout
+from django.contrib.auth import SESSION_KEY, logout
 from django.db.models import Value
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -93,6 +93,7 @@ class SessionLimitsMiddleware:
                   or request.session.get(SESSION_CREDENTIALS) != credentials_fingerprint(request.user)):
                 logout(request)
         response = self.get_response(request)
-        if request.user.is_authenticated and SESSION_STARTED not in request.session:
-            stamp_session(request)  # just signed in
+        # Just signed in. Only a session sign-in: an API request authenticated by its token has no session to stamp.
+        if SESSION_KEY in request.session and SESSION_STARTED not in request.session:
+            stamp_session(request)
         return response

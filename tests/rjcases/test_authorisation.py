@@ -47,7 +47,7 @@ def world(manager, facilitator, other_facilitator, police_referrer, other_police
                                             mitigations="Meet at a neutral venue")
     consent = services.record_consent(harmed, facilitator, purpose=Consent.Purpose.PARTICIPATE, given_on=today,
                                       method=Consent.Method.SIGNED_FORM)
-    services.add_note(case, facilitator, body="Secret note: the person harmed works night shifts.")
+    note = services.add_note(case, facilitator, body="Secret note: the person harmed works night shifts.")
     case.possible_duplicate_of.set([refer(manager, route_code="housing")])
     users = {
         "manager": manager, "facilitator": facilitator, "other_facilitator": other_facilitator,
@@ -56,7 +56,7 @@ def world(manager, facilitator, other_facilitator, police_referrer, other_police
         "administrator": administrator,
     }
     return {"case": Case.objects.get(pk=case.pk), "harmed": harmed, "responsible": responsible,
-            "assessment": assessment, "consent": consent, "users": users}
+            "assessment": assessment, "consent": consent, "note": note, "users": users}
 
 
 def _urls(world) -> dict[str, str]:
@@ -78,6 +78,8 @@ def _urls(world) -> dict[str, str]:
         "consent_withdraw": reverse("rjcases:consent_withdraw", args=[ref, world["consent"].pk]),
         "sign_off": reverse("rjcases:sign_off", args=[ref, world["assessment"].pk]),
         "note_add": reverse("rjcases:note_add", args=[ref]),
+        "note_detail": reverse("rjcases:note_detail", args=[ref, world["note"].pk]),
+        "no_longer_taking_part": reverse("rjcases:no_longer_taking_part", args=[ref, harmed]),
         "contact_add": reverse("rjcases:contact_add", args=[ref]),
         "transition_withdraw": reverse("rjcases:transition", args=[ref, "withdraw"]),
         "transition_find_unsuitable": reverse("rjcases:transition", args=[ref, "find_unsuitable"]),
@@ -110,6 +112,9 @@ GET_EXPECTED = {
     "consent_withdraw":           _row(200, 200, 404, 403, 404, 200, 404, 404, 404),
     "sign_off":                   _row(200, 403, 404, 403, 404, 403, 404, 404, 404),
     "note_add":                   _row(200, 200, 404, 403, 404, 200, 404, 404, 404),
+    # A note not shared with the caseworker: no such note for anyone who may not read it.
+    "note_detail":                _row(200, 200, 404, 404, 404, 404, 404, 404, 404),
+    "no_longer_taking_part":      _row(200, 200, 404, 403, 404, 403, 404, 404, 404),
     "contact_add":                _row(200, 200, 404, 403, 404, 403, 404, 404, 404),
     # Withdrawal from assessment: facilitator, manager or the caseworker; the police only in referral.
     "transition_withdraw":        _row(200, 200, 404, 403, 404, 200, 404, 404, 404),
@@ -311,7 +316,7 @@ def test_every_case_url_is_in_the_table():
     names = {p.name for p in case_urls.urlpatterns}
     covered = {"list", "refer", "refer_route", "access_log", "detail", "timeline", "allocate", "party_detail",
                "party_add", "party_edit", "assess", "consent_add", "consent_withdraw", "sign_off", "note_add",
-               "contact_add", "transition", "duplicate_reviewed"}
+               "note_detail", "no_longer_taking_part", "contact_add", "transition", "duplicate_reviewed"}
     assert names == covered
 
 

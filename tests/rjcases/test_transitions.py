@@ -36,7 +36,7 @@ INPUTS = {
     "cancel_activity": {"reason": "Venue unavailable"},
     "conclude": {"outcome": "no_agreement_needed", "summary": "Apology given in person"},
     "complete": {"summary": "All actions checked"},
-    "withdraw": {"withdrawn_by": "The person harmed", "reason": "Moved away"},
+    "withdraw": {"withdrawn_by": "person harmed", "reason": "Moved away"},
     "reopen": {"reason": "New information from the police"},
 }
 PERSONAS = ["manager", "facilitator", "other_facilitator", "police_referrer", "other_police_referrer",
