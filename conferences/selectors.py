@@ -156,7 +156,8 @@ def feedback_consent_withdrawn(case: Case) -> set[int]:
     """The people who withdrew their consent to be contacted for feedback (and have not given it again): nobody
     asks them for feedback or wellbeing answers. One query."""
     purpose = Consent.Purpose.FEEDBACK
-    withdrawn, given = set(), set()
+    withdrawn: set[int] = set()
+    given: set[int] = set()
     for party_id, withdrawn_on in Consent.objects.filter(party__case=case, purpose=purpose).values_list(
             "party_id", "withdrawn_on"):
         (withdrawn if withdrawn_on else given).add(party_id)
@@ -165,7 +166,8 @@ def feedback_consent_withdrawn(case: Case) -> set[int]:
 
 def feedback_for_page(case: Case, user) -> tuple[list[Party], dict[int, Feedback], dict[tuple, WellbeingMeasure]]:
     """The participants whose feedback this user may see or record, with what is recorded for them."""
-    people = [p for p in participants(case) if p.pk not in feedback_consent_withdrawn(case)]
+    no_feedback = feedback_consent_withdrawn(case)
+    people = [p for p in participants(case) if p.pk not in no_feedback]
     if access_level(case, user) == CASEWORKER:
         people = [p for p in people if p.role == Party.Role.HARMED and p.caseworker_id == user.pk]
     ids = [p.pk for p in people]

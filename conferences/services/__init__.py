@@ -1,0 +1,38 @@
+"""Writes for the restorative work on a case: preparation, the activity, the agreement, monitoring (``work``),
+feedback and wellbeing (``feedback``). One function per write; each checks permission on the server, runs in one
+transaction and records who made the change. Moves of the case itself (confirm, cancel, record the agreement,
+close) are ``rjcases.services`` transitions, which read what these functions record."""
+
+from conferences.services.feedback import (
+    CURRENT_WELLBEING_VERSION,
+    FEEDBACK_WORDING_VERSION,
+    WELLBEING_QUESTIONS,
+    WELLBEING_SCALE,
+    record_feedback,
+    record_wellbeing,
+    validate_wellbeing_answers,
+)
+from conferences.services.work import (
+    CALL_OR_VISIT,
+    FOLLOW_UP_MESSAGES,
+    STATE_WORDS,
+    add_action,
+    add_preparation_contact,
+    mark_action_done,
+    mark_action_missed,
+    plan_activity,
+    record_activity_took_place,
+    record_follow_up,
+    remove_action,
+    reschedule_activity,
+    save_agreement,
+    venue_home_problems,
+)
+
+__all__ = [
+    "CALL_OR_VISIT", "CURRENT_WELLBEING_VERSION", "FEEDBACK_WORDING_VERSION", "FOLLOW_UP_MESSAGES", "STATE_WORDS",
+    "WELLBEING_QUESTIONS", "WELLBEING_SCALE", "add_action", "add_preparation_contact", "mark_action_done",
+    "mark_action_missed", "plan_activity", "record_activity_took_place", "record_feedback", "record_follow_up",
+    "record_wellbeing", "remove_action", "reschedule_activity", "save_agreement", "validate_wellbeing_answers",
+    "venue_home_problems",
+]
