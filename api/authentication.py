@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.utils import timezone
 from rest_framework import authentication, exceptions
 
@@ -34,6 +35,9 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed("This API token has been revoked.")
         if not token.user.is_active:
             raise exceptions.AuthenticationFailed("The account this API token belongs to is deactivated.")
+        if token.user.is_demo and not settings.DEBUG:
+            # Demo users never sign in where debug is off, by the API no more than by the sign-in page.
+            raise exceptions.AuthenticationFailed("The API token is not valid.")
         now = timezone.now()
         if token.last_used_at is None or now - token.last_used_at >= LAST_USED_PRECISION:
             # ApiToken keeps no field history, so a direct update is safe and avoids a race on save().

@@ -228,6 +228,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+    # django.tasks says every state of every task at INFO and DEBUG: a failed letter file shows on its letter.
+    "loggers": {"django.tasks": {"level": os.environ.get("RJ_TASKS_LOG_LEVEL", "WARNING")}},
 }
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 

@@ -119,3 +119,14 @@ def test_production_settings_refuse_loaddata_demo_users(tmp_path):
         assert result.returncode == 1, (args, result.stderr)
         assert "Refused" in result.stderr, (args, result.stderr)
         assert NOT_PRODUCTION_FLAG in result.stderr
+
+
+def test_a_demo_users_api_token_is_refused_when_debug_is_off():
+    from tests.api.conftest import client_for
+
+    load_demo_users()
+    client = client_for(User.objects.get(username="manager"))
+    with override_settings(DEBUG=True):
+        assert client.get("/api/v1/cases/").status_code == 200
+    with override_settings(DEBUG=False):
+        assert client.get("/api/v1/cases/").status_code == 401
