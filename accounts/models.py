@@ -1,5 +1,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -16,7 +18,8 @@ class Organisation(models.Model):
 
     name = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=32, choices=Kind.choices)
-    address = models.TextField(blank=True)
+    # The limits of rjcases.limits (ADDRESS 500), written out: accounts sits below rjcases in the layers.
+    address = models.TextField(blank=True, max_length=500)
     phone = models.CharField(max_length=40, blank=True)
     email = models.EmailField(blank=True)
     is_active = models.BooleanField(default=True)
@@ -24,6 +27,12 @@ class Organisation(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("address"), 500), name="organisation_address_length",
+                violation_error_message="Address must be 500 characters or fewer",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
