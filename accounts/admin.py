@@ -43,8 +43,13 @@ class OrganisationAdmin(SimpleHistoryAdmin):
         with transaction.atomic():
             super().save_model(request, obj, form, change)
             changes = {name: str(form.cleaned_data.get(name, "")) for name in form.changed_data}
-            record_security_event(request.user, Action.ORGANISATION_CHANGED if change else Action.ORGANISATION_ADDED,
-                                  obj, changed=sorted(form.changed_data), values=changes)
+            record_security_event(
+                request.user,
+                Action.ORGANISATION_CHANGED if change else Action.ORGANISATION_ADDED,
+                obj,
+                changed=sorted(form.changed_data),
+                values=changes,
+            )
 
 
 @admin.register(User)
@@ -95,14 +100,22 @@ class UserAdmin(BaseUserAdmin, SimpleHistoryAdmin):
             if name in form.changed_data:
                 record_security_event(request.user, action, user, **{name: bool(form.cleaned_data[name])})
         if "user_permissions" in form.changed_data:
-            record_security_event(request.user, Action.PERMISSION_CHANGED, user,
-                                  permissions=sorted(str(p) for p in form.cleaned_data["user_permissions"]))
+            record_security_event(
+                request.user,
+                Action.PERMISSION_CHANGED,
+                user,
+                permissions=sorted(str(p) for p in form.cleaned_data["user_permissions"]),
+            )
         if "organisation" in form.changed_data:
             before = form.initial.get("organisation")
             after = form.cleaned_data.get("organisation")
-            record_security_event(request.user, Action.USER_ORGANISATION_CHANGED, user,
-                                  organisation_before=str(Organisation.objects.filter(pk=before).first() or ""),
-                                  organisation_after=str(after or ""))
+            record_security_event(
+                request.user,
+                Action.USER_ORGANISATION_CHANGED,
+                user,
+                organisation_before=str(Organisation.objects.filter(pk=before).first() or ""),
+                organisation_after=str(after or ""),
+            )
 
 
 @admin.register(SecurityEvent)
@@ -113,8 +126,18 @@ class SecurityEventAdmin(admin.ModelAdmin):
     list_filter = ["action"]
     search_fields = ["actor_name", "subject_name", "reason"]
     date_hierarchy = "at"
-    readonly_fields = ["at", "actor", "actor_name", "action", "subject_user", "subject_type", "subject_id",
-                       "subject_name", "reason", "details"]
+    readonly_fields = [
+        "at",
+        "actor",
+        "actor_name",
+        "action",
+        "subject_user",
+        "subject_type",
+        "subject_id",
+        "subject_name",
+        "reason",
+        "details",
+    ]
     fields = readonly_fields
     actions = None
 
@@ -202,27 +225,35 @@ for _model in (AccessAttempt, AccessLog, AccessFailureLog):
 class AccessAttemptAdmin(KeptRecordMixin, BaseAccessAttemptAdmin):
     actions = ["unlock"]
 
-    @admin.action(description="Unlock the selected usernames and addresses (recorded, with a reason)",
-                  permissions=["unlock"])
+    @admin.action(
+        description="Unlock the selected usernames and addresses (recorded, with a reason)", permissions=["unlock"]
+    )
     def unlock(self, request, queryset):
         reason = (request.POST.get("reason") or "").strip()
         if request.POST.get("confirm") and reason:
             pairs = sorted(set(queryset.values_list("username", "ip_address")), key=str)
-            cleared = sum(unlock_account(request.user, username=username or None, ip_address=ip or None,
-                                         reason=reason) for username, ip in pairs)
-            self.message_user(request, f"{len(pairs)} lockout(s) ended ({cleared} attempt record(s) cleared).",
-                              messages.SUCCESS)
+            cleared = sum(
+                unlock_account(request.user, username=username or None, ip_address=ip or None, reason=reason)
+                for username, ip in pairs
+            )
+            self.message_user(
+                request, f"{len(pairs)} lockout(s) ended ({cleared} attempt record(s) cleared).", messages.SUCCESS
+            )
             return None
         if request.POST.get("confirm"):
             self.message_user(request, "Give a reason for unlocking.", messages.ERROR)
-        return TemplateResponse(request, "admin/accounts/unlock_confirmation.html", {
-            **self.admin_site.each_context(request),
-            "title": "Unlock sign-in",
-            "opts": self.model._meta,
-            "attempts": queryset,
-            "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
-            "action_name": "unlock",
-        })
+        return TemplateResponse(
+            request,
+            "admin/accounts/unlock_confirmation.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Unlock sign-in",
+                "opts": self.model._meta,
+                "attempts": queryset,
+                "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+                "action_name": "unlock",
+            },
+        )
 
     def has_unlock_permission(self, request) -> bool:
         from accounts import roles

@@ -8,7 +8,9 @@ NOT_PRODUCTION_FLAG = "--i-know-this-is-not-production"
 
 def add_not_production_flag(parser) -> None:
     parser.add_argument(
-        NOT_PRODUCTION_FLAG, action="store_true", dest="i_know_this_is_not_production",
+        NOT_PRODUCTION_FLAG,
+        action="store_true",
+        dest="i_know_this_is_not_production",
         help="Run even though debug is off (a test or training copy, never the live service).",
     )
 

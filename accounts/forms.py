@@ -22,7 +22,8 @@ class SignInForm(AuthenticationForm):
         self.fields["username"].error_messages["required"] = "Enter your username"
         self.fields["password"].error_messages["required"] = "Enter your password"
         self.fields["username"].widget.attrs.update(
-            {"class": "govuk-!-width-two-thirds", "spellcheck": "false", "autocapitalize": "none"})
+            {"class": "govuk-!-width-two-thirds", "spellcheck": "false", "autocapitalize": "none"}
+        )
         self.fields["username"].widget.attrs.pop("autofocus", None)
         self.fields["password"].widget.attrs["class"] = "govuk-!-width-two-thirds"
 
@@ -66,8 +67,12 @@ class SecurityCodeForm(GovukForm):
         max_length=20,
         help_text="The 6-digit code from your authenticator app, or one of your backup codes.",
         widget=forms.TextInput(
-            attrs={"class": "govuk-input--width-10", "autocomplete": "one-time-code", "spellcheck": "false",
-                   "autocapitalize": "none"}
+            attrs={
+                "class": "govuk-input--width-10",
+                "autocomplete": "one-time-code",
+                "spellcheck": "false",
+                "autocapitalize": "none",
+            }
         ),
         error_messages={"required": "Enter the 6-digit security code or a backup code"},
     )
@@ -88,8 +93,14 @@ class EnrolmentCodeForm(GovukForm):
         label="Enrolment code",
         max_length=40,
         help_text="The code your administrator gave you, for example ABCD-EFGH-JKLM-NPQR.",
-        widget=forms.TextInput(attrs={"class": "govuk-input--width-20", "autocomplete": "off", "spellcheck": "false",
-                                      "autocapitalize": "characters"}),
+        widget=forms.TextInput(
+            attrs={
+                "class": "govuk-input--width-20",
+                "autocomplete": "off",
+                "spellcheck": "false",
+                "autocapitalize": "characters",
+            }
+        ),
         error_messages={"required": "Enter the enrolment code your administrator gave you"},
     )
 

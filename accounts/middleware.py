@@ -14,8 +14,13 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 # Paths a signed-in but not yet verified user may still reach: signing in and out, the second factor, the password
 # reset, and the public pages (the survey a reporting centre hands out lives under /insights/survey/).
 _OPEN_PREFIXES = (
-    "/accounts/login/", "/accounts/logout/", "/accounts/two-factor/", "/accounts/password-reset/",
-    "/static/", "/accessibility/", "/insights/survey/",
+    "/accounts/login/",
+    "/accounts/logout/",
+    "/accounts/two-factor/",
+    "/accounts/password-reset/",
+    "/static/",
+    "/accessibility/",
+    "/insights/survey/",
 )
 
 SESSION_STARTED = "rj_session_started"
@@ -66,8 +71,13 @@ def credentials_fingerprint(user) -> str:
     static = StaticDevice.objects.filter(user=user, confirmed=True).annotate(kind=Value("static"))
     devices = sorted(totp.order_by().union(static.values_list("kind", "pk").order_by()))
     user.__dict__["_rj_has_confirmed_device"] = bool(devices)  # saves the two-factor middleware asking again
-    parts = [user.password, ",".join(sorted(user.role_names)), str(user.is_superuser), str(user.is_staff),
-             ",".join(f"{kind}:{pk}" for kind, pk in devices)]
+    parts = [
+        user.password,
+        ",".join(sorted(user.role_names)),
+        str(user.is_superuser),
+        str(user.is_staff),
+        ",".join(f"{kind}:{pk}" for kind, pk in devices),
+    ]
     return salted_hmac("accounts.session-credentials", "|".join(parts), algorithm="sha256").hexdigest()
 
 
@@ -89,8 +99,9 @@ class SessionLimitsMiddleware:
             started = request.session.get(SESSION_STARTED)
             if started is None:
                 stamp_session(request)  # a session opened without the sign-in page (e.g. before this check)
-            elif (time.time() - started > settings.RJ_SESSION_ABSOLUTE_HOURS * 3600
-                  or request.session.get(SESSION_CREDENTIALS) != credentials_fingerprint(request.user)):
+            elif time.time() - started > settings.RJ_SESSION_ABSOLUTE_HOURS * 3600 or request.session.get(
+                SESSION_CREDENTIALS
+            ) != credentials_fingerprint(request.user):
                 logout(request)
         response = self.get_response(request)
         # Just signed in. Only a session sign-in: an API request authenticated by its token has no session to stamp.

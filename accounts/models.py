@@ -29,9 +29,10 @@ class Organisation(models.Model):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
-                condition=LessThanOrEqual(Length("address"), 500), name="organisation_address_length",
+                condition=LessThanOrEqual(Length("address"), 500),
+                name="organisation_address_length",
                 violation_error_message="Address must be 500 characters or fewer",
-            ),
+            )
         ]
 
     def __str__(self) -> str:
@@ -114,7 +115,11 @@ class SecurityEvent(models.Model):
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(
-        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         help_text="Who did it; empty when done by the system or a command run outside the service.",
     )
     actor_name = models.CharField(max_length=150, blank=True)
@@ -157,8 +162,14 @@ class EnrolmentCode(models.Model):
 
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="enrolment_codes")
     token_hash = models.CharField(max_length=64, unique=True)
-    issued_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-                                  help_text="Empty when issued on the server (manage.py issue_enrolment_code).")
+    issued_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty when issued on the server (manage.py issue_enrolment_code).",
+    )
     issued_at = models.DateTimeField()
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
@@ -168,4 +179,3 @@ class EnrolmentCode(models.Model):
 
     def __str__(self) -> str:
         return f"Enrolment code for {self.user} issued {self.issued_at:%d %b %Y %H:%M}"
-

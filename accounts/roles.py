@@ -24,30 +24,53 @@ ROLE_LABELS = {
 
 # Model-level permissions per role, as "app_label.codename". Object-level scoping is separate.
 _CASE_WORK = [
-    "rjcases.view_case", "rjcases.add_case", "rjcases.change_case",
-    "rjcases.view_party", "rjcases.add_party", "rjcases.change_party",
-    "rjcases.add_note", "rjcases.view_note",
-    "rjcases.add_consent", "rjcases.change_consent", "rjcases.add_assessment", "rjcases.change_assessment",
+    "rjcases.view_case",
+    "rjcases.add_case",
+    "rjcases.change_case",
+    "rjcases.view_party",
+    "rjcases.add_party",
+    "rjcases.change_party",
+    "rjcases.add_note",
+    "rjcases.view_note",
+    "rjcases.add_consent",
+    "rjcases.change_consent",
+    "rjcases.add_assessment",
+    "rjcases.change_assessment",
 ]
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     FACILITATOR: _CASE_WORK,
-    MANAGER: _CASE_WORK + ["rjcases.allocate_case", "rjcases.sign_off_risk", "rjcases.view_readaccess",
-                           "accounts.view_securityevent"],
+    MANAGER: _CASE_WORK
+    + ["rjcases.allocate_case", "rjcases.sign_off_risk", "rjcases.view_readaccess", "accounts.view_securityevent"],
     POLICE_REFERRER: ["rjcases.add_case", "rjcases.view_case"],
     CASEWORKER: ["rjcases.view_case", "rjcases.add_consent", "rjcases.add_note"],
     CENTRE_STAFF: ["rjcases.add_case", "rjcases.view_case"],
     ADMINISTRATOR: [
-        "accounts.view_user", "accounts.add_user", "accounts.change_user",
-        "accounts.view_organisation", "accounts.add_organisation", "accounts.change_organisation",
-        "api.view_apitoken", "api.add_apitoken", "api.change_apitoken",
-        "letters.view_letterhead", "letters.change_letterhead",
+        "accounts.view_user",
+        "accounts.add_user",
+        "accounts.change_user",
+        "accounts.view_organisation",
+        "accounts.add_organisation",
+        "accounts.change_organisation",
+        "api.view_apitoken",
+        "api.add_apitoken",
+        "api.change_apitoken",
+        "letters.view_letterhead",
+        "letters.change_letterhead",
         # Reference data; no case data, which administrators neither read nor change.
-        *[f"rjcases.{action}_{model}" for model in ("ward", "hatestrand", "crimetype", "referralroute")
-          for action in ("view", "add", "change")],
-        *[f"insights.{action}_{model}" for model in ("reportingcentre", "trainedstaffmember")
-          for action in ("view", "add", "change")],
+        *[
+            f"rjcases.{action}_{model}"
+            for model in ("ward", "hatestrand", "crimetype", "referralroute")
+            for action in ("view", "add", "change")
+        ],
+        *[
+            f"insights.{action}_{model}"
+            for model in ("reportingcentre", "trainedstaffmember")
+            for action in ("view", "add", "change")
+        ],
         "accounts.view_securityevent",
-        "axes.view_accessattempt", "axes.view_accesslog", "axes.view_accessfailurelog",
+        "axes.view_accessattempt",
+        "axes.view_accesslog",
+        "axes.view_accessfailurelog",
     ],
 }
 

@@ -33,7 +33,14 @@ def security_log(request):
     page = Paginator(security_events(action), ROWS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "accounts/security_log.html", {
-        "page_title": "Security log", "page": page, "query_string": query.urlencode(),
-        "actions": SecurityEvent.Action.choices, "action": action,
-    })
+    return render(
+        request,
+        "accounts/security_log.html",
+        {
+            "page_title": "Security log",
+            "page": page,
+            "query_string": query.urlencode(),
+            "actions": SecurityEvent.Action.choices,
+            "action": action,
+        },
+    )

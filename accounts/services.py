@@ -115,8 +115,15 @@ def unlock_account(actor, *, username: str | None = None, ip_address: str | None
     with transaction.atomic():
         cleared = reset(ip=ip_address or None, username=username or None)
         subject = User.objects.filter(username=username).first() if username else None
-        record_security_event(actor, SecurityEvent.Action.ACCOUNT_UNLOCKED, subject or username or ip_address,
-                              reason, username=username or "", ip_address=ip_address or "", attempts_cleared=cleared)
+        record_security_event(
+            actor,
+            SecurityEvent.Action.ACCOUNT_UNLOCKED,
+            subject or username or ip_address,
+            reason,
+            username=username or "",
+            ip_address=ip_address or "",
+            attempts_cleared=cleared,
+        )
     return cleared
 
 
@@ -165,8 +172,13 @@ def issue_enrolment_code(actor, user: User, *, on_the_server: bool = False) -> s
     now = timezone.now()
     with transaction.atomic():
         EnrolmentCode.objects.filter(user=user, used_at__isnull=True, expires_at__gt=now).update(expires_at=now)
-        EnrolmentCode.objects.create(user=user, token_hash=_hash_code(code), issued_by=actor, issued_at=now,
-                                     expires_at=now + timedelta(hours=ENROLMENT_CODE_HOURS))
+        EnrolmentCode.objects.create(
+            user=user,
+            token_hash=_hash_code(code),
+            issued_by=actor,
+            issued_at=now,
+            expires_at=now + timedelta(hours=ENROLMENT_CODE_HOURS),
+        )
         record_security_event(actor, SecurityEvent.Action.ENROLMENT_CODE_ISSUED, user)
     return code
 
@@ -209,8 +221,14 @@ def record_backup_code_use(user: User, device: StaticDevice) -> int:
     with transaction.atomic():
         removed = TOTPDevice.objects.filter(user=user).delete()[0]
         left = StaticToken.objects.filter(device=device).count()
-        record_security_event(user, SecurityEvent.Action.BACKUP_CODE_USED, user, "",
-                              backup_codes_left=left, authenticators_removed=removed)
+        record_security_event(
+            user,
+            SecurityEvent.Action.BACKUP_CODE_USED,
+            user,
+            "",
+            backup_codes_left=left,
+            authenticators_removed=removed,
+        )
     return left
 
 

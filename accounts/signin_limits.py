@@ -60,17 +60,23 @@ def _limit_and_window(scope: str) -> tuple[int, timedelta]:
 def _events_about(scope: str, key: str) -> Q:
     """Security log rows that start or end a lock of this address or username."""
     if scope == ADDRESS:
-        return (Q(action=SecurityEvent.Action.SIGNIN_LOCKED, details__scope=ADDRESS, details__ip_address=key)
-                | Q(action=SecurityEvent.Action.ACCOUNT_UNLOCKED, details__ip_address=key))
-    return (Q(action=SecurityEvent.Action.SIGNIN_LOCKED, details__scope=USERNAME, details__username=key)
-            | Q(action__in=[SecurityEvent.Action.ACCOUNT_UNLOCKED, SecurityEvent.Action.SIGNIN_LOCK_ENDED],
-                details__username=key))
+        return Q(action=SecurityEvent.Action.SIGNIN_LOCKED, details__scope=ADDRESS, details__ip_address=key) | Q(
+            action=SecurityEvent.Action.ACCOUNT_UNLOCKED, details__ip_address=key
+        )
+    return Q(action=SecurityEvent.Action.SIGNIN_LOCKED, details__scope=USERNAME, details__username=key) | Q(
+        action__in=[SecurityEvent.Action.ACCOUNT_UNLOCKED, SecurityEvent.Action.SIGNIN_LOCK_ENDED],
+        details__username=key,
+    )
 
 
 def _latest_event(scope: str, key: str, now: datetime) -> SecurityEvent | None:
     _, window = _limit_and_window(scope)
-    return (SecurityEvent.objects.filter(_events_about(scope, key), at__gt=now - window)
-            .order_by("-at", "-id").only("action", "at").first())
+    return (
+        SecurityEvent.objects.filter(_events_about(scope, key), at__gt=now - window)
+        .order_by("-at", "-id")
+        .only("action", "at")
+        .first()
+    )
 
 
 def _lock_in_force(scope: str, key: str | None, now: datetime) -> SignInLock | None:
@@ -98,13 +104,17 @@ def _failures(scope: str, key: str, now: datetime) -> int:
 def current_lock(ip_address: str | None, username: str | None) -> SignInLock | None:
     """The longest-lasting address or username lock in force for this attempt, or None."""
     now = timezone.now()
-    locks = [lock for lock in (_lock_in_force(ADDRESS, ip_address, now), _lock_in_force(USERNAME, username, now))
-             if lock is not None]
+    locks = [
+        lock
+        for lock in (_lock_in_force(ADDRESS, ip_address, now), _lock_in_force(USERNAME, username, now))
+        if lock is not None
+    ]
     return max(locks, key=lambda lock: lock.until, default=None)
 
 
-def _record_lock(scope: str, *, ip_address: str | None, username: str | None, failures: int,
-                 length: timedelta) -> SignInLock:
+def _record_lock(
+    scope: str, *, ip_address: str | None, username: str | None, failures: int, length: timedelta
+) -> SignInLock:
     from accounts.services import record_security_event
 
     now = timezone.now()
@@ -118,9 +128,17 @@ def _record_lock(scope: str, *, ip_address: str | None, username: str | None, fa
     else:
         subject = User.objects.filter(username=username).first() or username
         reason = f"{failures} failed sign-ins of this username from one address."
-    record_security_event(None, SecurityEvent.Action.SIGNIN_LOCKED, subject, reason, scope=scope,
-                          username=username or "", ip_address=ip_address or "", failures=failures,
-                          locked_minutes=minutes)
+    record_security_event(
+        None,
+        SecurityEvent.Action.SIGNIN_LOCKED,
+        subject,
+        reason,
+        scope=scope,
+        username=username or "",
+        ip_address=ip_address or "",
+        failures=failures,
+        locked_minutes=minutes,
+    )
     return SignInLock(scope, now + length, length)
 
 
@@ -130,8 +148,9 @@ class SignInLimitsHandler(AxesDatabaseHandler):
     def __init__(self):
         super().__init__()
         if not settings.AXES_ENABLE_ACCESS_FAILURE_LOG:
-            raise ImproperlyConfigured("accounts.signin_limits counts AccessFailureLog rows: set "
-                                       "AXES_ENABLE_ACCESS_FAILURE_LOG = True.")
+            raise ImproperlyConfigured(
+                "accounts.signin_limits counts AccessFailureLog rows: set AXES_ENABLE_ACCESS_FAILURE_LOG = True."
+            )
 
     def is_locked(self, request, credentials: dict | None = None) -> bool:
         if super().is_locked(request, credentials):
@@ -151,15 +170,21 @@ class SignInLimitsHandler(AxesDatabaseHandler):
         ip_address = request.axes_ip_address
         username = get_client_username(request, credentials)
         if request.axes_locked_out:
-            _record_lock(USERNAME_AND_ADDRESS, ip_address=ip_address, username=username,
-                         failures=request.axes_failures_since_start or 0, length=settings.AXES_COOLOFF_TIME)
+            _record_lock(
+                USERNAME_AND_ADDRESS,
+                ip_address=ip_address,
+                username=username,
+                failures=request.axes_failures_since_start or 0,
+                length=settings.AXES_COOLOFF_TIME,
+            )
         now = timezone.now()
         locks = []
         for scope, key in ((ADDRESS, ip_address), (USERNAME, username)):
             limit, window = _limit_and_window(scope)
             if key and (failures := _failures(scope, key, now)) >= limit:
-                locks.append(_record_lock(scope, ip_address=ip_address, username=username, failures=failures,
-                                          length=window))
+                locks.append(
+                    _record_lock(scope, ip_address=ip_address, username=username, failures=failures, length=window)
+                )
         if locks:
             request.rj_signin_lock = max(locks, key=lambda lock: lock.until)
             request.axes_locked_out = True
@@ -209,7 +234,4 @@ def lockout_context(request) -> dict:
     The same for every username, whether or not an account has it."""
     lock: SignInLock | None = getattr(request, "rj_signin_lock", None)
     length = lock.length if lock is not None else settings.AXES_COOLOFF_TIME
-    return {
-        "cooloff": describe(length),
-        "username_lock": lock is not None and lock.scope == USERNAME,
-    }
+    return {"cooloff": describe(length), "username_lock": lock is not None and lock.scope == USERNAME}

@@ -117,9 +117,11 @@ def verify(request):
 
 def _backup_code_message(left: int) -> str:
     codes = "1 backup code" if left == 1 else f"{left} backup codes"
-    return (f"You signed in with a backup code; it cannot be used again and you have {codes} left. Your "
-            "authenticator app has been removed from your account: set it up again with an enrolment code "
-            "from your administrator.")
+    return (
+        f"You signed in with a backup code; it cannot be used again and you have {codes} left. Your "
+        "authenticator app has been removed from your account: set it up again with an enrolment code "
+        "from your administrator."
+    )
 
 
 def enrolment_code_required() -> bool:
@@ -179,8 +181,9 @@ def _enrolment_code_step(request):
             services.start_enrolment(request.user)
             request.session[ENROLMENT_GRANTED] = request.user.pk
             return redirect("accounts:enrol")
-        form.add_error("code", "That enrolment code is wrong, has been used or has expired. Ask your administrator "
-                               "for a new one.")
+        form.add_error(
+            "code", "That enrolment code is wrong, has been used or has expired. Ask your administrator for a new one."
+        )
     context = {"form": form, "page_title": "Enter your enrolment code"}
     return render(request, "accounts/enrolment_code.html", context)
 
@@ -242,8 +245,14 @@ def issue_enrolment_code(request, pk: int):
     user = _managed_user(request, pk)
     code = services.issue_enrolment_code(request.user, user)
     link = request.build_absolute_uri(f"{reverse('accounts:enrol')}?{urlencode({'code': code})}")
-    context = {"subject": user, "code": code, "link": link, "kind": "enrolment",
-               "hours": services.ENROLMENT_CODE_HOURS, "page_title": f"Enrolment code for {user.get_username()}"}
+    context = {
+        "subject": user,
+        "code": code,
+        "link": link,
+        "kind": "enrolment",
+        "hours": services.ENROLMENT_CODE_HOURS,
+        "page_title": f"Enrolment code for {user.get_username()}",
+    }
     return render(request, "accounts/issued_link.html", context)
 
 
@@ -255,8 +264,13 @@ def issue_password_reset_link(request, pk: int):
     user = _managed_user(request, pk)
     link = request.build_absolute_uri(services.issue_password_reset_path(request.user, user))
     hours = settings.PASSWORD_RESET_TIMEOUT // 3600
-    context = {"subject": user, "link": link, "kind": "password", "hours": hours,
-               "page_title": f"Password reset link for {user.get_username()}"}
+    context = {
+        "subject": user,
+        "link": link,
+        "kind": "password",
+        "hours": hours,
+        "page_title": f"Password reset link for {user.get_username()}",
+    }
     return render(request, "accounts/issued_link.html", context)
 
 
@@ -270,8 +284,11 @@ def reset_second_factor(request, pk: int):
     if not form.is_valid():
         return _user_sign_in_page(request, user, form, status=400)
     removed = services.reset_second_factor(request.user, user, form.cleaned_data["reason"])
-    messages.success(request, f"{user.get_username()}'s second factor is reset ({removed} removed). Their sessions "
-                              "have ended; issue them an enrolment code to set up an authenticator again.")
+    messages.success(
+        request,
+        f"{user.get_username()}'s second factor is reset ({removed} removed). Their sessions "
+        "have ended; issue them an enrolment code to set up an authenticator again.",
+    )
     return redirect("accounts:user_sign_in", pk=user.pk)
 
 

@@ -33,8 +33,9 @@ TRANSITION_STATUS = {
 class ApiError(exceptions.APIException):
     """An error the API raises itself, already in the API's terms."""
 
-    def __init__(self, status_code: int, code: str, message: str, *, fields: dict | None = None,
-                 reasons: list[str] | None = None):
+    def __init__(
+        self, status_code: int, code: str, message: str, *, fields: dict | None = None, reasons: list[str] | None = None
+    ):
         self.status_code = status_code
         self.code = code
         self.message = message
@@ -89,8 +90,10 @@ def exception_handler(exc, context):
         return Response(error_body(exc.code, exc.message, exc.fields, exc.reasons), status=exc.status_code)
     if isinstance(exc, TransitionRefused):
         message = exc.reasons[0] if len(exc.reasons) == 1 else "The move cannot be made: see the reasons."
-        return Response(error_body(exc.code, message, {k: [v] for k, v in exc.fields.items()}, exc.reasons),
-                        status=TRANSITION_STATUS.get(exc.code, status.HTTP_409_CONFLICT))
+        return Response(
+            error_body(exc.code, message, {k: [v] for k, v in exc.fields.items()}, exc.reasons),
+            status=TRANSITION_STATUS.get(exc.code, status.HTTP_409_CONFLICT),
+        )
     if isinstance(exc, DjangoValidationError):
         return _django_validation(exc, getattr(context.get("view"), "refusal_field_names", {}))
     if isinstance(exc, Refused):

@@ -39,15 +39,20 @@ def expired_keys():
 
 
 def request_hash(request) -> str:
-    payload = json.dumps({"method": request.method, "path": request.path, "body": request.data}, sort_keys=True,
-                         default=str, separators=(",", ":"))
+    payload = json.dumps(
+        {"method": request.method, "path": request.path, "body": request.data},
+        sort_keys=True,
+        default=str,
+        separators=(",", ":"),
+    )
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
 def _replay(stored: IdempotencyKey, digest: str) -> Response:
     if stored.request_hash != digest:
         raise ApiError(
-            status.HTTP_422_UNPROCESSABLE_ENTITY, "idempotency_key_reused",
+            status.HTTP_422_UNPROCESSABLE_ENTITY,
+            "idempotency_key_reused",
             f"This {HEADER} was already used for a different request. Use a new key for a new request.",
             fields={HEADER: ["Already used with a different request body or path."]},
         )
@@ -57,9 +62,12 @@ def _replay(stored: IdempotencyKey, digest: str) -> Response:
 def _clean_key(raw: str) -> str:
     key = raw.strip()
     if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
-        raise ApiError(status.HTTP_422_UNPROCESSABLE_ENTITY, "invalid",
-                       f"Check the {HEADER} header.",
-                       fields={HEADER: [f"Send 1 to {MAX_KEY_LENGTH} printable characters, e.g. a UUID."]})
+        raise ApiError(
+            status.HTTP_422_UNPROCESSABLE_ENTITY,
+            "invalid",
+            f"Check the {HEADER} header.",
+            fields={HEADER: [f"Send 1 to {MAX_KEY_LENGTH} printable characters, e.g. a UUID."]},
+        )
     return key
 
 
@@ -81,8 +89,13 @@ def idempotent(request, work: Callable[[], Response]) -> Response:
             if response.status_code >= 400:
                 return response
             IdempotencyKey.objects.create(
-                user=request.user, key=key, method=request.method, path=request.path[:300], request_hash=digest,
-                response_status=response.status_code, response_body=response.data,
+                user=request.user,
+                key=key,
+                method=request.method,
+                path=request.path[:300],
+                request_hash=digest,
+                response_status=response.status_code,
+                response_body=response.data,
             )
     except IntegrityError:
         # Another request with this key committed first (its insert held ours back): its answer stands, and

@@ -13,13 +13,22 @@ ERROR_SCHEMA = {
             "type": "object",
             "required": ["code", "message", "fields", "reasons"],
             "properties": {
-                "code": {"type": "string", "description": "Stable, for programs: invalid, guard, input, state, "
-                                                          "concurrent, forbidden, not_found, rate_limited, ..."},
+                "code": {
+                    "type": "string",
+                    "description": "Stable, for programs: invalid, guard, input, state, "
+                    "concurrent, forbidden, not_found, rate_limited, ...",
+                },
                 "message": {"type": "string", "description": "For people"},
-                "fields": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}},
-                           "description": "Each invalid field (dotted path) and what is wrong with it"},
-                "reasons": {"type": "array", "items": {"type": "string"},
-                            "description": "What a refused move still needs"},
+                "fields": {
+                    "type": "object",
+                    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                    "description": "Each invalid field (dotted path) and what is wrong with it",
+                },
+                "reasons": {
+                    "type": "array",
+                    "items": {"type": "string"},
+                    "description": "What a refused move still needs",
+                },
             },
         }
     },
@@ -46,7 +55,8 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):
 
     def get_security_definition(self, auto_schema):
         return {
-            "type": "http", "scheme": "bearer",
+            "type": "http",
+            "scheme": "bearer",
             "description": "A per-user API token: `Authorization: Bearer <token>` (`Token <token>` also works).",
         }
 
@@ -61,8 +71,8 @@ def add_error_responses(result, generator, request, public):
             statuses = READ_ERRORS if method == "get" else WRITE_ERRORS
             responses = operation.setdefault("responses", {})
             for code in statuses:
-                responses.setdefault(code, {
-                    "description": ERROR_DESCRIPTIONS[code],
-                    "content": {"application/json": {"schema": reference}},
-                })
+                responses.setdefault(
+                    code,
+                    {"description": ERROR_DESCRIPTIONS[code], "content": {"application/json": {"schema": reference}}},
+                )
     return result

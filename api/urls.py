@@ -12,8 +12,11 @@ app_name = "api"
 CASE = "cases/<str:reference>/"
 
 urlpatterns = [
-    path("schema/", SpectacularJSONAPIView.as_view(authentication_classes=[], permission_classes=[AllowAny]),
-         name="schema"),
+    path(
+        "schema/",
+        SpectacularJSONAPIView.as_view(authentication_classes=[], permission_classes=[AllowAny]),
+        name="schema",
+    ),
     path("docs/", docs.ApiDocsView.as_view(url_name="api:schema"), name="docs"),
     path("me/", cases.MeView.as_view(), name="me"),
     path("reference/", cases.ReferenceDataView.as_view(), name="reference"),
@@ -27,35 +30,45 @@ urlpatterns = [
     path(CASE + "parties/", cases.PartyListView.as_view(), name="parties"),
     path(CASE + "parties/<int:party_id>/", cases.PartyDetailView.as_view(), name="party-detail"),
     path(CASE + "parties/<int:party_id>/consents/", cases.PartyConsentView.as_view(), name="party-consents"),
-    path(CASE + "parties/<int:party_id>/assessments/", cases.PartyAssessmentView.as_view(),
-         name="party-assessments"),
+    path(CASE + "parties/<int:party_id>/assessments/", cases.PartyAssessmentView.as_view(), name="party-assessments"),
     path(CASE + "consents/", cases.ConsentListView.as_view(), name="consents"),
-    path(CASE + "consents/<int:consent_id>/withdrawal/", cases.ConsentWithdrawalView.as_view(),
-         name="consent-withdrawal"),
+    path(
+        CASE + "consents/<int:consent_id>/withdrawal/", cases.ConsentWithdrawalView.as_view(), name="consent-withdrawal"
+    ),
     path(CASE + "assessments/", cases.AssessmentListView.as_view(), name="assessments"),
-    path(CASE + "assessments/<int:assessment_id>/sign-off/", cases.AssessmentSignOffView.as_view(),
-         name="assessment-sign-off"),
+    path(
+        CASE + "assessments/<int:assessment_id>/sign-off/",
+        cases.AssessmentSignOffView.as_view(),
+        name="assessment-sign-off",
+    ),
     path(CASE + "notes/", cases.NoteListView.as_view(), name="notes"),
     path(CASE + "contacts/", cases.ContactListView.as_view(), name="contacts"),
     path(CASE + "preparation-contacts/", work.PreparationContactListView.as_view(), name="preparation-contacts"),
     path(CASE + "activities/", work.ActivityListView.as_view(), name="activities"),
-    path(CASE + "activities/<int:activity_id>/reschedule/", work.ActivityRescheduleView.as_view(),
-         name="activity-reschedule"),
-    path(CASE + "activities/<int:activity_id>/took-place/", work.ActivityTookPlaceView.as_view(),
-         name="activity-took-place"),
+    path(
+        CASE + "activities/<int:activity_id>/reschedule/",
+        work.ActivityRescheduleView.as_view(),
+        name="activity-reschedule",
+    ),
+    path(
+        CASE + "activities/<int:activity_id>/took-place/",
+        work.ActivityTookPlaceView.as_view(),
+        name="activity-took-place",
+    ),
     path(CASE + "agreement/", work.AgreementView.as_view(), name="agreement"),
     path(CASE + "agreement/actions/", work.AgreementActionListView.as_view(), name="agreement-actions"),
-    path(CASE + "agreement/actions/<int:action_id>/", work.AgreementActionDetailView.as_view(),
-         name="agreement-action"),
+    path(
+        CASE + "agreement/actions/<int:action_id>/", work.AgreementActionDetailView.as_view(), name="agreement-action"
+    ),
     path(CASE + "agreement/actions/<int:action_id>/done/", work.ActionDoneView.as_view(), name="action-done"),
-    path(CASE + "agreement/actions/<int:action_id>/missed/", work.ActionMissedView.as_view(),
-         name="action-missed"),
+    path(CASE + "agreement/actions/<int:action_id>/missed/", work.ActionMissedView.as_view(), name="action-missed"),
     path(CASE + "follow-ups/", work.FollowUpListView.as_view(), name="follow-ups"),
     path(CASE + "feedback/", work.FeedbackListView.as_view(), name="feedback"),
     path(CASE + "wellbeing/", work.WellbeingListView.as_view(), name="wellbeing"),
     path(CASE + "letters/", reports.LetterListView.as_view(), name="letters"),
-    path(CASE + "letters/<int:letter_id>/regenerate/", reports.LetterRegenerateView.as_view(),
-         name="letter-regenerate"),
+    path(
+        CASE + "letters/<int:letter_id>/regenerate/", reports.LetterRegenerateView.as_view(), name="letter-regenerate"
+    ),
     path(CASE + "letters/<int:letter_id>/pdf/", reports.LetterPdfView.as_view(), name="letter-pdf"),
     path("insights/hotspots/", reports.HotspotsView.as_view(), name="hotspots"),
     # Any other path under /api/v1/, a newline in it included ("." would not match one): the JSON 404.

@@ -26,8 +26,9 @@ sys.path.insert(0, str(ROOT))
 
 
 def manage(url: str, *args: str) -> None:
-    subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], env={**os.environ, "DATABASE_URL": url},
-                   check=True)
+    subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), *args], env={**os.environ, "DATABASE_URL": url}, check=True
+    )
 
 
 def fresh_database(url: str) -> None:
@@ -70,8 +71,13 @@ def timed_requests(client, path: str, query: dict, repeat: int) -> dict:
             raise SystemExit(f"{path} answered {response.status_code}")
         queries, size = len(captured), len(response.content)
     warm = seconds[1:]
-    return {"first": seconds[0], "best": min(warm), "median": statistics.median(warm), "queries": queries,
-            "bytes": size}
+    return {
+        "first": seconds[0],
+        "best": min(warm),
+        "median": statistics.median(warm),
+        "queries": queries,
+        "bytes": size,
+    }
 
 
 def main() -> None:
@@ -86,8 +92,10 @@ def main() -> None:
 
     if not args.keep:
         elapsed, cpu = seed(args.database_url, args.cases, args.seed, args.extra)
-        print(f"seed_demo: {elapsed:.0f} s wall clock, {cpu:.0f} s CPU (the seeding process; the database "
-              f"server's own CPU is not counted); load average now {os.getloadavg()[0]:.1f}")
+        print(
+            f"seed_demo: {elapsed:.0f} s wall clock, {cpu:.0f} s CPU (the seeding process; the database "
+            f"server's own CPU is not counted); load average now {os.getloadavg()[0]:.1f}"
+        )
 
     os.environ["DATABASE_URL"] = args.database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -109,8 +117,10 @@ def main() -> None:
     period = selectors.default_period()
     in_period = Case.objects.filter(received_on__gte=period.start, received_on__lte=period.end).count()
     year, quarter = selectors.last_complete_quarter()
-    print(f"cases: {total}; received in the last 12 months ({period}): {in_period}; "
-          f"transitions: {CaseTransition.objects.count()}")
+    print(
+        f"cases: {total}; received in the last 12 months ({period}): {in_period}; "
+        f"transitions: {CaseTransition.objects.count()}"
+    )
 
     manager = User.objects.filter(groups__name=roles.MANAGER, is_active=True).order_by("pk").first()
     client = Client(HTTP_HOST="localhost")
@@ -119,16 +129,27 @@ def main() -> None:
         ("hotspots, last 12 months (page)", "/insights/hotspots/", {}),
         ("hotspots, one table as CSV", "/insights/hotspots/", {"format": "csv", "table": "ward-crime-type-strand"}),
         ("performance, last 12 months (page)", "/insights/performance/", {}),
-        (f"quarterly return {year} Q{quarter} (page)", "/insights/quarterly-return/",
-         {"quarter": f"{year}-Q{quarter}"}),
-        (f"quarterly return {year} Q{quarter} (CSV)", "/insights/quarterly-return/",
-         {"quarter": f"{year}-Q{quarter}", "format": "csv"}),
-        (f"quarterly return {year} Q{quarter} (PDF)", "/insights/quarterly-return/",
-         {"quarter": f"{year}-Q{quarter}", "format": "pdf"}),
+        (
+            f"quarterly return {year} Q{quarter} (page)",
+            "/insights/quarterly-return/",
+            {"quarter": f"{year}-Q{quarter}"},
+        ),
+        (
+            f"quarterly return {year} Q{quarter} (CSV)",
+            "/insights/quarterly-return/",
+            {"quarter": f"{year}-Q{quarter}", "format": "csv"},
+        ),
+        (
+            f"quarterly return {year} Q{quarter} (PDF)",
+            "/insights/quarterly-return/",
+            {"quarter": f"{year}-Q{quarter}", "format": "pdf"},
+        ),
     ]
     version = connection.pg_version if connection.vendor == "postgresql" else ""
-    print(f"\n{timezone.now():%Y-%m-%d %H:%M} {connection.vendor} {version} -- {total} cases, "
-          f"{args.repeat} warm requests per page")
+    print(
+        f"\n{timezone.now():%Y-%m-%d %H:%M} {connection.vendor} {version} -- {total} cases, "
+        f"{args.repeat} warm requests per page"
+    )
     print(f"{'page':44} {'first s':>8} {'best s':>8} {'median s':>9} {'queries':>8} {'bytes':>9}")
     for label, path, query in rows:
         r = timed_requests(client, path, query, args.repeat)

@@ -55,12 +55,18 @@ def build_cases():
 
     roles.ensure_roles()
     rj = Organisation.objects.create(name="Bench RJ Service", kind=Organisation.Kind.RJ_SERVICE)
-    police = Organisation.objects.create(name="Bench Police", kind=Organisation.Kind.POLICE,
-                                         address="Police Station\n1 Station Road\nStretford\nM32 0PP")
+    police = Organisation.objects.create(
+        name="Bench Police", kind=Organisation.Kind.POLICE, address="Police Station\n1 Station Road\nStretford\nM32 0PP"
+    )
 
     def user(username, role, organisation, first, last):
-        person = User.objects.create_user(username=username, password="bench-password-123", first_name=first,
-                                          last_name=last, organisation=organisation)
+        person = User.objects.create_user(
+            username=username,
+            password="bench-password-123",
+            first_name=first,
+            last_name=last,
+            organisation=organisation,
+        )
         person.groups.add(Group.objects.get(name=role))
         return person
 
@@ -69,23 +75,37 @@ def build_cases():
     referrer = user("bench_police", roles.POLICE_REFERRER, police, "Pat", "Police")
 
     def new_case():
-        return refer(referrer, parties=[
-            services.PartyData(Party.Role.HARMED, "Amina", "Harmedperson",
-                               {"address": "1 Harmed Street\nStretford", "postcode": "M32 0AA"}),
-            services.PartyData(Party.Role.RESPONSIBLE, "Kieran", "Responsibleperson",
-                               {"address": "2 Responsible Road\nSale", "postcode": "M33 7BB"}),
-        ])
+        return refer(
+            referrer,
+            parties=[
+                services.PartyData(
+                    Party.Role.HARMED,
+                    "Amina",
+                    "Harmedperson",
+                    {"address": "1 Harmed Street\nStretford", "postcode": "M32 0AA"},
+                ),
+                services.PartyData(
+                    Party.Role.RESPONSIBLE,
+                    "Kieran",
+                    "Responsibleperson",
+                    {"address": "2 Responsible Road\nSale", "postcode": "M33 7BB"},
+                ),
+            ],
+        )
 
     agreed = to_agreement(new_case(), manager, facilitator, actions=3)
     completed = to_agreement(new_case(), manager, facilitator, actions=1)
     for action in completed.current_agreement.actions.all():
-        conference_services.mark_action_done(action, facilitator, resolved_on=timezone.localdate(),
-                                             evidence_note="Seen", told_method="phone")
+        conference_services.mark_action_done(
+            action, facilitator, resolved_on=timezone.localdate(), evidence_note="Seen", told_method="phone"
+        )
     completed = services.case_complete(completed, facilitator, summary="Done")
-    unsuitable = services.case_find_unsuitable(to_assessment(new_case(), manager, facilitator), facilitator,
-                                               reason="Not suitable")
-    withdrawn = services.case_withdraw(to_assessment(new_case(), manager, facilitator), facilitator,
-                                       withdrawn_by="harmed", reason="Changed their mind")
+    unsuitable = services.case_find_unsuitable(
+        to_assessment(new_case(), manager, facilitator), facilitator, reason="Not suitable"
+    )
+    withdrawn = services.case_withdraw(
+        to_assessment(new_case(), manager, facilitator), facilitator, withdrawn_by="harmed", reason="Changed their mind"
+    )
     return facilitator, {
         "referral_acknowledgement": (agreed, "referrer"),
         "rj_information": (agreed, "harmed"),
@@ -117,24 +137,43 @@ def reportlab_direct(content) -> bytes:
     tight = ParagraphStyle("t", parent=body, spaceAfter=0)
 
     story = [Paragraph(escape(content.service_name), head)]
-    story += [Paragraph(escape(line), right) for line in [*content.service_address, content.service_phone,
-                                                          content.service_email] if line]
-    story += [Spacer(1, 8 * mm), Paragraph("Private and confidential", bold),
-              KeepTogether([Paragraph(escape(x), tight) for x in [content.recipient_name,
-                                                                  *content.recipient_address]]),
-              Spacer(1, 8 * mm), Paragraph(escape(f"Date: {content.letter_date}"), tight),
-              Paragraph(escape(f"Our reference: {content.reference}"), tight),
-              Paragraph(escape(content.subject), ParagraphStyle("s", parent=bold, fontSize=13, leading=17.5))]
+    story += [
+        Paragraph(escape(line), right)
+        for line in [*content.service_address, content.service_phone, content.service_email]
+        if line
+    ]
+    story += [
+        Spacer(1, 8 * mm),
+        Paragraph("Private and confidential", bold),
+        KeepTogether([Paragraph(escape(x), tight) for x in [content.recipient_name, *content.recipient_address]]),
+        Spacer(1, 8 * mm),
+        Paragraph(escape(f"Date: {content.letter_date}"), tight),
+        Paragraph(escape(f"Our reference: {content.reference}"), tight),
+        Paragraph(escape(content.subject), ParagraphStyle("s", parent=bold, fontSize=13, leading=17.5)),
+    ]
     for block in content.blocks:
         if block.kind == "list":
-            story.append(ListFlowable([ListItem(Paragraph(escape(i), body), value="\u2022") for i in block.items],
-                                      bulletType="bullet", start="\u2022", bulletFontName="LetterSans",
-                                      bulletFontSize=11))
+            story.append(
+                ListFlowable(
+                    [ListItem(Paragraph(escape(i), body), value="\u2022") for i in block.items],
+                    bulletType="bullet",
+                    start="\u2022",
+                    bulletFontName="LetterSans",
+                    bulletFontSize=11,
+                )
+            )
         else:
             story.append(Paragraph(escape(block.text), body))
-    story.append(KeepTogether([Paragraph(escape(content.closing), tight), Spacer(1, 14 * mm),
-                               Paragraph(escape(content.signatory_name), bold),
-                               Paragraph(escape(content.signatory_title), tight)]))
+    story.append(
+        KeepTogether(
+            [
+                Paragraph(escape(content.closing), tight),
+                Spacer(1, 14 * mm),
+                Paragraph(escape(content.signatory_name), bold),
+                Paragraph(escape(content.signatory_title), tight),
+            ]
+        )
+    )
 
     class Numbered(rl_canvas.Canvas):
         def __init__(self, *args, **kwargs):
@@ -155,8 +194,9 @@ def reportlab_direct(content) -> bytes:
             super().save()
 
     buffer = io.BytesIO()
-    SimpleDocTemplate(buffer, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=18 * mm,
-                      bottomMargin=22 * mm).build(story, canvasmaker=Numbered)
+    SimpleDocTemplate(
+        buffer, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=18 * mm, bottomMargin=22 * mm
+    ).build(story, canvasmaker=Numbered)
     return buffer.getvalue()
 
 
@@ -172,14 +212,16 @@ def weasyprint_renderer():
     from django.template.loader import render_to_string
 
     fonts = ROOT / "letters" / "fonts"
-    css = weasyprint.CSS(string=f"""
-        @font-face {{ font-family: LetterSans; src: url("file://{fonts / 'DejaVuSans.ttf'}"); }}
-        @font-face {{ font-family: LetterSans; font-weight: bold; src: url("file://{fonts / 'DejaVuSans-Bold.ttf'}"); }}
+    css = weasyprint.CSS(
+        string=f"""
+        @font-face {{ font-family: LetterSans; src: url("file://{fonts / "DejaVuSans.ttf"}"); }}
+        @font-face {{ font-family: LetterSans; font-weight: bold; src: url("file://{fonts / "DejaVuSans-Bold.ttf"}"); }}
         @page {{ size: A4; margin: 18mm 20mm 22mm 20mm;
                  @bottom-center {{ content: "Page " counter(page) " of " counter(pages); font: 9pt LetterSans; }} }}
         body {{ font: 11pt/15pt LetterSans; }} header {{ text-align: right; }}
         h1, h2, h3 {{ font-size: 13pt; }}
-    """)
+    """
+    )
 
     def render(content) -> bytes:
         html = render_to_string("letters/_letter_content.html", {"content": content, "heading_level": 1})
@@ -233,37 +275,45 @@ def main() -> int:
 
     import reportlab
 
-    print(f"Python {platform.python_version()}, reportlab {reportlab.Version}, {weasy_label}; "
-          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}; median of {args.runs} runs; standard format")
-    print(f"{'kind':26} {'ours, new':>13} {'reportlab direct':>16} {'ratio':>6} {'ours, replacing':>17} "
-          f"{'WeasyPrint':>12}  pages")
+    print(
+        f"Python {platform.python_version()}, reportlab {reportlab.Version}, {weasy_label}; "
+        f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}; median of {args.runs} runs; standard format"
+    )
+    print(
+        f"{'kind':26} {'ours, new':>13} {'reportlab direct':>16} {'ratio':>6} {'ours, replacing':>17} "
+        f"{'WeasyPrint':>12}  pages"
+    )
     failed = []
     for kind, (case, who) in cases.items():
         if who == "referrer":
             recipient = recipient_for(case, "referrer")
         else:
-            recipient = party_recipient(case.parties.get(role=Party.Role.HARMED if who == "harmed"
-                                                         else Party.Role.RESPONSIBLE))
+            recipient = party_recipient(
+                case.parties.get(role=Party.Role.HARMED if who == "harmed" else Party.Role.RESPONSIBLE)
+            )
         content, _ = services.render_content(case, kind, recipient, "standard")
         assert LetterRenderer("standard").render(content)[:5] == b"%PDF-"
 
-        ours = partial(services.generate_letter, case, facilitator, kind=kind, recipient_key=recipient.key,
-                       fmt="standard")
+        ours = partial(
+            services.generate_letter, case, facilitator, kind=kind, recipient_key=recipient.key, fmt="standard"
+        )
         letter = ours()
         reportlab_direct(content)
         # Each timed generation makes a new version; the one before it is marked sent first (untimed), so the
         # run measures making a letter, not also replacing a pending one (measured on its own after).
-        pending = Letter.objects.filter(case=case, kind=kind, recipient_key=recipient.key,
-                                        status=Letter.Status.PENDING)
-        ours_ms, direct_ms = timed([ours, partial(reportlab_direct, content)], args.runs,
-                                   before=partial(mark_all_sent, facilitator, pending))
+        pending = Letter.objects.filter(case=case, kind=kind, recipient_key=recipient.key, status=Letter.Status.PENDING)
+        ours_ms, direct_ms = timed(
+            [ours, partial(reportlab_direct, content)], args.runs, before=partial(mark_all_sent, facilitator, pending)
+        )
         replace_ms = timed([ours], max(3, args.runs // 2))[0]
         weasy_ms = timed([partial(weasy, content)], max(3, args.runs // 4))[0] if weasy else float("nan")
         ratio = ours_ms / direct_ms
         if ratio > LIMIT:
             failed.append(kind)
-        print(f"{kind:26} {ours_ms:10.1f} ms {direct_ms:13.1f} ms {ratio:5.2f}x {replace_ms:14.1f} ms "
-              f"{weasy_ms:9.1f} ms  {letter.pages}")
+        print(
+            f"{kind:26} {ours_ms:10.1f} ms {direct_ms:13.1f} ms {ratio:5.2f}x {replace_ms:14.1f} ms "
+            f"{weasy_ms:9.1f} ms  {letter.pages}"
+        )
     if failed:
         print(f"FAIL: more than {LIMIT}x the direct reportlab time: {', '.join(failed)}")
         return 1

@@ -24,8 +24,9 @@ PYTHON = sys.executable
 
 def manage(url: str, *args: str, capture: bool = False) -> str:
     env = {**os.environ, "DATABASE_URL": url}
-    result = subprocess.run([PYTHON, str(ROOT / "manage.py"), *args], env=env, check=True, text=True,
-                            capture_output=capture)
+    result = subprocess.run(
+        [PYTHON, str(ROOT / "manage.py"), *args], env=env, check=True, text=True, capture_output=capture
+    )
     return result.stdout if capture else ""
 
 
@@ -78,8 +79,10 @@ def main() -> None:
     elapsed = time.monotonic() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    print(f"seed_demo: {elapsed:.1f} s wall clock, {cpu:.1f} s CPU (Python process; the database server's "
-          f"own CPU is not counted)")
+    print(
+        f"seed_demo: {elapsed:.1f} s wall clock, {cpu:.1f} s CPU (Python process; the database server's "
+        f"own CPU is not counted)"
+    )
     print(manage(url, "shell", "-v0", "-c", COUNT_SCRIPT, capture=True), end="")
 
 

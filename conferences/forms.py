@@ -67,25 +67,43 @@ class CaseForm(GovukForm):
 
 class PreparationContactForm(CaseForm):
     party_fields = ("party",)
-    party = PartyChoiceField(queryset=Party.objects.none(), label="Who was the contact with",
-                             error_messages={"required": "Choose who the contact was with"})
+    party = PartyChoiceField(
+        queryset=Party.objects.none(),
+        label="Who was the contact with",
+        error_messages={"required": "Choose who the contact was with"},
+    )
     held_on = DatePartsField(label="Date", error_messages={"required": "Enter the date of the contact"})
-    method = forms.ChoiceField(label="How", choices=PreparationContact.Method.choices, widget=forms.RadioSelect,
-                               error_messages={"required": "Choose how the contact was made"})
-    attendees = forms.CharField(label="Who took part", max_length=300, required=False,
-                                widget=forms.TextInput(attrs={"class": "govuk-!-width-two-thirds"}),
-                                help_text="For example the person, their supporter and the facilitators")
-    notes = forms.CharField(label="Notes", max_length=limits.NOTE, widget=forms.Textarea(attrs={"rows": 4}),
-                            required=False)
+    method = forms.ChoiceField(
+        label="How",
+        choices=PreparationContact.Method.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how the contact was made"},
+    )
+    attendees = forms.CharField(
+        label="Who took part",
+        max_length=300,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "govuk-!-width-two-thirds"}),
+        help_text="For example the person, their supporter and the facilitators",
+    )
+    notes = forms.CharField(
+        label="Notes", max_length=limits.NOTE, widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
     interpreter_arranged = forms.BooleanField(label="An interpreter was arranged", required=False)
-    adjustments_arranged = forms.CharField(label="Adjustments arranged", max_length=limits.SUMMARY,
-                                           widget=forms.Textarea(attrs={"rows": 2}),
-                                           required=False,
-                                           help_text="For example a step-free room, breaks, large print")
-    outside_safe_times_reason = forms.CharField(
-        label="If this was outside their safe times: why", max_length=500, required=False,
+    adjustments_arranged = forms.CharField(
+        label="Adjustments arranged",
+        max_length=limits.SUMMARY,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="A call, video call or meeting outside the person's safe times is recorded only with the reason.")
+        required=False,
+        help_text="For example a step-free room, breaks, large print",
+    )
+    outside_safe_times_reason = forms.CharField(
+        label="If this was outside their safe times: why",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="A call, video call or meeting outside the person's safe times is recorded only with the reason.",
+    )
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -96,28 +114,58 @@ class ActivityPlanForm(CaseForm):
     party_fields = ("invited",)
     reveals = {"interpreter_booked": ("on", "interpreter_language")}
 
-    kind = forms.ChoiceField(label="Type of activity", choices=Activity.Kind.choices, widget=forms.RadioSelect,
-                             error_messages={"required": "Choose the type of activity"})
+    kind = forms.ChoiceField(
+        label="Type of activity",
+        choices=Activity.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the type of activity"},
+    )
     scheduled_date = DatePartsField(label="Date", error_messages={"required": "Enter the date of the activity"})
-    scheduled_time = time_field("Start time", help_text="24-hour clock, for example 14:30",
-                                error_messages={"required": "Enter the start time",
-                                                "invalid": "Enter a real time, like 14:30"})
-    duration_minutes = forms.IntegerField(label="Duration in minutes", min_value=5, max_value=600, required=False,
-                                          widget=forms.NumberInput(attrs={"class": "govuk-input--width-4"}),
-                                          error_messages={"invalid": "Enter the duration as a number of minutes"})
-    venue = forms.CharField(label="Venue", max_length=300, required=False,
-                            help_text="For a face-to-face or community conference. Never a party's home.")
-    method = forms.CharField(label="How it will be done", max_length=300, required=False,
-                             help_text="For indirect activity, for example 'shuttle by phone' or 'letter by post'")
-    lead_facilitator = FacilitatorField(queryset=User.objects.none(), label="Lead facilitator",
-                                        error_messages={"required": "Choose the lead facilitator"})
+    scheduled_time = time_field(
+        "Start time",
+        help_text="24-hour clock, for example 14:30",
+        error_messages={"required": "Enter the start time", "invalid": "Enter a real time, like 14:30"},
+    )
+    duration_minutes = forms.IntegerField(
+        label="Duration in minutes",
+        min_value=5,
+        max_value=600,
+        required=False,
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-4"}),
+        error_messages={"invalid": "Enter the duration as a number of minutes"},
+    )
+    venue = forms.CharField(
+        label="Venue",
+        max_length=300,
+        required=False,
+        help_text="For a face-to-face or community conference. Never a party's home.",
+    )
+    method = forms.CharField(
+        label="How it will be done",
+        max_length=300,
+        required=False,
+        help_text="For indirect activity, for example 'shuttle by phone' or 'letter by post'",
+    )
+    lead_facilitator = FacilitatorField(
+        queryset=User.objects.none(),
+        label="Lead facilitator",
+        error_messages={"required": "Choose the lead facilitator"},
+    )
     co_facilitator = FacilitatorField(queryset=User.objects.none(), label="Co-facilitator", required=False)
     invited = PartiesField(queryset=Party.objects.none(), label="Invited", required=False)
-    others_invited = forms.CharField(label="Others invited", max_length=300, required=False,
-                                     help_text="People who are not parties to the case, for example community members")
+    others_invited = forms.CharField(
+        label="Others invited",
+        max_length=300,
+        required=False,
+        help_text="People who are not parties to the case, for example community members",
+    )
     interpreter_booked = forms.BooleanField(label="An interpreter is booked", required=False)
-    interpreter_language = forms.CharField(label="Interpreter's language", max_length=60, required=False,
-                                           widget=forms.TextInput(attrs={"class": "govuk-input--width-20"}))
+    interpreter_language = forms.CharField(
+        label="Interpreter's language",
+        max_length=60,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-20"}),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -136,10 +184,14 @@ class ActivityPlanForm(CaseForm):
         """The keyword arguments the planning services take."""
         data = self.cleaned_data
         return {
-            "kind": data["kind"], "scheduled_for": data.get("scheduled_for"),
-            "duration_minutes": data.get("duration_minutes"), "venue": data.get("venue", ""),
-            "method": data.get("method", ""), "lead_facilitator": data.get("lead_facilitator"),
-            "co_facilitator": data.get("co_facilitator"), "invited": list(data.get("invited") or []),
+            "kind": data["kind"],
+            "scheduled_for": data.get("scheduled_for"),
+            "duration_minutes": data.get("duration_minutes"),
+            "venue": data.get("venue", ""),
+            "method": data.get("method", ""),
+            "lead_facilitator": data.get("lead_facilitator"),
+            "co_facilitator": data.get("co_facilitator"),
+            "invited": list(data.get("invited") or []),
             "others_invited": data.get("others_invited", ""),
             "interpreter_booked": data.get("interpreter_booked", False),
             "interpreter_language": data.get("interpreter_language", ""),
@@ -149,43 +201,66 @@ class ActivityPlanForm(CaseForm):
     def initial_from(cls, activity: Activity) -> dict:
         local = timezone.localtime(activity.scheduled_for) if activity.scheduled_for else None
         return {
-            "kind": activity.kind, "scheduled_date": local.date() if local else None,
-            "scheduled_time": local.time() if local else None, "duration_minutes": activity.duration_minutes,
-            "venue": activity.venue, "method": activity.method, "lead_facilitator": activity.lead_facilitator_id,
-            "co_facilitator": activity.co_facilitator_id, "invited": [p.pk for p in activity.invited.all()],
-            "others_invited": activity.others_invited, "interpreter_booked": activity.interpreter_booked,
+            "kind": activity.kind,
+            "scheduled_date": local.date() if local else None,
+            "scheduled_time": local.time() if local else None,
+            "duration_minutes": activity.duration_minutes,
+            "venue": activity.venue,
+            "method": activity.method,
+            "lead_facilitator": activity.lead_facilitator_id,
+            "co_facilitator": activity.co_facilitator_id,
+            "invited": [p.pk for p in activity.invited.all()],
+            "others_invited": activity.others_invited,
+            "interpreter_booked": activity.interpreter_booked,
             "interpreter_language": activity.interpreter_language,
         }
 
 
 class RescheduleForm(ActivityPlanForm):
-    reason = forms.CharField(label="Why is it being rescheduled", max_length=limits.SUMMARY,
-                             widget=forms.Textarea(attrs={"rows": 2}),
-                             error_messages={"required": "Enter why the activity is being rescheduled"})
+    reason = forms.CharField(
+        label="Why is it being rescheduled",
+        max_length=limits.SUMMARY,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Enter why the activity is being rescheduled"},
+    )
 
 
 class TookPlaceForm(CaseForm):
     party_fields = ("attended",)
-    took_place_on = DatePartsField(label="Date it took place",
-                                   error_messages={"required": "Enter the date the activity took place"})
-    attended = PartiesField(queryset=Party.objects.none(), label="Who took part",
-                            error_messages={"required": "Choose who took part"})
+    took_place_on = DatePartsField(
+        label="Date it took place", error_messages={"required": "Enter the date the activity took place"}
+    )
+    attended = PartiesField(
+        queryset=Party.objects.none(), label="Who took part", error_messages={"required": "Choose who took part"}
+    )
     others_attended = forms.CharField(label="Others who took part", max_length=300, required=False)
-    summary = forms.CharField(label="What happened", max_length=limits.SUMMARY,
-                              widget=forms.Textarea(attrs={"rows": 6}),
-                              error_messages={"required": "Enter a summary of what happened"})
-    agreement_reached = forms.ChoiceField(label="Was an agreement reached?", choices=YES_NO, widget=forms.RadioSelect,
-                                          error_messages={"required": "Say whether an agreement was reached"})
+    summary = forms.CharField(
+        label="What happened",
+        max_length=limits.SUMMARY,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": "Enter a summary of what happened"},
+    )
+    agreement_reached = forms.ChoiceField(
+        label="Was an agreement reached?",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say whether an agreement was reached"},
+    )
 
 
 class ReasonForm(GovukForm):
-    reason = forms.CharField(label="Reason", max_length=limits.SUMMARY, widget=forms.Textarea(attrs={"rows": 3}),
-                             error_messages={"required": "Enter the reason"})
+    reason = forms.CharField(
+        label="Reason",
+        max_length=limits.SUMMARY,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter the reason"},
+    )
 
 
 class NoteForm(GovukForm):
-    note = forms.CharField(label="Note", max_length=limits.SUMMARY, widget=forms.Textarea(attrs={"rows": 2}),
-                           required=False)
+    note = forms.CharField(
+        label="Note", max_length=limits.SUMMARY, widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -194,26 +269,41 @@ class NoteForm(GovukForm):
 
 class AgreementForm(CaseForm):
     party_fields = ("signatories",)
-    signed_on = DatePartsField(label="Date signed",
-                               error_messages={"required": "Enter the date the agreement was signed"})
-    signatories = PartiesField(queryset=Party.objects.none(), label="Who signed",
-                               error_messages={"required": "Choose who signed the agreement"})
-    notes = forms.CharField(label="Notes", max_length=limits.NOTE, widget=forms.Textarea(attrs={"rows": 3}),
-                            required=False)
+    signed_on = DatePartsField(
+        label="Date signed", error_messages={"required": "Enter the date the agreement was signed"}
+    )
+    signatories = PartiesField(
+        queryset=Party.objects.none(),
+        label="Who signed",
+        error_messages={"required": "Choose who signed the agreement"},
+    )
+    notes = forms.CharField(
+        label="Notes", max_length=limits.NOTE, widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
 
 
 class ActionForm(CaseForm):
     party_fields = ("responsible_party",)
-    kind = forms.ChoiceField(label="Kind of action", choices=AgreementAction.Kind.choices, widget=forms.RadioSelect,
-                             error_messages={"required": "Choose the kind of action"})
-    responsible_party = PartyChoiceField(queryset=Party.objects.none(), label="Who will do it", required=False,
-                                         empty_label="Someone else (name them below)")
+    kind = forms.ChoiceField(
+        label="Kind of action",
+        choices=AgreementAction.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the kind of action"},
+    )
+    responsible_party = PartyChoiceField(
+        queryset=Party.objects.none(),
+        label="Who will do it",
+        required=False,
+        empty_label="Someone else (name them below)",
+    )
     who = forms.CharField(label="Name, if not a party to the case", max_length=200, required=False)
-    what = forms.CharField(label="What will be done", max_length=300,
-                           error_messages={"required": "Enter what will be done"})
+    what = forms.CharField(
+        label="What will be done", max_length=300, error_messages={"required": "Enter what will be done"}
+    )
     due_on = DatePartsField(label="Done by", error_messages={"required": "Enter the date it will be done by"})
-    how_checked = forms.CharField(label="How it will be checked", max_length=300,
-                                  error_messages={"required": "Enter how it will be checked"})
+    how_checked = forms.CharField(
+        label="How it will be checked", max_length=300, error_messages={"required": "Enter how it will be checked"}
+    )
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -222,20 +312,38 @@ class ActionForm(CaseForm):
 
 class FollowUpForm(CaseForm):
     party_fields = ("party",)
-    party = PartyChoiceField(queryset=Party.objects.none(), label="Who was the contact with", required=False,
-                             empty_label="No one in particular")
+    party = PartyChoiceField(
+        queryset=Party.objects.none(),
+        label="Who was the contact with",
+        required=False,
+        empty_label="No one in particular",
+    )
     on = DatePartsField(label="Date", error_messages={"required": "Enter the date of the contact"})
-    at_time = time_field("Time", required=False, help_text="For example, 14:30. Leave empty if not known.",
-                         error_messages={"invalid": "Enter the time like 14:30"})
-    method = forms.ChoiceField(label="How", choices=FollowUp.Method.choices, widget=forms.RadioSelect,
-                               error_messages={"required": "Choose how the contact was made"})
-    notes = forms.CharField(label="What was said or found", max_length=limits.NOTE,
-                            widget=forms.Textarea(attrs={"rows": 4}),
-                            error_messages={"required": "Enter what was said or found"})
+    at_time = time_field(
+        "Time",
+        required=False,
+        help_text="For example, 14:30. Leave empty if not known.",
+        error_messages={"invalid": "Enter the time like 14:30"},
+    )
+    method = forms.ChoiceField(
+        label="How",
+        choices=FollowUp.Method.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how the contact was made"},
+    )
+    notes = forms.CharField(
+        label="What was said or found",
+        max_length=limits.NOTE,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter what was said or found"},
+    )
     outside_safe_times_reason = forms.CharField(
-        label="If this was outside their safe times: why", max_length=500, required=False,
+        label="If this was outside their safe times: why",
+        max_length=500,
+        required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="A call, video call or meeting outside the person's safe times is recorded only with the reason.")
+        help_text="A call, video call or meeting outside the person's safe times is recorded only with the reason.",
+    )
 
     def at(self) -> datetime:
         """The contact's day and time; with no time typed, the day's midnight (``time_known`` is then False)."""
@@ -247,19 +355,28 @@ class FollowUpForm(CaseForm):
 
 class ActionDoneForm(GovukForm):
     resolved_on = DatePartsField(label="Date done", error_messages={"required": "Enter the date"})
-    evidence_note = forms.CharField(label="Evidence that it was done", max_length=limits.SUMMARY,
-                                    widget=forms.Textarea(attrs={"rows": 3}),
-                                    error_messages={"required": "Enter the evidence that it was done"})
-    told_method = forms.ChoiceField(label="How was the person harmed told?", choices=FollowUp.Method.choices,
-                                    widget=forms.RadioSelect,
-                                    error_messages={"required": "Choose how the person harmed was told"})
+    evidence_note = forms.CharField(
+        label="Evidence that it was done",
+        max_length=limits.SUMMARY,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter the evidence that it was done"},
+    )
+    told_method = forms.ChoiceField(
+        label="How was the person harmed told?",
+        choices=FollowUp.Method.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how the person harmed was told"},
+    )
 
 
 class ActionMissedForm(GovukForm):
     resolved_on = DatePartsField(label="Date recorded as missed", error_messages={"required": "Enter the date"})
-    evidence_note = forms.CharField(label="What happened and how you know", max_length=limits.SUMMARY,
-                                    widget=forms.Textarea(attrs={"rows": 3}),
-                                    error_messages={"required": "Enter what happened and how you know"})
+    evidence_note = forms.CharField(
+        label="What happened and how you know",
+        max_length=limits.SUMMARY,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter what happened and how you know"},
+    )
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -267,17 +384,27 @@ class ActionMissedForm(GovukForm):
 
 
 class ConcludeForm(GovukForm):
-    outcome = forms.ChoiceField(label="Outcome", choices=CONCLUDE_OUTCOMES, widget=forms.RadioSelect,
-                                error_messages={"required": "Choose the outcome"})
-    summary = forms.CharField(label="Closure summary", max_length=limits.SUMMARY,
-                              widget=forms.Textarea(attrs={"rows": 5}),
-                              error_messages={"required": "Enter the closure summary"})
+    outcome = forms.ChoiceField(
+        label="Outcome",
+        choices=CONCLUDE_OUTCOMES,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the outcome"},
+    )
+    summary = forms.CharField(
+        label="Closure summary",
+        max_length=limits.SUMMARY,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Enter the closure summary"},
+    )
 
 
 class CompleteForm(GovukForm):
-    summary = forms.CharField(label="Closure summary", max_length=limits.SUMMARY,
-                              widget=forms.Textarea(attrs={"rows": 5}),
-                              error_messages={"required": "Enter the closure summary"})
+    summary = forms.CharField(
+        label="Closure summary",
+        max_length=limits.SUMMARY,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Enter the closure summary"},
+    )
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -288,22 +415,39 @@ class FeedbackForm(GovukForm):
     refused = forms.ChoiceField(
         label="Did they agree to give feedback?",
         choices=(("no", "Yes, they gave feedback"), ("yes", "No, they declined to give feedback")),
-        widget=forms.RadioSelect, error_messages={"required": "Say whether they agreed to give feedback"},
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say whether they agreed to give feedback"},
     )
-    satisfied = forms.ChoiceField(label="Were they satisfied with the process?", choices=YES_NO_UNANSWERED,
-                                  widget=forms.RadioSelect, required=False)
-    would_recommend = forms.ChoiceField(label="Would they recommend it to someone else?", choices=YES_NO_UNANSWERED,
-                                        widget=forms.RadioSelect, required=False)
-    felt = forms.ChoiceField(label="Since taking part, do they feel better, the same or worse?",
-                             choices=[*Feedback.Felt.choices, ("", "Did not answer")], widget=forms.RadioSelect,
-                             required=False)
-    felt_safe = forms.ChoiceField(label="Did they feel safe taking part?", choices=YES_NO_UNANSWERED,
-                                  widget=forms.RadioSelect, required=False)
-    felt_heard = forms.ChoiceField(label="Did they feel heard?", choices=YES_NO_UNANSWERED, widget=forms.RadioSelect,
-                                   required=False)
-    comments = forms.CharField(label="What they said, in their words", max_length=limits.SUMMARY,
-                               widget=forms.Textarea(attrs={"rows": 4}),
-                               required=False)
+    satisfied = forms.ChoiceField(
+        label="Were they satisfied with the process?",
+        choices=YES_NO_UNANSWERED,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    would_recommend = forms.ChoiceField(
+        label="Would they recommend it to someone else?",
+        choices=YES_NO_UNANSWERED,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    felt = forms.ChoiceField(
+        label="Since taking part, do they feel better, the same or worse?",
+        choices=[*Feedback.Felt.choices, ("", "Did not answer")],
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    felt_safe = forms.ChoiceField(
+        label="Did they feel safe taking part?", choices=YES_NO_UNANSWERED, widget=forms.RadioSelect, required=False
+    )
+    felt_heard = forms.ChoiceField(
+        label="Did they feel heard?", choices=YES_NO_UNANSWERED, widget=forms.RadioSelect, required=False
+    )
+    comments = forms.CharField(
+        label="What they said, in their words",
+        max_length=limits.SUMMARY,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
 
     def answers(self) -> dict:
         data = self.cleaned_data
@@ -311,9 +455,12 @@ class FeedbackForm(GovukForm):
         if refused:
             return {"refused": True}
         return {
-            "refused": False, "satisfied": yes_no(data.get("satisfied")),
-            "would_recommend": yes_no(data.get("would_recommend")), "felt": data.get("felt") or "",
-            "felt_safe": yes_no(data.get("felt_safe")), "felt_heard": yes_no(data.get("felt_heard")),
+            "refused": False,
+            "satisfied": yes_no(data.get("satisfied")),
+            "would_recommend": yes_no(data.get("would_recommend")),
+            "felt": data.get("felt") or "",
+            "felt_safe": yes_no(data.get("felt_safe")),
+            "felt_heard": yes_no(data.get("felt_heard")),
             "comments": data.get("comments", ""),
         }
 
@@ -326,8 +473,11 @@ class WellbeingForm(GovukForm):
         self.version = version
         for key, text in WELLBEING_QUESTIONS[version]:
             self.fields[key] = forms.TypedChoiceField(
-                label=text, choices=[(str(n), f"{n} – {label}") for n, label in WELLBEING_SCALE], coerce=int,
-                widget=forms.RadioSelect, error_messages={"required": f"Answer '{text}'"},
+                label=text,
+                choices=[(str(n), f"{n} – {label}") for n, label in WELLBEING_SCALE],
+                coerce=int,
+                widget=forms.RadioSelect,
+                error_messages={"required": f"Answer '{text}'"},
             )
 
     def answers(self) -> dict:

@@ -28,8 +28,9 @@ class PreparationContact(models.Model):
     notes = models.TextField(blank=True, max_length=limits.NOTE)
     interpreter_arranged = models.BooleanField(default=False)
     # Why the meeting was held on a day outside the person's safe times (the facilitator's confirmation).
-    outside_safe_times_reason = models.CharField("why contact was made outside their safe times", max_length=500,
-                                                 blank=True)
+    outside_safe_times_reason = models.CharField(
+        "why contact was made outside their safe times", max_length=500, blank=True
+    )
     adjustments_arranged = models.TextField(blank=True, max_length=limits.SUMMARY)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -167,8 +168,9 @@ class FollowUp(models.Model):
     # False when only the day is known: ``at`` is then that day's midnight, shown as "time not recorded".
     time_known = models.BooleanField(default=True)
     method = models.CharField(max_length=16, choices=Method.choices, blank=True)
-    outside_safe_times_reason = models.CharField("why contact was made outside their safe times", max_length=500,
-                                                 blank=True)
+    outside_safe_times_reason = models.CharField(
+        "why contact was made outside their safe times", max_length=500, blank=True
+    )
     notes = models.TextField(blank=True, max_length=limits.NOTE)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     history = HistoricalRecords()
@@ -202,8 +204,10 @@ class Feedback(models.Model):
 
     class Meta:
         ordering = ["recorded_on", "id"]
-        constraints = [models.UniqueConstraint(fields=["case", "party"], name="feedback_once_per_party"),
-                       *bounded_text("feedback", comments=limits.SUMMARY)]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "party"], name="feedback_once_per_party"),
+            *bounded_text("feedback", comments=limits.SUMMARY),
+        ]
 
 
 class WellbeingMeasure(models.Model):

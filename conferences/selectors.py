@@ -68,15 +68,17 @@ def case_work(case: Case, user) -> CaseWork:
     activities = list(
         case.activities.select_related("lead_facilitator", "co_facilitator").order_by("-created_at", "-id")
     )
-    current = next((a for a in activities if a.status not in (Activity.Status.CANCELLED,
-                                                                Activity.Status.SUPERSEDED)), None)
+    current = next(
+        (a for a in activities if a.status not in (Activity.Status.CANCELLED, Activity.Status.SUPERSEDED)), None
+    )
     took_place = any(a.status == Activity.Status.TOOK_PLACE for a in activities)
     outcome_label = case.get_outcome_display() if case.outcome else ""
     if level == OUTCOME:
         if not may_see_outcome(case, user):
             # Consent to share with the police withdrawn: they see that the case is closed, nothing of how.
-            return CaseWork(level=level, can_edit=False, activity_took_place=False, outcome_label="",
-                            outcome_hidden=True)
+            return CaseWork(
+                level=level, can_edit=False, activity_took_place=False, outcome_label="", outcome_hidden=True
+            )
         return CaseWork(level=level, can_edit=False, activity_took_place=took_place, outcome_label=outcome_label)
     agreement = case.agreements.filter(superseded=False).order_by("-created_at", "-id").first()
     counts = {}
@@ -91,9 +93,15 @@ def case_work(case: Case, user) -> CaseWork:
         preparation=Count("preparation_contacts", distinct=True), feedback=Count("feedback", distinct=True)
     )
     return CaseWork(
-        level=level, can_edit=can_edit_case_work(case, user), activity_took_place=took_place,
-        outcome_label=outcome_label, activity=current, agreement=agreement, action_counts=counts,
-        preparation_count=extra["preparation"], feedback_count=extra["feedback"],
+        level=level,
+        can_edit=can_edit_case_work(case, user),
+        activity_took_place=took_place,
+        outcome_label=outcome_label,
+        activity=current,
+        agreement=agreement,
+        action_counts=counts,
+        preparation_count=extra["preparation"],
+        feedback_count=extra["feedback"],
         earlier_plans=sum(1 for a in activities if a.status == Activity.Status.SUPERSEDED),
     )
 
@@ -117,8 +125,9 @@ def activities_for_page(case: Case) -> list[Activity]:
 
 def current_of(activities: list[Activity]) -> Activity | None:
     """The activity in force among a list read newest first (as ``Case.current_activity`` picks it)."""
-    return next((a for a in activities if a.status not in (Activity.Status.CANCELLED,
-                                                           Activity.Status.SUPERSEDED)), None)
+    return next(
+        (a for a in activities if a.status not in (Activity.Status.CANCELLED, Activity.Status.SUPERSEDED)), None
+    )
 
 
 def name_for_viewer(case: Case, user, parties) -> None:
@@ -136,15 +145,15 @@ def agreement_for_page(case: Case, user=None) -> Agreement | None:
         case.agreements.filter(superseded=False)
         .select_related("activity")
         .prefetch_related(
-            "signatories",
-            Prefetch("actions", queryset=AgreementAction.objects.select_related("responsible_party")),
+            "signatories", Prefetch("actions", queryset=AgreementAction.objects.select_related("responsible_party"))
         )
         .order_by("-created_at", "-id")
         .first()
     )
     if agreement is not None and user is not None:
-        name_for_viewer(case, user, [*agreement.signatories.all(), *(a.responsible_party for a in
-                                                                        agreement.actions.all())])
+        name_for_viewer(
+            case, user, [*agreement.signatories.all(), *(a.responsible_party for a in agreement.actions.all())]
+        )
     return agreement
 
 
@@ -159,7 +168,8 @@ def feedback_consent_withdrawn(case: Case) -> set[int]:
     withdrawn: set[int] = set()
     given: set[int] = set()
     for party_id, withdrawn_on in Consent.objects.filter(party__case=case, purpose=purpose).values_list(
-            "party_id", "withdrawn_on"):
+        "party_id", "withdrawn_on"
+    ):
         (withdrawn if withdrawn_on else given).add(party_id)
     return withdrawn - given
 
@@ -172,9 +182,7 @@ def feedback_for_page(case: Case, user) -> tuple[list[Party], dict[int, Feedback
         people = [p for p in people if p.role == Party.Role.HARMED and p.caseworker_id == user.pk]
     ids = [p.pk for p in people]
     feedback = {f.party_id: f for f in Feedback.objects.filter(case=case, party_id__in=ids)}
-    wellbeing = {
-        (m.party_id, m.stage): m for m in WellbeingMeasure.objects.filter(case=case, party_id__in=ids)
-    }
+    wellbeing = {(m.party_id, m.stage): m for m in WellbeingMeasure.objects.filter(case=case, party_id__in=ids)}
     return people, feedback, wellbeing
 
 
@@ -275,9 +283,14 @@ def feedback_figures(queryset_or_filters: QuerySet | dict | None = None) -> dict
         n_felt_heard_of=Count("id", filter=given & Q(felt_heard__isnull=False)),
     )
     figures = {"records": row["n_records"], "refused": row["n_refused"], "given": row["n_given"]}
-    for name, of in (("satisfied", "satisfied_of"), ("would_recommend", "would_recommend_of"),
-                     ("felt_better", "felt_of"), ("felt_worse", "felt_of"), ("felt_safe", "felt_safe_of"),
-                     ("felt_heard", "felt_heard_of")):
+    for name, of in (
+        ("satisfied", "satisfied_of"),
+        ("would_recommend", "would_recommend_of"),
+        ("felt_better", "felt_of"),
+        ("felt_worse", "felt_of"),
+        ("felt_safe", "felt_safe_of"),
+        ("felt_heard", "felt_heard_of"),
+    ):
         count, total = row[f"n_{name}"], row[f"n_{of}"]
         figures[name] = {"count": count, "of": total, "share": _share(count, total)}
     return figures

@@ -110,9 +110,9 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
-            ],
+            ]
         },
-    },
+    }
 ]
 
 # Databases: SQLite by default (WAL, immediate transactions), PostgreSQL through DATABASE_URL.
@@ -247,10 +247,13 @@ RJ_CACHE_URL = os.environ.get("RJ_CACHE_URL", "").strip()
 if RJ_CACHE_URL and not RJ_CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     raise ImproperlyConfigured("RJ_CACHE_URL must be a redis://, rediss:// or unix:// address (or not set).")
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": RJ_CACHE_URL,
-                "KEY_PREFIX": "rjcases"}
-    if RJ_CACHE_URL else
-    {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "rjcases"},
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": RJ_CACHE_URL,
+        "KEY_PREFIX": "rjcases",
+    }
+    if RJ_CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "rjcases"}
 }
 
 # How long an API write's answer is replayed for a retry with the same Idempotency-Key.

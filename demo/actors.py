@@ -33,14 +33,22 @@ class Actors:
             )
         from demo import plan
 
-        needed = [(self.wards, plan.WARDS), (self.strands, plan.STRANDS), (self.crime_types, plan.CRIME_TYPES),
-                  (self.routes, plan.ROUTES)]
+        needed = [
+            (self.wards, plan.WARDS),
+            (self.strands, plan.STRANDS),
+            (self.crime_types, plan.CRIME_TYPES),
+            (self.routes, plan.ROUTES),
+        ]
         unknown = sorted(code for rows, codes in needed for code in codes if code not in rows)
         if unknown:
             raise CommandError(f"Reference data has no row for: {', '.join(unknown)}. Load fixtures/reference.json.")
         centre = users["centre"].organisation
-        other_centre = (Organisation.objects.filter(kind=Organisation.Kind.REPORTING_CENTRE)
-                        .exclude(pk=centre.pk).order_by("pk").first()) or centre
+        other_centre = (
+            Organisation.objects.filter(kind=Organisation.Kind.REPORTING_CENTRE)
+            .exclude(pk=centre.pk)
+            .order_by("pk")
+            .first()
+        ) or centre
         self.organisations = {
             "centre_stretford": centre,
             "centre_altrincham": other_centre,

@@ -54,11 +54,30 @@ from rjcases.services import intake
 from rjcases.services.transitions import Facts, clean_inputs, move_effects
 
 # Insert order: parents before children. Through tables follow the model that owns the field.
-MODELS = [Case, Incident, Party, Consent, Assessment, Note, ContactAttempt, PreparationContact, Activity, Agreement,
-          AgreementAction, FollowUp, Feedback, WellbeingMeasure, CaseTransition]
+MODELS = [
+    Case,
+    Incident,
+    Party,
+    Consent,
+    Assessment,
+    Note,
+    ContactAttempt,
+    PreparationContact,
+    Activity,
+    Agreement,
+    AgreementAction,
+    FollowUp,
+    Feedback,
+    WellbeingMeasure,
+    CaseTransition,
+]
 SEEDED = set(MODELS)
-_M2M = {Incident: ["strands"], Case: ["possible_duplicate_of"], Activity: ["invited", "attended"],
-        Agreement: ["signatories"]}
+_M2M = {
+    Incident: ["strands"],
+    Case: ["possible_duplicate_of"],
+    Activity: ["invited", "attended"],
+    Agreement: ["signatories"],
+}
 
 
 class Row:
@@ -88,8 +107,7 @@ class _Meta:
                 self.callable_defaults.append((f.attname, f.default))
             else:
                 self.static_defaults[f.attname] = f.get_default()  # as Model.__init__ fills it
-        self.seeded_fks = {f.name: f.attname for f in concrete
-                           if f.is_relation and f.related_model in SEEDED}
+        self.seeded_fks = {f.name: f.attname for f in concrete if f.is_relation and f.related_model in SEEDED}
         history = getattr(model, "history", None)
         self.history_model = history.model if history is not None else None
         self.tracked = [f.attname for f in self.history_model.tracked_fields] if self.history_model else []
@@ -127,8 +145,9 @@ class BulkWriter:
 
     # --- rows and their history -----------------------------------------------------------------
 
-    def _new(self, story_rows: dict, model, at: datetime, user, reason: str | None, /, refs: dict | None = None,
-             **given) -> Row:
+    def _new(
+        self, story_rows: dict, model, at: datetime, user, reason: str | None, /, refs: dict | None = None, **given
+    ) -> Row:
         row = Row(model, self.meta[model].values(given), refs or {})
         story_rows[model].append(row)
         self._snap(row, "+", at, user, reason)
@@ -215,8 +234,9 @@ class BulkWriter:
             identity["id"] = row.pk
             for kind, at, user_id, reason, values, m2m in row.history:
                 fields = {attname: values[attname] for attname in meta.tracked if attname not in identity}
-                fields.update(identity, history_date=at, history_type=kind, history_user_id=user_id,
-                              history_change_reason=reason)
+                fields.update(
+                    identity, history_date=at, history_type=kind, history_user_id=user_id, history_change_reason=reason
+                )
                 made.append((fields, row, m2m))
         for (fields, _row, _m2m), pk in zip(made, _reserve_ids(history_model, len(made)), strict=True):
             fields["history_id"] = pk
@@ -226,9 +246,16 @@ class BulkWriter:
             through = field.remote_field.through
             source, target = f"{field.m2m_field_name()}_id", f"{field.m2m_reverse_field_name()}_id"
             m2m_history = getattr(history_model, name).model
-            copies = [{"id": self.link_ids[(through, row.pk, _pk(item))], source: row.pk, target: _pk(item),
-                       "history_id": fields["history_id"]}
-                      for fields, row, m2m in made for item in m2m.get(name, ())]
+            copies = [
+                {
+                    "id": self.link_ids[(through, row.pk, _pk(item))],
+                    source: row.pk,
+                    target: _pk(item),
+                    "history_id": fields["history_id"],
+                }
+                for fields, row, m2m in made
+                for item in m2m.get(name, ())
+            ]
             for copy, pk in zip(copies, _reserve_ids(m2m_history, len(copies)), strict=True):
                 copy["m2m_history_id"] = pk
             _insert_values(m2m_history, copies)
@@ -239,13 +266,13 @@ class BulkWriter:
         self.by_crime_reference: dict[str, list] = defaultdict(list)
         self.by_name_and_day: dict[tuple, list] = defaultdict(list)
         day_of_case = {}
-        for case_id, reference, occurred in Incident.objects.values_list("case_id", "crime_reference",
-                                                                         "occurred_from"):
+        for case_id, reference, occurred in Incident.objects.values_list("case_id", "crime_reference", "occurred_from"):
             if reference:
                 self.by_crime_reference[reference.lower()].append(case_id)
             day_of_case[case_id] = timezone.localtime(occurred).date()
-        for case_id, first, last in Party.objects.exclude(last_name="").values_list("case_id", "first_name",
-                                                                                     "last_name"):
+        for case_id, first, last in Party.objects.exclude(last_name="").values_list(
+            "case_id", "first_name", "last_name"
+        ):
             self.by_name_and_day[(first.lower(), last.lower(), day_of_case[case_id])].append(case_id)
 
     def _possible_duplicates(self, story: _Story, parties: list[Row]) -> list:
@@ -294,11 +321,23 @@ class BulkWriter:
         anonymous = route.code == intake.CENTRE_ROUTE and fields.get("report_kind") == "anonymous"
         parties = intake._clean_parties(user, anonymous, referral_parties(actors, plan))
         s.case = self._new(
-            rows, Case, at, user, "referral received", reference=None, route_id=route.pk,
-            received_on=plan.received_on, referred_by_id=user.pk,
+            rows,
+            Case,
+            at,
+            user,
+            "referral received",
+            reference=None,
+            route_id=route.pk,
+            received_on=plan.received_on,
+            referred_by_id=user.pk,
             rj_information_due_on=clocks.rj_information_due(plan.received_on, fields.get("enhanced_rights", False)),
-            initial_contact_due_on=clocks.initial_contact_due(plan.received_on), state=Case.State.REFERRAL,
-            state_changed_at=at, created_at=at, updated_at=at, **_attnames(Case, fields))
+            initial_contact_due_on=clocks.initial_contact_due(plan.received_on),
+            state=Case.State.REFERRAL,
+            state_changed_at=at,
+            created_at=at,
+            updated_at=at,
+            **_attnames(Case, fields),
+        )
         incident = dict(plan.incident)
         incident["ward_id"] = actors.wards[incident.pop("ward")].pk
         incident["crime_type_id"] = actors.crime_types[incident.pop("crime_type")].pk
@@ -309,172 +348,378 @@ class BulkWriter:
             raise ValueError(f"Case plan {plan.index}: intake added or dropped a party; the plan should name it.")
         for party, data in zip(planned, parties, strict=True):
             s.parties[party.key] = self._new(
-                rows, Party, at, user, "party added", refs={"case": s.case}, role=data.role, created_at=at,
-                first_name=data.first_name, last_name=data.last_name, **_attnames(Party, data.extra))
+                rows,
+                Party,
+                at,
+                user,
+                "party added",
+                refs={"case": s.case},
+                role=data.role,
+                created_at=at,
+                first_name=data.first_name,
+                last_name=data.last_name,
+                **_attnames(Party, data.extra),
+            )
         s.case.m2m["possible_duplicate_of"] = self._possible_duplicates(s, list(s.parties.values()))
-        self._new(rows, CaseTransition, at, user, None, refs={"case": s.case}, name="refer", source="",
-                  target=Case.State.REFERRAL, by_id=user.pk, reason="Referral received", data={"route": plan.route},
-                  at=at)
+        self._new(
+            rows,
+            CaseTransition,
+            at,
+            user,
+            None,
+            refs={"case": s.case},
+            name="refer",
+            source="",
+            target=Case.State.REFERRAL,
+            by_id=user.pk,
+            reason="Referral received",
+            data={"route": plan.route},
+            at=at,
+        )
 
     def _allocate(self, rows, s: _Story, step: Step, user) -> None:
-        self._change(s.case, step.at, user, "allocated", updated_at=step.at,
-                     facilitator_id=self.actors.user(step.data["facilitator"]).pk,
-                     co_facilitator_id=getattr(self.actors.user(step.data["co_facilitator"]), "pk", None))
+        self._change(
+            s.case,
+            step.at,
+            user,
+            "allocated",
+            updated_at=step.at,
+            facilitator_id=self.actors.user(step.data["facilitator"]).pk,
+            co_facilitator_id=getattr(self.actors.user(step.data["co_facilitator"]), "pk", None),
+        )
 
     def _contact(self, rows, s: _Story, step: Step, user) -> None:
         d, at = step.data, step.at
         party = s.parties.get(d["party"]) if d["party"] else None
-        self._new(rows, ContactAttempt, at, user, "contact logged", refs={"case": s.case, "party": party}, at=at,
-                  method=d["method"], result=d["result"], rj_information_given=d["rj_information_given"],
-                  notes=d["notes"], by_id=user.pk,
-                  outside_safe_times_reason=safe_time_reason(party.values if party else None, at, d["method"]))
+        self._new(
+            rows,
+            ContactAttempt,
+            at,
+            user,
+            "contact logged",
+            refs={"case": s.case, "party": party},
+            at=at,
+            method=d["method"],
+            result=d["result"],
+            rj_information_given=d["rj_information_given"],
+            notes=d["notes"],
+            by_id=user.pk,
+            outside_safe_times_reason=safe_time_reason(party.values if party else None, at, d["method"]),
+        )
         case, changed = s.case.values, {}
         day = timezone.localtime(at).date()
         if d["result"] == ContactAttempt.Result.REACHED and not case["initial_contact_on"]:
             changed["initial_contact_on"] = day
-        if d["rj_information_given"] and not case["rj_information_given_on"] and (
-                party is None or party.values["role"] == Party.Role.HARMED):
+        if (
+            d["rj_information_given"]
+            and not case["rj_information_given_on"]
+            and (party is None or party.values["role"] == Party.Role.HARMED)
+        ):
             changed["rj_information_given_on"] = day
         if changed:
             self._change(s.case, at, user, "clock met", updated_at=at, **changed)
 
     def _note(self, rows, s: _Story, step: Step, user) -> None:
-        self._new(rows, Note, step.at, user, "note added", refs={"case": s.case}, author_id=user.pk,
-                  body=step.data["body"].strip(), created_at=step.at)
+        self._new(
+            rows,
+            Note,
+            step.at,
+            user,
+            "note added",
+            refs={"case": s.case},
+            author_id=user.pk,
+            body=step.data["body"].strip(),
+            created_at=step.at,
+        )
 
     def _transition(self, rows, s: _Story, step: Step, user) -> None:
         """What ``take_transition`` writes, from the same ``move_effects``, applied to this story's rows."""
         at, case = step.at, s.case.values
-        facts = Facts(activity=s.activity, activity_kind=s.activity.values["kind"] if s.activity else "",
-                      agreement=s.agreement, action_statuses=tuple(a.values["status"] for a in s.actions))
+        facts = Facts(
+            activity=s.activity,
+            activity_kind=s.activity.values["kind"] if s.activity else "",
+            agreement=s.agreement,
+            action_statuses=tuple(a.values["status"] for a in s.actions),
+        )
         effects = move_effects(step.data["name"], case, clean_inputs(step.data["inputs"]), at, facts)
         if effects.activity:
             self._change(s.activity, at, user, None, **effects.activity)
         self._change(s.case, at, user, effects.change_reason, state=effects.target, updated_at=at, **effects.case)
-        self._new(rows, CaseTransition, at, user, None, refs={"case": s.case}, by_id=user.pk, at=at,
-                  **effects.transition_row)
+        self._new(
+            rows, CaseTransition, at, user, None, refs={"case": s.case}, by_id=user.pk, at=at, **effects.transition_row
+        )
 
     def _add_party(self, rows, s: _Story, step: Step, user) -> None:
         planned = next(p for p in s.plan.parties if p.key == step.data["party"])
         refs = {"case": s.case, "supports": s.parties[planned.supports] if planned.supports else None}
         s.parties[planned.key] = self._new(
-            rows, Party, step.at, user, "party added", refs=refs, role=planned.role, created_at=step.at,
-            first_name=planned.fields["first_name"], last_name=planned.fields.get("last_name", ""),
-            **_attnames(Party, party_fields(self.actors, planned)))
+            rows,
+            Party,
+            step.at,
+            user,
+            "party added",
+            refs=refs,
+            role=planned.role,
+            created_at=step.at,
+            first_name=planned.fields["first_name"],
+            last_name=planned.fields.get("last_name", ""),
+            **_attnames(Party, party_fields(self.actors, planned)),
+        )
 
     def _assess(self, rows, s: _Story, step: Step, user) -> None:
         key = step.data["party"]
-        s.assessments[key] = self._new(rows, Assessment, step.at, user, "assessment recorded",
-                                       refs={"party": s.parties[key]}, assessor_id=user.pk, assessed_on=step.on,
-                                       created_at=step.at, **step.data["fields"])
+        s.assessments[key] = self._new(
+            rows,
+            Assessment,
+            step.at,
+            user,
+            "assessment recorded",
+            refs={"party": s.parties[key]},
+            assessor_id=user.pk,
+            assessed_on=step.on,
+            created_at=step.at,
+            **step.data["fields"],
+        )
 
     def _sign_off(self, rows, s: _Story, step: Step, user) -> None:
-        self._change(s.assessments[step.data["party"]], step.at, user, "risk signed off", signed_off_by_id=user.pk,
-                     signed_off_at=step.at, sign_off_note=step.data["note"])
+        self._change(
+            s.assessments[step.data["party"]],
+            step.at,
+            user,
+            "risk signed off",
+            signed_off_by_id=user.pk,
+            signed_off_at=step.at,
+            sign_off_note=step.data["note"],
+        )
 
     def _consent(self, rows, s: _Story, step: Step, user) -> None:
         d = step.data
-        s.consents.append(self._new(rows, Consent, step.at, user, "consent recorded",
-                                    refs={"party": s.parties[d["party"]]}, purpose=d["purpose"], given_on=step.on,
-                                    method=d["method"], recorded_by_id=user.pk, created_at=step.at))
+        s.consents.append(
+            self._new(
+                rows,
+                Consent,
+                step.at,
+                user,
+                "consent recorded",
+                refs={"party": s.parties[d["party"]]},
+                purpose=d["purpose"],
+                given_on=step.on,
+                method=d["method"],
+                recorded_by_id=user.pk,
+                created_at=step.at,
+            )
+        )
 
     def _withdraw_consent(self, rows, s: _Story, step: Step, user) -> None:
         party = s.parties[step.data["party"]]
-        active = [c for c in s.consents if c.refs["party"] is party and c.values["withdrawn_on"] is None
-                  and c.values["purpose"] == Consent.Purpose.PARTICIPATE]
+        active = [
+            c
+            for c in s.consents
+            if c.refs["party"] is party
+            and c.values["withdrawn_on"] is None
+            and c.values["purpose"] == Consent.Purpose.PARTICIPATE
+        ]
         if active:
-            self._change(active[-1], step.at, user, "consent withdrawn", withdrawn_on=step.on,
-                         withdrawal_reason=step.data["reason"].strip())
+            self._change(
+                active[-1],
+                step.at,
+                user,
+                "consent withdrawn",
+                withdrawn_on=step.on,
+                withdrawal_reason=step.data["reason"].strip(),
+            )
 
     def _prep_contact(self, rows, s: _Story, step: Step, user) -> None:
         d = step.data
-        self._new(rows, PreparationContact, step.at, user, "preparation contact recorded",
-                  refs={"case": s.case, "party": s.parties[d["party"]]}, held_on=step.on, method=d["method"],
-                  attendees=d["attendees"].strip(), notes=d["notes"].strip(),
-                  interpreter_arranged=d["interpreter_arranged"],
-                  adjustments_arranged=d["adjustments_arranged"].strip(), by_id=user.pk, created_at=step.at,
-                  outside_safe_times_reason=safe_time_reason(s.parties[d["party"]].values, step.on, d["method"]))
+        self._new(
+            rows,
+            PreparationContact,
+            step.at,
+            user,
+            "preparation contact recorded",
+            refs={"case": s.case, "party": s.parties[d["party"]]},
+            held_on=step.on,
+            method=d["method"],
+            attendees=d["attendees"].strip(),
+            notes=d["notes"].strip(),
+            interpreter_arranged=d["interpreter_arranged"],
+            adjustments_arranged=d["adjustments_arranged"].strip(),
+            by_id=user.pk,
+            created_at=step.at,
+            outside_safe_times_reason=safe_time_reason(s.parties[d["party"]].values, step.on, d["method"]),
+        )
 
     def _plan_activity(self, rows, s: _Story, step: Step, user) -> None:
         d, at = step.data, step.at
         lead = self.actors.user(d["lead"]) if d["lead"] else None
         s.activity = self._new(
-            rows, Activity, at, user, "activity planned", refs={"case": s.case, "supersedes": None}, kind=d["kind"],
-            scheduled_for=d["scheduled_for"], duration_minutes=d["duration_minutes"], venue=d["venue"].strip(),
-            method=d["method"].strip(), lead_facilitator_id=lead.pk if lead else s.case.values["facilitator_id"],
-            co_facilitator_id=getattr(self.actors.user(d["co"]), "pk", None), status=Activity.Status.PLANNED,
-            interpreter_booked=d["interpreter_booked"], interpreter_language=d["interpreter_language"].strip(),
-            created_at=at)
+            rows,
+            Activity,
+            at,
+            user,
+            "activity planned",
+            refs={"case": s.case, "supersedes": None},
+            kind=d["kind"],
+            scheduled_for=d["scheduled_for"],
+            duration_minutes=d["duration_minutes"],
+            venue=d["venue"].strip(),
+            method=d["method"].strip(),
+            lead_facilitator_id=lead.pk if lead else s.case.values["facilitator_id"],
+            co_facilitator_id=getattr(self.actors.user(d["co"]), "pk", None),
+            status=Activity.Status.PLANNED,
+            interpreter_booked=d["interpreter_booked"],
+            interpreter_language=d["interpreter_language"].strip(),
+            created_at=at,
+        )
         self._set_m2m(s.activity, "invited", [s.parties[k] for k in d["invited"]], at, user, "activity planned")
 
     def _hold_activity(self, rows, s: _Story, step: Step, user) -> None:
         d, at = step.data, step.at
-        self._change(s.activity, at, user, "activity took place", status=Activity.Status.TOOK_PLACE,
-                     took_place_on=step.on, summary=d["summary"].strip(), agreement_reached=d["agreement_reached"],
-                     others_attended="")
+        self._change(
+            s.activity,
+            at,
+            user,
+            "activity took place",
+            status=Activity.Status.TOOK_PLACE,
+            took_place_on=step.on,
+            summary=d["summary"].strip(),
+            agreement_reached=d["agreement_reached"],
+            others_attended="",
+        )
         self._set_m2m(s.activity, "attended", [s.parties[k] for k in d["attended"]], at, user, "activity took place")
 
     def _save_agreement(self, rows, s: _Story, step: Step, user) -> None:
         at = step.at
-        s.agreement = self._new(rows, Agreement, at, user, "agreement recorded",
-                                refs={"case": s.case, "activity": s.activity}, signed_on=step.on,
-                                notes=step.data["notes"].strip(), created_at=at)
-        self._set_m2m(s.agreement, "signatories", [s.parties[k] for k in step.data["signatories"]], at, user,
-                      "agreement recorded")
+        s.agreement = self._new(
+            rows,
+            Agreement,
+            at,
+            user,
+            "agreement recorded",
+            refs={"case": s.case, "activity": s.activity},
+            signed_on=step.on,
+            notes=step.data["notes"].strip(),
+            created_at=at,
+        )
+        self._set_m2m(
+            s.agreement, "signatories", [s.parties[k] for k in step.data["signatories"]], at, user, "agreement recorded"
+        )
 
     def _add_action(self, rows, s: _Story, step: Step, user) -> None:
         d = step.data
-        s.actions.append(self._new(
-            rows, AgreementAction, step.at, user, "action added",
-            refs={"agreement": s.agreement, "responsible_party": s.parties[d["responsible"]]}, kind=d["kind"],
-            who="", what=d["what"].strip(), due_on=d["due_on"], how_checked=d["how_checked"].strip()))
+        s.actions.append(
+            self._new(
+                rows,
+                AgreementAction,
+                step.at,
+                user,
+                "action added",
+                refs={"agreement": s.agreement, "responsible_party": s.parties[d["responsible"]]},
+                kind=d["kind"],
+                who="",
+                what=d["what"].strip(),
+                due_on=d["due_on"],
+                how_checked=d["how_checked"].strip(),
+            )
+        )
 
     def _follow_up(self, rows, s: _Story, step: Step, user) -> None:
         d = step.data
-        self._new(rows, FollowUp, step.at, user, "follow-up recorded",
-                  refs={"case": s.case, "party": s.parties[d["party"]], "action": s.actions[d["action"]]},
-                  at=step.at, method=d["method"], notes=d["notes"].strip(), by_id=user.pk,
-                  kind=FollowUp.Kind.MONITORING,
-                  outside_safe_times_reason=safe_time_reason(s.parties[d["party"]].values, step.at, d["method"]))
+        self._new(
+            rows,
+            FollowUp,
+            step.at,
+            user,
+            "follow-up recorded",
+            refs={"case": s.case, "party": s.parties[d["party"]], "action": s.actions[d["action"]]},
+            at=step.at,
+            method=d["method"],
+            notes=d["notes"].strip(),
+            by_id=user.pk,
+            kind=FollowUp.Kind.MONITORING,
+            outside_safe_times_reason=safe_time_reason(s.parties[d["party"]].values, step.at, d["method"]),
+        )
 
     def _action_done(self, rows, s: _Story, step: Step, user) -> None:
         d = step.data
         action = s.actions[d["action"]]
-        self._change(action, step.at, user, "action done", status=AgreementAction.Status.DONE, resolved_on=step.on,
-                     evidence_note=d["evidence_note"].strip())
-        harmed = [p for p in s.parties.values()
-                  if p.values["role"] == Party.Role.HARMED and p.values["participating"]]
+        self._change(
+            action,
+            step.at,
+            user,
+            "action done",
+            status=AgreementAction.Status.DONE,
+            resolved_on=step.on,
+            evidence_note=d["evidence_note"].strip(),
+        )
+        harmed = [p for p in s.parties.values() if p.values["role"] == Party.Role.HARMED and p.values["participating"]]
         for party in harmed:
-            self._new(rows, FollowUp, step.at, user, "person harmed told an action is done",
-                      refs={"case": s.case, "party": party, "action": action}, at=step.at, method=d["told_method"],
-                      kind=FollowUp.Kind.ACTION_DONE_NOTICE, by_id=user.pk,
-                      notes=f"Told the person harmed the action is done: {action.values['what']}")
+            self._new(
+                rows,
+                FollowUp,
+                step.at,
+                user,
+                "person harmed told an action is done",
+                refs={"case": s.case, "party": party, "action": action},
+                at=step.at,
+                method=d["told_method"],
+                kind=FollowUp.Kind.ACTION_DONE_NOTICE,
+                by_id=user.pk,
+                notes=f"Told the person harmed the action is done: {action.values['what']}",
+            )
 
     def _action_missed(self, rows, s: _Story, step: Step, user) -> None:
-        self._change(s.actions[step.data["action"]], step.at, user, "action missed",
-                     status=AgreementAction.Status.MISSED, resolved_on=step.on,
-                     evidence_note=step.data["evidence_note"].strip())
+        self._change(
+            s.actions[step.data["action"]],
+            step.at,
+            user,
+            "action missed",
+            status=AgreementAction.Status.MISSED,
+            resolved_on=step.on,
+            evidence_note=step.data["evidence_note"].strip(),
+        )
 
     def _feedback(self, rows, s: _Story, step: Step, user) -> None:
         d = step.data
         answers = {k: d.get(k) for k in ("satisfied", "would_recommend", "felt_safe", "felt_heard")}
-        self._new(rows, Feedback, step.at, user, "feedback declined" if d["refused"] else "feedback recorded",
-                  refs={"case": s.case, "party": s.parties[d["party"]]}, wording_version=FEEDBACK_WORDING_VERSION,
-                  refused=d["refused"], felt=d.get("felt", ""), comments=d.get("comments", "").strip(),
-                  recorded_on=step.on, recorded_by_id=user.pk, **answers)
+        self._new(
+            rows,
+            Feedback,
+            step.at,
+            user,
+            "feedback declined" if d["refused"] else "feedback recorded",
+            refs={"case": s.case, "party": s.parties[d["party"]]},
+            wording_version=FEEDBACK_WORDING_VERSION,
+            refused=d["refused"],
+            felt=d.get("felt", ""),
+            comments=d.get("comments", "").strip(),
+            recorded_on=step.on,
+            recorded_by_id=user.pk,
+            **answers,
+        )
 
     def _wellbeing(self, rows, s: _Story, step: Step, user) -> None:
         d = step.data
-        self._new(rows, WellbeingMeasure, step.at, user, f"wellbeing {d['stage']}",
-                  refs={"case": s.case, "party": s.parties[d["party"]]}, stage=d["stage"],
-                  wording_version=CURRENT_WELLBEING_VERSION, answers={k: int(v) for k, v in d["answers"].items()},
-                  recorded_on=step.on, recorded_by_id=user.pk)
+        self._new(
+            rows,
+            WellbeingMeasure,
+            step.at,
+            user,
+            f"wellbeing {d['stage']}",
+            refs={"case": s.case, "party": s.parties[d["party"]]},
+            stage=d["stage"],
+            wording_version=CURRENT_WELLBEING_VERSION,
+            answers={k: int(v) for k, v in d["answers"].items()},
+            recorded_on=step.on,
+            recorded_by_id=user.pk,
+        )
 
 
 # --- raw inserts ------------------------------------------------------------------------------------
 # bulk_create spends most of its time building model instances and preparing each value through the
 # field; these rows are already plain values, so they go in with executemany, and their keys are
 # reserved first (which also lets a row point at another row of the same batch).
+
 
 def _converter(field, connection):
     """How a value of this field goes to the database, when the driver cannot take it as it is.
@@ -501,8 +746,9 @@ def _reserve_ids(model, count: int) -> list[int]:
     table, column = model._meta.db_table, model._meta.pk.column
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                           [table, column, count])
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)", [table, column, count]
+            )
             return [pk for (pk,) in cursor.fetchall()]
         if connection.vendor == "sqlite":
             # Inside the transaction the table is locked for writing (IMMEDIATE), so no one else takes these.
@@ -531,10 +777,12 @@ def _insert_values(model, rows: list[dict]) -> None:
             _copy_rows(cursor.cursor, model._meta.db_table, [f.column for f in fields], params)
             return
         quote = connection.ops.quote_name  # names from the model's meta, not from input
-        sql = (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
-               f"VALUES ({', '.join(['%s'] * len(fields))})")
+        sql = (
+            f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
+            f"VALUES ({', '.join(['%s'] * len(fields))})"
+        )
         for start in range(0, len(params), 5000):
-            cursor.executemany(sql, params[start:start + 5000])
+            cursor.executemany(sql, params[start : start + 5000])
 
 
 def _copy_rows(psycopg_cursor, table: str, columns: list[str], params: list[list]) -> None:
@@ -545,7 +793,8 @@ def _copy_rows(psycopg_cursor, table: str, columns: list[str], params: list[list
     from psycopg import sql
 
     statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
-        sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, columns)))
+        sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, columns))
+    )
     with psycopg_cursor.copy(statement) as copy:
         for values in params:
             copy.write_row(values)
@@ -558,4 +807,3 @@ def _attnames(model, fields: dict) -> dict:
 
 def _pk(item) -> int:
     return item.pk if isinstance(item, Row) else item
-

@@ -29,8 +29,13 @@ class SimulatedClock:
 
 
 def _fields_defaulting_to(function) -> list[models.Field]:
-    return [f for app in _APPS for model in apps.get_app_config(app).get_models()
-            for f in model._meta.concrete_fields if f.has_default() and f.default is function]
+    return [
+        f
+        for app in _APPS
+        for model in apps.get_app_config(app).get_models()
+        for f in model._meta.concrete_fields
+        if f.has_default() and f.default is function
+    ]
 
 
 @contextmanager
@@ -56,9 +61,13 @@ def simulated_time(clock: SimulatedClock) -> Iterator[SimulatedClock]:
 @contextmanager
 def explicit_timestamps() -> Iterator[None]:
     """Let bulk inserts keep the created/updated times set on the objects (auto_now would overwrite them)."""
-    fields = [f for app in _APPS for model in apps.get_app_config(app).get_models()
-              for f in model._meta.concrete_fields
-              if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
+    fields = [
+        f
+        for app in _APPS
+        for model in apps.get_app_config(app).get_models()
+        for f in model._meta.concrete_fields
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    ]
     saved = [(f, f.auto_now, f.auto_now_add) for f in fields]
     for f in fields:
         f.auto_now = f.auto_now_add = False

@@ -1,28 +1,49 @@
 """The words of the demo: incident summaries, places, reasons, notes and actions (all invented)."""
 
-ADJECTIVE = {"race": "racist", "religion": "anti-religious", "sexual-orientation": "homophobic",
-             "disability": "disablist", "transgender": "transphobic", "alternative-subculture": "hostile",
-             "other": "hostile"}
+ADJECTIVE = {
+    "race": "racist",
+    "religion": "anti-religious",
+    "sexual-orientation": "homophobic",
+    "disability": "disablist",
+    "transgender": "transphobic",
+    "alternative-subculture": "hostile",
+    "other": "hostile",
+}
 SUMMARIES = {
-    "public-order": ("{Adj} abuse was shouted at the person harmed {where}.",
-                     "Threatening {adj} language was used towards the person harmed {where}.",
-                     "{Adj} comments were made to the person harmed several times {where}."),
-    "violence": ("The person harmed was pushed and {adj} abuse was shouted at them {where}.",
-                 "The person harmed was assaulted with {adj} remarks {where}; minor injuries.",
-                 "Something was thrown at the person harmed with {adj} shouting {where}."),
-    "criminal-damage": ("{Adj} graffiti was painted on the person harmed's front door.",
-                        "A car window was smashed after {adj} comments {where}."),
-    "other-offences": ("{Adj} messages were sent to the person harmed online over several weeks.",
-                       "{Adj} letters were pushed through the person harmed's door."),
-    "nchi": ("{Adj} remarks were made in passing {where}; no offence was identified.",
-             "{Adj} jokes were aimed at the person harmed {where}; recorded as a non-crime hate incident."),
+    "public-order": (
+        "{Adj} abuse was shouted at the person harmed {where}.",
+        "Threatening {adj} language was used towards the person harmed {where}.",
+        "{Adj} comments were made to the person harmed several times {where}.",
+    ),
+    "violence": (
+        "The person harmed was pushed and {adj} abuse was shouted at them {where}.",
+        "The person harmed was assaulted with {adj} remarks {where}; minor injuries.",
+        "Something was thrown at the person harmed with {adj} shouting {where}.",
+    ),
+    "criminal-damage": (
+        "{Adj} graffiti was painted on the person harmed's front door.",
+        "A car window was smashed after {adj} comments {where}.",
+    ),
+    "other-offences": (
+        "{Adj} messages were sent to the person harmed online over several weeks.",
+        "{Adj} letters were pushed through the person harmed's door.",
+    ),
+    "nchi": (
+        "{Adj} remarks were made in passing {where}; no offence was identified.",
+        "{Adj} jokes were aimed at the person harmed {where}; recorded as a non-crime hate incident.",
+    ),
 }
 PLACES = (
-    ("Bus stop on Example Road", "at a bus stop"), ("Tram stop platform", "at a tram stop"),
-    ("Outside a takeaway on Sample Street", "outside a takeaway"), ("Local park", "in a park"),
-    ("Corner shop on Demo Avenue", "in a corner shop"), ("Near the person harmed's home", "near their home"),
-    ("Outside the school gates", "outside a school"), ("Pub car park", "in a pub car park"),
-    ("On a bus", "on a bus"), ("Supermarket car park", "in a supermarket car park"),
+    ("Bus stop on Example Road", "at a bus stop"),
+    ("Tram stop platform", "at a tram stop"),
+    ("Outside a takeaway on Sample Street", "outside a takeaway"),
+    ("Local park", "in a park"),
+    ("Corner shop on Demo Avenue", "in a corner shop"),
+    ("Near the person harmed's home", "near their home"),
+    ("Outside the school gates", "outside a school"),
+    ("Pub car park", "in a pub car park"),
+    ("On a bus", "on a bus"),
+    ("Supermarket car park", "in a supermarket car park"),
     ("Shared hallway of a block of flats", "in a shared hallway"),
 )
 DECLINE_REASONS = (
@@ -45,8 +66,12 @@ WITHDRAW_REASONS = (
     ("The person responsible", "Stopped responding to contact."),
     ("The referrer", "Referral withdrawn: the person harmed did not give consent to share."),
 )
-CANCEL_REASONS = ("The person harmed was unwell on the day.", "The venue was not available.",
-                  "The interpreter could not attend.", "The person responsible asked for more time.")
+CANCEL_REASONS = (
+    "The person harmed was unwell on the day.",
+    "The venue was not available.",
+    "The interpreter could not attend.",
+    "The person responsible asked for more time.",
+)
 NOTE_BODIES = (
     "Spoke to the person harmed: they want to hear why it happened and that it will stop.",
     "Checked the safe contact times again; no messages to be left.",
@@ -57,12 +82,20 @@ NOTE_BODIES = (
     "Considered a shuttle process instead of a face-to-face meeting.",
     "Neighbourhood officer updated on progress (status only).",
 )
-RISK_FACTORS = ("Lives on the same street as the person responsible.", "Previous incidents reported.",
-                "Alcohol involved at the time of the incident.", "Person harmed is anxious about meeting.",
-                "Friends of the person responsible have made threats.")
-MITIGATIONS = ("Separate arrival and departure times.", "Second facilitator present.",
-               "Shuttle communication first.", "Caseworker to attend as a supporter.",
-               "Neutral venue with a separate waiting room.")
+RISK_FACTORS = (
+    "Lives on the same street as the person responsible.",
+    "Previous incidents reported.",
+    "Alcohol involved at the time of the incident.",
+    "Person harmed is anxious about meeting.",
+    "Friends of the person responsible have made threats.",
+)
+MITIGATIONS = (
+    "Separate arrival and departure times.",
+    "Second facilitator present.",
+    "Shuttle communication first.",
+    "Caseworker to attend as a supporter.",
+    "Neutral venue with a separate waiting room.",
+)
 ACTION_TEXTS = {
     "apology": ("Write a letter of apology to the person harmed.", "Apologise in person at the next meeting."),
     "reparation": ("Pay for the cleaning of the graffiti.", "Repair the damaged fence."),
@@ -70,11 +103,30 @@ ACTION_TEXTS = {
     "behaviour": ("Not to approach the person harmed's home.", "Not to post about the person harmed online."),
     "community_work": ("Help at the community garden for four sessions.", "Volunteer at the food bank twice."),
 }
-ACTION_CHECKS = ("Facilitator receives the letter and passes it on.", "Session provider confirms attendance.",
-                 "Caseworker checks with the person harmed.", "Facilitator checks with the organiser.")
-VENUES = ("Community room, Example Library, {town}", "Meeting room, {town} Community Centre",
-          "Quiet room, {town} Town Hall (demo)", "Interview room, Victim Support office, {town}")
-ADJUSTMENTS = ("Step-free access needed.", "Prefers a facilitator of the same gender.", "Needs regular breaks.",
-               "Hearing loop needed.", "Prefers meetings in the morning.")
-SAFE_TIMES = ("Weekdays after 5pm", "Mornings only", "Not at weekends", "Any time", "Tuesdays and Thursdays",
-              "Lunchtimes only")
+ACTION_CHECKS = (
+    "Facilitator receives the letter and passes it on.",
+    "Session provider confirms attendance.",
+    "Caseworker checks with the person harmed.",
+    "Facilitator checks with the organiser.",
+)
+VENUES = (
+    "Community room, Example Library, {town}",
+    "Meeting room, {town} Community Centre",
+    "Quiet room, {town} Town Hall (demo)",
+    "Interview room, Victim Support office, {town}",
+)
+ADJUSTMENTS = (
+    "Step-free access needed.",
+    "Prefers a facilitator of the same gender.",
+    "Needs regular breaks.",
+    "Hearing loop needed.",
+    "Prefers meetings in the morning.",
+)
+SAFE_TIMES = (
+    "Weekdays after 5pm",
+    "Mornings only",
+    "Not at weekends",
+    "Any time",
+    "Tuesdays and Thursdays",
+    "Lunchtimes only",
+)

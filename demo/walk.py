@@ -28,8 +28,11 @@ def party_fields(actors: Actors, party: PartyPlan) -> dict:
 
 def referral_parties(actors: Actors, plan: CasePlan) -> list[services.PartyData]:
     """The people a plan names at referral, as ``create_referral`` takes them."""
-    return [services.PartyData(p.role, p.fields["first_name"], p.fields.get("last_name", ""), party_fields(actors, p))
-            for p in plan.parties if p.at_referral]
+    return [
+        services.PartyData(p.role, p.fields["first_name"], p.fields.get("last_name", ""), party_fields(actors, p))
+        for p in plan.parties
+        if p.at_referral
+    ]
 
 
 def case_fields(actors: Actors, plan: CasePlan) -> dict:
@@ -45,7 +48,6 @@ def incident_fields(actors: Actors, plan: CasePlan) -> dict:
     data["ward"] = actors.wards[data["ward"]]
     data["crime_type"] = actors.crime_types[data["crime_type"]]
     return data
-
 
 
 # The demo's contacts keep no safe times of their own: one made outside the person's safe times carries this reason
@@ -64,6 +66,7 @@ def safe_time_reason(party, when, method: str) -> str:
     if not times:
         return ""
     return OUTSIDE_SAFE_TIMES if outside_safe_times(Party(first_name="them", safe_contact_times=times), when) else ""
+
 
 class _Case:
     """What the walk of one case has made so far, by the plan's keys."""
@@ -117,22 +120,33 @@ class Walker:
         s.parties = dict(zip([p.key for p in at_referral], case.parties.order_by("id"), strict=True))
 
     def _allocate(self, s: _Case, step: Step, user) -> None:
-        s.case = services.allocate(s.case, user, facilitator=self.actors.user(step.data["facilitator"]),
-                                   co_facilitator=self.actors.user(step.data["co_facilitator"]))
+        s.case = services.allocate(
+            s.case,
+            user,
+            facilitator=self.actors.user(step.data["facilitator"]),
+            co_facilitator=self.actors.user(step.data["co_facilitator"]),
+        )
 
     def _contact(self, s: _Case, step: Step, user) -> None:
         d = step.data
         party = s.party(d["party"])
-        services.record_contact(s.case, user, party=party, at=step.at, method=d["method"],
-                                result=d["result"], rj_information_given=d["rj_information_given"], notes=d["notes"],
-                                outside_safe_times_reason=safe_time_reason(party, step.at, d["method"]))
+        services.record_contact(
+            s.case,
+            user,
+            party=party,
+            at=step.at,
+            method=d["method"],
+            result=d["result"],
+            rj_information_given=d["rj_information_given"],
+            notes=d["notes"],
+            outside_safe_times_reason=safe_time_reason(party, step.at, d["method"]),
+        )
 
     def _note(self, s: _Case, step: Step, user) -> None:
         services.add_note(s.case, user, body=step.data["body"])
 
     def _transition(self, s: _Case, step: Step, user) -> None:
-        s.case = services.take_transition(s.case, user, step.data["name"], letters=self.letters,
-                                          **step.data["inputs"])
+        s.case = services.take_transition(s.case, user, step.data["name"], letters=self.letters, **step.data["inputs"])
 
     def _add_party(self, s: _Case, step: Step, user) -> None:
         planned = next(p for p in s.plan.parties if p.key == step.data["party"])
@@ -140,12 +154,18 @@ class Walker:
         if planned.supports:
             fields["supports"] = s.party(planned.supports)
         s.parties[planned.key] = services.add_party(
-            s.case, user, role=planned.role, first_name=planned.fields["first_name"],
-            last_name=planned.fields.get("last_name", ""), **fields)
+            s.case,
+            user,
+            role=planned.role,
+            first_name=planned.fields["first_name"],
+            last_name=planned.fields.get("last_name", ""),
+            **fields,
+        )
 
     def _assess(self, s: _Case, step: Step, user) -> None:
         s.assessments[step.data["party"]] = services.record_assessment(
-            s.party(step.data["party"]), user, assessed_on=step.on, **step.data["fields"])
+            s.party(step.data["party"]), user, assessed_on=step.on, **step.data["fields"]
+        )
 
     def _sign_off(self, s: _Case, step: Step, user) -> None:
         services.sign_off_assessment(s.assessments[step.data["party"]], user, note=step.data["note"])
@@ -155,8 +175,13 @@ class Walker:
         services.record_consent(s.party(d["party"]), user, purpose=d["purpose"], given_on=step.on, method=d["method"])
 
     def _withdraw_consent(self, s: _Case, step: Step, user) -> None:
-        consent = Consent.objects.filter(party=s.party(step.data["party"]), purpose=Consent.Purpose.PARTICIPATE,
-                                         withdrawn_on__isnull=True).order_by("-id").first()
+        consent = (
+            Consent.objects.filter(
+                party=s.party(step.data["party"]), purpose=Consent.Purpose.PARTICIPATE, withdrawn_on__isnull=True
+            )
+            .order_by("-id")
+            .first()
+        )
         if consent is not None:
             services.withdraw_consent(consent, user, withdrawn_on=step.on, reason=step.data["reason"])
 
@@ -165,51 +190,99 @@ class Walker:
     def _prep_contact(self, s: _Case, step: Step, user) -> None:
         d = step.data
         conferences.add_preparation_contact(
-            s.case, user, party=s.party(d["party"]), held_on=step.on, method=d["method"], attendees=d["attendees"],
-            notes=d["notes"], interpreter_arranged=d["interpreter_arranged"],
+            s.case,
+            user,
+            party=s.party(d["party"]),
+            held_on=step.on,
+            method=d["method"],
+            attendees=d["attendees"],
+            notes=d["notes"],
+            interpreter_arranged=d["interpreter_arranged"],
             adjustments_arranged=d["adjustments_arranged"],
-            outside_safe_times_reason=safe_time_reason(s.party(d["party"]), step.on, d["method"]))
+            outside_safe_times_reason=safe_time_reason(s.party(d["party"]), step.on, d["method"]),
+        )
 
     def _plan_activity(self, s: _Case, step: Step, user) -> None:
         d = step.data
         s.activity = conferences.plan_activity(
-            s.case, user, kind=d["kind"], scheduled_for=d["scheduled_for"], duration_minutes=d["duration_minutes"],
-            venue=d["venue"], method=d["method"], lead_facilitator=self.actors.user(d["lead"]),
-            co_facilitator=self.actors.user(d["co"]), invited=[s.party(k) for k in d["invited"]],
-            interpreter_booked=d["interpreter_booked"], interpreter_language=d["interpreter_language"])
+            s.case,
+            user,
+            kind=d["kind"],
+            scheduled_for=d["scheduled_for"],
+            duration_minutes=d["duration_minutes"],
+            venue=d["venue"],
+            method=d["method"],
+            lead_facilitator=self.actors.user(d["lead"]),
+            co_facilitator=self.actors.user(d["co"]),
+            invited=[s.party(k) for k in d["invited"]],
+            interpreter_booked=d["interpreter_booked"],
+            interpreter_language=d["interpreter_language"],
+        )
 
     def _hold_activity(self, s: _Case, step: Step, user) -> None:
         d = step.data
         s.activity = conferences.record_activity_took_place(
-            s.activity, user, took_place_on=step.on, attended=[s.party(k) for k in d["attended"]],
-            summary=d["summary"], agreement_reached=d["agreement_reached"])
+            s.activity,
+            user,
+            took_place_on=step.on,
+            attended=[s.party(k) for k in d["attended"]],
+            summary=d["summary"],
+            agreement_reached=d["agreement_reached"],
+        )
 
     def _save_agreement(self, s: _Case, step: Step, user) -> None:
-        conferences.save_agreement(s.case, user, signed_on=step.on,
-                                   signatories=[s.party(k) for k in step.data["signatories"]], notes=step.data["notes"])
+        conferences.save_agreement(
+            s.case,
+            user,
+            signed_on=step.on,
+            signatories=[s.party(k) for k in step.data["signatories"]],
+            notes=step.data["notes"],
+        )
 
     def _add_action(self, s: _Case, step: Step, user) -> None:
         d = step.data
-        s.actions.append(conferences.add_action(
-            s.case, user, kind=d["kind"], what=d["what"], due_on=d["due_on"], how_checked=d["how_checked"],
-            responsible_party=s.party(d["responsible"])))
+        s.actions.append(
+            conferences.add_action(
+                s.case,
+                user,
+                kind=d["kind"],
+                what=d["what"],
+                due_on=d["due_on"],
+                how_checked=d["how_checked"],
+                responsible_party=s.party(d["responsible"]),
+            )
+        )
 
     def _follow_up(self, s: _Case, step: Step, user) -> None:
         d = step.data
         party = s.party(d["party"])
-        conferences.record_follow_up(s.case, user, party=party, at=step.at, method=d["method"],
-                                     notes=d["notes"], action=s.actions[d["action"]],
-                                     outside_safe_times_reason=safe_time_reason(party, step.at, d["method"]))
+        conferences.record_follow_up(
+            s.case,
+            user,
+            party=party,
+            at=step.at,
+            method=d["method"],
+            notes=d["notes"],
+            action=s.actions[d["action"]],
+            outside_safe_times_reason=safe_time_reason(party, step.at, d["method"]),
+        )
 
     def _action_done(self, s: _Case, step: Step, user) -> None:
         d = step.data
-        conferences.mark_action_done(s.actions[d["action"]], user, resolved_on=step.on,
-                                     evidence_note=d["evidence_note"], told_method=d["told_method"], told_at=step.at)
+        conferences.mark_action_done(
+            s.actions[d["action"]],
+            user,
+            resolved_on=step.on,
+            evidence_note=d["evidence_note"],
+            told_method=d["told_method"],
+            told_at=step.at,
+        )
 
     def _action_missed(self, s: _Case, step: Step, user) -> None:
         d = step.data
-        conferences.mark_action_missed(s.actions[d["action"]], user, resolved_on=step.on,
-                                       evidence_note=d["evidence_note"])
+        conferences.mark_action_missed(
+            s.actions[d["action"]], user, resolved_on=step.on, evidence_note=d["evidence_note"]
+        )
 
     def _feedback(self, s: _Case, step: Step, user) -> None:
         answers = {k: v for k, v in step.data.items() if k not in ("by", "party")}
@@ -217,5 +290,6 @@ class Walker:
 
     def _wellbeing(self, s: _Case, step: Step, user) -> None:
         d = step.data
-        conferences.record_wellbeing(s.case, user, party=s.party(d["party"]), stage=d["stage"],
-                                     answers=d["answers"], recorded_on=step.on)
+        conferences.record_wellbeing(
+            s.case, user, party=s.party(d["party"]), stage=d["stage"], answers=d["answers"], recorded_on=step.on
+        )

@@ -58,8 +58,11 @@ class GovukBoundField(BoundField):
             extra = widget.attrs.get("class", "")
             error = ""
             if self.errors:
-                error = " govuk-textarea--error" if kind == "textarea" else (
-                    " govuk-select--error" if kind == "select" else " govuk-input--error")
+                error = (
+                    " govuk-textarea--error"
+                    if kind == "textarea"
+                    else (" govuk-select--error" if kind == "select" else " govuk-input--error")
+                )
             attrs["class"] = " ".join(filter(None, [css, extra])) + error
         return attrs
 
@@ -105,8 +108,9 @@ class GovukBoundField(BoundField):
     @property
     def revealed_by(self) -> str | None:
         """The field whose answer shows this one, if any (the field is drawn inside that one's conditional reveal)."""
-        return next((name for name, (_v, shown) in getattr(self.form, "reveals", {}).items() if shown == self.name),
-                    None)
+        return next(
+            (name for name, (_v, shown) in getattr(self.form, "reveals", {}).items() if shown == self.name), None
+        )
 
     @property
     def date_parts(self) -> tuple[str, str, str]:
@@ -135,11 +139,13 @@ def _govuk_messages(fields: dict[str, forms.Field]) -> None:
         label = str(field.label or name.replace("_", " ").capitalize()).rstrip("?:")
         if getattr(field, "max_length", None):
             field.error_messages.setdefault(
-                "max_length", f"{label} must be {field.max_length:,} characters or fewer".replace("%", "%%"))
+                "max_length", f"{label} must be {field.max_length:,} characters or fewer".replace("%", "%%")
+            )
             field.widget.attrs.pop("maxlength", None)
         if isinstance(field, forms.EmailField):
-            field.error_messages.setdefault("invalid", "Enter an email address in the correct format, like "
-                                                       "name@example.com")
+            field.error_messages.setdefault(
+                "invalid", "Enter an email address in the correct format, like name@example.com"
+            )
 
 
 class GovukForm(forms.Form):
@@ -237,8 +243,13 @@ def yes_no(value: str | None) -> bool | None:
 
 def yes_no_field(label: str, *, required: bool = True, help_text: str = "", error: str = "") -> forms.TypedChoiceField:
     return forms.TypedChoiceField(
-        label=label, choices=YES_NO, widget=forms.RadioSelect, required=required, help_text=help_text,
-        coerce=lambda v: v == "yes", empty_value=None,
+        label=label,
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        required=required,
+        help_text=help_text,
+        coerce=lambda v: v == "yes",
+        empty_value=None,
         error_messages={"required": error or f"Select yes or no: {label[0].lower()}{label[1:].rstrip('?')}"},
     )
 

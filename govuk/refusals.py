@@ -56,8 +56,15 @@ def refusals_to(form=None, *, request=None, field: str | None = None) -> Iterato
     except TransitionRefused as exc:
         if exc.code == "permission":
             raise PermissionDenied("; ".join(exc.reasons)) from exc
-        _refuse(refusal, exc.code, form, request, field, named=exc.fields,
-                others=[r for r in exc.reasons if r not in exc.fields.values()])
+        _refuse(
+            refusal,
+            exc.code,
+            form,
+            request,
+            field,
+            named=exc.fields,
+            others=[r for r in exc.reasons if r not in exc.fields.values()],
+        )
     except ValidationError as exc:
         named = exc.message_dict if hasattr(exc, "error_dict") else {}
         _refuse(refusal, "invalid", form, request, field, named=named, others=[] if named else exc.messages)

@@ -51,8 +51,15 @@ def _format(value) -> str:
     return str(value)
 
 
-def horizontal_bars(chart_id: str, title: str, items: list[tuple[str, int | float]], summary: str = "",
-                    *, width: int = 720, label_width: int = 230) -> Chart:
+def horizontal_bars(
+    chart_id: str,
+    title: str,
+    items: list[tuple[str, int | float]],
+    summary: str = "",
+    *,
+    width: int = 720,
+    label_width: int = 230,
+) -> Chart:
     """One bar per item, labels on the left, values at the end of the bars."""
     row, bar, top = 26, 18, 8
     highest = max((v for _, v in items), default=0) or 1
@@ -61,19 +68,44 @@ def horizontal_bars(chart_id: str, title: str, items: list[tuple[str, int | floa
     for i, (label, value) in enumerate(items):
         y = top + i * row
         length = plot * value / highest
-        bars.append(Bar(
-            label=label, value=value, x=label_width, y=y, width=round(length, 1), height=bar,
-            value_x=round(label_width + length + 6, 1), value_y=y + bar - 4,
-            label_x=label_width - 8, label_y=y + bar - 4, value_text=_format(value),
-        ))
+        bars.append(
+            Bar(
+                label=label,
+                value=value,
+                x=label_width,
+                y=y,
+                width=round(length, 1),
+                height=bar,
+                value_x=round(label_width + length + 6, 1),
+                value_y=y + bar - 4,
+                label_x=label_width - 8,
+                label_y=y + bar - 4,
+                value_text=_format(value),
+            )
+        )
     height = top * 2 + row * max(len(items), 1)
-    return Chart(id=chart_id, title=title, summary=summary or _summary(items), width=width, height=height,
-                 bars=bars, label_anchor="end", value_anchor="start",
-                 axis=(label_width, top - 2, label_width, height - top + 2))
+    return Chart(
+        id=chart_id,
+        title=title,
+        summary=summary or _summary(items),
+        width=width,
+        height=height,
+        bars=bars,
+        label_anchor="end",
+        value_anchor="start",
+        axis=(label_width, top - 2, label_width, height - top + 2),
+    )
 
 
-def columns(chart_id: str, title: str, items: list[tuple[str, int | float]], summary: str = "",
-            *, width: int = 720, height: int = 260) -> Chart:
+def columns(
+    chart_id: str,
+    title: str,
+    items: list[tuple[str, int | float]],
+    summary: str = "",
+    *,
+    width: int = 720,
+    height: int = 260,
+) -> Chart:
     """One column per item (months, quarters), labels under the columns, values above them. A label with a
     space is written on two lines ("Dec 2025": "Dec" over "2025"), the second only where it changes."""
     left, right, top, bottom = 10, 10, 24, 48
@@ -90,19 +122,36 @@ def columns(chart_id: str, title: str, items: list[tuple[str, int | float]], sum
         length = plot_height * value / highest
         y = top + plot_height - length
         shown = i % every == 0
-        bars.append(Bar(
-            label=first if shown else "", value=value, x=round(x, 1), y=round(y, 1),
-            width=round(column, 1), height=round(length, 1), value_x=round(x + column / 2, 1),
-            value_y=round(y - 5, 1), label_x=round(x + column / 2, 1), label_y=height - bottom + 18,
-            value_text=_format(value) if len(items) <= 24 else "",
-            sublabel=second if shown and second != previous_second else "",
-        ))
+        bars.append(
+            Bar(
+                label=first if shown else "",
+                value=value,
+                x=round(x, 1),
+                y=round(y, 1),
+                width=round(column, 1),
+                height=round(length, 1),
+                value_x=round(x + column / 2, 1),
+                value_y=round(y - 5, 1),
+                label_x=round(x + column / 2, 1),
+                label_y=height - bottom + 18,
+                value_text=_format(value) if len(items) <= 24 else "",
+                sublabel=second if shown and second != previous_second else "",
+            )
+        )
         if shown:
             previous_second = second
     baseline = top + plot_height
-    return Chart(id=chart_id, title=title, summary=summary or _summary(items), width=width, height=height,
-                 bars=bars, label_anchor="middle", value_anchor="middle",
-                 axis=(left, baseline, width - right, baseline))
+    return Chart(
+        id=chart_id,
+        title=title,
+        summary=summary or _summary(items),
+        width=width,
+        height=height,
+        bars=bars,
+        label_anchor="middle",
+        value_anchor="middle",
+        axis=(left, baseline, width - right, baseline),
+    )
 
 
 def _summary(items: list[tuple[str, int | float]]) -> str:

@@ -35,8 +35,15 @@ class FiltersForm(GovukForm):
     route = forms.ChoiceField(label="Referral route", required=False)
     facilitator = forms.ChoiceField(label="Facilitator", required=False)
 
-    def __init__(self, data=None, *, ref: Reference, facilitators: list[tuple[int, str]] | None = None,
-                 today: date | None = None, **kwargs):
+    def __init__(
+        self,
+        data=None,
+        *,
+        ref: Reference,
+        facilitators: list[tuple[int, str]] | None = None,
+        today: date | None = None,
+        **kwargs,
+    ):
         super().__init__(data, **kwargs)
         self.today = today or timezone.localdate()
         self.fields["strand"].choices = _choices("All strands", ((s.pk, s.name) for s in ref.strands))
@@ -66,8 +73,13 @@ class FiltersForm(GovukForm):
             value = data.get(name)
             return int(value) if value else None
 
-        return Filters(period=Period(start, end), strand=number("strand"), crime_type=number("crime_type"),
-                       route=number("route"), facilitator=number("facilitator"))
+        return Filters(
+            period=Period(start, end),
+            strand=number("strand"),
+            crime_type=number("crime_type"),
+            route=number("route"),
+            facilitator=number("facilitator"),
+        )
 
 
 def quarter_choices(today: date | None = None, count: int = 12) -> list[tuple[str, str]]:
@@ -100,17 +112,39 @@ class QuarterForm(GovukForm):
 class CentreForm(GovukModelForm):
     class Meta:
         model = ReportingCentre
-        fields = ["name", "organisation", "ward", "address", "postcode", "opening_times", "bsl", "hearing_loop",
-                  "step_free", "accessibility_notes", "is_active"]
-        labels = {"name": "Centre name", "organisation": "Organisation its staff sign in under",
-                  "opening_times": "Opening times", "accessibility_notes": "Other accessibility information"}
-        widgets = {"address": forms.Textarea(attrs={"rows": 3}), "opening_times": forms.Textarea(attrs={"rows": 3}),
-                   "accessibility_notes": forms.Textarea(attrs={"rows": 3})}
+        fields = [
+            "name",
+            "organisation",
+            "ward",
+            "address",
+            "postcode",
+            "opening_times",
+            "bsl",
+            "hearing_loop",
+            "step_free",
+            "accessibility_notes",
+            "is_active",
+        ]
+        labels = {
+            "name": "Centre name",
+            "organisation": "Organisation its staff sign in under",
+            "opening_times": "Opening times",
+            "accessibility_notes": "Other accessibility information",
+        }
+        widgets = {
+            "address": forms.Textarea(attrs={"rows": 3}),
+            "opening_times": forms.Textarea(attrs={"rows": 3}),
+            "accessibility_notes": forms.Textarea(attrs={"rows": 3}),
+        }
         error_messages = {
-            "name": {"required": "Enter the centre's name",
-                     "unique": "A centre with this name is already on the register"},
-            "organisation": {"required": "Choose the organisation",
-                             "unique": "This organisation already has a register entry"},
+            "name": {
+                "required": "Enter the centre's name",
+                "unique": "A centre with this name is already on the register",
+            },
+            "organisation": {
+                "required": "Choose the organisation",
+                "unique": "This organisation already has a register entry",
+            },
             "address": {"required": "Enter the centre's address"},
             "opening_times": {"required": "Enter the opening times"},
         }
@@ -124,8 +158,11 @@ class CentreForm(GovukModelForm):
 
 
 class TrainedStaffForm(GovukModelForm):
-    last_trained_on = DatePartsField(label="Date last trained", not_in_future=True,
-                                     error_messages={"required": "Enter the date they were last trained"})
+    last_trained_on = DatePartsField(
+        label="Date last trained",
+        not_in_future=True,
+        error_messages={"required": "Enter the date they were last trained"},
+    )
 
     class Meta:
         model = TrainedStaffMember
@@ -141,11 +178,16 @@ class SurveyForm(GovukForm):
         super().__init__(*args, **kwargs)
         for question in survey.questions():
             self.fields[question.code] = forms.ChoiceField(
-                label=question.text, choices=question.choices, widget=forms.RadioSelect,
+                label=question.text,
+                choices=question.choices,
+                widget=forms.RadioSelect,
                 error_messages={"required": f"Select an answer: {question.text[0].lower()}{question.text[1:-1]}"},
             )
         self.fields["comments"] = forms.CharField(
-            label=survey.COMMENTS_TEXT.replace(" (optional)", ""), help_text=survey.COMMENTS_HINT, required=False,
-            max_length=survey.COMMENTS_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 4}),
+            label=survey.COMMENTS_TEXT.replace(" (optional)", ""),
+            help_text=survey.COMMENTS_HINT,
+            required=False,
+            max_length=survey.COMMENTS_MAX_LENGTH,
+            widget=forms.Textarea(attrs={"rows": 4}),
             error_messages={"max_length": f"Keep the comment to {survey.COMMENTS_MAX_LENGTH} characters or fewer"},
         )

@@ -34,17 +34,21 @@ class ReportingCentre(models.Model):
     accessible it is. Reports taken there are cases whose ``reporting_centre`` is its organisation."""
 
     organisation = models.OneToOneField(
-        Organisation, on_delete=models.PROTECT, related_name="centre_register_entry",
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="centre_register_entry",
         limit_choices_to={"kind": Organisation.Kind.REPORTING_CENTRE},
         help_text="The organisation its staff sign in under; reports they take are counted against it.",
     )
     name = models.CharField(max_length=200, unique=True, help_text="The name the public knows the centre by")
-    ward = models.ForeignKey("rjcases.Ward", on_delete=models.PROTECT, null=True, blank=True,
-                             related_name="reporting_centres")
+    ward = models.ForeignKey(
+        "rjcases.Ward", on_delete=models.PROTECT, null=True, blank=True, related_name="reporting_centres"
+    )
     address = models.TextField(max_length=limits.ADDRESS)
     postcode = models.CharField(max_length=10, blank=True, validators=[validate_postcode])
-    opening_times = models.TextField(help_text="For example: Monday to Friday 9am to 5pm; Saturday 10am to 1pm",
-                                     max_length=limits.ADDRESS)
+    opening_times = models.TextField(
+        help_text="For example: Monday to Friday 9am to 5pm; Saturday 10am to 1pm", max_length=limits.ADDRESS
+    )
     bsl = models.BooleanField("British Sign Language (BSL) available", default=False)
     hearing_loop = models.BooleanField("hearing loop", default=False)
     step_free = models.BooleanField("step-free access", default=False)
@@ -54,8 +58,9 @@ class ReportingCentre(models.Model):
 
     class Meta:
         ordering = ["name"]
-        constraints = limits.bounded_text("reporting_centre", address=limits.ADDRESS, opening_times=limits.ADDRESS,
-                                          accessibility_notes=limits.SUMMARY)
+        constraints = limits.bounded_text(
+            "reporting_centre", address=limits.ADDRESS, opening_times=limits.ADDRESS, accessibility_notes=limits.SUMMARY
+        )
 
     def __str__(self) -> str:
         return self.name
@@ -71,8 +76,14 @@ class TrainedStaffMember(models.Model):
     centre = models.ForeignKey(ReportingCentre, on_delete=models.PROTECT, related_name="trained_staff")
     name = models.CharField(max_length=200)
     job_title = models.CharField(max_length=120, blank=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                             related_name="+", help_text="Their sign-in account, if they have one")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Their sign-in account, if they have one",
+    )
     last_trained_on = models.DateField("date last trained")
     active = models.BooleanField("still works at the centre", default=True)
     history = HistoricalRecords()
@@ -121,8 +132,9 @@ class CentreSurveyResponse(models.Model):
     centre = models.ForeignKey(ReportingCentre, on_delete=models.PROTECT, related_name="survey_responses")
     questions_version = models.CharField(max_length=20, default=survey.CURRENT_VERSION)
     via = models.CharField(max_length=8, choices=Via.choices)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     submitted_on = models.DateField(default=timezone.localdate, db_index=True)
     satisfaction = models.CharField(max_length=20, choices=survey.SATISFACTION)
     treated_with_respect = models.CharField(max_length=8, choices=survey.YES_PARTLY_NO)

@@ -38,8 +38,9 @@ def _p(text, style) -> Paragraph:
     return Paragraph(escape(display(text)), style)
 
 
-def render_return(period: Period, label: str, lines: list[ReturnLine], *, service_name: str, produced_on: date
-                  ) -> bytes:
+def render_return(
+    period: Period, label: str, lines: list[ReturnLine], *, service_name: str, produced_on: date
+) -> bytes:
     font, bold = _fonts()
     body = ParagraphStyle("body", fontName=font, fontSize=8.5, leading=11)
     strong = ParagraphStyle("strong", parent=body, fontName=bold)
@@ -48,14 +49,25 @@ def render_return(period: Period, label: str, lines: list[ReturnLine], *, servic
 
     buffer = BytesIO()
     document = SimpleDocTemplate(
-        buffer, pagesize=landscape(A4), leftMargin=15 * mm, rightMargin=15 * mm, topMargin=15 * mm,
-        bottomMargin=15 * mm, title=f"Quarterly monitoring return {label}", author=service_name,
+        buffer,
+        pagesize=landscape(A4),
+        leftMargin=15 * mm,
+        rightMargin=15 * mm,
+        topMargin=15 * mm,
+        bottomMargin=15 * mm,
+        title=f"Quarterly monitoring return {label}",
+        author=service_name,
     )
     story = [
         Paragraph(escape(f"Quarterly monitoring return: {label}"), title),
         Paragraph(escape(f"{service_name}. Period: {period}. Produced on {display(produced_on)}."), intro),
-        Paragraph(escape("Every figure counts events dated in the quarter, as its definition says. Counts only: "
-                         "no person or case is named. A dash means there was nothing to divide by."), intro),
+        Paragraph(
+            escape(
+                "Every figure counts events dated in the quarter, as its definition says. Counts only: "
+                "no person or case is named. A dash means there was nothing to divide by."
+            ),
+            intro,
+        ),
         Spacer(1, 4 * mm),
     ]
     rows = [[_p("Code", strong), _p("Measure", strong), _p("Value", strong), _p("Definition", strong)]]
@@ -74,8 +86,10 @@ def render_return(period: Period, label: str, lines: list[ReturnLine], *, servic
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f3f2f1")),
     ]
     for index in section_rows:
-        style += [("SPAN", (0, index), (-1, index)),
-                  ("BACKGROUND", (0, index), (-1, index), colors.HexColor("#e8f1f8"))]
+        style += [
+            ("SPAN", (0, index), (-1, index)),
+            ("BACKGROUND", (0, index), (-1, index), colors.HexColor("#e8f1f8")),
+        ]
     table.setStyle(TableStyle(style))
     story.append(table)
     document.build(story)

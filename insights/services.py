@@ -55,8 +55,12 @@ def create_survey_link(centre: ReportingCentre, user) -> tuple[SurveyLink, str]:
     if not centre.is_active:
         raise ValidationError("This centre is closed: it cannot take surveys.")
     token = secrets.token_urlsafe(32)
-    link = SurveyLink(centre=centre, token_hash=_hash(token), created_by=user,
-                      expires_at=timezone.now() + timedelta(days=SURVEY_LINK_DAYS))
+    link = SurveyLink(
+        centre=centre,
+        token_hash=_hash(token),
+        created_by=user,
+        expires_at=timezone.now() + timedelta(days=SURVEY_LINK_DAYS),
+    )
     save_with_history(link, user, "survey link made")
     return link, token
 
@@ -79,7 +83,10 @@ def _response(centre: ReportingCentre, answers: dict, via: str, user=None) -> Ce
     if missing:
         raise ValidationError({code: "Select an answer" for code in missing})
     response = CentreSurveyResponse(
-        centre=centre, via=via, recorded_by=user, questions_version=survey.CURRENT_VERSION,
+        centre=centre,
+        via=via,
+        recorded_by=user,
+        questions_version=survey.CURRENT_VERSION,
         comments=(answers.get("comments") or "").strip(),
         **{code: answers[code] for code in codes},
     )

@@ -40,15 +40,28 @@ class Question:
 
 QUESTIONS: dict[str, tuple[Question, ...]] = {
     "2026-1": (
-        Question("satisfaction", "Overall, how satisfied are you with how the centre took your report?",
-                 SATISFACTION, "Satisfied or very satisfied"),
-        Question("treated_with_respect", "Did the staff treat you with respect?", YES_PARTLY_NO,
-                 "Treated with respect"),
-        Question("knew_what_next", "Did you get the information you needed about what happens next?",
-                 YES_PARTLY_NO, "Knew what happens next"),
-        Question("would_recommend", "Would you tell someone else to report at this centre?", YES_NO_NOT_SURE,
-                 "Would recommend the centre"),
-    ),
+        Question(
+            "satisfaction",
+            "Overall, how satisfied are you with how the centre took your report?",
+            SATISFACTION,
+            "Satisfied or very satisfied",
+        ),
+        Question(
+            "treated_with_respect", "Did the staff treat you with respect?", YES_PARTLY_NO, "Treated with respect"
+        ),
+        Question(
+            "knew_what_next",
+            "Did you get the information you needed about what happens next?",
+            YES_PARTLY_NO,
+            "Knew what happens next",
+        ),
+        Question(
+            "would_recommend",
+            "Would you tell someone else to report at this centre?",
+            YES_NO_NOT_SURE,
+            "Would recommend the centre",
+        ),
+    )
 }
 COMMENTS_TEXT = "Is there anything the centre could do better? (optional)"
 COMMENTS_HINT = "Please do not include names, addresses or phone numbers."

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -38,6 +39,7 @@ NOT_FILTERS = {"format", "table"}
 
 def allowed(predicate):
     """Signed in, and the predicate says yes (else 403)."""
+
     def decorate(view):
         @login_required
         @wraps(view)
@@ -45,7 +47,9 @@ def allowed(predicate):
             if not predicate(request.user):
                 raise PermissionDenied("You do not have access to this page.")
             return view(request, *args, **kwargs)
+
         return wrapped
+
     return decorate
 
 
@@ -99,12 +103,16 @@ def _filter_summary(filters: selectors.Filters, ref: selectors.Reference, facili
 @allowed(access.sees_any_insights)
 def index(request):
     user = request.user
-    return render(request, "insights/index.html", {
-        "page_title": "Insights",
-        "borough": access.sees_borough_figures(user),
-        "hotspots": access.sees_hotspots(user),
-        "centre_staff": roles.is_centre_staff(user),
-    })
+    return render(
+        request,
+        "insights/index.html",
+        {
+            "page_title": "Insights",
+            "borough": access.sees_borough_figures(user),
+            "hotspots": access.sees_hotspots(user),
+            "centre_staff": roles.is_centre_staff(user),
+        },
+    )
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -125,26 +133,36 @@ def hotspots(request):
     if download:
         return download
     top_ward = max(result.ward_totals, key=lambda item: item[1], default=(None, 0))
-    context.update({
-        "result": result,
-        "tables": tables,
-        "csv": _csv_links(request, tables),
-        "filter_summary": _filter_summary(filters, ref),
-        "p_threshold": stats.HOTSPOT_P_VALUE,
-        "min_count": stats.HOTSPOT_MIN_COUNT,
-        "ward_chart": charts.horizontal_bars(
-            "chart-wards", "Cases by ward", [(w.name, n) for w, n in result.ward_totals],
-            summary=(f"{result.total} cases in {len(result.ward_totals)} wards; the most in {top_ward[0].name} "
-                     f"({top_ward[1]})." if result.total else "No cases in this period."),
-        ),
-        "month_chart": charts.columns(
-            "chart-months", "Cases by month", [(month_label(m), n) for m, n, _ in result.months],
-            summary=_trend_summary(result.months),
-        ),
-        "route_chart": charts.horizontal_bars(
-            "chart-routes", "Cases by reporting route", result.routes, label_width=330,
-        ),
-    })
+    context.update(
+        {
+            "result": result,
+            "tables": tables,
+            "csv": _csv_links(request, tables),
+            "filter_summary": _filter_summary(filters, ref),
+            "p_threshold": stats.HOTSPOT_P_VALUE,
+            "min_count": stats.HOTSPOT_MIN_COUNT,
+            "ward_chart": charts.horizontal_bars(
+                "chart-wards",
+                "Cases by ward",
+                [(w.name, n) for w, n in result.ward_totals],
+                summary=(
+                    f"{result.total} cases in {len(result.ward_totals)} wards; the most in {top_ward[0].name} "
+                    f"({top_ward[1]})."
+                    if result.total
+                    else "No cases in this period."
+                ),
+            ),
+            "month_chart": charts.columns(
+                "chart-months",
+                "Cases by month",
+                [(month_label(m), n) for m, n, _ in result.months],
+                summary=_trend_summary(result.months),
+            ),
+            "route_chart": charts.horizontal_bars(
+                "chart-routes", "Cases by reporting route", result.routes, label_width=330
+            ),
+        }
+    )
     return render(request, "insights/hotspots.html", context)
 
 
@@ -153,8 +171,10 @@ def _trend_summary(months) -> str:
         return "No cases in this period."
     first, last = months[0], months[-1]
     busiest = max(months, key=lambda m: m[1])
-    return (f"{sum(n for _, n, _ in months)} cases from {month_label(first[0])} to {month_label(last[0])}; "
-            f"the most in {month_label(busiest[0])} ({busiest[1]}); {last[1]} in {month_label(last[0])}.")
+    return (
+        f"{sum(n for _, n, _ in months)} cases from {month_label(first[0])} to {month_label(last[0])}; "
+        f"the most in {month_label(busiest[0])} ({busiest[1]}); {last[1]} in {month_label(last[0])}."
+    )
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -177,27 +197,42 @@ def performance(request):
     if download:
         return download
     t = result.totals
-    funnel = [("Referrals received", t.referrals), ("Accepted", t.accepted), ("Reached an activity", t.activity),
-              ("Closed", t.closed), ("Agreement fulfilled in full", t.fulfilled)]
-    context.update({
-        "result": result,
-        "tables": tables,
-        "csv": _csv_links(request, tables),
-        "filter_summary": _filter_summary(filters, ref, facilitators),
-        "funnel_chart": charts.horizontal_bars(
-            "chart-funnel", "From referral to outcome", funnel,
-            summary=(f"Of {t.referrals} referrals, {t.accepted} were accepted, {t.activity} reached a restorative "
-                     f"activity and {t.fulfilled} ended with the agreement fulfilled in full."),
-        ),
-        "duration_chart": charts.horizontal_bars(
-            "chart-durations", "Median working days in each state",
-            [(label, med or 0) for label, _, med, _ in result.durations.summary()],
-            summary="; ".join(f"{label}: {'no cases' if med is None else f'median {med:g}'}"
-                              for label, _, med, _ in result.durations.summary()) + ".",
-        ),
-        "managers_view": managers_view,
-        "today": timezone.localdate(),
-    })
+    funnel = [
+        ("Referrals received", t.referrals),
+        ("Accepted", t.accepted),
+        ("Reached an activity", t.activity),
+        ("Closed", t.closed),
+        ("Agreement fulfilled in full", t.fulfilled),
+    ]
+    context.update(
+        {
+            "result": result,
+            "tables": tables,
+            "csv": _csv_links(request, tables),
+            "filter_summary": _filter_summary(filters, ref, facilitators),
+            "funnel_chart": charts.horizontal_bars(
+                "chart-funnel",
+                "From referral to outcome",
+                funnel,
+                summary=(
+                    f"Of {t.referrals} referrals, {t.accepted} were accepted, {t.activity} reached a restorative "
+                    f"activity and {t.fulfilled} ended with the agreement fulfilled in full."
+                ),
+            ),
+            "duration_chart": charts.horizontal_bars(
+                "chart-durations",
+                "Median working days in each state",
+                [(label, med or 0) for label, _, med, _ in result.durations.summary()],
+                summary="; ".join(
+                    f"{label}: {'no cases' if med is None else f'median {med:g}'}"
+                    for label, _, med, _ in result.durations.summary()
+                )
+                + ".",
+            ),
+            "managers_view": managers_view,
+            "today": timezone.localdate(),
+        }
+    )
     return render(request, "insights/performance.html", context)
 
 
@@ -229,8 +264,16 @@ def quarterly_return(request):
         response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
         return response
     query = f"quarter={year}-Q{quarter}"
-    context.update({"lines": lines, "period": period, "label": label, "table": table,
-                    "csv_url": f"?{query}&format=csv", "pdf_url": f"?{query}&format=pdf"})
+    context.update(
+        {
+            "lines": lines,
+            "period": period,
+            "label": label,
+            "table": table,
+            "csv_url": f"?{query}&format=csv",
+            "pdf_url": f"?{query}&format=pdf",
+        }
+    )
     return render(request, "insights/quarterly_return.html", context)
 
 
@@ -255,26 +298,50 @@ def satisfaction(request):
         return download
     harmed = figures["harmed"]
     comparison = []
-    for name, label in (("satisfied", "Satisfied"), ("would_recommend", "Would recommend"),
-                        ("felt_better", "Felt better")):
+    for name, label in (
+        ("satisfied", "Satisfied"),
+        ("would_recommend", "Would recommend"),
+        ("felt_better", "Felt better"),
+    ):
         share = harmed[name]["share"]
-        comparison.append({"label": label, "count": harmed[name]["count"], "of": harmed[name]["of"],
-                           "share": None if share is None else 100 * share, "benchmark": selectors.BENCHMARKS[name]})
-    context.update({
-        "figures": figures, "comparison": comparison, "table": table, "csv": _csv_links(request, tables),
-        "benchmark_source": selectors.BENCHMARK_SOURCE,
-        "filter_summary": _filter_summary(filters, ref),
-        "chart": charts.horizontal_bars(
-            "chart-satisfaction", "Persons harmed: share answering yes, beside the benchmark (%)",
-            [item for row in comparison for item in (
-                (f"{row['label']}: this service", round(row["share"] or 0, 1)),
-                (f"{row['label']}: benchmark", float(row["benchmark"])))],
-            summary="; ".join(
-                f"{row['label']}: {'no answers' if row['share'] is None else f'{row['share']:.1f}%'} "
-                f"against {row['benchmark']}%" for row in comparison) + ".",
-            label_width=300,
-        ),
-    })
+        comparison.append(
+            {
+                "label": label,
+                "count": harmed[name]["count"],
+                "of": harmed[name]["of"],
+                "share": None if share is None else 100 * share,
+                "benchmark": selectors.BENCHMARKS[name],
+            }
+        )
+    context.update(
+        {
+            "figures": figures,
+            "comparison": comparison,
+            "table": table,
+            "csv": _csv_links(request, tables),
+            "benchmark_source": selectors.BENCHMARK_SOURCE,
+            "filter_summary": _filter_summary(filters, ref),
+            "chart": charts.horizontal_bars(
+                "chart-satisfaction",
+                "Persons harmed: share answering yes, beside the benchmark (%)",
+                [
+                    item
+                    for row in comparison
+                    for item in (
+                        (f"{row['label']}: this service", round(row["share"] or 0, 1)),
+                        (f"{row['label']}: benchmark", float(row["benchmark"])),
+                    )
+                ],
+                summary="; ".join(
+                    f"{row['label']}: {'no answers' if row['share'] is None else f'{row["share"]:.1f}%'} "
+                    f"against {row['benchmark']}%"
+                    for row in comparison
+                )
+                + ".",
+                label_width=300,
+            ),
+        }
+    )
     return render(request, "insights/satisfaction.html", context)
 
 
@@ -309,8 +376,7 @@ def centre_list(request):
             return render(request, "insights/centre_missing.html", {"page_title": "Your reporting centre"})
         raise PermissionDenied("You do not have access to this page.")
     form = _period_form(request)
-    context = {"page_title": "Third-party reporting centres", "form": form,
-               "manages": access.manages_register(user)}
+    context = {"page_title": "Third-party reporting centres", "form": form, "manages": access.manages_register(user)}
     if form.is_bound and not form.is_valid():
         return _invalid_filters(request, "insights/centre_list.html", context)
     filters = form.filters()
@@ -320,12 +386,21 @@ def centre_list(request):
     download = _csv_requested(request, tables, "reporting-centres")
     if download:
         return download
-    context.update({"summaries": summaries, "tables": tables, "csv": _csv_links(request, tables),
-                    "filter_summary": [f"Period: {filters.period}"], "today": today,
-                    "quarter_chart": charts.columns(
-                        "chart-centre-quarters", "Share satisfied with how the centre took the report, by quarter (%)",
-                        [(label, round(f.share("satisfaction") or 0, 1)) for label, f in by_quarter],
-                        summary=_survey_trend_summary(by_quarter))})
+    context.update(
+        {
+            "summaries": summaries,
+            "tables": tables,
+            "csv": _csv_links(request, tables),
+            "filter_summary": [f"Period: {filters.period}"],
+            "today": today,
+            "quarter_chart": charts.columns(
+                "chart-centre-quarters",
+                "Share satisfied with how the centre took the report, by quarter (%)",
+                [(label, round(f.share("satisfaction") or 0, 1)) for label, f in by_quarter],
+                summary=_survey_trend_summary(by_quarter),
+            ),
+        }
+    )
     return render(request, "insights/centre_list.html", context)
 
 
@@ -340,36 +415,47 @@ def _survey_trend_summary(by_quarter) -> str:
 def centre_detail(request, pk: int):
     centre = _centre_for(request.user, pk)
     form = _period_form(request)
-    context = {"page_title": centre.name, "centre": centre, "form": form,
-               "takes_surveys": access.takes_surveys(request.user, centre),
-               "manages": access.manages_register(request.user)}
+    context = {
+        "page_title": centre.name,
+        "centre": centre,
+        "form": form,
+        "takes_surveys": access.takes_surveys(request.user, centre),
+        "manages": access.manages_register(request.user),
+    }
     if form.is_bound and not form.is_valid():
         return _invalid_filters(request, "insights/centre_detail.html", context)
     filters = form.filters()
     today = timezone.localdate()
-    detail = selectors.centre_detail(centre, filters.period,
-                                     with_comments=access.sees_survey_comments(request.user, centre))
+    detail = selectors.centre_detail(
+        centre, filters.period, with_comments=access.sees_survey_comments(request.user, centre)
+    )
     tables = centre_detail_tables(detail, today)
     download = _csv_requested(request, tables, f"centre-{centre.pk}")
     if download:
         return download
-    context.update({
-        "detail": detail, "tables": tables, "csv": _csv_links(request, tables), "today": today,
-        "filter_summary": [f"Period: {filters.period}"],
-        "questions": survey.questions(),
-        "shows_comments": access.sees_survey_comments(request.user, centre),
-        "overdue_staff": [m for m in detail.staff if m.active and m.training_overdue(today)],
-        "month_chart": charts.columns(
-            "chart-centre-months", "Reports taken by month", [(month_label(m), n) for m, n in detail.reports_by_month],
-            summary=f"{detail.reports.reports} report{'' if detail.reports.reports == 1 else 's'} taken in the period.",
-        ),
-    })
+    context.update(
+        {
+            "detail": detail,
+            "tables": tables,
+            "csv": _csv_links(request, tables),
+            "today": today,
+            "filter_summary": [f"Period: {filters.period}"],
+            "questions": survey.questions(),
+            "shows_comments": access.sees_survey_comments(request.user, centre),
+            "overdue_staff": [m for m in detail.staff if m.active and m.training_overdue(today)],
+            "month_chart": charts.columns(
+                "chart-centre-months",
+                "Reports taken by month",
+                [(month_label(m), n) for m, n in detail.reports_by_month],
+                summary=f"{detail.reports.reports} report{pluralize(detail.reports.reports)} taken in the period.",
+            ),
+        }
+    )
     return render(request, "insights/centre_detail.html", context)
 
 
 def _form_page(request, form, *, title: str, back: str, submit: str):
-    return render(request, "insights/form.html", {"page_title": title, "form": form, "back": back,
-                                                  "submit": submit})
+    return render(request, "insights/form.html", {"page_title": title, "form": form, "back": back, "submit": submit})
 
 
 @allowed(access.manages_register)
@@ -381,8 +467,9 @@ def centre_create(request):
         if not refusal:
             messages.success(request, f"{centre.name} is on the register.")
             return redirect("insights:centre", pk=centre.pk)
-    return _form_page(request, form, title="Add a reporting centre", back=reverse("insights:centres"),
-                      submit="Add the centre")
+    return _form_page(
+        request, form, title="Add a reporting centre", back=reverse("insights:centres"), submit="Add the centre"
+    )
 
 
 @allowed(access.manages_register)
@@ -395,8 +482,13 @@ def centre_edit(request, pk: int):
         if not refusal:
             messages.success(request, "The register entry is saved.")
             return redirect("insights:centre", pk=centre.pk)
-    return _form_page(request, form, title=f"Change {centre.name}", back=reverse("insights:centre", args=[pk]),
-                      submit="Save the changes")
+    return _form_page(
+        request,
+        form,
+        title=f"Change {centre.name}",
+        back=reverse("insights:centre", args=[pk]),
+        submit="Save the changes",
+    )
 
 
 @allowed(access.manages_register)
@@ -409,8 +501,13 @@ def staff_create(request, pk: int):
         if not refusal:
             messages.success(request, f"{form.instance.name} is added to {centre.name}'s trained staff.")
             return redirect("insights:centre", pk=centre.pk)
-    return _form_page(request, form, title=f"Add trained staff at {centre.name}",
-                      back=reverse("insights:centre", args=[pk]), submit="Add them")
+    return _form_page(
+        request,
+        form,
+        title=f"Add trained staff at {centre.name}",
+        back=reverse("insights:centre", args=[pk]),
+        submit="Add them",
+    )
 
 
 @allowed(access.manages_register)
@@ -423,8 +520,13 @@ def staff_edit(request, pk: int):
         if not refusal:
             messages.success(request, "The training record is saved.")
             return redirect("insights:centre", pk=member.centre_id)
-    return _form_page(request, form, title=f"Change the training record of {member.name}",
-                      back=reverse("insights:centre", args=[member.centre_id]), submit="Save the changes")
+    return _form_page(
+        request,
+        form,
+        title=f"Change the training record of {member.name}",
+        back=reverse("insights:centre", args=[member.centre_id]),
+        submit="Save the changes",
+    )
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -444,10 +546,17 @@ def survey_record(request, pk: int):
         if not refusal:
             messages.success(request, "The survey answers are saved. Thank you.")
             return redirect("insights:centre", pk=centre.pk)
-    return render(request, "insights/survey.html", {
-        "page_title": f"Survey: {centre.name}", "form": form, "centre": centre, "staff_entry": True,
-        "version": survey.CURRENT_VERSION,
-    })
+    return render(
+        request,
+        "insights/survey.html",
+        {
+            "page_title": f"Survey: {centre.name}",
+            "form": form,
+            "centre": centre,
+            "staff_entry": True,
+            "version": survey.CURRENT_VERSION,
+        },
+    )
 
 
 @never_cache
@@ -462,10 +571,16 @@ def survey_link_create(request, pk: int):
         link, token = services.create_survey_link(centre, request.user)
     if refusal:
         return redirect("insights:centre", pk=centre.pk)
-    return render(request, "insights/survey_link.html", {
-        "page_title": "A survey link for the person who reported", "centre": centre, "link": link,
-        "url": request.build_absolute_uri(reverse("insights:survey", args=[token])),
-    })
+    return render(
+        request,
+        "insights/survey_link.html",
+        {
+            "page_title": "A survey link for the person who reported",
+            "centre": centre,
+            "link": link,
+            "url": request.build_absolute_uri(reverse("insights:survey", args=[token])),
+        },
+    )
 
 
 UNUSABLE_MESSAGES = {
@@ -482,22 +597,35 @@ def survey_public(request, token: str):
     try:
         link = services.usable_link(token)
     except services.SurveyLinkUnusable as problem:
-        return render(request, "insights/survey_unavailable.html", {
-            "page_title": "Survey link not available", "message": UNUSABLE_MESSAGES[problem.reason],
-        }, status=404 if problem.reason == "not_found" else 410)
+        return render(
+            request,
+            "insights/survey_unavailable.html",
+            {"page_title": "Survey link not available", "message": UNUSABLE_MESSAGES[problem.reason]},
+            status=404 if problem.reason == "not_found" else 410,
+        )
     form = SurveyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.submit_survey_by_link(token, form.cleaned_data)
         except services.SurveyLinkUnusable as problem:
-            return render(request, "insights/survey_unavailable.html", {
-                "page_title": "Survey link not available", "message": UNUSABLE_MESSAGES[problem.reason],
-            }, status=410)
+            return render(
+                request,
+                "insights/survey_unavailable.html",
+                {"page_title": "Survey link not available", "message": UNUSABLE_MESSAGES[problem.reason]},
+                status=410,
+            )
         return redirect("insights:survey_thanks")
-    return render(request, "insights/survey.html", {
-        "page_title": f"Tell us about reporting at {link.centre.name}", "form": form, "centre": link.centre,
-        "staff_entry": False, "version": survey.CURRENT_VERSION,
-    })
+    return render(
+        request,
+        "insights/survey.html",
+        {
+            "page_title": f"Tell us about reporting at {link.centre.name}",
+            "form": form,
+            "centre": link.centre,
+            "staff_entry": False,
+            "version": survey.CURRENT_VERSION,
+        },
+    )
 
 
 def survey_thanks(request):

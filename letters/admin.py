@@ -31,8 +31,7 @@ class LetterTemplateAdmin(ReadOnlyHistoryAdmin):
     placeholders."""
 
     list_display = ["title", "version", "updated_at", "updated_by"]
-    readonly_fields = ["kind", "variant", "format", "subject", "body", "closing", "version", "updated_by",
-                       "updated_at"]
+    readonly_fields = ["kind", "variant", "format", "subject", "body", "closing", "version", "updated_by", "updated_at"]
 
     def has_add_permission(self, request):
         return False

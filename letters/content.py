@@ -27,17 +27,17 @@ PARTY_ROLES = (Party.Role.HARMED, Party.Role.RESPONSIBLE)
 OUTCOME_WORDS: dict[str, str] = {
     Case.Outcome.REFERRAL_DECLINED: "The referral was declined, so the service did not work on this case.",
     Case.Outcome.NOT_SUITABLE: "After careful assessment, restorative justice was not found to be suitable in "
-                               "this case.",
+    "this case.",
     Case.Outcome.NO_AGREEMENT_NEEDED: "The restorative activity took place. No written agreement was needed.",
     Case.Outcome.NO_AGREEMENT_REACHED: "The restorative activity took place, but no agreement was reached.",
     Case.Outcome.AGREEMENT_FULFILLED: "The restorative activity took place, an agreement was made, and "
-                                      "everything that was agreed has been done.",
+    "everything that was agreed has been done.",
     Case.Outcome.AGREEMENT_PARTLY_FULFILLED: "The restorative activity took place and an agreement was made. "
-                                             "Some of what was agreed has been done, but not all of it.",
+    "Some of what was agreed has been done, but not all of it.",
     Case.Outcome.AGREEMENT_BREACHED: "The restorative activity took place and an agreement was made, but what "
-                                     "was agreed was not done.",
+    "was agreed was not done.",
     Case.Outcome.WITHDRAWN: "The restorative process stopped because someone decided not to continue. Taking "
-                            "part is always voluntary.",
+    "part is always voluntary.",
 }
 
 ROLE_WORDS = {
@@ -105,9 +105,15 @@ def party_recipient(party: Party) -> Recipient:
         lines.append(party.postcode)
     role = ROLE_WORDS.get(party.role, party.role)
     return Recipient(
-        key=party_key(party.pk), name=party.display_name, first_name=party.first_name,
-        address_lines=tuple(lines), has_postal_address=bool(lines), party_id=party.pk, role=party.role,
-        default_format=format_for(party), label=f"{party.display_name} ({role})",
+        key=party_key(party.pk),
+        name=party.display_name,
+        first_name=party.first_name,
+        address_lines=tuple(lines),
+        has_postal_address=bool(lines),
+        party_id=party.pk,
+        role=party.role,
+        default_format=format_for(party),
+        label=f"{party.display_name} ({role})",
     )
 
 
@@ -136,8 +142,12 @@ def referrer_recipient(case: Case) -> Recipient | None:
     if organisation is not None and name == organisation.name:
         lines = lines[1:]
     return Recipient(
-        key="referrer", name=name, first_name=name.split(" ")[0], address_lines=tuple(lines),
-        has_postal_address=bool(postal), label=f"{name} (referrer)",
+        key="referrer",
+        name=name,
+        first_name=name.split(" ")[0],
+        address_lines=tuple(lines),
+        has_postal_address=bool(postal),
+        label=f"{name} (referrer)",
     )
 
 
@@ -263,8 +273,9 @@ def agreement_signatories(case: Case, agreement) -> list[Party]:
     return [p for p in case_parties(case) if p.participating and p.role in PARTY_ROLES]
 
 
-def letter_facts(case: Case, kind: str, variant: str, recipient: Recipient, letterhead: Letterhead,
-                 today: date | None = None) -> dict[str, str | list[str]]:
+def letter_facts(
+    case: Case, kind: str, variant: str, recipient: Recipient, letterhead: Letterhead, today: date | None = None
+) -> dict[str, str | list[str]]:
     """The placeholder values for this letter: strings and lists of strings only."""
     today = today or timezone.localdate()
     incident = case.incident_or_none
@@ -300,8 +311,7 @@ def letter_facts(case: Case, kind: str, variant: str, recipient: Recipient, lett
         facts["activity_place"] = redact(activity.venue or activity.method or "to be confirmed", patterns)
         language = f" ({activity.interpreter_language})" if activity.interpreter_language else ""
         facts["interpreter"] = f"We have booked an interpreter{language}." if activity.interpreter_booked else ""
-        people = [f"{p.display_name} ({ROLE_WORDS.get(p.role, p.role)})"
-                  for p in activity_participants(case, activity)]
+        people = [f"{p.display_name} ({ROLE_WORDS.get(p.role, p.role)})" for p in activity_participants(case, activity)]
         for facilitator in filter(None, [activity.lead_facilitator or case.facilitator, activity.co_facilitator]):
             people.append(f"{facilitator.get_full_name()} (facilitator)")
         others = getattr(activity, "others_invited", "")
@@ -354,58 +364,104 @@ class LetterContent:
 
     def as_dict(self) -> dict:
         return {
-            "format": self.format, "kind": self.kind,
-            "service_name": self.service_name, "service_address": list(self.service_address),
-            "service_phone": self.service_phone, "service_email": self.service_email,
+            "format": self.format,
+            "kind": self.kind,
+            "service_name": self.service_name,
+            "service_address": list(self.service_address),
+            "service_phone": self.service_phone,
+            "service_email": self.service_email,
             "service_website": self.service_website,
-            "recipient_name": self.recipient_name, "recipient_address": list(self.recipient_address),
+            "recipient_name": self.recipient_name,
+            "recipient_address": list(self.recipient_address),
             "has_postal_address": self.has_postal_address,
-            "letter_date": self.letter_date, "reference": self.reference, "subject": self.subject,
-            "blocks": [b.as_dict() for b in self.blocks], "closing": self.closing,
-            "signatory_name": self.signatory_name, "signatory_title": self.signatory_title,
+            "letter_date": self.letter_date,
+            "reference": self.reference,
+            "subject": self.subject,
+            "blocks": [b.as_dict() for b in self.blocks],
+            "closing": self.closing,
+            "signatory_name": self.signatory_name,
+            "signatory_title": self.signatory_title,
         }
 
     @classmethod
     def from_dict(cls, data: dict) -> LetterContent:
         return cls(
-            format=data["format"], kind=data.get("kind", ""),
-            service_name=data["service_name"], service_address=tuple(data["service_address"]),
-            service_phone=data["service_phone"], service_email=data["service_email"],
+            format=data["format"],
+            kind=data.get("kind", ""),
+            service_name=data["service_name"],
+            service_address=tuple(data["service_address"]),
+            service_phone=data["service_phone"],
+            service_email=data["service_email"],
             service_website=data.get("service_website", ""),
-            recipient_name=data["recipient_name"], recipient_address=tuple(data["recipient_address"]),
+            recipient_name=data["recipient_name"],
+            recipient_address=tuple(data["recipient_address"]),
             has_postal_address=data.get("has_postal_address", False),
-            letter_date=data["letter_date"], reference=data["reference"], subject=data["subject"],
+            letter_date=data["letter_date"],
+            reference=data["reference"],
+            subject=data["subject"],
             blocks=tuple(Block(b["kind"], b.get("text", ""), tuple(b.get("items", ()))) for b in data["blocks"]),
-            closing=data["closing"], signatory_name=data["signatory_name"], signatory_title=data["signatory_title"],
+            closing=data["closing"],
+            signatory_name=data["signatory_name"],
+            signatory_title=data["signatory_title"],
         )
 
     def all_text(self) -> list[str]:
         """Every string printed, in order (for checks)."""
-        texts = [self.service_name, *self.service_address, self.service_phone, self.service_email,
-                 self.service_website, self.recipient_name, *self.recipient_address, self.letter_date,
-                 self.reference, self.subject]
+        texts = [
+            self.service_name,
+            *self.service_address,
+            self.service_phone,
+            self.service_email,
+            self.service_website,
+            self.recipient_name,
+            *self.recipient_address,
+            self.letter_date,
+            self.reference,
+            self.subject,
+        ]
         for block in self.blocks:
             texts.extend([block.text, *block.items])
         texts.extend([self.closing, self.signatory_name, self.signatory_title])
         return [t for t in texts if t]
 
 
-def compose(*, template: LetterTemplate | None, subject: str = "", body: str = "", closing: str = "",
-            facts: dict, recipient: Recipient, letterhead: Letterhead, fmt: str, reference: str,
-            signatory_name: str, signatory_title: str, kind: str) -> LetterContent:
+def compose(
+    *,
+    template: LetterTemplate | None,
+    subject: str = "",
+    body: str = "",
+    closing: str = "",
+    facts: dict,
+    recipient: Recipient,
+    letterhead: Letterhead,
+    fmt: str,
+    reference: str,
+    signatory_name: str,
+    signatory_title: str,
+    kind: str,
+) -> LetterContent:
     """Fill the wording with the facts and lay out the parts of the letter. ``subject``, ``body`` and ``closing``
     override the template's (the unsaved wording of a preview)."""
     if template is not None:
         subject, body, closing = template.subject, template.body, template.closing
     return LetterContent(
-        format=fmt, kind=kind,
-        service_name=letterhead.name, service_address=tuple(letterhead.address_lines),
-        service_phone=letterhead.phone, service_email=letterhead.email, service_website=letterhead.website,
-        recipient_name=recipient.name, recipient_address=recipient.address_lines,
+        format=fmt,
+        kind=kind,
+        service_name=letterhead.name,
+        service_address=tuple(letterhead.address_lines),
+        service_phone=letterhead.phone,
+        service_email=letterhead.email,
+        service_website=letterhead.website,
+        recipient_name=recipient.name,
+        recipient_address=recipient.address_lines,
         has_postal_address=recipient.has_postal_address,
-        letter_date=str(facts["letter_date"]), reference=reference,
-        subject=fill_text(subject, facts), blocks=tuple(fill_body(body, facts)),
-        closing=fill_text(closing, facts), signatory_name=signatory_name, signatory_title=signatory_title,
+        letter_date=str(facts["letter_date"]),
+        reference=reference,
+        subject=fill_text(subject, facts),
+        blocks=tuple(fill_body(body, facts)),
+        closing=fill_text(closing, facts),
+        signatory_name=signatory_name,
+        signatory_title=signatory_title,
     )
 
 

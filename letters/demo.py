@@ -6,12 +6,18 @@ from letters.models import LetterFormat, Letterhead, LetterKind, Variant
 DEMO_REFERENCE = "RJ-2026-00000"
 
 DEMO_RECIPIENT = Recipient(
-    key="demo", name="Alex Example", first_name="Alex",
-    address_lines=("Flat 1, 10 Demonstration Street", "Stretford", "M32 0ZZ"), has_postal_address=True,
-    party_id=0, role="harmed",
+    key="demo",
+    name="Alex Example",
+    first_name="Alex",
+    address_lines=("Flat 1, 10 Demonstration Street", "Stretford", "M32 0ZZ"),
+    has_postal_address=True,
+    party_id=0,
+    role="harmed",
 )
 DEMO_REFERRER = Recipient(
-    key="referrer", name="PC Sam Sample", first_name="Sam",
+    key="referrer",
+    name="PC Sam Sample",
+    first_name="Sam",
     address_lines=("Example Police, Stretford Division", "1 Sample Road", "Stretford", "M32 0YY"),
     has_postal_address=True,
 )
@@ -39,8 +45,11 @@ def demo_facts(kind: str, variant: str) -> dict:
         "activity_time": "2:30pm",
         "activity_place": "Community room, Stretford library",
         "interpreter": "We have booked an interpreter (Polish).",
-        "participants": ["Alex Example (person harmed)", "Chris Sample (person responsible)",
-                         "Jo Demonstration (facilitator)"],
+        "participants": [
+            "Alex Example (person harmed)",
+            "Chris Sample (person responsible)",
+            "Jo Demonstration (facilitator)",
+        ],
         "agreement_date": "10 November 2026",
         "actions": [
             "Write a letter of apology: Chris Sample, by 24 November 2026. How it will be checked: the facilitator "
@@ -49,7 +58,7 @@ def demo_facts(kind: str, variant: str) -> dict:
             "record from the provider",
         ],
         "outcome": "The restorative activity took place, an agreement was made, and everything that was agreed "
-                   "has been done.",
+        "has been done.",
         "closed_on": "15 December 2026",
     }
 
@@ -59,7 +68,17 @@ def demo_content(kind: str, variant: str, fmt: str, *, subject: str, body: str, 
     recipient = DEMO_REFERRER if kind == LetterKind.REFERRAL_ACKNOWLEDGEMENT else DEMO_RECIPIENT
     letterhead = Letterhead.current()
     facts = demo_facts(kind, variant)
-    return compose(template=None, subject=subject, body=body, closing=closing, facts=facts, recipient=recipient,
-                   letterhead=letterhead, fmt=fmt if fmt in LetterFormat.values else LetterFormat.STANDARD,
-                   reference=DEMO_REFERENCE, signatory_name="Jo Demonstration",
-                   signatory_title=letterhead.signatory_title, kind=kind)
+    return compose(
+        template=None,
+        subject=subject,
+        body=body,
+        closing=closing,
+        facts=facts,
+        recipient=recipient,
+        letterhead=letterhead,
+        fmt=fmt if fmt in LetterFormat.values else LetterFormat.STANDARD,
+        reference=DEMO_REFERENCE,
+        signatory_name="Jo Demonstration",
+        signatory_title=letterhead.signatory_title,
+        kind=kind,
+    )

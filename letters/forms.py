@@ -11,7 +11,8 @@ class GenerateLetterForm(GovukForm):
     """Choose a kind of letter, a recipient on the case and, if needed, a format other than their usual."""
 
     kind = forms.ChoiceField(
-        label="Kind of letter", choices=[("", "Choose a kind of letter"), *LetterKind.choices],
+        label="Kind of letter",
+        choices=[("", "Choose a kind of letter"), *LetterKind.choices],
         error_messages={"required": "Choose a kind of letter"},
     )
     recipient = forms.ChoiceField(
@@ -19,7 +20,8 @@ class GenerateLetterForm(GovukForm):
         error_messages={"required": "Choose who the letter is to", "invalid_choice": "Choose someone on this case"},
     )
     format = forms.ChoiceField(
-        label="Format", required=False,
+        label="Format",
+        required=False,
         choices=[("", "The format their communication needs call for"), *LetterFormat.choices],
         help_text="Large print and easy read are chosen automatically from the person's communication needs.",
     )
@@ -28,8 +30,11 @@ class GenerateLetterForm(GovukForm):
         super().__init__(*args, **kwargs)
         choices = []
         for recipient in recipients:
-            needs = "" if recipient.default_format == LetterFormat.STANDARD else \
-                f", {LetterFormat(recipient.default_format).label.lower()}"
+            needs = (
+                ""
+                if recipient.default_format == LetterFormat.STANDARD
+                else f", {LetterFormat(recipient.default_format).label.lower()}"
+            )
             choices.append((recipient.key, f"{recipient.label}{needs}"))
         self.fields["recipient"].choices = [("", "Choose who the letter is to"), *choices]
 
@@ -49,7 +54,7 @@ class LetterTemplateForm(GovukModelForm):
         help_texts = {
             "subject": "Printed in bold above the wording.",
             "body": "Paragraphs separated by a blank line. A line starting with '- ' is a bullet point. "
-                    "Placeholders are written like {{ recipient_name }}.",
+            "Placeholders are written like {{ recipient_name }}.",
             "closing": "For example 'Yours sincerely,'. The facilitator's name is printed under it.",
         }
         error_messages = {
@@ -62,22 +67,30 @@ class LetterTemplateForm(GovukModelForm):
 class PrintRunDayForm(GovukForm):
     """The day whose letters the print run lists, typed as day, month and year."""
 
-    date = DatePartsField(label="Letters created on",
-                          error_messages={"required": "Enter the date the letters were created"})
+    date = DatePartsField(
+        label="Letters created on", error_messages={"required": "Enter the date the letters were created"}
+    )
 
 
 class PrintRunPdfForm(GovukForm):
     """How the print run's PDF is made (the letters themselves are hidden inputs beside it)."""
 
-    double_sided = forms.BooleanField(label="Printing on both sides (each letter starts on a new sheet)",
-                                      required=False, widget=forms.CheckboxInput(attrs={"value": "1"}))
+    double_sided = forms.BooleanField(
+        label="Printing on both sides (each letter starts on a new sheet)",
+        required=False,
+        widget=forms.CheckboxInput(attrs={"value": "1"}),
+    )
 
 
 class MarkSentForm(GovukForm):
-    letters = forms.ModelMultipleChoiceField(queryset=None, error_messages={
-        "required": "There are no letters to mark as sent", "invalid_choice": "A letter in the list has changed",
-        "invalid_pk_value": "A letter in the list has changed",
-    })
+    letters = forms.ModelMultipleChoiceField(
+        queryset=None,
+        error_messages={
+            "required": "There are no letters to mark as sent",
+            "invalid_choice": "A letter in the list has changed",
+            "invalid_pk_value": "A letter in the list has changed",
+        },
+    )
 
     def __init__(self, *args, queryset, **kwargs):
         super().__init__(*args, **kwargs)

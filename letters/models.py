@@ -53,7 +53,9 @@ class Letterhead(models.Model):
     email = models.EmailField(blank=True)
     website = models.CharField(max_length=200, blank=True)
     signatory_title = models.CharField(
-        "signature title", max_length=120, default="Restorative justice facilitator",
+        "signature title",
+        max_length=120,
+        default="Restorative justice facilitator",
         help_text="Printed under the facilitator's name when their own job title is not recorded",
     )
     history = HistoricalRecords()
@@ -137,8 +139,10 @@ class LetterQuerySet(models.QuerySet):
     def latest_versions(self) -> "LetterQuerySet":
         """Only the newest version of each (case, kind, recipient)."""
         newer = Letter.objects.filter(
-            case_id=models.OuterRef("case_id"), kind=models.OuterRef("kind"),
-            recipient_key=models.OuterRef("recipient_key"), version__gt=models.OuterRef("version"),
+            case_id=models.OuterRef("case_id"),
+            kind=models.OuterRef("kind"),
+            recipient_key=models.OuterRef("recipient_key"),
+            version__gt=models.OuterRef("version"),
         )
         return self.exclude(models.Exists(newer))
 
@@ -171,9 +175,7 @@ class Letter(models.Model):
     variant = models.CharField(max_length=12, choices=Variant.choices, blank=True, default="")
     # "referrer", or "party-<id>": one key per recipient, so versions count per recipient.
     recipient_key = models.CharField(max_length=24)
-    party = models.ForeignKey(
-        "rjcases.Party", on_delete=models.PROTECT, null=True, blank=True, related_name="letters"
-    )
+    party = models.ForeignKey("rjcases.Party", on_delete=models.PROTECT, null=True, blank=True, related_name="letters")
     recipient_name = models.CharField(max_length=200)
     format = models.CharField(max_length=12, choices=LetterFormat.choices, default=LetterFormat.STANDARD)
     template = models.ForeignKey(LetterTemplate, on_delete=models.PROTECT, related_name="letters")
@@ -205,9 +207,7 @@ class Letter(models.Model):
     class Meta:
         ordering = ["-generated_at", "-id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["case", "kind", "recipient_key", "version"], name="one_letter_per_version"
-            )
+            models.UniqueConstraint(fields=["case", "kind", "recipient_key", "version"], name="one_letter_per_version")
         ]
         indexes = [models.Index(fields=["status", "generated_at"]), models.Index(fields=["case", "generated_at"])]
 

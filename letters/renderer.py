@@ -51,10 +51,16 @@ def register_fonts() -> None:
         return
     for name, filename in FONTS.items():
         pdfmetrics.registerFont(TTFont(name, str(FONT_DIR / filename)))
-    pdfmetrics.registerFontFamily("LetterSans", normal="LetterSans", bold="LetterSans-Bold",
-                                  italic="LetterSans", boldItalic="LetterSans-Bold")
-    pdfmetrics.registerFontFamily("LetterArabic", normal="LetterArabic", bold="LetterArabic-Bold",
-                                  italic="LetterArabic", boldItalic="LetterArabic-Bold")
+    pdfmetrics.registerFontFamily(
+        "LetterSans", normal="LetterSans", bold="LetterSans-Bold", italic="LetterSans", boldItalic="LetterSans-Bold"
+    )
+    pdfmetrics.registerFontFamily(
+        "LetterArabic",
+        normal="LetterArabic",
+        bold="LetterArabic-Bold",
+        italic="LetterArabic",
+        boldItalic="LetterArabic-Bold",
+    )
     _fonts_registered = True
 
 
@@ -85,7 +91,7 @@ def markup(text: str, *, bold: bool = False) -> str:
     pieces = []
     position = 0
     for match in ARABIC_RUN_RE.finditer(text):
-        pieces.append(escape(text[position:match.start()]))
+        pieces.append(escape(text[position : match.start()]))
         pieces.append(f'<font face="{arabic_font}">{escape(shape_arabic(match.group(0)))}</font>')
         position = match.end()
     pieces.append(escape(text[position:]))
@@ -98,7 +104,7 @@ def missing_glyphs(text: str) -> set[str]:
     missing = set()
     position = 0
     for match in ARABIC_RUN_RE.finditer(text):
-        missing |= {c for c in text[position:match.start()] if not c.isspace() and not _covered("LetterSans", c)}
+        missing |= {c for c in text[position : match.start()] if not c.isspace() and not _covered("LetterSans", c)}
         missing |= {c for c in shape_arabic(match.group(0)) if not c.isspace() and not _covered("LetterArabic", c)}
         position = match.end()
     missing |= {c for c in text[position:] if not c.isspace() and not _covered("LetterSans", c)}
@@ -140,22 +146,42 @@ class LetterRenderer:
 
     def _styles(self) -> dict[str, ParagraphStyle]:
         size = self.layout
-        base = ParagraphStyle("body", fontName="LetterSans", fontSize=size.body, leading=size.leading,
-                              spaceAfter=size.space_after, alignment=TA_LEFT)
+        base = ParagraphStyle(
+            "body",
+            fontName="LetterSans",
+            fontSize=size.body,
+            leading=size.leading,
+            spaceAfter=size.space_after,
+            alignment=TA_LEFT,
+        )
         return {
             "body": base,
-            "letterhead_name": ParagraphStyle("lh_name", parent=base, fontName="LetterSans-Bold",
-                                              fontSize=size.heading, leading=size.heading * 1.3, spaceAfter=2,
-                                              alignment=TA_RIGHT),
-            "letterhead": ParagraphStyle("lh", parent=base, fontSize=size.small, leading=size.small * 1.35,
-                                         spaceAfter=0, alignment=TA_RIGHT),
-            "confidential": ParagraphStyle("conf", parent=base, fontName="LetterSans-Bold",
-                                           spaceAfter=size.leading / 3),
+            "letterhead_name": ParagraphStyle(
+                "lh_name",
+                parent=base,
+                fontName="LetterSans-Bold",
+                fontSize=size.heading,
+                leading=size.heading * 1.3,
+                spaceAfter=2,
+                alignment=TA_RIGHT,
+            ),
+            "letterhead": ParagraphStyle(
+                "lh", parent=base, fontSize=size.small, leading=size.small * 1.35, spaceAfter=0, alignment=TA_RIGHT
+            ),
+            "confidential": ParagraphStyle(
+                "conf", parent=base, fontName="LetterSans-Bold", spaceAfter=size.leading / 3
+            ),
             "address": ParagraphStyle("addr", parent=base, spaceAfter=0),
             "meta": ParagraphStyle("meta", parent=base, spaceAfter=0),
-            "subject": ParagraphStyle("subject", parent=base, fontName="LetterSans-Bold", fontSize=size.heading,
-                                      leading=size.heading * 1.35, spaceBefore=size.space_after,
-                                      spaceAfter=size.space_after * 1.2),
+            "subject": ParagraphStyle(
+                "subject",
+                parent=base,
+                fontName="LetterSans-Bold",
+                fontSize=size.heading,
+                leading=size.heading * 1.35,
+                spaceBefore=size.space_after,
+                spaceAfter=size.space_after * 1.2,
+            ),
             "list": ParagraphStyle("list", parent=base, spaceAfter=size.space_after / 2),
             "signature": ParagraphStyle("sig", parent=base, spaceAfter=0),
             "signature_name": ParagraphStyle("sig_name", parent=base, fontName="LetterSans-Bold", spaceAfter=0),
@@ -168,8 +194,7 @@ class LetterRenderer:
     def story(self, content: LetterContent) -> list:
         size = self.layout
         flow: list = [self._para(content.service_name, "letterhead_name")]
-        for line in [*content.service_address, content.service_phone, content.service_email,
-                     content.service_website]:
+        for line in [*content.service_address, content.service_phone, content.service_email, content.service_website]:
             if line:
                 flow.append(self._para(line, "letterhead"))
         flow.append(Spacer(1, size.block_gap))
@@ -185,8 +210,9 @@ class LetterRenderer:
             if block.kind == "list":
                 bullet = {"bulletFontName": "LetterSans", "bulletFontSize": size.body, "leftIndent": size.body * 1.6}
                 items = [ListItem(self._para(item, "list"), value="\u2022", **bullet) for item in block.items]
-                flow.append(ListFlowable(items, bulletType="bullet", start="\u2022", spaceAfter=size.space_after,
-                                         **bullet))
+                flow.append(
+                    ListFlowable(items, bulletType="bullet", start="\u2022", spaceAfter=size.space_after, **bullet)
+                )
             else:
                 flow.append(self._para(block.text, "body"))
         signature = [
@@ -208,8 +234,11 @@ class LetterRenderer:
         class NumberedCanvas(rl_canvas.Canvas):
             def __init__(self, *args, **kwargs):
                 # Without these the canvas starts each page in Helvetica 12, a font the letter never uses.
-                kwargs.update(initialFontName="LetterSans", initialFontSize=renderer.layout.body,
-                              initialLeading=renderer.layout.leading)
+                kwargs.update(
+                    initialFontName="LetterSans",
+                    initialFontSize=renderer.layout.body,
+                    initialLeading=renderer.layout.leading,
+                )
                 super().__init__(*args, **kwargs)
                 self._page_states: list[dict] = []
 
@@ -236,8 +265,11 @@ class LetterRenderer:
         canvas.drawCentredString(width / 2, self.margin_bottom / 2, f"Page {page} of {total}")
         if page > 1:
             # Frames pad their text by 6 pt: the running head lines up with the text below it.
-            canvas.drawString(self.margin_x + 6, self.page_size[1] - self.margin_top / 2 - size / 2,
-                              f"{content.reference}: private and confidential")
+            canvas.drawString(
+                self.margin_x + 6,
+                self.page_size[1] - self.margin_top / 2 - size / 2,
+                f"{content.reference}: private and confidential",
+            )
         canvas.restoreState()
 
     def render(self, content: LetterContent) -> bytes:
@@ -246,10 +278,17 @@ class LetterRenderer:
     def render_with_page_count(self, content: LetterContent) -> tuple[bytes, int]:
         buffer = io.BytesIO()
         doc = SimpleDocTemplate(
-            buffer, pagesize=self.page_size, leftMargin=self.margin_x, rightMargin=self.margin_x,
-            topMargin=self.margin_top, bottomMargin=self.margin_bottom,
-            title=content.subject, author=content.service_name, subject=content.reference,
-            creator=content.service_name, lang="en-GB",
+            buffer,
+            pagesize=self.page_size,
+            leftMargin=self.margin_x,
+            rightMargin=self.margin_x,
+            topMargin=self.margin_top,
+            bottomMargin=self.margin_bottom,
+            title=content.subject,
+            author=content.service_name,
+            subject=content.reference,
+            creator=content.service_name,
+            lang="en-GB",
         )
         doc.build(self.story(content), canvasmaker=self._canvas_class(content))
         return buffer.getvalue(), doc.page

@@ -66,18 +66,25 @@ def letter_url(letter: Letter, view: str = "detail") -> str:
 def letters_for_case(case: Case, user) -> list[Letter]:
     """Every letter of the case this user may see, newest first (the caller has checked they may see the case's
     details)."""
-    return _for_user(case, user, list(case.letters.select_related("generated_by", "party")
-                                      .order_by("-generated_at", "-id")))
+    return _for_user(
+        case, user, list(case.letters.select_related("generated_by", "party").order_by("-generated_at", "-id"))
+    )
 
 
 def latest_letters_for_case(case: Case, user) -> list[Letter]:
-    return _for_user(case, user, list(case.letters.latest_versions().select_related("generated_by", "party")
-                                      .order_by("-generated_at", "-id")))
+    return _for_user(
+        case,
+        user,
+        list(case.letters.latest_versions().select_related("generated_by", "party").order_by("-generated_at", "-id")),
+    )
 
 
 def versions_of(letter: Letter) -> list[Letter]:
-    return list(Letter.objects.filter(case_id=letter.case_id, kind=letter.kind, recipient_key=letter.recipient_key)
-                .select_related("generated_by", "sent_by").order_by("-version"))
+    return list(
+        Letter.objects.filter(case_id=letter.case_id, kind=letter.kind, recipient_key=letter.recipient_key)
+        .select_related("generated_by", "sent_by")
+        .order_by("-version")
+    )
 
 
 def letters_for_timeline(case: Case, user) -> list[tuple[datetime, str, str]]:
@@ -114,13 +121,18 @@ def print_run_letters(user, day: date) -> list[Letter]:
     """The letters generated on ``day`` that are still waiting to be posted, oldest first (including letters
     whose file is not written yet: the print run shows them, but cannot print them)."""
     return list(
-        print_run_scope(user).filter(status=Letter.Status.PENDING, generated_at__date=day)
-        .select_related("case").order_by("generated_at", "id")
+        print_run_scope(user)
+        .filter(status=Letter.Status.PENDING, generated_at__date=day)
+        .select_related("case")
+        .order_by("generated_at", "id")
     )
 
 
 def older_pending_days(user, day: date) -> list[date]:
     """Earlier days with letters still waiting to be posted."""
-    found = (print_run_scope(user).filter(status=Letter.Status.PENDING, generated_at__date__lt=day)
-             .dates("generated_at", "day"))
+    found = (
+        print_run_scope(user)
+        .filter(status=Letter.Status.PENDING, generated_at__date__lt=day)
+        .dates("generated_at", "day")
+    )
     return list(found)

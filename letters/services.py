@@ -54,11 +54,26 @@ from rjcases.exceptions import ActionRefused
 from rjcases.models import Case, CaseTransition, Party
 from rjcases.permissions import can_edit_case_work
 
-__all__ = ["LetterRefused", "generate_letter", "regenerate_letter", "letters_for_transition",
-           "letters_for_late_party", "update_template",
-           "mark_sent", "print_run_pdf", "ensure_default_templates", "template_for", "render_content",
-           "retry_letter_file", "letter_bytes", "LetterFileProblem", "LetterFileChanged", "LetterFileNotWritten",
-           "orphaned_letter_files", "delete_orphaned_letter_files"]
+__all__ = [
+    "LetterRefused",
+    "generate_letter",
+    "regenerate_letter",
+    "letters_for_transition",
+    "letters_for_late_party",
+    "update_template",
+    "mark_sent",
+    "print_run_pdf",
+    "ensure_default_templates",
+    "template_for",
+    "render_content",
+    "retry_letter_file",
+    "letter_bytes",
+    "LetterFileProblem",
+    "LetterFileChanged",
+    "LetterFileNotWritten",
+    "orphaned_letter_files",
+    "delete_orphaned_letter_files",
+]
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -75,8 +90,9 @@ def ensure_default_templates() -> None:
 
 def _create_default(kind: str, variant: str, fmt: str) -> LetterTemplate:
     wording = default_wording(kind, variant, fmt)
-    template = LetterTemplate(kind=kind, variant=variant, format=fmt, subject=wording.subject,
-                              body=wording.body, closing=wording.closing)
+    template = LetterTemplate(
+        kind=kind, variant=variant, format=fmt, subject=wording.subject, body=wording.body, closing=wording.closing
+    )
     template.full_clean()
     template._change_reason = "shipped wording"
     template.save()
@@ -126,34 +142,65 @@ def update_template(template: LetterTemplate, user, *, subject: str, body: str, 
 # Generating a letter
 
 
-def render_content(case: Case, kind: str, recipient: Recipient, fmt: str, *, variant: str | None = None,
-                   template: LetterTemplate | None = None, today: date | None = None
-                   ) -> tuple[LetterContent, LetterTemplate]:
+def render_content(
+    case: Case,
+    kind: str,
+    recipient: Recipient,
+    fmt: str,
+    *,
+    variant: str | None = None,
+    template: LetterTemplate | None = None,
+    today: date | None = None,
+) -> tuple[LetterContent, LetterTemplate]:
     """The content of a letter to ``recipient``, from the wording in force (nothing is stored)."""
     variant = variant_for(case, kind) if variant is None else variant
     template = template or template_for(kind, variant, wording_format_for(fmt))
     letterhead = Letterhead.current()
     facts = letter_facts(case, kind, variant, recipient, letterhead, today=today)
     name, title = signatory(case, letterhead)
-    content = compose(template=template, facts=facts, recipient=recipient, letterhead=letterhead, fmt=fmt,
-                      reference=case.reference, signatory_name=name, signatory_title=title, kind=kind)
+    content = compose(
+        template=template,
+        facts=facts,
+        recipient=recipient,
+        letterhead=letterhead,
+        fmt=fmt,
+        reference=case.reference,
+        signatory_name=name,
+        signatory_title=title,
+        kind=kind,
+    )
     return content, template
 
 
-def _store(case: Case, user, *, kind: str, recipient: Recipient, fmt: str,
-           transition: CaseTransition | None = None) -> Letter:
+def _store(
+    case: Case, user, *, kind: str, recipient: Recipient, fmt: str, transition: CaseTransition | None = None
+) -> Letter:
     """The letter's row, as the next version, with its content composed now; its file is written after commit."""
     variant = variant_for(case, kind)
     content, template = render_content(case, kind, recipient, fmt, variant=variant)
-    previous = list(Letter.objects.filter(case=case, kind=kind, recipient_key=recipient.key).order_by()
-                    .values_list("pk", "version", "status"))
+    previous = list(
+        Letter.objects.filter(case=case, kind=kind, recipient_key=recipient.key)
+        .order_by()
+        .values_list("pk", "version", "status")
+    )
     version = max((v for _, v, _ in previous), default=0) + 1
     pending = [pk for pk, _, status in previous if status == Letter.Status.PENDING]
     letter = Letter(
-        case=case, kind=kind, variant=variant, recipient_key=recipient.key, party_id=recipient.party_id,
-        recipient_name=recipient.name, format=fmt, template=template, template_version=template.version,
-        version=version, content=content.as_dict(), generated_by=user, generated_at=timezone.now(),
-        transition=transition, file_status=Letter.FileStatus.PENDING,
+        case=case,
+        kind=kind,
+        variant=variant,
+        recipient_key=recipient.key,
+        party_id=recipient.party_id,
+        recipient_name=recipient.name,
+        format=fmt,
+        template=template,
+        template_version=template.version,
+        version=version,
+        content=content.as_dict(),
+        generated_by=user,
+        generated_at=timezone.now(),
+        transition=transition,
+        file_status=Letter.FileStatus.PENDING,
     )
     letter._history_user = user
     letter._change_reason = f"version {version} generated"
@@ -253,8 +300,9 @@ def letters_for_transition(case: Case, user, transition: CaseTransition) -> list
     made = []
     case = _locked_case(case)  # already locked by the transition; this loads what the letters read, once
     for kind, recipient in letters_called_for(case, transition):
-        made.append(_store(case, user, kind=kind, recipient=recipient, fmt=recipient.default_format,
-                           transition=transition))
+        made.append(
+            _store(case, user, kind=kind, recipient=recipient, fmt=recipient.default_format, transition=transition)
+        )
     return made
 
 

@@ -75,8 +75,11 @@ def generate(request, reference: str):
     if not can_edit_case_work(case, request.user):
         raise PermissionDenied("Only the case's facilitator or a manager can create letters.")
     recipients = recipients_for(case)
-    form = GenerateLetterForm(request.POST or None, recipients=recipients,
-                              initial={"kind": request.GET.get("kind", ""), "recipient": request.GET.get("to", "")})
+    form = GenerateLetterForm(
+        request.POST or None,
+        recipients=recipients,
+        initial={"kind": request.GET.get("kind", ""), "recipient": request.GET.get("to", "")},
+    )
     preview = None
     if request.method == "POST" and form.is_valid():
         kind, key, fmt = form.cleaned_data["kind"], form.cleaned_data["recipient"], form.cleaned_data["format"]
@@ -125,11 +128,17 @@ def download(request, reference: str, pk: int):
     try:
         data = services.letter_bytes(letter)
     except (LetterFileProblem, FileNotFoundError) as problem:
-        message = str(problem) if isinstance(problem, LetterFileProblem) else \
-            "The stored file of this letter is missing. Regenerate the letter."
-        return render(request, "letters/file_problem.html",
-                      {"page_title": "This letter cannot be opened", "letter": letter, "message": message},
-                      status=409)
+        message = (
+            str(problem)
+            if isinstance(problem, LetterFileProblem)
+            else "The stored file of this letter is missing. Regenerate the letter."
+        )
+        return render(
+            request,
+            "letters/file_problem.html",
+            {"page_title": "This letter cannot be opened", "letter": letter, "message": message},
+            status=409,
+        )
     log_read(request.user, letter.case, "document", letter.pk, request.path)
     return _pdf_response(data, letter.download_name)
 
@@ -140,8 +149,11 @@ def accessible(request, reference: str, pk: int):
     """The same letter as semantic HTML, for screen readers (reportlab does not tag PDFs)."""
     letter = selectors.get_letter_for_user(request.user, pk, reference)
     log_read(request.user, letter.case, "document", letter.pk, request.path)
-    context = {"page_title": letter.content.get("subject") or str(letter), "letter": letter,
-               "content": LetterContent.from_dict(letter.content)}
+    context = {
+        "page_title": letter.content.get("subject") or str(letter),
+        "letter": letter,
+        "content": LetterContent.from_dict(letter.content),
+    }
     return render(request, "letters/letter_accessible.html", context)
 
 
@@ -160,7 +172,7 @@ def regenerate(request, reference: str, pk: int):
 @login_required
 @require_POST
 def write_file(request, reference: str, pk: int):
-    """"Try again": write the file of a letter whose file could not be written. Back to the print run if asked."""
+    """ "Try again": write the file of a letter whose file could not be written. Back to the print run if asked."""
     letter = selectors.get_letter_for_user(request.user, pk, reference)
     with refusals_to(request=request):
         letter = services.retry_letter_file(letter, request.user)
@@ -195,10 +207,11 @@ def template_list(request):
         raise PermissionDenied
     services.ensure_default_templates()
     templates = LetterTemplate.objects.select_related("updated_by").all()
-    return render(request, "letters/template_list.html", {
-        "page_title": "Letter wording", "templates": templates,
-        "can_edit": services.may_edit_templates(request.user),
-    })
+    return render(
+        request,
+        "letters/template_list.html",
+        {"page_title": "Letter wording", "templates": templates, "can_edit": services.may_edit_templates(request.user)},
+    )
 
 
 @login_required
@@ -210,17 +223,27 @@ def template_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if request.POST.get("action") == "preview":
-            preview = demo_content(template.kind, template.variant, template.format,
-                                   subject=data["subject"], body=data["body"], closing=data["closing"])
+            preview = demo_content(
+                template.kind,
+                template.variant,
+                template.format,
+                subject=data["subject"],
+                body=data["body"],
+                closing=data["closing"],
+            )
         else:
             with refusals_to(form) as refusal:
-                saved = services.update_template(template, request.user, subject=data["subject"],
-                                                 body=data["body"], closing=data["closing"])
+                saved = services.update_template(
+                    template, request.user, subject=data["subject"], body=data["body"], closing=data["closing"]
+                )
             if not refusal:
                 messages.success(request, f"{saved.title}: version {saved.version} saved.")
                 return redirect("letters:template_edit", saved.pk)
     context = {
-        "page_title": f"Edit wording – {template.title}", "template": template, "form": form, "preview": preview,
+        "page_title": f"Edit wording – {template.title}",
+        "template": template,
+        "form": form,
+        "preview": preview,
         "placeholders": [
             {"name": name, "description": text, "is_list": name in LIST_PLACEHOLDERS}
             for name, text in placeholders_for(template.kind).items()
@@ -235,8 +258,11 @@ def template_history(request, pk: int):
     _require_template_editor(request.user)
     template = get_object_or_404(LetterTemplate, pk=pk)
     versions = template.history.select_related("history_user").order_by("-history_date", "-history_id")
-    return render(request, "letters/template_history.html",
-                  {"page_title": f"Wording history – {template.title}", "template": template, "versions": versions})
+    return render(
+        request,
+        "letters/template_history.html",
+        {"page_title": f"Wording history – {template.title}", "template": template, "versions": versions},
+    )
 
 
 @login_required
@@ -249,8 +275,9 @@ def template_preview(request, pk: int):
     fmt = request.GET.get("format") or (template.format if template.format != "standard" else LetterFormat.STANDARD)
     if fmt not in LetterFormat.values:
         raise Http404("No such format")
-    content = demo_content(template.kind, template.variant, fmt,
-                           subject=template.subject, body=template.body, closing=template.closing)
+    content = demo_content(
+        template.kind, template.variant, fmt, subject=template.subject, body=template.body, closing=template.closing
+    )
     pdf = LetterRenderer(fmt).render(content)
     return _pdf_response(pdf, f"preview-{template.kind.replace('_', '-')}-v{template.version}.pdf", inline=True)
 
@@ -293,15 +320,20 @@ def print_run(request):
                 marked, skipped = services.mark_sent(request.user, form.cleaned_data["letters"])
             text = f"{marked} letter{'s' if marked != 1 else ''} marked as sent."
             if skipped:
-                text += (f" {skipped} had already been sent or replaced, or had no file to print,"
-                         " and were left as they were.")
+                text += (
+                    f" {skipped} had already been sent or replaced, or had no file to print,"
+                    " and were left as they were."
+                )
             messages.success(request, text)
             return redirect(f"{reverse('letters:print_run')}?date={day.isoformat()}")
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     found = selectors.print_run_letters(request.user, day)
     letters = [letter for letter in found if letter.file_written]
     context = {
-        "page_title": "Letters to post", "day": day, "day_form": day_form, "pdf_form": PrintRunPdfForm(),
+        "page_title": "Letters to post",
+        "day": day,
+        "day_form": day_form,
+        "pdf_form": PrintRunPdfForm(),
         "letters": letters,
         # Shown with the reason and "Try again", and left out of the PDF and of marking sent.
         "without_file": [letter for letter in found if not letter.file_written],
@@ -326,8 +358,12 @@ def print_run_pdf(request):
     try:
         data = services.print_run_pdf(letters, double_sided=request.GET.get("double_sided") == "1")
     except (LetterFileProblem, FileNotFoundError) as problem:
-        messages.error(request, str(problem) if isinstance(problem, LetterFileProblem)
-                       else "A stored letter file is missing. Regenerate it before printing.")
+        messages.error(
+            request,
+            str(problem)
+            if isinstance(problem, LetterFileProblem)
+            else "A stored letter file is missing. Regenerate it before printing.",
+        )
         return redirect(f"{reverse('letters:print_run')}?date={day.isoformat()}")
     for letter in letters:
         log_read(request.user, letter.case, "document", letter.pk, request.path)

@@ -52,10 +52,7 @@ KIND_PLACEHOLDERS: dict[str, dict[str, str]] = {
         "agreement_date": "The date the agreement was signed",
         "actions": "List: each action, who does it, by when and how it will be checked",
     },
-    LetterKind.CLOSURE: {
-        "outcome": "The outcome in plain words",
-        "closed_on": "The date the case closed",
-    },
+    LetterKind.CLOSURE: {"outcome": "The outcome in plain words", "closed_on": "The date the case closed"},
     LetterKind.NOT_SUITABLE: {"closed_on": "The date the case closed"},
     LetterKind.WITHDRAWAL: {"closed_on": "The date the case closed"},
 }
@@ -64,9 +61,7 @@ KIND_PLACEHOLDERS: dict[str, dict[str, str]] = {
 LIST_PLACEHOLDERS = frozenset({"participants", "actions"})
 
 # Which kinds have which variants; every other kind has only the unnamed one.
-KIND_VARIANTS: dict[str, tuple[str, ...]] = {
-    LetterKind.REFERRAL_ACKNOWLEDGEMENT: (Variant.ACCEPT, Variant.DECLINE),
-}
+KIND_VARIANTS: dict[str, tuple[str, ...]] = {LetterKind.REFERRAL_ACKNOWLEDGEMENT: (Variant.ACCEPT, Variant.DECLINE)}
 # Letters only ever addressed to the referrer have no easy read wording.
 REFERRER_ONLY_KINDS = frozenset({LetterKind.REFERRAL_ACKNOWLEDGEMENT})
 # The referrer may receive only these kinds; the others are written to participants.
@@ -99,7 +94,8 @@ def _text_problems(kind: str, text: str, *, allow_lists: bool) -> list[str]:
         if name not in all_placeholder_names():
             problems.append(
                 f"Unknown placeholder {{{{ {name} }}}}. Use one of: "
-                + ", ".join(f"{{{{ {n} }}}}" for n in allowed) + "."
+                + ", ".join(f"{{{{ {n} }}}}" for n in allowed)
+                + "."
             )
         elif name not in allowed:
             problems.append(f"The placeholder {{{{ {name} }}}} cannot be used in a {_kind_label(kind)} letter.")
@@ -107,9 +103,11 @@ def _text_problems(kind: str, text: str, *, allow_lists: bool) -> list[str]:
             problems.append(f"The list placeholder {{{{ {name} }}}} can only be used in the body.")
     leftover = PLACEHOLDER_RE.sub("", text)
     if "{{" in leftover or "}}" in leftover:
-        near = leftover[max(0, leftover.find("{{" if "{{" in leftover else "}}") - 20):][:40].strip()
-        problems.append(f"A placeholder is not written properly near \u201c{near}\u201d. "
-                        "Write placeholders like {{ recipient_name }}.")
+        near = leftover[max(0, leftover.find("{{" if "{{" in leftover else "}}") - 20) :][:40].strip()
+        problems.append(
+            f"A placeholder is not written properly near \u201c{near}\u201d. "
+            "Write placeholders like {{ recipient_name }}."
+        )
     return problems
 
 
@@ -124,9 +122,7 @@ def template_problems(kind: str, *, subject: str, body: str, closing: str) -> di
             for paragraph in split_paragraphs(body):
                 for match in PLACEHOLDER_RE.finditer(paragraph):
                     if match.group(1) in LIST_PLACEHOLDERS and paragraph.strip() != match.group(0):
-                        found.append(
-                            f"The list placeholder {match.group(0)} must stand alone in its own paragraph."
-                        )
+                        found.append(f"The list placeholder {match.group(0)} must stand alone in its own paragraph.")
         if field == "body" and not (body or "").strip():
             found.append("Enter the wording of the letter.")
         if field == "subject" and not (subject or "").strip():

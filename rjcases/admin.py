@@ -168,8 +168,18 @@ class ReadOnlyInline(ReadOnlyMixin, admin.TabularInline):
 class IncidentInline(ReadOnlyMixin, admin.StackedInline):
     model = Incident
     can_delete = False
-    fields = ["occurred_from", "occurred_to", "ward", "place", "postcode", "crime_type", "crime_reference",
-              "strands", "perceived_by", "summary"]
+    fields = [
+        "occurred_from",
+        "occurred_to",
+        "ward",
+        "place",
+        "postcode",
+        "crime_type",
+        "crime_reference",
+        "strands",
+        "perceived_by",
+        "summary",
+    ]
     readonly_fields = fields
 
 
@@ -198,12 +208,35 @@ class CaseAdmin(AccessLoggedAdmin, ReadOnlyHistoryAdmin):
     list_filter = ["state", "outcome", "route"]
     search_fields = ["reference"]
     list_select_related = ["route", "facilitator"]
-    fields = ["reference", "state_label", "state_changed_at", "outcome", "outcome_reason", "closed_at",
-              "closure_summary", "route", "referring_organisation", "referred_by", "referrer_name",
-              "referrer_contact", "received_on", "reporting_centre", "report_kind", "consents_to_police",
-              "facilitator", "co_facilitator", "enhanced_rights", "enhanced_rights_reason", "rj_information_due_on",
-              "rj_information_given_on", "initial_contact_due_on", "initial_contact_on", "duplicate_reviewed",
-              "created_at", "updated_at"]
+    fields = [
+        "reference",
+        "state_label",
+        "state_changed_at",
+        "outcome",
+        "outcome_reason",
+        "closed_at",
+        "closure_summary",
+        "route",
+        "referring_organisation",
+        "referred_by",
+        "referrer_name",
+        "referrer_contact",
+        "received_on",
+        "reporting_centre",
+        "report_kind",
+        "consents_to_police",
+        "facilitator",
+        "co_facilitator",
+        "enhanced_rights",
+        "enhanced_rights_reason",
+        "rj_information_due_on",
+        "rj_information_given_on",
+        "initial_contact_due_on",
+        "initial_contact_on",
+        "duplicate_reviewed",
+        "created_at",
+        "updated_at",
+    ]
     readonly_fields = fields
     inlines = [IncidentInline, PartyInline, TransitionInline]
 

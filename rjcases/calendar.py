@@ -35,8 +35,7 @@ def refresh_calendar(using: str | None = None) -> bool:
 
     using = using or router.db_for_write(CalendarDay)
     rows = calendar_rows()
-    wanted = {"days": len(rows), "total": sum(running for _, running in rows),
-              "first": rows[0][0], "last": rows[-1][0]}
+    wanted = {"days": len(rows), "total": sum(running for _, running in rows), "first": rows[0][0], "last": rows[-1][0]}
     days = CalendarDay.objects.using(using)
     with transaction.atomic(using=using):
         found = days.aggregate(days=Count("day"), total=Sum("working_days"))
@@ -45,7 +44,8 @@ def refresh_calendar(using: str | None = None) -> bool:
             return False
         days.all().delete()
         CalendarDay.objects.using(using).bulk_create(
-            [CalendarDay(day=day, working_days=running) for day, running in rows], batch_size=5000)
+            [CalendarDay(day=day, working_days=running) for day, running in rows], batch_size=5000
+        )
     return True
 
 

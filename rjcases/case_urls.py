@@ -20,8 +20,11 @@ urlpatterns = [
     path("<str:reference>/people/<int:party_id>/edit/", views.party_edit, name="party_edit"),
     path("<str:reference>/people/<int:party_id>/assess/", views.assess, name="assess"),
     path("<str:reference>/people/<int:party_id>/consent/", views.consent_add, name="consent_add"),
-    path("<str:reference>/people/<int:party_id>/no-longer-taking-part/", views.no_longer_taking_part,
-         name="no_longer_taking_part"),
+    path(
+        "<str:reference>/people/<int:party_id>/no-longer-taking-part/",
+        views.no_longer_taking_part,
+        name="no_longer_taking_part",
+    ),
     path("<str:reference>/assessments/<int:assessment_id>/sign-off/", views.sign_off, name="sign_off"),
     path("<str:reference>/consents/<int:consent_id>/withdraw/", views.consent_withdraw, name="consent_withdraw"),
     path("<str:reference>/notes/add/", views.note_add, name="note_add"),

@@ -50,9 +50,7 @@ def ready_for_preparation(case) -> list[str]:
             if party.role == Party.Role.RESPONSIBLE and not (
                 assessment.acknowledges_facts and assessment.accepts_responsibility
             ):
-                problems.append(
-                    f"{party.display_name} must acknowledge the basic facts and accept responsibility."
-                )
+                problems.append(f"{party.display_name} must acknowledge the basic facts and accept responsibility.")
             if assessment.risk_level == assessment.RiskLevel.HIGH and not assessment.signed_off_at:
                 problems.append(f"A manager must sign off the high risk assessed for {party.display_name}.")
             if not assessment.willing:
@@ -134,8 +132,9 @@ def withdrawn_participation(party, consents: list | None = None):
     part given since); None otherwise."""
     from rjcases.models import Consent
 
-    given = [c for c in (consents if consents is not None else _consents(party))
-             if c.purpose == Consent.Purpose.PARTICIPATE]
+    given = [
+        c for c in (consents if consents is not None else _consents(party)) if c.purpose == Consent.Purpose.PARTICIPATE
+    ]
     if not given or any(c.withdrawn_on is None for c in given):
         return None
     return max(c.withdrawn_on for c in given)

@@ -34,7 +34,8 @@ def bounded_text(prefix: str, **fields: int) -> list[models.CheckConstraint]:
     """
     return [
         models.CheckConstraint(
-            condition=LessThanOrEqual(Length(name), limit), name=f"{prefix}_{name}_length",
+            condition=LessThanOrEqual(Length(name), limit),
+            name=f"{prefix}_{name}_length",
             violation_error_message=f"{name.replace('_', ' ').capitalize()} must be {limit:,} characters or fewer",
         )
         for name, limit in fields.items()
@@ -74,5 +75,6 @@ def validate_phone_or_email(value: str) -> None:
     if "@" in value:
         validate_email(value)
     elif not is_phone(value):
-        raise ValidationError("Enter a phone number or an email address, like 0161 496 0000 or name@example.org",
-                              code="invalid_contact")
+        raise ValidationError(
+            "Enter a phone number or an email address, like 0161 496 0000 or name@example.org", code="invalid_contact"
+        )

@@ -175,8 +175,9 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="referred_cases"
     )
     referrer_name = models.CharField("referrer's name", max_length=limits.SHORT, blank=True)
-    referrer_contact = models.CharField("referrer's phone or email", max_length=limits.SHORT, blank=True,
-                                        validators=[limits.validate_phone_or_email])
+    referrer_contact = models.CharField(
+        "referrer's phone or email", max_length=limits.SHORT, blank=True, validators=[limits.validate_phone_or_email]
+    )
     received_on = models.DateField(default=date.today)
     # Third-party reporting centre reports.
     reporting_centre = models.ForeignKey(
@@ -233,8 +234,13 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     # --- transitions: declared here, performed only by rjcases.services ---------------------------
     # Bodies write nothing: the service sets the fields each move collects.
 
-    @transition(state, source=State.REFERRAL, target=State.ASSESSMENT,
-                conditions=[guards.facilitator_allocated], permission=can_manage)
+    @transition(
+        state,
+        source=State.REFERRAL,
+        target=State.ASSESSMENT,
+        conditions=[guards.facilitator_allocated],
+        permission=can_manage,
+    )
     def accept(self):
         pass
 
@@ -242,8 +248,13 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     def decline(self):
         pass
 
-    @transition(state, source=State.ASSESSMENT, target=State.PREPARATION,
-                conditions=[guards.ready_for_preparation, guards.no_consent_withdrawn], permission=can_facilitate)
+    @transition(
+        state,
+        source=State.ASSESSMENT,
+        target=State.PREPARATION,
+        conditions=[guards.ready_for_preparation, guards.no_consent_withdrawn],
+        permission=can_facilitate,
+    )
     def find_suitable(self):
         pass
 
@@ -251,9 +262,13 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     def find_unsuitable(self):
         pass
 
-    @transition(state, source=State.PREPARATION, target=State.CONFERENCING,
-                conditions=[guards.activity_planned, guards.no_consent_withdrawn,
-                            guards.activity_invites_only_participants], permission=can_facilitate)
+    @transition(
+        state,
+        source=State.PREPARATION,
+        target=State.CONFERENCING,
+        conditions=[guards.activity_planned, guards.no_consent_withdrawn, guards.activity_invites_only_participants],
+        permission=can_facilitate,
+    )
     def schedule_activity(self):
         pass
 
@@ -261,24 +276,42 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     def cancel_activity(self):
         pass
 
-    @transition(state, source=State.CONFERENCING, target=State.AGREEMENT,
-                conditions=[guards.activity_took_place, guards.agreement_recorded, guards.no_consent_withdrawn],
-                permission=can_facilitate)
+    @transition(
+        state,
+        source=State.CONFERENCING,
+        target=State.AGREEMENT,
+        conditions=[guards.activity_took_place, guards.agreement_recorded, guards.no_consent_withdrawn],
+        permission=can_facilitate,
+    )
     def record_agreement(self):
         pass
 
-    @transition(state, source=State.CONFERENCING, target=State.CLOSED,
-                conditions=[guards.activity_took_place, guards.no_consent_withdrawn], permission=can_facilitate)
+    @transition(
+        state,
+        source=State.CONFERENCING,
+        target=State.CLOSED,
+        conditions=[guards.activity_took_place, guards.no_consent_withdrawn],
+        permission=can_facilitate,
+    )
     def conclude(self):
         pass
 
-    @transition(state, source=State.AGREEMENT, target=State.CLOSED,
-                conditions=[guards.every_action_resolved, guards.no_consent_withdrawn], permission=can_facilitate)
+    @transition(
+        state,
+        source=State.AGREEMENT,
+        target=State.CLOSED,
+        conditions=[guards.every_action_resolved, guards.no_consent_withdrawn],
+        permission=can_facilitate,
+    )
     def complete(self):
         pass
 
-    @transition(state, source=[State.REFERRAL, State.ASSESSMENT, State.PREPARATION, State.CONFERENCING,
-                               State.AGREEMENT], target=State.CLOSED, permission=can_withdraw)
+    @transition(
+        state,
+        source=[State.REFERRAL, State.ASSESSMENT, State.PREPARATION, State.CONFERENCING, State.AGREEMENT],
+        target=State.CLOSED,
+        permission=can_withdraw,
+    )
     def withdraw(self):
         pass
 
@@ -322,7 +355,9 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     def initial_contact_overdue(self, today: date | None = None) -> bool:
         today = today or timezone.localdate()
         return bool(
-            self.initial_contact_due_on and not self.initial_contact_on and today > self.initial_contact_due_on
+            self.initial_contact_due_on
+            and not self.initial_contact_on
+            and today > self.initial_contact_due_on
             and not self.is_closed
         )
 
@@ -428,7 +463,11 @@ class Party(models.Model):
     easy_read = models.BooleanField(default=False)
     other_adjustments = models.TextField(blank=True, max_length=limits.SUMMARY)
     caseworker = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="supported_parties",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="supported_parties",
         help_text="The victim service caseworker supporting this person harmed",
     )
     participating = models.BooleanField(default=True)
@@ -530,8 +569,9 @@ class Assessment(models.Model):
 
     class Meta:
         ordering = ["party", "-assessed_on", "-id"]
-        constraints = bounded_text("assessment", risk_factors=limits.NOTE, mitigations=limits.NOTE,
-                                   sign_off_note=limits.SUMMARY)
+        constraints = bounded_text(
+            "assessment", risk_factors=limits.NOTE, mitigations=limits.NOTE, sign_off_note=limits.SUMMARY
+        )
 
 
 class CaseTransition(models.Model):
@@ -549,8 +589,11 @@ class CaseTransition(models.Model):
     class Meta:
         ordering = ["at", "id"]
         # (name, case): the insights read "the cases that were ever accepted / declined" from this index alone.
-        indexes = [models.Index(fields=["case", "at"]), models.Index(fields=["target", "at"]),
-                   models.Index(fields=["name", "case"])]
+        indexes = [
+            models.Index(fields=["case", "at"]),
+            models.Index(fields=["target", "at"]),
+            models.Index(fields=["name", "case"]),
+        ]
         constraints = bounded_text("transition", reason=limits.NOTE)
 
 
@@ -562,7 +605,8 @@ class Note(models.Model):
     body = models.TextField(max_length=limits.NOTE)
     # Caseworkers see a note only when the facilitator chose to share it with them.
     shared_with_caseworker = models.BooleanField(
-        "share with the person harmed's caseworker", default=False,
+        "share with the person harmed's caseworker",
+        default=False,
         help_text="The caseworkers of the people harmed on this case may read this note",
     )
     created_at = models.DateTimeField(default=timezone.now)
@@ -600,8 +644,9 @@ class ContactAttempt(models.Model):
     result = models.CharField(max_length=16, choices=Result.choices)
     rj_information_given = models.BooleanField("told about restorative justice", default=False)
     # Why a call or visit was made outside the person's safe times (the facilitator's confirmation).
-    outside_safe_times_reason = models.CharField("why contact was made outside their safe times", max_length=500,
-                                                 blank=True)
+    outside_safe_times_reason = models.CharField(
+        "why contact was made outside their safe times", max_length=500, blank=True
+    )
     notes = models.TextField(blank=True, max_length=limits.NOTE)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     history = HistoricalRecords()

@@ -69,8 +69,9 @@ def sees_whole_case(case, user) -> bool:
 
 def is_party_caseworker(party, user) -> bool:
     """The caseworker of this person harmed (the victim service supporting them)."""
-    return (roles.is_caseworker(user) and party.role == "harmed" and user.pk is not None
-            and party.caseworker_id == user.pk)
+    return (
+        roles.is_caseworker(user) and party.role == "harmed" and user.pk is not None and party.caseworker_id == user.pk
+    )
 
 
 def may_see_party_details(case, user, party) -> bool:
@@ -131,8 +132,11 @@ def police_consent_withdrawn_q():
 
     share = Consent.Purpose.SHARE_WITH_POLICE
     given_again = Consent.objects.filter(party=OuterRef("party"), purpose=share, withdrawn_on__isnull=True)
-    return Exists(Consent.objects.filter(party__case=OuterRef("pk"), purpose=share, withdrawn_on__isnull=False)
-                  .exclude(Exists(given_again)))
+    return Exists(
+        Consent.objects.filter(party__case=OuterRef("pk"), purpose=share, withdrawn_on__isnull=False).exclude(
+            Exists(given_again)
+        )
+    )
 
 
 def police_may_see_outcome(case) -> bool:

@@ -48,16 +48,25 @@ from rjcases.permissions import (
 def get_case_for_user(user, reference: str, *, detailed: bool = True) -> Case:
     """The case with this reference if the user may see it, else 404. ``detailed`` loads what the page shows."""
     cases = Case.objects.visible_to(user).select_related(
-        "route", "referring_organisation", "reporting_centre", "facilitator", "co_facilitator", "referred_by",
-        "incident__ward", "incident__crime_type",
+        "route",
+        "referring_organisation",
+        "reporting_centre",
+        "facilitator",
+        "co_facilitator",
+        "referred_by",
+        "incident__ward",
+        "incident__crime_type",
     )
     if detailed:
         cases = cases.prefetch_related(
             "incident__strands",
-            Prefetch("parties", queryset=Party.objects.select_related("caseworker", "supports").prefetch_related(
-                Prefetch("assessments", queryset=Assessment.objects.select_related("assessor", "signed_off_by")),
-                Prefetch("consents", queryset=Consent.objects.select_related("recorded_by")),
-            )),
+            Prefetch(
+                "parties",
+                queryset=Party.objects.select_related("caseworker", "supports").prefetch_related(
+                    Prefetch("assessments", queryset=Assessment.objects.select_related("assessor", "signed_off_by")),
+                    Prefetch("consents", queryset=Consent.objects.select_related("recorded_by")),
+                ),
+            ),
         )
     try:
         return cases.get(reference=reference)
@@ -131,8 +140,10 @@ def overdue_clocks(case: Case, today: date | None = None) -> list[str]:
         return []
     problems = []
     if case.rj_information_overdue(today):
-        problems.append(f"The person harmed should have been told about restorative justice by "
-                        f"{formats.date_format(case.rj_information_due_on, 'j F Y')}.")
+        problems.append(
+            f"The person harmed should have been told about restorative justice by "
+            f"{formats.date_format(case.rj_information_due_on, 'j F Y')}."
+        )
     if case.initial_contact_overdue(today):
         problems.append(f"Initial contact was due by {formats.date_format(case.initial_contact_due_on, 'j F Y')}.")
     return problems
@@ -195,8 +206,11 @@ def awaiting_sign_off(user) -> QuerySet:
     """High-risk current assessments on open cases that no manager has signed off yet."""
     return (
         latest_assessments()
-        .filter(risk_level=Assessment.RiskLevel.HIGH, signed_off_at__isnull=True,
-                party__case__in=Case.objects.visible_to(user).exclude(state=Case.State.CLOSED))
+        .filter(
+            risk_level=Assessment.RiskLevel.HIGH,
+            signed_off_at__isnull=True,
+            party__case__in=Case.objects.visible_to(user).exclude(state=Case.State.CLOSED),
+        )
         .select_related("party__case", "assessor")
         .order_by("assessed_on", "id")
     )
@@ -205,8 +219,10 @@ def awaiting_sign_off(user) -> QuerySet:
 def possible_duplicates(user) -> QuerySet:
     flagged = Case.possible_duplicate_of.through.objects.filter(from_case=OuterRef("pk"))
     return (
-        Case.objects.visible_to(user).filter(Exists(flagged), duplicate_reviewed=False)
-        .prefetch_related("possible_duplicate_of").order_by("received_on", "id")
+        Case.objects.visible_to(user)
+        .filter(Exists(flagged), duplicate_reviewed=False)
+        .prefetch_related("possible_duplicate_of")
+        .order_by("received_on", "id")
     )
 
 
@@ -247,18 +263,26 @@ def dashboard(user, today: date | None = None) -> dict:
     if roles.is_caseworker(user):
         figures["sections"].append("caseworker")
         supported = visible.filter(
-            Exists(Party.objects.filter(case=OuterRef("pk"), role=Party.Role.HARMED, caseworker=user)))
+            Exists(Party.objects.filter(case=OuterRef("pk"), role=Party.Role.HARMED, caseworker=user))
+        )
         figures["supported"] = list(
             with_overdue(supported, today).select_related("route").order_by("-received_on")[:30]
         )
     if roles.is_referrer(user):
         figures["sections"].append("referrer")
-        ours = visible.filter(
-            Q(referring_organisation_id=user.organisation_id) | Q(reporting_centre_id=user.organisation_id)
-        ) if user.organisation_id else visible.none()
+        ours = (
+            visible.filter(
+                Q(referring_organisation_id=user.organisation_id) | Q(reporting_centre_id=user.organisation_id)
+            )
+            if user.organisation_id
+            else visible.none()
+        )
         figures["organisation_by_state"] = counts_by_state(ours)
-        figures["organisation_cases"] = list(ours.select_related("route").annotate(
-            police_consent_withdrawn=police_consent_withdrawn_q()).order_by("-received_on", "-id")[:30])
+        figures["organisation_cases"] = list(
+            ours.select_related("route")
+            .annotate(police_consent_withdrawn=police_consent_withdrawn_q())
+            .order_by("-received_on", "-id")[:30]
+        )
     return figures
 
 
@@ -338,6 +362,7 @@ TRANSITION_TITLES = {
 
 # Fields that say nothing to a reader of the timeline, or that the transition entries already tell.
 _QUIET_FIELDS = {"id", "case", "created_at", "updated_at", "state", "state_changed_at"}
+
 
 def _person(user) -> str:
     if user is None:
@@ -420,36 +445,59 @@ def _history_sources(parties: dict) -> list[_HistorySource]:
         _HistorySource(Case, "id", lambda r: None, lambda r: _case_change_title(r)),
         _HistorySource(Incident, "case_id", lambda r: "Incident recorded", lambda r: "Incident details changed"),
         _HistorySource(
-            Party, "case_id",
+            Party,
+            "case_id",
             lambda r: f"Person added: {r.first_name} {r.last_name}".strip() + f" ({r.get_role_display().lower()})",
-            lambda r: (f"No longer taking part: {r.first_name} {r.last_name}".strip()
-                       if (r.history_change_reason or "").startswith("no longer taking part")
-                       else f"Details changed: {r.first_name} {r.last_name}".strip()), "id",
+            lambda r: (
+                f"No longer taking part: {r.first_name} {r.last_name}".strip()
+                if (r.history_change_reason or "").startswith("no longer taking part")
+                else f"Details changed: {r.first_name} {r.last_name}".strip()
+            ),
+            "id",
         ),
         _HistorySource(
-            Consent, "party__case_id",
+            Consent,
+            "party__case_id",
             lambda r: f"Consent recorded: {_party_name(parties, r.party_id)}, {r.get_purpose_display().lower()}",
-            lambda r: (f"Consent withdrawn: {_party_name(parties, r.party_id)}, {r.get_purpose_display().lower()}"
-                       if r.withdrawn_on
-                       else f"Consent changed: {_party_name(parties, r.party_id)}"), "party_id",
+            lambda r: (
+                f"Consent withdrawn: {_party_name(parties, r.party_id)}, {r.get_purpose_display().lower()}"
+                if r.withdrawn_on
+                else f"Consent changed: {_party_name(parties, r.party_id)}"
+            ),
+            "party_id",
         ),
         _HistorySource(
-            Assessment, "party__case_id",
-            lambda r: f"Assessment recorded: {_party_name(parties, r.party_id)}, {r.get_risk_level_display().lower()}"
-                      " risk",
-            lambda r: (f"High risk signed off: {_party_name(parties, r.party_id)}" if r.signed_off_at
-                       else f"Assessment changed: {_party_name(parties, r.party_id)}"), "party_id",
+            Assessment,
+            "party__case_id",
+            lambda r: (
+                f"Assessment recorded: {_party_name(parties, r.party_id)}, {r.get_risk_level_display().lower()} risk"
+            ),
+            lambda r: (
+                f"High risk signed off: {_party_name(parties, r.party_id)}"
+                if r.signed_off_at
+                else f"Assessment changed: {_party_name(parties, r.party_id)}"
+            ),
+            "party_id",
         ),
     ]
     # The restorative work (conferences) is part of the same case: its records' history is the case's.
-    for model, lookup in ((PreparationContact, "case_id"), (Activity, "case_id"), (Agreement, "case_id"),
-                          (AgreementAction, "agreement__case_id"), (FollowUp, "case_id"), (Feedback, "case_id")):
-        sources.append(_HistorySource(
-            model, lookup,
-            lambda r, m=model: f"{verbose(m)} recorded",
-            lambda r, m=model: f"{verbose(m)} changed",
-            "party_id" if model in (PreparationContact, FollowUp, Feedback) else None,
-        ))
+    for model, lookup in (
+        (PreparationContact, "case_id"),
+        (Activity, "case_id"),
+        (Agreement, "case_id"),
+        (AgreementAction, "agreement__case_id"),
+        (FollowUp, "case_id"),
+        (Feedback, "case_id"),
+    ):
+        sources.append(
+            _HistorySource(
+                model,
+                lookup,
+                lambda r, m=model: f"{verbose(m)} recorded",
+                lambda r, m=model: f"{verbose(m)} changed",
+                "party_id" if model in (PreparationContact, FollowUp, Feedback) else None,
+            )
+        )
     return sources
 
 
@@ -509,12 +557,23 @@ def _history_entries(case: Case, parties: dict, only_parties: set[int] | None = 
     entries = []
     for record, title, raw in pending:
         changes = [
-            Change(_field_label(model, c.field), _display(model, c.field, c.old, lookups),
-                   _display(model, c.field, c.new, lookups))
+            Change(
+                _field_label(model, c.field),
+                _display(model, c.field, c.old, lookups),
+                _display(model, c.field, c.new, lookups),
+            )
             for model, c in raw
         ]
-        entries.append(TimelineEntry(at=record.history_date, kind="change", title=title,
-                                     by=_person(record.history_user), changes=changes, order=2))
+        entries.append(
+            TimelineEntry(
+                at=record.history_date,
+                kind="change",
+                title=title,
+                by=_person(record.history_user),
+                changes=changes,
+                order=2,
+            )
+        )
     return entries
 
 
@@ -538,15 +597,24 @@ def _transition_entries(case: Case, detailed: bool, reasons: bool = True) -> lis
                 lines.append(f"Withdrawn by: {row.data['withdrawn_by']}.")
             if reasons and row.reason and row.name != "refer":
                 lines.append(row.reason)
-        entries.append(TimelineEntry(at=row.at, kind="transition", title=TRANSITION_TITLES.get(row.name, row.name),
-                                     by=by, lines=lines, order=1))
+        entries.append(
+            TimelineEntry(
+                at=row.at,
+                kind="transition",
+                title=TRANSITION_TITLES.get(row.name, row.name),
+                by=by,
+                lines=lines,
+                order=1,
+            )
+        )
     return entries
 
 
 def _note_entries(case: Case, user) -> list[TimelineEntry]:
     return [
-        TimelineEntry(at=note.created_at, kind="note", title="Note", by=_person(note.author), lines=[note.body],
-                      order=3)
+        TimelineEntry(
+            at=note.created_at, kind="note", title="Note", by=_person(note.author), lines=[note.body], order=3
+        )
         for note in Note.objects.filter(case=case).select_related("author").order_by("created_at", "id")
         if may_see_note(case, user, note)
     ]
@@ -564,17 +632,26 @@ def _contact_entries(case: Case, only_parties: set[int] | None = None) -> list[T
             lines.append("Told about restorative justice.")
         if contact.notes:
             lines.append(contact.notes)
-        entries.append(TimelineEntry(
-            at=contact.at, kind="contact", title=f"Contact by {contact.get_method_display().lower()}: {who}",
-            by=_person(contact.by), lines=lines, order=4, time_known=contact.time_known,
-        ))
+        entries.append(
+            TimelineEntry(
+                at=contact.at,
+                kind="contact",
+                title=f"Contact by {contact.get_method_display().lower()}: {who}",
+                by=_person(contact.by),
+                lines=lines,
+                order=4,
+                time_known=contact.time_known,
+            )
+        )
     return entries
 
 
 def _letter_entries(case: Case, user) -> list[TimelineEntry]:
     """Letters generated and sent that this user may see (the letters app's own read)."""
-    return [TimelineEntry(at=at, kind="letter", title=description, url=url, order=5)
-            for at, description, url in letters_for_timeline(case, user)]
+    return [
+        TimelineEntry(at=at, kind="letter", title=description, url=url, order=5)
+        for at, description, url in letters_for_timeline(case, user)
+    ]
 
 
 def _timeline_order(entry: TimelineEntry) -> tuple:

@@ -56,8 +56,7 @@ def _may_record_consent(case: Case, user) -> bool:
 @login_required
 def dashboard(request):
     """The page after sign-in: what needs this user's attention, by role."""
-    context = {"page_title": "Dashboard", "role": roles.primary_role(request.user),
-               **selectors.dashboard(request.user)}
+    context = {"page_title": "Dashboard", "role": roles.primary_role(request.user), **selectors.dashboard(request.user)}
     return render(request, "rjcases/dashboard.html", context)
 
 
@@ -70,8 +69,12 @@ def case_list(request):
     query = request.GET.copy()
     query.pop("page", None)
     context = {
-        "page_title": "Cases", "form": form, "page": page, "detailed": detailed,
-        "query_string": query.urlencode(), "filtered": bool(filters and any(filters.values())),
+        "page_title": "Cases",
+        "form": form,
+        "page": page,
+        "detailed": detailed,
+        "query_string": query.urlencode(),
+        "filtered": bool(filters and any(filters.values())),
     }
     return render(request, "rjcases/case_list.html", context)
 
@@ -100,14 +103,14 @@ def refer(request, route_code: str):
     data = request.POST if request.method == "POST" else None
     form = forms.ReferralForm(data, route=route, user=request.user)
     harmed = forms.PartyForm(data, prefix="harmed", fixed_role=Party.Role.HARMED, name_required=False)
-    responsible = forms.PartyForm(data, prefix="responsible", fixed_role=Party.Role.RESPONSIBLE,
-                                  name_required=False)
+    responsible = forms.PartyForm(data, prefix="responsible", fixed_role=Party.Role.RESPONSIBLE, name_required=False)
     if request.method == "POST":
         valid = form.is_valid()
         anonymous = valid and form.is_anonymous_report
         for party_form in (harmed, responsible):
             party_form.fields["first_name"].required = party_form.has_entries() and not (
-                party_form is harmed and anonymous)
+                party_form is harmed and anonymous
+            )
             valid = party_form.is_valid() and valid
         if not (harmed.has_entries() or responsible.has_entries() or anonymous):
             harmed.add_error("first_name", "Enter the name of the person harmed or of the person responsible")
@@ -118,19 +121,26 @@ def refer(request, route_code: str):
             for role, party_form in ((Party.Role.HARMED, harmed), (Party.Role.RESPONSIBLE, responsible)):
                 if party_form.has_entries():
                     fields = party_form.service_fields()
-                    parties.append(services.PartyData(role, fields.pop("first_name"), fields.pop("last_name"),
-                                                      fields))
+                    parties.append(services.PartyData(role, fields.pop("first_name"), fields.pop("last_name"), fields))
             with refusals_to(form):
                 case = services.create_referral(
-                    request.user, route=route, incident=form.incident_data(), strands=form.cleaned_data["strands"],
-                    parties=parties, **form.case_fields(),
+                    request.user,
+                    route=route,
+                    incident=form.incident_data(),
+                    strands=form.cleaned_data["strands"],
+                    parties=parties,
+                    **form.case_fields(),
                 )
             if not form.errors:
                 messages.success(request, f"Referral received. The case reference is {case.reference}.")
                 return redirect(_detail_url(case))
     context = {
-        "page_title": f"Referral: {route.name}", "route": route, "form": form, "harmed": harmed,
-        "responsible": responsible, "forms_with_errors": [f for f in (form, harmed, responsible) if f.errors],
+        "page_title": f"Referral: {route.name}",
+        "route": route,
+        "form": form,
+        "harmed": harmed,
+        "responsible": responsible,
+        "forms_with_errors": [f for f in (form, harmed, responsible) if f.errors],
     }
     return render(request, "rjcases/refer.html", context)
 
@@ -145,26 +155,30 @@ def case_detail(request, reference: str):
     services.log_read(request.user, case, ReadAccess.What.CASE, case.pk, request.path)
     detailed = can_see_details(case, request.user)
     context = {
-        "page_title": f"Case {case.reference}", "case": case, "detailed": detailed,
+        "page_title": f"Case {case.reference}",
+        "case": case,
+        "detailed": detailed,
         "transitions": services.available_transitions(case, request.user),
         "overdue": selectors.overdue_clocks(case),
     }
     if detailed:
         is_manager = roles.is_manager(request.user)
         whole = sees_whole_case(case, request.user)
-        context.update({
-            "whole_case": whole,
-            "incident": case.incident_or_none if whole else None,
-            "parties": selectors.parties_for_user(case, request.user),
-            "notes": selectors.notes_for_user(case, request.user),
-            "contacts": selectors.contacts_for_user(case, request.user),
-            "duplicates": list(case.possible_duplicate_of.all()) if whole and not case.duplicate_reviewed else [],
-            "duplicate_form": forms.DuplicateReviewForm(auto_id="id_duplicate_%s"),
-            "can_edit": can_edit_case_work(case, request.user),
-            "can_consent": _may_record_consent(case, request.user),
-            "is_manager": is_manager,
-            "can_allocate": is_manager,
-        })
+        context.update(
+            {
+                "whole_case": whole,
+                "incident": case.incident_or_none if whole else None,
+                "parties": selectors.parties_for_user(case, request.user),
+                "notes": selectors.notes_for_user(case, request.user),
+                "contacts": selectors.contacts_for_user(case, request.user),
+                "duplicates": list(case.possible_duplicate_of.all()) if whole and not case.duplicate_reviewed else [],
+                "duplicate_form": forms.DuplicateReviewForm(auto_id="id_duplicate_%s"),
+                "can_edit": can_edit_case_work(case, request.user),
+                "can_consent": _may_record_consent(case, request.user),
+                "is_manager": is_manager,
+                "can_allocate": is_manager,
+            }
+        )
     return render(request, "rjcases/case_detail.html", context)
 
 
@@ -176,8 +190,11 @@ def note_detail(request, reference: str, note_id: int):
     if note is None:
         raise Http404("No such note on this case.")
     services.log_read(request.user, case, ReadAccess.What.CASE, case.pk, request.path)
-    return render(request, "rjcases/note_detail.html", {"page_title": f"Note on case {case.reference}", "case": case,
-                                                         "note": note})
+    return render(
+        request,
+        "rjcases/note_detail.html",
+        {"page_title": f"Note on case {case.reference}", "case": case, "note": note},
+    )
 
 
 @login_required
@@ -187,8 +204,13 @@ def timeline(request, reference: str):
     form = forms.TimelineFilterForm(request.GET or None)
     detailed = can_see_details(case, request.user)
     entries = selectors.timeline(case, request.user, form.kinds(), newest_first=form.newest_first())
-    context = {"page_title": f"Timeline of case {case.reference}", "case": case, "entries": entries, "form": form,
-               "detailed": detailed}
+    context = {
+        "page_title": f"Timeline of case {case.reference}",
+        "case": case,
+        "entries": entries,
+        "form": form,
+        "detailed": detailed,
+    }
     return render(request, "rjcases/timeline.html", context)
 
 
@@ -200,7 +222,9 @@ def party_detail(request, reference: str, party_id: int):
     _require(may_see_party_details(case, request.user, party))
     services.log_read(request.user, case, ReadAccess.What.PARTY, party.pk, request.path)
     context = {
-        "page_title": f"{party.display_name}, case {case.reference}", "case": case, "party": party,
+        "page_title": f"{party.display_name}, case {case.reference}",
+        "case": case,
+        "party": party,
         "can_edit": can_edit_case_work(case, request.user),
         "can_consent": may_record_for_party(case, request.user, party),
         "is_manager": roles.is_manager(request.user),
@@ -217,15 +241,26 @@ def allocate(request, reference: str):
     form = forms.AllocationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         with refusals_to(form):
-            case = services.allocate(case, request.user, facilitator=form.cleaned_data["facilitator"],
-                                     co_facilitator=form.cleaned_data["co_facilitator"])
+            case = services.allocate(
+                case,
+                request.user,
+                facilitator=form.cleaned_data["facilitator"],
+                co_facilitator=form.cleaned_data["co_facilitator"],
+            )
         if not form.errors:
             messages.success(request, f"Case {case.reference} allocated to {case.facilitator.get_full_name()}.")
             return redirect(_detail_url(case))
-    return render(request, "rjcases/form_page.html", {
-        "page_title": f"Allocate case {case.reference}", "case": case, "form": form, "heading": "Allocate the case",
-        "submit": "Allocate",
-    })
+    return render(
+        request,
+        "rjcases/form_page.html",
+        {
+            "page_title": f"Allocate case {case.reference}",
+            "case": case,
+            "form": form,
+            "heading": "Allocate the case",
+            "submit": "Allocate",
+        },
+    )
 
 
 @login_required
@@ -251,16 +286,28 @@ def party_add(request, reference: str):
     if request.method == "POST" and form.is_valid():
         fields = form.service_fields()
         with refusals_to(form):
-            party = services.add_party(case, request.user, role=form.cleaned_data["role"],
-                                       first_name=fields.pop("first_name"), last_name=fields.pop("last_name"),
-                                       **fields)
+            party = services.add_party(
+                case,
+                request.user,
+                role=form.cleaned_data["role"],
+                first_name=fields.pop("first_name"),
+                last_name=fields.pop("last_name"),
+                **fields,
+            )
         if not form.errors:
             messages.success(request, f"{party.display_name} added to the case.")
             return redirect(_detail_url(case))
-    return render(request, "rjcases/party_form.html", {
-        "page_title": f"Add a person to case {case.reference}", "case": case, "form": form,
-        "heading": "Add a person to the case", "submit": "Add the person",
-    })
+    return render(
+        request,
+        "rjcases/party_form.html",
+        {
+            "page_title": f"Add a person to case {case.reference}",
+            "case": case,
+            "form": form,
+            "heading": "Add a person to the case",
+            "submit": "Add the person",
+        },
+    )
 
 
 @login_required
@@ -278,10 +325,18 @@ def party_edit(request, reference: str, party_id: int):
         if not form.errors:
             messages.success(request, f"{party.display_name}'s details saved.")
             return redirect(reverse("rjcases:party_detail", args=[case.reference, party.pk]))
-    return render(request, "rjcases/party_form.html", {
-        "page_title": f"Change details, case {case.reference}", "case": case, "form": form, "party": party,
-        "heading": f"Change {party.display_name}'s details", "submit": "Save the changes",
-    })
+    return render(
+        request,
+        "rjcases/party_form.html",
+        {
+            "page_title": f"Change details, case {case.reference}",
+            "case": case,
+            "form": form,
+            "party": party,
+            "heading": f"Change {party.display_name}'s details",
+            "submit": "Save the changes",
+        },
+    )
 
 
 @login_required
@@ -300,11 +355,18 @@ def assess(request, reference: str, party_id: int):
                 message += " The high risk needs a manager's sign-off."
             messages.success(request, message)
             return redirect(_detail_url(case))
-    return render(request, "rjcases/form_page.html", {
-        "page_title": f"Assess {party.display_name}, case {case.reference}", "case": case, "form": form,
-        "heading": f"Suitability and risk assessment: {party.display_name}",
-        "caption": party.get_role_display(), "submit": "Save the assessment",
-    })
+    return render(
+        request,
+        "rjcases/form_page.html",
+        {
+            "page_title": f"Assess {party.display_name}, case {case.reference}",
+            "case": case,
+            "form": form,
+            "heading": f"Suitability and risk assessment: {party.display_name}",
+            "caption": party.get_role_display(),
+            "submit": "Save the assessment",
+        },
+    )
 
 
 @login_required
@@ -322,10 +384,17 @@ def sign_off(request, reference: str, assessment_id: int):
         if not form.errors:
             messages.success(request, f"High risk signed off for {assessment.party.display_name}.")
             return redirect(_detail_url(case))
-    return render(request, "rjcases/sign_off.html", {
-        "page_title": f"Sign off a high risk, case {case.reference}", "case": case, "form": form,
-        "assessment": assessment, "party": assessment.party,
-    })
+    return render(
+        request,
+        "rjcases/sign_off.html",
+        {
+            "page_title": f"Sign off a high risk, case {case.reference}",
+            "case": case,
+            "form": form,
+            "assessment": assessment,
+            "party": assessment.party,
+        },
+    )
 
 
 @login_required
@@ -338,18 +407,31 @@ def consent_add(request, reference: str, party_id: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         with refusals_to(form):
-            services.record_consent(party, request.user, purpose=data["purpose"], given_on=data["given_on"],
-                                    method=data["method"], wording_version=data["wording_version"].strip(),
-                                    wording_shown=data["wording_shown"].strip())
+            services.record_consent(
+                party,
+                request.user,
+                purpose=data["purpose"],
+                given_on=data["given_on"],
+                method=data["method"],
+                wording_version=data["wording_version"].strip(),
+                wording_shown=data["wording_shown"].strip(),
+            )
         if not form.errors:
             messages.success(request, f"Consent recorded for {party.display_name}.")
             return redirect(_detail_url(case))
-    return render(request, "rjcases/form_page.html", {
-        "page_title": f"Record consent, case {case.reference}", "case": case, "form": form,
-        "heading": f"Record consent: {party.display_name}", "caption": party.get_role_display(),
-        "intro": "Consent must be written, informed and freely given. It can be withdrawn at any time.",
-        "submit": "Record consent",
-    })
+    return render(
+        request,
+        "rjcases/form_page.html",
+        {
+            "page_title": f"Record consent, case {case.reference}",
+            "case": case,
+            "form": form,
+            "heading": f"Record consent: {party.display_name}",
+            "caption": party.get_role_display(),
+            "intro": "Consent must be written, informed and freely given. It can be withdrawn at any time.",
+            "submit": "Record consent",
+        },
+    )
 
 
 @login_required
@@ -366,19 +448,32 @@ def consent_withdraw(request, reference: str, consent_id: int):
     form = forms.ConsentWithdrawalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         with refusals_to(form):
-            services.withdraw_consent(consent, request.user, withdrawn_on=form.cleaned_data["withdrawn_on"],
-                                      reason=form.cleaned_data["reason"])
+            services.withdraw_consent(
+                consent,
+                request.user,
+                withdrawn_on=form.cleaned_data["withdrawn_on"],
+                reason=form.cleaned_data["reason"],
+            )
         if not form.errors:
-            messages.success(request, f"Withdrawal of consent recorded for {consent.party.display_name}. "
-                                      "If this ends their part in the process, record the case's withdrawal too.")
+            messages.success(
+                request,
+                f"Withdrawal of consent recorded for {consent.party.display_name}. "
+                "If this ends their part in the process, record the case's withdrawal too.",
+            )
             return redirect(_detail_url(case))
-    return render(request, "rjcases/form_page.html", {
-        "page_title": f"Withdraw consent, case {case.reference}", "case": case, "form": form,
-        "heading": f"Record a withdrawal of consent: {consent.party.display_name}",
-        "caption": consent.get_purpose_display(),
-        "intro": "The consent stays on the record with the date and reason of its withdrawal.",
-        "submit": "Record the withdrawal",
-    })
+    return render(
+        request,
+        "rjcases/form_page.html",
+        {
+            "page_title": f"Withdraw consent, case {case.reference}",
+            "case": case,
+            "form": form,
+            "heading": f"Record a withdrawal of consent: {consent.party.display_name}",
+            "caption": consent.get_purpose_display(),
+            "intro": "The consent stays on the record with the date and reason of its withdrawal.",
+            "submit": "Record the withdrawal",
+        },
+    )
 
 
 @login_required
@@ -390,15 +485,26 @@ def note_add(request, reference: str):
     form = forms.NoteForm(request.POST or None, may_share=may_share)
     if request.method == "POST" and form.is_valid():
         with refusals_to(form):
-            services.add_note(case, request.user, body=form.cleaned_data["body"],
-                              shared_with_caseworker=may_share and form.cleaned_data["shared_with_caseworker"])
+            services.add_note(
+                case,
+                request.user,
+                body=form.cleaned_data["body"],
+                shared_with_caseworker=may_share and form.cleaned_data["shared_with_caseworker"],
+            )
         if not form.errors:
             messages.success(request, "Note added.")
             return redirect(_detail_url(case) + "#notes")
-    return render(request, "rjcases/form_page.html", {
-        "page_title": f"Add a note, case {case.reference}", "case": case, "form": form, "heading": "Add a note",
-        "submit": "Add the note",
-    })
+    return render(
+        request,
+        "rjcases/form_page.html",
+        {
+            "page_title": f"Add a note, case {case.reference}",
+            "case": case,
+            "form": form,
+            "heading": "Add a note",
+            "submit": "Add the note",
+        },
+    )
 
 
 @login_required
@@ -410,18 +516,33 @@ def contact_add(request, reference: str):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         with refusals_to(form):
-            services.record_contact(case, request.user, party=data["party"], at=data["when"], method=data["method"],
-                                    result=data["result"], rj_information_given=data["rj_information_given"],
-                                    notes=data["notes"].strip(), time_known=data["time_known"],
-                                    outside_safe_times_reason=data["outside_safe_times_reason"])
+            services.record_contact(
+                case,
+                request.user,
+                party=data["party"],
+                at=data["when"],
+                method=data["method"],
+                result=data["result"],
+                rj_information_given=data["rj_information_given"],
+                notes=data["notes"].strip(),
+                time_known=data["time_known"],
+                outside_safe_times_reason=data["outside_safe_times_reason"],
+            )
         if not form.errors:
             messages.success(request, "Contact attempt logged.")
             return redirect(_detail_url(case) + "#contacts")
-    return render(request, "rjcases/contact_form.html", {
-        "page_title": f"Log a contact attempt, case {case.reference}", "case": case, "form": form,
-        "heading": "Log a contact attempt", "submit": "Log the contact",
-        "people": list(case.parties.all()),
-    })
+    return render(
+        request,
+        "rjcases/contact_form.html",
+        {
+            "page_title": f"Log a contact attempt, case {case.reference}",
+            "case": case,
+            "form": form,
+            "heading": "Log a contact attempt",
+            "submit": "Log the contact",
+            "people": list(case.parties.all()),
+        },
+    )
 
 
 @login_required
@@ -438,12 +559,21 @@ def no_longer_taking_part(request, reference: str, party_id: int):
         if not form.errors:
             messages.success(request, f"Recorded: {party.display_name} no longer takes part.")
             return redirect(_detail_url(case) + "#people")
-    return render(request, "rjcases/no_longer_taking_part.html", {
-        "page_title": f"No longer taking part, case {case.reference}", "case": case, "form": form, "party": party,
-        "problem": services.stop_taking_part_problem(party), "notice": services.consent_withdrawal_notice(party),
-        "heading": f"Record that {party.display_name} no longer takes part", "caption": party.get_role_display(),
-        "submit": "Record it",
-    })
+    return render(
+        request,
+        "rjcases/no_longer_taking_part.html",
+        {
+            "page_title": f"No longer taking part, case {case.reference}",
+            "case": case,
+            "form": form,
+            "party": party,
+            "problem": services.stop_taking_part_problem(party),
+            "notice": services.consent_withdrawal_notice(party),
+            "heading": f"Record that {party.display_name} no longer takes part",
+            "caption": party.get_role_display(),
+            "submit": "Record it",
+        },
+    )
 
 
 @login_required
@@ -464,25 +594,36 @@ def transition(request, reference: str, name: str):
     if possible_now and not services.may_take(case, request.user, name):
         raise PermissionDenied("This is not yours to do on this case.")
     if not possible_now:
-        messages.error(request, f"A case in {case.get_state_display().lower()} cannot be moved with "
-                                f"'{spec.label}'.")
+        messages.error(request, f"A case in {case.get_state_display().lower()} cannot be moved with '{spec.label}'.")
         return redirect(_detail_url(case))
-    form = forms.TransitionForm(request.POST or None, spec=spec, initial={"seen_state": case.state},
-                                withdrawn_by=withdrawn_by_allowed(case, request.user))
+    form = forms.TransitionForm(
+        request.POST or None,
+        spec=spec,
+        initial={"seen_state": case.state},
+        withdrawn_by=withdrawn_by_allowed(case, request.user),
+    )
     problems = services.guard_problems(case, name)
     if request.method == "POST" and form.is_valid():
         # A missing or wrong input goes on its field; any other refusal is a message on the case page.
         with refusals_to(form, request=request) as refusal:
             case = services.take_transition(case, request.user, name, **form.inputs())
         if not refusal:
-            messages.success(request, f"Done: {spec.label.lower()}. The case is now in "
-                                      f"{case.get_state_display().lower()}.")
+            messages.success(
+                request, f"Done: {spec.label.lower()}. The case is now in {case.get_state_display().lower()}."
+            )
         if not form.errors:
             return redirect(_detail_url(case))
-    return render(request, "rjcases/transition.html", {
-        "page_title": f"{spec.label}, case {case.reference}", "case": case, "form": form, "spec": spec,
-        "problems": problems,
-    })
+    return render(
+        request,
+        "rjcases/transition.html",
+        {
+            "page_title": f"{spec.label}, case {case.reference}",
+            "case": case,
+            "form": form,
+            "spec": spec,
+            "problems": problems,
+        },
+    )
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -497,6 +638,8 @@ def access_log(request):
     page = Paginator(selectors.access_log(filters), LOG_ROWS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "rjcases/access_log.html", {
-        "page_title": "Read access log", "form": form, "page": page, "query_string": query.urlencode(),
-    })
+    return render(
+        request,
+        "rjcases/access_log.html",
+        {"page_title": "Read access log", "form": form, "page": page, "query_string": query.urlencode()},
+    )

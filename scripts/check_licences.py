@@ -24,9 +24,7 @@ import sys
 from collections.abc import Iterable
 from importlib.metadata import Distribution, distributions
 
-REFUSED_BY_NAME = {
-    "django-fsm": "AGPL-3.0 since 3.0, and installs the same django_fsm module as django-fsm-2",
-}
+REFUSED_BY_NAME = {"django-fsm": "AGPL-3.0 since 3.0, and installs the same django_fsm module as django-fsm-2"}
 # Distributions whose metadata names no licence, read by hand: name -> (licence, where it was checked).
 KNOWN: dict[str, tuple[str, str]] = {}
 

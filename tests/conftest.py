@@ -13,8 +13,16 @@ from tests.factories import OrganisationFactory, UserFactory
 
 # Fixtures through which a test reaches a database; a test that uses none of them (directly or through
 # another fixture) and has no django_db mark cannot touch one: pytest-django refuses the access.
-DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback",
-                     "live_server", "admin_user", "admin_client", "django_user_model"}
+DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+    "live_server",
+    "admin_user",
+    "admin_client",
+    "django_user_model",
+}
 
 
 def pytest_collection_modifyitems(config, items):
@@ -80,53 +88,82 @@ def reporting_centre(db):
 
 @pytest.fixture
 def manager(rj_service):
-    return UserFactory(username="manager", first_name="Mona", last_name="Manager", organisation=rj_service,
-                       role=roles.MANAGER)
+    return UserFactory(
+        username="manager", first_name="Mona", last_name="Manager", organisation=rj_service, role=roles.MANAGER
+    )
 
 
 @pytest.fixture
 def facilitator(rj_service):
     """A facilitator who will be allocated the case under test."""
-    return UserFactory(username="facilitator", first_name="Fay", last_name="Facilitator", organisation=rj_service,
-                       role=roles.FACILITATOR)
+    return UserFactory(
+        username="facilitator",
+        first_name="Fay",
+        last_name="Facilitator",
+        organisation=rj_service,
+        role=roles.FACILITATOR,
+    )
 
 
 @pytest.fixture
 def other_facilitator(rj_service):
     """A facilitator with no case of their own."""
-    return UserFactory(username="facilitator2", first_name="Otto", last_name="Otherfac", organisation=rj_service,
-                       role=roles.FACILITATOR)
+    return UserFactory(
+        username="facilitator2",
+        first_name="Otto",
+        last_name="Otherfac",
+        organisation=rj_service,
+        role=roles.FACILITATOR,
+    )
 
 
 @pytest.fixture
 def police_referrer(police_force):
-    return UserFactory(username="police", first_name="Pat", last_name="Police", organisation=police_force,
-                       role=roles.POLICE_REFERRER)
+    return UserFactory(
+        username="police", first_name="Pat", last_name="Police", organisation=police_force, role=roles.POLICE_REFERRER
+    )
 
 
 @pytest.fixture
 def other_police_referrer(other_police_force):
     """A police referrer from another force: sees none of our force's referrals."""
-    return UserFactory(username="police_other", first_name="Olly", last_name="Otherforce",
-                       organisation=other_police_force, role=roles.POLICE_REFERRER)
+    return UserFactory(
+        username="police_other",
+        first_name="Olly",
+        last_name="Otherforce",
+        organisation=other_police_force,
+        role=roles.POLICE_REFERRER,
+    )
 
 
 @pytest.fixture
 def caseworker(victim_service):
-    return UserFactory(username="caseworker", first_name="Cas", last_name="Caseworker", organisation=victim_service,
-                       role=roles.CASEWORKER)
+    return UserFactory(
+        username="caseworker",
+        first_name="Cas",
+        last_name="Caseworker",
+        organisation=victim_service,
+        role=roles.CASEWORKER,
+    )
 
 
 @pytest.fixture
 def centre_staff(reporting_centre):
-    return UserFactory(username="centre", first_name="Cen", last_name="Centre", organisation=reporting_centre,
-                       role=roles.CENTRE_STAFF)
+    return UserFactory(
+        username="centre", first_name="Cen", last_name="Centre", organisation=reporting_centre, role=roles.CENTRE_STAFF
+    )
 
 
 @pytest.fixture
 def administrator(rj_service):
-    return UserFactory(username="admin", first_name="Ada", last_name="Admin", organisation=rj_service,
-                       role=roles.ADMINISTRATOR, is_staff=True)
+    return UserFactory(
+        username="admin",
+        first_name="Ada",
+        last_name="Admin",
+        organisation=rj_service,
+        role=roles.ADMINISTRATOR,
+        is_staff=True,
+    )
 
 
 @pytest.fixture

@@ -76,8 +76,10 @@ def test_a_superuser_cannot_delete_or_change_another_users_second_factor(client,
     assert "delete_selected" not in model_admin.get_actions(request)
     delete_url = reverse(f"admin:{opts.app_label}_{opts.model_name}_delete", args=[device.pk])
     assert client.post(delete_url, {"post": "yes"}).status_code == 403
-    client.post(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"),
-                {"action": "delete_selected", "_selected_action": [device.pk], "post": "yes"})
+    client.post(
+        reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"),
+        {"action": "delete_selected", "_selected_action": [device.pk], "post": "yes"},
+    )
     change_url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[device.pk])
     assert client.post(change_url, {"user": root.pk, "name": "Taken", "confirmed": "on"}).status_code == 403
     device.refresh_from_db()

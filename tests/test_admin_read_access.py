@@ -21,8 +21,23 @@ from tests.walk import hold_activity, refer, to_agreement, to_conferencing
 WELLBEING = {"safe": 4, "daily_life": 3, "calm": 2, "supported": 5, "hopeful": 1}
 
 # Every model holding personal data that the admin shows, with the case the access row must name.
-PERSONAL = [Case, Party, Consent, Assessment, Note, ContactAttempt, CaseTransition, PreparationContact, Activity,
-            Agreement, FollowUp, Feedback, WellbeingMeasure, Letter, CentreSurveyResponse]
+PERSONAL = [
+    Case,
+    Party,
+    Consent,
+    Assessment,
+    Note,
+    ContactAttempt,
+    CaseTransition,
+    PreparationContact,
+    Activity,
+    Agreement,
+    FollowUp,
+    Feedback,
+    WellbeingMeasure,
+    Letter,
+    CentreSurveyResponse,
+]
 # The read access log itself: who read what, which managers audit; reading it is not reading a case.
 NOT_LOGGED = {ReadAccess}
 
@@ -40,25 +55,35 @@ def records(police_referrer, manager, facilitator, reporting_centre):
     monitored = to_agreement(refer(police_referrer), manager, facilitator, actions=1)
     harmed = monitored.parties.get(role=Party.Role.HARMED)
     services.add_note(monitored, facilitator, body="Spoke to the harmed party's mother.")
-    services.record_contact(monitored, facilitator, party=harmed, at=now - timedelta(hours=1), method="phone",
-                            result="reached")
-    conference_services.record_follow_up(monitored, facilitator, party=harmed, at=now - timedelta(minutes=5),
-                                         method="phone", notes="Apology received.")
+    services.record_contact(
+        monitored, facilitator, party=harmed, at=now - timedelta(hours=1), method="phone", result="reached"
+    )
+    conference_services.record_follow_up(
+        monitored, facilitator, party=harmed, at=now - timedelta(minutes=5), method="phone", notes="Apology received."
+    )
 
     closed = to_conferencing(refer(police_referrer), manager, facilitator)
     closed_harmed = closed.parties.get(role=Party.Role.HARMED)
-    conference_services.add_preparation_contact(closed, facilitator, party=closed_harmed,
-                                                held_on=timezone.localdate(), method="phone")
+    conference_services.add_preparation_contact(
+        closed, facilitator, party=closed_harmed, held_on=timezone.localdate(), method="phone"
+    )
     conference_services.record_wellbeing(closed, facilitator, party=closed_harmed, stage="before", answers=WELLBEING)
     hold_activity(closed, facilitator, agreement_reached=False)
     closed = services.case_conclude(closed, facilitator, outcome=Case.Outcome.NO_AGREEMENT_NEEDED, summary="Done.")
     conference_services.record_feedback(closed, facilitator, party=closed_harmed, satisfied=True)
 
-    centre = ReportingCentre.objects.create(organisation=reporting_centre, name="Test Centre", address="1 High St",
-                                            opening_times="Weekdays")
-    CentreSurveyResponse.objects.create(centre=centre, via="staff", satisfaction="satisfied",
-                                        treated_with_respect="yes", knew_what_next="yes", would_recommend="yes",
-                                        comments="My neighbour's name is in here.")
+    centre = ReportingCentre.objects.create(
+        organisation=reporting_centre, name="Test Centre", address="1 High St", opening_times="Weekdays"
+    )
+    CentreSurveyResponse.objects.create(
+        centre=centre,
+        via="staff",
+        satisfaction="satisfied",
+        treated_with_respect="yes",
+        knew_what_next="yes",
+        would_recommend="yes",
+        comments="My neighbour's name is in here.",
+    )
     for model in PERSONAL:
         assert model.objects.exists(), model.__name__
     return monitored
@@ -86,8 +111,9 @@ def test_admin_pages_of_personal_data_write_access_rows(client, superuser, recor
     changelist = _url(model, "changelist")
     assert client.get(changelist).status_code == 200
     logged = ReadAccess.objects.filter(user=superuser, path=changelist)
-    assert sorted(logged.values_list("object_id", flat=True)) == sorted(str(pk) for pk in
-                                                                         model.objects.values_list("pk", flat=True))
+    assert sorted(logged.values_list("object_id", flat=True)) == sorted(
+        str(pk) for pk in model.objects.values_list("pk", flat=True)
+    )
     assert {access.case for access in logged} == {_case_of(row) for row in model.objects.all()}
 
     row = model.objects.order_by("pk").first()
@@ -108,7 +134,8 @@ def test_an_old_version_in_the_admin_writes_an_access_row(client, superuser, rec
     url = reverse("admin:rjcases_party_simple_history", args=[party.pk, version.history_id])
     assert client.get(url).status_code == 200
     assert list(ReadAccess.objects.values_list("case", "what", "object_id")) == [
-        (records.pk, ReadAccess.What.PARTY, str(party.pk))]
+        (records.pk, ReadAccess.What.PARTY, str(party.pk))
+    ]
 
 
 @pytest.mark.django_db

@@ -8,8 +8,13 @@ from django.urls import reverse
 from insights.models import CentreSurveyResponse, ReportingCentre
 from tests.factories import UserFactory
 
-SIGN_IN = {"user_agent": "Firefox", "ip_address": "203.0.113.5", "username": "manager", "http_accept": "*/*",
-           "path_info": "/accounts/login/"}
+SIGN_IN = {
+    "user_agent": "Firefox",
+    "ip_address": "203.0.113.5",
+    "username": "manager",
+    "http_accept": "*/*",
+    "path_info": "/accounts/login/",
+}
 
 
 @pytest.fixture
@@ -23,14 +28,21 @@ def superuser_client(client, settings):
 
 @pytest.fixture
 def kept(reporting_centre):
-    centre = ReportingCentre.objects.create(organisation=reporting_centre, name="Test Centre", address="1 High St",
-                                            opening_times="Weekdays")
+    centre = ReportingCentre.objects.create(
+        organisation=reporting_centre, name="Test Centre", address="1 High St", opening_times="Weekdays"
+    )
     return [
         AccessAttempt.objects.create(**SIGN_IN, get_data="", post_data="", failures_since_start=5),
         AccessLog.objects.create(**SIGN_IN),
         AccessFailureLog.objects.create(**SIGN_IN, locked_out=True),
-        CentreSurveyResponse.objects.create(centre=centre, via="staff", satisfaction="satisfied",
-                                            treated_with_respect="yes", knew_what_next="yes", would_recommend="yes"),
+        CentreSurveyResponse.objects.create(
+            centre=centre,
+            via="staff",
+            satisfaction="satisfied",
+            treated_with_respect="yes",
+            knew_what_next="yes",
+            would_recommend="yes",
+        ),
     ]
 
 
@@ -49,8 +61,12 @@ def test_a_superuser_cannot_delete_the_record_in_the_admin(superuser_client, kep
 
     delete_url = reverse(f"admin:{opts.app_label}_{opts.model_name}_delete", args=[row.pk])
     assert superuser_client.post(delete_url, {"post": "yes"}).status_code == 403
-    superuser_client.post(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"),
-                          {"action": "delete_selected", "_selected_action": [row.pk], "post": "yes"})
+    superuser_client.post(
+        reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"),
+        {"action": "delete_selected", "_selected_action": [row.pk], "post": "yes"},
+    )
     assert model.objects.filter(pk=row.pk).exists()
-    assert superuser_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_change",
-                                        args=[row.pk])).status_code == 200
+    assert (
+        superuser_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[row.pk])).status_code
+        == 200
+    )

@@ -83,7 +83,7 @@ def imported_modules(tree: ast.AST, module: str, is_package: bool) -> list[tuple
             base = node.module or ""
             if node.level:
                 package = module.split(".") if is_package else module.split(".")[:-1]
-                package = package[:len(package) - node.level + 1]
+                package = package[: len(package) - node.level + 1]
                 base = ".".join([*package, base] if base else package)
             for alias in node.names:
                 candidate = f"{base}.{alias.name}"
@@ -105,8 +105,10 @@ def check(source: str, module: str, path: str, *, is_package: bool = False) -> l
         parts = imported.split(".")
         rule = None
         if target > own_layer:
-            rule = (f"layer {own_layer} ({LAYERS[own_layer]}) may not import layer {target} ({LAYERS[target]}); "
-                    "imports go down or across, never up")
+            rule = (
+                f"layer {own_layer} ({LAYERS[own_layer]}) may not import layer {target} ({LAYERS[target]}); "
+                "imports go down or across, never up"
+            )
         elif own_app == "api" and app != "api" and {"forms", "views"}.intersection(parts[1:]):
             rule = "the API imports no app's web forms or views: what both need lives in services or the domain"
         elif own_layer == 4 and app not in ("govuk", "rjcases"):
@@ -127,8 +129,9 @@ def app_modules():
 def test_every_import_goes_the_stated_direction():
     violations = []
     for path in app_modules():
-        violations += check(path.read_text(), module_name(path), str(path.relative_to(ROOT)),
-                            is_package=path.name == "__init__.py")
+        violations += check(
+            path.read_text(), module_name(path), str(path.relative_to(ROOT)), is_package=path.name == "__init__.py"
+        )
     assert not violations, "Imports against docs/architecture.md:\n" + "\n".join(map(str, violations))
 
 
@@ -145,15 +148,20 @@ def test_it_reports_an_upward_import_inside_a_function():
     source = "from accounts import roles\n\n\ndef seed():\n    from demo.walk import Walker\n    return Walker\n"
     [violation] = check(source, "rjcases.models", "rjcases/models.py")
     assert (violation.path, violation.line, violation.imported) == ("rjcases/models.py", 5, "demo.walk")
-    assert str(violation).startswith("rjcases/models.py:5: rjcases.models imports demo.walk: layer 1 (casework "
-                                     "domain) may not import layer 6 (wiring)")
+    assert str(violation).startswith(
+        "rjcases/models.py:5: rjcases.models imports demo.walk: layer 1 (casework "
+        "domain) may not import layer 6 (wiring)"
+    )
 
 
 def test_it_reports_the_domain_reaching_for_letters_and_letters_for_services():
-    assert [v.imported for v in check("from letters.services import letters_for_transition\n",
-                                      "rjcases.guards", "rjcases/guards.py")] == ["letters.services"]
-    assert [v.imported for v in check("from rjcases import services\n", "letters.content",
-                                      "letters/content.py")] == ["rjcases.services"]
+    assert [
+        v.imported
+        for v in check("from letters.services import letters_for_transition\n", "rjcases.guards", "rjcases/guards.py")
+    ] == ["letters.services"]
+    assert [v.imported for v in check("from rjcases import services\n", "letters.content", "letters/content.py")] == [
+        "rjcases.services"
+    ]
 
 
 def test_it_reports_the_api_importing_web_forms_and_views():
@@ -169,11 +177,14 @@ def test_it_resolves_relative_imports():
 
 
 def test_it_allows_downward_imports_and_casework_across_rjcases_and_conferences():
-    source = ("from accounts import roles\nfrom rjcases.models import Case\nfrom conferences.models import Activity\n"
-              "from letters.services import letters_for_transition\n")
+    source = (
+        "from accounts import roles\nfrom rjcases.models import Case\nfrom conferences.models import Activity\n"
+        "from letters.services import letters_for_transition\n"
+    )
     assert check(source, "rjcases.services.transitions", "rjcases/services/transitions.py") == []
-    assert check("from rjcases.services import take_transition\n", "conferences.services",
-                 "conferences/services.py") == []
+    assert (
+        check("from rjcases.services import take_transition\n", "conferences.services", "conferences/services.py") == []
+    )
 
 
 def test_the_whole_tree_check_fails_on_a_wrong_import(tmp_path, monkeypatch):
@@ -188,4 +199,5 @@ def test_the_whole_tree_check_fails_on_a_wrong_import(tmp_path, monkeypatch):
     with pytest.raises(AssertionError) as failure:
         test_every_import_goes_the_stated_direction()
     assert "letters/models.py:5: letters.models imports demo.walk: layer 2 (letters) may not import layer 6" in str(
-        failure.value)
+        failure.value
+    )

@@ -39,10 +39,15 @@ def api_client():
 @pytest.fixture
 def reference_data(db):
     """The codes the referral body names."""
-    for model, codes in ((ReferralRoute, ("police",)), (HateStrand, ("race",)), (Ward, ("TRF01",)),
-                         (CrimeType, ("public-order",))):
+    for model, codes in (
+        (ReferralRoute, ("police",)),
+        (HateStrand, ("race",)),
+        (Ward, ("TRF01",)),
+        (CrimeType, ("public-order",)),
+    ):
         for code in codes:
             reference(model, code)
+
 
 BOUNDED_APPS = ("rjcases", "conferences", "letters", "insights")
 # Text the service writes itself, never typed by a person: no limit is needed.
@@ -96,10 +101,12 @@ def test_names_and_short_text_have_the_documented_limits():
 
 
 def _rows(case, harmed, facilitator, reporting_centre):
-    prep = PreparationContact.objects.create(case=case, party=harmed, held_on=date(2026, 10, 2), method="phone",
-                                             by=facilitator)
-    centre = ReportingCentre.objects.create(organisation=reporting_centre, name="Centre", address="1 Road",
-                                            opening_times="Mondays")
+    prep = PreparationContact.objects.create(
+        case=case, party=harmed, held_on=date(2026, 10, 2), method="phone", by=facilitator
+    )
+    centre = ReportingCentre.objects.create(
+        organisation=reporting_centre, name="Centre", address="1 Road", opening_times="Mondays"
+    )
     template = LetterTemplate.objects.first()  # the wording the letters migration ships
     note = Note.objects.create(case=case, author=facilitator, body="A note")
     return [
@@ -164,8 +171,16 @@ def test_the_text_box_has_no_browser_maxlength_that_would_cut_a_paste_short(clie
 
 def test_a_contact_note_too_long_is_refused_and_nothing_is_logged(client, case, harmed, facilitator):
     client.force_login(facilitator)
-    form = {"party": harmed.pk, "on-day": "1", "on-month": "10", "on-year": "2026", "at": "10:00", "method": "letter",
-            "result": "sent", "notes": "x" * (limits.NOTE + 1)}
+    form = {
+        "party": harmed.pk,
+        "on-day": "1",
+        "on-month": "10",
+        "on-year": "2026",
+        "at": "10:00",
+        "method": "letter",
+        "result": "sent",
+        "notes": "x" * (limits.NOTE + 1),
+    }
     response = client.post(url("contact_add", case), form)
     assert "Notes must be 10,000 characters or fewer" in response.content.decode()
     assert not ContactAttempt.objects.exists()
@@ -176,11 +191,14 @@ def _referral_form(user, **data):
     return ReferralForm(data, route=route, user=user)
 
 
-@pytest.mark.parametrize(("field", "limit", "message"), [
-    ("summary", limits.SUMMARY, "What happened must be 5,000 characters or fewer"),
-    ("place", limits.SHORT, "Place must be 200 characters or fewer"),
-    ("referrer_name", limits.SHORT, "Referrer's name must be 200 characters or fewer"),
-])
+@pytest.mark.parametrize(
+    ("field", "limit", "message"),
+    [
+        ("summary", limits.SUMMARY, "What happened must be 5,000 characters or fewer"),
+        ("place", limits.SHORT, "Place must be 200 characters or fewer"),
+        ("referrer_name", limits.SHORT, "Referrer's name must be 200 characters or fewer"),
+    ],
+)
 def test_the_referral_form_refuses_text_past_its_limit(police_referrer, field, limit, message):
     assert _referral_form(police_referrer, **{field: "x" * (limit + 1)}).errors[field] == [message]
     assert field not in _referral_form(police_referrer, **{field: "x" * limit}).errors
@@ -188,8 +206,9 @@ def test_the_referral_form_refuses_text_past_its_limit(police_referrer, field, l
 
 def test_a_transition_reason_past_its_limit_is_refused_on_the_page(client, referred_case, manager):
     client.force_login(manager)
-    response = client.post(url("transition", referred_case, "decline"),
-                           {"seen_state": "referral", "reason": "x" * (limits.SUMMARY + 1)})
+    response = client.post(
+        url("transition", referred_case, "decline"), {"seen_state": "referral", "reason": "x" * (limits.SUMMARY + 1)}
+    )
     assert "Reason must be 5,000 characters or fewer" in response.content.decode()
     referred_case.refresh_from_db()
     assert referred_case.state == Case.State.REFERRAL
@@ -201,22 +220,25 @@ def test_a_transition_reason_past_its_limit_is_refused_on_the_page(client, refer
 
 
 def test_the_api_refuses_a_note_too_long_with_its_json_error(api_client, case, facilitator):
-    response = api_client(facilitator).post(f"/api/v1/cases/{case.reference}/notes/",
-                                            {"body": "x" * (limits.NOTE + 1)}, format="json")
+    response = api_client(facilitator).post(
+        f"/api/v1/cases/{case.reference}/notes/", {"body": "x" * (limits.NOTE + 1)}, format="json"
+    )
     assert response.status_code == 422
     assert "10000" in response.json()["error"]["fields"]["body"][0].replace(",", "")
     assert not Note.objects.exists()
 
 
-@pytest.mark.parametrize(("path", "value"), [
-    (("incident", "summary"), "x" * (limits.SUMMARY + 1)),
-    (("incident", "place"), "x" * (limits.SHORT + 1)),
-    (("parties", 0, "first_name"), "x" * (limits.NAME + 1)),
-    (("parties", 0, "address"), "x" * (limits.ADDRESS + 1)),
-    (("parties", 0, "phone"), "<script>"),
-])
-def test_the_api_refuses_a_referral_with_text_past_its_limit(api_client, reference_data, police_referrer, path,
-                                                              value):
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [
+        (("incident", "summary"), "x" * (limits.SUMMARY + 1)),
+        (("incident", "place"), "x" * (limits.SHORT + 1)),
+        (("parties", 0, "first_name"), "x" * (limits.NAME + 1)),
+        (("parties", 0, "address"), "x" * (limits.ADDRESS + 1)),
+        (("parties", 0, "phone"), "<script>"),
+    ],
+)
+def test_the_api_refuses_a_referral_with_text_past_its_limit(api_client, reference_data, police_referrer, path, value):
     body = referral_body()
     target = body
     for key in path[:-1]:
@@ -230,8 +252,11 @@ def test_the_api_refuses_a_referral_with_text_past_its_limit(api_client, referen
 
 
 def test_the_api_refuses_a_transition_reason_past_its_limit(api_client, referred_case, manager):
-    response = api_client(manager).post(f"/api/v1/cases/{referred_case.reference}/transitions/decline/",
-                                        {"reason": "x" * (limits.SUMMARY + 1)}, format="json")
+    response = api_client(manager).post(
+        f"/api/v1/cases/{referred_case.reference}/transitions/decline/",
+        {"reason": "x" * (limits.SUMMARY + 1)},
+        format="json",
+    )
     assert response.status_code == 422, response.content
     assert "5000 characters" in response.json()["error"]["fields"]["reason"][0]
     referred_case.refresh_from_db()
@@ -242,25 +267,48 @@ def test_the_api_refuses_a_transition_reason_past_its_limit(api_client, referred
 # Phone numbers and emails
 
 
-@pytest.mark.parametrize("number", [
-    "0161 496 0000", "07700 900982", "07700900982", "(0161) 496-0000", "+44 7700 900982", "0044 161 496 0000",
-    "+33 1 23 45 67 89", "+1 (415) 555-0100", "+353 1 234 5678", "0800 123456",
-])
+@pytest.mark.parametrize(
+    "number",
+    [
+        "0161 496 0000",
+        "07700 900982",
+        "07700900982",
+        "(0161) 496-0000",
+        "+44 7700 900982",
+        "0044 161 496 0000",
+        "+33 1 23 45 67 89",
+        "+1 (415) 555-0100",
+        "+353 1 234 5678",
+        "0800 123456",
+    ],
+)
 def test_uk_and_international_phone_numbers_are_accepted(number):
     assert limits.is_phone(number)
 
 
-@pytest.mark.parametrize("text", [
-    "<script>", "<script>alert(1)</script>", "phone me", "12345", "0161 496", "+44 0161 496 0000x",
-    "07700 900982 ext 2", "+0 123 456 789", "0" * 20, "+44 12",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<script>",
+        "<script>alert(1)</script>",
+        "phone me",
+        "12345",
+        "0161 496",
+        "+44 0161 496 0000x",
+        "07700 900982 ext 2",
+        "+0 123 456 789",
+        "0" * 20,
+        "+44 12",
+    ],
+)
 def test_anything_else_is_not_a_phone_number(text):
     assert not limits.is_phone(text)
 
 
 def _party_form(**data):
-    return PartyForm({"role": "harmed", "first_name": "Amina", "age_band": "unknown", "language": "English", **data},
-                     case=None)
+    return PartyForm(
+        {"role": "harmed", "first_name": "Amina", "age_band": "unknown", "language": "English", **data}, case=None
+    )
 
 
 def test_the_person_form_refuses_a_script_as_a_phone_number():
@@ -289,9 +337,11 @@ def test_the_referrer_s_contact_is_a_phone_number_or_an_email(police_referrer):
 
 
 def test_the_api_refuses_a_script_as_a_person_s_phone(api_client, case, facilitator):
-    response = api_client(facilitator).post(f"/api/v1/cases/{case.reference}/parties/",
-                                            {"role": "supporter", "first_name": "Sam", "phone": "<script>"},
-                                            format="json")
+    response = api_client(facilitator).post(
+        f"/api/v1/cases/{case.reference}/parties/",
+        {"role": "supporter", "first_name": "Sam", "phone": "<script>"},
+        format="json",
+    )
     assert response.status_code == 422, response.content
     assert "phone" in response.json()["error"]["fields"]
     assert not case.parties.filter(first_name="Sam").exists()
@@ -330,8 +380,7 @@ def test_a_short_note_has_no_link_to_a_page_of_its_own(client, case, facilitator
     assert "Read the full note" not in page
 
 
-def test_the_full_note_page_is_scoped_like_the_case_page(client, case, facilitator, other_facilitator,
-                                                         police_referrer):
+def test_the_full_note_page_is_scoped_like_the_case_page(client, case, facilitator, other_facilitator, police_referrer):
     note = services.add_note(case, facilitator, body="x" * 700)
     client.force_login(other_facilitator)
     assert client.get(url("note_detail", case, note.pk)).status_code == 404

@@ -39,8 +39,11 @@ def url_patterns(patterns=None, prefix="", namespace=""):
     """Every pattern of the root URLconf: (route as written, name to reverse it by, the pattern)."""
     for pattern in get_resolver().url_patterns if patterns is None else patterns:
         if isinstance(pattern, URLResolver):
-            inner = f"{namespace}:{pattern.namespace}" if namespace and pattern.namespace else (
-                pattern.namespace or namespace)
+            inner = (
+                f"{namespace}:{pattern.namespace}"
+                if namespace and pattern.namespace
+                else (pattern.namespace or namespace)
+            )
             yield from url_patterns(pattern.url_patterns, prefix + str(pattern.pattern), inner)
         elif isinstance(pattern, URLPattern):
             name = f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name
@@ -79,8 +82,12 @@ def world(manager, facilitator, police_referrer):
         "app_label": "rjcases",
     }
     # ``pk`` means a different thing in each app.
-    pks = {"accounts": facilitator.pk, "letters": getattr(LetterTemplate.objects.first(), "pk", 1),
-           "conferences": values["action_id"], "insights": 1}
+    pks = {
+        "accounts": facilitator.pk,
+        "letters": getattr(LetterTemplate.objects.first(), "pk", 1),
+        "conferences": values["action_id"],
+        "insights": 1,
+    }
     return values, pks
 
 

@@ -112,15 +112,24 @@ def test_production_session_cookie_settings():
 
 
 def test_the_cache_is_per_process_by_default_and_redis_when_rj_cache_url_is_set():
-    script = ("import django, json; django.setup(); from django.conf import settings as s; "
-              "print(json.dumps(s.CACHES['default']))")
+    script = (
+        "import django, json; django.setup(); from django.conf import settings as s; "
+        "print(json.dumps(s.CACHES['default']))"
+    )
     default = run(["-c", script], {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "RJ_CACHE_URL": ""})
     assert json.loads(default.stdout)["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
-    shared = run(["-c", script], {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings",
-                                  "RJ_CACHE_URL": "redis://cache.internal:6379/2"})
-    assert json.loads(shared.stdout) == {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                                         "LOCATION": "redis://cache.internal:6379/2", "KEY_PREFIX": "rjcases"}
-    wrong = run(["-c", script], {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings",
-                                 "RJ_CACHE_URL": "memcached://cache.internal"})
+    shared = run(
+        ["-c", script],
+        {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "RJ_CACHE_URL": "redis://cache.internal:6379/2"},
+    )
+    assert json.loads(shared.stdout) == {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://cache.internal:6379/2",
+        "KEY_PREFIX": "rjcases",
+    }
+    wrong = run(
+        ["-c", script],
+        {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "RJ_CACHE_URL": "memcached://cache.internal"},
+    )
     assert wrong.returncode != 0
     assert "RJ_CACHE_URL must be a redis://" in wrong.stderr

@@ -15,15 +15,26 @@ def refer(referrer, *, route_code="police", strands=("race",), parties=None, **c
     if route_code == "self-referral":
         case_fields.setdefault("referrer_name", "The person harmed")
     anonymous = case_fields.get("report_kind") == "anonymous"
-    parties = parties if parties is not None else [
-        services.PartyData(Party.Role.HARMED, "Anonymous") if anonymous else
-        services.PartyData(Party.Role.HARMED, "Amina", "Testharmed",
-                           {"address": "1 Harmed Street, Stretford", "phone": "07700 900001",
-                            "email": "harmed@example.org"}),
-        services.PartyData(Party.Role.RESPONSIBLE, "Kieran", "Testresponsible",
-                           {"address": "2 Responsible Road, Sale", "phone": "07700 900002",
-                            "email": "responsible@example.org"}),
-    ]
+    parties = (
+        parties
+        if parties is not None
+        else [
+            services.PartyData(Party.Role.HARMED, "Anonymous")
+            if anonymous
+            else services.PartyData(
+                Party.Role.HARMED,
+                "Amina",
+                "Testharmed",
+                {"address": "1 Harmed Street, Stretford", "phone": "07700 900001", "email": "harmed@example.org"},
+            ),
+            services.PartyData(
+                Party.Role.RESPONSIBLE,
+                "Kieran",
+                "Testresponsible",
+                {"address": "2 Responsible Road, Sale", "phone": "07700 900002", "email": "responsible@example.org"},
+            ),
+        ]
+    )
     incident = case_fields.pop("incident", None) or incident_data()
     return services.create_referral(
         referrer,
@@ -44,12 +55,17 @@ def assess_and_consent(case, facilitator, *, risk="low") -> None:
     today = timezone.localdate()
     for party in case.parties.exclude(role=Party.Role.SUPPORTER):
         services.record_assessment(
-            party, facilitator, assessed_on=today, risk_level=risk, willing=True,
+            party,
+            facilitator,
+            assessed_on=today,
+            risk_level=risk,
+            willing=True,
             acknowledges_facts=True if party.role == Party.Role.RESPONSIBLE else None,
             accepts_responsibility=True if party.role == Party.Role.RESPONSIBLE else None,
         )
-        services.record_consent(party, facilitator, purpose=Consent.Purpose.PARTICIPATE, given_on=today,
-                                method=Consent.Method.SIGNED_FORM)
+        services.record_consent(
+            party, facilitator, purpose=Consent.Purpose.PARTICIPATE, given_on=today, method=Consent.Method.SIGNED_FORM
+        )
 
 
 def to_preparation(case, manager, facilitator) -> Case:
@@ -94,7 +110,10 @@ def hold_activity(case, facilitator, *, agreement_actions=0, agreement_reached=N
     today = timezone.localdate()
     participants = list(case.parties.filter(participating=True))
     activity = conference_services.record_activity_took_place(
-        case.current_activity, facilitator, took_place_on=today, attended=participants,
+        case.current_activity,
+        facilitator,
+        took_place_on=today,
+        attended=participants,
         summary="Both parties spoke and listened.",
         agreement_reached=bool(agreement_actions) if agreement_reached is None else agreement_reached,
     )
@@ -103,8 +122,13 @@ def hold_activity(case, facilitator, *, agreement_actions=0, agreement_reached=N
         harmer = next((p for p in participants if p.role == Party.Role.RESPONSIBLE), None)
         for i in range(agreement_actions):
             conference_services.add_action(
-                case, facilitator, kind=AgreementAction.Kind.APOLOGY, what=f"Action {i + 1}",
-                due_on=today + timedelta(days=14), how_checked="Facilitator checks", responsible_party=harmer,
+                case,
+                facilitator,
+                kind=AgreementAction.Kind.APOLOGY,
+                what=f"Action {i + 1}",
+                due_on=today + timedelta(days=14),
+                how_checked="Facilitator checks",
+                responsible_party=harmer,
             )
     return activity
 

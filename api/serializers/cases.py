@@ -68,18 +68,25 @@ class ReferenceDataSerializer(serializers.Serializer):
 
 
 class IncidentInSerializer(serializers.Serializer):
-    occurred_from = When(past_only=True, date_allowed=True,
-                         help_text="A date-time, or a date alone when the time is not known")
+    occurred_from = When(
+        past_only=True, date_allowed=True, help_text="A date-time, or a date alone when the time is not known"
+    )
     occurred_to = When(past_only=True, required=False, allow_null=True)
     ward = code_field(Ward, help_text="Ward code, see GET /api/v1/reference/")
     place = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     postcode = PostcodeField()
     crime_type = code_field(CrimeType, help_text="Crime type code, see GET /api/v1/reference/")
-    crime_reference = serializers.CharField(max_length=24, required=False, allow_blank=True, default="",
-                                            help_text="As on the police record, e.g. 06/123456/26")
+    crime_reference = serializers.CharField(
+        max_length=24,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="As on the police record, e.g. 06/123456/26",
+    )
     perceived_by = serializers.ChoiceField(choices=Incident.PerceivedBy.choices, default=Incident.PerceivedBy.VICTIM)
-    summary = serializers.CharField(max_length=limit_of(Incident, "summary"),
-                                    help_text="Facts only; no contact details here.")
+    summary = serializers.CharField(
+        max_length=limit_of(Incident, "summary"), help_text="Facts only; no contact details here."
+    )
 
     def validate_crime_reference(self, value: str) -> str:
         value = value.strip().upper()
@@ -102,9 +109,24 @@ class IncidentInSerializer(serializers.Serializer):
 
 
 PARTY_WRITE_FIELDS = [
-    "first_name", "last_name", "date_of_birth", "age_band", "address", "postcode", "phone", "email",
-    "preferred_contact_method", "safe_contact_times", "no_messages", "language", "interpreter_needed",
-    "interpreter_language", "large_print", "easy_read", "other_adjustments", "participating",
+    "first_name",
+    "last_name",
+    "date_of_birth",
+    "age_band",
+    "address",
+    "postcode",
+    "phone",
+    "email",
+    "preferred_contact_method",
+    "safe_contact_times",
+    "no_messages",
+    "language",
+    "interpreter_needed",
+    "interpreter_language",
+    "large_print",
+    "easy_read",
+    "other_adjustments",
+    "participating",
 ]
 
 
@@ -126,8 +148,9 @@ class PartyFieldsSerializer(serializers.ModelSerializer):
 
 
 class ReferralPartySerializer(PartyFieldsSerializer):
-    role = serializers.ChoiceField(choices=Party.Role.choices, help_text="harmed or responsible (supporters are "
-                                                                         "added to the case later)")
+    role = serializers.ChoiceField(
+        choices=Party.Role.choices, help_text="harmed or responsible (supporters are added to the case later)"
+    )
 
     class Meta(PartyFieldsSerializer.Meta):
         fields = ["role", *[name for name in PARTY_WRITE_FIELDS if name != "participating"]]
@@ -136,8 +159,9 @@ class ReferralPartySerializer(PartyFieldsSerializer):
 
     def validate_role(self, value: str) -> str:
         if value == Party.Role.SUPPORTER:
-            raise serializers.ValidationError("A referral names the person harmed and the person responsible; "
-                                              "add supporters to the case afterwards.")
+            raise serializers.ValidationError(
+                "A referral names the person harmed and the person responsible; add supporters to the case afterwards."
+            )
         return value
 
 
@@ -150,23 +174,32 @@ class ReferralInSerializer(serializers.Serializer):
     route = code_field(ReferralRoute, help_text="Route code: police, reporting-centre, victim-service, ...")
     received_on = Day(past_only=True, required=False)
     incident = IncidentInSerializer()
-    strands = code_field(HateStrand, many=True, allow_empty=False,
-                          help_text="Strand codes (race, religion, sexual-orientation, disability, ...)")
+    strands = code_field(
+        HateStrand,
+        many=True,
+        allow_empty=False,
+        help_text="Strand codes (race, religion, sexual-orientation, disability, ...)",
+    )
     parties = ReferralPartySerializer(many=True, required=False, default=list)
     referrer = ReferrerSerializer(required=False)
     enhanced_rights = serializers.BooleanField(default=False)
     enhanced_rights_reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
-    report_kind = serializers.ChoiceField(choices=[("assisted", "Assisted report"), ("anonymous", "Anonymous report")],
-                                         required=False, help_text="Reporting-centre route only")
-    consents_to_police = serializers.BooleanField(required=False, allow_null=True,
-                                                  help_text="Reporting-centre route only")
+    report_kind = serializers.ChoiceField(
+        choices=[("assisted", "Assisted report"), ("anonymous", "Anonymous report")],
+        required=False,
+        help_text="Reporting-centre route only",
+    )
+    consents_to_police = serializers.BooleanField(
+        required=False, allow_null=True, help_text="Reporting-centre route only"
+    )
 
     def validate(self, data):
         # The intake rules (routes, referrer, anonymous reports, ...) are the service's; this asks only what the
         # API's body must say.
         if data["route"].code == "reporting-centre" and data.get("consents_to_police") is None:
             raise serializers.ValidationError(
-                {"consents_to_police": "Say whether the person consents to the police being involved."})
+                {"consents_to_police": "Say whether the person consents to the police being involved."}
+            )
         return data
 
 
@@ -226,8 +259,19 @@ class IncidentOutSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Incident
-        fields = ["occurred_from", "occurred_time_known", "occurred_to", "ward", "place", "postcode", "crime_type",
-                  "crime_reference", "perceived_by", "summary", "strands"]
+        fields = [
+            "occurred_from",
+            "occurred_time_known",
+            "occurred_to",
+            "ward",
+            "place",
+            "postcode",
+            "crime_type",
+            "crime_reference",
+            "perceived_by",
+            "summary",
+            "strands",
+        ]
 
 
 class PartyBriefSerializer(serializers.ModelSerializer):
@@ -296,8 +340,9 @@ class CaseDetailsSerializer(serializers.Serializer):
 
 class CaseDetailSerializer(CaseSummarySerializer):
     activity_took_place = serializers.BooleanField(help_text="Whether a restorative activity has taken place")
-    details = CaseDetailsSerializer(allow_null=True, help_text="Null for referrers: they see status, dates and "
-                                                               "outcome only")
+    details = CaseDetailsSerializer(
+        allow_null=True, help_text="Null for referrers: they see status, dates and outcome only"
+    )
 
 
 class CaseFilterSerializer(serializers.Serializer):
@@ -325,8 +370,17 @@ class PartySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Party
-        fields = ["id", "role", "supports", "name", *PARTY_WRITE_FIELDS, "caseworker", "has_active_consent",
-                  "created_at", "details_visible"]
+        fields = [
+            "id",
+            "role",
+            "supports",
+            "name",
+            *PARTY_WRITE_FIELDS,
+            "caseworker",
+            "has_active_consent",
+            "created_at",
+            "details_visible",
+        ]
 
     def _visible(self, party) -> bool:
         user = self.context.get("user")
@@ -334,8 +388,12 @@ class PartySerializer(serializers.ModelSerializer):
 
     def to_representation(self, party):
         if not self._visible(party):
-            return {"id": party.pk, "role": party.role, "name": party_name_for(party.case, self.context["user"],
-                                                                                 party), "details_visible": False}
+            return {
+                "id": party.pk,
+                "role": party.role,
+                "name": party_name_for(party.case, self.context["user"], party),
+                "details_visible": False,
+            }
         return super().to_representation(party)
 
     def get_caseworker(self, party) -> str | None:
@@ -348,8 +406,9 @@ class PartySerializer(serializers.ModelSerializer):
 class PartyInSerializer(PartyFieldsSerializer):
     role = serializers.ChoiceField(choices=Party.Role.choices)
     supports = CasePartyField(required=False, allow_null=True, help_text="For a supporter: the person they support")
-    caseworker = ActiveUsernameField(required=False, allow_null=True,
-                                     help_text="Username of the victim service caseworker of a person harmed")
+    caseworker = ActiveUsernameField(
+        required=False, allow_null=True, help_text="Username of the victim service caseworker of a person harmed"
+    )
 
     class Meta(PartyFieldsSerializer.Meta):
         fields = ["role", "supports", "caseworker", *PARTY_WRITE_FIELDS]
@@ -374,8 +433,20 @@ class ConsentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Consent
-        fields = ["id", "party", "purpose", "wording_version", "wording_shown", "given_on", "method", "recorded_by",
-                  "withdrawn_on", "withdrawal_reason", "is_active", "created_at"]
+        fields = [
+            "id",
+            "party",
+            "purpose",
+            "wording_version",
+            "wording_shown",
+            "given_on",
+            "method",
+            "recorded_by",
+            "withdrawn_on",
+            "withdrawal_reason",
+            "is_active",
+            "created_at",
+        ]
 
     def get_recorded_by(self, consent) -> str | None:
         return person_name(consent.recorded_by)
@@ -386,8 +457,9 @@ class ConsentInSerializer(serializers.Serializer):
     given_on = Day(past_only=True)
     method = serializers.ChoiceField(choices=Consent.Method.choices)
     wording_version = serializers.CharField(max_length=20, default="2026-1")
-    wording_shown = serializers.CharField(max_length=limit_of(Consent, "wording_shown"), required=False,
-                                          allow_blank=True, default="")
+    wording_shown = serializers.CharField(
+        max_length=limit_of(Consent, "wording_shown"), required=False, allow_blank=True, default=""
+    )
 
 
 class ConsentWithdrawalSerializer(serializers.Serializer):
@@ -401,9 +473,22 @@ class AssessmentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Assessment
-        fields = ["id", "party", "assessor", "assessed_on", "acknowledges_facts", "accepts_responsibility", "willing",
-                  "risk_factors", "risk_level", "mitigations", "signed_off_by", "signed_off_at", "sign_off_note",
-                  "created_at"]
+        fields = [
+            "id",
+            "party",
+            "assessor",
+            "assessed_on",
+            "acknowledges_facts",
+            "accepts_responsibility",
+            "willing",
+            "risk_factors",
+            "risk_level",
+            "mitigations",
+            "signed_off_by",
+            "signed_off_at",
+            "sign_off_note",
+            "created_at",
+        ]
 
     def get_assessor(self, assessment) -> str | None:
         return person_name(assessment.assessor)
@@ -417,22 +502,28 @@ class AssessmentInSerializer(serializers.Serializer):
     acknowledges_facts = serializers.BooleanField(required=False, allow_null=True, default=None)
     accepts_responsibility = serializers.BooleanField(required=False, allow_null=True, default=None)
     willing = serializers.BooleanField()
-    risk_factors = serializers.CharField(max_length=limit_of(Assessment, "risk_factors"), required=False,
-                                         allow_blank=True, default="")
+    risk_factors = serializers.CharField(
+        max_length=limit_of(Assessment, "risk_factors"), required=False, allow_blank=True, default=""
+    )
     risk_level = serializers.ChoiceField(choices=Assessment.RiskLevel.choices)
-    mitigations = serializers.CharField(max_length=limit_of(Assessment, "mitigations"), required=False,
-                                        allow_blank=True, default="")
+    mitigations = serializers.CharField(
+        max_length=limit_of(Assessment, "mitigations"), required=False, allow_blank=True, default=""
+    )
 
     def validate(self, data):
-        if data["risk_level"] in (Assessment.RiskLevel.MEDIUM, Assessment.RiskLevel.HIGH) and not \
-                data["mitigations"].strip():
+        if (
+            data["risk_level"] in (Assessment.RiskLevel.MEDIUM, Assessment.RiskLevel.HIGH)
+            and not data["mitigations"].strip()
+        ):
             raise serializers.ValidationError({"mitigations": "Enter how the risks will be reduced."})
         return data
 
 
 class SignOffSerializer(serializers.Serializer):
-    note = serializers.CharField(max_length=limit_of(Assessment, "sign_off_note"),
-                                 help_text="Why the risk is acceptable with the mitigations recorded")
+    note = serializers.CharField(
+        max_length=limit_of(Assessment, "sign_off_note"),
+        help_text="Why the risk is acceptable with the mitigations recorded",
+    )
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -462,11 +553,16 @@ class ContactInSerializer(serializers.Serializer):
     method = serializers.ChoiceField(choices=ContactAttempt.Method.choices)
     result = serializers.ChoiceField(choices=ContactAttempt.Result.choices)
     rj_information_given = serializers.BooleanField(default=False)
-    notes = serializers.CharField(max_length=limit_of(ContactAttempt, "notes"), required=False, allow_blank=True,
-                                  default="")
+    notes = serializers.CharField(
+        max_length=limit_of(ContactAttempt, "notes"), required=False, allow_blank=True, default=""
+    )
     outside_safe_times_reason = serializers.CharField(
-        max_length=500, required=False, allow_blank=True, default="",
-        help_text="Why a call or visit was made outside the person's safe times: required then, kept on the contact")
+        max_length=500,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Why a call or visit was made outside the person's safe times: required then, kept on the contact",
+    )
 
     def validate(self, data):
         data["time_known"] = not given_as_date(self.initial_data.get("at"))
@@ -478,8 +574,18 @@ class ContactSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ContactAttempt
-        fields = ["id", "party", "at", "time_known", "method", "result", "rj_information_given", "notes",
-                  "outside_safe_times_reason", "by"]
+        fields = [
+            "id",
+            "party",
+            "at",
+            "time_known",
+            "method",
+            "result",
+            "rj_information_given",
+            "notes",
+            "outside_safe_times_reason",
+            "by",
+        ]
 
     def get_by(self, contact) -> str | None:
         return person_name(contact.by)
@@ -514,12 +620,14 @@ def transition_fields(name: str, withdrawn_by: tuple[str, ...] | None = None) ->
     withdrawn_by_choices = [c for c in WITHDRAWN_BY_CHOICES if withdrawn_by is None or c[0] in withdrawn_by]
     for field_name in spec.fields:
         options = spec.choices.get(field_name) or (withdrawn_by_choices if field_name == "withdrawn_by" else ())
-        fields.append({
-            "name": field_name,
-            "label": FIELD_LABELS.get(field_name, field_name).replace(" (optional)", ""),
-            "required": field_name in spec.required,
-            "choices": [{"code": value, "name": label} for value, label in options],
-        })
+        fields.append(
+            {
+                "name": field_name,
+                "label": FIELD_LABELS.get(field_name, field_name).replace(" (optional)", ""),
+                "required": field_name in spec.required,
+                "choices": [{"code": value, "name": label} for value, label in options],
+            }
+        )
     return fields
 
 
@@ -532,7 +640,8 @@ class TransitionInSerializer(serializers.Serializer):
     outcome = serializers.CharField(max_length=NAME, required=False, allow_blank=True)
     withdrawn_by = serializers.ChoiceField(choices=WITHDRAWN_BY_CHOICES, required=False)
     expected_state = serializers.ChoiceField(
-        choices=Case.State.choices, required=False,
+        choices=Case.State.choices,
+        required=False,
         help_text="The state you last saw; if the case is in another one now, the answer is 409",
     )
 
@@ -563,5 +672,3 @@ class TimelineEntrySerializer(serializers.Serializer):
     by = serializers.CharField(allow_blank=True)
     lines = serializers.ListField(child=serializers.CharField(allow_blank=True))
     changes = ChangeSerializer(many=True)
-
-

@@ -11,11 +11,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from rjcases.models import (
-    POSTCODE_RE,
-    Party,
-    normalise_postcode,
-)
+from rjcases.models import POSTCODE_RE, Party, normalise_postcode
 
 User = get_user_model()
 
@@ -178,5 +174,3 @@ class CasePartyField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self):
         case = self.context.get("case")
         return Party.objects.filter(case=case) if case is not None else Party.objects.none()
-
-

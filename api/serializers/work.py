@@ -35,14 +35,20 @@ class PreparationContactInSerializer(serializers.Serializer):
     held_on = Day()
     method = serializers.ChoiceField(choices=PreparationContact.Method.choices)
     attendees = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
-    notes = serializers.CharField(max_length=limit_of(PreparationContact, "notes"), required=False, allow_blank=True,
-                                  default="")
+    notes = serializers.CharField(
+        max_length=limit_of(PreparationContact, "notes"), required=False, allow_blank=True, default=""
+    )
     interpreter_arranged = serializers.BooleanField(default=False)
-    adjustments_arranged = serializers.CharField(max_length=limit_of(PreparationContact, "adjustments_arranged"),
-                                                 required=False, allow_blank=True, default="")
+    adjustments_arranged = serializers.CharField(
+        max_length=limit_of(PreparationContact, "adjustments_arranged"), required=False, allow_blank=True, default=""
+    )
     outside_safe_times_reason = serializers.CharField(
-        max_length=500, required=False, allow_blank=True, default="",
-        help_text="Why the meeting was on a day outside the person's safe times: required then, kept on it")
+        max_length=500,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Why the meeting was on a day outside the person's safe times: required then, kept on it",
+    )
 
 
 class PreparationContactSerializer(serializers.ModelSerializer):
@@ -50,8 +56,19 @@ class PreparationContactSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PreparationContact
-        fields = ["id", "party", "held_on", "method", "attendees", "notes", "interpreter_arranged",
-                  "adjustments_arranged", "outside_safe_times_reason", "by", "created_at"]
+        fields = [
+            "id",
+            "party",
+            "held_on",
+            "method",
+            "attendees",
+            "notes",
+            "interpreter_arranged",
+            "adjustments_arranged",
+            "outside_safe_times_reason",
+            "by",
+            "created_at",
+        ]
 
     def get_by(self, contact) -> str | None:
         return person_name(contact.by)
@@ -65,10 +82,29 @@ class ActivitySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Activity
-        fields = ["id", "kind", "status", "scheduled_for", "duration_minutes", "venue", "method", "lead_facilitator",
-                  "co_facilitator", "invited", "others_invited", "interpreter_booked", "interpreter_language",
-                  "supersedes", "cancellation_reason", "took_place_on", "attended", "others_attended", "summary",
-                  "agreement_reached", "created_at"]
+        fields = [
+            "id",
+            "kind",
+            "status",
+            "scheduled_for",
+            "duration_minutes",
+            "venue",
+            "method",
+            "lead_facilitator",
+            "co_facilitator",
+            "invited",
+            "others_invited",
+            "interpreter_booked",
+            "interpreter_language",
+            "supersedes",
+            "cancellation_reason",
+            "took_place_on",
+            "attended",
+            "others_attended",
+            "summary",
+            "agreement_reached",
+            "created_at",
+        ]
 
     def get_lead_facilitator(self, activity) -> str | None:
         return person_name(activity.lead_facilitator)
@@ -83,8 +119,9 @@ class ActivityPlanSerializer(serializers.Serializer):
     duration_minutes = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=24 * 60)
     venue = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
     method = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
-    lead_facilitator = ActiveUsernameField(required=False, allow_null=True,
-                                           help_text="Username; defaults to the case's facilitator")
+    lead_facilitator = ActiveUsernameField(
+        required=False, allow_null=True, help_text="Username; defaults to the case's facilitator"
+    )
     co_facilitator = ActiveUsernameField(required=False, allow_null=True)
     invited = CasePartyField(many=True, required=False, default=list)
     others_invited = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
@@ -107,8 +144,18 @@ class ActivityTookPlaceSerializer(serializers.Serializer):
 class AgreementActionSerializer(serializers.ModelSerializer):
     class Meta:
         model = AgreementAction
-        fields = ["id", "kind", "responsible_party", "who", "what", "due_on", "how_checked", "status", "resolved_on",
-                  "evidence_note"]
+        fields = [
+            "id",
+            "kind",
+            "responsible_party",
+            "who",
+            "what",
+            "due_on",
+            "how_checked",
+            "status",
+            "resolved_on",
+            "evidence_note",
+        ]
 
 
 class AgreementSerializer(serializers.ModelSerializer):
@@ -138,8 +185,9 @@ class AgreementActionInSerializer(serializers.Serializer):
 class ActionDoneSerializer(serializers.Serializer):
     resolved_on = Day()
     evidence_note = serializers.CharField(max_length=limit_of(AgreementAction, "evidence_note"))
-    told_method = serializers.ChoiceField(choices=FollowUp.Method.choices,
-                                          help_text="How each person harmed was told it is done")
+    told_method = serializers.ChoiceField(
+        choices=FollowUp.Method.choices, help_text="How each person harmed was told it is done"
+    )
     told_at = When(required=False, allow_null=True)
 
 
@@ -153,8 +201,18 @@ class FollowUpSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = FollowUp
-        fields = ["id", "kind", "party", "action", "at", "time_known", "method", "outside_safe_times_reason", "notes",
-                  "by"]
+        fields = [
+            "id",
+            "kind",
+            "party",
+            "action",
+            "at",
+            "time_known",
+            "method",
+            "outside_safe_times_reason",
+            "notes",
+            "by",
+        ]
 
     def get_by(self, follow_up) -> str | None:
         return person_name(follow_up.by)
@@ -162,14 +220,17 @@ class FollowUpSerializer(serializers.ModelSerializer):
 
 class FollowUpInSerializer(serializers.Serializer):
     party = CasePartyField(required=False, allow_null=True)
-    action = serializers.PrimaryKeyRelatedField(queryset=AgreementAction.objects.all(), required=False,
-                                                allow_null=True)
+    action = serializers.PrimaryKeyRelatedField(queryset=AgreementAction.objects.all(), required=False, allow_null=True)
     at = When(date_allowed=True, help_text="A date-time, or a date alone when the time is not known")
     method = serializers.ChoiceField(choices=FollowUp.Method.choices)
     notes = serializers.CharField(max_length=limit_of(FollowUp, "notes"))
     outside_safe_times_reason = serializers.CharField(
-        max_length=500, required=False, allow_blank=True, default="",
-        help_text="Why a call or visit was made outside the person's safe times: required then, kept on it")
+        max_length=500,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Why a call or visit was made outside the person's safe times: required then, kept on it",
+    )
 
     def get_fields(self):
         fields = super().get_fields()
@@ -189,8 +250,20 @@ class FeedbackSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Feedback
-        fields = ["id", "party", "wording_version", "refused", "satisfied", "would_recommend", "felt", "felt_safe",
-                  "felt_heard", "comments", "recorded_on", "recorded_by"]
+        fields = [
+            "id",
+            "party",
+            "wording_version",
+            "refused",
+            "satisfied",
+            "would_recommend",
+            "felt",
+            "felt_safe",
+            "felt_heard",
+            "comments",
+            "recorded_on",
+            "recorded_by",
+        ]
 
     def get_recorded_by(self, feedback) -> str | None:
         return person_name(feedback.recorded_by)
@@ -204,8 +277,9 @@ class FeedbackInSerializer(serializers.Serializer):
     felt = serializers.ChoiceField(choices=Feedback.Felt.choices, required=False, allow_blank=True, default="")
     felt_safe = serializers.BooleanField(required=False, allow_null=True, default=None)
     felt_heard = serializers.BooleanField(required=False, allow_null=True, default=None)
-    comments = serializers.CharField(max_length=limit_of(Feedback, "comments"), required=False, allow_blank=True,
-                                     default="")
+    comments = serializers.CharField(
+        max_length=limit_of(Feedback, "comments"), required=False, allow_blank=True, default=""
+    )
     recorded_on = Day(required=False, allow_null=True, default=None)
 
 
@@ -224,11 +298,14 @@ class WellbeingMeasureSerializer(serializers.ModelSerializer):
 class WellbeingMeasureInSerializer(serializers.Serializer):
     party = CasePartyField()
     stage = serializers.ChoiceField(choices=WellbeingMeasure.Stage.choices)
-    answers = serializers.DictField(child=serializers.IntegerField(min_value=1, max_value=5),
-                                    help_text="One answer from 1 (strongly disagree) to 5 (strongly agree) for each "
-                                              "question key of the wording version.")
-    wording_version = serializers.ChoiceField(choices=sorted(WELLBEING_QUESTIONS), required=False,
-                                              default=CURRENT_WELLBEING_VERSION)
+    answers = serializers.DictField(
+        child=serializers.IntegerField(min_value=1, max_value=5),
+        help_text="One answer from 1 (strongly disagree) to 5 (strongly agree) for each "
+        "question key of the wording version.",
+    )
+    wording_version = serializers.ChoiceField(
+        choices=sorted(WELLBEING_QUESTIONS), required=False, default=CURRENT_WELLBEING_VERSION
+    )
     recorded_on = Day(required=False, allow_null=True, default=None)
 
 
@@ -239,12 +316,18 @@ class WellbeingMeasureInSerializer(serializers.Serializer):
 class LetterInSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=LetterKind.choices)
     recipient = serializers.RegexField(
-        r"^(referrer|[0-9]+)$", max_length=20,
+        r"^(referrer|[0-9]+)$",
+        max_length=20,
         help_text="Who the letter is to: 'referrer', or the id of a party on this case.",
         error_messages={"invalid": "Give 'referrer' or the id of a party on this case."},
     )
-    format = serializers.ChoiceField(choices=LetterFormat.choices, required=False, allow_blank=True, default="",
-                                     help_text="Leave out for the format the recipient's communication needs call for.")
+    format = serializers.ChoiceField(
+        choices=LetterFormat.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Leave out for the format the recipient's communication needs call for.",
+    )
 
 
 class LetterSerializer(serializers.Serializer):
@@ -261,7 +344,8 @@ class LetterSerializer(serializers.Serializer):
     file_status = serializers.ChoiceField(
         choices=["pending", "written", "failed"],
         help_text="Whether the PDF is written yet: it is written just after the letter is made. Until it is "
-                  "written, sha256 is empty, size is null and pdf_url answers 409.")
+        "written, sha256 is empty, size is null and pdf_url answers 409.",
+    )
     sha256 = serializers.CharField(allow_blank=True)
     size = serializers.IntegerField(allow_null=True)
     pdf_url = serializers.CharField()
@@ -316,11 +400,11 @@ class HotspotsSerializer(serializers.Serializer):
     date_from = serializers.DateField()
     date_to = serializers.DateField()
     total_cases = serializers.IntegerField(help_text="Cases received in the period, each counted once")
-    strand_links = serializers.IntegerField(help_text="The sum of the strand counts: more than total_cases when "
-                                                      "cases carry several strands")
+    strand_links = serializers.IntegerField(
+        help_text="The sum of the strand counts: more than total_cases when cases carry several strands"
+    )
     counts = HotspotCountSerializer(many=True, help_text="Ward × crime type × strand")
     flags = HotspotFlagSerializer(many=True, help_text="Unusual concentrations, most significant first")
     method = serializers.CharField()
     months = MonthCountSerializer(many=True)
     routes = RouteCountSerializer(many=True)
-

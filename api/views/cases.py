@@ -28,17 +28,7 @@ from api.views.common import (
 )
 from conferences.models import Activity
 from rjcases import selectors, services
-from rjcases.models import (
-    Assessment,
-    Consent,
-    CrimeType,
-    HateStrand,
-    Incident,
-    Party,
-    ReadAccess,
-    ReferralRoute,
-    Ward,
-)
+from rjcases.models import Assessment, Consent, CrimeType, HateStrand, Incident, Party, ReadAccess, ReferralRoute, Ward
 from rjcases.permissions import (
     can_edit_case_work,
     can_see_details,
@@ -56,30 +46,45 @@ class MeView(APIView):
     @extend_schema(summary="The token's user, role and organisation", responses=s.MeSerializer, tags=["account"])
     def get(self, request):
         user = request.user
-        return Response(s.MeSerializer({
-            "username": user.username, "name": user.get_full_name() or user.username,
-            "role": roles.primary_role(user), "role_label": roles.role_label(user),
-            "organisation": str(user.organisation) if user.organisation_id else None,
-            "token_name": request.auth.name,
-        }).data)
+        return Response(
+            s.MeSerializer(
+                {
+                    "username": user.username,
+                    "name": user.get_full_name() or user.username,
+                    "role": roles.primary_role(user),
+                    "role_label": roles.role_label(user),
+                    "organisation": str(user.organisation) if user.organisation_id else None,
+                    "token_name": request.auth.name,
+                }
+            ).data
+        )
 
 
 class ReferenceDataView(APIView):
-    @extend_schema(summary="Codes for routes, strands, wards, crime types", responses=s.ReferenceDataSerializer,
-                   tags=["account"])
+    @extend_schema(
+        summary="Codes for routes, strands, wards, crime types", responses=s.ReferenceDataSerializer, tags=["account"]
+    )
     def get(self, request):
         def codes(model):
             return [{"code": row.code, "name": row.name} for row in model.objects.all()]
 
-        return Response(s.ReferenceDataSerializer({
-            "routes": codes(ReferralRoute), "my_routes": [route.code for route in services.routes_for(request.user)],
-            "strands": codes(HateStrand), "wards": codes(Ward), "crime_types": codes(CrimeType),
-            "perceived_by": [{"code": v, "name": label} for v, label in Incident.PerceivedBy.choices],
-        }).data)
+        return Response(
+            s.ReferenceDataSerializer(
+                {
+                    "routes": codes(ReferralRoute),
+                    "my_routes": [route.code for route in services.routes_for(request.user)],
+                    "strands": codes(HateStrand),
+                    "wards": codes(Ward),
+                    "crime_types": codes(CrimeType),
+                    "perceived_by": [{"code": v, "name": label} for v, label in Incident.PerceivedBy.choices],
+                }
+            ).data
+        )
 
 
 # ---------------------------------------------------------------------------------------------------
 # Referrals and cases
+
 
 class ReferralView(APIView):
     # The intake service names the case's fields; the API's body nests the referrer (api.errors renames them).
@@ -88,10 +93,17 @@ class ReferralView(APIView):
     @extend_schema(
         summary="Send a referral",
         description="Makes a case in referral. Send an `Idempotency-Key` header (e.g. a UUID) to retry safely: "
-                    "the same key and body return the first answer; the same key with another body is a 422.",
-        request=s.ReferralInSerializer, responses={201: s.ReferralOutSerializer},
-        parameters=[OpenApiParameter(IDEMPOTENCY_HEADER, OpenApiTypes.STR, OpenApiParameter.HEADER,
-                                     description="Any unique string up to 255 characters, e.g. a UUID")],
+        "the same key and body return the first answer; the same key with another body is a 422.",
+        request=s.ReferralInSerializer,
+        responses={201: s.ReferralOutSerializer},
+        parameters=[
+            OpenApiParameter(
+                IDEMPOTENCY_HEADER,
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                description="Any unique string up to 255 characters, e.g. a UUID",
+            )
+        ],
         tags=TAGS_CASES,
     )
     def post(self, request):
@@ -118,11 +130,17 @@ class ReferralView(APIView):
             if name in data:
                 case_fields[name] = data[name]
         case = services.create_referral(
-            user, route=data["route"], incident=dict(data["incident"]), strands=data["strands"],
-            parties=parties, received_on=data.get("received_on"), **case_fields,
+            user,
+            route=data["route"],
+            incident=dict(data["incident"]),
+            strands=data["strands"],
+            parties=parties,
+            received_on=data.get("received_on"),
+            **case_fields,
         )
-        body = s.ReferralOutSerializer({"reference": case.reference, "state": case.state,
-                                        "received_on": case.received_on, "url": s.case_url(case)}).data
+        body = s.ReferralOutSerializer(
+            {"reference": case.reference, "state": case.state, "received_on": case.received_on, "url": s.case_url(case)}
+        ).data
         return Response(body, status=status.HTTP_201_CREATED, headers={"Location": s.case_url(case)})
 
 
@@ -131,17 +149,23 @@ class CaseListView(APIView):
 
     @extend_schema(
         summary="The cases this token's user may see",
-        parameters=[s.CaseFilterSerializer,
-                    OpenApiParameter("page", OpenApiTypes.INT, description="Page number, from 1"),
-                    OpenApiParameter("page_size", OpenApiTypes.INT, description="Up to 100; 25 by default")],
-        responses=s.CaseSummarySerializer(many=True), tags=TAGS_CASES,
+        parameters=[
+            s.CaseFilterSerializer,
+            OpenApiParameter("page", OpenApiTypes.INT, description="Page number, from 1"),
+            OpenApiParameter("page_size", OpenApiTypes.INT, description="Up to 100; 25 by default"),
+        ],
+        responses=s.CaseSummarySerializer(many=True),
+        tags=TAGS_CASES,
     )
     def get(self, request):
         filters = validated(s.CaseFilterSerializer, request.query_params)
         detailed = selectors.sees_details_in_lists(request.user)
         if not detailed:
-            refused = {name: ["Filtering by this is for RJ staff and caseworkers. " + SUMMARY_ONLY]
-                       for name in ("strand", "ward") if name in filters}
+            refused = {
+                name: ["Filtering by this is for RJ staff and caseworkers. " + SUMMARY_ONLY]
+                for name in ("strand", "ward")
+                if name in filters
+            }
             if refused:
                 raise ApiError(status.HTTP_422_UNPROCESSABLE_ENTITY, "invalid", SUMMARY_ONLY, fields=refused)
         cases = selectors.filter_cases(request.user, filters)
@@ -150,7 +174,8 @@ class CaseListView(APIView):
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(cases, request, view=self)
         return paginator.get_paginated_response(
-            s.CaseSummarySerializer(page, many=True, context={"user": request.user}).data)
+            s.CaseSummarySerializer(page, many=True, context={"user": request.user}).data
+        )
 
 
 def case_detail_body(user, reference: str) -> dict:
@@ -161,8 +186,9 @@ def case_detail_body(user, reference: str) -> dict:
         case = selectors.get_case_for_user(user, reference, detailed=True)
     data = s.CaseSummarySerializer(case, context={"user": user}).data
     # Consent to share with the police withdrawn: a referrer learns that the case is closed, nothing of how.
-    data["activity_took_place"] = (case.activities.filter(status=Activity.Status.TOOK_PLACE).exists()
-                                   and may_see_outcome(case, user))
+    data["activity_took_place"] = case.activities.filter(
+        status=Activity.Status.TOOK_PLACE
+    ).exists() and may_see_outcome(case, user)
     data["details"] = s.CaseDetailsSerializer(case, context={"user": user}).data if detailed else None
     return data
 
@@ -175,13 +201,19 @@ class CaseDetailView(APIView):
 
 
 class AllocationView(APIView):
-    @extend_schema(summary="Allocate the facilitator (managers)", parameters=[REFERENCE],
-                   request=s.AllocationSerializer, responses=s.CaseDetailSerializer, tags=TAGS_CASES)
+    @extend_schema(
+        summary="Allocate the facilitator (managers)",
+        parameters=[REFERENCE],
+        request=s.AllocationSerializer,
+        responses=s.CaseDetailSerializer,
+        tags=TAGS_CASES,
+    )
     def put(self, request, reference):
         case = visible_case(request, reference)
         data = validated(s.AllocationSerializer, request.data)
-        services.allocate(case, request.user, facilitator=data["facilitator"],
-                          co_facilitator=data.get("co_facilitator"))
+        services.allocate(
+            case, request.user, facilitator=data["facilitator"], co_facilitator=data.get("co_facilitator")
+        )
         return Response(case_detail_body(request.user, reference))
 
 
@@ -190,19 +222,28 @@ class AllocationView(APIView):
 
 
 class TransitionListView(APIView):
-    @extend_schema(summary="The moves this user may make now, and the fields each needs", parameters=[REFERENCE],
-                   responses=s.AvailableTransitionSerializer(many=True), tags=["transitions"])
+    @extend_schema(
+        summary="The moves this user may make now, and the fields each needs",
+        parameters=[REFERENCE],
+        responses=s.AvailableTransitionSerializer(many=True),
+        tags=["transitions"],
+    )
     def get(self, request, reference):
         case = visible_case(request, reference)
         offered = []
         withdrawn_by = withdrawn_by_allowed(case, request.user)
         for item in services.available_transitions(case, request.user):
-            offered.append({
-                "name": item["name"], "label": item["label"], "help": item["spec"].help,
-                "ready": not item["problems"], "problems": item["problems"],
-                "fields": s.transition_fields(item["name"], withdrawn_by),
-                "url": reverse("api:transition-take", args=[case.reference, item["name"]]),
-            })
+            offered.append(
+                {
+                    "name": item["name"],
+                    "label": item["label"],
+                    "help": item["spec"].help,
+                    "ready": not item["problems"],
+                    "problems": item["problems"],
+                    "fields": s.transition_fields(item["name"], withdrawn_by),
+                    "url": reverse("api:transition-take", args=[case.reference, item["name"]]),
+                }
+            )
         return as_list(s.AvailableTransitionSerializer, offered)
 
 
@@ -210,11 +251,15 @@ class TransitionTakeView(APIView):
     @extend_schema(
         summary="Make one move",
         description="200 with the new state; 403 not this user's to make; 409 the case is in another state or "
-                    "was changed meanwhile (code `state` or `concurrent`); 422 a guard is unmet or an input is "
-                    "missing (code `guard` or `input`, with `reasons`).",
-        parameters=[REFERENCE, OpenApiParameter("name", OpenApiTypes.STR, OpenApiParameter.PATH,
-                                                enum=list(services.TRANSITIONS))],
-        request=s.TransitionInSerializer, responses=s.TransitionOutSerializer, tags=["transitions"],
+        "was changed meanwhile (code `state` or `concurrent`); 422 a guard is unmet or an input is "
+        "missing (code `guard` or `input`, with `reasons`).",
+        parameters=[
+            REFERENCE,
+            OpenApiParameter("name", OpenApiTypes.STR, OpenApiParameter.PATH, enum=list(services.TRANSITIONS)),
+        ],
+        request=s.TransitionInSerializer,
+        responses=s.TransitionOutSerializer,
+        tags=["transitions"],
     )
     def post(self, request, reference, name):
         case = visible_case(request, reference)
@@ -227,10 +272,18 @@ class TransitionTakeView(APIView):
         spec = services.TRANSITIONS[name]
         inputs = {field: data[field] for field in spec.fields if field in data}
         case = services.take_transition(case, request.user, name, **inputs)
-        return Response(s.TransitionOutSerializer({
-            "reference": case.reference, "transition": name, "state": case.state,
-            "state_label": case.get_state_display(), "outcome": case.outcome, "url": s.case_url(case),
-        }).data)
+        return Response(
+            s.TransitionOutSerializer(
+                {
+                    "reference": case.reference,
+                    "transition": name,
+                    "state": case.state,
+                    "state_label": case.get_state_display(),
+                    "outcome": case.outcome,
+                    "url": s.case_url(case),
+                }
+            ).data
+        )
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -240,9 +293,10 @@ class TransitionTakeView(APIView):
 class TimelineView(APIView):
     @extend_schema(
         summary="The case's life: moves (for everyone); changes, notes, contacts and letters (for those who may "
-                "see details)",
+        "see details)",
         parameters=[REFERENCE, OpenApiParameter("newest_first", OpenApiTypes.BOOL)],
-        responses=s.TimelineEntrySerializer(many=True), tags=TAGS_CASES,
+        responses=s.TimelineEntrySerializer(many=True),
+        tags=TAGS_CASES,
     )
     def get(self, request, reference):
         case = visible_case(request, reference, what=ReadAccess.What.TIMELINE)
@@ -255,9 +309,13 @@ class TimelineView(APIView):
 
 
 class PartyListView(APIView):
-    @extend_schema(summary="The people in the case, with contact details (a caseworker: their own client's only; "
-                           "of anyone else the role and first name)", parameters=[REFERENCE],
-                   responses=s.PartySerializer(many=True), tags=["people"])
+    @extend_schema(
+        summary="The people in the case, with contact details (a caseworker: their own client's only; "
+        "of anyone else the role and first name)",
+        parameters=[REFERENCE],
+        responses=s.PartySerializer(many=True),
+        tags=["people"],
+    )
     def get(self, request, reference):
         case = detailed_case(request, reference)
         parties = list(case.parties.select_related("case", "caseworker").prefetch_related("consents"))
@@ -266,19 +324,31 @@ class PartyListView(APIView):
                 services.log_read(request.user, case, ReadAccess.What.PARTY, party.pk, request.path)
         return Response(s.PartySerializer(parties, many=True, context={"user": request.user}).data)
 
-    @extend_schema(summary="Add a person to the case", parameters=[REFERENCE], request=s.PartyInSerializer,
-                   responses={201: s.PartySerializer}, tags=["people"])
+    @extend_schema(
+        summary="Add a person to the case",
+        parameters=[REFERENCE],
+        request=s.PartyInSerializer,
+        responses={201: s.PartySerializer},
+        tags=["people"],
+    )
     def post(self, request, reference):
         case = detailed_case(request, reference)
         fields = dict(validated(s.PartyInSerializer, request.data, case=case))
-        party = services.add_party(case, request.user, role=fields.pop("role"), first_name=fields.pop("first_name"),
-                                   last_name=fields.pop("last_name", ""), **fields)
+        party = services.add_party(
+            case,
+            request.user,
+            role=fields.pop("role"),
+            first_name=fields.pop("first_name"),
+            last_name=fields.pop("last_name", ""),
+            **fields,
+        )
         return Response(s.PartySerializer(party).data, status=status.HTTP_201_CREATED)
 
 
 class PartyDetailView(APIView):
-    @extend_schema(summary="One person, with contact details", parameters=[REFERENCE],
-                   responses=s.PartySerializer, tags=["people"])
+    @extend_schema(
+        summary="One person, with contact details", parameters=[REFERENCE], responses=s.PartySerializer, tags=["people"]
+    )
     def get(self, request, reference, party_id):
         case = detailed_case(request, reference)
         party = case_party(case, party_id)
@@ -287,8 +357,13 @@ class PartyDetailView(APIView):
         services.log_read(request.user, case, ReadAccess.What.PARTY, party.pk, request.path)
         return Response(s.PartySerializer(party).data)
 
-    @extend_schema(summary="Change a person's details", parameters=[REFERENCE], request=s.PartyInSerializer,
-                   responses=s.PartySerializer, tags=["people"])
+    @extend_schema(
+        summary="Change a person's details",
+        parameters=[REFERENCE],
+        request=s.PartyInSerializer,
+        responses=s.PartySerializer,
+        tags=["people"],
+    )
     def patch(self, request, reference, party_id):
         case = detailed_case(request, reference)
         party = case_party(case, party_id)
@@ -299,18 +374,26 @@ class PartyDetailView(APIView):
 
 
 class ConsentListView(APIView):
-    @extend_schema(summary="Every consent recorded on the case", parameters=[REFERENCE],
-                   responses=s.ConsentSerializer(many=True), tags=["people"])
+    @extend_schema(
+        summary="Every consent recorded on the case",
+        parameters=[REFERENCE],
+        responses=s.ConsentSerializer(many=True),
+        tags=["people"],
+    )
     def get(self, request, reference):
         case = detailed_case(request, reference)
         consents = Consent.objects.filter(party__case=case).select_related("recorded_by", "party")
-        return as_list(s.ConsentSerializer, [c for c in consents if may_see_party_details(case, request.user,
-                                                                                          c.party)])
+        return as_list(s.ConsentSerializer, [c for c in consents if may_see_party_details(case, request.user, c.party)])
 
 
 class PartyConsentView(APIView):
-    @extend_schema(summary="Record a person's written consent", parameters=[REFERENCE],
-                   request=s.ConsentInSerializer, responses={201: s.ConsentSerializer}, tags=["people"])
+    @extend_schema(
+        summary="Record a person's written consent",
+        parameters=[REFERENCE],
+        request=s.ConsentInSerializer,
+        responses={201: s.ConsentSerializer},
+        tags=["people"],
+    )
     def post(self, request, reference, party_id):
         case = detailed_case(request, reference)
         party = case_party(case, party_id)
@@ -320,32 +403,48 @@ class PartyConsentView(APIView):
 
 
 class ConsentWithdrawalView(APIView):
-    @extend_schema(summary="Record a withdrawal of consent", parameters=[REFERENCE],
-                   request=s.ConsentWithdrawalSerializer, responses=s.ConsentSerializer, tags=["people"])
+    @extend_schema(
+        summary="Record a withdrawal of consent",
+        parameters=[REFERENCE],
+        request=s.ConsentWithdrawalSerializer,
+        responses=s.ConsentSerializer,
+        tags=["people"],
+    )
     def post(self, request, reference, consent_id):
         case = detailed_case(request, reference)
         consent = Consent.objects.filter(party__case=case, pk=consent_id).select_related("party__case").first()
         if consent is None:
             raise ApiError(status.HTTP_404_NOT_FOUND, "not_found", "No such consent on this case.")
         data = validated(s.ConsentWithdrawalSerializer, request.data)
-        consent = services.withdraw_consent(consent, request.user, withdrawn_on=data["withdrawn_on"],
-                                            reason=data["reason"])
+        consent = services.withdraw_consent(
+            consent, request.user, withdrawn_on=data["withdrawn_on"], reason=data["reason"]
+        )
         return Response(s.ConsentSerializer(consent).data)
 
 
 class AssessmentListView(APIView):
-    @extend_schema(summary="Every assessment on the case", parameters=[REFERENCE],
-                   responses=s.AssessmentSerializer(many=True), tags=["people"])
+    @extend_schema(
+        summary="Every assessment on the case",
+        parameters=[REFERENCE],
+        responses=s.AssessmentSerializer(many=True),
+        tags=["people"],
+    )
     def get(self, request, reference):
         case = detailed_case(request, reference)
         assessments = Assessment.objects.filter(party__case=case).select_related("assessor", "signed_off_by", "party")
-        return as_list(s.AssessmentSerializer, [a for a in assessments if may_see_party_details(case, request.user,
-                                                                                                a.party)])
+        return as_list(
+            s.AssessmentSerializer, [a for a in assessments if may_see_party_details(case, request.user, a.party)]
+        )
 
 
 class PartyAssessmentView(APIView):
-    @extend_schema(summary="Record a suitability and risk assessment", parameters=[REFERENCE],
-                   request=s.AssessmentInSerializer, responses={201: s.AssessmentSerializer}, tags=["people"])
+    @extend_schema(
+        summary="Record a suitability and risk assessment",
+        parameters=[REFERENCE],
+        request=s.AssessmentInSerializer,
+        responses={201: s.AssessmentSerializer},
+        tags=["people"],
+    )
     def post(self, request, reference, party_id):
         case = detailed_case(request, reference)
         party = case_party(case, party_id)
@@ -359,8 +458,13 @@ class PartyAssessmentView(APIView):
 
 
 class AssessmentSignOffView(APIView):
-    @extend_schema(summary="Sign off a high-risk assessment (managers)", parameters=[REFERENCE],
-                   request=s.SignOffSerializer, responses=s.AssessmentSerializer, tags=["people"])
+    @extend_schema(
+        summary="Sign off a high-risk assessment (managers)",
+        parameters=[REFERENCE],
+        request=s.SignOffSerializer,
+        responses=s.AssessmentSerializer,
+        tags=["people"],
+    )
     def post(self, request, reference, assessment_id):
         case = detailed_case(request, reference)
         assessment = Assessment.objects.filter(party__case=case, pk=assessment_id).first()
@@ -372,15 +476,23 @@ class AssessmentSignOffView(APIView):
 
 
 class NoteListView(APIView):
-    @extend_schema(summary="The case notes", parameters=[REFERENCE], responses=s.NoteSerializer(many=True),
-                   tags=TAGS_CASES)
+    @extend_schema(
+        summary="The case notes", parameters=[REFERENCE], responses=s.NoteSerializer(many=True), tags=TAGS_CASES
+    )
     def get(self, request, reference):
         case = detailed_case(request, reference)
-        return as_list(s.NoteSerializer, [note for note in case.notes.select_related("author")
-                                          if may_see_note(case, request.user, note)])
+        return as_list(
+            s.NoteSerializer,
+            [note for note in case.notes.select_related("author") if may_see_note(case, request.user, note)],
+        )
 
-    @extend_schema(summary="Add a case note", parameters=[REFERENCE], request=s.NoteSerializer,
-                   responses={201: s.NoteSerializer}, tags=TAGS_CASES)
+    @extend_schema(
+        summary="Add a case note",
+        parameters=[REFERENCE],
+        request=s.NoteSerializer,
+        responses={201: s.NoteSerializer},
+        tags=TAGS_CASES,
+    )
     def post(self, request, reference):
         case = detailed_case(request, reference)
         data = validated(s.NoteSerializer, request.data)
@@ -390,22 +502,33 @@ class NoteListView(APIView):
 
 
 class ContactListView(APIView):
-    @extend_schema(summary="Contact attempts", parameters=[REFERENCE], responses=s.ContactSerializer(many=True),
-                   tags=["people"])
+    @extend_schema(
+        summary="Contact attempts", parameters=[REFERENCE], responses=s.ContactSerializer(many=True), tags=["people"]
+    )
     def get(self, request, reference):
         case = detailed_case(request, reference)
         return as_list(s.ContactSerializer, selectors.contacts_for_user(case, request.user))
 
-    @extend_schema(summary="Log a contact attempt", parameters=[REFERENCE], request=s.ContactInSerializer,
-                   responses={201: s.ContactSerializer}, tags=["people"])
+    @extend_schema(
+        summary="Log a contact attempt",
+        parameters=[REFERENCE],
+        request=s.ContactInSerializer,
+        responses={201: s.ContactSerializer},
+        tags=["people"],
+    )
     def post(self, request, reference):
         case = detailed_case(request, reference)
         data = validated(s.ContactInSerializer, request.data, case=case)
-        contact = services.record_contact(case, request.user, party=data.get("party"), at=data["at"],
-                                          method=data["method"], result=data["result"],
-                                          rj_information_given=data["rj_information_given"],
-                                          notes=data["notes"].strip(), time_known=data["time_known"],
-                                          outside_safe_times_reason=data["outside_safe_times_reason"])
+        contact = services.record_contact(
+            case,
+            request.user,
+            party=data.get("party"),
+            at=data["at"],
+            method=data["method"],
+            result=data["result"],
+            rj_information_given=data["rj_information_given"],
+            notes=data["notes"].strip(),
+            time_known=data["time_known"],
+            outside_safe_times_reason=data["outside_safe_times_reason"],
+        )
         return Response(s.ContactSerializer(contact).data, status=status.HTTP_201_CREATED)
-
-

@@ -16,8 +16,9 @@ from rjcases import selectors, services
 from rjcases.models import Case, Party, ReadAccess
 from rjcases.permissions import can_edit_case_work, can_see_details
 
-REFERENCE = OpenApiParameter("reference", OpenApiTypes.STR, OpenApiParameter.PATH,
-                             description="The case reference, e.g. RJ-2026-00042")
+REFERENCE = OpenApiParameter(
+    "reference", OpenApiTypes.STR, OpenApiParameter.PATH, description="The case reference, e.g. RJ-2026-00042"
+)
 SUMMARY_ONLY = "Referrers see a case's status, dates and outcome only."
 TAGS_CASES = ["cases"]
 TAGS_WORK = ["restorative work"]
@@ -99,5 +100,3 @@ class NotFoundView(APIView):
         raise ApiError(status.HTTP_404_NOT_FOUND, "not_found", "There is no such API path. See /api/v1/docs/.")
 
     post = put = patch = delete = get
-
-

@@ -12,13 +12,7 @@ from rest_framework.views import APIView
 
 from api.errors import ApiError
 from api.serializers import work as w
-from api.views.common import (
-    REFERENCE,
-    as_list,
-    detailed_case,
-    forbid,
-    validated,
-)
+from api.views.common import REFERENCE, as_list, detailed_case, forbid, validated
 from insights import access as insights_access
 from insights.selectors import Filters, Period, hotspots, load_reference
 from insights.stats import HOTSPOT_MIN_COUNT, HOTSPOT_P_VALUE
@@ -31,25 +25,39 @@ from rjcases.models import ReadAccess
 
 def _letter_row(letter) -> dict:
     return {
-        "id": letter.pk, "kind": letter.kind, "kind_label": letter.get_kind_display(),
-        "recipient": letter.recipient_name, "to_referrer": letter.to_referrer, "format": letter.format,
-        "version": letter.version, "status": letter.status, "generated_at": letter.generated_at,
-        "sent_at": letter.sent_at, "file_status": letter.file_status, "sha256": letter.sha256, "size": letter.size,
+        "id": letter.pk,
+        "kind": letter.kind,
+        "kind_label": letter.get_kind_display(),
+        "recipient": letter.recipient_name,
+        "to_referrer": letter.to_referrer,
+        "format": letter.format,
+        "version": letter.version,
+        "status": letter.status,
+        "generated_at": letter.generated_at,
+        "sent_at": letter.sent_at,
+        "file_status": letter.file_status,
+        "sha256": letter.sha256,
+        "size": letter.size,
         "pdf_url": reverse("api:letter-pdf", args=[letter.case.reference, letter.pk]),
     }
 
 
 def _invalid_field(field: str, message: str) -> ApiError:
     """A refusal in the API's one error shape (422), naming the field as the web form does."""
-    return ApiError(status.HTTP_422_UNPROCESSABLE_ENTITY, "invalid", f"Check the fields named: {field}.",
-                    fields={field: [message]})
+    return ApiError(
+        status.HTTP_422_UNPROCESSABLE_ENTITY, "invalid", f"Check the fields named: {field}.", fields={field: [message]}
+    )
 
 
 class LetterListView(APIView):
     refusal_field = "kind"  # a letter that cannot be made is refused for its kind (api.errors)
 
-    @extend_schema(summary="The case's letters, newest first", parameters=[REFERENCE],
-                   responses=w.LetterSerializer(many=True), tags=["letters"])
+    @extend_schema(
+        summary="The case's letters, newest first",
+        parameters=[REFERENCE],
+        responses=w.LetterSerializer(many=True),
+        tags=["letters"],
+    )
     def get(self, request, reference):
         from letters import selectors as letter_selectors
 
@@ -57,8 +65,13 @@ class LetterListView(APIView):
         letters = letter_selectors.letters_for_case(case, request.user)
         return as_list(w.LetterSerializer, [_letter_row(letter) for letter in letters])
 
-    @extend_schema(summary="Create a letter of a kind for a recipient on the case, now", parameters=[REFERENCE],
-                   request=w.LetterInSerializer, responses={201: w.LetterSerializer}, tags=["letters"])
+    @extend_schema(
+        summary="Create a letter of a kind for a recipient on the case, now",
+        parameters=[REFERENCE],
+        request=w.LetterInSerializer,
+        responses={201: w.LetterSerializer},
+        tags=["letters"],
+    )
     def post(self, request, reference):
         from letters import services as letter_services
         from letters.content import party_key, recipients_for
@@ -68,14 +81,20 @@ class LetterListView(APIView):
         key = data["recipient"] if data["recipient"] == "referrer" else party_key(int(data["recipient"]))
         if key not in {recipient.key for recipient in recipients_for(case)}:
             raise _invalid_field("recipient", "Choose someone on this case to write to.")
-        letter = letter_services.generate_letter(case, request.user, kind=data["kind"], recipient_key=key,
-                                                 fmt=data["format"] or None)
+        letter = letter_services.generate_letter(
+            case, request.user, kind=data["kind"], recipient_key=key, fmt=data["format"] or None
+        )
         return Response(w.LetterSerializer(_letter_row(letter)).data, status=status.HTTP_201_CREATED)
 
 
 class LetterRegenerateView(APIView):
-    @extend_schema(summary="A new version of a letter, from today's facts and wording (earlier versions are kept)",
-                   parameters=[REFERENCE], request=None, responses={201: w.LetterSerializer}, tags=["letters"])
+    @extend_schema(
+        summary="A new version of a letter, from today's facts and wording (earlier versions are kept)",
+        parameters=[REFERENCE],
+        request=None,
+        responses={201: w.LetterSerializer},
+        tags=["letters"],
+    )
     def post(self, request, reference, letter_id):
         from letters import services as letter_services
 
@@ -88,9 +107,12 @@ class LetterRegenerateView(APIView):
 
 
 class LetterPdfView(APIView):
-    @extend_schema(summary="One letter as the PDF sent", parameters=[REFERENCE],
-                   responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The PDF")},
-                   tags=["letters"])
+    @extend_schema(
+        summary="One letter as the PDF sent",
+        parameters=[REFERENCE],
+        responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The PDF")},
+        tags=["letters"],
+    )
     def get(self, request, reference, letter_id):
         from letters import selectors as letter_selectors
         from letters import services as letter_services
@@ -109,8 +131,11 @@ class LetterPdfView(APIView):
         except LetterFileChanged as problem:
             raise ApiError(status.HTTP_409_CONFLICT, "letter_file_changed", str(problem))
         except FileNotFoundError:
-            raise ApiError(status.HTTP_409_CONFLICT, "letter_file_missing",
-                           "The stored file of this letter is missing. Regenerate the letter.")
+            raise ApiError(
+                status.HTTP_409_CONFLICT,
+                "letter_file_missing",
+                "The stored file of this letter is missing. Regenerate the letter.",
+            )
         services.log_read(request.user, case, ReadAccess.What.DOCUMENT, letter.pk, request.path)
         response = HttpResponse(data, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{letter.download_name}"'
@@ -139,9 +164,12 @@ class HotspotsView(APIView):
     @extend_schema(
         summary="Where hate incidents were reported: ward × crime type × strand, flags, months and routes",
         description=HOTSPOT_METHOD,
-        parameters=[OpenApiParameter("from", OpenApiTypes.DATE, required=True, description="First day, YYYY-MM-DD"),
-                    OpenApiParameter("to", OpenApiTypes.DATE, required=True, description="Last day, YYYY-MM-DD")],
-        responses=w.HotspotsSerializer, tags=["insights"],
+        parameters=[
+            OpenApiParameter("from", OpenApiTypes.DATE, required=True, description="First day, YYYY-MM-DD"),
+            OpenApiParameter("to", OpenApiTypes.DATE, required=True, description="Last day, YYYY-MM-DD"),
+        ],
+        responses=w.HotspotsSerializer,
+        tags=["insights"],
     )
     def get(self, request):
         if not insights_access.sees_hotspots(request.user):
@@ -149,16 +177,31 @@ class HotspotsView(APIView):
         data = validated(w.HotspotQuerySerializer, request.query_params)
         period = Period(data["from"], data["to"])
         found = hotspots(Filters(period=period), load_reference())
-        return Response(w.HotspotsSerializer({
-            "date_from": period.start, "date_to": period.end, "total_cases": found.total,
-            "strand_links": found.strand_links,
-            "counts": [{"ward": _code_name(w), "crime_type": _code_name(c), "strand": _code_name(st), "count": n}
-                       for w, c, st, n in found.full],
-            "flags": [{"ward": _code_name(f.ward), "kind": f.kind, "category": f.category, "observed": f.observed,
-                       "expected": f.expected, "p_value": f.p_value} for f in found.flags],
-            "method": HOTSPOT_METHOD,
-            "months": [{"month": m, "count": n, "change": change} for m, n, change in found.months],
-            "routes": [{"route": label, "count": n} for label, n in found.routes],
-        }).data)
-
-
+        return Response(
+            w.HotspotsSerializer(
+                {
+                    "date_from": period.start,
+                    "date_to": period.end,
+                    "total_cases": found.total,
+                    "strand_links": found.strand_links,
+                    "counts": [
+                        {"ward": _code_name(w), "crime_type": _code_name(c), "strand": _code_name(st), "count": n}
+                        for w, c, st, n in found.full
+                    ],
+                    "flags": [
+                        {
+                            "ward": _code_name(f.ward),
+                            "kind": f.kind,
+                            "category": f.category,
+                            "observed": f.observed,
+                            "expected": f.expected,
+                            "p_value": f.p_value,
+                        }
+                        for f in found.flags
+                    ],
+                    "method": HOTSPOT_METHOD,
+                    "months": [{"month": m, "count": n, "change": change} for m, n, change in found.months],
+                    "routes": [{"route": label, "count": n} for label, n in found.routes],
+                }
+            ).data
+        )

@@ -8,11 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from conferences.models import (
-    Activity,
-    Feedback,
-    WellbeingMeasure,
-)
+from conferences.models import Activity, Feedback, WellbeingMeasure
 from conferences.services.work import _case_parties, _lock, _not_in_future, _require_state
 from rjcases.exceptions import ActionRefused
 from rjcases.models import Case, Party
@@ -37,7 +33,7 @@ WELLBEING_QUESTIONS: dict[str, list[tuple[str, str]]] = {
         ("calm", "I feel calm when I think about what happened."),
         ("supported", "I feel supported by the people around me."),
         ("hopeful", "I feel hopeful about the future."),
-    ],
+    ]
 }
 CURRENT_WELLBEING_VERSION = "2026-1"
 FEEDBACK_WORDING_VERSION = "2026-1"
@@ -57,9 +53,18 @@ def _check_participant_work(case: Case, user, party: Party) -> None:
 
 
 def record_feedback(
-    case: Case, user, *, party: Party, refused: bool = False, satisfied: bool | None = None,
-    would_recommend: bool | None = None, felt: str = "", felt_safe: bool | None = None,
-    felt_heard: bool | None = None, comments: str = "", recorded_on: date | None = None,
+    case: Case,
+    user,
+    *,
+    party: Party,
+    refused: bool = False,
+    satisfied: bool | None = None,
+    would_recommend: bool | None = None,
+    felt: str = "",
+    felt_safe: bool | None = None,
+    felt_heard: bool | None = None,
+    comments: str = "",
+    recorded_on: date | None = None,
 ) -> Feedback:
     """Record a participant's feedback at closure, or that they declined to give it. Not for a person who withdrew
     their consent to be contacted for feedback."""
@@ -71,14 +76,19 @@ def record_feedback(
         raise ValidationError(f"{party.display_name} withdrew consent to be contacted for feedback.")
     recorded_on = recorded_on or timezone.localdate()
     _not_in_future(recorded_on, "recorded_on", "date")
-    answers = {"satisfied": satisfied, "would_recommend": would_recommend, "felt_safe": felt_safe,
-               "felt_heard": felt_heard}
+    answers = {
+        "satisfied": satisfied,
+        "would_recommend": would_recommend,
+        "felt_safe": felt_safe,
+        "felt_heard": felt_heard,
+    }
     if felt and felt not in Feedback.Felt.values:
         raise ValidationError({"felt": "Choose better, the same or worse."})
     if refused:
         if any(v is not None for v in answers.values()) or felt or comments.strip():
-            raise ValidationError("A person who declined to give feedback has no answers: clear them, or untick "
-                                  "'declined'.")
+            raise ValidationError(
+                "A person who declined to give feedback has no answers: clear them, or untick 'declined'."
+            )
     elif all(v is None for v in answers.values()) and not felt and not comments.strip():
         raise ValidationError("Answer at least one question, or record that they declined to give feedback.")
     with transaction.atomic():
@@ -87,8 +97,15 @@ def record_feedback(
         if Feedback.objects.filter(case=locked, party=party).exists():
             raise ValidationError(f"Feedback from {party.display_name} is already recorded.")
         feedback = Feedback(
-            case=locked, party=party, wording_version=FEEDBACK_WORDING_VERSION, refused=refused, felt=felt,
-            comments=comments.strip(), recorded_on=recorded_on, recorded_by=user, **answers,
+            case=locked,
+            party=party,
+            wording_version=FEEDBACK_WORDING_VERSION,
+            refused=refused,
+            felt=felt,
+            comments=comments.strip(),
+            recorded_on=recorded_on,
+            recorded_by=user,
+            **answers,
         )
         try:
             with transaction.atomic():
@@ -123,9 +140,16 @@ def validate_wellbeing_answers(answers: dict, version: str) -> dict[str, int]:
     return clean
 
 
-def record_wellbeing(case: Case, user, *, party: Party, stage: str, answers: dict,
-                     wording_version: str = CURRENT_WELLBEING_VERSION,
-                     recorded_on: date | None = None) -> WellbeingMeasure:
+def record_wellbeing(
+    case: Case,
+    user,
+    *,
+    party: Party,
+    stage: str,
+    answers: dict,
+    wording_version: str = CURRENT_WELLBEING_VERSION,
+    recorded_on: date | None = None,
+) -> WellbeingMeasure:
     """Record a participant's wellbeing measure: before the activity takes place, or after closure."""
     _check_participant_work(case, user, party)
     _case_parties(case, [party], "party")
@@ -137,8 +161,11 @@ def record_wellbeing(case: Case, user, *, party: Party, stage: str, answers: dic
     with transaction.atomic():
         locked = _lock(case)
         if stage == WellbeingMeasure.Stage.BEFORE:
-            _require_state(locked, [Case.State.ASSESSMENT, Case.State.PREPARATION, Case.State.CONFERENCING],
-                           "record the wellbeing measure before the activity")
+            _require_state(
+                locked,
+                [Case.State.ASSESSMENT, Case.State.PREPARATION, Case.State.CONFERENCING],
+                "record the wellbeing measure before the activity",
+            )
             current = locked.current_activity
             if current is not None and current.status == Activity.Status.TOOK_PLACE:
                 raise ValidationError("The activity has already taken place: record the measure after closure.")
@@ -146,7 +173,14 @@ def record_wellbeing(case: Case, user, *, party: Party, stage: str, answers: dic
             _require_state(locked, [Case.State.CLOSED], "record the wellbeing measure after closure")
         if WellbeingMeasure.objects.filter(case=locked, party=party, stage=stage).exists():
             raise ValidationError(f"This wellbeing measure for {party.display_name} is already recorded.")
-        measure = WellbeingMeasure(case=locked, party=party, stage=stage, wording_version=wording_version,
-                                   answers=clean, recorded_on=recorded_on, recorded_by=user)
+        measure = WellbeingMeasure(
+            case=locked,
+            party=party,
+            stage=stage,
+            wording_version=wording_version,
+            answers=clean,
+            recorded_on=recorded_on,
+            recorded_by=user,
+        )
         save_with_history(measure, user, f"wellbeing {stage}")
     return measure

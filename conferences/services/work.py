@@ -13,13 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts import roles
-from conferences.models import (
-    Activity,
-    Agreement,
-    AgreementAction,
-    FollowUp,
-    PreparationContact,
-)
+from conferences.models import Activity, Agreement, AgreementAction, FollowUp, PreparationContact
 from rjcases.models import Case, Party
 from rjcases.services.casework import check_case_work, check_safe_contact, save_with_history
 
@@ -67,13 +61,21 @@ def _not_in_future(value: date | None, field: str, what: str) -> None:
 # Preparation
 
 
-CALL_OR_VISIT = (PreparationContact.Method.IN_PERSON, PreparationContact.Method.PHONE,
-                 PreparationContact.Method.VIDEO)
+CALL_OR_VISIT = (PreparationContact.Method.IN_PERSON, PreparationContact.Method.PHONE, PreparationContact.Method.VIDEO)
 
 
 def add_preparation_contact(
-    case: Case, user, *, party: Party, held_on: date, method: str, attendees: str = "", notes: str = "",
-    interpreter_arranged: bool = False, adjustments_arranged: str = "", outside_safe_times_reason: str = "",
+    case: Case,
+    user,
+    *,
+    party: Party,
+    held_on: date,
+    method: str,
+    attendees: str = "",
+    notes: str = "",
+    interpreter_arranged: bool = False,
+    adjustments_arranged: str = "",
+    outside_safe_times_reason: str = "",
 ) -> PreparationContact:
     """Record a preparation meeting or contact with one party (and their supporters). A meeting or call on a day
     outside the person's safe times needs ``outside_safe_times_reason`` (only the day is recorded)."""
@@ -81,15 +83,25 @@ def add_preparation_contact(
     _case_parties(case, [party], "party")
     _not_in_future(held_on, "held_on", "date of the contact")
     outside_safe_times_reason = check_safe_contact(
-        party, at=held_on, is_call_or_visit=method in CALL_OR_VISIT, leaves_message=False,
-        reason=outside_safe_times_reason)
+        party,
+        at=held_on,
+        is_call_or_visit=method in CALL_OR_VISIT,
+        leaves_message=False,
+        reason=outside_safe_times_reason,
+    )
     with transaction.atomic():
         locked = _lock(case)
         _require_state(locked, [Case.State.PREPARATION, Case.State.CONFERENCING], "record preparation contacts")
         contact = PreparationContact(
-            case=locked, party=party, held_on=held_on, method=method, attendees=attendees.strip(),
-            notes=notes.strip(), interpreter_arranged=interpreter_arranged,
-            adjustments_arranged=adjustments_arranged.strip(), outside_safe_times_reason=outside_safe_times_reason,
+            case=locked,
+            party=party,
+            held_on=held_on,
+            method=method,
+            attendees=attendees.strip(),
+            notes=notes.strip(),
+            interpreter_arranged=interpreter_arranged,
+            adjustments_arranged=adjustments_arranged.strip(),
+            outside_safe_times_reason=outside_safe_times_reason,
             by=user,
         )
         save_with_history(contact, user, "preparation contact recorded")
@@ -153,9 +165,20 @@ def venue_home_problems(case: Case, venue: str) -> list[str]:
     return problems
 
 
-def _check_plan(case: Case, user, *, kind: str, scheduled_for: datetime | None, venue: str, method: str,
-                lead_facilitator, co_facilitator, invited: list[Party], interpreter_booked: bool,
-                interpreter_language: str) -> None:
+def _check_plan(
+    case: Case,
+    user,
+    *,
+    kind: str,
+    scheduled_for: datetime | None,
+    venue: str,
+    method: str,
+    lead_facilitator,
+    co_facilitator,
+    invited: list[Party],
+    interpreter_booked: bool,
+    interpreter_language: str,
+) -> None:
     errors: dict[str, list[str]] = {}
     if kind not in Activity.Kind.values:
         errors.setdefault("kind", []).append("Choose the type of activity.")
@@ -193,9 +216,19 @@ def _new_activity(case, user, reason: str, supersedes: Activity | None = None, *
 
 
 def plan_activity(
-    case: Case, user, *, kind: str, scheduled_for: datetime | None, duration_minutes: int | None = None,
-    venue: str = "", method: str = "", lead_facilitator=None, co_facilitator=None,
-    invited: Iterable[Party] = (), others_invited: str = "", interpreter_booked: bool = False,
+    case: Case,
+    user,
+    *,
+    kind: str,
+    scheduled_for: datetime | None,
+    duration_minutes: int | None = None,
+    venue: str = "",
+    method: str = "",
+    lead_facilitator=None,
+    co_facilitator=None,
+    invited: Iterable[Party] = (),
+    others_invited: str = "",
+    interpreter_booked: bool = False,
     interpreter_language: str = "",
 ) -> Activity:
     """Plan the restorative activity while the case is in preparation. The facilitator then confirms it
@@ -203,9 +236,19 @@ def plan_activity(
     check_case_work(case, user)
     invited = list(invited)
     lead_facilitator = lead_facilitator or case.facilitator
-    _check_plan(case, user, kind=kind, scheduled_for=scheduled_for, venue=venue, method=method,
-                lead_facilitator=lead_facilitator, co_facilitator=co_facilitator, invited=invited,
-                interpreter_booked=interpreter_booked, interpreter_language=interpreter_language)
+    _check_plan(
+        case,
+        user,
+        kind=kind,
+        scheduled_for=scheduled_for,
+        venue=venue,
+        method=method,
+        lead_facilitator=lead_facilitator,
+        co_facilitator=co_facilitator,
+        invited=invited,
+        interpreter_booked=interpreter_booked,
+        interpreter_language=interpreter_language,
+    )
     with transaction.atomic():
         locked = _lock(case)
         _require_state(locked, [Case.State.PREPARATION], "plan an activity")
@@ -213,19 +256,39 @@ def plan_activity(
         if current is not None and current.status == Activity.Status.PLANNED:
             raise ValidationError("An activity is already planned for this case: reschedule it instead.")
         return _new_activity(
-            locked, user, "activity planned", kind=kind, scheduled_for=scheduled_for,
-            duration_minutes=duration_minutes, venue=venue.strip(), method=method.strip(),
-            lead_facilitator=lead_facilitator, co_facilitator=co_facilitator, invited=invited,
-            others_invited=others_invited.strip(), interpreter_booked=interpreter_booked,
+            locked,
+            user,
+            "activity planned",
+            kind=kind,
+            scheduled_for=scheduled_for,
+            duration_minutes=duration_minutes,
+            venue=venue.strip(),
+            method=method.strip(),
+            lead_facilitator=lead_facilitator,
+            co_facilitator=co_facilitator,
+            invited=invited,
+            others_invited=others_invited.strip(),
+            interpreter_booked=interpreter_booked,
             interpreter_language=interpreter_language.strip(),
         )
 
 
 def reschedule_activity(
-    activity: Activity, user, *, kind: str, scheduled_for: datetime | None, duration_minutes: int | None = None,
-    venue: str = "", method: str = "", lead_facilitator=None, co_facilitator=None,
-    invited: Iterable[Party] = (), others_invited: str = "", interpreter_booked: bool = False,
-    interpreter_language: str = "", reason: str = "",
+    activity: Activity,
+    user,
+    *,
+    kind: str,
+    scheduled_for: datetime | None,
+    duration_minutes: int | None = None,
+    venue: str = "",
+    method: str = "",
+    lead_facilitator=None,
+    co_facilitator=None,
+    invited: Iterable[Party] = (),
+    others_invited: str = "",
+    interpreter_booked: bool = False,
+    interpreter_language: str = "",
+    reason: str = "",
 ) -> Activity:
     """Replace a planned activity with a new plan. The earlier plan stays on the record, marked
     superseded, and the new one points back at it."""
@@ -235,9 +298,19 @@ def reschedule_activity(
     lead_facilitator = lead_facilitator or activity.lead_facilitator or case.facilitator
     if not reason.strip():
         raise ValidationError({"reason": "Enter why the activity is being rescheduled."})
-    _check_plan(case, user, kind=kind, scheduled_for=scheduled_for, venue=venue, method=method,
-                lead_facilitator=lead_facilitator, co_facilitator=co_facilitator, invited=invited,
-                interpreter_booked=interpreter_booked, interpreter_language=interpreter_language)
+    _check_plan(
+        case,
+        user,
+        kind=kind,
+        scheduled_for=scheduled_for,
+        venue=venue,
+        method=method,
+        lead_facilitator=lead_facilitator,
+        co_facilitator=co_facilitator,
+        invited=invited,
+        interpreter_booked=interpreter_booked,
+        interpreter_language=interpreter_language,
+    )
     with transaction.atomic():
         locked = _lock(case)
         _require_state(locked, [Case.State.PREPARATION, Case.State.CONFERENCING], "reschedule an activity")
@@ -251,17 +324,33 @@ def reschedule_activity(
         old._change_reason = f"rescheduled: {reason.strip()}"[:100]
         old.save(update_fields=["status"])
         return _new_activity(
-            locked, user, f"rescheduled: {reason.strip()}"[:100], supersedes=old, kind=kind,
-            scheduled_for=scheduled_for, duration_minutes=duration_minutes, venue=venue.strip(),
-            method=method.strip(), lead_facilitator=lead_facilitator, co_facilitator=co_facilitator,
-            invited=invited, others_invited=others_invited.strip(), interpreter_booked=interpreter_booked,
+            locked,
+            user,
+            f"rescheduled: {reason.strip()}"[:100],
+            supersedes=old,
+            kind=kind,
+            scheduled_for=scheduled_for,
+            duration_minutes=duration_minutes,
+            venue=venue.strip(),
+            method=method.strip(),
+            lead_facilitator=lead_facilitator,
+            co_facilitator=co_facilitator,
+            invited=invited,
+            others_invited=others_invited.strip(),
+            interpreter_booked=interpreter_booked,
             interpreter_language=interpreter_language.strip(),
         )
 
 
 def record_activity_took_place(
-    activity: Activity, user, *, took_place_on: date | None, attended: Iterable[Party], summary: str,
-    agreement_reached: bool | None, others_attended: str = "",
+    activity: Activity,
+    user,
+    *,
+    took_place_on: date | None,
+    attended: Iterable[Party],
+    summary: str,
+    agreement_reached: bool | None,
+    others_attended: str = "",
 ) -> Activity:
     """Record that the confirmed activity took place: when, who took part, what happened, and whether an
     agreement was reached."""
@@ -292,8 +381,12 @@ def record_activity_took_place(
         activity.summary = summary.strip()
         activity.agreement_reached = agreement_reached
         activity.others_attended = others_attended.strip()
-        save_with_history(activity, user, "activity took place",
-              update_fields=["status", "took_place_on", "summary", "agreement_reached", "others_attended"])
+        save_with_history(
+            activity,
+            user,
+            "activity took place",
+            update_fields=["status", "took_place_on", "summary", "agreement_reached", "others_attended"],
+        )
         activity.attended.set(attended)
     return activity
 
@@ -315,8 +408,9 @@ def _draft_agreement_case(case: Case, doing: str) -> Activity:
     return activity
 
 
-def save_agreement(case: Case, user, *, signed_on: date | None, signatories: Iterable[Party],
-                   notes: str = "") -> Agreement:
+def save_agreement(
+    case: Case, user, *, signed_on: date | None, signatories: Iterable[Party], notes: str = ""
+) -> Agreement:
     """Start the outcome agreement for the activity that took place, or change who signed it and when."""
     check_case_work(case, user)
     signatories = _case_parties(case, signatories, "signatories")
@@ -362,8 +456,15 @@ def _draft_agreement(case: Case, doing: str) -> Agreement:
 
 
 def add_action(
-    case: Case, user, *, kind: str, what: str, due_on: date | None, how_checked: str,
-    responsible_party: Party | None = None, who: str = "",
+    case: Case,
+    user,
+    *,
+    kind: str,
+    what: str,
+    due_on: date | None,
+    how_checked: str,
+    responsible_party: Party | None = None,
+    who: str = "",
 ) -> AgreementAction:
     """Add one itemised action to the draft agreement: who does what, by when, and how it is checked."""
     check_case_work(case, user)
@@ -388,8 +489,13 @@ def add_action(
         if agreement.signed_on and due_on < agreement.signed_on:
             raise ValidationError({"due_on": "The date it will be done by must be after the agreement was signed."})
         action = AgreementAction(
-            agreement=agreement, kind=kind, responsible_party=responsible_party, who=who.strip(),
-            what=what.strip(), due_on=due_on, how_checked=how_checked.strip(),
+            agreement=agreement,
+            kind=kind,
+            responsible_party=responsible_party,
+            who=who.strip(),
+            what=what.strip(),
+            due_on=due_on,
+            how_checked=how_checked.strip(),
         )
         save_with_history(action, user, "action added")
     return action
@@ -418,9 +524,18 @@ def remove_action(action: AgreementAction, user) -> None:
 FOLLOW_UP_MESSAGES = (FollowUp.Method.TEXT, FollowUp.Method.EMAIL)
 
 
-def record_follow_up(case: Case, user, *, party: Party | None, at: datetime, method: str, notes: str,
-                     action: AgreementAction | None = None, outside_safe_times_reason: str = "",
-                     time_known: bool = True) -> FollowUp:
+def record_follow_up(
+    case: Case,
+    user,
+    *,
+    party: Party | None,
+    at: datetime,
+    method: str,
+    notes: str,
+    action: AgreementAction | None = None,
+    outside_safe_times_reason: str = "",
+    time_known: bool = True,
+) -> FollowUp:
     """Record a monitoring contact while the agreement is being carried out. Safe contact as ``record_contact``:
     no text or email to a "do not leave messages" person, a reason for a call or visit outside their safe times."""
     check_case_work(case, user)
@@ -439,22 +554,36 @@ def record_follow_up(case: Case, user, *, party: Party | None, at: datetime, met
         raise ValidationError(errors)
     messages = method in FOLLOW_UP_MESSAGES and (party is None or method != party.preferred_contact_method)
     outside_safe_times_reason = check_safe_contact(
-        party, at=at, is_call_or_visit=method in (FollowUp.Method.PHONE, FollowUp.Method.IN_PERSON,
-                                                  FollowUp.Method.VIDEO),
-        leaves_message=messages, reason=outside_safe_times_reason, message_field="method", time_known=time_known)
+        party,
+        at=at,
+        is_call_or_visit=method in (FollowUp.Method.PHONE, FollowUp.Method.IN_PERSON, FollowUp.Method.VIDEO),
+        leaves_message=messages,
+        reason=outside_safe_times_reason,
+        message_field="method",
+        time_known=time_known,
+    )
     with transaction.atomic():
         locked = _lock(case)
         _require_state(locked, [Case.State.AGREEMENT], "record follow-up contacts")
-        follow_up = FollowUp(case=locked, party=party, action=action, at=at, time_known=time_known, method=method,
-                             notes=notes.strip(),
-                             by=user, kind=FollowUp.Kind.MONITORING,
-                             outside_safe_times_reason=outside_safe_times_reason)
+        follow_up = FollowUp(
+            case=locked,
+            party=party,
+            action=action,
+            at=at,
+            time_known=time_known,
+            method=method,
+            notes=notes.strip(),
+            by=user,
+            kind=FollowUp.Kind.MONITORING,
+            outside_safe_times_reason=outside_safe_times_reason,
+        )
         save_with_history(follow_up, user, "follow-up recorded")
     return follow_up
 
 
-def _resolve_action(action: AgreementAction, user, status: str, resolved_on: date | None, note: str,
-                    note_message: str) -> tuple[Case, AgreementAction]:
+def _resolve_action(
+    action: AgreementAction, user, status: str, resolved_on: date | None, note: str, note_message: str
+) -> tuple[Case, AgreementAction]:
     case = action.agreement.case
     check_case_work(case, user)
     errors = {}
@@ -480,29 +609,54 @@ def _resolve_action(action: AgreementAction, user, status: str, resolved_on: dat
     return locked, action
 
 
-def mark_action_done(action: AgreementAction, user, *, resolved_on: date | None, evidence_note: str,
-                     told_method: str, told_at: datetime | None = None) -> AgreementAction:
+def mark_action_done(
+    action: AgreementAction,
+    user,
+    *,
+    resolved_on: date | None,
+    evidence_note: str,
+    told_method: str,
+    told_at: datetime | None = None,
+) -> AgreementAction:
     """Mark an action done, with the evidence, and record that each person harmed was told."""
     check_case_work(action.agreement.case, user)
     if told_method not in FollowUp.Method.values:
         raise ValidationError({"told_method": "Choose how the person harmed was told."})
     with transaction.atomic():
-        case, action = _resolve_action(action, user, AgreementAction.Status.DONE, resolved_on, evidence_note,
-                                       "Enter the evidence that it was done.")
+        case, action = _resolve_action(
+            action,
+            user,
+            AgreementAction.Status.DONE,
+            resolved_on,
+            evidence_note,
+            "Enter the evidence that it was done.",
+        )
         for party in case.parties.filter(role=Party.Role.HARMED, participating=True):
             notice = FollowUp(
-                case=case, party=party, action=action, at=told_at or timezone.now(), method=told_method,
-                kind=FollowUp.Kind.ACTION_DONE_NOTICE, by=user,
+                case=case,
+                party=party,
+                action=action,
+                at=told_at or timezone.now(),
+                method=told_method,
+                kind=FollowUp.Kind.ACTION_DONE_NOTICE,
+                by=user,
                 notes=f"Told the person harmed the action is done: {action.what}",
             )
             save_with_history(notice, user, "person harmed told an action is done")
     return action
 
 
-def mark_action_missed(action: AgreementAction, user, *, resolved_on: date | None,
-                       evidence_note: str) -> AgreementAction:
+def mark_action_missed(
+    action: AgreementAction, user, *, resolved_on: date | None, evidence_note: str
+) -> AgreementAction:
     """Mark an action missed, with what is known about why."""
     with transaction.atomic():
-        _case, action = _resolve_action(action, user, AgreementAction.Status.MISSED, resolved_on, evidence_note,
-                                        "Enter what happened and how you know.")
+        _case, action = _resolve_action(
+            action,
+            user,
+            AgreementAction.Status.MISSED,
+            resolved_on,
+            evidence_note,
+            "Enter what happened and how you know.",
+        )
     return action

@@ -15,5 +15,17 @@ from demo.plan.planner import Planner
 from demo.plan.records import CasePlan, Identity, PartyPlan, Step
 from demo.plan.spread import CRIME_TYPES, OUTCOMES, ROUTES, SCENARIOS, STRANDS, WARDS, Spread
 
-__all__ = ["CRIME_TYPES", "OUTCOMES", "ROUTES", "SCENARIOS", "STRANDS", "WARDS", "CasePlan", "Identity", "PartyPlan",
-           "Planner", "Spread", "Step"]
+__all__ = [
+    "CRIME_TYPES",
+    "OUTCOMES",
+    "ROUTES",
+    "SCENARIOS",
+    "STRANDS",
+    "WARDS",
+    "CasePlan",
+    "Identity",
+    "PartyPlan",
+    "Planner",
+    "Spread",
+    "Step",
+]

@@ -65,13 +65,19 @@ class StoryParts:
         district = people.WARD_DISTRICT[self.ward]
         addr, postcode = people.address(rng, district)
         if role == "responsible":
-            age_band = rng.choices(["under_18", "18_24", "25_44", "45_64", "65_plus", "unknown"],
-                                   [3 if self.route == "school" else 0.6, 3, 4, 2, 0.4, 0.5])[0]
+            age_band = rng.choices(
+                ["under_18", "18_24", "25_44", "45_64", "65_plus", "unknown"],
+                [3 if self.route == "school" else 0.6, 3, 4, 2, 0.4, 0.5],
+            )[0]
         else:
-            age_band = rng.choices(["under_18", "18_24", "25_44", "45_64", "65_plus", "unknown"],
-                                   [2 if self.route == "school" else 0.4, 2, 4, 3, 1.2, 0.4])[0]
+            age_band = rng.choices(
+                ["under_18", "18_24", "25_44", "45_64", "65_plus", "unknown"],
+                [2 if self.route == "school" else 0.4, 2, 4, 3, 1.2, 0.4],
+            )[0]
         fields = {
-            "age_band": age_band, "address": addr, "postcode": postcode,
+            "age_band": age_band,
+            "address": addr,
+            "postcode": postcode,
             "phone": people.phone(rng) if rng.random() < 0.9 else "",
             "email": people.email(first, last, self.index * 10 + len(key)) if rng.random() < 0.6 else "",
             "preferred_contact_method": rng.choice(["phone", "phone", "text", "email", "letter", "in_person"]),
@@ -86,8 +92,11 @@ class StoryParts:
                 fields["interpreter_needed"] = True
                 fields["interpreter_language"] = origin.language
         elif rng.random() < 0.02:
-            fields.update(language="British Sign Language", interpreter_needed=True,
-                          interpreter_language="British Sign Language (BSL)")
+            fields.update(
+                language="British Sign Language",
+                interpreter_needed=True,
+                interpreter_language="British Sign Language (BSL)",
+            )
         needs_boost = 0.1 if "disability" in strands and role == "harmed" else 0.0
         fields["large_print"] = rng.random() < 0.04 + needs_boost
         fields["easy_read"] = rng.random() < 0.03 + needs_boost
@@ -103,8 +112,11 @@ class StoryParts:
         summary = template.format(adj=adjective, Adj=adjective[0].upper() + adjective[1:], where=where)
         district = people.WARD_DISTRICT[ident.ward]
         data = {
-            "ward": ident.ward, "crime_type": ident.crime_type, "occurred_from": ident.occurred_from,
-            "place": f"{place}, {people.DISTRICTS[district]}", "crime_reference": ident.crime_reference,
+            "ward": ident.ward,
+            "crime_type": ident.crime_type,
+            "occurred_from": ident.occurred_from,
+            "place": f"{place}, {people.DISTRICTS[district]}",
+            "crime_reference": ident.crime_reference,
             "perceived_by": rng.choices(["victim", "witness", "police", "other"], [80, 8, 7, 5])[0],
             "summary": summary,
             "postcode": people.postcode(rng, district) if rng.random() < 0.6 else "",
@@ -124,16 +136,22 @@ class StoryParts:
             fields = {"report_kind": kind, "consents_to_police": None if kind == "anonymous" else rng.random() < 0.6}
             if rng.random() < 0.75:
                 return {**fields, "reporting_centre": "centre_stretford"}, "centre"
-            return {**fields, "reporting_centre": "centre_altrincham", "referring_organisation": "centre_altrincham",
-                    "referrer_name": "Reporting centre volunteer (demo)",
-                    "referrer_contact": "altrincham.centre@example.org"}, "manager"
+            return {
+                **fields,
+                "reporting_centre": "centre_altrincham",
+                "referring_organisation": "centre_altrincham",
+                "referrer_name": "Reporting centre volunteer (demo)",
+                "referrer_contact": "altrincham.centre@example.org",
+            }, "manager"
         if route == "victim-service":
             return {"referring_organisation": "victim_service"}, "caseworker"
         if route == "self-referral":
             return {"referrer_name": "The person harmed (self-referral)"}, rng.choice(("manager", "facilitator"))
-        names = {"housing": ("Housing officer, Example Homes (demo)", "housing.officer@example.org"),
-                 "school": ("Safeguarding lead, Example High School (demo)", "safeguarding@example.org"),
-                 "other": ("Community worker (demo)", "community.worker@example.org")}
+        names = {
+            "housing": ("Housing officer, Example Homes (demo)", "housing.officer@example.org"),
+            "school": ("Safeguarding lead, Example High School (demo)", "safeguarding@example.org"),
+            "other": ("Community worker (demo)", "community.worker@example.org"),
+        }
         name, contact = names[route]
         return {"referrer_name": name, "referrer_contact": contact}, "manager"
 

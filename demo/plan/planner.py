@@ -38,8 +38,16 @@ class Planner:
         if crime_type != "nchi" and reported_to_police:
             crime_reference = f"06/{100000 + index:06d}/{received.year % 100:02d}"
         origin = people.pick_origin(rng)
-        return Identity(route, ward, occurred, crime_reference, crime_type, origin.code,
-                        rng.choice(origin.first_names), rng.choice(origin.surnames))
+        return Identity(
+            route,
+            ward,
+            occurred,
+            crime_reference,
+            crime_type,
+            origin.code,
+            rng.choice(origin.first_names),
+            rng.choice(origin.surnames),
+        )
 
     def plan(self, index: int) -> CasePlan:
         return CaseStory(self, index).build()

@@ -69,4 +69,3 @@ class Identity:
     harmed_origin: str
     harmed_first: str
     harmed_last: str
-

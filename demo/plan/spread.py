@@ -10,21 +10,45 @@ WINDOW_DAYS = 456  # received dates fall in the last 15 months
 
 OPEN_STATES = ("referral", "assessment", "preparation", "conferencing", "agreement")
 OUTCOMES = (
-    "referral_declined", "not_suitable", "no_agreement_needed", "no_agreement_reached",
-    "agreement_fulfilled", "agreement_partly_fulfilled", "agreement_breached", "withdrawn",
+    "referral_declined",
+    "not_suitable",
+    "no_agreement_needed",
+    "no_agreement_reached",
+    "agreement_fulfilled",
+    "agreement_partly_fulfilled",
+    "agreement_breached",
+    "withdrawn",
 )
 SCENARIOS = OPEN_STATES + OUTCOMES
 # How far into the workflow each scenario goes before it stops or closes (0 referral .. 4 agreement).
 REACHES = {
-    "referral": 0, "referral_declined": 0, "assessment": 1, "not_suitable": 1, "preparation": 2,
-    "conferencing": 3, "no_agreement_needed": 3, "no_agreement_reached": 3, "agreement": 4,
-    "agreement_fulfilled": 4, "agreement_partly_fulfilled": 4, "agreement_breached": 4,
+    "referral": 0,
+    "referral_declined": 0,
+    "assessment": 1,
+    "not_suitable": 1,
+    "preparation": 2,
+    "conferencing": 3,
+    "no_agreement_needed": 3,
+    "no_agreement_reached": 3,
+    "agreement": 4,
+    "agreement_fulfilled": 4,
+    "agreement_partly_fulfilled": 4,
+    "agreement_breached": 4,
 }
 # The youngest case (days since referral) each scenario plausibly fits; the coverage fix-up prefers these.
 _MIN_AGE = {
-    "referral": 1, "assessment": 4, "preparation": 15, "conferencing": 25, "agreement": 45,
-    "referral_declined": 3, "not_suitable": 15, "withdrawn": 5, "no_agreement_needed": 40,
-    "no_agreement_reached": 40, "agreement_fulfilled": 80, "agreement_partly_fulfilled": 80,
+    "referral": 1,
+    "assessment": 4,
+    "preparation": 15,
+    "conferencing": 25,
+    "agreement": 45,
+    "referral_declined": 3,
+    "not_suitable": 15,
+    "withdrawn": 5,
+    "no_agreement_needed": 40,
+    "no_agreement_reached": 40,
+    "agreement_fulfilled": 80,
+    "agreement_partly_fulfilled": 80,
     "agreement_breached": 80,
 }
 
@@ -34,35 +58,110 @@ def _scenario_weights(age: int) -> dict[str, float]:
     if age < 10:
         return {"referral": 55, "assessment": 24, "referral_declined": 7, "withdrawn": 6, "preparation": 3}
     if age < 35:
-        return {"referral": 12, "assessment": 30, "preparation": 16, "conferencing": 5, "referral_declined": 11,
-                "not_suitable": 9, "withdrawn": 11}
+        return {
+            "referral": 12,
+            "assessment": 30,
+            "preparation": 16,
+            "conferencing": 5,
+            "referral_declined": 11,
+            "not_suitable": 9,
+            "withdrawn": 11,
+        }
     if age < 100:
-        return {"referral": 3, "assessment": 12, "preparation": 11, "conferencing": 10, "agreement": 12,
-                "referral_declined": 9, "not_suitable": 12, "withdrawn": 13, "no_agreement_needed": 8,
-                "no_agreement_reached": 5, "agreement_fulfilled": 4}
+        return {
+            "referral": 3,
+            "assessment": 12,
+            "preparation": 11,
+            "conferencing": 10,
+            "agreement": 12,
+            "referral_declined": 9,
+            "not_suitable": 12,
+            "withdrawn": 13,
+            "no_agreement_needed": 8,
+            "no_agreement_reached": 5,
+            "agreement_fulfilled": 4,
+        }
     if age < 200:
-        return {"assessment": 3, "preparation": 3, "conferencing": 3, "agreement": 10, "referral_declined": 9,
-                "not_suitable": 12, "withdrawn": 14, "no_agreement_needed": 10, "no_agreement_reached": 7,
-                "agreement_fulfilled": 19, "agreement_partly_fulfilled": 6, "agreement_breached": 4}
-    return {"assessment": 1, "preparation": 1, "agreement": 2, "referral_declined": 9, "not_suitable": 13,
-            "withdrawn": 16, "no_agreement_needed": 11, "no_agreement_reached": 8, "agreement_fulfilled": 26,
-            "agreement_partly_fulfilled": 8, "agreement_breached": 5}
+        return {
+            "assessment": 3,
+            "preparation": 3,
+            "conferencing": 3,
+            "agreement": 10,
+            "referral_declined": 9,
+            "not_suitable": 12,
+            "withdrawn": 14,
+            "no_agreement_needed": 10,
+            "no_agreement_reached": 7,
+            "agreement_fulfilled": 19,
+            "agreement_partly_fulfilled": 6,
+            "agreement_breached": 4,
+        }
+    return {
+        "assessment": 1,
+        "preparation": 1,
+        "agreement": 2,
+        "referral_declined": 9,
+        "not_suitable": 13,
+        "withdrawn": 16,
+        "no_agreement_needed": 11,
+        "no_agreement_reached": 8,
+        "agreement_fulfilled": 26,
+        "agreement_partly_fulfilled": 8,
+        "agreement_breached": 5,
+    }
 
 
 # --- the spread of the borough's hate incidents -----------------------------------------------------
 
-STRANDS = {"race": 64, "sexual-orientation": 15, "disability": 8, "religion": 7, "transgender": 4,
-           "alternative-subculture": 1.5, "other": 0.5}
-SECOND_STRAND = {"race": "religion", "religion": "race", "sexual-orientation": "transgender",
-                 "transgender": "sexual-orientation", "disability": "race"}
+STRANDS = {
+    "race": 64,
+    "sexual-orientation": 15,
+    "disability": 8,
+    "religion": 7,
+    "transgender": 4,
+    "alternative-subculture": 1.5,
+    "other": 0.5,
+}
+SECOND_STRAND = {
+    "race": "religion",
+    "religion": "race",
+    "sexual-orientation": "transgender",
+    "transgender": "sexual-orientation",
+    "disability": "race",
+}
 CRIME_TYPES = {"public-order": 47, "violence": 38, "criminal-damage": 5, "other-offences": 3, "nchi": 7}
-ROUTES = {"police": 55, "reporting-centre": 15, "victim-service": 12, "self-referral": 8, "housing": 5,
-          "school": 3, "other": 2}
+ROUTES = {
+    "police": 55,
+    "reporting-centre": 15,
+    "victim-service": 12,
+    "self-referral": 8,
+    "housing": 5,
+    "school": 3,
+    "other": 2,
+}
 # Uneven on purpose: the town centres and the north of the borough are the hotspot.
 WARDS = {
-    "TRF15": 14, "TRF18": 11, "TRF09": 10, "TRF01": 8, "TRF16": 7, "TRF12": 6, "TRF21": 5, "TRF13": 4,
-    "TRF17": 4, "TRF04": 4, "TRF06": 4, "TRF14": 3, "TRF07": 3, "TRF02": 3, "TRF05": 2.5, "TRF08": 2.5,
-    "TRF20": 2.5, "TRF19": 2, "TRF10": 2, "TRF11": 1.5, "TRF03": 1,
+    "TRF15": 14,
+    "TRF18": 11,
+    "TRF09": 10,
+    "TRF01": 8,
+    "TRF16": 7,
+    "TRF12": 6,
+    "TRF21": 5,
+    "TRF13": 4,
+    "TRF17": 4,
+    "TRF04": 4,
+    "TRF06": 4,
+    "TRF14": 3,
+    "TRF07": 3,
+    "TRF02": 3,
+    "TRF05": 2.5,
+    "TRF08": 2.5,
+    "TRF20": 2.5,
+    "TRF19": 2,
+    "TRF10": 2,
+    "TRF11": 1.5,
+    "TRF03": 1,
 }
 
 
@@ -79,8 +178,10 @@ class Spread:
         rng = Random(f"{seed}:spread:{count}")
         days = [as_of - timedelta(days=k) for k in range(1, WINDOW_DAYS + 1)]
         # More referrals lately (the plan promotes RJ), fewer at weekends.
-        weights = [(1.0 + 0.35 * (1 - k / WINDOW_DAYS)) * (0.6 if d.weekday() >= 5 else 1.0)
-                   for k, d in enumerate(days, start=1)]
+        weights = [
+            (1.0 + 0.35 * (1 - k / WINDOW_DAYS)) * (0.6 if d.weekday() >= 5 else 1.0)
+            for k, d in enumerate(days, start=1)
+        ]
         self.dates = sorted(rng.choices(days, weights, k=count))
         self.scenarios = [
             weighted(Random(f"{seed}:scenario:{i}"), _scenario_weights(self.age(i))) for i in range(count)
@@ -111,4 +212,3 @@ class Spread:
             counts[self.scenarios[chosen]] -= 1
             self.scenarios[chosen] = scenario
             counts[scenario] += 1
-

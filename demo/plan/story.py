@@ -34,15 +34,21 @@ class CaseStory(StoryParts):
         if rng.random() < 0.3:
             case_fields["enhanced_rights"] = True
             case_fields["enhanced_rights_reason"] = rng.choice(
-                ("Persistently targeted", "Vulnerable or intimidated victim", "Victim of a serious crime"))
+                ("Persistently targeted", "Vulnerable or intimidated victim", "Victim of a serious crime")
+            )
 
         origins = {o.code: o for o in people.ORIGINS}
         anonymous = case_fields.get("report_kind") == "anonymous"
-        harmed = [self.person("harmed", "h1", origins[ident.harmed_origin], ident.harmed_first, ident.harmed_last,
-                              strands)]
+        harmed = [
+            self.person("harmed", "h1", origins[ident.harmed_origin], ident.harmed_first, ident.harmed_last, strands)
+        ]
         if anonymous:
-            harmed[0].fields = {"first_name": "Anonymous", "last_name": "", "preferred_contact_method": "",
-                                "language": "English"}
+            harmed[0].fields = {
+                "first_name": "Anonymous",
+                "last_name": "",
+                "preferred_contact_method": "",
+                "language": "English",
+            }
         elif rng.random() < 0.1:
             harmed.append(self.person("harmed", "h2", strands=strands))
         responsible = [self.person("responsible", "r1")]
@@ -57,8 +63,18 @@ class CaseStory(StoryParts):
         if len(responsible) > 1 and rng.random() < 0.3:
             responsible[1].fields["participating"] = False
         self.parties = parties
-        self.plan = CasePlan(self.index, self.scenario, self.received_on, self.route, referrer, case_fields,
-                             incident, strands, parties, duplicate_of=duplicate_of)
+        self.plan = CasePlan(
+            self.index,
+            self.scenario,
+            self.received_on,
+            self.route,
+            referrer,
+            case_fields,
+            incident,
+            strands,
+            parties,
+            duplicate_of=duplicate_of,
+        )
         self.story()
         self._fix_times()
         self.plan.steps = self.steps
@@ -103,8 +119,9 @@ class CaseStory(StoryParts):
         self.assessment(final=reaches == 1 and scenario != "withdrawn")
         if scenario == "not_suitable":
             self.wait(1, 7)
-            self.add("transition", name="find_unsuitable", by=self.facilitator,
-                     inputs={"reason": self.unsuitable_reason})
+            self.add(
+                "transition", name="find_unsuitable", by=self.facilitator, inputs={"reason": self.unsuitable_reason}
+            )
             self.closure(had_activity=False)
             return
         if withdraw_at == 1:
@@ -131,8 +148,12 @@ class CaseStory(StoryParts):
             return
         if scenario in ("no_agreement_needed", "no_agreement_reached"):
             self.wait(0, 5)
-            self.add("transition", name="conclude", by=self.facilitator,
-                     inputs={"outcome": scenario, "summary": "Activity held; closed without an agreement."})
+            self.add(
+                "transition",
+                name="conclude",
+                by=self.facilitator,
+                inputs={"outcome": scenario, "summary": "Activity held; closed without an agreement."},
+            )
             self.closure(had_activity=True)
             return
         self.draft_agreement()
@@ -145,8 +166,12 @@ class CaseStory(StoryParts):
         if scenario == "agreement":
             return
         self.wait(1, 10)
-        self.add("transition", name="complete", by=self.facilitator,
-                 inputs={"summary": "Monitoring finished; the actions were followed up."})
+        self.add(
+            "transition",
+            name="complete",
+            by=self.facilitator,
+            inputs={"summary": "Monitoring finished; the actions were followed up."},
+        )
         self.closure(had_activity=True)
 
     def first_contact(self, open_referral: bool) -> None:
@@ -162,14 +187,26 @@ class CaseStory(StoryParts):
         if rng.random() < 0.35:
             self.day = start + rng.uniform(0.05, 0.5 * due_days)
             result = "no_answer" if target.fields.get("no_messages") else rng.choice(("no_answer", "message_left"))
-            self.add("contact", by="manager", party=target.key, method="phone", result=result,
-                     rj_information_given=False, notes="")
+            self.add(
+                "contact",
+                by="manager",
+                party=target.key,
+                method="phone",
+                result=result,
+                rj_information_given=False,
+                notes="",
+            )
         low = self.day - start
         self.day = start + (rng.uniform(low, 0.9 * due_days) if on_time else due_days + rng.uniform(1, 10))
-        self.add("contact", by="manager", party=target.key,
-                 method="via_caseworker" if target.caseworker and rng.random() < 0.5 else "phone",
-                 result="reached", rj_information_given=True,
-                 notes="Explained restorative justice and sent the leaflet.")
+        self.add(
+            "contact",
+            by="manager",
+            party=target.key,
+            method="via_caseworker" if target.caseworker and rng.random() < 0.5 else "phone",
+            result="reached",
+            rj_information_given=True,
+            notes="Explained restorative justice and sent the leaflet.",
+        )
         self.day = start
 
     def allocate(self) -> None:
@@ -185,9 +222,15 @@ class CaseStory(StoryParts):
         for party in self.participants:
             if party.role == "responsible":
                 self.wait(0.5, 5)
-                self.add("contact", by=fac, party=party.key, method=rng.choice(("phone", "letter", "visit")),
-                         result="reached", rj_information_given=True,
-                         notes="First contact with the person responsible.")
+                self.add(
+                    "contact",
+                    by=fac,
+                    party=party.key,
+                    method=rng.choice(("phone", "letter", "visit")),
+                    result="reached",
+                    rj_information_given=True,
+                    notes="First contact with the person responsible.",
+                )
         if rng.random() < 0.2:
             self.wait(0, 3)
             supported = rng.choice(self.participants)
@@ -221,7 +264,8 @@ class CaseStory(StoryParts):
         unsuitable = self.scenario == "not_suitable" and party.role == "responsible"
         risk = "high" if high_risk else rng.choices(["low", "medium"], [65, 35])[0]
         fields = {
-            "risk_level": risk, "willing": not (unsuitable and "willing" in self.unsuitable_reason),
+            "risk_level": risk,
+            "willing": not (unsuitable and "willing" in self.unsuitable_reason),
             "risk_factors": rng.choice(texts.RISK_FACTORS) if risk != "low" else "",
             "mitigations": rng.choice(texts.MITIGATIONS) if risk != "low" else "",
         }
@@ -234,8 +278,13 @@ class CaseStory(StoryParts):
             return
         self.wait(0, 4)
         by = "caseworker" if party.caseworker and rng.random() < 0.4 else fac
-        self.add("consent", by=by, party=party.key, purpose="participate",
-                 method=rng.choice(("signed_form", "signed_form", "email", "recorded_verbal", "online")))
+        self.add(
+            "consent",
+            by=by,
+            party=party.key,
+            purpose="participate",
+            method=rng.choice(("signed_form", "signed_form", "email", "recorded_verbal", "online")),
+        )
         if party.role == "harmed" and rng.random() < 0.4:
             self.add("consent", by=by, party=party.key, purpose="feedback", method="signed_form")
 
@@ -244,27 +293,44 @@ class CaseStory(StoryParts):
         rng = self.rng
         self.wait(1, 5)
         self.add("withdraw_consent", by=self.facilitator, party=party.key, reason="Felt it was too soon.")
-        self.add("transition", name="withdraw", by=self.facilitator,
-                 inputs={"withdrawn_by": "The person harmed", "reason": "Felt it was too soon."})
+        self.add(
+            "transition",
+            name="withdraw",
+            by=self.facilitator,
+            inputs={"withdrawn_by": "The person harmed", "reason": "Felt it was too soon."},
+        )
         self.wait(5, 20)
-        self.add("transition", name="reopen", by="manager",
-                 inputs={"reason": "The person harmed asked to carry on with restorative justice."})
+        self.add(
+            "transition",
+            name="reopen",
+            by="manager",
+            inputs={"reason": "The person harmed asked to carry on with restorative justice."},
+        )
         self.wait(0, 3)
-        self.add("consent", by=self.facilitator, party=party.key, purpose="participate",
-                 method=rng.choice(("signed_form", "recorded_verbal")))
+        self.add(
+            "consent",
+            by=self.facilitator,
+            party=party.key,
+            purpose="participate",
+            method=rng.choice(("signed_form", "recorded_verbal")),
+        )
 
     def preparation(self, final: bool) -> None:
         rng, fac = self.rng, self.facilitator
         for party in self.participants:
             for _ in range(rng.randint(1, 2)):
                 self.wait(1, 7)
-                self.add("prep_contact", by=fac, party=party.key,
-                         method=rng.choice(("in_person", "in_person", "phone", "video")),
-                         attendees="The facilitator and the person"
-                         + (" with their supporter" if rng.random() < 0.3 else ""),
-                         notes="Talked through what will happen and what they want to say.",
-                         interpreter_arranged=bool(party.fields.get("interpreter_needed")),
-                         adjustments_arranged=party.fields.get("other_adjustments", ""))
+                self.add(
+                    "prep_contact",
+                    by=fac,
+                    party=party.key,
+                    method=rng.choice(("in_person", "in_person", "phone", "video")),
+                    attendees="The facilitator and the person"
+                    + (" with their supporter" if rng.random() < 0.3 else ""),
+                    notes="Talked through what will happen and what they want to say.",
+                    interpreter_arranged=bool(party.fields.get("interpreter_needed")),
+                    adjustments_arranged=party.fields.get("other_adjustments", ""),
+                )
         if rng.random() < 0.4:
             self.note(fac)
         if final and rng.random() < 0.5:
@@ -273,27 +339,41 @@ class CaseStory(StoryParts):
 
     def plan_activity(self, future: bool) -> Step:
         rng = self.rng
-        kind = rng.choices(["direct_conference", "shuttle", "letter", "recorded_message", "community_conference"],
-                           [45, 25, 15, 5, 10])[0]
+        kind = rng.choices(
+            ["direct_conference", "shuttle", "letter", "recorded_message", "community_conference"], [45, 25, 15, 5, 10]
+        )[0]
         face_to_face = kind in ("direct_conference", "community_conference")
         town = people.DISTRICTS[people.WARD_DISTRICT[self.ward]]
-        interpreters = [p.fields["interpreter_language"] for p in self.participants
-                        if p.fields.get("interpreter_needed")]
+        interpreters = [
+            p.fields["interpreter_language"] for p in self.participants if p.fields.get("interpreter_needed")
+        ]
         step = self.add(
-            "plan_activity", by=self.facilitator, kind=kind,
+            "plan_activity",
+            by=self.facilitator,
+            kind=kind,
             duration_minutes=rng.choice((60, 90, 120)) if face_to_face else None,
             venue=rng.choice(texts.VENUES).format(town=town) if face_to_face else "",
-            method="" if face_to_face else {"shuttle": "Shuttle by phone through the facilitator",
-                                            "letter": "Letter passed on by the facilitator",
-                                            "recorded_message": "Recorded video message"}[kind],
-            lead=self.facilitator, co=self.co_facilitator, invited=[p.key for p in self.participants],
-            interpreter_booked=bool(interpreters), interpreter_language=interpreters[0] if interpreters else "",
+            method=""
+            if face_to_face
+            else {
+                "shuttle": "Shuttle by phone through the facilitator",
+                "letter": "Letter passed on by the facilitator",
+                "recorded_message": "Recorded video message",
+            }[kind],
+            lead=self.facilitator,
+            co=self.co_facilitator,
+            invited=[p.key for p in self.participants],
+            interpreter_booked=bool(interpreters),
+            interpreter_language=interpreters[0] if interpreters else "",
         )
         hour = rng.choice((10, 11, 14, 15, 17))
         if future:
             ahead = rng.randint(3, 30)
-            self.later.append(lambda: step.data.__setitem__(
-                "scheduled_for", local_time(self.planner.as_of + timedelta(days=ahead), hour * 60)))
+            self.later.append(
+                lambda: step.data.__setitem__(
+                    "scheduled_for", local_time(self.planner.as_of + timedelta(days=ahead), hour * 60)
+                )
+            )
         else:
             step.data["scheduled_for"] = None  # set from the day it took place (or was cancelled)
             step.data["_hour"] = hour
@@ -306,8 +386,9 @@ class CaseStory(StoryParts):
         self.add("transition", name="schedule_activity", by=fac, inputs={"note": ""})
         if rng.random() < 0.08:
             self.wait(1, 10)
-            cancel = self.add("transition", name="cancel_activity", by=fac,
-                              inputs={"reason": rng.choice(texts.CANCEL_REASONS)})
+            cancel = self.add(
+                "transition", name="cancel_activity", by=fac, inputs={"reason": rng.choice(texts.CANCEL_REASONS)}
+            )
             self._schedule_on(planned, cancel)
             self.wait(1, 7)
             planned = self.plan_activity(future=not take_place)
@@ -316,20 +397,33 @@ class CaseStory(StoryParts):
         if not take_place:
             return
         self.wait(3, 21)
-        held = self.add("hold_activity", by=fac, attended=[p.key for p in self.participants],
-                        summary=rng.choice(("Both parties spoke and listened.",
-                                            "The person responsible explained and apologised.",
-                                            "Messages were passed both ways through the facilitator.")),
-                        agreement_reached=self.scenario not in ("no_agreement_needed", "no_agreement_reached"))
+        held = self.add(
+            "hold_activity",
+            by=fac,
+            attended=[p.key for p in self.participants],
+            summary=rng.choice(
+                (
+                    "Both parties spoke and listened.",
+                    "The person responsible explained and apologised.",
+                    "Messages were passed both ways through the facilitator.",
+                )
+            ),
+            agreement_reached=self.scenario not in ("no_agreement_needed", "no_agreement_reached"),
+        )
         self._schedule_on(planned, held)
 
     def _schedule_on(self, planned: Step, event: Step) -> None:
         """An activity's date is the day it took place (or was due before it was cancelled)."""
         if planned.data.get("scheduled_for", 0) is None:
             hour = planned.data.pop("_hour")
-            self.later.append(lambda: planned.data.__setitem__(
-                "scheduled_for", local_time(event.on, hour * 60) if event.kind == "hold_activity"
-                else local_time(event.on + timedelta(days=2), hour * 60)))
+            self.later.append(
+                lambda: planned.data.__setitem__(
+                    "scheduled_for",
+                    local_time(event.on, hour * 60)
+                    if event.kind == "hold_activity"
+                    else local_time(event.on + timedelta(days=2), hour * 60),
+                )
+            )
 
     def draft_agreement(self) -> None:
         rng = self.rng
@@ -342,9 +436,15 @@ class CaseStory(StoryParts):
         self.actions = []
         for n in range(count):
             kind = "apology" if n == 0 else rng.choice(("reparation", "education", "behaviour", "community_work"))
-            step = self.add("add_action", by=self.facilitator, kind=kind, what=rng.choice(texts.ACTION_TEXTS[kind]),
-                            how_checked=rng.choice(texts.ACTION_CHECKS), responsible=rng.choice(responsible).key,
-                            due_on=None)
+            step = self.add(
+                "add_action",
+                by=self.facilitator,
+                kind=kind,
+                what=rng.choice(texts.ACTION_TEXTS[kind]),
+                how_checked=rng.choice(texts.ACTION_CHECKS),
+                responsible=rng.choice(responsible).key,
+                due_on=None,
+            )
             self._due_after(step, saved, rng.randint(14, 60))
             self.actions.append(step)
 
@@ -371,17 +471,32 @@ class CaseStory(StoryParts):
                 methods = ("phone", "in_person", "via_caseworker")
                 if not who.fields.get("no_messages"):
                     methods += ("email",)
-                self.add("follow_up", by=fac, party=who.key, action=n, method=rng.choice(methods),
-                         notes="Checked progress with the person; on track.")
+                self.add(
+                    "follow_up",
+                    by=fac,
+                    party=who.key,
+                    action=n,
+                    method=rng.choice(methods),
+                    notes="Checked progress with the person; on track.",
+                )
             if status is None:
                 continue
             self.wait(5, 25)
             if status == "done":
-                self.add("action_done", by=fac, action=n, evidence_note="Confirmed by the facilitator.",
-                         told_method=rng.choice(("phone", "letter", "via_caseworker")))
+                self.add(
+                    "action_done",
+                    by=fac,
+                    action=n,
+                    evidence_note="Confirmed by the facilitator.",
+                    told_method=rng.choice(("phone", "letter", "via_caseworker")),
+                )
             else:
-                self.add("action_missed", by=fac, action=n,
-                         evidence_note="Not done by the date agreed; the person responsible did not reply.")
+                self.add(
+                    "action_missed",
+                    by=fac,
+                    action=n,
+                    evidence_note="Not done by the date agreed; the person responsible did not reply.",
+                )
 
     def closure(self, had_activity: bool) -> None:
         rng = self.rng
@@ -397,12 +512,20 @@ class CaseStory(StoryParts):
                 self.add("feedback", by=by, party=party.key, refused=True)
             else:
                 satisfied = rng.random() < 0.85
-                self.add("feedback", by=by, party=party.key, refused=False, satisfied=satisfied,
-                         would_recommend=satisfied and rng.random() < 0.92,
-                         felt=rng.choices(["better", "same", "worse"], [62, 36, 2])[0],
-                         felt_safe=rng.random() < 0.85, felt_heard=rng.random() < 0.9,
-                         comments=rng.choice(("", "", "It helped to be listened to.", "Glad it is over.",
-                                              "I wish it had happened sooner.")))
+                self.add(
+                    "feedback",
+                    by=by,
+                    party=party.key,
+                    refused=False,
+                    satisfied=satisfied,
+                    would_recommend=satisfied and rng.random() < 0.92,
+                    felt=rng.choices(["better", "same", "worse"], [62, 36, 2])[0],
+                    felt_safe=rng.random() < 0.85,
+                    felt_heard=rng.random() < 0.9,
+                    comments=rng.choice(
+                        ("", "", "It helped to be listened to.", "Glad it is over.", "I wish it had happened sooner.")
+                    ),
+                )
             if party.role == "harmed" and rng.random() < 0.6:
                 self.add("wellbeing", by=by, party=party.key, stage="after", answers=_answers(rng, 3.6))
 
@@ -423,18 +546,22 @@ class CaseStory(StoryParts):
             party = next((p for p in self.participants if (p.role == "harmed") == (who == "The person harmed")), None)
             if party is not None and rng.random() < 0.6:
                 self.wait(0.5, 5)
-                self.add("withdraw_consent", by=self.facilitator if by != "caseworker" else "caseworker",
-                         party=party.key, reason=reason)
+                self.add(
+                    "withdraw_consent",
+                    by=self.facilitator if by != "caseworker" else "caseworker",
+                    party=party.key,
+                    reason=reason,
+                )
         self.wait(0.5, 6)
         self.add("transition", name="withdraw", by=by, inputs={"withdrawn_by": who, "reason": reason})
 
 
 def _answers(rng: Random, centre: float) -> dict[str, int]:
-    return {key: max(1, min(5, round(rng.gauss(centre, 0.9))))
-            for key in ("safe", "daily_life", "calm", "supported", "hopeful")}
-
+    return {
+        key: max(1, min(5, round(rng.gauss(centre, 0.9))))
+        for key in ("safe", "daily_life", "calm", "supported", "hopeful")
+    }
 
 
 def _other_route(rng: Random, route: str) -> str:
     return rng.choice([r for r in ("police", "victim-service", "reporting-centre") if r != route])
-

@@ -44,7 +44,8 @@ def _survey_aggregates(detailed: bool = False) -> dict:
     aggregates = {"responses": Count("id")}
     for question in survey.questions():
         aggregates[f"positive__{question.code}"] = Count(
-            "id", filter=Q(**{f"{question.code}__in": survey.POSITIVE[question.code]}))
+            "id", filter=Q(**{f"{question.code}__in": survey.POSITIVE[question.code]})
+        )
         if detailed:
             for value, _ in question.choices:
                 aggregates[f"answer__{question.code}__{value}"] = Count("id", filter=Q(**{question.code: value}))
@@ -57,7 +58,8 @@ def _survey_figures(row: dict) -> SurveyFigures:
         figures.positive[question.code] = row[f"positive__{question.code}"]
         figures.answers[question.code] = {
             value: row[f"answer__{question.code}__{value}"]
-            for value, _ in question.choices if f"answer__{question.code}__{value}" in row
+            for value, _ in question.choices
+            if f"answer__{question.code}__{value}" in row
         }
     return figures
 
@@ -86,8 +88,12 @@ SET_REPORTS = ["accepted", "activity"]
 
 
 def _centre_reports(row: dict, in_sets: dict[str, int]) -> CentreReports:
-    return CentreReports(**{name: in_sets.get(name, 0) if name in SET_REPORTS else row[name]
-                            for name in CentreReports.__dataclass_fields__})
+    return CentreReports(
+        **{
+            name: in_sets.get(name, 0) if name in SET_REPORTS else row[name]
+            for name in CentreReports.__dataclass_fields__
+        }
+    )
 
 
 @dataclass
@@ -103,36 +109,55 @@ class CentreSummary:
         return stats.share(self.survey.responses, self.reports.reports)
 
 
-def centre_register(period: Period, centres: QuerySet[ReportingCentre], today: date | None = None
-                    ) -> tuple[list[CentreSummary], list[tuple[str, SurveyFigures]]]:
+def centre_register(
+    period: Period, centres: QuerySet[ReportingCentre], today: date | None = None
+) -> tuple[list[CentreSummary], list[tuple[str, SurveyFigures]]]:
     """Each centre with its trained staff counts, the reports taken there in the period and its survey
     results; and the survey results of these centres by quarter. Five queries."""
     today = today or timezone.localdate()
     cutoff = training_cutoff(today)
-    centres = list(centres.select_related("organisation", "ward").annotate(
-        staff=Count("trained_staff", filter=Q(trained_staff__active=True)),
-        staff_overdue=Count("trained_staff", filter=Q(trained_staff__active=True,
-                                                      trained_staff__last_trained_on__lt=cutoff)),
-    ).order_by("name"))
+    centres = list(
+        centres.select_related("organisation", "ward")
+        .annotate(
+            staff=Count("trained_staff", filter=Q(trained_staff__active=True)),
+            staff_overdue=Count(
+                "trained_staff", filter=Q(trained_staff__active=True, trained_staff__last_trained_on__lt=cutoff)
+            ),
+        )
+        .order_by("name")
+    )
     organisation_ids = [c.organisation_id for c in centres]
-    cases = Case.objects.filter(reporting_centre_id__in=organisation_ids, received_on__gte=period.start,
-                                received_on__lte=period.end)
+    cases = Case.objects.filter(
+        reporting_centre_id__in=organisation_ids, received_on__gte=period.start, received_on__lte=period.end
+    )
     in_sets = count_in_sets(cases, SET_REPORTS, "reporting_centre_id")
     reports = {
         r["reporting_centre_id"]: _centre_reports(r, in_sets.get((r["reporting_centre_id"],), {}))
         for r in cases.order_by().values("reporting_centre_id").annotate(**_report_aggregates())
     }
-    responses = CentreSurveyResponse.objects.filter(centre__in=[c.pk for c in centres],
-                                                    submitted_on__gte=period.start, submitted_on__lte=period.end)
-    surveys = {r["centre_id"]: _survey_figures(r)
-               for r in responses.order_by().values("centre_id").annotate(**_survey_aggregates())}
-    by_quarter = [(quarter_label(r["quarter"]), _survey_figures(r)) for r in
-                  responses.order_by().annotate(quarter=TruncQuarter("submitted_on")).values("quarter")
-                  .annotate(**_survey_aggregates()).order_by("quarter")]
+    responses = CentreSurveyResponse.objects.filter(
+        centre__in=[c.pk for c in centres], submitted_on__gte=period.start, submitted_on__lte=period.end
+    )
+    surveys = {
+        r["centre_id"]: _survey_figures(r)
+        for r in responses.order_by().values("centre_id").annotate(**_survey_aggregates())
+    }
+    by_quarter = [
+        (quarter_label(r["quarter"]), _survey_figures(r))
+        for r in responses.order_by()
+        .annotate(quarter=TruncQuarter("submitted_on"))
+        .values("quarter")
+        .annotate(**_survey_aggregates())
+        .order_by("quarter")
+    ]
     summaries = [
-        CentreSummary(centre=c, staff=c.staff, staff_overdue=c.staff_overdue,
-                      reports=reports.get(c.organisation_id, CentreReports()),
-                      survey=surveys.get(c.pk, SurveyFigures()))
+        CentreSummary(
+            centre=c,
+            staff=c.staff,
+            staff_overdue=c.staff_overdue,
+            reports=reports.get(c.organisation_id, CentreReports()),
+            survey=surveys.get(c.pk, SurveyFigures()),
+        )
         for c in centres
     ]
     return summaries, by_quarter
@@ -153,10 +178,13 @@ def centre_detail(centre: ReportingCentre, period: Period, *, with_comments: boo
     """One centre: its trained staff, the reports taken there by month, and its survey answers in total and
     by quarter (five queries; six with the comments)."""
     staff = list(centre.trained_staff.order_by("-active", "name", "id"))
-    cases = Case.objects.filter(reporting_centre_id=centre.organisation_id, received_on__gte=period.start,
-                                received_on__lte=period.end).order_by()
-    month_rows = {r["month"]: r for r in cases.annotate(month=TruncMonth("received_on")).values("month")
-                  .annotate(**_report_aggregates())}
+    cases = Case.objects.filter(
+        reporting_centre_id=centre.organisation_id, received_on__gte=period.start, received_on__lte=period.end
+    ).order_by()
+    month_rows = {
+        r["month"]: r
+        for r in cases.annotate(month=TruncMonth("received_on")).values("month").annotate(**_report_aggregates())
+    }
     in_sets = count_in_sets(cases, SET_REPORTS, month=TruncMonth("received_on"))
     reports = CentreReports()
     for month, row in month_rows.items():
@@ -165,15 +193,25 @@ def centre_detail(centre: ReportingCentre, period: Period, *, with_comments: boo
             setattr(reports, name, getattr(reports, name) + getattr(counted, name))
     responses = centre.survey_responses.filter(submitted_on__gte=period.start, submitted_on__lte=period.end)
     figures = _survey_figures(responses.order_by().aggregate(**_survey_aggregates(detailed=True)))
-    by_quarter = [(quarter_label(r["quarter"]), _survey_figures(r)) for r in
-                  responses.order_by().annotate(quarter=TruncQuarter("submitted_on")).values("quarter")
-                  .annotate(**_survey_aggregates()).order_by("quarter")]
+    by_quarter = [
+        (quarter_label(r["quarter"]), _survey_figures(r))
+        for r in responses.order_by()
+        .annotate(quarter=TruncQuarter("submitted_on"))
+        .values("quarter")
+        .annotate(**_survey_aggregates())
+        .order_by("quarter")
+    ]
     comments = []
     if with_comments:
-        comments = list(responses.exclude(comments="").order_by("-submitted_on", "-id")
-                        .values_list("submitted_on", "comments")[:50])
+        comments = list(
+            responses.exclude(comments="").order_by("-submitted_on", "-id").values_list("submitted_on", "comments")[:50]
+        )
     return CentreDetail(
-        centre=centre, staff=staff, reports=reports,
+        centre=centre,
+        staff=staff,
+        reports=reports,
         reports_by_month=[(m, month_rows[m]["reports"] if m in month_rows else 0) for m in period.months()],
-        survey=figures, survey_by_quarter=by_quarter, comments=comments,
+        survey=figures,
+        survey_by_quarter=by_quarter,
+        comments=comments,
     )

@@ -120,8 +120,9 @@ def _case_sets() -> dict[str, QuerySet]:
     }
 
 
-def count_in_sets(cases: QuerySet[Case], names: list[str], *group: str, **group_expressions
-                  ) -> dict[tuple, dict[str, int]]:
+def count_in_sets(
+    cases: QuerySet[Case], names: list[str], *group: str, **group_expressions
+) -> dict[tuple, dict[str, int]]:
     """For each group of ``cases`` (grouped by the fields ``group`` and the expressions ``group_expressions``,
     in that order), how many are in each of the named case sets (``_case_sets``). One query.
 
@@ -133,8 +134,13 @@ def count_in_sets(cases: QuerySet[Case], names: list[str], *group: str, **group_
     """
     sets = _case_sets()
     keys = [*group, *group_expressions]
-    parts = [cases.filter(pk__in=sets[name]).order_by().values(*group, **group_expressions)
-             .annotate(in_set=Value(name), n=Count("pk")) for name in names]
+    parts = [
+        cases.filter(pk__in=sets[name])
+        .order_by()
+        .values(*group, **group_expressions)
+        .annotate(in_set=Value(name), n=Count("pk"))
+        for name in names
+    ]
     counts: dict[tuple, dict[str, int]] = defaultdict(dict)
     for row in parts[0].union(*parts[1:], all=True).order_by():
         counts[tuple(row[key] for key in keys)][row["in_set"]] = row["n"]
@@ -158,8 +164,9 @@ def _incidents_for(filters: Filters) -> QuerySet[Incident]:
 def _strand_links_for(filters: Filters) -> QuerySet:
     """One row per (case, strand) of the same cases: a case with two strands gives two rows. With a strand
     filter, only that strand's rows (so a strand table shows that strand alone)."""
-    query = Q(incident__case__received_on__gte=filters.period.start,
-              incident__case__received_on__lte=filters.period.end)
+    query = Q(
+        incident__case__received_on__gte=filters.period.start, incident__case__received_on__lte=filters.period.end
+    )
     if filters.route:
         query &= Q(incident__case__route_id=filters.route)
     if filters.crime_type:
@@ -197,8 +204,11 @@ def load_reference() -> Reference:
         crime_types=list(CrimeType.objects.order_by("order", "name")),
         strands=list(HateStrand.objects.order_by("order", "name")),
         routes=list(ReferralRoute.objects.order_by("order", "name")),
-        centres=dict(Organisation.objects.filter(kind=Organisation.Kind.REPORTING_CENTRE)
-                     .order_by("name").values_list("id", "name")),
+        centres=dict(
+            Organisation.objects.filter(kind=Organisation.Kind.REPORTING_CENTRE)
+            .order_by("name")
+            .values_list("id", "name")
+        ),
     )
 
 

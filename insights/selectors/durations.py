@@ -32,8 +32,10 @@ class Summary:
 def working_days_sql(later: str, earlier: str) -> str:
     """SQL for the working days after calendar row ``earlier`` up to and including calendar row ``later``
     (0 when ``later`` is not after ``earlier``), as ``clocks.working_days_between`` counts them."""
-    return (f"CASE WHEN {later}.working_days > {earlier}.working_days "
-            f"THEN {later}.working_days - {earlier}.working_days ELSE 0 END")
+    return (
+        f"CASE WHEN {later}.working_days > {earlier}.working_days "
+        f"THEN {later}.working_days - {earlier}.working_days ELSE 0 END"
+    )
 
 
 def calendar_table() -> str:
@@ -47,8 +49,9 @@ def subquery(queryset: QuerySet) -> tuple[str, tuple]:
     return sql, tuple(params)
 
 
-def summarise(ctes: list[tuple[str, str, tuple]], samples: str, params: tuple = (), *, using: str | None = None
-              ) -> dict[tuple[str, str | None], Summary]:
+def summarise(
+    ctes: list[tuple[str, str, tuple]], samples: str, params: tuple = (), *, using: str | None = None
+) -> dict[tuple[str, str | None], Summary]:
     """Summaries of the durations that ``samples`` (a SELECT of ``kind, grp, days`` rows, which may use the
     named subqueries ``ctes``: (name, SQL, parameters)) returns, one per (kind, grp). One query."""
     names = ", ".join(f"{name} AS ({sql})" for name, sql, _ in ctes)

@@ -90,8 +90,18 @@ def _level(count: int, highest: int) -> int:
     return 0 if not count or not highest else max(1, math.ceil(5 * count / highest))
 
 
-def _heat_table(key: str, caption: str, kind: str, columns: list, counts: dict, ref: Reference,
-                row_totals: dict[int, int], total: int, total_label: str, flags: list[Hotspot]) -> HeatTable:
+def _heat_table(
+    key: str,
+    caption: str,
+    kind: str,
+    columns: list,
+    counts: dict,
+    ref: Reference,
+    row_totals: dict[int, int],
+    total: int,
+    total_label: str,
+    flags: list[Hotspot],
+) -> HeatTable:
     """Ward rows x category columns, each cell tested against the borough rate and the ward's population.
 
     expected = (borough count of the category in wards with a population) x ward population / borough
@@ -129,8 +139,10 @@ def hotspots(filters: Filters, ref: Reference) -> Hotspots:
     }
     full_counts = {
         (row["incident__ward_id"], row["incident__crime_type_id"], row["hatestrand_id"]): row["n"]
-        for row in _strand_links_for(filters).order_by()
-        .values("incident__ward_id", "incident__crime_type_id", "hatestrand_id").annotate(n=Count("id"))
+        for row in _strand_links_for(filters)
+        .order_by()
+        .values("incident__ward_id", "incident__crime_type_id", "hatestrand_id")
+        .annotate(n=Count("id"))
     }
     route_rows = list(incidents.values("case__route_id", "case__reporting_centre_id").annotate(n=Count("id")))
     month_counts = {
@@ -153,10 +165,30 @@ def hotspots(filters: Filters, ref: Reference) -> Hotspots:
     total = sum(by_ward_crime.values())
 
     flags: list[Hotspot] = []
-    crime_heat = _heat_table("ward-crime-type", "Cases by ward and crime type", "Crime type", crime_columns,
-                             by_ward_crime, ref, ward_totals, total, "All crime types", flags)
-    strand_heat = _heat_table("ward-strand", "Cases by ward and strand", "Strand", strand_columns,
-                              by_ward_strand, ref, ward_totals, total, "All cases (each counted once)", flags)
+    crime_heat = _heat_table(
+        "ward-crime-type",
+        "Cases by ward and crime type",
+        "Crime type",
+        crime_columns,
+        by_ward_crime,
+        ref,
+        ward_totals,
+        total,
+        "All crime types",
+        flags,
+    )
+    strand_heat = _heat_table(
+        "ward-strand",
+        "Cases by ward and strand",
+        "Strand",
+        strand_columns,
+        by_ward_strand,
+        ref,
+        ward_totals,
+        total,
+        "All cases (each counted once)",
+        flags,
+    )
     flags.sort(key=lambda f: (f.p_value, f.ward.name, f.category))
 
     routes = sorted(route_rows, key=lambda r: _route_sort_key(ref, r["case__route_id"], r["case__reporting_centre_id"]))
@@ -165,10 +197,7 @@ def hotspots(filters: Filters, ref: Reference) -> Hotspots:
         count = month_counts.get(month, 0)
         months.append((month, count, None if previous is None else count - previous))
         previous = count
-    full = [
-        (ref.ward_by_id[w], ref.crime_by_id[c], ref.strand_by_id[s], n)
-        for (w, c, s), n in full_counts.items()
-    ]
+    full = [(ref.ward_by_id[w], ref.crime_by_id[c], ref.strand_by_id[s], n) for (w, c, s), n in full_counts.items()]
     full.sort(key=lambda row: (row[0].name, row[1].order, row[1].name, row[2].order, row[2].name))
     return Hotspots(
         filters=filters,

@@ -112,15 +112,19 @@ def _measure_aggregates(today: date) -> dict:
         "awaiting": Count("pk", filter=Q(state=Case.State.REFERRAL)),
         "closed": Count("pk", filter=Q(state=Case.State.CLOSED)),
         "fulfilled": Count("pk", filter=Q(state=Case.State.CLOSED, outcome=Case.Outcome.AGREEMENT_FULFILLED)),
-        "partly_fulfilled": Count("pk", filter=Q(state=Case.State.CLOSED,
-                                                 outcome=Case.Outcome.AGREEMENT_PARTLY_FULFILLED)),
+        "partly_fulfilled": Count(
+            "pk", filter=Q(state=Case.State.CLOSED, outcome=Case.Outcome.AGREEMENT_PARTLY_FULFILLED)
+        ),
         "breached": Count("pk", filter=Q(state=Case.State.CLOSED, outcome=Case.Outcome.AGREEMENT_BREACHED)),
-        "rj_met": Count("pk", filter=Q(rj_information_given_on__isnull=False,
-                                       rj_information_given_on__lte=F("rj_information_due_on"))),
+        "rj_met": Count(
+            "pk",
+            filter=Q(rj_information_given_on__isnull=False, rj_information_given_on__lte=F("rj_information_due_on")),
+        ),
         "rj_late": Count("pk", filter=Q(rj_information_given_on__gt=F("rj_information_due_on"))),
         "rj_overdue": Count("pk", filter=Q(rj_information_given_on__isnull=True, rj_information_due_on__lt=today)),
-        "contact_met": Count("pk", filter=Q(initial_contact_on__isnull=False,
-                                            initial_contact_on__lte=F("initial_contact_due_on"))),
+        "contact_met": Count(
+            "pk", filter=Q(initial_contact_on__isnull=False, initial_contact_on__lte=F("initial_contact_due_on"))
+        ),
         "contact_late": Count("pk", filter=Q(initial_contact_on__gt=F("initial_contact_due_on"))),
         "contact_overdue": Count("pk", filter=Q(initial_contact_on__isnull=True, initial_contact_due_on__lt=today)),
     }
@@ -130,8 +134,13 @@ def _measures(row: dict, in_sets: dict[str, int]) -> Measures:
     return Measures(**{name: in_sets.get(name, 0) if name in SET_MEASURES else row[name] for name in _MEASURE_NAMES})
 
 
-STAGES = [Case.State.REFERRAL, Case.State.ASSESSMENT, Case.State.PREPARATION, Case.State.CONFERENCING,
-          Case.State.AGREEMENT]
+STAGES = [
+    Case.State.REFERRAL,
+    Case.State.ASSESSMENT,
+    Case.State.PREPARATION,
+    Case.State.CONFERENCING,
+    Case.State.AGREEMENT,
+]
 
 
 @dataclass
@@ -158,36 +167,58 @@ def _durations(cases: QuerySet[Case]) -> tuple[Durations, dict[int | None, Summa
     from the date received to the date of that move. Returns the durations and, per facilitator, the
     referral-to-closure summary of their cases.
     """
+
     def over(expression):
         return Window(expression, partition_by=[F("case_id")], order_by=[F("at").asc(), F("id").asc()])
 
     moves = (
-        CaseTransition.objects.filter(case__in=cases.values("pk")).exclude(name="refer").order_by()
-        .annotate(m_case=F("case_id"), m_received=F("case__received_on"), m_facilitator=F("case__facilitator_id"),
-                  m_entered=F("target"), m_day=TruncDate("at"), m_left=over(Lag("target")),
-                  m_since=over(Lag(TruncDate("at"))), m_next=over(Lead("id")))
+        CaseTransition.objects.filter(case__in=cases.values("pk"))
+        .exclude(name="refer")
+        .order_by()
+        .annotate(
+            m_case=F("case_id"),
+            m_received=F("case__received_on"),
+            m_facilitator=F("case__facilitator_id"),
+            m_entered=F("target"),
+            m_day=TruncDate("at"),
+            m_left=over(Lag("target")),
+            m_since=over(Lag(TruncDate("at"))),
+            m_next=over(Lead("id")),
+        )
         .values("m_case", "m_received", "m_facilitator", "m_entered", "m_day", "m_left", "m_since", "m_next")
     )
     # Only table names from the model's meta and constant SQL are put in the text; every value is a parameter.
     calendar, days = durations.calendar_table(), durations.working_days_sql("e", "b")
     began = "CASE WHEN m.m_since > m.m_received THEN m.m_since ELSE m.m_received END"
-    stays = (f"SELECT m.m_case AS case_id, COALESCE(m.m_left, %s) AS state, {days} AS days FROM moves m "  # noqa: S608
-             f"JOIN {calendar} e ON e.day = m.m_day JOIN {calendar} b ON b.day = {began}")
+    stays = (
+        f"SELECT m.m_case AS case_id, COALESCE(m.m_left, %s) AS state, {days} AS days FROM moves m "  # noqa: S608
+        f"JOIN {calendar} e ON e.day = m.m_day JOIN {calendar} b ON b.day = {began}"
+    )
     stages = ", ".join(["%s"] * len(STAGES))
-    per_case = (f"SELECT state, case_id, SUM(days) AS days FROM stays WHERE state IN ({stages}) "  # noqa: S608
-                "GROUP BY state, case_id")
-    closures = (f"SELECT m.m_facilitator AS facilitator, {days} AS days FROM moves m "  # noqa: S608
-                f"JOIN {calendar} e ON e.day = m.m_day JOIN {calendar} b ON b.day = m.m_received "
-                "WHERE m.m_next IS NULL AND m.m_entered = %s")
+    per_case = (
+        f"SELECT state, case_id, SUM(days) AS days FROM stays WHERE state IN ({stages}) "  # noqa: S608
+        "GROUP BY state, case_id"
+    )
+    closures = (
+        f"SELECT m.m_facilitator AS facilitator, {days} AS days FROM moves m "  # noqa: S608
+        f"JOIN {calendar} e ON e.day = m.m_day JOIN {calendar} b ON b.day = m.m_received "
+        "WHERE m.m_next IS NULL AND m.m_entered = %s"
+    )
     found = durations.summarise(
-        [("moves", *durations.subquery(moves)), ("stays", stays, (Case.State.REFERRAL.value,)),
-         ("per_case", per_case, tuple(s.value for s in STAGES)), ("closures", closures, (Case.State.CLOSED.value,))],
+        [
+            ("moves", *durations.subquery(moves)),
+            ("stays", stays, (Case.State.REFERRAL.value,)),
+            ("per_case", per_case, tuple(s.value for s in STAGES)),
+            ("closures", closures, (Case.State.CLOSED.value,)),
+        ],
         "SELECT 'state', state, days FROM per_case "
         "UNION ALL SELECT 'closure', '', days FROM closures "
-        "UNION ALL SELECT 'facilitator', CAST(facilitator AS TEXT), days FROM closures")
+        "UNION ALL SELECT 'facilitator', CAST(facilitator AS TEXT), days FROM closures",
+    )
     per_state = {s.value: found.get(("state", s.value), Summary()) for s in STAGES}
-    by_facilitator = {(None if grp is None else int(grp)): summary
-                      for (kind, grp), summary in found.items() if kind == "facilitator"}
+    by_facilitator = {
+        (None if grp is None else int(grp)): summary for (kind, grp), summary in found.items() if kind == "facilitator"
+    }
     return Durations(per_state=per_state, to_closure=found.get(("closure", ""), Summary())), by_facilitator
 
 
@@ -210,8 +241,7 @@ class Performance:
         return stats.share(done, done + missed)
 
 
-def performance(filters: Filters, ref: Reference, *, with_facilitators: bool, today: date | None = None
-                ) -> Performance:
+def performance(filters: Filters, ref: Reference, *, with_facilitators: bool, today: date | None = None) -> Performance:
     """The RJ performance picture of the cases received in the period, followed up to today.
 
     Eight queries: the measures counted by route, centre, quarter and facilitator at once (a few hundred rows
@@ -229,26 +259,38 @@ def performance(filters: Filters, ref: Reference, *, with_facilitators: bool, to
     facilitator_names: dict[int | None, str] = {None: "Not allocated"}
     group = ("route_id", "reporting_centre_id", "facilitator_id")
     in_sets = count_in_sets(cases, SET_MEASURES, *group, quarter=TruncQuarter("received_on"))
-    for row in (cases.order_by()
-                .values(*group, "facilitator__first_name", "facilitator__last_name", "facilitator__username",
-                        quarter=TruncQuarter("received_on"))
-                .annotate(**aggregates)):
+    for row in (
+        cases.order_by()
+        .values(
+            *group,
+            "facilitator__first_name",
+            "facilitator__last_name",
+            "facilitator__username",
+            quarter=TruncQuarter("received_on"),
+        )
+        .annotate(**aggregates)
+    ):
         measures = _measures(row, in_sets.get((*(row[key] for key in group), row["quarter"]), {}))
         by_route_key[(row["route_id"], row["reporting_centre_id"])] += measures
         by_quarter_key[row["quarter"]] += measures
         by_facilitator_key[row["facilitator_id"]] += measures
         if row["facilitator_id"] is not None:
-            facilitator_names[row["facilitator_id"]] = " ".join(
-                filter(None, [row["facilitator__first_name"], row["facilitator__last_name"]])
-            ) or row["facilitator__username"]
-    by_route = [(route_label(ref, route, centre), by_route_key[(route, centre)])
-                for route, centre in sorted(by_route_key, key=lambda key: _route_sort_key(ref, *key))]
+            facilitator_names[row["facilitator_id"]] = (
+                " ".join(filter(None, [row["facilitator__first_name"], row["facilitator__last_name"]]))
+                or row["facilitator__username"]
+            )
+    by_route = [
+        (route_label(ref, route, centre), by_route_key[(route, centre)])
+        for route, centre in sorted(by_route_key, key=lambda key: _route_sort_key(ref, *key))
+    ]
     totals = sum((m for _, m in by_route), Measures())
     by_quarter = [(quarter_label(quarter), by_quarter_key[quarter]) for quarter in sorted(by_quarter_key)]
 
     strand_sets = count_in_sets(cases, SET_MEASURES, "incident__strands")
-    strand_rows = {r["incident__strands"]: _measures(r, strand_sets.get((r["incident__strands"],), {}))
-                   for r in cases.order_by().values("incident__strands").annotate(**aggregates)}
+    strand_rows = {
+        r["incident__strands"]: _measures(r, strand_sets.get((r["incident__strands"],), {}))
+        for r in cases.order_by().values("incident__strands").annotate(**aggregates)
+    }
     strands = [s for s in ref.strands if not filters.strand or s.pk == filters.strand]
     by_strand = [(s, strand_rows.get(s.pk, Measures())) for s in strands]
 
@@ -257,31 +299,61 @@ def performance(filters: Filters, ref: Reference, *, with_facilitators: bool, to
     by_facilitator = None
     if with_facilitators:
         order = sorted(by_facilitator_key, key=lambda pk: (pk is None, facilitator_names[pk]))
-        by_facilitator = [(facilitator_names[pk], by_facilitator_key[pk],
-                           closure_by_facilitator.get(pk, Summary()).median) for pk in order]
+        by_facilitator = [
+            (facilitator_names[pk], by_facilitator_key[pk], closure_by_facilitator.get(pk, Summary()).median)
+            for pk in order
+        ]
 
-    kinds = dict(Activity.objects.filter(case__in=cases.values("pk"), status=Activity.Status.TOOK_PLACE)
-                 .order_by().values("kind").annotate(n=Count("case_id", distinct=True)).values_list("kind", "n"))
-    activity_kinds = [(label, kinds.get(value, 0), stats.share(kinds.get(value, 0), totals.accepted))
-                      for value, label in Activity.Kind.choices]
+    kinds = dict(
+        Activity.objects.filter(case__in=cases.values("pk"), status=Activity.Status.TOOK_PLACE)
+        .order_by()
+        .values("kind")
+        .annotate(n=Count("case_id", distinct=True))
+        .values_list("kind", "n")
+    )
+    activity_kinds = [
+        (label, kinds.get(value, 0), stats.share(kinds.get(value, 0), totals.accepted))
+        for value, label in Activity.Kind.choices
+    ]
 
-    outcome_counts = dict(cases.filter(state=Case.State.CLOSED).order_by().values("outcome")
-                          .annotate(n=Count("pk")).values_list("outcome", "n"))
+    outcome_counts = dict(
+        cases.filter(state=Case.State.CLOSED)
+        .order_by()
+        .values("outcome")
+        .annotate(n=Count("pk"))
+        .values_list("outcome", "n")
+    )
     outcomes = [(label, outcome_counts.get(value, 0)) for value, label in Case.Outcome.choices]
 
-    actions = dict(AgreementAction.objects.filter(agreement__case__in=cases.values("pk"), agreement__superseded=False)
-                   .order_by().values("status").annotate(n=Count("id")).values_list("status", "n"))
-    return Performance(filters=filters, totals=totals, by_route=by_route,
-                       by_strand=by_strand, by_quarter=by_quarter, by_facilitator=by_facilitator,
-                       activity_kinds=activity_kinds, outcomes=outcomes, actions=actions, durations=durations)
+    actions = dict(
+        AgreementAction.objects.filter(agreement__case__in=cases.values("pk"), agreement__superseded=False)
+        .order_by()
+        .values("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    return Performance(
+        filters=filters,
+        totals=totals,
+        by_route=by_route,
+        by_strand=by_strand,
+        by_quarter=by_quarter,
+        by_facilitator=by_facilitator,
+        activity_kinds=activity_kinds,
+        outcomes=outcomes,
+        actions=actions,
+        durations=durations,
+    )
 
 
 # ---------------------------------------------------------------------------------------------------
 # Satisfaction with RJ
 
 BENCHMARKS = {"satisfied": 85, "would_recommend": 78, "felt_better": 62}
-BENCHMARK_SOURCE = ("Ministry of Justice evaluation of restorative justice conferencing (Shapland et al.), "
-                    "victims who took part in a conference")
+BENCHMARK_SOURCE = (
+    "Ministry of Justice evaluation of restorative justice conferencing (Shapland et al.), "
+    "victims who took part in a conference"
+)
 
 
 def _feedback_figures(feedback: QuerySet[Feedback]) -> dict:
@@ -296,8 +368,9 @@ def satisfaction(period: Period, strand: int | None = None) -> dict[str, dict]:
     """Feedback recorded in the period, for persons harmed, persons responsible and everyone (three queries)."""
     feedback = Feedback.objects.filter(recorded_on__gte=period.start, recorded_on__lte=period.end)
     if strand:
-        feedback = feedback.filter(Exists(StrandLink.objects.filter(incident__case_id=OuterRef("case_id"),
-                                                                    hatestrand_id=strand)))
+        feedback = feedback.filter(
+            Exists(StrandLink.objects.filter(incident__case_id=OuterRef("case_id"), hatestrand_id=strand))
+        )
     return {
         "harmed": _feedback_figures(feedback.filter(party__role=Party.Role.HARMED)),
         "responsible": _feedback_figures(feedback.filter(party__role=Party.Role.RESPONSIBLE)),

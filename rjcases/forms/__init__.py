@@ -20,8 +20,21 @@ from rjcases.forms.casework import (
 from rjcases.forms.referral import ROUTE_DESCRIPTIONS, PartyForm, ReferralForm
 
 __all__ = [
-    "ROUTE_DESCRIPTIONS", "WITHDRAWN_BY_CHOICES", "AccessLogFilterForm", "AllocationForm", "AssessmentForm",
-    "CaseFilterForm", "ConsentForm", "ConsentWithdrawalForm", "ContactForm", "DuplicateReviewForm",
-    "NoLongerTakingPartForm", "NoteForm",
-    "PartyForm", "ReferralForm", "SignOffForm", "TimelineFilterForm", "TransitionForm",
+    "ROUTE_DESCRIPTIONS",
+    "WITHDRAWN_BY_CHOICES",
+    "AccessLogFilterForm",
+    "AllocationForm",
+    "AssessmentForm",
+    "CaseFilterForm",
+    "ConsentForm",
+    "ConsentWithdrawalForm",
+    "ContactForm",
+    "DuplicateReviewForm",
+    "NoLongerTakingPartForm",
+    "NoteForm",
+    "PartyForm",
+    "ReferralForm",
+    "SignOffForm",
+    "TimelineFilterForm",
+    "TransitionForm",
 ]

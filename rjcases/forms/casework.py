@@ -14,16 +14,7 @@ from accounts.models import User
 from govuk.forms import DatePartsField, GovukForm, aware, time_known, yes_no_field
 from rjcases import limits
 from rjcases.choices import WITHDRAWN_BY_CHOICES
-from rjcases.models import (
-    Assessment,
-    Case,
-    Consent,
-    ContactAttempt,
-    HateStrand,
-    Party,
-    ReferralRoute,
-    Ward,
-)
+from rjcases.models import Assessment, Case, Consent, ContactAttempt, HateStrand, Party, ReferralRoute, Ward
 from rjcases.services import FIELD_LABELS, TransitionSpec
 from rjcases.services.transitions import FIELD_LIMITS
 
@@ -33,10 +24,15 @@ def facilitators():
 
 
 class AllocationForm(GovukForm):
-    facilitator = forms.ModelChoiceField(facilitators(), label="Facilitator", empty_label="Choose a facilitator",
-                                         error_messages={"required": "Choose a facilitator"})
-    co_facilitator = forms.ModelChoiceField(facilitators(), label="Co-facilitator", required=False,
-                                            empty_label="No co-facilitator")
+    facilitator = forms.ModelChoiceField(
+        facilitators(),
+        label="Facilitator",
+        empty_label="Choose a facilitator",
+        error_messages={"required": "Choose a facilitator"},
+    )
+    co_facilitator = forms.ModelChoiceField(
+        facilitators(), label="Co-facilitator", required=False, empty_label="No co-facilitator"
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -52,21 +48,34 @@ class AllocationForm(GovukForm):
 
 
 class AssessmentForm(GovukForm):
-    assessed_on = DatePartsField(label="Date of the assessment", not_in_future=True,
-                                 error_messages={"required": "Enter the date of the assessment"})
-    acknowledges_facts = yes_no_field("Do they acknowledge the basic facts of what happened?",
-                                      error="Select yes if they acknowledge the basic facts")
-    accepts_responsibility = yes_no_field("Do they accept responsibility for the harm?",
-                                          error="Select yes if they accept responsibility")
+    assessed_on = DatePartsField(
+        label="Date of the assessment",
+        not_in_future=True,
+        error_messages={"required": "Enter the date of the assessment"},
+    )
+    acknowledges_facts = yes_no_field(
+        "Do they acknowledge the basic facts of what happened?", error="Select yes if they acknowledge the basic facts"
+    )
+    accepts_responsibility = yes_no_field(
+        "Do they accept responsibility for the harm?", error="Select yes if they accept responsibility"
+    )
     willing = yes_no_field("Are they willing to take part?", error="Select yes if they are willing to take part")
-    risk_factors = forms.CharField(label="Risk factors", max_length=limits.NOTE,
-                                   widget=forms.Textarea(attrs={"rows": 4}), required=False)
-    risk_level = forms.ChoiceField(label="Risk level", choices=Assessment.RiskLevel.choices, widget=forms.RadioSelect,
-                                   help_text="A high risk needs a manager's sign-off before preparation.",
-                                   error_messages={"required": "Select the risk level"})
-    mitigations = forms.CharField(label="How the risks will be reduced", max_length=limits.NOTE,
-                                  widget=forms.Textarea(attrs={"rows": 4}),
-                                  required=False)
+    risk_factors = forms.CharField(
+        label="Risk factors", max_length=limits.NOTE, widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    risk_level = forms.ChoiceField(
+        label="Risk level",
+        choices=Assessment.RiskLevel.choices,
+        widget=forms.RadioSelect,
+        help_text="A high risk needs a manager's sign-off before preparation.",
+        error_messages={"required": "Select the risk level"},
+    )
+    mitigations = forms.CharField(
+        label="How the risks will be reduced",
+        max_length=limits.NOTE,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
 
     def __init__(self, *args, party: Party, **kwargs):
         super().__init__(*args, **kwargs)
@@ -78,9 +87,10 @@ class AssessmentForm(GovukForm):
 
     def clean(self):
         data = super().clean()
-        if data.get("risk_level") in (Assessment.RiskLevel.MEDIUM, Assessment.RiskLevel.HIGH) and not (
-            data.get("mitigations") or ""
-        ).strip():
+        if (
+            data.get("risk_level") in (Assessment.RiskLevel.MEDIUM, Assessment.RiskLevel.HIGH)
+            and not (data.get("mitigations") or "").strip()
+        ):
             self.add_error("mitigations", "Enter how the risks will be reduced")
         return data
 
@@ -92,24 +102,46 @@ class AssessmentForm(GovukForm):
 
 
 class SignOffForm(GovukForm):
-    note = forms.CharField(label="Sign-off note", max_length=limits.SUMMARY, widget=forms.Textarea(attrs={"rows": 3}),
-                           help_text="Why the risk is acceptable with the mitigations recorded.",
-                           error_messages={"required": "Enter a sign-off note"})
+    note = forms.CharField(
+        label="Sign-off note",
+        max_length=limits.SUMMARY,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Why the risk is acceptable with the mitigations recorded.",
+        error_messages={"required": "Enter a sign-off note"},
+    )
 
 
 class ConsentForm(GovukForm):
-    purpose = forms.ChoiceField(label="What are they consenting to?", choices=Consent.Purpose.choices,
-                                widget=forms.RadioSelect, initial=Consent.Purpose.PARTICIPATE,
-                                error_messages={"required": "Select what they are consenting to"})
-    given_on = DatePartsField(label="Date consent was given", not_in_future=True,
-                              error_messages={"required": "Enter the date consent was given"})
-    method = forms.ChoiceField(label="How was consent given?", choices=Consent.Method.choices,
-                               widget=forms.RadioSelect, error_messages={"required": "Select how consent was given"})
-    wording_version = forms.CharField(label="Version of the consent wording shown", max_length=20, initial="2026-1",
-                                      error_messages={"required": "Enter the version of the wording shown"})
-    wording_shown = forms.CharField(label="Wording shown, if different from the standard form",
-                                    max_length=limits.NOTE, required=False,
-                                    widget=forms.Textarea(attrs={"rows": 3}))
+    purpose = forms.ChoiceField(
+        label="What are they consenting to?",
+        choices=Consent.Purpose.choices,
+        widget=forms.RadioSelect,
+        initial=Consent.Purpose.PARTICIPATE,
+        error_messages={"required": "Select what they are consenting to"},
+    )
+    given_on = DatePartsField(
+        label="Date consent was given",
+        not_in_future=True,
+        error_messages={"required": "Enter the date consent was given"},
+    )
+    method = forms.ChoiceField(
+        label="How was consent given?",
+        choices=Consent.Method.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how consent was given"},
+    )
+    wording_version = forms.CharField(
+        label="Version of the consent wording shown",
+        max_length=20,
+        initial="2026-1",
+        error_messages={"required": "Enter the version of the wording shown"},
+    )
+    wording_shown = forms.CharField(
+        label="Wording shown, if different from the standard form",
+        max_length=limits.NOTE,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -117,11 +149,17 @@ class ConsentForm(GovukForm):
 
 
 class ConsentWithdrawalForm(GovukForm):
-    withdrawn_on = DatePartsField(label="Date consent was withdrawn", not_in_future=True,
-                                  error_messages={"required": "Enter the date consent was withdrawn"})
-    reason = forms.CharField(label="Why they withdrew", max_length=limits.SUMMARY,
-                             widget=forms.Textarea(attrs={"rows": 3}),
-                             error_messages={"required": "Enter why consent was withdrawn"})
+    withdrawn_on = DatePartsField(
+        label="Date consent was withdrawn",
+        not_in_future=True,
+        error_messages={"required": "Enter the date consent was withdrawn"},
+    )
+    reason = forms.CharField(
+        label="Why they withdrew",
+        max_length=limits.SUMMARY,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter why consent was withdrawn"},
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -129,11 +167,17 @@ class ConsentWithdrawalForm(GovukForm):
 
 
 class NoteForm(GovukForm):
-    body = forms.CharField(label="Note", max_length=limits.NOTE, widget=forms.Textarea(attrs={"rows": 5}),
-                           error_messages={"required": "Enter the note"})
+    body = forms.CharField(
+        label="Note",
+        max_length=limits.NOTE,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Enter the note"},
+    )
     shared_with_caseworker = forms.BooleanField(
-        label="Share with the person harmed's caseworker", required=False,
-        help_text="Only shared notes are shown to the caseworkers of the people harmed on this case.")
+        label="Share with the person harmed's caseworker",
+        required=False,
+        help_text="Only shared notes are shown to the caseworkers of the people harmed on this case.",
+    )
 
     def __init__(self, *args, may_share: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
@@ -148,24 +192,48 @@ class NoteForm(GovukForm):
 
 
 class ContactForm(GovukForm):
-    party = forms.ModelChoiceField(Party.objects.none(), label="Who was contacted", required=False,
-                                   empty_label="Not one person (for example the referrer)")
-    on = DatePartsField(label="Date of the contact", not_in_future=True,
-                        error_messages={"required": "Enter the date of the contact"})
-    at = forms.TimeField(label="Time", required=False, help_text="For example, 14:30",
-                         error_messages={"invalid": "Enter the time like 14:30"})
-    method = forms.ChoiceField(label="How", choices=ContactAttempt.Method.choices, widget=forms.RadioSelect,
-                               error_messages={"required": "Select how you tried to make contact"})
-    result = forms.ChoiceField(label="Result", choices=ContactAttempt.Result.choices, widget=forms.RadioSelect,
-                               error_messages={"required": "Select the result"})
-    rj_information_given = forms.BooleanField(label="They were told about restorative justice", required=False,
-                                              help_text="This meets the Victims' Code clock for a person harmed.")
-    notes = forms.CharField(label="Notes", max_length=limits.NOTE, widget=forms.Textarea(attrs={"rows": 3}),
-                            required=False)
+    party = forms.ModelChoiceField(
+        Party.objects.none(),
+        label="Who was contacted",
+        required=False,
+        empty_label="Not one person (for example the referrer)",
+    )
+    on = DatePartsField(
+        label="Date of the contact", not_in_future=True, error_messages={"required": "Enter the date of the contact"}
+    )
+    at = forms.TimeField(
+        label="Time",
+        required=False,
+        help_text="For example, 14:30",
+        error_messages={"invalid": "Enter the time like 14:30"},
+    )
+    method = forms.ChoiceField(
+        label="How",
+        choices=ContactAttempt.Method.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how you tried to make contact"},
+    )
+    result = forms.ChoiceField(
+        label="Result",
+        choices=ContactAttempt.Result.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the result"},
+    )
+    rj_information_given = forms.BooleanField(
+        label="They were told about restorative justice",
+        required=False,
+        help_text="This meets the Victims' Code clock for a person harmed.",
+    )
+    notes = forms.CharField(
+        label="Notes", max_length=limits.NOTE, widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
     outside_safe_times_reason = forms.CharField(
-        label="If this was outside their safe times: why", max_length=500, required=False,
+        label="If this was outside their safe times: why",
+        max_length=500,
+        required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="A call or visit outside the person's safe times is recorded only with the reason.")
+        help_text="A call or visit outside the person's safe times is recorded only with the reason.",
+    )
 
     def __init__(self, *args, case: Case, **kwargs):
         super().__init__(*args, **kwargs)
@@ -185,9 +253,13 @@ class ContactForm(GovukForm):
 
 
 class DuplicateReviewForm(GovukForm):
-    note = forms.CharField(label="What you found", max_length=80, required=False,
-                           widget=forms.TextInput(attrs={"class": "govuk-!-width-two-thirds"}),
-                           help_text="For example: a different incident with the same people.")
+    note = forms.CharField(
+        label="What you found",
+        max_length=80,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "govuk-!-width-two-thirds"}),
+        help_text="For example: a different incident with the same people.",
+    )
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -197,8 +269,11 @@ class DuplicateReviewForm(GovukForm):
 class TransitionForm(GovukForm):
     """The fields a transition collects (from its spec), plus the state the user saw when they opened it."""
 
-    seen_state = forms.CharField(max_length=limits.NAME, widget=forms.HiddenInput, error_messages={
-        "required": "This page was out of date. Go back to the case and try again."})
+    seen_state = forms.CharField(
+        max_length=limits.NAME,
+        widget=forms.HiddenInput,
+        error_messages={"required": "This page was out of date. Go back to the case and try again."},
+    )
 
     def __init__(self, *args, spec: TransitionSpec, withdrawn_by: tuple[str, ...] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -212,16 +287,29 @@ class TransitionForm(GovukForm):
                 label = label.replace(" (optional)", "")
             message = {"required": f"Enter the {label.lower()}"}
             if name in spec.choices:
-                field = forms.ChoiceField(label=label, choices=spec.choices[name], widget=forms.RadioSelect,
-                                          required=required,
-                                          error_messages={"required": f"Select the {label.lower()}"})
+                field = forms.ChoiceField(
+                    label=label,
+                    choices=spec.choices[name],
+                    widget=forms.RadioSelect,
+                    required=required,
+                    error_messages={"required": f"Select the {label.lower()}"},
+                )
             elif name == "withdrawn_by":
-                field = forms.ChoiceField(label=label, choices=withdrawn_by_choices, widget=forms.RadioSelect,
-                                          required=required, error_messages={"required": "Select who withdrew"})
+                field = forms.ChoiceField(
+                    label=label,
+                    choices=withdrawn_by_choices,
+                    widget=forms.RadioSelect,
+                    required=required,
+                    error_messages={"required": "Select who withdrew"},
+                )
             else:
-                field = forms.CharField(label=label.replace(" (optional)", ""), required=required,
-                                        max_length=FIELD_LIMITS.get(name),
-                                        widget=forms.Textarea(attrs={"rows": 4}), error_messages=message)
+                field = forms.CharField(
+                    label=label.replace(" (optional)", ""),
+                    required=required,
+                    max_length=FIELD_LIMITS.get(name),
+                    widget=forms.Textarea(attrs={"rows": 4}),
+                    error_messages=message,
+                )
             self.fields[name] = field
 
     def inputs(self) -> dict:
@@ -233,15 +321,26 @@ class TransitionForm(GovukForm):
 
 
 class CaseFilterForm(GovukForm):
-    q = forms.CharField(label="Search", required=False, max_length=100,
-                        help_text="Case reference, name of a person in the case, or police crime reference")
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        max_length=100,
+        help_text="Case reference, name of a person in the case, or police crime reference",
+    )
     state = forms.ChoiceField(label="Status", required=False, choices=[("", "Any status"), *Case.State.choices])
-    route = forms.ModelChoiceField(ReferralRoute.objects.all(), label="Referral route", required=False,
-                                   empty_label="Any route", to_field_name="code")
-    strand = forms.ModelChoiceField(HateStrand.objects.all(), label="Strand", required=False,
-                                    empty_label="Any strand", to_field_name="code")
-    ward = forms.ModelChoiceField(Ward.objects.all(), label="Ward", required=False, empty_label="Any ward",
-                                  to_field_name="code")
+    route = forms.ModelChoiceField(
+        ReferralRoute.objects.all(),
+        label="Referral route",
+        required=False,
+        empty_label="Any route",
+        to_field_name="code",
+    )
+    strand = forms.ModelChoiceField(
+        HateStrand.objects.all(), label="Strand", required=False, empty_label="Any strand", to_field_name="code"
+    )
+    ward = forms.ModelChoiceField(
+        Ward.objects.all(), label="Ward", required=False, empty_label="Any ward", to_field_name="code"
+    )
     facilitator = forms.ChoiceField(label="Facilitator", required=False)
     overdue = forms.BooleanField(label="Only cases with an overdue Victims' Code clock", required=False)
 
@@ -279,11 +378,20 @@ TIMELINE_KINDS = (
 
 
 class TimelineFilterForm(GovukForm):
-    kind = forms.MultipleChoiceField(label="Show", choices=TIMELINE_KINDS, required=False,
-                                     widget=forms.CheckboxSelectMultiple,
-                                     initial=[code for code, _ in TIMELINE_KINDS])
-    order = forms.ChoiceField(label="Order", required=False, widget=forms.RadioSelect, initial="oldest",
-                              choices=(("oldest", "Oldest first"), ("newest", "Newest first")))
+    kind = forms.MultipleChoiceField(
+        label="Show",
+        choices=TIMELINE_KINDS,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        initial=[code for code, _ in TIMELINE_KINDS],
+    )
+    order = forms.ChoiceField(
+        label="Order",
+        required=False,
+        widget=forms.RadioSelect,
+        initial="oldest",
+        choices=(("oldest", "Oldest first"), ("newest", "Newest first")),
+    )
 
     def kinds(self) -> set[str]:
         if self.is_valid() and self.cleaned_data.get("kind"):
@@ -295,7 +403,10 @@ class TimelineFilterForm(GovukForm):
 
 
 class NoLongerTakingPartForm(GovukForm):
-    reason = forms.CharField(label="Why they no longer take part", max_length=500,
-                             widget=forms.Textarea(attrs={"rows": 3}),
-                             error_messages={"required": "Enter why they no longer take part"},
-                             help_text="For example: withdrew consent after the preparation meeting.")
+    reason = forms.CharField(
+        label="Why they no longer take part",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter why they no longer take part"},
+        help_text="For example: withdrew consent after the preparation meeting.",
+    )

@@ -39,63 +39,110 @@ ROUTE_DESCRIPTIONS = {
 class ReferralForm(GovukForm):
     """The case and its incident; parties come in ``PartyForm`` sub-forms beside it."""
 
-    occurred_on = DatePartsField(label="Date of the incident", not_in_future=True,
-                                 error_messages={"required": "Enter the date of the incident"})
-    occurred_at = forms.TimeField(label="Time of the incident", required=False,
-                                  help_text="24-hour clock, for example 21:30. Leave empty if not known.",
-                                  error_messages={"invalid": "Enter the time like 21:30"})
+    occurred_on = DatePartsField(
+        label="Date of the incident", not_in_future=True, error_messages={"required": "Enter the date of the incident"}
+    )
+    occurred_at = forms.TimeField(
+        label="Time of the incident",
+        required=False,
+        help_text="24-hour clock, for example 21:30. Leave empty if not known.",
+        error_messages={"invalid": "Enter the time like 21:30"},
+    )
     occurred_to_on = DatePartsField(
-        label="End date, if it happened over a period", required=False, not_in_future=True,
+        label="End date, if it happened over a period",
+        required=False,
+        not_in_future=True,
         help_text="Only if the incident went on over days or weeks. For example, 30 3 2026",
     )
-    occurred_to_at = forms.TimeField(label="End time", required=False, help_text="For example, 23:00",
-                                     error_messages={"invalid": "Enter the end time like 23:00"})
-    ward = forms.ModelChoiceField(Ward.objects.all(), label="Ward where it happened", empty_label="Choose a ward",
-                                  error_messages={"required": "Choose the ward where it happened"})
-    place = forms.CharField(label="Place", max_length=limits.SHORT, required=False,
-                            help_text="In words, for example: bus stop outside Stretford library")
-    postcode = forms.CharField(label="Postcode", max_length=20, required=False)
-    crime_type = forms.ModelChoiceField(CrimeType.objects.all(), label="Type of crime or incident",
-                                        widget=forms.RadioSelect, empty_label=None,
-                                        error_messages={"required": "Choose the type of crime or incident"})
-    crime_reference = forms.CharField(label="Police crime reference", max_length=24, required=False,
-                                      help_text="As it appears on the police record, for example 06/123456/26")
-    strands = forms.ModelMultipleChoiceField(
-        HateStrand.objects.all(), label="Hostility or prejudice towards", widget=forms.CheckboxSelectMultiple,
-        help_text="Select all that apply.", error_messages={"required": "Choose at least one hate crime strand"},
+    occurred_to_at = forms.TimeField(
+        label="End time",
+        required=False,
+        help_text="For example, 23:00",
+        error_messages={"invalid": "Enter the end time like 23:00"},
     )
-    perceived_by = forms.ChoiceField(label="Who perceived the hostility?", choices=Incident.PerceivedBy.choices,
-                                     widget=forms.RadioSelect,
-                                     error_messages={"required": "Select who perceived the hostility"})
-    summary = forms.CharField(label="What happened", max_length=limits.SUMMARY,
-                              widget=forms.Textarea(attrs={"rows": 5}),
-                              help_text="Facts only. Do not include contact details here.",
-                              error_messages={"required": "Enter a summary of what happened"})
+    ward = forms.ModelChoiceField(
+        Ward.objects.all(),
+        label="Ward where it happened",
+        empty_label="Choose a ward",
+        error_messages={"required": "Choose the ward where it happened"},
+    )
+    place = forms.CharField(
+        label="Place",
+        max_length=limits.SHORT,
+        required=False,
+        help_text="In words, for example: bus stop outside Stretford library",
+    )
+    postcode = forms.CharField(label="Postcode", max_length=20, required=False)
+    crime_type = forms.ModelChoiceField(
+        CrimeType.objects.all(),
+        label="Type of crime or incident",
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={"required": "Choose the type of crime or incident"},
+    )
+    crime_reference = forms.CharField(
+        label="Police crime reference",
+        max_length=24,
+        required=False,
+        help_text="As it appears on the police record, for example 06/123456/26",
+    )
+    strands = forms.ModelMultipleChoiceField(
+        HateStrand.objects.all(),
+        label="Hostility or prejudice towards",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Select all that apply.",
+        error_messages={"required": "Choose at least one hate crime strand"},
+    )
+    perceived_by = forms.ChoiceField(
+        label="Who perceived the hostility?",
+        choices=Incident.PerceivedBy.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select who perceived the hostility"},
+    )
+    summary = forms.CharField(
+        label="What happened",
+        max_length=limits.SUMMARY,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Facts only. Do not include contact details here.",
+        error_messages={"required": "Enter a summary of what happened"},
+    )
     enhanced_rights = yes_no_field(
         "Is the person harmed entitled to enhanced rights under the Victims' Code?",
         help_text="For example victims of the most serious crime, persistently targeted, vulnerable or "
-                  "intimidated victims. They must be told about restorative justice within 1 working day.",
+        "intimidated victims. They must be told about restorative justice within 1 working day.",
         error="Select yes if the person harmed is entitled to enhanced rights",
     )
-    enhanced_rights_reason = forms.CharField(label="Why they are entitled to enhanced rights", max_length=300,
-                                             required=False)
-    referrer_name = forms.CharField(label="Referrer's name", max_length=limits.SHORT,
-                                    error_messages={"required": "Enter the referrer's name"})
-    referrer_contact = forms.CharField(label="Referrer's phone or email", max_length=limits.SHORT,
-                                       validators=[limits.validate_phone_or_email],
-                                       error_messages={"required": "Enter the referrer's phone or email"})
+    enhanced_rights_reason = forms.CharField(
+        label="Why they are entitled to enhanced rights", max_length=300, required=False
+    )
+    referrer_name = forms.CharField(
+        label="Referrer's name", max_length=limits.SHORT, error_messages={"required": "Enter the referrer's name"}
+    )
+    referrer_contact = forms.CharField(
+        label="Referrer's phone or email",
+        max_length=limits.SHORT,
+        validators=[limits.validate_phone_or_email],
+        error_messages={"required": "Enter the referrer's phone or email"},
+    )
     # Reporting centre reports only.
     report_kind = forms.ChoiceField(
-        label="What kind of report is this?", widget=forms.RadioSelect,
-        choices=[("assisted", "Assisted report: the person gave their details"),
-                 ("anonymous", "Anonymous report: the person did not give their name")],
+        label="What kind of report is this?",
+        widget=forms.RadioSelect,
+        choices=[
+            ("assisted", "Assisted report: the person gave their details"),
+            ("anonymous", "Anonymous report: the person did not give their name"),
+        ],
         error_messages={"required": "Select whether the report is assisted or anonymous"},
     )
-    consents_to_police = yes_no_field("Does the person consent to the police being involved?",
-                                      error="Select yes if the person consents to police involvement")
+    consents_to_police = yes_no_field(
+        "Does the person consent to the police being involved?",
+        error="Select yes if the person consents to police involvement",
+    )
     # RJ service staff only: who referred it.
     referring_organisation = forms.ModelChoiceField(
-        Organisation.objects.filter(is_active=True), label="Referring organisation", required=False,
+        Organisation.objects.filter(is_active=True),
+        label="Referring organisation",
+        required=False,
         empty_label="Not from a partner organisation",
         help_text="The partner organisation's staff will see this case's status.",
     )
@@ -155,7 +202,8 @@ class ReferralForm(GovukForm):
             "occurred_from": _aware(data["occurred_on"], data.get("occurred_at")),
             "occurred_time_known": time_known(data.get("occurred_at")),
             "occurred_to": _aware(data["occurred_to_on"], data.get("occurred_to_at") or time(23, 59))
-            if data.get("occurred_to_on") else None,
+            if data.get("occurred_to_on")
+            else None,
             "ward": data["ward"],
             "place": data.get("place", ""),
             "postcode": data.get("postcode", ""),
@@ -182,43 +230,70 @@ class ReferralForm(GovukForm):
 
 
 PARTY_CONTACT_FIELDS = [
-    "first_name", "last_name", "date_of_birth", "age_band", "address", "postcode", "phone", "email",
-    "preferred_contact_method", "safe_contact_times", "no_messages",
+    "first_name",
+    "last_name",
+    "date_of_birth",
+    "age_band",
+    "address",
+    "postcode",
+    "phone",
+    "email",
+    "preferred_contact_method",
+    "safe_contact_times",
+    "no_messages",
 ]
 PARTY_NEEDS_FIELDS = [
-    "language", "interpreter_needed", "interpreter_language", "large_print", "easy_read", "other_adjustments",
+    "language",
+    "interpreter_needed",
+    "interpreter_language",
+    "large_print",
+    "easy_read",
+    "other_adjustments",
 ]
 
 
 class PartyForm(GovukModelForm):
     """A person in the case: name, contact details and communication needs."""
 
-    date_of_birth = DatePartsField(label="Date of birth", required=False, not_in_future=True,
-                                   help_text="If known. For example, 31 3 1980")
+    date_of_birth = DatePartsField(
+        label="Date of birth", required=False, not_in_future=True, help_text="If known. For example, 31 3 1980"
+    )
     postcode = forms.CharField(label="Postcode", max_length=20, required=False)
 
     class Meta:
         model = Party
         fields = ["role", "supports", *PARTY_CONTACT_FIELDS, *PARTY_NEEDS_FIELDS, "caseworker", "participating"]
         labels = {
-            "first_name": "First name", "last_name": "Last name", "age_band": "Age", "address": "Address",
-            "postcode": "Postcode", "phone": "Phone", "email": "Email address",
+            "first_name": "First name",
+            "last_name": "Last name",
+            "age_band": "Age",
+            "address": "Address",
+            "postcode": "Postcode",
+            "phone": "Phone",
+            "email": "Email address",
             "preferred_contact_method": "How they prefer to be contacted",
             "safe_contact_times": "Safe times to contact them",
-            "language": "Preferred language", "interpreter_needed": "Needs an interpreter",
-            "interpreter_language": "Interpreter language", "large_print": "Needs large print",
-            "easy_read": "Needs easy read", "other_adjustments": "Other adjustments",
-            "supports": "Supports", "caseworker": "Victim service caseworker",
+            "language": "Preferred language",
+            "interpreter_needed": "Needs an interpreter",
+            "interpreter_language": "Interpreter language",
+            "large_print": "Needs large print",
+            "easy_read": "Needs easy read",
+            "other_adjustments": "Other adjustments",
+            "supports": "Supports",
+            "caseworker": "Victim service caseworker",
             "participating": "Taking part in the restorative process",
         }
         help_texts = {"safe_contact_times": "For example: weekday evenings after 6pm"}
         widgets = {
-            "role": forms.RadioSelect, "age_band": forms.RadioSelect,
-            "address": forms.Textarea(attrs={"rows": 3}), "other_adjustments": forms.Textarea(attrs={"rows": 3}),
+            "role": forms.RadioSelect,
+            "age_band": forms.RadioSelect,
+            "address": forms.Textarea(attrs={"rows": 3}),
+            "other_adjustments": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, case: Case | None = None, fixed_role: str | None = None,
-                 name_required: bool = True, **kwargs):
+    def __init__(
+        self, *args, case: Case | None = None, fixed_role: str | None = None, name_required: bool = True, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.fixed_role = fixed_role
         self.fields["first_name"].required = name_required
@@ -242,7 +317,8 @@ class PartyForm(GovukModelForm):
             del self.fields["caseworker"]
         else:
             self.fields["caseworker"].queryset = User.objects.filter(
-                groups__name=roles.CASEWORKER, is_active=True).order_by("last_name", "first_name")
+                groups__name=roles.CASEWORKER, is_active=True
+            ).order_by("last_name", "first_name")
             self.fields["caseworker"].empty_label = "No caseworker"
             self.fields["caseworker"].help_text = "Only for a person harmed. The caseworker will see this case."
 

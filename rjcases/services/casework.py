@@ -59,8 +59,9 @@ def allocate(case: Case, user, *, facilitator, co_facilitator=None) -> Case:
     return locked
 
 
-def add_party(case: Case, user, *, role: str, first_name: str, last_name: str = "", _skip_permission=False,
-              **fields) -> Party:
+def add_party(
+    case: Case, user, *, role: str, first_name: str, last_name: str = "", _skip_permission=False, **fields
+) -> Party:
     if not _skip_permission:
         check_case_work(case, user)
     party = Party(case=case, role=role, first_name=first_name, last_name=last_name, **fields)
@@ -86,15 +87,30 @@ def update_party(party: Party, user, **fields) -> Party:
     return party
 
 
-def record_consent(party: Party, user, *, purpose: str, given_on: date, method: str, wording_version: str = "2026-1",
-                   wording_shown: str = "") -> Consent:
+def record_consent(
+    party: Party,
+    user,
+    *,
+    purpose: str,
+    given_on: date,
+    method: str,
+    wording_version: str = "2026-1",
+    wording_shown: str = "",
+) -> Consent:
     from rjcases.permissions import is_party_caseworker
 
     # A caseworker records their own client's consent only; everyone else's is the case's facilitators'.
     if not is_party_caseworker(party, user):
         check_case_work(party.case, user)
-    consent = Consent(party=party, purpose=purpose, given_on=given_on, method=method,
-                      wording_version=wording_version, wording_shown=wording_shown, recorded_by=user)
+    consent = Consent(
+        party=party,
+        purpose=purpose,
+        given_on=given_on,
+        method=method,
+        wording_version=wording_version,
+        wording_shown=wording_shown,
+        recorded_by=user,
+    )
     save_with_history(consent, user, "consent recorded")
     return consent
 
@@ -145,13 +161,18 @@ def stop_taking_part_problem(party: Party) -> str:
     if party.role == Party.Role.SUPPORTER or _activity_took_place(case):
         return ""
     stopped = {p.pk for p, _day in withdrawals_in_force(case)}
-    others = [p for p in case.parties.all()
-              if p.pk != party.pk and p.role == party.role and p.participating and p.pk not in stopped]
+    others = [
+        p
+        for p in case.parties.all()
+        if p.pk != party.pk and p.role == party.role and p.participating and p.pk not in stopped
+    ]
     if others:
         return ""
     role = party.get_role_display().lower()
-    return (f"{party.display_name} is the only {role} still taking part, and the activity has not taken place: "
-            "the process cannot go on without them. Withdraw the case instead.")
+    return (
+        f"{party.display_name} is the only {role} still taking part, and the activity has not taken place: "
+        "the process cannot go on without them. Withdraw the case instead."
+    )
 
 
 def check_may_stop_taking_part(party: Party) -> None:
@@ -177,8 +198,12 @@ def record_no_longer_taking_part(party: Party, user, reason: str, *, on: date | 
         party.participating = False
         party.stopped_taking_part_on = on or timezone.localdate()
         party.stopped_taking_part_reason = reason
-        save_with_history(party, user, f"no longer taking part: {reason}"[:100],
-                          update_fields=["participating", "stopped_taking_part_on", "stopped_taking_part_reason"])
+        save_with_history(
+            party,
+            user,
+            f"no longer taking part: {reason}"[:100],
+            update_fields=["participating", "stopped_taking_part_on", "stopped_taking_part_reason"],
+        )
     return party
 
 
@@ -206,8 +231,9 @@ def sign_off_assessment(assessment: Assessment, user, *, note: str = "") -> Asse
     assessment.signed_off_by = user
     assessment.signed_off_at = timezone.now()
     assessment.sign_off_note = note
-    save_with_history(assessment, user, "risk signed off",
-                      update_fields=["signed_off_by", "signed_off_at", "sign_off_note"])
+    save_with_history(
+        assessment, user, "risk signed off", update_fields=["signed_off_by", "signed_off_at", "sign_off_note"]
+    )
     return assessment
 
 
@@ -340,16 +366,28 @@ def outside_safe_times(party: Party | None, at: datetime | date, *, time_known: 
     return ""
 
 
-def check_safe_contact(party: Party | None, *, at: datetime | date, is_call_or_visit: bool, leaves_message: bool,
-                       reason: str, time_known: bool = True, message_field: str = "result") -> str:
+def check_safe_contact(
+    party: Party | None,
+    *,
+    at: datetime | date,
+    is_call_or_visit: bool,
+    leaves_message: bool,
+    reason: str,
+    time_known: bool = True,
+    message_field: str = "result",
+) -> str:
     """Refuse a contact that leaves a message for a "do not leave messages" person; ask for the reason of a call
     or visit outside their safe times (``ValidationError`` on ``outside_safe_times_reason``). Returns the reason
     to keep on the contact: "" when the contact was within their safe times."""
     if party is None:
         return ""
     if leaves_message and party.no_messages:
-        raise ValidationError({message_field: f"{party.display_name} must not be left messages (a voicemail, text "
-                                              "or email): record the contact without leaving one."})
+        raise ValidationError(
+            {
+                message_field: f"{party.display_name} must not be left messages (a voicemail, text "
+                "or email): record the contact without leaving one."
+            }
+        )
     if not is_call_or_visit:
         return ""
     outside = outside_safe_times(party, at, time_known=time_known)
@@ -357,8 +395,9 @@ def check_safe_contact(party: Party | None, *, at: datetime | date, is_call_or_v
         return ""
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"outside_safe_times_reason": f"{outside} To record this contact anyway, confirm "
-                                                            "why it was made then."})
+        raise ValidationError(
+            {"outside_safe_times_reason": f"{outside} To record this contact anyway, confirm why it was made then."}
+        )
     if len(reason) > 500:
         raise ValidationError({"outside_safe_times_reason": "The reason must be 500 characters or fewer."})
     return reason
@@ -377,9 +416,19 @@ def contact_leaves_message(party: Party | None, method: str, result: str) -> boo
     return method in MESSAGE_METHODS and result == ContactAttempt.Result.SENT and method != preferred
 
 
-def record_contact(case: Case, user, *, party: Party | None, at: datetime, method: str, result: str,
-                   rj_information_given: bool = False, notes: str = "",
-                   outside_safe_times_reason: str = "", time_known: bool = True) -> ContactAttempt:
+def record_contact(
+    case: Case,
+    user,
+    *,
+    party: Party | None,
+    at: datetime,
+    method: str,
+    result: str,
+    rj_information_given: bool = False,
+    notes: str = "",
+    outside_safe_times_reason: str = "",
+    time_known: bool = True,
+) -> ContactAttempt:
     """Log a contact attempt; the first that reaches someone starts the clocks' 'met' dates.
 
     Refused for a message left for a "do not leave messages" person; a call or visit outside their safe times
@@ -387,11 +436,23 @@ def record_contact(case: Case, user, *, party: Party | None, at: datetime, metho
     check_case_work(case, user)
     if party is not None and party.case_id != case.pk:
         raise ValidationError({"party": "Choose someone who is part of this case."})
-    contact = ContactAttempt(case=case, party=party, at=at, time_known=time_known, method=method, result=result,
-                             rj_information_given=rj_information_given, notes=notes, by=user)
+    contact = ContactAttempt(
+        case=case,
+        party=party,
+        at=at,
+        time_known=time_known,
+        method=method,
+        result=result,
+        rj_information_given=rj_information_given,
+        notes=notes,
+        by=user,
+    )
     contact.outside_safe_times_reason = check_safe_contact(
-        party, at=at, is_call_or_visit=method in CALL_OR_VISIT,
-        leaves_message=contact_leaves_message(party, method, result), reason=outside_safe_times_reason,
+        party,
+        at=at,
+        is_call_or_visit=method in CALL_OR_VISIT,
+        leaves_message=contact_leaves_message(party, method, result),
+        reason=outside_safe_times_reason,
         time_known=time_known,
     )
     with transaction.atomic():

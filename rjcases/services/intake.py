@@ -98,23 +98,30 @@ ANONYMOUS_NAME = "Anonymous"
 
 
 def _clean_parties(user, anonymous: bool, parties: Iterable[PartyData]) -> list[PartyData]:
-    parties = [PartyData(p.role, (p.first_name or "").strip(), (p.last_name or "").strip(), dict(p.extra))
-               for p in parties]
+    parties = [
+        PartyData(p.role, (p.first_name or "").strip(), (p.last_name or "").strip(), dict(p.extra)) for p in parties
+    ]
     errors = []
     if any(p.role not in (Party.Role.HARMED, Party.Role.RESPONSIBLE) for p in parties):
-        errors.append("A referral names the person harmed and the person responsible; add supporters to the case "
-                      "afterwards.")
+        errors.append(
+            "A referral names the person harmed and the person responsible; add supporters to the case afterwards."
+        )
     if anonymous:
         harmed = [p for p in parties if p.role == Party.Role.HARMED]
         if len(harmed) > 1:
             errors.append("An anonymous report has one person harmed.")
         for party in harmed:
-            given = [name for name in IDENTIFYING_PARTY_FIELDS
-                     if (party.last_name if name == "last_name" else party.extra.get(name))]
+            given = [
+                name
+                for name in IDENTIFYING_PARTY_FIELDS
+                if (party.last_name if name == "last_name" else party.extra.get(name))
+            ]
             if party.first_name not in ("", ANONYMOUS_NAME) or given:
-                errors.append("An anonymous report holds no name or contact details of the person harmed: "
-                              "leave out their name, date of birth, address, postcode, phone and email, or "
-                              "record an assisted report.")
+                errors.append(
+                    "An anonymous report holds no name or contact details of the person harmed: "
+                    "leave out their name, date of birth, address, postcode, phone and email, or "
+                    "record an assisted report."
+                )
             party.first_name = ANONYMOUS_NAME
         if not harmed:
             parties.insert(0, PartyData(Party.Role.HARMED, ANONYMOUS_NAME))
@@ -246,11 +253,25 @@ def create_referral(
         incident_obj.save()
         incident_obj.strands.set(strands)
         for party in parties:
-            add_party(case, user, role=party.role, first_name=party.first_name, last_name=party.last_name,
-                      _skip_permission=True, **party.extra)
+            add_party(
+                case,
+                user,
+                role=party.role,
+                first_name=party.first_name,
+                last_name=party.last_name,
+                _skip_permission=True,
+                **party.extra,
+            )
         duplicates = find_possible_duplicates(case)
         if duplicates:
             case.possible_duplicate_of.set(duplicates)
-        CaseTransition.objects.create(case=case, name="refer", source="", target=case.state, by=user,
-                                      reason="Referral received", data={"route": route.code})
+        CaseTransition.objects.create(
+            case=case,
+            name="refer",
+            source="",
+            target=case.state,
+            by=user,
+            reason="Referral received",
+            data={"route": route.code},
+        )
     return case

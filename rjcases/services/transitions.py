@@ -51,7 +51,10 @@ TRANSITIONS: dict[str, TransitionSpec] = {
         TransitionSpec("cancel_activity", "Cancel the activity", ("reason",), ("reason",)),
         TransitionSpec("record_agreement", "Record the agreement and start monitoring", ("note",)),
         TransitionSpec(
-            "conclude", "Close without an agreement", ("outcome", "summary"), ("outcome",),
+            "conclude",
+            "Close without an agreement",
+            ("outcome", "summary"),
+            ("outcome",),
             choices={"outcome": CONCLUDE_OUTCOMES},
         ),
         TransitionSpec("complete", "Complete the case", ("summary",), help="The outcome follows from the actions."),
@@ -196,8 +199,13 @@ class MoveEffects:
     @property
     def transition_row(self) -> dict:
         """The CaseTransition row's fields, other than the case, who and when."""
-        return {"name": self.name, "source": self.source, "target": self.target, "reason": self.reason,
-                "data": self.data}
+        return {
+            "name": self.name,
+            "source": self.source,
+            "target": self.target,
+            "reason": self.reason,
+            "data": self.data,
+        }
 
 
 def _closing(outcome: str, now: datetime, reason: str = "", summary: str = "") -> dict:
@@ -284,8 +292,12 @@ def move_effects(name: str, case: Mapping, inputs: dict, now: datetime, facts: F
     reason = inputs.get("reason") or inputs.get("note") or inputs.get("summary") or ""
     kept = {**writes.data, **{f: inputs.get(f) for f in spec.fields}}
     return MoveEffects(
-        name=name, source=case["state"], target=target_of(name, case["state"]),
-        case={"state_changed_at": now, **writes.case}, activity=writes.activity, reason=reason,
+        name=name,
+        source=case["state"],
+        target=target_of(name, case["state"]),
+        case={"state_changed_at": now, **writes.case},
+        activity=writes.activity,
+        reason=reason,
         change_reason=f"{name}: {reason}"[:100] if reason else name,
         data={k: v for k, v in kept.items() if v not in (None, "")},
     )
@@ -406,4 +418,3 @@ def case_withdraw(case, user, *, withdrawn_by: str, reason: str) -> Case:
 
 def case_reopen(case, user, *, reason: str) -> Case:
     return take_transition(case, user, "reopen", reason=reason)
-

@@ -72,8 +72,9 @@ def test_the_remaining_backup_code_still_signs_in(facilitator, enrolled, sign_in
 
 
 @pytest.mark.parametrize("typed", ["abcdefg", "abcdefgh1", "abcd!fgh", "12345678"])
-def test_a_malformed_backup_code_is_refused_without_using_any(facilitator, enrolled, sign_in_with_password, client,
-                                                              typed):
+def test_a_malformed_backup_code_is_refused_without_using_any(
+    facilitator, enrolled, sign_in_with_password, client, typed
+):
     sign_in_with_password("facilitator")
     response = client.post(VERIFY, {"token": typed})
     assert response.status_code == 200

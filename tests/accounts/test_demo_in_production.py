@@ -110,12 +110,22 @@ def test_production_settings_refuse_loaddata_demo_users(tmp_path):
     """With the environment a deployment gives (DJANGO_DEBUG=0), in a fresh process: refused before any database
     work (the database here has no tables, so loading would fail differently)."""
     env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE_URL", "RJ_"))}
-    env.update(DJANGO_SETTINGS_MODULE="config.settings", DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-               DJANGO_DEBUG="0", DJANGO_ALLOWED_HOSTS="rj.example.org",
-               DATABASE_URL=f"sqlite:///{tmp_path / 'empty.sqlite3'}")
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_DEBUG="0",
+        DJANGO_ALLOWED_HOSTS="rj.example.org",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'empty.sqlite3'}",
+    )
     for args in (["loaddata", "demo_users"], ["seed_demo"], ["demo_signins"]):
-        result = subprocess.run([sys.executable, "manage.py", *args], env=env, capture_output=True, text=True,
-                                cwd=settings.BASE_DIR, timeout=120)
+        result = subprocess.run(
+            [sys.executable, "manage.py", *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            cwd=settings.BASE_DIR,
+            timeout=120,
+        )
         assert result.returncode == 1, (args, result.stderr)
         assert "Refused" in result.stderr, (args, result.stderr)
         assert NOT_PRODUCTION_FLAG in result.stderr

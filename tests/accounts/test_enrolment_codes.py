@@ -78,8 +78,9 @@ def test_an_expired_code_is_refused(facilitator, sign_in_with_password, client, 
 
 
 @production
-def test_a_code_issued_to_someone_else_is_refused(facilitator, other_facilitator, sign_in_with_password, client,
-                                                  enrolment_code):
+def test_a_code_issued_to_someone_else_is_refused(
+    facilitator, other_facilitator, sign_in_with_password, client, enrolment_code
+):
     code = enrolment_code(other_facilitator)
     sign_in_with_password("facilitator")
     assert "That enrolment code is wrong" in enter_code(client, code).content.decode()
@@ -95,8 +96,9 @@ def test_a_new_code_cancels_the_unused_one(facilitator, sign_in_with_password, c
 
 
 @production
-def test_the_link_fills_the_code_in_and_typing_it_loosely_still_works(facilitator, sign_in_with_password, client,
-                                                                      enrolment_code):
+def test_the_link_fills_the_code_in_and_typing_it_loosely_still_works(
+    facilitator, sign_in_with_password, client, enrolment_code
+):
     code = enrolment_code(facilitator)
     sign_in_with_password("facilitator")
     assert f'value="{code}"' in client.get(ENROL, {"code": code}).content.decode()
@@ -111,8 +113,9 @@ def test_only_a_hash_of_the_code_is_kept(facilitator, enrolment_code):
 
 
 @production
-def test_a_key_shown_before_the_code_is_not_the_key_enrolled(facilitator, sign_in_with_password, client,
-                                                            enrolment_code):
+def test_a_key_shown_before_the_code_is_not_the_key_enrolled(
+    facilitator, sign_in_with_password, client, enrolment_code
+):
     stale = TOTPDevice.objects.create(user=facilitator, confirmed=False, name="Seen by someone earlier")
     sign_in_with_password("facilitator")
     enter_code(client, enrolment_code(facilitator))
@@ -192,8 +195,9 @@ def test_an_administrator_cannot_issue_a_code_for_themselves(administrator, conf
 
 
 @production
-def test_an_administrator_who_has_not_passed_the_second_factor_cannot_issue_a_code(administrator, facilitator,
-                                                                                   confirmed_device, client):
+def test_an_administrator_who_has_not_passed_the_second_factor_cannot_issue_a_code(
+    administrator, facilitator, confirmed_device, client
+):
     confirmed_device(administrator)
     client.force_login(administrator)
     response = client.post(reverse("accounts:issue_enrolment_code", args=[facilitator.pk]))

@@ -22,7 +22,7 @@ def test_a_missing_page_is_the_services_404(facilitator, client):
     assert response.status_code == 404
     assert "errors/404.html" in template_names(response)
     page = response.content.decode()
-    assert "<h1 class=\"govuk-heading-l\">Page not found</h1>" in page
+    assert '<h1 class="govuk-heading-l">Page not found</h1>' in page
     assert "Page not found – " in page  # the title
     assert "Fay Facilitator" in page  # the usual header
 

@@ -163,7 +163,11 @@ def test_settings_read_the_proxy_count_from_the_environment_and_axes_uses_it():
     code = "from django.conf import settings; print(settings.RJ_PROXY_COUNT, settings.AXES_CLIENT_IP_CALLABLE)"
     env = {"DJANGO_SETTINGS_MODULE": "config.settings", "DJANGO_PROXY_COUNT": "2", "PATH": "/usr/bin:/bin"}
     out = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup(); " + code], env=env, capture_output=True, text=True,
-        check=True, cwd=settings.BASE_DIR,
+        [sys.executable, "-c", "import django; django.setup(); " + code],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=settings.BASE_DIR,
     ).stdout
     assert out.split() == ["2", "accounts.client_ip.client_ip_address"]

@@ -65,8 +65,10 @@ def test_entries_for_features_not_yet_routed_are_left_out(manager):
 
 
 def menu_links(response) -> list[str]:
-    return re.findall(r'class="govuk-service-navigation__link" href="[^"]*"[^>]*>(?:<strong[^>]*>)?([^<]+)<',
-                      response.content.decode())
+    return re.findall(
+        r'class="govuk-service-navigation__link" href="[^"]*"[^>]*>(?:<strong[^>]*>)?([^<]+)<',
+        response.content.decode(),
+    )
 
 
 def test_the_rendered_menu_of_an_administrator_offers_administration(administrator, client):
@@ -87,8 +89,11 @@ def test_the_rendered_menu_of_a_facilitator(facilitator, client):
 def test_the_current_page_is_marked_in_the_menu(facilitator, client):
     client.force_login(facilitator)
     page = client.get(reverse("rjcases:list")).content.decode()
-    assert re.search(r'href="/cases/" aria-current="page"><strong class="govuk-service-navigation__active-fallback">'
-                     r"Cases</strong>", page)
+    assert re.search(
+        r'href="/cases/" aria-current="page"><strong class="govuk-service-navigation__active-fallback">'
+        r"Cases</strong>",
+        page,
+    )
     assert 'href="/" aria-current' not in page
 
 

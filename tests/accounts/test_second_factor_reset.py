@@ -33,8 +33,9 @@ def reset(client, user, reason="Lost phone, identity checked by telephone with t
     return client.post(reverse("accounts:reset_second_factor", args=[user.pk]), {"reason": reason})
 
 
-def test_a_reset_removes_every_device_records_the_reason_and_ends_their_sessions(administrator, facilitator,
-                                                                                 confirmed_device):
+def test_a_reset_removes_every_device_records_the_reason_and_ends_their_sessions(
+    administrator, facilitator, confirmed_device
+):
     admin = verified_client(administrator, confirmed_device)
     theirs = verified_client(facilitator, confirmed_device)
     StaticDevice.objects.create(user=facilitator, name="Backup codes", confirmed=True)

@@ -31,11 +31,18 @@ def admin_client(client, administrator, settings):
 def user_form(user, **changes) -> dict:
     """What the admin's user change form posts for ``user``, with ``changes``."""
     data = {
-        "username": user.username, "first_name": user.first_name, "last_name": user.last_name, "email": user.email,
-        "is_active": "on", "groups": [g.pk for g in user.groups.all()],
+        "username": user.username,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "is_active": "on",
+        "groups": [g.pk for g in user.groups.all()],
         "date_joined_0": timezone.localtime(user.date_joined).strftime("%Y-%m-%d"),
         "date_joined_1": timezone.localtime(user.date_joined).strftime("%H:%M:%S"),
-        "last_login_0": "", "last_login_1": "", "organisation": user.organisation_id or "", "job_title": "",
+        "last_login_0": "",
+        "last_login_1": "",
+        "organisation": user.organisation_id or "",
+        "job_title": "",
         "_save": "Save",
     }
     if user.is_staff:
@@ -56,12 +63,16 @@ def role_events(**filters):
 def test_an_administrator_giving_themselves_a_case_role_in_the_admin_is_recorded(admin_client, administrator):
     manager_group = Group.objects.get(name=roles.MANAGER)
     groups = [g.pk for g in administrator.groups.all()] + [manager_group.pk]
-    response = admin_client.post(reverse("admin:accounts_user_change", args=[administrator.pk]),
-                                 user_form(administrator, groups=groups))
+    response = admin_client.post(
+        reverse("admin:accounts_user_change", args=[administrator.pk]), user_form(administrator, groups=groups)
+    )
     assert response.status_code == 302
     event = role_events(actor=administrator).get()
-    assert (event.action, event.subject_user, event.details["role"]) == (Action.ROLE_GRANTED, administrator,
-                                                                          roles.MANAGER)
+    assert (event.action, event.subject_user, event.details["role"]) == (
+        Action.ROLE_GRANTED,
+        administrator,
+        roles.MANAGER,
+    )
     assert event.actor_name == administrator.username
     # The user's history says which role changed, not an empty change.
     assert administrator.history.latest("history_date").history_change_reason == "roles: granted manager"
@@ -69,8 +80,9 @@ def test_an_administrator_giving_themselves_a_case_role_in_the_admin_is_recorded
 
 @pytest.mark.django_db
 def test_removing_a_role_in_the_admin_is_recorded(admin_client, administrator, manager):
-    response = admin_client.post(reverse("admin:accounts_user_change", args=[manager.pk]),
-                                 user_form(manager, groups=[]))
+    response = admin_client.post(
+        reverse("admin:accounts_user_change", args=[manager.pk]), user_form(manager, groups=[])
+    )
     assert response.status_code == 302
     assert not manager.groups.exists()
     event = role_events(actor=administrator).get()
@@ -80,8 +92,9 @@ def test_removing_a_role_in_the_admin_is_recorded(admin_client, administrator, m
 
 @pytest.mark.django_db
 def test_an_administrator_cannot_make_anyone_a_superuser_in_the_admin(admin_client, administrator, manager):
-    response = admin_client.post(reverse("admin:accounts_user_change", args=[administrator.pk]),
-                                 user_form(administrator, is_superuser="on"))
+    response = admin_client.post(
+        reverse("admin:accounts_user_change", args=[administrator.pk]), user_form(administrator, is_superuser="on")
+    )
     assert response.status_code == 302
     administrator.refresh_from_db()
     assert administrator.is_superuser is False
@@ -93,8 +106,10 @@ def test_a_superuser_making_a_superuser_and_moving_a_user_is_recorded(client, se
     settings.RJ_TWO_FACTOR_REQUIRED = False
     root = UserFactory(username="root", is_staff=True, is_superuser=True)
     client.force_login(root)
-    response = client.post(reverse("admin:accounts_user_change", args=[manager.pk]),
-                           user_form(manager, is_superuser="on", is_staff="on", organisation=other_police_force.pk))
+    response = client.post(
+        reverse("admin:accounts_user_change", args=[manager.pk]),
+        user_form(manager, is_superuser="on", is_staff="on", organisation=other_police_force.pk),
+    )
     assert response.status_code == 302
     events = {e.action: e for e in SecurityEvent.objects.filter(actor=root, subject_user=manager)}
     assert events[Action.SUPERUSER_CHANGED].details == {"is_superuser": True}
@@ -108,8 +123,10 @@ def test_a_role_granted_and_removed_through_the_service_is_recorded_with_the_rea
     grant_role(administrator, facilitator, roles.MANAGER, reason="Covering for Mona's leave")
     remove_role(administrator, facilitator, roles.MANAGER, reason="Leave over")
     rows = list(role_events(actor=administrator).order_by("id").values_list("action", "details__role", "reason"))
-    assert rows == [(Action.ROLE_GRANTED, roles.MANAGER, "Covering for Mona's leave"),
-                    (Action.ROLE_REMOVED, roles.MANAGER, "Leave over")]
+    assert rows == [
+        (Action.ROLE_GRANTED, roles.MANAGER, "Covering for Mona's leave"),
+        (Action.ROLE_REMOVED, roles.MANAGER, "Leave over"),
+    ]
     assert roles.is_manager(facilitator) is False
 
 
@@ -120,8 +137,11 @@ def test_a_role_changed_straight_through_the_groups_relation_is_recorded(facilit
     manager_group.user_set.remove(facilitator)
     facilitator.groups.clear()
     rows = list(role_events(subject_user=facilitator, actor=None).order_by("id").values_list("action", "details__role"))
-    assert rows[-3:] == [(Action.ROLE_GRANTED, roles.MANAGER), (Action.ROLE_REMOVED, roles.MANAGER),
-                         (Action.ROLE_REMOVED, roles.FACILITATOR)]
+    assert rows[-3:] == [
+        (Action.ROLE_GRANTED, roles.MANAGER),
+        (Action.ROLE_REMOVED, roles.MANAGER),
+        (Action.ROLE_REMOVED, roles.FACILITATOR),
+    ]
 
 
 @pytest.mark.django_db
@@ -130,17 +150,27 @@ def test_changing_an_organisation_in_the_admin_is_recorded(admin_client, adminis
     response = admin_client.post(url, {"name": "Test Police Trafford North", "kind": "police", "is_active": "on"})
     assert response.status_code == 302
     event = SecurityEvent.objects.get(action=Action.ORGANISATION_CHANGED)
-    assert (event.actor, event.subject_type, event.subject_id) == (administrator, "accounts.organisation",
-                                                                    str(police_force.pk))
+    assert (event.actor, event.subject_type, event.subject_id) == (
+        administrator,
+        "accounts.organisation",
+        str(police_force.pk),
+    )
     assert event.details["changed"] == ["name"]
     assert event.details["values"] == {"name": "Test Police Trafford North"}
 
 
 @pytest.mark.django_db
 def test_unlocking_an_account_in_the_admin_needs_a_reason_and_is_recorded(admin_client, administrator, manager):
-    attempt = AccessAttempt.objects.create(username=manager.username, ip_address="203.0.113.9", user_agent="x",
-                                           failures_since_start=5, get_data="", post_data="", http_accept="",
-                                           path_info="/accounts/login/")
+    attempt = AccessAttempt.objects.create(
+        username=manager.username,
+        ip_address="203.0.113.9",
+        user_agent="x",
+        failures_since_start=5,
+        get_data="",
+        post_data="",
+        http_accept="",
+        path_info="/accounts/login/",
+    )
     url = reverse("admin:axes_accessattempt_changelist")
     chosen = {"action": "unlock", "_selected_action": [attempt.pk]}
     assert admin_client.post(url, chosen).status_code == 200  # the page asking why
@@ -160,8 +190,11 @@ def test_unlocking_an_account_in_the_admin_needs_a_reason_and_is_recorded(admin_
 def test_unlock_through_the_service_is_recorded(administrator):
     unlock_account(administrator, ip_address="198.51.100.7", reason="Shared office address, checked")
     event = SecurityEvent.objects.get(action=Action.ACCOUNT_UNLOCKED)
-    assert (event.subject_user, event.subject_name, event.reason) == (None, "198.51.100.7",
-                                                                      "Shared office address, checked")
+    assert (event.subject_user, event.subject_name, event.reason) == (
+        None,
+        "198.51.100.7",
+        "Shared office address, checked",
+    )
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -209,16 +242,19 @@ def test_the_admin_offers_no_way_to_add_change_or_delete(client, settings, event
     assert response.status_code == 403
     response = client.post(reverse("admin:accounts_securityevent_delete", args=[event.pk]), {"post": "yes"})
     assert response.status_code == 403
-    response = client.post(reverse("admin:accounts_securityevent_changelist"),
-                           {"action": "delete_selected", "_selected_action": [event.pk], "post": "yes"})
+    response = client.post(
+        reverse("admin:accounts_securityevent_changelist"),
+        {"action": "delete_selected", "_selected_action": [event.pk], "post": "yes"},
+    )
     assert SecurityEvent.objects.get(pk=event.pk).reason == "Lost phone"
     assert client.get(reverse("admin:accounts_securityevent_add")).status_code == 403
 
 
 @pytest.mark.postgres
 @pytest.mark.django_db
-@pytest.mark.parametrize("statement", ["UPDATE accounts_securityevent SET reason = 'Nothing happened'",
-                                       "DELETE FROM accounts_securityevent"])
+@pytest.mark.parametrize(
+    "statement", ["UPDATE accounts_securityevent SET reason = 'Nothing happened'", "DELETE FROM accounts_securityevent"]
+)
 def test_postgresql_refuses_a_direct_update_or_delete(event, statement):
     if connection.vendor != "postgresql":
         pytest.skip("The append-only trigger exists on PostgreSQL only")
@@ -250,8 +286,7 @@ def test_other_roles_cannot_read_the_security_log(client, settings, event, perso
 
 
 @pytest.mark.django_db
-def test_an_administrator_with_a_case_role_is_shown_on_the_managers_dashboard(client, settings, manager,
-                                                                              administrator):
+def test_an_administrator_with_a_case_role_is_shown_on_the_managers_dashboard(client, settings, manager, administrator):
     settings.RJ_TWO_FACTOR_REQUIRED = False
     client.force_login(manager)
     assert 'data-testid="administrators-with-case-roles"' not in client.get("/").content.decode()
@@ -265,17 +300,30 @@ def test_an_administrator_with_a_case_role_is_shown_on_the_managers_dashboard(cl
 def test_the_administrator_role_holds_no_case_data_permission():
     group = Group.objects.get(name=roles.ADMINISTRATOR)
     case_apps = {"rjcases", "conferences", "letters", "insights"}
-    reference = {"ward", "hatestrand", "crimetype", "referralroute", "reportingcentre", "trainedstaffmember",
-                 "letterhead"}
-    case_data = [p for p in group.permissions.select_related("content_type")
-                 if p.content_type.app_label in case_apps and p.content_type.model not in reference]
+    reference = {
+        "ward",
+        "hatestrand",
+        "crimetype",
+        "referralroute",
+        "reportingcentre",
+        "trainedstaffmember",
+        "letterhead",
+    }
+    case_data = [
+        p
+        for p in group.permissions.select_related("content_type")
+        if p.content_type.app_label in case_apps and p.content_type.model not in reference
+    ]
     assert case_data == []
 
 
 def test_no_demo_user_is_a_superuser():
     """The demo administrator is an ordinary administrator: superusers are for break-glass only."""
-    users = [row for row in json.loads((django_settings.BASE_DIR / "fixtures" / "demo_users.json").read_text())
-             if row["model"] == "accounts.user"]
+    users = [
+        row
+        for row in json.loads((django_settings.BASE_DIR / "fixtures" / "demo_users.json").read_text())
+        if row["model"] == "accounts.user"
+    ]
     assert users
     assert [row["fields"]["username"] for row in users if row["fields"]["is_superuser"]] == []
     admins = [row for row in users if ["administrator"] in row["fields"]["groups"]]
@@ -285,8 +333,10 @@ def test_no_demo_user_is_a_superuser():
 @pytest.mark.django_db
 def test_an_administrator_cannot_change_a_superusers_account(admin_client):
     root = UserFactory(username="root", is_staff=True, is_superuser=True)
-    response = admin_client.post(reverse("admin:auth_user_password_change", args=[root.pk]),
-                                 {"password1": "taken-over-Pa55word", "password2": "taken-over-Pa55word"})
+    response = admin_client.post(
+        reverse("admin:auth_user_password_change", args=[root.pk]),
+        {"password1": "taken-over-Pa55word", "password2": "taken-over-Pa55word"},
+    )
     assert response.status_code == 403
     root.refresh_from_db()
     assert root.check_password("correct-horse-battery-9")

@@ -35,8 +35,7 @@ def production():
 @pytest.fixture
 def post_sign_in(client):
     def post(username, password=SPRAYED, address=ATTACKER):
-        return client.post(reverse("accounts:login"), {"username": username, "password": password},
-                           REMOTE_ADDR=address)
+        return client.post(reverse("accounts:login"), {"username": username, "password": password}, REMOTE_ADDR=address)
 
     return post
 
@@ -56,8 +55,7 @@ def lock_username_from_many_addresses(post_sign_in, username, start=1):
 # Per address, whatever the usernames
 
 
-def test_one_password_against_thirty_usernames_from_one_address_is_stopped_at_the_twentieth(
-        rj_service, post_sign_in):
+def test_one_password_against_thirty_usernames_from_one_address_is_stopped_at_the_twentieth(rj_service, post_sign_in):
     usernames = [f"user{n:02d}" for n in range(30)]
     for username in usernames[::3]:
         UserFactory(username=username, organisation=rj_service)  # some of them real accounts
@@ -72,7 +70,8 @@ def test_one_password_against_thirty_usernames_from_one_address_is_stopped_at_th
 
 
 def test_the_locked_address_is_refused_even_the_right_password_and_other_addresses_are_not(
-        facilitator, post_sign_in, client):
+    facilitator, post_sign_in, client
+):
     for n in range(20):
         post_sign_in(f"nobody{n}")
     response = post_sign_in("facilitator", PASSWORD)
@@ -119,8 +118,9 @@ def test_the_limit_is_kept_in_the_database_not_in_one_process(post_sign_in):
     cache.clear()
     AxesProxyHandler.implementation = None
     other_process = Client()
-    response = other_process.post(reverse("accounts:login"), {"username": "someone", "password": SPRAYED},
-                                  REMOTE_ADDR=ATTACKER)
+    response = other_process.post(
+        reverse("accounts:login"), {"username": "someone", "password": SPRAYED}, REMOTE_ADDR=ATTACKER
+    )
     assert response.status_code == 429
     assert type(AxesProxyHandler.get_implementation()).__name__ == "SignInLimitsHandler"
 

@@ -17,8 +17,12 @@ def survey_token(centre_staff, reporting_centre):
     from rjcases.models import Ward
     from tests.factories import reference
 
-    centre = ReportingCentre.objects.create(organisation=reporting_centre, name="Stretford Library reporting point",
-                                           ward=reference(Ward, "TRF18"), address="Kingsway, Stretford")
+    centre = ReportingCentre.objects.create(
+        organisation=reporting_centre,
+        name="Stretford Library reporting point",
+        ward=reference(Ward, "TRF18"),
+        address="Kingsway, Stretford",
+    )
     return create_survey_link(centre, centre_staff)[1]
 
 

@@ -35,8 +35,7 @@ def test_when_required_a_user_without_a_device_is_sent_to_enrolment(facilitator,
 
 
 @override_settings(RJ_TWO_FACTOR_REQUIRED=True)
-def test_enrolment_shows_a_qr_code_and_the_key_to_type(facilitator, sign_in_with_password, client,
-                                                       pass_enrolment_code):
+def test_enrolment_shows_a_qr_code_and_the_key_to_type(facilitator, sign_in_with_password, client, pass_enrolment_code):
     sign_in_with_password("facilitator")
     pass_enrolment_code(facilitator)
     response = client.get(ENROL)
@@ -69,8 +68,9 @@ def test_enrolment_with_the_code_from_the_app_confirms_the_device_and_opens_the_
 
 
 @override_settings(RJ_TWO_FACTOR_REQUIRED=True)
-def test_enrolment_refuses_a_wrong_code_with_a_clear_message(facilitator, sign_in_with_password, client,
-                                                             pass_enrolment_code):
+def test_enrolment_refuses_a_wrong_code_with_a_clear_message(
+    facilitator, sign_in_with_password, client, pass_enrolment_code
+):
     sign_in_with_password("facilitator")
     pass_enrolment_code(facilitator)
     key = key_from_page(shown_secret(client.get(ENROL)))
@@ -92,8 +92,9 @@ def test_enrolment_refuses_a_wrong_code_with_a_clear_message(facilitator, sign_i
         ("12a456", "The security code is 6 digits"),
     ],
 )
-def test_enrolment_refuses_a_malformed_code(facilitator, sign_in_with_password, client, pass_enrolment_code, typed,
-                                            message):
+def test_enrolment_refuses_a_malformed_code(
+    facilitator, sign_in_with_password, client, pass_enrolment_code, typed, message
+):
     sign_in_with_password("facilitator")
     pass_enrolment_code(facilitator)
     client.get(ENROL)
@@ -187,8 +188,9 @@ def test_the_verify_page_needs_the_password_first(client):
 # When two-factor is required
 
 
-def test_in_development_a_user_without_a_device_reaches_the_dashboard(facilitator, sign_in_with_password, client,
-                                                                        settings):
+def test_in_development_a_user_without_a_device_reaches_the_dashboard(
+    facilitator, sign_in_with_password, client, settings
+):
     settings.RJ_TWO_FACTOR_REQUIRED = False
     sign_in_with_password("facilitator")
     assert client.get(DASHBOARD).status_code == 200
@@ -203,8 +205,14 @@ def test_production_settings_require_two_factor_and_development_settings_do_not(
     def required(env: dict) -> str:
         code = "import django; django.setup(); from django.conf import settings; print(settings.RJ_TWO_FACTOR_REQUIRED)"
         base = {"DJANGO_SETTINGS_MODULE": "config.settings", "PATH": "/usr/bin:/bin"}
-        return subprocess.run([sys.executable, "-c", code], env=base | env, capture_output=True, text=True,
-                              check=True, cwd=settings.BASE_DIR).stdout.strip()
+        return subprocess.run(
+            [sys.executable, "-c", code],
+            env=base | env,
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=settings.BASE_DIR,
+        ).stdout.strip()
 
     assert required({"DJANGO_SECRET_KEY": "x" * 60, "DJANGO_ALLOWED_HOSTS": "rj.example.org"}) == "True"
     assert required({}) == "False"

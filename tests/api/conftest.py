@@ -63,10 +63,23 @@ def referral_body(**overrides) -> dict:
         },
         "strands": ["race"],
         "parties": [
-            {"role": "harmed", "first_name": "Amina", "last_name": "Testharmed", "address": "1 Harmed Street",
-             "postcode": "m32 0th", "phone": "07700 900001", "email": "harmed@example.org"},
-            {"role": "responsible", "first_name": "Kieran", "last_name": "Testresponsible",
-             "address": "2 Responsible Road", "phone": "07700 900002", "email": "responsible@example.org"},
+            {
+                "role": "harmed",
+                "first_name": "Amina",
+                "last_name": "Testharmed",
+                "address": "1 Harmed Street",
+                "postcode": "m32 0th",
+                "phone": "07700 900001",
+                "email": "harmed@example.org",
+            },
+            {
+                "role": "responsible",
+                "first_name": "Kieran",
+                "last_name": "Testresponsible",
+                "address": "2 Responsible Road",
+                "phone": "07700 900002",
+                "email": "responsible@example.org",
+            },
         ],
         "referrer": {"name": "PC Pat Police", "contact": "pat.police@example.org"},
     }

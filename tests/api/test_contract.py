@@ -26,14 +26,20 @@ from schemathesis.specs.openapi.checks import (
 from tests.api.conftest import client_for
 from tests.walk import refer, to_assessment
 
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance,
-          response_schema_conformance]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+]
 
 # Loaded from the running application, as a client would; schema generation needs no database.
 schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", get_wsgi_application())
 any_request = st.one_of(schema.as_strategy(GenerationMode.POSITIVE), schema.as_strategy(GenerationMode.NEGATIVE))
-bounded = settings(max_examples=250, deadline=None, derandomize=True, database=None,
-                   suppress_health_check=list(HealthCheck))
+bounded = settings(
+    max_examples=250, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck)
+)
 
 
 @pytest.fixture(autouse=True)

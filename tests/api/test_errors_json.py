@@ -56,8 +56,9 @@ def test_a_three_megabyte_json_body_is_refused_with_a_json_413(token_client, whe
 
 
 def test_a_three_megabyte_form_body_is_refused_with_a_json_413(token_client):
-    response = token_client.post("/api/v1/referrals/", data="a=" + "x" * THREE_MB,
-                                 content_type="application/x-www-form-urlencoded")
+    response = token_client.post(
+        "/api/v1/referrals/", data="a=" + "x" * THREE_MB, content_type="application/x-www-form-urlencoded"
+    )
     api_error(response, 413, "too_large")
 
 
@@ -68,29 +69,32 @@ def test_a_large_body_is_refused_without_a_token_too():
 
 @override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=1000)
 def test_the_limit_is_djangos_setting(token_client):
-    response = token_client.post("/api/v1/referrals/", data='{"a": "' + "x" * 1000 + '"}',
-                                 content_type="application/json")
+    response = token_client.post(
+        "/api/v1/referrals/", data='{"a": "' + "x" * 1000 + '"}', content_type="application/json"
+    )
     api_error(response, 413, "too_large")
 
 
 def test_a_body_within_the_limit_reaches_the_view(token_client):
-    response = token_client.post("/api/v1/cases/", data='{"a": "' + "x" * 1000 + '"}',
-                                 content_type="application/json")
+    response = token_client.post("/api/v1/cases/", data='{"a": "' + "x" * 1000 + '"}', content_type="application/json")
     api_error(response, 405, "method_not_allowed")
 
 
 # Unmatched paths
 
 
-@pytest.mark.parametrize("where", [
-    "/api/v1/no-such-thing/",
-    "/api/v1/no%0Athing/",  # a newline in the path
-    "/api/v1/%0A",
-    "/api/nothing",  # under /api/ but outside v1
-    "/api/%0A",
-    "/api/",
-    "/api/v2/cases/",
-])
+@pytest.mark.parametrize(
+    "where",
+    [
+        "/api/v1/no-such-thing/",
+        "/api/v1/no%0Athing/",  # a newline in the path
+        "/api/v1/%0A",
+        "/api/nothing",  # under /api/ but outside v1
+        "/api/%0A",
+        "/api/",
+        "/api/v2/cases/",
+    ],
+)
 def test_any_unmatched_api_path_is_a_json_404(token_client, where):
     api_error(token_client.get(where), 404, "not_found")
 

@@ -15,8 +15,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.letter_files
-def test_a_facilitator_lists_the_letters_and_downloads_a_pdf(api_client, facilitator, manager, police_referrer,
-                                                             django_capture_on_commit_callbacks):
+def test_a_facilitator_lists_the_letters_and_downloads_a_pdf(
+    api_client, facilitator, manager, police_referrer, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):  # the letters' files are written after the move commits
         case = to_assessment(refer(police_referrer), manager, facilitator)
     client = api_client(facilitator)
@@ -69,8 +70,11 @@ def test_hotspots_count_cases_by_ward_crime_type_and_strand(api_client, police_r
     assert body["total_cases"] == 3
     assert body["strand_links"] == 4
     counts = {(c["ward"]["code"], c["crime_type"]["code"], c["strand"]["code"]): c["count"] for c in body["counts"]}
-    assert counts == {("TRF01", "public-order", "race"): 2, ("TRF01", "public-order", "religion"): 1,
-                      ("TRF02", "public-order", "race"): 1}
+    assert counts == {
+        ("TRF01", "public-order", "race"): 2,
+        ("TRF01", "public-order", "religion"): 1,
+        ("TRF02", "public-order", "race"): 1,
+    }
     assert "Poisson" in body["method"]
 
 

@@ -42,10 +42,17 @@ def test_the_schema_is_openapi_3_json_with_the_contract_paths():
     assert response.status_code == 200
     schema = response.json()
     assert schema["openapi"].startswith("3.")
-    for path in ["/api/v1/referrals/", "/api/v1/cases/", "/api/v1/cases/{reference}/",
-                 "/api/v1/cases/{reference}/transitions/", "/api/v1/cases/{reference}/transitions/{name}/",
-                 "/api/v1/cases/{reference}/timeline/", "/api/v1/cases/{reference}/letters/",
-                 "/api/v1/cases/{reference}/letters/{letter_id}/pdf/", "/api/v1/insights/hotspots/"]:
+    for path in [
+        "/api/v1/referrals/",
+        "/api/v1/cases/",
+        "/api/v1/cases/{reference}/",
+        "/api/v1/cases/{reference}/transitions/",
+        "/api/v1/cases/{reference}/transitions/{name}/",
+        "/api/v1/cases/{reference}/timeline/",
+        "/api/v1/cases/{reference}/letters/",
+        "/api/v1/cases/{reference}/letters/{letter_id}/pdf/",
+        "/api/v1/insights/hotspots/",
+    ]:
         assert path in schema["paths"], path
     assert schema["components"]["securitySchemes"]["apiToken"]["scheme"] == "bearer"
     take = schema["paths"]["/api/v1/cases/{reference}/transitions/{name}/"]["post"]["responses"]
@@ -87,14 +94,20 @@ def redis_cache(settings):
     except redis.exceptions.ConnectionError:
         pytest.skip(f"No Redis at {REDIS_URL}: the shared rate-limit cache is not tested here.")
     server.flushdb()
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
-                                   "KEY_PREFIX": "rjcases"}}
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "rjcases",
+        }
+    }
     yield server
     server.flushdb()
 
 
-def test_with_a_shared_cache_the_count_is_in_redis_where_every_process_sees_it(three_a_minute, redis_cache,
-                                                                               api_client, police_referrer):
+def test_with_a_shared_cache_the_count_is_in_redis_where_every_process_sees_it(
+    three_a_minute, redis_cache, api_client, police_referrer
+):
     client = api_client(police_referrer)
     assert [client.get("/api/v1/me/").status_code for _ in range(3)] == [200, 200, 200]
     assert client.get("/api/v1/me/").status_code == 429

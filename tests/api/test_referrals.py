@@ -131,19 +131,25 @@ def test_the_same_key_sent_twice_at_once_makes_one_case(police_referrer, referen
     assert Case.objects.count() == 1
 
 
-@pytest.mark.parametrize(("change", "field"), [
-    ({"strands": []}, "strands"),
-    ({"strands": ["no-such-strand"]}, "strands"),
-    ({"route": "nowhere"}, "route"),
-    ({"incident": {**referral_body()["incident"], "ward": "XX99"}}, "incident.ward"),
-    ({"incident": {**referral_body()["incident"], "occurred_from": "2099-01-01T10:00:00Z"}}, "incident.occurred_from"),
-    ({"incident": {**referral_body()["incident"], "crime_reference": "not a ref"}}, "incident.crime_reference"),
-    ({"parties": [{"role": "harmed", "first_name": ""}]}, "parties"),
-    ({"parties": [{"role": "harmed", "first_name": "Amina", "postcode": "NOT A POSTCODE"}]}, "parties.0.postcode"),
-    ({"parties": []}, "parties"),
-    ({"enhanced_rights": True}, "enhanced_rights_reason"),
-    ({"report_kind": "assisted"}, "report_kind"),
-])
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"strands": []}, "strands"),
+        ({"strands": ["no-such-strand"]}, "strands"),
+        ({"route": "nowhere"}, "route"),
+        ({"incident": {**referral_body()["incident"], "ward": "XX99"}}, "incident.ward"),
+        (
+            {"incident": {**referral_body()["incident"], "occurred_from": "2099-01-01T10:00:00Z"}},
+            "incident.occurred_from",
+        ),
+        ({"incident": {**referral_body()["incident"], "crime_reference": "not a ref"}}, "incident.crime_reference"),
+        ({"parties": [{"role": "harmed", "first_name": ""}]}, "parties"),
+        ({"parties": [{"role": "harmed", "first_name": "Amina", "postcode": "NOT A POSTCODE"}]}, "parties.0.postcode"),
+        ({"parties": []}, "parties"),
+        ({"enhanced_rights": True}, "enhanced_rights_reason"),
+        ({"report_kind": "assisted"}, "report_kind"),
+    ],
+)
 def test_wrong_input_names_the_field_and_makes_nothing(api_client, police_referrer, reference_data, change, field):
     response = post(api_client(police_referrer), referral_body(**change))
     assert response.status_code == 422, response.content

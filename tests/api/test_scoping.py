@@ -12,8 +12,18 @@ from tests.walk import refer, to_agreement
 
 pytestmark = pytest.mark.django_db
 
-PARTY_DETAILS = ["Amina", "Testharmed", "Kieran", "Testresponsible", "07700 900001", "07700 900002",
-                 "harmed@example.org", "responsible@example.org", "Harmed Street", "Responsible Road"]
+PARTY_DETAILS = [
+    "Amina",
+    "Testharmed",
+    "Kieran",
+    "Testresponsible",
+    "07700 900001",
+    "07700 900002",
+    "harmed@example.org",
+    "responsible@example.org",
+    "Harmed Street",
+    "Responsible Road",
+]
 NOTE = "Confidential: the person harmed asked us not to call after 6pm."
 
 
@@ -25,14 +35,31 @@ def our_case(police_referrer, manager, facilitator):
 
 
 def summary_paths(reference):
-    return [f"/api/v1/cases/{reference}/", f"/api/v1/cases/{reference}/timeline/",
-            f"/api/v1/cases/{reference}/transitions/", "/api/v1/cases/"]
+    return [
+        f"/api/v1/cases/{reference}/",
+        f"/api/v1/cases/{reference}/timeline/",
+        f"/api/v1/cases/{reference}/transitions/",
+        "/api/v1/cases/",
+    ]
 
 
 def detail_paths(reference):
-    return [f"/api/v1/cases/{reference}/{tail}/" for tail in (
-        "parties", "consents", "assessments", "notes", "contacts", "activities", "agreement", "follow-ups",
-        "feedback", "letters", "preparation-contacts")]
+    return [
+        f"/api/v1/cases/{reference}/{tail}/"
+        for tail in (
+            "parties",
+            "consents",
+            "assessments",
+            "notes",
+            "contacts",
+            "activities",
+            "agreement",
+            "follow-ups",
+            "feedback",
+            "letters",
+            "preparation-contacts",
+        )
+    ]
 
 
 def test_a_police_token_sees_status_dates_and_outcome_and_no_party_details(api_client, police_referrer, our_case):
@@ -62,8 +89,11 @@ def test_a_police_token_never_sees_another_organisations_referral(api_client, ot
         response = client.get(path)
         assert response.status_code == 404, path
         assert response.json()["error"]["code"] == "not_found"
-    response = client.post(f"/api/v1/cases/{our_case.reference}/transitions/withdraw/",
-                           {"withdrawn_by": "referrer", "reason": "Not ours"}, format="json")
+    response = client.post(
+        f"/api/v1/cases/{our_case.reference}/transitions/withdraw/",
+        {"withdrawn_by": "referrer", "reason": "Not ours"},
+        format="json",
+    )
     assert response.status_code == 404
     our_case.refresh_from_db()
     assert our_case.state == "agreement"
@@ -79,18 +109,20 @@ def test_a_facilitator_sees_the_details(api_client, facilitator, our_case):
     assert [n["body"] for n in notes] == [NOTE]
 
 
-def test_the_list_filters_and_refuses_detail_filters_to_referrers(api_client, police_referrer, manager, our_case,
-                                                                 facilitator):
+def test_the_list_filters_and_refuses_detail_filters_to_referrers(
+    api_client, police_referrer, manager, our_case, facilitator
+):
     other = refer(police_referrer, strands=("religion",))
     staff = api_client(manager)
-    assert [c["reference"] for c in staff.get("/api/v1/cases/?strand=religion").json()["results"]] == [
-        other.reference]
+    assert [c["reference"] for c in staff.get("/api/v1/cases/?strand=religion").json()["results"]] == [other.reference]
     assert [c["reference"] for c in staff.get("/api/v1/cases/?state=agreement").json()["results"]] == [
-        our_case.reference]
+        our_case.reference
+    ]
     assert staff.get("/api/v1/cases/?updated_since=2999-01-01").json()["error"]["code"] == "invalid"
     since = other.updated_at.isoformat()
     assert [c["reference"] for c in staff.get("/api/v1/cases/", {"updated_since": since}).json()["results"]] == [
-        other.reference]
+        other.reference
+    ]
     police = api_client(police_referrer)
     assert police.get("/api/v1/cases/?state=referral").json()["count"] == 1
     response = police.get("/api/v1/cases/?strand=religion")
@@ -124,8 +156,9 @@ def test_every_call_that_reads_a_case_writes_a_read_access_row(api_client, polic
     assert sorted(int(r.object_id) for r in party_rows) == sorted(our_case.parties.values_list("pk", flat=True))
 
 
-def test_the_query_count_of_the_case_list_does_not_grow_with_cases(api_client, manager, police_referrer,
-                                                                   django_assert_max_num_queries):
+def test_the_query_count_of_the_case_list_does_not_grow_with_cases(
+    api_client, manager, police_referrer, django_assert_max_num_queries
+):
     client = api_client(manager)
     refer(police_referrer)
     client.get("/api/v1/cases/")

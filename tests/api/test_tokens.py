@@ -110,8 +110,9 @@ def test_the_command_refuses_an_unknown_or_deactivated_user(police_referrer):
 def test_an_administrator_makes_a_token_in_the_admin_and_sees_it_once(client, police_referrer):
     admin = UserFactory(username="root", is_staff=True, is_superuser=True)
     client.force_login(admin)
-    response = client.post("/admin/api/apitoken/add/", {"user": police_referrer.pk, "name": "Force records"},
-                           follow=True)
+    response = client.post(
+        "/admin/api/apitoken/add/", {"user": police_referrer.pk, "name": "Force records"}, follow=True
+    )
     raw = re.search(r"is (rjk_[\w-]+) ", response.content.decode()).group(1)
     token = ApiToken.objects.get(user=police_referrer)
     assert token.created_by == admin

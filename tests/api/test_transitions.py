@@ -27,12 +27,14 @@ def unchanged(case, state):
         assert case.state == state
         assert CaseTransition.objects.filter(case=case).count() == transitions
         assert case.history.count() == history
+
     return check
 
 
 def test_the_list_offers_what_this_user_may_do_with_fields_and_problems(api_client, manager, referred_case):
-    offered = {t["name"]: t for t in api_client(manager).get(
-        f"/api/v1/cases/{referred_case.reference}/transitions/").json()}
+    offered = {
+        t["name"]: t for t in api_client(manager).get(f"/api/v1/cases/{referred_case.reference}/transitions/").json()
+    }
     assert set(offered) == {"accept", "decline", "withdraw"}
     assert offered["accept"]["ready"] is False
     assert offered["accept"]["problems"] == ["Allocate a facilitator before accepting the referral."]

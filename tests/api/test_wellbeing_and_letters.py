@@ -48,7 +48,9 @@ def test_a_facilitator_records_and_lists_a_wellbeing_measure(api_client, facilit
 def test_a_wellbeing_answer_out_of_range_is_422_naming_the_field_and_stores_nothing(api_client, facilitator, case):
     response = api_client(facilitator).post(
         f"/api/v1/cases/{case.reference}/wellbeing/",
-        {"party": harmed(case).pk, "stage": "before", "answers": {**ANSWERS, "safe": 9}}, format="json")
+        {"party": harmed(case).pk, "stage": "before", "answers": {**ANSWERS, "safe": 9}},
+        format="json",
+    )
     assert response.status_code == 422
     error = response.json()["error"]
     assert error["code"] == "invalid"
@@ -60,7 +62,9 @@ def test_a_missing_wellbeing_answer_is_refused_by_the_service(api_client, facili
     answers = {key: value for key, value in ANSWERS.items() if key != "calm"}
     response = api_client(facilitator).post(
         f"/api/v1/cases/{case.reference}/wellbeing/",
-        {"party": harmed(case).pk, "stage": "before", "answers": answers}, format="json")
+        {"party": harmed(case).pk, "stage": "before", "answers": answers},
+        format="json",
+    )
     assert response.status_code == 422
     assert "calm" in response.json()["error"]["fields"]
     assert not WellbeingMeasure.objects.exists()
@@ -96,8 +100,11 @@ def test_a_facilitator_creates_a_letter_and_regenerates_it(api_client, facilitat
     client = api_client(facilitator)
     party = harmed(case)
     before = Letter.objects.filter(case=case, kind="invitation", recipient_key=f"party-{party.pk}").count()
-    response = client.post(f"/api/v1/cases/{case.reference}/letters/",
-                           {"kind": "invitation", "recipient": str(party.pk), "format": "large_print"}, format="json")
+    response = client.post(
+        f"/api/v1/cases/{case.reference}/letters/",
+        {"kind": "invitation", "recipient": str(party.pk), "format": "large_print"},
+        format="json",
+    )
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["kind"] == "invitation"
@@ -118,8 +125,11 @@ def test_a_facilitator_creates_a_letter_and_regenerates_it(api_client, facilitat
 
 
 def test_a_letter_to_the_referrer_uses_their_key(api_client, manager, case):
-    response = api_client(manager).post(f"/api/v1/cases/{case.reference}/letters/",
-                                        {"kind": "referral_acknowledgement", "recipient": "referrer"}, format="json")
+    response = api_client(manager).post(
+        f"/api/v1/cases/{case.reference}/letters/",
+        {"kind": "referral_acknowledgement", "recipient": "referrer"},
+        format="json",
+    )
     assert response.status_code == 201, response.content
     assert response.json()["to_referrer"] is True
 
@@ -147,8 +157,11 @@ def test_letters_are_404_outside_scope(api_client, other_police_referrer, other_
     count = Letter.objects.count()
     for user in (other_police_referrer, other_facilitator):
         client = api_client(user)
-        created = client.post(f"/api/v1/cases/{case.reference}/letters/",
-                              {"kind": "invitation", "recipient": str(harmed(case).pk)}, format="json")
+        created = client.post(
+            f"/api/v1/cases/{case.reference}/letters/",
+            {"kind": "invitation", "recipient": str(harmed(case).pk)},
+            format="json",
+        )
         assert created.status_code == 404
         regenerated = client.post(f"/api/v1/cases/{case.reference}/letters/{letter.pk}/regenerate/")
         assert regenerated.status_code == 404
@@ -159,8 +172,11 @@ def test_letters_are_403_for_the_referring_police(api_client, police_referrer, c
     client = api_client(police_referrer)
     letter = case.letters.first()
     count = Letter.objects.count()
-    created = client.post(f"/api/v1/cases/{case.reference}/letters/",
-                          {"kind": "referral_acknowledgement", "recipient": "referrer"}, format="json")
+    created = client.post(
+        f"/api/v1/cases/{case.reference}/letters/",
+        {"kind": "referral_acknowledgement", "recipient": "referrer"},
+        format="json",
+    )
     assert created.status_code == 403
     assert created.json()["error"]["code"] == "forbidden"
     assert client.post(f"/api/v1/cases/{case.reference}/letters/{letter.pk}/regenerate/").status_code == 403

@@ -111,11 +111,15 @@ def login_as():
 
 
 def _format_violation(violation: dict) -> str:
-    targets = "; ".join(" ".join(node["target"]) if isinstance(node["target"], list) else str(node["target"])
-                        for node in violation["nodes"][:5])
+    targets = "; ".join(
+        " ".join(node["target"]) if isinstance(node["target"], list) else str(node["target"])
+        for node in violation["nodes"][:5]
+    )
     summaries = {node.get("failureSummary", "").replace("\n", " ") for node in violation["nodes"][:3]}
-    return (f"- [{violation['impact']}] {violation['id']}: {violation['help']} ({violation['helpUrl']})\n"
-            f"    at {targets}\n    {' | '.join(sorted(summaries))}")
+    return (
+        f"- [{violation['impact']}] {violation['id']}: {violation['help']} ({violation['helpUrl']})\n"
+        f"    at {targets}\n    {' | '.join(sorted(summaries))}"
+    )
 
 
 @pytest.fixture
@@ -133,8 +137,11 @@ def assert_accessible():
         blocking = [v for v in results["violations"] if v["impact"] in BLOCKING_IMPACTS]
         if blocking:
             where = label or page.url
-            pytest.fail(f"axe found {len(blocking)} serious or critical violation(s) on {where}:\n"
-                        + "\n".join(_format_violation(v) for v in blocking), pytrace=False)
+            pytest.fail(
+                f"axe found {len(blocking)} serious or critical violation(s) on {where}:\n"
+                + "\n".join(_format_violation(v) for v in blocking),
+                pytrace=False,
+            )
         return results
 
     return check

@@ -27,8 +27,13 @@ def closed_case(police_referrer, manager, facilitator, caseworker):
     services.add_note(case, facilitator, body="Not shared: Kieran has moved to his sister's flat.")
     today = timezone.localdate()
     for action in AgreementAction.objects.filter(agreement__case=case):
-        work.mark_action_done(action, facilitator, resolved_on=today, evidence_note="Apology letter received",
-                              told_method=FollowUp.Method.PHONE)
+        work.mark_action_done(
+            action,
+            facilitator,
+            resolved_on=today,
+            evidence_note="Apology letter received",
+            told_method=FollowUp.Method.PHONE,
+        )
     return services.case_complete(Case.objects.get(pk=case.pk), facilitator, summary="Both actions done.")
 
 
@@ -82,8 +87,12 @@ def test_caseworker_sees_the_outcome_records_feedback_and_no_other_persons_detai
         for href in page.eval_on_selector_all("main a[href]", "els => els.map(e => e.href)"):
             url = urlparse(href)
             # Letter PDFs are files, not pages (who may fetch one is tested in tests/rjcases/test_caseworker_scope.py).
-            if url.netloc == host and case.reference in url.path and url.path not in seen \
-                    and not url.path.endswith("/pdf/"):
+            if (
+                url.netloc == host
+                and case.reference in url.path
+                and url.path not in seen
+                and not url.path.endswith("/pdf/")
+            ):
                 queue.append(url.path)
     assert len(seen) > 3
     assert not leaks, "\n".join(leaks)

@@ -117,9 +117,14 @@ def test_facilitator_plans_holds_agrees_monitors_completes_and_records_feedback(
     assert case.outcome == Case.Outcome.AGREEMENT_PARTLY_FULFILLED
     activity = case.current_activity
     assert (activity.kind, activity.venue, activity.interpreter_language) == (
-        "direct_conference", "Community room, Stretford library", "Urdu")
+        "direct_conference",
+        "Community room, Stretford library",
+        "Urdu",
+    )
     assert sorted(AgreementAction.objects.filter(agreement__case=case).values_list("status", flat=True)) == [
-        "done", "missed"]
+        "done",
+        "missed",
+    ]
     assert FollowUp.objects.filter(case=case, kind=FollowUp.Kind.ACTION_DONE_NOTICE).count() == 1
     feedback = {f.party.role: f for f in Feedback.objects.filter(case=case)}
     assert feedback["harmed"].satisfied is True

@@ -21,8 +21,9 @@ def long_date(day) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def test_each_app_takes_a_date_as_day_month_and_year(browser_page, login_as, assert_accessible, browser_errors,
-                                                      police_referrer, manager, facilitator):
+def test_each_app_takes_a_date_as_day_month_and_year(
+    browser_page, login_as, assert_accessible, browser_errors, police_referrer, manager, facilitator
+):
     page = browser_page
     today = timezone.localdate()
     assessed = to_assessment(refer(police_referrer), manager, facilitator)

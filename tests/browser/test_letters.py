@@ -29,8 +29,9 @@ def accepted_case(police_referrer, manager, facilitator):
     return to_assessment(case, manager, facilitator)
 
 
-def test_the_facilitator_previews_creates_and_downloads_a_letter(browser_page, login_as, facilitator, accepted_case,
-                                                                  assert_accessible, browser_errors):
+def test_the_facilitator_previews_creates_and_downloads_a_letter(
+    browser_page, login_as, facilitator, accepted_case, assert_accessible, browser_errors
+):
     page = login_as(browser_page, facilitator)
     supporter = accepted_case.parties.get(role=Party.Role.SUPPORTER)
 

@@ -20,10 +20,20 @@ pytestmark = pytest.mark.browser
 
 SCREENSHOTS = os.environ.get("RJ_SCREENSHOTS")  # a folder to keep a picture of each page in, when set
 
-HARMED = {"first_name": "Amira", "last_name": "Haddad", "phone": "07700 900123", "email": "amira@example.org",
-          "address": "12 Example Road, Stretford"}
-RESPONSIBLE = {"first_name": "Liam", "last_name": "Broadfoot", "phone": "07700 900456",
-               "email": "liam@example.org", "address": "3 Sample Close, Sale"}
+HARMED = {
+    "first_name": "Amira",
+    "last_name": "Haddad",
+    "phone": "07700 900123",
+    "email": "amira@example.org",
+    "address": "12 Example Road, Stretford",
+}
+RESPONSIBLE = {
+    "first_name": "Liam",
+    "last_name": "Broadfoot",
+    "phone": "07700 900456",
+    "email": "liam@example.org",
+    "address": "3 Sample Close, Sale",
+}
 
 
 @pytest.fixture

@@ -17,8 +17,10 @@ from tests.walk import plan_activity
 
 def plan(case, user, **overrides):
     data = {
-        "kind": Activity.Kind.DIRECT_CONFERENCE, "scheduled_for": timezone.now() + timedelta(days=5),
-        "venue": "Community room, Stretford library", "lead_facilitator": case.facilitator,
+        "kind": Activity.Kind.DIRECT_CONFERENCE,
+        "scheduled_for": timezone.now() + timedelta(days=5),
+        "venue": "Community room, Stretford library",
+        "lead_facilitator": case.facilitator,
         "invited": list(case.parties.all()),
     }
     data.update(overrides)
@@ -26,9 +28,15 @@ def plan(case, user, **overrides):
 
 
 def test_a_planned_activity_records_everything_asked_for(prep_case, facilitator, other_facilitator):
-    activity = plan(prep_case, facilitator, duration_minutes=120, co_facilitator=other_facilitator,
-                    others_invited="Two members of the residents' association", interpreter_booked=True,
-                    interpreter_language="Polish")
+    activity = plan(
+        prep_case,
+        facilitator,
+        duration_minutes=120,
+        co_facilitator=other_facilitator,
+        others_invited="Two members of the residents' association",
+        interpreter_booked=True,
+        interpreter_language="Polish",
+    )
     activity.refresh_from_db()
     assert activity.status == Activity.Status.PLANNED
     assert activity.lead_facilitator == facilitator
@@ -39,14 +47,17 @@ def test_a_planned_activity_records_everything_asked_for(prep_case, facilitator,
     assert prep_case.current_activity == activity
 
 
-@pytest.mark.parametrize("venue", [
-    "1 Harmed Street, Stretford",
-    "1 harmed street",
-    "The front room, 1 HARMED STREET, Stretford",
-    "2 Responsible Road",
-    "Flat above the shop, M32 0TH",
-    "m320th",
-])
+@pytest.mark.parametrize(
+    "venue",
+    [
+        "1 Harmed Street, Stretford",
+        "1 harmed street",
+        "The front room, 1 HARMED STREET, Stretford",
+        "2 Responsible Road",
+        "Flat above the shop, M32 0TH",
+        "m320th",
+    ],
+)
 def test_it_refuses_a_venue_that_is_a_partys_home(prep_case, facilitator, venue):
     services.update_party(harmed(prep_case), facilitator, postcode="M32 0TH")
     with pytest.raises(ValidationError) as refused:
@@ -65,9 +76,9 @@ def test_the_refusal_names_whose_home_it_is(prep_case, facilitator):
     ]
 
 
-@pytest.mark.parametrize("venue", [
-    "Community room, Stretford library", "11 Harmed Street", "Harmed Street Church Hall",
-])
+@pytest.mark.parametrize(
+    "venue", ["Community room, Stretford library", "11 Harmed Street", "Harmed Street Church Hall"]
+)
 def test_a_neutral_venue_is_accepted(prep_case, facilitator, venue):
     assert plan(prep_case, facilitator, venue=venue).venue == venue
 
@@ -76,8 +87,13 @@ def test_a_reschedule_to_a_home_is_refused_too(prep_case, facilitator):
     activity = plan(prep_case, facilitator)
     with pytest.raises(ValidationError, match="home address"):
         conference_services.reschedule_activity(
-            activity, facilitator, kind=activity.kind, scheduled_for=timezone.now() + timedelta(days=9),
-            venue="1 Harmed Street, Stretford", reason="Room not available")
+            activity,
+            facilitator,
+            kind=activity.kind,
+            scheduled_for=timezone.now() + timedelta(days=9),
+            venue="1 Harmed Street, Stretford",
+            reason="Room not available",
+        )
     activity.refresh_from_db()
     assert activity.status == Activity.Status.PLANNED
 
@@ -142,8 +158,13 @@ def test_rescheduling_keeps_the_earlier_plan_on_the_record(conferencing_case, fa
     first = conferencing_case.current_activity
     later = timezone.now() + timedelta(days=21)
     second = conference_services.reschedule_activity(
-        first, facilitator, kind=Activity.Kind.SHUTTLE, scheduled_for=later, method="Shuttle by phone",
-        invited=list(conferencing_case.parties.all()), reason="The person harmed asked for indirect contact",
+        first,
+        facilitator,
+        kind=Activity.Kind.SHUTTLE,
+        scheduled_for=later,
+        method="Shuttle by phone",
+        invited=list(conferencing_case.parties.all()),
+        reason="The person harmed asked for indirect contact",
     )
     first.refresh_from_db()
     assert first.status == Activity.Status.SUPERSEDED
@@ -160,13 +181,16 @@ def test_rescheduling_keeps_the_earlier_plan_on_the_record(conferencing_case, fa
 def test_a_reschedule_needs_a_reason_and_a_planned_activity(conferencing_case, facilitator):
     first = conferencing_case.current_activity
     with pytest.raises(ValidationError, match="why the activity is being rescheduled"):
-        conference_services.reschedule_activity(first, facilitator, kind=first.kind, scheduled_for=first.scheduled_for,
-                                                venue=first.venue, reason=" ")
-    conference_services.reschedule_activity(first, facilitator, kind=first.kind, scheduled_for=first.scheduled_for,
-                                            venue=first.venue, reason="Room change")
+        conference_services.reschedule_activity(
+            first, facilitator, kind=first.kind, scheduled_for=first.scheduled_for, venue=first.venue, reason=" "
+        )
+    conference_services.reschedule_activity(
+        first, facilitator, kind=first.kind, scheduled_for=first.scheduled_for, venue=first.venue, reason="Room change"
+    )
     with pytest.raises(ValidationError, match="Only a planned activity"):
-        conference_services.reschedule_activity(first, facilitator, kind=first.kind,
-                                                scheduled_for=first.scheduled_for, venue=first.venue, reason="Again")
+        conference_services.reschedule_activity(
+            first, facilitator, kind=first.kind, scheduled_for=first.scheduled_for, venue=first.venue, reason="Again"
+        )
 
 
 def test_cancelling_through_the_workflow_marks_the_activity_cancelled(conferencing_case, facilitator):
@@ -185,8 +209,13 @@ def test_cancelling_through_the_workflow_marks_the_activity_cancelled(conferenci
 def test_recording_that_it_took_place(conferencing_case, facilitator):
     activity = conferencing_case.current_activity
     conference_services.record_activity_took_place(
-        activity, facilitator, took_place_on=timezone.localdate(), attended=[harmed(conferencing_case)],
-        summary="The person harmed read a statement.", agreement_reached=True, others_attended="A neighbour",
+        activity,
+        facilitator,
+        took_place_on=timezone.localdate(),
+        attended=[harmed(conferencing_case)],
+        summary="The person harmed read a statement.",
+        agreement_reached=True,
+        others_attended="A neighbour",
     )
     activity.refresh_from_db()
     assert activity.status == Activity.Status.TOOK_PLACE
@@ -199,13 +228,19 @@ def test_recording_that_it_took_place(conferencing_case, facilitator):
 def test_took_place_needs_its_facts_and_no_future_date(conferencing_case, facilitator):
     activity = conferencing_case.current_activity
     with pytest.raises(ValidationError) as refused:
-        conference_services.record_activity_took_place(activity, facilitator, took_place_on=None, attended=[],
-                                                       summary=" ", agreement_reached=None)
+        conference_services.record_activity_took_place(
+            activity, facilitator, took_place_on=None, attended=[], summary=" ", agreement_reached=None
+        )
     assert set(refused.value.message_dict) == {"took_place_on", "attended", "summary", "agreement_reached"}
     with pytest.raises(ValidationError, match="today or in the past"):
         conference_services.record_activity_took_place(
-            activity, facilitator, took_place_on=timezone.localdate() + timedelta(days=1),
-            attended=[responsible(conferencing_case)], summary="x", agreement_reached=False)
+            activity,
+            facilitator,
+            took_place_on=timezone.localdate() + timedelta(days=1),
+            attended=[responsible(conferencing_case)],
+            summary="x",
+            agreement_reached=False,
+        )
     activity.refresh_from_db()
     assert activity.status == Activity.Status.PLANNED
 
@@ -214,22 +249,39 @@ def test_took_place_is_refused_before_the_activity_is_confirmed(prep_case, facil
     activity = plan_activity(prep_case, facilitator)
     with pytest.raises(ValidationError, match="only when the case is in conferencing"):
         conference_services.record_activity_took_place(
-            activity, facilitator, took_place_on=timezone.localdate(), attended=list(prep_case.parties.all()),
-            summary="x", agreement_reached=False)
+            activity,
+            facilitator,
+            took_place_on=timezone.localdate(),
+            attended=list(prep_case.parties.all()),
+            summary="x",
+            agreement_reached=False,
+        )
 
 
 def test_preparation_contacts_are_recorded_per_party(prep_case, facilitator, other_facilitator):
     contact = conference_services.add_preparation_contact(
-        prep_case, facilitator, party=harmed(prep_case), held_on=timezone.localdate(), method="in_person",
-        attendees="Amina, her sister, Fay", notes="Talked through the conference", interpreter_arranged=True,
+        prep_case,
+        facilitator,
+        party=harmed(prep_case),
+        held_on=timezone.localdate(),
+        method="in_person",
+        attendees="Amina, her sister, Fay",
+        notes="Talked through the conference",
+        interpreter_arranged=True,
         adjustments_arranged="Ground floor room",
     )
     assert contact.history.first().history_user == facilitator
     assert prep_case.preparation_contacts.get().adjustments_arranged == "Ground floor room"
     with pytest.raises(ActionRefused):
-        conference_services.add_preparation_contact(prep_case, other_facilitator, party=harmed(prep_case),
-                                                    held_on=timezone.localdate(), method="phone")
+        conference_services.add_preparation_contact(
+            prep_case, other_facilitator, party=harmed(prep_case), held_on=timezone.localdate(), method="phone"
+        )
     with pytest.raises(ValidationError, match="today or in the past"):
-        conference_services.add_preparation_contact(prep_case, facilitator, party=harmed(prep_case),
-                                                    held_on=timezone.localdate() + timedelta(days=2), method="phone")
+        conference_services.add_preparation_contact(
+            prep_case,
+            facilitator,
+            party=harmed(prep_case),
+            held_on=timezone.localdate() + timedelta(days=2),
+            method="phone",
+        )
     assert prep_case.preparation_contacts.count() == 1

@@ -21,8 +21,13 @@ def sign(case, user, **overrides):
 
 
 def add(case, user, **overrides):
-    data = {"kind": AgreementAction.Kind.REPARATION, "what": "Repaint the fence", "how_checked": "Photo",
-            "due_on": timezone.localdate() + timedelta(days=10), "responsible_party": responsible(case)}
+    data = {
+        "kind": AgreementAction.Kind.REPARATION,
+        "what": "Repaint the fence",
+        "how_checked": "Photo",
+        "due_on": timezone.localdate() + timedelta(days=10),
+        "responsible_party": responsible(case),
+    }
     data.update(overrides)
     return conference_services.add_action(case, user, **data)
 
@@ -30,8 +35,14 @@ def add(case, user, **overrides):
 def test_an_agreement_records_its_signatories_and_itemised_actions(held_case, facilitator):
     agreement = sign(held_case, facilitator, notes="Signed at the end of the conference")
     action = add(held_case, facilitator)
-    named = add(held_case, facilitator, kind=AgreementAction.Kind.COMMUNITY_WORK, responsible_party=None,
-                who="Stretford Youth Club", what="Host an awareness session")
+    named = add(
+        held_case,
+        facilitator,
+        kind=AgreementAction.Kind.COMMUNITY_WORK,
+        responsible_party=None,
+        who="Stretford Youth Club",
+        what="Host an awareness session",
+    )
     assert set(agreement.signatories.all()) == set(held_case.parties.all())
     assert list(agreement.actions.order_by("id")) == [action, named]
     assert named.who == "Stretford Youth Club"
@@ -102,8 +113,9 @@ def test_only_the_cases_facilitators_and_managers_may_draft(held_case, other_fac
 
 def test_complete_with_an_action_still_open_is_refused_with_a_reason(agreement_case, facilitator):
     first = agreement_case.current_agreement.actions.order_by("id").first()
-    conference_services.mark_action_done(first, facilitator, resolved_on=timezone.localdate(),
-                                         evidence_note="Seen", told_method="phone")
+    conference_services.mark_action_done(
+        first, facilitator, resolved_on=timezone.localdate(), evidence_note="Seen", told_method="phone"
+    )
     with pytest.raises(TransitionRefused) as refused:
         services.case_complete(agreement_case, facilitator, summary="Done")
     assert refused.value.code == "guard"
@@ -118,8 +130,9 @@ def test_after_a_reopen_a_new_agreement_supersedes_the_old_one(agreement_case, f
 
     old = agreement_case.current_agreement
     for action in old.actions.all():
-        conference_services.mark_action_missed(action, facilitator, resolved_on=timezone.localdate(),
-                                               evidence_note="Not done")
+        conference_services.mark_action_missed(
+            action, facilitator, resolved_on=timezone.localdate(), evidence_note="Not done"
+        )
     case = services.case_complete(agreement_case, facilitator)
     case = services.case_reopen(case, manager, reason="The person responsible asked to try again")
     case = services.case_find_suitable(case, facilitator)

@@ -18,8 +18,18 @@ from tests.govuk.dates import date_parts
 from tests.walk import hold_activity, refer, to_agreement
 
 READ_PAGES = ["overview", "preparation", "activity", "agreement", "monitoring", "closure", "feedback"]
-FULL_ONLY = ["preparation", "activity", "monitoring", "closure", "preparation_add", "activity_plan",
-             "activity_cancel", "agreement_edit", "action_add", "follow_up_add"]
+FULL_ONLY = [
+    "preparation",
+    "activity",
+    "monitoring",
+    "closure",
+    "preparation_add",
+    "activity_plan",
+    "activity_cancel",
+    "agreement_edit",
+    "action_add",
+    "follow_up_add",
+]
 
 
 def url(name, case, *args):
@@ -57,8 +67,10 @@ def test_the_referring_police_officer_gets_403_beyond_the_overview(client, agree
 def test_posts_by_outsiders_change_nothing(client, agreement_case, other_facilitator, police_referrer):
     action = agreement_case.current_agreement.actions.first()
     for user, status in ((other_facilitator, 404), (police_referrer, 403)):
-        response = signed_in(client, user).post(url("action_done", agreement_case, action.pk), {
-            **date_parts("resolved_on", timezone.localdate()), "evidence_note": "x", "told_method": "phone"})
+        response = signed_in(client, user).post(
+            url("action_done", agreement_case, action.pk),
+            {**date_parts("resolved_on", timezone.localdate()), "evidence_note": "x", "told_method": "phone"},
+        )
         assert response.status_code == status
         response = signed_in(client, user).post(url("closure", agreement_case), {"summary": "x"})
         assert response.status_code == status
@@ -73,19 +85,29 @@ def test_signed_out_users_are_sent_to_sign_in(client, agreement_case):
     assert response["Location"].startswith(reverse("accounts:login"))
 
 
-def test_police_see_only_that_an_activity_happened_and_the_outcome(client, agreement_case, police_referrer,
-                                                                  facilitator):
+def test_police_see_only_that_an_activity_happened_and_the_outcome(
+    client, agreement_case, police_referrer, facilitator
+):
     for action in agreement_case.current_agreement.actions.all():
-        conference_services.mark_action_done(action, facilitator, resolved_on=timezone.localdate(),
-                                             evidence_note="Secret evidence", told_method="phone")
+        conference_services.mark_action_done(
+            action, facilitator, resolved_on=timezone.localdate(), evidence_note="Secret evidence", told_method="phone"
+        )
     case = services.case_complete(agreement_case, facilitator, summary="Private closure summary")
     response = signed_in(client, police_referrer).get(url("overview", case))
     body = response.content.decode()
     assert response.status_code == 200
     assert "An activity took place" in body
     assert "Agreement fulfilled" in body
-    for secret in ("Both parties spoke", "Action 1", "Secret evidence", "Private closure summary", "Amina",
-                   "Kieran", "Community room", "Face-to-face"):
+    for secret in (
+        "Both parties spoke",
+        "Action 1",
+        "Secret evidence",
+        "Private closure summary",
+        "Amina",
+        "Kieran",
+        "Community room",
+        "Face-to-face",
+    ):
         assert secret not in body
 
 
@@ -114,17 +136,22 @@ def test_a_caseworker_of_another_person_harmed_gets_404(client, agreement_case, 
 
 def plan_post(case, **overrides):
     data = {
-        "kind": "direct_conference", **date_parts("scheduled_date", timezone.localdate() + timedelta(days=7)),
-        "scheduled_time": "14:30", "duration_minutes": "90", "venue": "Community room, Stretford library",
-        "lead_facilitator": str(case.facilitator_id), "invited": [str(p.pk) for p in case.parties.all()],
+        "kind": "direct_conference",
+        **date_parts("scheduled_date", timezone.localdate() + timedelta(days=7)),
+        "scheduled_time": "14:30",
+        "duration_minutes": "90",
+        "venue": "Community room, Stretford library",
+        "lead_facilitator": str(case.facilitator_id),
+        "invited": [str(p.pk) for p in case.parties.all()],
     }
     data.update(overrides)
     return data
 
 
 def test_planning_a_venue_at_a_partys_home_shows_the_reason_and_saves_nothing(client, prep_case, facilitator):
-    response = signed_in(client, facilitator).post(url("activity_plan", prep_case),
-                                                   plan_post(prep_case, venue="1 Harmed Street"))
+    response = signed_in(client, facilitator).post(
+        url("activity_plan", prep_case), plan_post(prep_case, venue="1 Harmed Street")
+    )
     body = response.content.decode()
     assert response.status_code == 200
     assert "There is a problem" in body
@@ -158,8 +185,10 @@ def test_confirming_with_no_plan_shows_the_guards_reason(client, prep_case, faci
 def test_rescheduling_through_the_page_keeps_the_earlier_plan(client, conferencing_case, facilitator):
     first = conferencing_case.current_activity
     client = signed_in(client, facilitator)
-    response = client.post(url("activity_reschedule", conferencing_case, first.pk),
-                           plan_post(conferencing_case, scheduled_time="10:00", reason="Room double-booked"))
+    response = client.post(
+        url("activity_reschedule", conferencing_case, first.pk),
+        plan_post(conferencing_case, scheduled_time="10:00", reason="Room double-booked"),
+    )
     assert response.status_code == 302
     first.refresh_from_db()
     assert first.status == Activity.Status.SUPERSEDED
@@ -179,10 +208,15 @@ def test_cancelling_through_the_page_goes_back_to_preparation(client, conferenci
 def test_user_text_is_escaped(client, conferencing_case, facilitator):
     client = signed_in(client, facilitator)
     activity = conferencing_case.current_activity
-    client.post(url("activity_took_place", conferencing_case, activity.pk), {
-        **date_parts("took_place_on", timezone.localdate()),
-        "attended": [str(p.pk) for p in conferencing_case.parties.all()],
-        "summary": "<script>alert(1)</script> & co", "agreement_reached": "yes"})
+    client.post(
+        url("activity_took_place", conferencing_case, activity.pk),
+        {
+            **date_parts("took_place_on", timezone.localdate()),
+            "attended": [str(p.pk) for p in conferencing_case.parties.all()],
+            "summary": "<script>alert(1)</script> & co",
+            "agreement_reached": "yes",
+        },
+    )
     body = client.get(url("activity", conferencing_case)).content.decode()
     assert "<script>alert(1)</script>" not in body
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in body
@@ -194,21 +228,34 @@ def test_user_text_is_escaped(client, conferencing_case, facilitator):
 
 def test_the_agreement_pages_draft_and_record_an_agreement(client, held_case, facilitator):
     client = signed_in(client, facilitator)
-    response = client.post(url("agreement_edit", held_case), {
-        **date_parts("signed_on", timezone.localdate()), "signatories": [str(p.pk) for p in held_case.parties.all()]})
+    response = client.post(
+        url("agreement_edit", held_case),
+        {**date_parts("signed_on", timezone.localdate()), "signatories": [str(p.pk) for p in held_case.parties.all()]},
+    )
     assert response.status_code == 302
     response = client.post(url("agreement_confirm", held_case), follow=True)
     assert "Add at least one action to the agreement." in messages_of(response)
-    response = client.post(url("action_add", held_case), {
-        "kind": "apology", "responsible_party": str(responsible(held_case).pk), "what": "Write a letter of apology",
-        **date_parts("due_on", timezone.localdate() + timedelta(days=14)), "how_checked": "Facilitator reads it"})
+    response = client.post(
+        url("action_add", held_case),
+        {
+            "kind": "apology",
+            "responsible_party": str(responsible(held_case).pk),
+            "what": "Write a letter of apology",
+            **date_parts("due_on", timezone.localdate() + timedelta(days=14)),
+            "how_checked": "Facilitator reads it",
+        },
+    )
     assert response.status_code == 302
-    response = client.post(url("action_add", held_case), {
-        "kind": "apology", "what": "", "due_on-day": "31", "due_on-month": "2", "due_on-year": "2027"})
+    response = client.post(
+        url("action_add", held_case),
+        {"kind": "apology", "what": "", "due_on-day": "31", "due_on-month": "2", "due_on-year": "2027"},
+    )
     assert response.status_code == 200
     assert "Done by must be a real date" in response.content.decode()
-    assert "Choose who will do it, or name them." in response.content.decode() or \
-        "Enter what will be done" in response.content.decode()
+    assert (
+        "Choose who will do it, or name them." in response.content.decode()
+        or "Enter what will be done" in response.content.decode()
+    )
     response = client.post(url("agreement_confirm", held_case), {"note": "Signed"})
     assert response.status_code == 302
     held_case.refresh_from_db()
@@ -220,12 +267,21 @@ def test_marking_done_and_missed_and_completing_through_the_pages(client, agreem
     client = signed_in(client, facilitator)
     first, second = agreement_case.current_agreement.actions.order_by("id")
     today = date_parts("resolved_on", timezone.localdate())
-    assert client.post(url("action_done", agreement_case, first.pk), {
-        **today, "evidence_note": "Letter received", "told_method": "phone"}).status_code == 302
+    assert (
+        client.post(
+            url("action_done", agreement_case, first.pk),
+            {**today, "evidence_note": "Letter received", "told_method": "phone"},
+        ).status_code
+        == 302
+    )
     closure = client.get(url("closure", agreement_case)).content.decode()
     assert "The case cannot be closed yet. Mark every action done or missed first (1 still open: Action 2)." in closure
-    assert client.post(url("action_missed", agreement_case, second.pk), {
-        **today, "evidence_note": "Did not go"}).status_code == 302
+    assert (
+        client.post(
+            url("action_missed", agreement_case, second.pk), {**today, "evidence_note": "Did not go"}
+        ).status_code
+        == 302
+    )
     closure = client.get(url("closure", agreement_case)).content.decode()
     assert "Agreement partly fulfilled" in closure
     response = client.post(url("closure", agreement_case), {"summary": "One of two actions done."}, follow=True)
@@ -259,12 +315,22 @@ def test_feedback_and_wellbeing_through_the_pages(client, conferencing_case, fac
     assert WellbeingMeasure.objects.get().answers == {k: int(v) for k, v in answers.items()}
     hold_activity(conferencing_case, facilitator, agreement_reached=False)
     services.case_conclude(conferencing_case, facilitator, outcome=Case.Outcome.NO_AGREEMENT_NEEDED)
-    response = client.post(url("feedback_record", conferencing_case, person.pk), {
-        "refused": "no", "satisfied": "yes", "would_recommend": "yes", "felt": "better", "felt_safe": "yes",
-        "felt_heard": "", "comments": "Glad I did it"})
+    response = client.post(
+        url("feedback_record", conferencing_case, person.pk),
+        {
+            "refused": "no",
+            "satisfied": "yes",
+            "would_recommend": "yes",
+            "felt": "better",
+            "felt_safe": "yes",
+            "felt_heard": "",
+            "comments": "Glad I did it",
+        },
+    )
     assert response.status_code == 302
-    response = client.post(url("feedback_record", conferencing_case, responsible(conferencing_case).pk),
-                           {"refused": "yes"})
+    response = client.post(
+        url("feedback_record", conferencing_case, responsible(conferencing_case).pk), {"refused": "yes"}
+    )
     assert response.status_code == 302
     given = Feedback.objects.get(party=person)
     assert (given.satisfied, given.felt, given.felt_heard) == (True, "better", None)
@@ -283,7 +349,8 @@ def render_panel(case, user):
     request = RequestFactory().get("/")
     request.user = user
     return Template('{% include "conferences/_case_panel.html" %}').render(
-        Context({"case": case, "user": user, "can_see_details": False, "request": request}))
+        Context({"case": case, "user": user, "can_see_details": False, "request": request})
+    )
 
 
 def test_the_case_panel_shows_referrers_only_the_outcome_category(agreement_case, police_referrer, facilitator):
@@ -306,32 +373,49 @@ def test_the_dashboard_reminders_include_renders_overdue_and_due_soon(agreement_
     AgreementAction.objects.filter(pk=first.pk).update(due_on=timezone.localdate() - timedelta(days=1))
     AgreementAction.objects.filter(pk=second.pk).update(due_on=timezone.localdate() + timedelta(days=2))
     html = Template('{% include "conferences/_dashboard_reminders.html" with reminders=reminders %}').render(
-        Context({"reminders": action_reminders(facilitator)}))
+        Context({"reminders": action_reminders(facilitator)})
+    )
     assert "Overdue" in html
     assert "Due soon" in html
     assert html.count(url("monitoring", agreement_case)) == 2
     # Included with only the user in the context (as the dashboard does), it reads the same reminders.
     plain = Template('{% include "conferences/_dashboard_reminders.html" %}').render(Context({"user": facilitator}))
     assert plain.count(url("monitoring", agreement_case)) == 2
-    assert Template('{% include "conferences/_dashboard_reminders.html" with reminders=reminders %}').render(
-        Context({"reminders": action_reminders(facilitator, today=timezone.localdate() - timedelta(days=30))})
-    ).strip() == ""
+    assert (
+        Template('{% include "conferences/_dashboard_reminders.html" with reminders=reminders %}')
+        .render(Context({"reminders": action_reminders(facilitator, today=timezone.localdate() - timedelta(days=30))}))
+        .strip()
+        == ""
+    )
 
 
 # ---------------------------------------------------------------------------------------------------
 # Query counts
 
 
-@pytest.mark.parametrize(("name", "limit"), [
-    # About nine of these are the sign-in, two-factor and layout queries every page makes.
-    ("overview", 18), ("preparation", 15), ("activity", 17), ("agreement", 18), ("monitoring", 18),
-    ("closure", 18), ("feedback", 17),
-])
-def test_page_query_counts_are_pinned(client, agreement_case, facilitator, django_assert_max_num_queries, name,
-                                      limit):
+@pytest.mark.parametrize(
+    ("name", "limit"),
+    [
+        # About nine of these are the sign-in, two-factor and layout queries every page makes.
+        ("overview", 18),
+        ("preparation", 15),
+        ("activity", 17),
+        ("agreement", 18),
+        ("monitoring", 18),
+        ("closure", 18),
+        ("feedback", 17),
+    ],
+)
+def test_page_query_counts_are_pinned(client, agreement_case, facilitator, django_assert_max_num_queries, name, limit):
     for _ in range(3):
-        conference_services.record_follow_up(agreement_case, facilitator, party=harmed(agreement_case),
-                                             at=timezone.now(), method="phone", notes="Checked in")
+        conference_services.record_follow_up(
+            agreement_case,
+            facilitator,
+            party=harmed(agreement_case),
+            at=timezone.now(),
+            method="phone",
+            notes="Checked in",
+        )
     client = signed_in(client, facilitator)
     client.get(url(name, agreement_case))  # warm the session and the content types
     with django_assert_max_num_queries(limit):
@@ -354,25 +438,34 @@ def test_the_activity_page_does_not_grow_with_earlier_plans(client, conferencing
     for hour in (9, 10, 11):
         current = conferencing_case.current_activity
         conference_services.reschedule_activity(
-            current, facilitator, kind=current.kind, scheduled_for=current.scheduled_for + timedelta(hours=hour),
-            venue=current.venue, invited=list(conferencing_case.parties.all()), reason=f"Change {hour}")
+            current,
+            facilitator,
+            kind=current.kind,
+            scheduled_for=current.scheduled_for + timedelta(hours=hour),
+            venue=current.venue,
+            invited=list(conferencing_case.parties.all()),
+            reason=f"Change {hour}",
+        )
     assert count_queries(client, url("activity", conferencing_case)) == one_plan
 
 
 @pytest.mark.parametrize("name", ["agreement", "monitoring", "closure", "overview"])
-def test_the_agreement_pages_do_not_grow_with_actions_and_follow_ups(client, police_referrer, manager, facilitator,
-                                                                     name):
+def test_the_agreement_pages_do_not_grow_with_actions_and_follow_ups(
+    client, police_referrer, manager, facilitator, name
+):
     small = to_agreement(refer(police_referrer), manager, facilitator, actions=1)
     large = to_agreement(refer(police_referrer), manager, facilitator, actions=5)
     for _ in range(4):
-        conference_services.record_follow_up(large, facilitator, party=harmed(large), at=timezone.now(),
-                                             method="phone", notes="Checked in")
+        conference_services.record_follow_up(
+            large, facilitator, party=harmed(large), at=timezone.now(), method="phone", notes="Checked in"
+        )
     client = signed_in(client, facilitator)
     assert count_queries(client, url(name, large)) == count_queries(client, url(name, small))
 
 
-def test_reporting_centre_staff_see_only_the_outcome_of_their_centres_referral(client, centre_staff, manager,
-                                                                                facilitator):
+def test_reporting_centre_staff_see_only_the_outcome_of_their_centres_referral(
+    client, centre_staff, manager, facilitator
+):
     case = to_agreement(refer(centre_staff, route_code="reporting-centre"), manager, facilitator, actions=1)
     client = signed_in(client, centre_staff)
     body = client.get(url("overview", case)).content.decode()

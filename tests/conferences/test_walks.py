@@ -38,18 +38,25 @@ def test_each_activity_type_walks_to_closed_through_an_agreement(kind, outcome, 
     today = timezone.localdate()
     for action, fate in zip(case.current_agreement.actions.order_by("id"), AGREEMENT_OUTCOMES[outcome], strict=True):
         if fate == "done":
-            conference_services.mark_action_done(action, facilitator, resolved_on=today, evidence_note="Letter seen",
-                                                 told_method="phone")
+            conference_services.mark_action_done(
+                action, facilitator, resolved_on=today, evidence_note="Letter seen", told_method="phone"
+            )
         else:
-            conference_services.mark_action_missed(action, facilitator, resolved_on=today,
-                                                   evidence_note="Not done by the date")
+            conference_services.mark_action_missed(
+                action, facilitator, resolved_on=today, evidence_note="Not done by the date"
+            )
     case = services.case_complete(case, facilitator, summary="Closed after monitoring.")
 
     assert case.state == Case.State.CLOSED
     assert case.outcome == outcome
     assert case.closure_summary == "Closed after monitoring."
     assert list(case.transitions.values_list("name", flat=True)) == [
-        "refer", "accept", "find_suitable", "schedule_activity", "record_agreement", "complete"
+        "refer",
+        "accept",
+        "find_suitable",
+        "schedule_activity",
+        "record_agreement",
+        "complete",
     ]
     assert case.current_activity.kind == kind
     done = AGREEMENT_OUTCOMES[outcome].count("done")
@@ -63,11 +70,14 @@ def test_each_activity_type_walks_to_closed_through_an_agreement(kind, outcome, 
 
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("outcome", NO_AGREEMENT_OUTCOMES)
-def test_each_activity_type_walks_to_closed_without_an_agreement(kind, outcome, police_referrer, manager,
-                                                                 facilitator):
+def test_each_activity_type_walks_to_closed_without_an_agreement(kind, outcome, police_referrer, manager, facilitator):
     case = walk_to_activity(police_referrer, manager, facilitator, kind)
-    hold_activity(case, facilitator, agreement_actions=0,
-                  agreement_reached=None if outcome == Case.Outcome.NO_AGREEMENT_REACHED else False)
+    hold_activity(
+        case,
+        facilitator,
+        agreement_actions=0,
+        agreement_reached=None if outcome == Case.Outcome.NO_AGREEMENT_REACHED else False,
+    )
     case = services.case_conclude(case, facilitator, outcome=outcome, summary="Both parties were heard.")
 
     assert case.state == Case.State.CLOSED

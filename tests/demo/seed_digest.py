@@ -36,16 +36,16 @@ def summary(using: str = "default") -> dict:
             case = _case_of(model, values, keys)
             keys[model][values["id"]] = (model.__name__, case, ordinal[case])
             ordinal[case] += 1
-        result[model.__name__] = [_natural(model, values, keys)
-                                  for values in sorted(rows, key=lambda v: keys[model][v["id"]])]
+        result[model.__name__] = [
+            _natural(model, values, keys) for values in sorted(rows, key=lambda v: keys[model][v["id"]])
+        ]
         for name in _M2M.get(model, ()):
             field = model._meta.get_field(name)
             through = field.remote_field.through
             source, target = f"{field.m2m_field_name()}_id", f"{field.m2m_reverse_field_name()}_id"
             target_keys = keys.get(field.related_model, {})
             links = through.objects.using(using).values_list(source, target)
-            result[f"{model.__name__}.{name}"] = sorted(
-                [keys[model][s], target_keys.get(t, t)] for s, t in links)
+            result[f"{model.__name__}.{name}"] = sorted([keys[model][s], target_keys.get(t, t)] for s, t in links)
         history = getattr(model, "history", None)
         if history is None:
             continue
@@ -58,15 +58,21 @@ def summary(using: str = "default") -> dict:
             field = model._meta.get_field(name)
             target = f"{field.m2m_reverse_field_name()}_id"
             links = defaultdict(list)
-            for history_id, target_id in getattr(history_model, name).model.objects.using(using).values_list(
-                    "history_id", target):
+            for history_id, target_id in (
+                getattr(history_model, name).model.objects.using(using).values_list("history_id", target)
+            ):
                 links[history_id].append(target_id)
             m2m_links[name] = (keys.get(field.related_model, {}), links)
         for h in history_model.objects.using(using).order_by("id", "history_date", "history_id"):
             values = {a: getattr(h, a) for a in tracked}
             entry = _natural(model, values, keys)
-            entry.update(_of=keys[model][h.id], _type=h.history_type, _date=h.history_date.isoformat(),
-                         _user=h.history_user_id, _reason=h.history_change_reason)
+            entry.update(
+                _of=keys[model][h.id],
+                _type=h.history_type,
+                _date=h.history_date.isoformat(),
+                _user=h.history_user_id,
+                _reason=h.history_change_reason,
+            )
             for name, (target_keys, links) in m2m_links.items():
                 entry[f"_{name}"] = sorted(str(target_keys.get(t, t)) for t in links[h.history_id])
             entries.append((keys[model][h.id], h.history_id, entry))

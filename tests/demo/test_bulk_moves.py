@@ -48,8 +48,13 @@ def _story_of(case: Case) -> _Story:
 def _history(obj) -> tuple:
     latest = obj.history.order_by("-history_id").first()
     tracked = [f.attname for f in type(latest).tracked_fields]
-    return latest.history_type, latest.history_date, latest.history_user_id, latest.history_change_reason, {
-        f: getattr(latest, f) for f in tracked}
+    return (
+        latest.history_type,
+        latest.history_date,
+        latest.history_user_id,
+        latest.history_change_reason,
+        {f: getattr(latest, f) for f in tracked},
+    )
 
 
 def _snapshot(row: Row) -> tuple:
@@ -66,8 +71,9 @@ def both_ways(case: Case, user, name: str, inputs: dict) -> dict:
     with simulated_time(SimulatedClock(AT)):
         services.take_transition(case, user, name, letters=False, **inputs)
     rows = defaultdict(list)
-    BulkWriter(actors=None)._transition(rows, story, Step("transition", 0, 0, {"name": name, "inputs": inputs},
-                                                          at=AT), user)
+    BulkWriter(actors=None)._transition(
+        rows, story, Step("transition", 0, 0, {"name": name, "inputs": inputs}, at=AT), user
+    )
     case = Case.objects.get(pk=case.pk)
     row = case.transitions.order_by("-id").first()
     written = {f: getattr(row, f) for f in ("name", "source", "target", "reason", "data", "by_id", "at")}
@@ -80,8 +86,10 @@ def both_ways(case: Case, user, name: str, inputs: dict) -> dict:
         activity = Activity.objects.get(pk=story.activity.pk)
         changed = activity.history.count() > activity_history
         service.update(activity=_values(activity), activity_history=_history(activity) if changed else "unchanged")
-        writer.update(activity=story.activity.values,
-                      activity_history=_snapshot(story.activity) if story.activity.history else "unchanged")
+        writer.update(
+            activity=story.activity.values,
+            activity_history=_snapshot(story.activity) if story.activity.history else "unchanged",
+        )
     return {"service": service, "bulk": writer}
 
 
@@ -94,8 +102,10 @@ def test_the_bulk_writer_writes_what_take_transition_writes(people, name, source
     assert written["service"]["case"]["state"] == Case.State(written["service"]["transition"]["target"])
 
 
-@pytest.mark.parametrize(("statuses", "outcome"), [
-    (["done", "missed"], "agreement_partly_fulfilled"), (["missed", "missed"], "agreement_breached")])
+@pytest.mark.parametrize(
+    ("statuses", "outcome"),
+    [(["done", "missed"], "agreement_partly_fulfilled"), (["missed", "missed"], "agreement_breached")],
+)
 def test_both_derive_the_same_completion_outcome(people, statuses, outcome):
     case = case_in("agreement", people)
     for action, status in zip(case.current_agreement.actions.order_by("id"), statuses, strict=True):
@@ -111,8 +121,11 @@ def test_a_change_to_one_moves_writes_reaches_the_service_and_the_bulk_writer(pe
 
     def decline_with_summary(case, inputs, now, facts):
         writes = declined(case, inputs, now, facts)
-        return transitions.Writes({**writes.case, "closure_summary": "Declined at referral"}, writes.activity,
-                                  {**writes.data, "declined": True})
+        return transitions.Writes(
+            {**writes.case, "closure_summary": "Declined at referral"},
+            writes.activity,
+            {**writes.data, "declined": True},
+        )
 
     monkeypatch.setitem(transitions.MOVES, "decline", transitions.Move(decline_with_summary))
     written = both_ways(case_in("referral", people), people["manager"], "decline", INPUTS["decline"])

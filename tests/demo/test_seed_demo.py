@@ -152,7 +152,8 @@ def test_bulk_cases_are_coherent(demo_users):
         history = list(case.history.order_by("history_date", "history_id"))
         assert (history[0].history_type, history[-1].state) == ("+", case.state)
         assert [h.state for h in history if h.history_change_reason.split(":")[0] in services.TRANSITIONS] == [
-            m.target for m in moves[1:]]
+            m.target for m in moves[1:]
+        ]
     for model in bulk.MODELS:
         if hasattr(model, "history"):
             assert not model.history.filter(history_user__isnull=True).exists(), model.__name__
@@ -186,5 +187,8 @@ def test_plans_use_only_invented_contact_details():
             fields = party.fields
             assert not fields.get("phone") or fields["phone"].startswith("07700 900")  # Ofcom's drama range
             assert not fields.get("email") or fields["email"].rsplit("@", 1)[1] in (
-                "example.org", "example.com", "example.net")
+                "example.org",
+                "example.com",
+                "example.net",
+            )
             assert not fields.get("postcode") or fields["postcode"].split()[0] in ("M32", "M33", "M41", "WA14", "WA15")

@@ -99,19 +99,21 @@ def test_other_errors_are_not_swallowed():
 # Dates and labels
 
 
-@pytest.mark.parametrize(("parts", "expected"), [
-    (("27", "3", "2026"), date(2026, 3, 27)), (("", "", ""), None),
-])
+@pytest.mark.parametrize(("parts", "expected"), [(("27", "3", "2026"), date(2026, 3, 27)), (("", "", ""), None)])
 def test_the_date_input_reads_day_month_and_year(parts, expected):
     form = NoteForm(dict(zip(("on-day", "on-month", "on-year"), parts, strict=True)))
     assert form.is_valid()
     assert form.cleaned_data["on"] == expected
 
 
-@pytest.mark.parametrize(("parts", "message"), [
-    (("31", "2", "2026"), "Date must be a real date"), (("1", "", "2026"), "Date must include a month"),
-    (("1", "2", "26"), "Enter date as numbers, with a 4-digit year"),
-])
+@pytest.mark.parametrize(
+    ("parts", "message"),
+    [
+        (("31", "2", "2026"), "Date must be a real date"),
+        (("1", "", "2026"), "Date must include a month"),
+        (("1", "2", "26"), "Enter date as numbers, with a 4-digit year"),
+    ],
+)
 def test_the_date_input_says_what_is_wrong(parts, message):
     form = NoteForm(dict(zip(("on-day", "on-month", "on-year"), parts, strict=True)))
     assert not form.is_valid()

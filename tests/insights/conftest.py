@@ -18,11 +18,18 @@ def aware(day: date, hour: int = 12) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(hour, 0)))
 
 
-def make_case(referrer, *, ward="TRF01", crime="public-order", strands=("race",), received_on=None,
-              route="police", **fields):
+def make_case(
+    referrer, *, ward="TRF01", crime="public-order", strands=("race",), received_on=None, route="police", **fields
+):
     """A referral of a hate incident in ``ward`` of ``crime`` type with ``strands``, received on a date."""
-    return refer(referrer, route_code=route, strands=strands, received_on=received_on,
-                 incident=incident_data(ward_code=ward, crime_code=crime), **fields)
+    return refer(
+        referrer,
+        route_code=route,
+        strands=strands,
+        received_on=received_on,
+        incident=incident_data(ward_code=ward, crime_code=crime),
+        **fields,
+    )
 
 
 def date_transition(case, name: str, day: date) -> None:
@@ -45,8 +52,13 @@ def set_population(code: str, population: int) -> Ward:
 def centre(reporting_centre):
     """The register entry of the persona ``centre_staff``'s organisation."""
     return ReportingCentre.objects.create(
-        organisation=reporting_centre, name="Stretford Library reporting point", ward=reference(Ward, "TRF18"),
-        address="Kingsway, Stretford", opening_times="Monday to Friday 9am to 5pm", bsl=True, step_free=True,
+        organisation=reporting_centre,
+        name="Stretford Library reporting point",
+        ward=reference(Ward, "TRF18"),
+        address="Kingsway, Stretford",
+        opening_times="Monday to Friday 9am to 5pm",
+        bsl=True,
+        step_free=True,
     )
 
 
@@ -54,7 +66,10 @@ def centre(reporting_centre):
 def other_centre(db):
     organisation = OrganisationFactory(name="Sale Mosque reporting centre", kind=Organisation.Kind.REPORTING_CENTRE)
     return ReportingCentre.objects.create(
-        organisation=organisation, name="Sale Mosque", ward=reference(Ward, "TRF16"), address="Sale",
+        organisation=organisation,
+        name="Sale Mosque",
+        ward=reference(Ward, "TRF16"),
+        address="Sale",
         opening_times="Daily 10am to 4pm",
     )
 
@@ -68,8 +83,9 @@ def _harmed(case):
 def _told_about_rj(case, manager, day: date) -> None:
     from rjcases import services
 
-    services.record_contact(case, manager, party=_harmed(case), at=aware(day), method="phone", result="reached",
-                            rj_information_given=True)
+    services.record_contact(
+        case, manager, party=_harmed(case), at=aware(day), method="phone", result="reached", rj_information_given=True
+    )
 
 
 @pytest.fixture
@@ -92,12 +108,17 @@ def march_cases(police_referrer, manager, facilitator, other_facilitator):
     a = make_case(police_referrer, received_on=date(2026, 3, 2))
     a = to_agreement(a, manager, facilitator, actions=1)
     action = a.current_agreement.actions.get()
-    conference_services.mark_action_done(action, facilitator, resolved_on=date(2026, 3, 20), evidence_note="Seen",
-                                         told_method="phone")
+    conference_services.mark_action_done(
+        action, facilitator, resolved_on=date(2026, 3, 20), evidence_note="Seen", told_method="phone"
+    )
     a = services.case_complete(a, facilitator, summary="Done")
-    for name, day in (("accept", date(2026, 3, 4)), ("find_suitable", date(2026, 3, 11)),
-                      ("schedule_activity", date(2026, 3, 13)), ("record_agreement", date(2026, 3, 16)),
-                      ("complete", date(2026, 3, 27))):
+    for name, day in (
+        ("accept", date(2026, 3, 4)),
+        ("find_suitable", date(2026, 3, 11)),
+        ("schedule_activity", date(2026, 3, 13)),
+        ("record_agreement", date(2026, 3, 16)),
+        ("complete", date(2026, 3, 27)),
+    ):
         date_transition(a, name, day)
     date_activity(a, date(2026, 3, 13))
     _told_about_rj(a, manager, date(2026, 3, 5))
@@ -115,8 +136,13 @@ def march_cases(police_referrer, manager, facilitator, other_facilitator):
 
     d = make_case(police_referrer, received_on=date(2026, 3, 16))
 
-    e = make_case(police_referrer, received_on=date(2026, 3, 2), strands=("race", "religion"), enhanced_rights=True,
-                  enhanced_rights_reason="Persistently targeted")
+    e = make_case(
+        police_referrer,
+        received_on=date(2026, 3, 2),
+        strands=("race", "religion"),
+        enhanced_rights=True,
+        enhanced_rights_reason="Persistently targeted",
+    )
     e = to_assessment(e, manager, facilitator)
     date_transition(e, "accept", date(2026, 3, 6))
     _told_about_rj(e, manager, date(2026, 3, 3))

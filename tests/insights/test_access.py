@@ -11,18 +11,60 @@ PAGES = ["index", "hotspots", "performance", "quarterly_return", "satisfaction",
 
 # 200: opens; 403: refused; 302: sent elsewhere (reporting-centre staff go to their own centre).
 EXPECTED = {
-    "manager": {"index": 200, "hotspots": 200, "performance": 200, "quarterly_return": 200, "satisfaction": 200,
-                "centres": 200, "centre_create": 200},
-    "facilitator": {"index": 200, "hotspots": 200, "performance": 200, "quarterly_return": 200,
-                    "satisfaction": 200, "centres": 200, "centre_create": 403},
-    "police_referrer": {"index": 200, "hotspots": 200, "performance": 403, "quarterly_return": 403,
-                        "satisfaction": 403, "centres": 403, "centre_create": 403},
-    "caseworker": {"index": 200, "hotspots": 200, "performance": 403, "quarterly_return": 403, "satisfaction": 403,
-                   "centres": 403, "centre_create": 403},
-    "centre_staff": {"index": 200, "hotspots": 403, "performance": 403, "quarterly_return": 403,
-                     "satisfaction": 403, "centres": 302, "centre_create": 403},
-    "administrator": {"index": 403, "hotspots": 403, "performance": 403, "quarterly_return": 403,
-                      "satisfaction": 403, "centres": 403, "centre_create": 403},
+    "manager": {
+        "index": 200,
+        "hotspots": 200,
+        "performance": 200,
+        "quarterly_return": 200,
+        "satisfaction": 200,
+        "centres": 200,
+        "centre_create": 200,
+    },
+    "facilitator": {
+        "index": 200,
+        "hotspots": 200,
+        "performance": 200,
+        "quarterly_return": 200,
+        "satisfaction": 200,
+        "centres": 200,
+        "centre_create": 403,
+    },
+    "police_referrer": {
+        "index": 200,
+        "hotspots": 200,
+        "performance": 403,
+        "quarterly_return": 403,
+        "satisfaction": 403,
+        "centres": 403,
+        "centre_create": 403,
+    },
+    "caseworker": {
+        "index": 200,
+        "hotspots": 200,
+        "performance": 403,
+        "quarterly_return": 403,
+        "satisfaction": 403,
+        "centres": 403,
+        "centre_create": 403,
+    },
+    "centre_staff": {
+        "index": 200,
+        "hotspots": 403,
+        "performance": 403,
+        "quarterly_return": 403,
+        "satisfaction": 403,
+        "centres": 302,
+        "centre_create": 403,
+    },
+    "administrator": {
+        "index": 403,
+        "hotspots": 403,
+        "performance": 403,
+        "quarterly_return": 403,
+        "satisfaction": 403,
+        "centres": 403,
+        "centre_create": 403,
+    },
 }
 
 
@@ -39,7 +81,8 @@ def test_who_opens_a_centre_page(client, request, persona, centre, other_centre)
     client.force_login(request.getfixturevalue(persona))
     assert client.get(reverse("insights:centre", args=[centre.pk])).status_code == 200
     assert client.get(reverse("insights:centre", args=[other_centre.pk])).status_code == (
-        404 if persona == "centre_staff" else 200)
+        404 if persona == "centre_staff" else 200
+    )
 
 
 @pytest.mark.parametrize("persona", ["police_referrer", "caseworker", "administrator"])
@@ -76,6 +119,13 @@ def test_no_page_names_a_person_or_a_case(client, request, persona, police_refer
         if response.status_code != 200:
             continue
         html = response.content.decode()
-        for secret in (case.reference, "Testharmed", "Testresponsible", "Amina", "Kieran", "07700 900001",
-                       "Bus stop outside the library"):
+        for secret in (
+            case.reference,
+            "Testharmed",
+            "Testresponsible",
+            "Amina",
+            "Kieran",
+            "07700 900001",
+            "Bus stop outside the library",
+        ):
             assert secret not in html, (page, secret)

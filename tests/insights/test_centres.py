@@ -47,16 +47,40 @@ def test_the_register_counts_staff_and_flags_old_training(centre, other_centre):
 def test_reports_taken_at_each_centre(centre, other_centre, centre_staff, police_referrer, manager, facilitator):
     org = centre_staff.organisation
     for kind, consent in (("assisted", True), ("assisted", False), ("anonymous", False)):
-        make_case(centre_staff, route="reporting-centre", reporting_centre=org, report_kind=kind,
-                  consents_to_police=consent, received_on=date(2026, 2, 3))
-    accepted = make_case(centre_staff, route="reporting-centre", reporting_centre=org, report_kind="assisted",
-                         consents_to_police=True, received_on=date(2026, 5, 3))
+        make_case(
+            centre_staff,
+            route="reporting-centre",
+            reporting_centre=org,
+            report_kind=kind,
+            consents_to_police=consent,
+            received_on=date(2026, 2, 3),
+        )
+    accepted = make_case(
+        centre_staff,
+        route="reporting-centre",
+        reporting_centre=org,
+        report_kind="assisted",
+        consents_to_police=True,
+        received_on=date(2026, 5, 3),
+    )
     to_assessment(accepted, manager, facilitator)
-    make_case(manager, route="reporting-centre", reporting_centre=other_centre.organisation, report_kind="assisted",
-              consents_to_police=False, received_on=date(2026, 2, 3))
+    make_case(
+        manager,
+        route="reporting-centre",
+        reporting_centre=other_centre.organisation,
+        report_kind="assisted",
+        consents_to_police=False,
+        received_on=date(2026, 2, 3),
+    )
     make_case(police_referrer, received_on=date(2026, 2, 3))
-    make_case(centre_staff, route="reporting-centre", reporting_centre=org, report_kind="assisted",
-              consents_to_police=False, received_on=date(2025, 6, 1))  # outside the period
+    make_case(
+        centre_staff,
+        route="reporting-centre",
+        reporting_centre=org,
+        report_kind="assisted",
+        consents_to_police=False,
+        received_on=date(2025, 6, 1),
+    )  # outside the period
 
     summaries, _ = selectors.centre_register(YEAR, ReportingCentre.objects.all())
     reports = {s.centre.name: s.reports for s in summaries}
@@ -71,11 +95,19 @@ def test_reports_taken_at_each_centre(centre, other_centre, centre_staff, police
     assert len(detail.reports_by_month) == 12
 
 
-def answer(centre, day, satisfaction="satisfied", respect="yes", informed="yes", recommend="yes", comments="",
-           via="staff"):
+def answer(
+    centre, day, satisfaction="satisfied", respect="yes", informed="yes", recommend="yes", comments="", via="staff"
+):
     return CentreSurveyResponse.objects.create(
-        centre=centre, via=via, submitted_on=day, satisfaction=satisfaction, treated_with_respect=respect,
-        knew_what_next=informed, would_recommend=recommend, comments=comments)
+        centre=centre,
+        via=via,
+        submitted_on=day,
+        satisfaction=satisfaction,
+        treated_with_respect=respect,
+        knew_what_next=informed,
+        would_recommend=recommend,
+        comments=comments,
+    )
 
 
 def test_survey_analysis_per_centre_and_over_time(centre, other_centre):
@@ -89,15 +121,21 @@ def test_survey_analysis_per_centre_and_over_time(centre, other_centre):
     summaries, by_quarter = selectors.centre_register(YEAR, ReportingCentre.objects.all())
     mine = {s.centre.name: s.survey for s in summaries}[centre.name]
     assert mine.responses == 4
-    assert mine.positive == {"satisfaction": 2, "treated_with_respect": 3, "knew_what_next": 2,
-                             "would_recommend": 2}
+    assert mine.positive == {"satisfaction": 2, "treated_with_respect": 3, "knew_what_next": 2, "would_recommend": 2}
     assert mine.share("satisfaction") == 50.0
     assert [(label, f.responses, f.positive["satisfaction"]) for label, f in by_quarter] == [
-        ("2026 Q1", 2, 2), ("2026 Q2", 3, 0)]
+        ("2026 Q1", 2, 2),
+        ("2026 Q2", 3, 0),
+    ]
 
     detail = selectors.centre_detail(centre, YEAR, with_comments=False)
-    assert detail.survey.answers["satisfaction"] == {"very_satisfied": 1, "satisfied": 1, "neither": 1,
-                                                     "dissatisfied": 1, "very_dissatisfied": 0}
+    assert detail.survey.answers["satisfaction"] == {
+        "very_satisfied": 1,
+        "satisfied": 1,
+        "neither": 1,
+        "dissatisfied": 1,
+        "very_dissatisfied": 0,
+    }
     assert detail.survey.answers["would_recommend"] == {"yes": 2, "no": 1, "not_sure": 1}
     assert [(label, f.responses) for label, f in detail.survey_by_quarter] == [("2026 Q1", 2), ("2026 Q2", 2)]
 
@@ -133,8 +171,9 @@ def test_the_centre_page_downloads_each_table(client, centre, centre_staff):
     url = reverse("insights:centre", args=[centre.pk])
     tables = client.get(url).context["tables"]
     for key, table in tables.items():
-        rows = list(csv.reader(io.StringIO(client.get(url, {"format": "csv", "table": key}).content
-                                           .decode("utf-8-sig"))))
+        rows = list(
+            csv.reader(io.StringIO(client.get(url, {"format": "csv", "table": key}).content.decode("utf-8-sig")))
+        )
         assert rows[0] == table.columns
         assert len(rows) == len(table.rows) + 1
 
@@ -142,27 +181,43 @@ def test_the_centre_page_downloads_each_table(client, centre, centre_staff):
 def test_a_manager_adds_a_centre_and_trained_staff(client, manager):
     organisation = OrganisationFactory(name="Urmston Library", kind=Organisation.Kind.REPORTING_CENTRE)
     client.force_login(manager)
-    response = client.post(reverse("insights:centre_create"), {
-        "name": "Urmston Library reporting point", "organisation": organisation.pk, "address": "Golden Way",
-        "opening_times": "Tuesday 10am to 6pm", "bsl": "on", "is_active": "on",
-    })
+    response = client.post(
+        reverse("insights:centre_create"),
+        {
+            "name": "Urmston Library reporting point",
+            "organisation": organisation.pk,
+            "address": "Golden Way",
+            "opening_times": "Tuesday 10am to 6pm",
+            "bsl": "on",
+            "is_active": "on",
+        },
+    )
     centre = ReportingCentre.objects.get()
     assert response.status_code == 302
     assert centre.bsl
     assert not centre.hearing_loop
     assert centre.history.get().history_user == manager
 
-    response = client.post(reverse("insights:staff_create", args=[centre.pk]), {
-        "name": "Dee", "job_title": "Librarian", "last_trained_on-day": "3", "last_trained_on-month": "2",
-        "last_trained_on-year": "2026", "active": "on",
-    })
+    response = client.post(
+        reverse("insights:staff_create", args=[centre.pk]),
+        {
+            "name": "Dee",
+            "job_title": "Librarian",
+            "last_trained_on-day": "3",
+            "last_trained_on-month": "2",
+            "last_trained_on-year": "2026",
+            "active": "on",
+        },
+    )
     member = TrainedStaffMember.objects.get()
     assert response.status_code == 302
     assert member.last_trained_on == date(2026, 2, 3)
     assert member.centre == centre
 
-    response = client.post(reverse("insights:staff_edit", args=[member.pk]), {
-        "name": "Dee", "last_trained_on-day": "3", "last_trained_on-month": "2", "last_trained_on-year": "2099"})
+    response = client.post(
+        reverse("insights:staff_edit", args=[member.pk]),
+        {"name": "Dee", "last_trained_on-day": "3", "last_trained_on-month": "2", "last_trained_on-year": "2099"},
+    )
     assert "must be today or in the past" in response.content.decode()
     member.refresh_from_db()
     assert member.last_trained_on == date(2026, 2, 3)
@@ -170,8 +225,10 @@ def test_a_manager_adds_a_centre_and_trained_staff(client, manager):
 
 def test_the_register_refuses_an_organisation_that_is_not_a_reporting_centre(client, manager, police_force):
     client.force_login(manager)
-    response = client.post(reverse("insights:centre_create"), {
-        "name": "Police station", "organisation": police_force.pk, "address": "x", "opening_times": "y"})
+    response = client.post(
+        reverse("insights:centre_create"),
+        {"name": "Police station", "organisation": police_force.pk, "address": "x", "opening_times": "y"},
+    )
     assert "Select a valid choice" in response.content.decode()
     assert not ReportingCentre.objects.exists()
 

@@ -39,13 +39,26 @@ def test_counts_by_ward_crime_type_strand_route_and_month(police_referrer, centr
     for code in WARDS:
         reference(Ward, code)
     make_case(police_referrer, ward="TRF01", crime="violence", strands=("race",), received_on=date(2026, 1, 5))
-    make_case(police_referrer, ward="TRF01", crime="public-order", strands=("religion",),
-              received_on=date(2026, 1, 20))
-    make_case(centre_staff, ward="TRF02", crime="violence", strands=("race",), received_on=date(2026, 3, 2),
-              route="reporting-centre", reporting_centre=centre_staff.organisation, report_kind="assisted",
-              consents_to_police=True)
-    make_case(manager, ward="TRF03", crime="criminal-damage", strands=("disability",), received_on=date(2026, 3, 9),
-              route="self-referral")
+    make_case(police_referrer, ward="TRF01", crime="public-order", strands=("religion",), received_on=date(2026, 1, 20))
+    make_case(
+        centre_staff,
+        ward="TRF02",
+        crime="violence",
+        strands=("race",),
+        received_on=date(2026, 3, 2),
+        route="reporting-centre",
+        reporting_centre=centre_staff.organisation,
+        report_kind="assisted",
+        consents_to_police=True,
+    )
+    make_case(
+        manager,
+        ward="TRF03",
+        crime="criminal-damage",
+        strands=("disability",),
+        received_on=date(2026, 3, 9),
+        route="self-referral",
+    )
     # Outside the period: never counted.
     make_case(police_referrer, ward="TRF01", crime="violence", received_on=date(2025, 12, 31))
     make_case(police_referrer, ward="TRF01", crime="violence", received_on=date(2026, 4, 1))
@@ -54,8 +67,7 @@ def test_counts_by_ward_crime_type_strand_route_and_month(police_referrer, centr
 
     assert result.total == 4
     assert dict((w.code, n) for w, n in result.ward_totals) == {"TRF01": 2, "TRF02": 1, "TRF03": 1, "TRF04": 0}
-    assert {c.code: n for c, n in result.crime_totals} == {
-        "violence": 2, "public-order": 1, "criminal-damage": 1}
+    assert {c.code: n for c, n in result.crime_totals} == {"violence": 2, "public-order": 1, "criminal-damage": 1}
     assert {s.code: n for s, n in result.strand_totals} == {"race": 2, "religion": 1, "disability": 1}
     assert cell(result.crime_heat, "TRF01", "violence").count == 1
     assert cell(result.crime_heat, "TRF02", "violence").count == 1
@@ -63,10 +75,16 @@ def test_counts_by_ward_crime_type_strand_route_and_month(police_referrer, centr
     assert cell(result.strand_heat, "TRF04", "race").count == 0
     assert result.routes == [("Police", 2), ("Reporting-Centre: Test Reporting Centre", 1), ("Self-Referral", 1)]
     assert [(m, n, change) for m, n, change in result.months] == [
-        (date(2026, 1, 1), 2, None), (date(2026, 2, 1), 0, -2), (date(2026, 3, 1), 2, 2)]
+        (date(2026, 1, 1), 2, None),
+        (date(2026, 2, 1), 0, -2),
+        (date(2026, 3, 1), 2, 2),
+    ]
     assert sorted((w.code, c.code, s.code, n) for w, c, s, n in result.full) == [
-        ("TRF01", "public-order", "religion", 1), ("TRF01", "violence", "race", 1),
-        ("TRF02", "violence", "race", 1), ("TRF03", "criminal-damage", "disability", 1)]
+        ("TRF01", "public-order", "religion", 1),
+        ("TRF01", "violence", "race", 1),
+        ("TRF02", "violence", "race", 1),
+        ("TRF03", "criminal-damage", "disability", 1),
+    ]
 
 
 def test_a_case_with_two_strands_counts_once_in_each_and_once_in_the_total(police_referrer):
@@ -102,8 +120,9 @@ def test_a_constructed_hotspot_is_flagged(police_referrer):
         make_case(police_referrer, ward="TRF01", crime="violence", strands=("race",), received_on=date(2026, 2, 3))
     for code in WARDS[1:]:
         make_case(police_referrer, ward=code, crime="violence", strands=("race",), received_on=date(2026, 2, 3))
-        make_case(police_referrer, ward=code, crime="public-order", strands=("disability",),
-                  received_on=date(2026, 2, 3))
+        make_case(
+            police_referrer, ward=code, crime="public-order", strands=("disability",), received_on=date(2026, 2, 3)
+        )
 
     result, _ = run()
 
@@ -176,12 +195,21 @@ def test_a_ward_without_a_population_is_not_tested(police_referrer):
 
 
 def test_filters_narrow_every_count(police_referrer, centre_staff):
-    make_case(police_referrer, ward="TRF01", crime="violence", strands=("race", "religion"),
-              received_on=date(2026, 1, 5))
+    make_case(
+        police_referrer, ward="TRF01", crime="violence", strands=("race", "religion"), received_on=date(2026, 1, 5)
+    )
     make_case(police_referrer, ward="TRF02", crime="public-order", strands=("race",), received_on=date(2026, 1, 6))
-    make_case(centre_staff, ward="TRF02", crime="violence", strands=("disability",), received_on=date(2026, 1, 7),
-              route="reporting-centre", reporting_centre=centre_staff.organisation, report_kind="anonymous",
-              consents_to_police=False)
+    make_case(
+        centre_staff,
+        ward="TRF02",
+        crime="violence",
+        strands=("disability",),
+        received_on=date(2026, 1, 7),
+        route="reporting-centre",
+        reporting_centre=centre_staff.organisation,
+        report_kind="anonymous",
+        consents_to_police=False,
+    )
     race = HateStrand.objects.get(code="race")
     violence = CrimeType.objects.get(code="violence")
     centre_route = ReferralRoute.objects.get(code="reporting-centre")
@@ -220,8 +248,15 @@ def test_strand_filter_on_the_page_and_its_csv(client, manager, police_referrer)
     make_case(police_referrer, ward="TRF02", strands=("race",), received_on=date(2026, 1, 7))
     religion = HateStrand.objects.get(code="religion")
     client.force_login(manager)
-    query = {"date_from-day": "1", "date_from-month": "1", "date_from-year": "2026",
-             "date_to-day": "31", "date_to-month": "3", "date_to-year": "2026", "strand": str(religion.pk)}
+    query = {
+        "date_from-day": "1",
+        "date_from-month": "1",
+        "date_from-year": "2026",
+        "date_to-day": "31",
+        "date_to-month": "3",
+        "date_to-year": "2026",
+        "strand": str(religion.pk),
+    }
 
     page = client.get(reverse("insights:hotspots"), query)
     assert page.context["result"].total == 2
@@ -240,8 +275,18 @@ def test_every_table_downloads_as_csv(client, manager, police_referrer):
     client.force_login(manager)
     page = client.get(reverse("insights:hotspots"))
     tables = page.context["tables"]
-    assert set(tables) == {"wards", "ward-crime-type", "ward-strand", "crime-types", "strands", "crime-type-strand",
-                           "routes", "months", "flagged", "ward-crime-type-strand"}
+    assert set(tables) == {
+        "wards",
+        "ward-crime-type",
+        "ward-strand",
+        "crime-types",
+        "strands",
+        "crime-type-strand",
+        "routes",
+        "months",
+        "flagged",
+        "ward-crime-type-strand",
+    }
     html = page.content.decode()
     for key, table in tables.items():
         assert f'data-testid="csv-{key}"' in html or key == "flagged"  # flagged shows only when there are flags
@@ -254,7 +299,7 @@ def test_every_table_downloads_as_csv(client, manager, police_referrer):
 
 def test_a_csv_cell_that_would_run_as_a_formula_is_quoted(client, manager, police_referrer):
     ward = reference(Ward, "TRF01")
-    ward.name = "=HYPERLINK(\"http://example.org\")"
+    ward.name = '=HYPERLINK("http://example.org")'
     ward.save()
     make_case(police_referrer, ward="TRF01")
     client.force_login(manager)
@@ -265,8 +310,14 @@ def test_a_csv_cell_that_would_run_as_a_formula_is_quoted(client, manager, polic
 
 def test_a_backwards_period_is_refused_with_a_message(client, manager):
     client.force_login(manager)
-    query = {"date_from-day": "1", "date_from-month": "3", "date_from-year": "2026",
-             "date_to-day": "1", "date_to-month": "1", "date_to-year": "2026"}
+    query = {
+        "date_from-day": "1",
+        "date_from-month": "3",
+        "date_from-year": "2026",
+        "date_to-day": "1",
+        "date_to-month": "1",
+        "date_to-year": "2026",
+    }
     page = client.get(reverse("insights:hotspots"), query)
     html = page.content.decode()
     assert "The end date must be the same as or after the start date" in html

@@ -22,8 +22,9 @@ MARCH = Period(date(2026, 3, 1), date(2026, 3, 31))
 
 def run(period=MARCH, with_facilitators=True, **filters):
     ref = selectors.load_reference()
-    return selectors.performance(Filters(period=period, **filters), ref, with_facilitators=with_facilitators,
-                                 today=date(2026, 11, 24))
+    return selectors.performance(
+        Filters(period=period, **filters), ref, with_facilitators=with_facilitators, today=date(2026, 11, 24)
+    )
 
 
 def test_counts_and_rates(march_cases):
@@ -76,30 +77,43 @@ def test_durations_counted_by_the_database_agree_with_the_clocks(police_referrer
     """Random move dates over bank holidays and weekends: the database's counts, medians and 90th percentiles
     equal what rjcases.clocks and insights.stats make of the same moves in Python."""
     rng = random.Random(11)
-    path = [("accept", "assessment"), ("find_suitable", "preparation"), ("schedule_activity", "conferencing"),
-            ("record_agreement", "agreement"), ("complete", "closed")]
-    expected_stays: dict[str, list[int]] = {"referral": [], "assessment": [], "preparation": [],
-                                            "conferencing": [], "agreement": []}
+    path = [
+        ("accept", "assessment"),
+        ("find_suitable", "preparation"),
+        ("schedule_activity", "conferencing"),
+        ("record_agreement", "agreement"),
+        ("complete", "closed"),
+    ]
+    expected_stays: dict[str, list[int]] = {
+        "referral": [],
+        "assessment": [],
+        "preparation": [],
+        "conferencing": [],
+        "agreement": [],
+    }
     expected_closure: list[int] = []
     for _i in range(40):
         received = date(2025, 12, 1) + timedelta(days=rng.randrange(60))
         case = make_case(police_referrer, received_on=received)
-        day, steps = received, path[:rng.randrange(1, len(path) + 1)]
+        day, steps = received, path[: rng.randrange(1, len(path) + 1)]
         state, began = "referral", received
         for hour, (name, target) in enumerate(steps, start=9):  # later moves later in the day, too
             day = day + timedelta(days=rng.randrange(0, 25))
-            CaseTransition.objects.create(case=case, name=name, source=state, target=target, by=manager,
-                                          at=aware(day, hour=hour))
+            CaseTransition.objects.create(
+                case=case, name=name, source=state, target=target, by=manager, at=aware(day, hour=hour)
+            )
             expected_stays[state].append(clocks.working_days_between(began, day))
             state, began = target, day
         if state == "closed":
             expected_closure.append(clocks.working_days_between(received, day))
     durations = run(period=Period(date(2025, 12, 1), date(2026, 1, 31))).durations
     for state, values in expected_stays.items():
-        assert durations.per_state[state] == Summary(n=len(values), median=stats.median(values),
-                                                     p90=stats.percentile(values, 90)), state
-    assert durations.to_closure == Summary(n=len(expected_closure), median=stats.median(expected_closure),
-                                           p90=stats.percentile(expected_closure, 90))
+        assert durations.per_state[state] == Summary(
+            n=len(values), median=stats.median(values), p90=stats.percentile(values, 90)
+        ), state
+    assert durations.to_closure == Summary(
+        n=len(expected_closure), median=stats.median(expected_closure), p90=stats.percentile(expected_closure, 90)
+    )
     assert len(expected_closure) > 3
     assert len(expected_stays["referral"]) > 20
 
@@ -129,8 +143,14 @@ def test_the_period_and_strand_filters(march_cases):
 
 
 def test_managers_see_the_facilitator_breakdown_and_facilitators_do_not(client, march_cases, manager, facilitator):
-    query = {"date_from-day": "1", "date_from-month": "3", "date_from-year": "2026",
-             "date_to-day": "31", "date_to-month": "3", "date_to-year": "2026"}
+    query = {
+        "date_from-day": "1",
+        "date_from-month": "3",
+        "date_from-year": "2026",
+        "date_to-day": "31",
+        "date_to-month": "3",
+        "date_to-year": "2026",
+    }
     client.force_login(manager)
     page = client.get(reverse("insights:performance"), query).content.decode()
     assert "By facilitator" in page
@@ -138,8 +158,7 @@ def test_managers_see_the_facilitator_breakdown_and_facilitators_do_not(client, 
     download = client.get(reverse("insights:performance"), {**query, "format": "csv", "table": "by-facilitator"})
     rows = list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))
     assert rows[0][0] == "Facilitator"
-    assert {r[0] for r in rows[1:]} == {"Fay Facilitator", "Otto Otherfac",
-                                                                      "Not allocated"}
+    assert {r[0] for r in rows[1:]} == {"Fay Facilitator", "Otto Otherfac", "Not allocated"}
 
     client.force_login(facilitator)
     page = client.get(reverse("insights:performance"), {**query, "facilitator": str(facilitator.pk)})
@@ -148,14 +167,22 @@ def test_managers_see_the_facilitator_breakdown_and_facilitators_do_not(client, 
     assert "By facilitator" not in html
     assert "Otto Otherfac" not in html
     assert page.context["result"].totals.referrals == 5  # the facilitator filter is not theirs to use
-    assert client.get(reverse("insights:performance"),
-                      {**query, "format": "csv", "table": "by-facilitator"}).status_code == 404
+    assert (
+        client.get(reverse("insights:performance"), {**query, "format": "csv", "table": "by-facilitator"}).status_code
+        == 404
+    )
 
 
 def test_every_performance_table_downloads_as_csv(client, march_cases, manager):
     client.force_login(manager)
-    query = {"date_from-day": "1", "date_from-month": "3", "date_from-year": "2026",
-             "date_to-day": "31", "date_to-month": "3", "date_to-year": "2026"}
+    query = {
+        "date_from-day": "1",
+        "date_from-month": "3",
+        "date_from-year": "2026",
+        "date_to-day": "31",
+        "date_to-month": "3",
+        "date_to-year": "2026",
+    }
     tables = client.get(reverse("insights:performance"), query).context["tables"]
     assert len(tables) == 10
     for key, table in tables.items():
@@ -163,6 +190,13 @@ def test_every_performance_table_downloads_as_csv(client, march_cases, manager):
         rows = list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))
         assert rows[0] == table.columns
         assert len(rows) == len(table.rows) + 1
-    durations = list(csv.reader(io.StringIO(client.get(reverse("insights:performance"), {
-        **query, "format": "csv", "table": "durations"}).content.decode("utf-8-sig"))))
+    durations = list(
+        csv.reader(
+            io.StringIO(
+                client.get(
+                    reverse("insights:performance"), {**query, "format": "csv", "table": "durations"}
+                ).content.decode("utf-8-sig")
+            )
+        )
+    )
     assert ["Referral to closure", "3", "3", "19"] in durations

@@ -28,19 +28,46 @@ def feedback_and_surveys(march_cases, facilitator, other_facilitator, centre):
     a, b = march_cases["a"], march_cases["b"]
     harmed_a = a.parties.get(role=Party.Role.HARMED)
     responsible_a = a.parties.get(role=Party.Role.RESPONSIBLE)
-    conference_services.record_feedback(a, facilitator, party=harmed_a, satisfied=True, would_recommend=True,
-                                        felt=Feedback.Felt.BETTER, recorded_on=date(2026, 3, 30))
-    conference_services.record_feedback(a, facilitator, party=responsible_a, satisfied=False, would_recommend=True,
-                                        felt=Feedback.Felt.SAME, recorded_on=date(2026, 3, 30))
-    conference_services.record_feedback(b, other_facilitator, party=b.parties.get(role=Party.Role.HARMED),
-                                        refused=True, recorded_on=date(2026, 3, 10))
+    conference_services.record_feedback(
+        a,
+        facilitator,
+        party=harmed_a,
+        satisfied=True,
+        would_recommend=True,
+        felt=Feedback.Felt.BETTER,
+        recorded_on=date(2026, 3, 30),
+    )
+    conference_services.record_feedback(
+        a,
+        facilitator,
+        party=responsible_a,
+        satisfied=False,
+        would_recommend=True,
+        felt=Feedback.Felt.SAME,
+        recorded_on=date(2026, 3, 30),
+    )
+    conference_services.record_feedback(
+        b, other_facilitator, party=b.parties.get(role=Party.Role.HARMED), refused=True, recorded_on=date(2026, 3, 10)
+    )
     for answer in ("very_satisfied", "satisfied", "dissatisfied"):
         CentreSurveyResponse.objects.create(
-            centre=centre, via="staff", submitted_on=date(2026, 2, 10), satisfaction=answer,
-            treated_with_respect="yes", knew_what_next="partly", would_recommend="yes")
+            centre=centre,
+            via="staff",
+            submitted_on=date(2026, 2, 10),
+            satisfaction=answer,
+            treated_with_respect="yes",
+            knew_what_next="partly",
+            would_recommend="yes",
+        )
     CentreSurveyResponse.objects.create(  # in April: another quarter
-        centre=centre, via="link", submitted_on=date(2026, 4, 10), satisfaction="very_dissatisfied",
-        treated_with_respect="no", knew_what_next="no", would_recommend="no")
+        centre=centre,
+        via="link",
+        submitted_on=date(2026, 4, 10),
+        satisfaction="very_dissatisfied",
+        treated_with_respect="no",
+        knew_what_next="no",
+        would_recommend="no",
+    )
     return march_cases
 
 
@@ -127,8 +154,13 @@ def test_the_page_csv_and_pdf(client, manager, feedback_and_surveys, tmp_path):
     assert 'filename="quarterly-return-2026-Q1-return.csv"' in download["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))
     assert rows[0] == ["Code", "Section", "Measure", "Value", "Definition"]
-    assert ["A1", "Referrals", "Referrals received", "5",
-            "Cases whose referral or report was received in the quarter (each case once)."] in rows
+    assert [
+        "A1",
+        "Referrals",
+        "Referrals received",
+        "5",
+        "Cases whose referral or report was received in the quarter (each case once).",
+    ] in rows
 
     document = client.get(reverse("insights:quarterly_return"), {**Q1, "format": "pdf"})
     assert document["Content-Type"] == "application/pdf"

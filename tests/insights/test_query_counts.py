@@ -24,22 +24,47 @@ def build(n, police_referrer, centre_staff, manager, facilitator, centre):
     for i in range(n):
         received = days_ago(5 + (i * 7) % 330)
         if i % 4 == 3:
-            case = make_case(centre_staff, ward=WARDS[i % 5], crime=CRIMES[i % 3], strands=STRAND_SETS[i % 4],
-                             received_on=received, route="reporting-centre",
-                             reporting_centre=centre_staff.organisation, report_kind="assisted",
-                             consents_to_police=True)
+            case = make_case(
+                centre_staff,
+                ward=WARDS[i % 5],
+                crime=CRIMES[i % 3],
+                strands=STRAND_SETS[i % 4],
+                received_on=received,
+                route="reporting-centre",
+                reporting_centre=centre_staff.organisation,
+                report_kind="assisted",
+                consents_to_police=True,
+            )
         else:
-            case = make_case(police_referrer, ward=WARDS[i % 5], crime=CRIMES[i % 3], strands=STRAND_SETS[i % 4],
-                             received_on=received)
+            case = make_case(
+                police_referrer,
+                ward=WARDS[i % 5],
+                crime=CRIMES[i % 3],
+                strands=STRAND_SETS[i % 4],
+                received_on=received,
+            )
         if i % 5 == 1:
             to_assessment(case, manager, facilitator)
         elif i % 5 == 2:
             case = services.case_decline(case, manager, reason="Out of scope")
-            conference_services.record_feedback(case, manager, party=case.parties.get(role=Party.Role.HARMED),
-                                                satisfied=i % 2 == 0, would_recommend=True, felt="better")
-        CentreSurveyResponse.objects.create(centre=centre, via="staff", submitted_on=received,
-                                            satisfaction="satisfied", treated_with_respect="yes",
-                                            knew_what_next="yes", would_recommend="yes", comments=f"Comment {i}")
+            conference_services.record_feedback(
+                case,
+                manager,
+                party=case.parties.get(role=Party.Role.HARMED),
+                satisfied=i % 2 == 0,
+                would_recommend=True,
+                felt="better",
+            )
+        CentreSurveyResponse.objects.create(
+            centre=centre,
+            via="staff",
+            submitted_on=received,
+            satisfaction="satisfied",
+            treated_with_respect="yes",
+            knew_what_next="yes",
+            would_recommend="yes",
+            comments=f"Comment {i}",
+        )
 
 
 # Each count is the page's own queries beyond what the insights index page runs (the request's session, user,
@@ -71,8 +96,9 @@ def overhead(client) -> int:
 
 @pytest.mark.parametrize("cases", [5, 50])
 @pytest.mark.parametrize("page", list(PAGES))
-def test_a_fixed_number_of_queries(client, request, django_assert_num_queries, page, cases, police_referrer,
-                                   centre_staff, manager, facilitator, centre):
+def test_a_fixed_number_of_queries(
+    client, request, django_assert_num_queries, page, cases, police_referrer, centre_staff, manager, facilitator, centre
+):
     build(cases, police_referrer, centre_staff, manager, facilitator, centre)
     persona, name, query, expected = PAGES[page]
     if query.get("strand"):
@@ -86,8 +112,9 @@ def test_a_fixed_number_of_queries(client, request, django_assert_num_queries, p
 
 
 @pytest.mark.parametrize("cases", [5, 50])
-def test_the_public_survey_page_too(client, django_assert_num_queries, cases, police_referrer, centre_staff, manager,
-                                    facilitator, centre):
+def test_the_public_survey_page_too(
+    client, django_assert_num_queries, cases, police_referrer, centre_staff, manager, facilitator, centre
+):
     from insights.services import create_survey_link
 
     build(cases, police_referrer, centre_staff, manager, facilitator, centre)

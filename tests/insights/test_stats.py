@@ -5,11 +5,26 @@ import pytest
 from insights import stats
 
 
-@pytest.mark.parametrize(("k", "mean"), [(1, 0.5), (3, 0.2), (5, 1.3), (8, 2.75), (10, 3.0), (20, 25.0), (50, 30.0),
-                                         (3, 3.0), (7, 20.0), (2, 0.005), (120, 100.0)])
+@pytest.mark.parametrize(
+    ("k", "mean"),
+    [
+        (1, 0.5),
+        (3, 0.2),
+        (5, 1.3),
+        (8, 2.75),
+        (10, 3.0),
+        (20, 25.0),
+        (50, 30.0),
+        (3, 3.0),
+        (7, 20.0),
+        (2, 0.005),
+        (120, 100.0),
+    ],
+)
 def test_the_poisson_tail_matches_the_exact_sum(k, mean):
-    assert stats.poisson_upper_tail(k, mean) == pytest.approx(stats.poisson_upper_tail_by_sum(k, mean), rel=1e-9,
-                                                              abs=1e-15)
+    assert stats.poisson_upper_tail(k, mean) == pytest.approx(
+        stats.poisson_upper_tail_by_sum(k, mean), rel=1e-9, abs=1e-15
+    )
 
 
 def test_known_poisson_tails():

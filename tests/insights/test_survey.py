@@ -14,8 +14,13 @@ from insights.models import CentreSurveyResponse, SurveyLink
 
 pytestmark = pytest.mark.django_db
 
-ANSWERS = {"satisfaction": "satisfied", "treated_with_respect": "yes", "knew_what_next": "partly",
-           "would_recommend": "yes", "comments": "Kind staff"}
+ANSWERS = {
+    "satisfaction": "satisfied",
+    "treated_with_respect": "yes",
+    "knew_what_next": "partly",
+    "would_recommend": "yes",
+    "comments": "Kind staff",
+}
 
 
 def make_link(client, user, centre) -> str:
@@ -46,7 +51,11 @@ def test_a_person_answers_on_a_link_without_signing_in(client, centre, centre_st
     assert response["Location"] == reverse("insights:survey_thanks")
     saved = CentreSurveyResponse.objects.get()
     assert (saved.centre, saved.via, saved.recorded_by, saved.questions_version) == (
-        centre, "link", None, survey.CURRENT_VERSION)
+        centre,
+        "link",
+        None,
+        survey.CURRENT_VERSION,
+    )
     assert (saved.satisfaction, saved.knew_what_next, saved.comments) == ("satisfied", "partly", "Kind staff")
     link.refresh_from_db()
     assert link.used_at is not None
@@ -63,12 +72,20 @@ def test_a_link_is_used_once(client, centre, centre_staff):
 
 
 def test_the_link_never_shows_anyones_answers(client, centre, centre_staff):
-    CentreSurveyResponse.objects.create(centre=centre, via="staff", satisfaction="very_dissatisfied",
-                                        treated_with_respect="no", knew_what_next="no", would_recommend="no",
-                                        comments="PRIVATE-COMMENT-123")
+    CentreSurveyResponse.objects.create(
+        centre=centre,
+        via="staff",
+        satisfaction="very_dissatisfied",
+        treated_with_respect="no",
+        knew_what_next="no",
+        would_recommend="no",
+        comments="PRIVATE-COMMENT-123",
+    )
     url = make_link(client, centre_staff, centre)
-    for html in (client.get(url).content.decode(),
-                 client.post(url, {**ANSWERS, "comments": "MY-OWN-ANSWER"}, follow=True).content.decode()):
+    for html in (
+        client.get(url).content.decode(),
+        client.post(url, {**ANSWERS, "comments": "MY-OWN-ANSWER"}, follow=True).content.decode(),
+    ):
         assert "PRIVATE-COMMENT-123" not in html
         assert "MY-OWN-ANSWER" not in html
         assert 'data-testid="survey-responses"' not in html
@@ -114,8 +131,9 @@ def test_the_link_is_refused_in_the_service_too(centre, centre_staff):
     assert CentreSurveyResponse.objects.count() == 1
 
 
-def test_staff_enter_answers_for_their_own_centre_only(client, centre, other_centre, centre_staff, manager,
-                                                        facilitator):
+def test_staff_enter_answers_for_their_own_centre_only(
+    client, centre, other_centre, centre_staff, manager, facilitator
+):
     client.force_login(centre_staff)
     response = client.post(reverse("insights:survey_record", args=[centre.pk]), ANSWERS)
     assert response.status_code == 302

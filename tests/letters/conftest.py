@@ -21,12 +21,30 @@ from rjcases.models import Party
 from tests.walk import refer
 
 CONTACTS = {
-    "harmed": {"first_name": "Amina", "last_name": "Harmedperson", "address": "1 Harmed Street\nStretford",
-               "postcode": "M32 0AA", "phone": "07700 900001", "email": "amina.harmed@example.org"},
-    "responsible": {"first_name": "Kieran", "last_name": "Responsibleperson", "address": "2 Responsible Road\nSale",
-                    "postcode": "M33 7BB", "phone": "07700 900002", "email": "kieran.responsible@example.org"},
-    "supporter": {"first_name": "Sara", "last_name": "Supporterperson", "address": "3 Supporter Lane\nUrmston",
-                  "postcode": "M41 0DD", "phone": "07700 900003", "email": "sara.supporter@example.org"},
+    "harmed": {
+        "first_name": "Amina",
+        "last_name": "Harmedperson",
+        "address": "1 Harmed Street\nStretford",
+        "postcode": "M32 0AA",
+        "phone": "07700 900001",
+        "email": "amina.harmed@example.org",
+    },
+    "responsible": {
+        "first_name": "Kieran",
+        "last_name": "Responsibleperson",
+        "address": "2 Responsible Road\nSale",
+        "postcode": "M33 7BB",
+        "phone": "07700 900002",
+        "email": "kieran.responsible@example.org",
+    },
+    "supporter": {
+        "first_name": "Sara",
+        "last_name": "Supporterperson",
+        "address": "3 Supporter Lane\nUrmston",
+        "postcode": "M41 0DD",
+        "phone": "07700 900003",
+        "email": "sara.supporter@example.org",
+    },
 }
 
 
@@ -79,7 +97,12 @@ def squash(text: str) -> str:
 def contact_strings(role: str) -> list[str]:
     """Every form of one person's contact details that must not appear in someone else's letter."""
     details = CONTACTS[role]
-    found = [details["email"], details["phone"], details["phone"].replace(" ", ""), details["postcode"],
-             details["postcode"].replace(" ", "")]
+    found = [
+        details["email"],
+        details["phone"],
+        details["phone"].replace(" ", ""),
+        details["postcode"],
+        details["postcode"].replace(" ", ""),
+    ]
     found += details["address"].split("\n")[:1]  # the street line (the town alone is not a contact detail)
     return found

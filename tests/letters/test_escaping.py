@@ -38,9 +38,14 @@ PAYLOADS = {
 
 def letter_for(police_referrer, manager, facilitator, **harmed_fields):
     with files_written():
-        case = to_assessment(refer(police_referrer, parties=[
-            party_data(Party.Role.HARMED, **harmed_fields), party_data(Party.Role.RESPONSIBLE),
-        ]), manager, facilitator)
+        case = to_assessment(
+            refer(
+                police_referrer,
+                parties=[party_data(Party.Role.HARMED, **harmed_fields), party_data(Party.Role.RESPONSIBLE)],
+            ),
+            manager,
+            facilitator,
+        )
     return case.letters.get(kind=LetterKind.RJ_INFORMATION)
 
 
@@ -52,8 +57,9 @@ def pdf_objects(data: bytes) -> str:
 @pytest.mark.parametrize("name", PAYLOADS)
 def test_markup_in_a_name_and_address_prints_as_typed(police_referrer, manager, facilitator, name):
     payload = PAYLOADS[name]
-    letter = letter_for(police_referrer, manager, facilitator, last_name=payload[:100],
-                        address=f"{payload}\n1 Harmed Street")
+    letter = letter_for(
+        police_referrer, manager, facilitator, last_name=payload[:100], address=f"{payload}\n1 Harmed Street"
+    )
     with letter.file.open("rb") as handle:
         data = handle.read()
     text = squash(pdf_text(data))
@@ -84,8 +90,11 @@ def test_markup_in_template_wording_prints_as_typed(manager, police_referrer, fa
     services.ensure_default_templates()
     template = LetterTemplate.objects.get(kind=LetterKind.RJ_INFORMATION, format="standard")
     services.update_template(
-        template, manager, subject="<b>Bold</b> & <font size=40>big</font>",
-        body="Dear {{ recipient_name }},\n\nCall <a href=\"javascript:x()\">us</a> & ask.", closing="Yours, <i>",
+        template,
+        manager,
+        subject="<b>Bold</b> & <font size=40>big</font>",
+        body='Dear {{ recipient_name }},\n\nCall <a href="javascript:x()">us</a> & ask.',
+        closing="Yours, <i>",
     )
     letter = letter_for(police_referrer, manager, facilitator)
     with letter.file.open("rb") as handle:
@@ -101,15 +110,17 @@ def test_every_format_renders_hostile_text_without_error(police_referrer, manage
     letter = letter_for(police_referrer, manager, facilitator, last_name="Smith & Sons <b>")
     case = letter.case
     for fmt in LetterFormat.values:
-        content, _ = services.render_content(case, LetterKind.RJ_INFORMATION,
-                                             party_recipient(case.parties.get(role=Party.Role.HARMED)), fmt)
+        content, _ = services.render_content(
+            case, LetterKind.RJ_INFORMATION, party_recipient(case.parties.get(role=Party.Role.HARMED)), fmt
+        )
         reader = PdfReader(io.BytesIO(LetterRenderer(fmt).render(content)))
         assert "Smith & Sons <b>" in reader.pages[0].extract_text()
 
 
 def test_the_accessible_html_version_escapes_the_same_text(client, police_referrer, manager, facilitator):
-    letter = letter_for(police_referrer, manager, facilitator, last_name="Smith & Sons <b>",
-                        address='<img src="x" onerror="alert(1)">')
+    letter = letter_for(
+        police_referrer, manager, facilitator, last_name="Smith & Sons <b>", address='<img src="x" onerror="alert(1)">'
+    )
     client.force_login(facilitator)
     html = client.get(f"/letters/case/{letter.case.reference}/{letter.pk}/accessible/").content.decode()
     assert "Smith &amp; Sons &lt;b&gt;" in html

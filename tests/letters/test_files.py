@@ -64,18 +64,24 @@ def as_user(client, user):
 # After the commit, never inside the move
 
 
-def test_a_move_stores_pending_rows_and_renders_only_after_it_commits(letters_case, manager, facilitator,
-                                                                      letters_media_root, monkeypatch):
+def test_a_move_stores_pending_rows_and_renders_only_after_it_commits(
+    letters_case, manager, facilitator, letters_media_root, monkeypatch
+):
     rendered = []
     real = LetterRenderer.render_with_page_count
-    monkeypatch.setattr(LetterRenderer, "render_with_page_count",
-                        lambda self, content: rendered.append(content.recipient_name) or real(self, content))
+    monkeypatch.setattr(
+        LetterRenderer,
+        "render_with_page_count",
+        lambda self, content: rendered.append(content.recipient_name) or real(self, content),
+    )
     with files_written() as callbacks:
         case = to_assessment(letters_case, manager, facilitator)
         assert rendered == []
         assert letter_files(letters_media_root) == []
-        assert {(letter.file_status, letter.file.name, letter.sha256, letter.size, letter.pages)
-                for letter in case.letters.all()} == {(Letter.FileStatus.PENDING, "", "", None, None)}
+        assert {
+            (letter.file_status, letter.file.name, letter.sha256, letter.size, letter.pages)
+            for letter in case.letters.all()
+        } == {(Letter.FileStatus.PENDING, "", "", None, None)}
     assert len(callbacks) == 1  # one queued write for the move's letters, run once it commits
     assert len(rendered) == 3
     for letter in case.letters.all():
@@ -107,16 +113,20 @@ def test_a_letter_made_on_demand_gets_its_file_after_commit(letters_case, manage
     with files_written():
         case = to_assessment(letters_case, manager, facilitator)
     with files_written():
-        letter = services.generate_letter(case, facilitator, kind=LetterKind.INVITATION,
-                                          recipient_key=case.letters.get(kind=LetterKind.INVITATION).recipient_key)
+        letter = services.generate_letter(
+            case,
+            facilitator,
+            kind=LetterKind.INVITATION,
+            recipient_key=case.letters.get(kind=LetterKind.INVITATION).recipient_key,
+        )
         assert letter.file_status == Letter.FileStatus.PENDING
     letter.refresh_from_db()
     assert (letter.version, letter.file_status) == (2, Letter.FileStatus.WRITTEN)
 
 
-def test_with_letter_files_switched_off_nothing_is_queued_and_letters_stay_pending(letters_case, manager,
-                                                                                     facilitator, settings,
-                                                                                     letters_media_root):
+def test_with_letter_files_switched_off_nothing_is_queued_and_letters_stay_pending(
+    letters_case, manager, facilitator, settings, letters_media_root
+):
     settings.RJ_LETTER_FILES = False
     with files_written():
         case = to_assessment(letters_case, manager, facilitator)
@@ -140,8 +150,7 @@ def test_the_task_run_twice_writes_one_file(letters_case, manager, facilitator, 
     assert len(letter_files(letters_media_root)) == 3 + 2  # three files, in a year and a month folder
 
 
-def test_two_runs_racing_keep_one_file(letters_case, manager, facilitator, letters_media_root, settings,
-                                       monkeypatch):
+def test_two_runs_racing_keep_one_file(letters_case, manager, facilitator, letters_media_root, settings, monkeypatch):
     settings.RJ_LETTER_FILES = False
     case = to_assessment(letters_case, manager, facilitator)
     letter = case.letters.get(kind=LetterKind.RJ_INFORMATION)
@@ -167,8 +176,11 @@ def test_two_runs_racing_keep_one_file(letters_case, manager, facilitator, lette
 
 def test_a_failed_file_keeps_the_error_and_cannot_be_downloaded(failed_case, client, facilitator):
     letter = failed_letter(failed_case)
-    assert (letter.version, letter.status, letter.file_error) == (2, Letter.Status.PENDING,
-                                                                   "RuntimeError: renderer broke")
+    assert (letter.version, letter.status, letter.file_error) == (
+        2,
+        Letter.Status.PENDING,
+        "RuntimeError: renderer broke",
+    )
     with pytest.raises(files.LetterFileNotWritten, match="could not be written"):
         services.letter_bytes(letter)
     response = as_user(client, facilitator).get(f"/letters/case/{failed_case.reference}/{letter.pk}/pdf/")
@@ -178,7 +190,8 @@ def test_a_failed_file_keeps_the_error_and_cannot_be_downloaded(failed_case, cli
 
 def test_the_case_page_panel_shows_a_letter_without_its_file(failed_case, facilitator):
     html = Template('{% include "letters/_case_letters.html" %}').render(
-        Context({"case": failed_case, "user": facilitator}))
+        Context({"case": failed_case, "user": facilitator})
+    )
     assert html.count('data-testid="letter-file-failed"') == 1
     assert "File could not be written" in html
 
@@ -228,8 +241,9 @@ def test_try_again_needs_the_csrf_token(failed_case, facilitator):
     assert letter.file_status == Letter.FileStatus.FAILED
 
 
-def test_try_again_is_for_the_cases_facilitator_or_a_manager(failed_case, other_facilitator, police_referrer,
-                                                              manager, client):
+def test_try_again_is_for_the_cases_facilitator_or_a_manager(
+    failed_case, other_facilitator, police_referrer, manager, client
+):
     letter = failed_letter(failed_case)
     url = f"/letters/case/{failed_case.reference}/{letter.pk}/write-file/"
     for outsider in (other_facilitator, police_referrer):
@@ -271,15 +285,20 @@ def test_try_again_from_the_print_run_returns_to_it(failed_case, client, facilit
     letter = failed_letter(failed_case)
     day = letter.generated_at.date().isoformat()
     response = as_user(client, facilitator).post(
-        f"/letters/case/{failed_case.reference}/{letter.pk}/write-file/", {"back_to": "print_run", "date": day})
+        f"/letters/case/{failed_case.reference}/{letter.pk}/write-file/", {"back_to": "print_run", "date": day}
+    )
     assert response["Location"] == f"/letters/print-run/?date={day}"
 
 
 def test_the_command_writes_pending_and_failed_files_and_says_what_it_did(failed_case, settings, manager):
     settings.RJ_LETTER_FILES = False
     failed = failed_letter(failed_case)
-    pending = services.generate_letter(failed_case, manager, kind=LetterKind.INVITATION,
-                                       recipient_key=failed_case.letters.get(kind=LetterKind.INVITATION).recipient_key)
+    pending = services.generate_letter(
+        failed_case,
+        manager,
+        kind=LetterKind.INVITATION,
+        recipient_key=failed_case.letters.get(kind=LetterKind.INVITATION).recipient_key,
+    )
     out = io.StringIO()
     call_command("write_letter_files", stdout=out)
     lines = out.getvalue().splitlines()

@@ -23,8 +23,9 @@ def stored_files(media_root) -> set[str]:
     return {str(p.relative_to(root)) for p in root.rglob("*.pdf")}
 
 
-def test_a_file_no_letter_points_at_is_swept_and_kept_letters_are_not(letters_case, manager, facilitator,
-                                                                      letters_media_root):
+def test_a_file_no_letter_points_at_is_swept_and_kept_letters_are_not(
+    letters_case, manager, facilitator, letters_media_root
+):
     with files_written():
         case = to_assessment(letters_case, manager, facilitator)
     kept = set(Letter.objects.values_list("file", flat=True))

@@ -43,12 +43,18 @@ def font_sizes(data: bytes) -> set[float]:
 
 
 EXPECTED_WORDS = {
-    LetterKind.RJ_INFORMATION: ["Restorative justice: information for you", "voluntary",
-                                "withdraw your consent at any time", "What happens next"],
+    LetterKind.RJ_INFORMATION: [
+        "Restorative justice: information for you",
+        "voluntary",
+        "withdraw your consent at any time",
+        "What happens next",
+    ],
     LetterKind.INVITATION: ["An invitation to take part in restorative justice", "Taking part is voluntary"],
     LetterKind.ACTIVITY_CONFIRMATION: [
-        "face-to-face conference", "Community room, Stretford library",
-        "Kieran Responsibleperson (person responsible)", "Fay Facilitator (facilitator)",
+        "face-to-face conference",
+        "Community room, Stretford library",
+        "Kieran Responsibleperson (person responsible)",
+        "Fay Facilitator (facilitator)",
     ],
     LetterKind.OUTCOME_AGREEMENT: ["Action 1: Kieran Responsibleperson", "How it will be checked: Facilitator checks"],
     LetterKind.CLOSURE: ["is now closed"],
@@ -63,9 +69,19 @@ def test_each_kind_to_a_party_prints_its_wording_and_the_layout(agreed_case, kin
     flat = squash(text)
     for words in EXPECTED_WORDS[kind]:
         assert squash(words) in flat, f"{words!r} missing from the {kind} letter"
-    for words in ["Trafford Restorative Justice Service", "0161 496 0000", "Private and confidential",
-                  "Amina Harmedperson", "1 Harmed Street", "M32 0AA", f"Our reference: {agreed_case.reference}",
-                  "Dear Amina Harmedperson,", "Yours sincerely,", "Fay Facilitator", "Page 1 of"]:
+    for words in [
+        "Trafford Restorative Justice Service",
+        "0161 496 0000",
+        "Private and confidential",
+        "Amina Harmedperson",
+        "1 Harmed Street",
+        "M32 0AA",
+        f"Our reference: {agreed_case.reference}",
+        "Dear Amina Harmedperson,",
+        "Yours sincerely,",
+        "Fay Facilitator",
+        "Page 1 of",
+    ]:
         assert squash(words) in flat, f"{words!r} missing from the {kind} letter"
 
 
@@ -92,8 +108,9 @@ def test_the_referral_acknowledgement_has_accept_and_decline_wording(letters_cas
     accepted = to_assessment(letters_case, manager, facilitator)
 
     accept_text = squash(pdf_text(render(accepted, LetterKind.REFERRAL_ACKNOWLEDGEMENT, referrer_recipient(accepted))))
-    decline_text = squash(pdf_text(render(declined_case, LetterKind.REFERRAL_ACKNOWLEDGEMENT,
-                                          referrer_recipient(declined_case))))
+    decline_text = squash(
+        pdf_text(render(declined_case, LetterKind.REFERRAL_ACKNOWLEDGEMENT, referrer_recipient(declined_case)))
+    )
     assert squash("We have accepted the referral") in accept_text
     assert squash("Pat Police") in accept_text
     assert squash("Test Police Trafford") in accept_text
@@ -110,8 +127,9 @@ def test_a_long_letter_numbers_its_pages_page_x_of_y(agreed_case):
     for number, page in enumerate(reader.pages, start=1):
         assert f"Page {number} of {total}" in page.extract_text()
     assert "private and confidential" in reader.pages[1].extract_text()
-    assert all(abs(float(p.mediabox.width) - 595.27) < 1 and abs(float(p.mediabox.height) - 841.89) < 1
-               for p in reader.pages), "letters are A4"
+    assert all(
+        abs(float(p.mediabox.width) - 595.27) < 1 and abs(float(p.mediabox.height) - 841.89) < 1 for p in reader.pages
+    ), "letters are A4"
 
 
 @pytest.mark.parametrize("fmt", [LetterFormat.LARGE_PRINT, LetterFormat.EASY_READ])
@@ -140,14 +158,17 @@ def test_easy_read_uses_its_own_simpler_wording(agreed_case):
 
 
 def test_the_format_follows_the_recipients_communication_needs(police_referrer, manager):
-    case = refer(police_referrer, parties=[
-        party_data(Party.Role.HARMED, large_print=True),
-        party_data(Party.Role.RESPONSIBLE, easy_read=True),
-    ])
+    case = refer(
+        police_referrer,
+        parties=[party_data(Party.Role.HARMED, large_print=True), party_data(Party.Role.RESPONSIBLE, easy_read=True)],
+    )
     add_supporter(case, manager)
     formats = {p.role: party_recipient(p).default_format for p in case.parties.all()}
-    assert formats == {Party.Role.HARMED: LetterFormat.LARGE_PRINT, Party.Role.RESPONSIBLE: LetterFormat.EASY_READ,
-                       Party.Role.SUPPORTER: LetterFormat.STANDARD}
+    assert formats == {
+        Party.Role.HARMED: LetterFormat.LARGE_PRINT,
+        Party.Role.RESPONSIBLE: LetterFormat.EASY_READ,
+        Party.Role.SUPPORTER: LetterFormat.STANDARD,
+    }
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -169,10 +190,13 @@ NAMES = {
 @pytest.mark.parametrize("fmt", [LetterFormat.STANDARD, LetterFormat.EASY_READ])
 def test_names_in_every_script_print_and_extract_back_as_typed(police_referrer, language, fmt):
     first, last = NAMES[language]
-    case = refer(police_referrer, parties=[
-        party_data(Party.Role.HARMED, first_name=first, last_name=last, address=f"{last} House\n12 Street"),
-        party_data(Party.Role.RESPONSIBLE),
-    ])
+    case = refer(
+        police_referrer,
+        parties=[
+            party_data(Party.Role.HARMED, first_name=first, last_name=last, address=f"{last} House\n12 Street"),
+            party_data(Party.Role.RESPONSIBLE),
+        ],
+    )
     party = harmed(case)
     text = pdf_text(render(case, LetterKind.RJ_INFORMATION, party_recipient(party), fmt))
     normalised = unicodedata.normalize("NFKC", text)
@@ -196,8 +220,11 @@ QPDF = shutil.which("qpdf")
 def test_every_kind_in_every_format_passes_qpdf_check(agreed_case, fmt, tmp_path):
     failures = []
     for kind in LetterKind.values:
-        recipient = referrer_recipient(agreed_case) if kind == LetterKind.REFERRAL_ACKNOWLEDGEMENT \
+        recipient = (
+            referrer_recipient(agreed_case)
+            if kind == LetterKind.REFERRAL_ACKNOWLEDGEMENT
             else party_recipient(harmed(agreed_case))
+        )
         path = tmp_path / f"{kind}-{fmt}.pdf"
         path.write_bytes(render(agreed_case, kind, recipient, fmt))
         result = subprocess.run([QPDF, "--check", str(path)], capture_output=True, text=True, check=False)

@@ -29,7 +29,10 @@ def _agreed(letters_case, manager, facilitator):
     case = to_conferencing(letters_case, manager, facilitator)
     hold_activity(case, facilitator, agreement_actions=1)
     conference_services.add_action(
-        case, facilitator, kind=AgreementAction.Kind.APOLOGY, due_on=case.received_on.replace(year=2027),
+        case,
+        facilitator,
+        kind=AgreementAction.Kind.APOLOGY,
+        due_on=case.received_on.replace(year=2027),
         what="Apologise to Amina (call 07700900001, or write to 1 Harmed Street, M32 0AA)",
         how_checked="Amina confirms by email from amina.harmed@example.org",
         responsible_party=case.parties.get(role=Party.Role.RESPONSIBLE),
@@ -46,7 +49,8 @@ def render_text(case, kind, recipient, fmt=LetterFormat.STANDARD) -> str:
 
 def role_of(party: Party) -> str:
     return {Party.Role.HARMED: "harmed", Party.Role.RESPONSIBLE: "responsible", Party.Role.SUPPORTER: "supporter"}[
-        party.role]
+        party.role
+    ]
 
 
 @pytest.mark.parametrize("kind", [k for k in LetterKind.values if k != LetterKind.REFERRAL_ACKNOWLEDGEMENT])
@@ -77,7 +81,7 @@ def test_the_referrers_decline_letter_clears_party_details_typed_into_the_reason
     from rjcases import services as case_services
 
     case = case_services.case_decline(
-        letters_case, manager, reason="Kieran lives at 2 Responsible Road and his number is 07700 900002",
+        letters_case, manager, reason="Kieran lives at 2 Responsible Road and his number is 07700 900002"
     )
     text = squash(render_text(case, LetterKind.REFERRAL_ACKNOWLEDGEMENT, referrer_recipient(case)))
     assert squash("2 Responsible Road") not in text
@@ -100,11 +104,21 @@ def test_what_a_letter_is_given_is_plain_text_with_only_the_recipients_own_addre
     letterhead = Letterhead.current()
     for recipient in recipients_for(agreed_case):
         assert set(f.name for f in dataclasses.fields(recipient)) == {
-            "key", "name", "first_name", "address_lines", "has_postal_address", "party_id", "role",
-            "default_format", "label",
+            "key",
+            "name",
+            "first_name",
+            "address_lines",
+            "has_postal_address",
+            "party_id",
+            "role",
+            "default_format",
+            "label",
         }
-        kinds = sorted(REFERRER_KINDS) if recipient.is_referrer else \
-            [k for k in LetterKind.values if k != LetterKind.REFERRAL_ACKNOWLEDGEMENT]
+        kinds = (
+            sorted(REFERRER_KINDS)
+            if recipient.is_referrer
+            else [k for k in LetterKind.values if k != LetterKind.REFERRAL_ACKNOWLEDGEMENT]
+        )
         for kind in kinds:
             variant = Variant.ACCEPT if kind == LetterKind.REFERRAL_ACKNOWLEDGEMENT else ""
             facts = letter_facts(agreed_case, kind, variant, recipient, letterhead)

@@ -37,8 +37,13 @@ def test_every_kind_has_standard_wording_and_participants_letters_have_easy_read
 def test_an_unknown_placeholder_is_refused_naming_it_and_nothing_changes(template, manager):
     before = (template.body, template.version, template.history.count())
     with pytest.raises(ValidationError) as refused:
-        services.update_template(template, manager, subject=template.subject, closing=template.closing,
-                                 body="Dear {{ recipient_name }}, your {{ shoe_size }} is noted.")
+        services.update_template(
+            template,
+            manager,
+            subject=template.subject,
+            closing=template.closing,
+            body="Dear {{ recipient_name }}, your {{ shoe_size }} is noted.",
+        )
     message = " ".join(refused.value.messages)
     assert "Unknown placeholder {{ shoe_size }}" in message
     assert "{{ recipient_name }}" in message  # it lists the ones that may be used
@@ -48,30 +53,38 @@ def test_an_unknown_placeholder_is_refused_naming_it_and_nothing_changes(templat
 
 def test_a_placeholder_of_another_kind_is_refused(template, manager):
     with pytest.raises(ValidationError) as refused:
-        services.update_template(template, manager, subject="Closed", closing="Yours,",
-                                 body="Your activity is on {{ activity_date }}.")
+        services.update_template(
+            template, manager, subject="Closed", closing="Yours,", body="Your activity is on {{ activity_date }}."
+        )
     assert "The placeholder {{ activity_date }} cannot be used in a closure letter." in refused.value.messages
 
 
 def test_a_malformed_placeholder_is_refused(template, manager):
     with pytest.raises(ValidationError) as refused:
-        services.update_template(template, manager, subject="Closed", closing="Yours,",
-                                 body="Dear {{ recipient_name }, hello.")
+        services.update_template(
+            template, manager, subject="Closed", closing="Yours,", body="Dear {{ recipient_name }, hello."
+        )
     assert any("not written properly" in m for m in refused.value.messages)
 
 
 def test_a_list_placeholder_must_stand_alone(manager):
-    problems = template_problems(LetterKind.OUTCOME_AGREEMENT, subject="Agreement", closing="Yours,",
-                                 body="You agreed: {{ actions }} and more.")
+    problems = template_problems(
+        LetterKind.OUTCOME_AGREEMENT, subject="Agreement", closing="Yours,", body="You agreed: {{ actions }} and more."
+    )
     assert problems == {"body": ["The list placeholder {{ actions }} must stand alone in its own paragraph."]}
-    assert template_problems(LetterKind.OUTCOME_AGREEMENT, subject="{{ actions }}", closing="Yours,",
-                             body="Hello") == {"subject": ["The list placeholder {{ actions }} can only be used "
-                                                           "in the body."]}
+    assert template_problems(LetterKind.OUTCOME_AGREEMENT, subject="{{ actions }}", closing="Yours,", body="Hello") == {
+        "subject": ["The list placeholder {{ actions }} can only be used in the body."]
+    }
 
 
 def test_saving_wording_makes_a_new_version_with_history(template, manager):
-    saved = services.update_template(template, manager, subject="Your case has closed", closing="With best wishes,",
-                                     body="Dear {{ recipient_name }},\n\n{{ outcome }}")
+    saved = services.update_template(
+        template,
+        manager,
+        subject="Your case has closed",
+        closing="With best wishes,",
+        body="Dear {{ recipient_name }},\n\n{{ outcome }}",
+    )
     assert saved.version == 2
     assert saved.updated_by == manager
     history = list(saved.history.order_by("history_date"))
@@ -81,8 +94,9 @@ def test_saving_wording_makes_a_new_version_with_history(template, manager):
 
 
 def test_saving_unchanged_wording_makes_no_new_version(template, manager):
-    saved = services.update_template(template, manager, subject=template.subject, body=template.body,
-                                     closing=template.closing)
+    saved = services.update_template(
+        template, manager, subject=template.subject, body=template.body, closing=template.closing
+    )
     assert saved.version == 1
 
 
@@ -97,8 +111,13 @@ def test_only_managers_change_wording(template, facilitator):
 def test_letters_record_the_wording_version_they_were_made_from(referred_case, manager, facilitator):
     services.ensure_default_templates()
     rj_info = LetterTemplate.objects.get(kind=LetterKind.RJ_INFORMATION, format="standard")
-    services.update_template(rj_info, manager, subject="Restorative justice (new wording)", closing="Yours,",
-                             body="Dear {{ recipient_name }},\n\nThis is the second version.")
+    services.update_template(
+        rj_info,
+        manager,
+        subject="Restorative justice (new wording)",
+        closing="Yours,",
+        body="Dear {{ recipient_name }},\n\nThis is the second version.",
+    )
     with files_written():
         case = to_assessment(referred_case, manager, facilitator)
     letter = case.letters.get(kind=LetterKind.RJ_INFORMATION)

@@ -83,10 +83,16 @@ def test_regenerating_a_sent_letter_leaves_it_sent(accepted_case, facilitator):
 def test_versions_count_per_recipient(accepted_case, facilitator):
     responsible = accepted_case.parties.get(role=Party.Role.RESPONSIBLE)
     supporter = accepted_case.parties.get(role=Party.Role.SUPPORTER)
-    a = services.generate_letter(accepted_case, facilitator, kind=LetterKind.RJ_INFORMATION,
-                                 recipient_key=f"party-{supporter.pk}")
-    b = services.generate_letter(accepted_case, facilitator, kind=LetterKind.INVITATION,
-                                 recipient_key=f"party-{responsible.pk}", fmt=LetterFormat.LARGE_PRINT)
+    a = services.generate_letter(
+        accepted_case, facilitator, kind=LetterKind.RJ_INFORMATION, recipient_key=f"party-{supporter.pk}"
+    )
+    b = services.generate_letter(
+        accepted_case,
+        facilitator,
+        kind=LetterKind.INVITATION,
+        recipient_key=f"party-{responsible.pk}",
+        fmt=LetterFormat.LARGE_PRINT,
+    )
     assert (a.version, b.version, b.format) == (1, 2, LetterFormat.LARGE_PRINT)
 
 

@@ -40,11 +40,19 @@ def as_user(client, user):
 def test_people_outside_the_case_get_404_everywhere(client, request, accepted_case, letter, persona):
     as_user(client, request.getfixturevalue(persona))
     ref = accepted_case.reference
-    for url in [f"/letters/case/{ref}/", f"/letters/case/{ref}/new/", f"/letters/case/{ref}/{letter.pk}/",
-                f"/letters/case/{ref}/{letter.pk}/pdf/", f"/letters/case/{ref}/{letter.pk}/accessible/",
-                # the old addresses by id do not redirect them either
-                f"/letters/case/{accepted_case.pk}/", f"/letters/case/{accepted_case.pk}/new/",
-                f"/letters/{letter.pk}/", f"/letters/{letter.pk}/pdf/", f"/letters/{letter.pk}/accessible/"]:
+    for url in [
+        f"/letters/case/{ref}/",
+        f"/letters/case/{ref}/new/",
+        f"/letters/case/{ref}/{letter.pk}/",
+        f"/letters/case/{ref}/{letter.pk}/pdf/",
+        f"/letters/case/{ref}/{letter.pk}/accessible/",
+        # the old addresses by id do not redirect them either
+        f"/letters/case/{accepted_case.pk}/",
+        f"/letters/case/{accepted_case.pk}/new/",
+        f"/letters/{letter.pk}/",
+        f"/letters/{letter.pk}/pdf/",
+        f"/letters/{letter.pk}/accessible/",
+    ]:
         assert client.get(url).status_code == 404, url
     for url in [f"/letters/case/{ref}/{letter.pk}/regenerate/", f"/letters/case/{ref}/{letter.pk}/write-file/"]:
         assert client.post(url).status_code == 404, url
@@ -54,7 +62,8 @@ def test_people_outside_the_case_get_404_everywhere(client, request, accepted_ca
 
 def test_the_police_referrer_even_of_this_case_sees_no_letters_panel(accepted_case, police_referrer):
     html = Template('{% include "letters/_case_letters.html" %}').render(
-        Context({"case": accepted_case, "user": police_referrer}))
+        Context({"case": accepted_case, "user": police_referrer})
+    )
     assert "Letters" not in html
 
 
@@ -86,8 +95,10 @@ def test_the_accessible_version_is_the_same_letter_as_semantic_html(client, faci
     response = as_user(client, facilitator).get(f"/letters/case/{letter.case.reference}/{letter.pk}/accessible/")
     html = response.content.decode()
     assert response.status_code == 200
-    assert '<h1 class="govuk-heading-l" id="letter-subject" dir="auto">Restorative justice: information for you</h1>' \
+    assert (
+        '<h1 class="govuk-heading-l" id="letter-subject" dir="auto">Restorative justice: information for you</h1>'
         in html
+    )
     assert "1 Harmed Street" in html
     assert "Private and confidential" in html
     assert '<ul class="govuk-list govuk-list--bullet">' in html
@@ -98,8 +109,9 @@ def test_the_accessible_version_is_the_same_letter_as_semantic_html(client, faci
     assert ReadAccess.objects.filter(what="document", object_id=str(letter.pk)).exists()
 
 
-def test_the_case_letters_page_lists_every_version(client, facilitator, accepted_case, letter,
-                                                   django_assert_max_num_queries):
+def test_the_case_letters_page_lists_every_version(
+    client, facilitator, accepted_case, letter, django_assert_max_num_queries
+):
     services.regenerate_letter(letter, facilitator)
     as_user(client, facilitator)
     with django_assert_max_num_queries(14):  # sign-in, session and layout take ten; the letters one query
@@ -110,12 +122,14 @@ def test_the_case_letters_page_lists_every_version(client, facilitator, accepted
     assert "Replaced" in html
 
 
-def test_the_case_page_panel_shows_the_latest_versions(accepted_case, facilitator, letter,
-                                                       django_assert_max_num_queries):
+def test_the_case_page_panel_shows_the_latest_versions(
+    accepted_case, facilitator, letter, django_assert_max_num_queries
+):
     services.regenerate_letter(letter, facilitator)
     with django_assert_max_num_queries(4):
         html = Template('{% include "letters/_case_letters.html" %}').render(
-            Context({"case": accepted_case, "user": facilitator}))
+            Context({"case": accepted_case, "user": facilitator})
+        )
     assert html.count('<tr class="govuk-table__row">') == 4  # header and three letters
     assert "(version 2)" in html
     assert f"/letters/case/{accepted_case.reference}/new/" in html
@@ -138,8 +152,10 @@ def test_a_missing_file_is_explained_not_served(client, facilitator, letter):
 def test_the_facilitator_previews_without_storing(client, facilitator, accepted_case):
     harmed = accepted_case.parties.get(role=Party.Role.HARMED)
     before = Letter.objects.count()
-    response = as_user(client, facilitator).post(f"/letters/case/{accepted_case.reference}/new/", {
-        "kind": LetterKind.INVITATION, "recipient": f"party-{harmed.pk}", "format": "", "action": "preview"})
+    response = as_user(client, facilitator).post(
+        f"/letters/case/{accepted_case.reference}/new/",
+        {"kind": LetterKind.INVITATION, "recipient": f"party-{harmed.pk}", "format": "", "action": "preview"},
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert 'data-testid="letter-preview"' in html
@@ -149,9 +165,15 @@ def test_the_facilitator_previews_without_storing(client, facilitator, accepted_
 
 def test_the_facilitator_generates_a_letter_on_demand(client, facilitator, accepted_case):
     supporter = accepted_case.parties.get(role=Party.Role.SUPPORTER)
-    response = as_user(client, facilitator).post(f"/letters/case/{accepted_case.reference}/new/", {
-        "kind": LetterKind.RJ_INFORMATION, "recipient": f"party-{supporter.pk}", "format": "large_print",
-        "action": "generate"})
+    response = as_user(client, facilitator).post(
+        f"/letters/case/{accepted_case.reference}/new/",
+        {
+            "kind": LetterKind.RJ_INFORMATION,
+            "recipient": f"party-{supporter.pk}",
+            "format": "large_print",
+            "action": "generate",
+        },
+    )
     letter = Letter.objects.get(party=supporter)
     assert response.status_code == 302
     assert response["Location"] == f"/letters/case/{accepted_case.reference}/{letter.pk}/"
@@ -161,8 +183,10 @@ def test_the_facilitator_generates_a_letter_on_demand(client, facilitator, accep
 def test_a_letter_that_cannot_be_made_is_explained_and_nothing_is_stored(client, facilitator, accepted_case):
     harmed = accepted_case.parties.get(role=Party.Role.HARMED)
     before = Letter.objects.count()
-    response = as_user(client, facilitator).post(f"/letters/case/{accepted_case.reference}/new/", {
-        "kind": LetterKind.CLOSURE, "recipient": f"party-{harmed.pk}", "action": "generate"})
+    response = as_user(client, facilitator).post(
+        f"/letters/case/{accepted_case.reference}/new/",
+        {"kind": LetterKind.CLOSURE, "recipient": f"party-{harmed.pk}", "action": "generate"},
+    )
     assert response.status_code == 200
     assert "The case is not closed, so a closure letter cannot be written yet." in response.content.decode()
     assert 'class="govuk-error-summary"' in response.content.decode()
@@ -242,9 +266,15 @@ def closure_template(db):
 
 def test_a_manager_edits_wording_and_sees_the_history(client, manager, closure_template):
     as_user(client, manager)
-    response = client.post(f"/letters/wording/{closure_template.pk}/", {
-        "subject": "Closed", "body": "Dear {{ recipient_name }},\n\n{{ outcome }}", "closing": "Yours,",
-        "action": "save"})
+    response = client.post(
+        f"/letters/wording/{closure_template.pk}/",
+        {
+            "subject": "Closed",
+            "body": "Dear {{ recipient_name }},\n\n{{ outcome }}",
+            "closing": "Yours,",
+            "action": "save",
+        },
+    )
     assert response.status_code == 302
     closure_template.refresh_from_db()
     assert closure_template.version == 2
@@ -255,8 +285,10 @@ def test_a_manager_edits_wording_and_sees_the_history(client, manager, closure_t
 
 
 def test_an_unknown_placeholder_is_shown_as_an_error_and_not_saved(client, manager, closure_template):
-    response = as_user(client, manager).post(f"/letters/wording/{closure_template.pk}/", {
-        "subject": "Closed", "body": "Dear {{ recipent_name }},", "closing": "Yours,", "action": "save"})
+    response = as_user(client, manager).post(
+        f"/letters/wording/{closure_template.pk}/",
+        {"subject": "Closed", "body": "Dear {{ recipent_name }},", "closing": "Yours,", "action": "save"},
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert "Unknown placeholder {{ recipent_name }}" in html
@@ -266,9 +298,15 @@ def test_an_unknown_placeholder_is_shown_as_an_error_and_not_saved(client, manag
 
 
 def test_a_manager_previews_unsaved_wording_with_the_demo_case(client, manager, closure_template):
-    response = as_user(client, manager).post(f"/letters/wording/{closure_template.pk}/", {
-        "subject": "Closed", "body": "Dear {{ recipient_name }},\n\nUnsaved words.", "closing": "Yours,",
-        "action": "preview"})
+    response = as_user(client, manager).post(
+        f"/letters/wording/{closure_template.pk}/",
+        {
+            "subject": "Closed",
+            "body": "Dear {{ recipient_name }},\n\nUnsaved words.",
+            "closing": "Yours,",
+            "action": "preview",
+        },
+    )
     html = response.content.decode()
     assert "Dear Alex Example," in html
     assert "Unsaved words." in html
@@ -286,8 +324,12 @@ def test_the_saved_wording_previews_as_a_pdf_with_the_demo_case(client, facilita
 def test_facilitators_cannot_edit_wording(client, facilitator, closure_template):
     as_user(client, facilitator)
     assert client.get(f"/letters/wording/{closure_template.pk}/").status_code == 403
-    assert client.post(f"/letters/wording/{closure_template.pk}/", {"subject": "x", "body": "y",
-                                                                     "closing": "z"}).status_code == 403
+    assert (
+        client.post(
+            f"/letters/wording/{closure_template.pk}/", {"subject": "x", "body": "y", "closing": "z"}
+        ).status_code
+        == 403
+    )
     assert client.get("/letters/wording/").status_code == 200  # they may read and preview it
 
 
@@ -300,8 +342,9 @@ def test_referrers_see_no_wording_pages(client, police_referrer, closure_templat
 
 
 @pytest.mark.letter_files
-def test_the_print_run_is_one_pdf_with_each_letter_on_a_new_page(client, facilitator, accepted_case,
-                                                                  django_assert_max_num_queries):
+def test_the_print_run_is_one_pdf_with_each_letter_on_a_new_page(
+    client, facilitator, accepted_case, django_assert_max_num_queries
+):
     letters = selectors.print_run_letters(facilitator, accepted_case.letters.first().generated_at.date())
     assert len(letters) == 3
     as_user(client, facilitator)

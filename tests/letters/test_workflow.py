@@ -17,12 +17,17 @@ def made(case, transition_name: str) -> set[tuple[str, str]]:
     return {(letter.kind, letter.recipient_name) for letter in row.letters.all()}
 
 
-HARMED, RESPONSIBLE, SUPPORTER, REFERRER = "Amina Harmedperson", "Kieran Responsibleperson", \
-    "Sara Supporterperson", "Pat Police"
+HARMED, RESPONSIBLE, SUPPORTER, REFERRER = (
+    "Amina Harmedperson",
+    "Kieran Responsibleperson",
+    "Sara Supporterperson",
+    "Pat Police",
+)
 
 
-def test_accept_writes_to_the_referrer_each_person_harmed_and_each_person_responsible(letters_case, manager,
-                                                                                       facilitator):
+def test_accept_writes_to_the_referrer_each_person_harmed_and_each_person_responsible(
+    letters_case, manager, facilitator
+):
     case = to_assessment(letters_case, manager, facilitator)
     assert made(case, "accept") == {
         (LetterKind.REFERRAL_ACKNOWLEDGEMENT, REFERRER),
@@ -37,9 +42,17 @@ def test_accept_writes_to_the_referrer_each_person_harmed_and_each_person_respon
 
 
 def test_accept_uses_each_persons_format(police_referrer, manager, facilitator):
-    case = to_assessment(refer(police_referrer, parties=[
-        party_data(Party.Role.HARMED, large_print=True), party_data(Party.Role.RESPONSIBLE, easy_read=True),
-    ]), manager, facilitator)
+    case = to_assessment(
+        refer(
+            police_referrer,
+            parties=[
+                party_data(Party.Role.HARMED, large_print=True),
+                party_data(Party.Role.RESPONSIBLE, easy_read=True),
+            ],
+        ),
+        manager,
+        facilitator,
+    )
     assert case.letters.get(kind=LetterKind.RJ_INFORMATION).format == LetterFormat.LARGE_PRINT
     invitation = case.letters.get(kind=LetterKind.INVITATION)
     assert invitation.format == LetterFormat.EASY_READ
@@ -61,17 +74,18 @@ def test_schedule_activity_confirms_to_each_participant_invited(letters_case, ma
     plan_activity(case, facilitator, invited=list(case.parties.exclude(role=Party.Role.SUPPORTER)))
     case = case_services.case_schedule_activity(case, facilitator)
     assert made(case, "schedule_activity") == {
-        (LetterKind.ACTIVITY_CONFIRMATION, HARMED), (LetterKind.ACTIVITY_CONFIRMATION, RESPONSIBLE),
+        (LetterKind.ACTIVITY_CONFIRMATION, HARMED),
+        (LetterKind.ACTIVITY_CONFIRMATION, RESPONSIBLE),
     }
 
 
-def test_schedule_activity_with_nobody_named_confirms_to_every_participating_party(letters_case, manager,
-                                                                                   facilitator):
+def test_schedule_activity_with_nobody_named_confirms_to_every_participating_party(letters_case, manager, facilitator):
     case = to_preparation(letters_case, manager, facilitator)
     plan_activity(case, facilitator, invited=[])
     case = case_services.case_schedule_activity(case, facilitator)
     assert made(case, "schedule_activity") == {
-        (LetterKind.ACTIVITY_CONFIRMATION, HARMED), (LetterKind.ACTIVITY_CONFIRMATION, RESPONSIBLE),
+        (LetterKind.ACTIVITY_CONFIRMATION, HARMED),
+        (LetterKind.ACTIVITY_CONFIRMATION, RESPONSIBLE),
         (LetterKind.ACTIVITY_CONFIRMATION, SUPPORTER),
     }
 
@@ -89,8 +103,9 @@ def _resolve_actions(case, facilitator):
     from conferences import services as conference_services
 
     for action in case.current_agreement.actions.all():
-        conference_services.mark_action_done(action, facilitator, resolved_on=timezone.localdate(),
-                                             evidence_note="Seen", told_method="phone")
+        conference_services.mark_action_done(
+            action, facilitator, resolved_on=timezone.localdate(), evidence_note="Seen", told_method="phone"
+        )
 
 
 @pytest.mark.letter_files
@@ -100,7 +115,9 @@ def test_complete_sends_closure_to_each_party_and_the_referrer(letters_case, man
     with files_written():
         case = case_services.case_complete(Case.objects.get(pk=case.pk), facilitator, summary="All done")
     assert made(case, "complete") == {
-        (LetterKind.CLOSURE, HARMED), (LetterKind.CLOSURE, RESPONSIBLE), (LetterKind.CLOSURE, REFERRER),
+        (LetterKind.CLOSURE, HARMED),
+        (LetterKind.CLOSURE, RESPONSIBLE),
+        (LetterKind.CLOSURE, REFERRER),
     }
     text = squash(letter_text(case.letters.get(kind=LetterKind.CLOSURE, recipient_key="referrer")))
     assert squash("everything that was agreed has been done") in text
@@ -116,17 +133,21 @@ def test_conclude_sends_closure_with_the_outcome_in_plain_words(letters_case, ma
     assert len(made(case, "conclude")) == 3
     harmed_letter = case.letters.get(kind=LetterKind.CLOSURE, party__role=Party.Role.HARMED)
     assert squash("The restorative activity took place. No written agreement was needed.") in squash(
-        letter_text(harmed_letter))
+        letter_text(harmed_letter)
+    )
 
 
 @pytest.mark.letter_files
-def test_find_unsuitable_writes_not_suitable_to_the_parties_and_closure_to_the_referrer(letters_case, manager,
-                                                                                         facilitator):
+def test_find_unsuitable_writes_not_suitable_to_the_parties_and_closure_to_the_referrer(
+    letters_case, manager, facilitator
+):
     case = to_assessment(letters_case, manager, facilitator)
     with files_written():
         case = case_services.case_find_unsuitable(case, facilitator, reason="Risk too high")
     assert made(case, "find_unsuitable") == {
-        (LetterKind.NOT_SUITABLE, HARMED), (LetterKind.NOT_SUITABLE, RESPONSIBLE), (LetterKind.CLOSURE, REFERRER),
+        (LetterKind.NOT_SUITABLE, HARMED),
+        (LetterKind.NOT_SUITABLE, RESPONSIBLE),
+        (LetterKind.CLOSURE, REFERRER),
     }
     for letter in case.letters.filter(kind=LetterKind.NOT_SUITABLE):
         assert "Risk too high" not in letter_text(letter), "the reason is not told to the parties"
@@ -136,7 +157,9 @@ def test_withdraw_writes_withdrawal_to_the_parties_and_closure_to_the_referrer(l
     case = to_assessment(letters_case, manager, facilitator)
     case = case_services.case_withdraw(case, facilitator, withdrawn_by="harmed", reason="Changed their mind")
     assert made(case, "withdraw") == {
-        (LetterKind.WITHDRAWAL, HARMED), (LetterKind.WITHDRAWAL, RESPONSIBLE), (LetterKind.CLOSURE, REFERRER),
+        (LetterKind.WITHDRAWAL, HARMED),
+        (LetterKind.WITHDRAWAL, RESPONSIBLE),
+        (LetterKind.CLOSURE, REFERRER),
     }
 
 
@@ -151,14 +174,18 @@ def test_moves_without_letters_make_none(letters_case, manager, facilitator):
 
 
 def test_a_referral_made_by_the_services_own_staff_has_no_referrer_letter(manager, facilitator):
-    case = to_assessment(refer(manager, parties=[party_data(Party.Role.HARMED), party_data(Party.Role.RESPONSIBLE)]),
-                         manager, facilitator)
+    case = to_assessment(
+        refer(manager, parties=[party_data(Party.Role.HARMED), party_data(Party.Role.RESPONSIBLE)]),
+        manager,
+        facilitator,
+    )
     assert not case.letters.filter(recipient_key="referrer").exists()
     assert case.letters.count() == 2
 
 
-def test_the_referrers_own_name_filled_in_by_the_intake_keeps_their_job_title_on_the_letter(letters_case,
-                                                                                              police_referrer):
+def test_the_referrers_own_name_filled_in_by_the_intake_keeps_their_job_title_on_the_letter(
+    letters_case, police_referrer
+):
     from letters.content import referrer_recipient
 
     police_referrer.job_title = "PC, Hate Crime Unit"
@@ -168,8 +195,7 @@ def test_the_referrers_own_name_filled_in_by_the_intake_keeps_their_job_title_on
     assert recipient.address_lines[0] == "PC, Hate Crime Unit"
 
 
-def test_a_letter_that_cannot_be_made_refuses_the_whole_transition(letters_case, manager, facilitator,
-                                                                    monkeypatch):
+def test_a_letter_that_cannot_be_made_refuses_the_whole_transition(letters_case, manager, facilitator, monkeypatch):
     import letters.services
 
     case = case_services.allocate(letters_case, manager, facilitator=facilitator)
@@ -187,8 +213,9 @@ def test_a_letter_that_cannot_be_made_refuses_the_whole_transition(letters_case,
 
 
 @pytest.mark.letter_files
-def test_a_file_that_cannot_be_rendered_leaves_the_move_taken_and_the_letters_failed(letters_case, manager,
-                                                                                      facilitator, monkeypatch):
+def test_a_file_that_cannot_be_rendered_leaves_the_move_taken_and_the_letters_failed(
+    letters_case, manager, facilitator, monkeypatch
+):
     from letters.renderer import LetterRenderer
 
     case = case_services.allocate(letters_case, manager, facilitator=facilitator)
@@ -204,7 +231,8 @@ def test_a_file_that_cannot_be_rendered_leaves_the_move_taken_and_the_letters_fa
     letters = list(case.letters.all())
     assert len(letters) == 3
     assert {(letter.file_status, letter.file_error, letter.file.name) for letter in letters} == {
-        (Letter.FileStatus.FAILED, "RuntimeError: renderer broke", "")}
+        (Letter.FileStatus.FAILED, "RuntimeError: renderer broke", "")
+    }
 
 
 def test_a_refused_transition_makes_no_letter(letters_case, facilitator):

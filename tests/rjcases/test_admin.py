@@ -118,8 +118,10 @@ def test_opening_a_case_in_the_admin_is_in_the_read_access_log(admin_client, cas
 @pytest.mark.django_db
 def test_a_ward_population_is_edited_in_the_admin_with_history(admin_client, administrator):
     ward = Ward.objects.create(code="TRF99", name="Example Ward", population=1000)
-    response = admin_client.post(reverse("admin:rjcases_ward_change", args=[ward.pk]),
-                                 {"name": "Example Ward", "population": "12345", "_save": "Save"})
+    response = admin_client.post(
+        reverse("admin:rjcases_ward_change", args=[ward.pk]),
+        {"name": "Example Ward", "population": "12345", "_save": "Save"},
+    )
     assert response.status_code == 302
     ward.refresh_from_db()
     assert (ward.code, ward.population) == ("TRF99", 12345)
@@ -131,8 +133,10 @@ def test_a_ward_population_is_edited_in_the_admin_with_history(admin_client, adm
 def test_a_renamed_reference_row_keeps_its_old_name_in_history(admin_client, administrator, model):
     row = model.objects.create(code="example-row", name="Example", order=90)
     opts = model._meta
-    response = admin_client.post(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[row.pk]),
-                                 {"name": "Example (renamed)", "order": "90", "_save": "Save"})
+    response = admin_client.post(
+        reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[row.pk]),
+        {"name": "Example (renamed)", "order": "90", "_save": "Save"},
+    )
     assert response.status_code == 302
     row.refresh_from_db()
     assert (row.code, row.name) == ("example-row", "Example (renamed)")
@@ -146,8 +150,20 @@ def test_a_renamed_reference_row_keeps_its_old_name_in_history(admin_client, adm
 def test_every_case_admin_page_opens(admin_client, case, administrator):
     log_read(administrator, case, ReadAccess.What.CASE)
     party = case.parties.first()
-    for model in (Ward, HateStrand, CrimeType, ReferralRoute, Case, Party, Consent, Assessment, Note,
-                  ContactAttempt, CaseTransition, ReadAccess):
+    for model in (
+        Ward,
+        HateStrand,
+        CrimeType,
+        ReferralRoute,
+        Case,
+        Party,
+        Consent,
+        Assessment,
+        Note,
+        ContactAttempt,
+        CaseTransition,
+        ReadAccess,
+    ):
         opts = model._meta
         response = admin_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
         assert response.status_code == 200, opts.model_name

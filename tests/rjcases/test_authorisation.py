@@ -22,17 +22,36 @@ from tests.walk import refer, to_assessment
 
 ROUTE_CODES = list(ROUTE_DESCRIPTIONS)
 PERSONAS = [
-    "manager", "facilitator", "other_facilitator", "police_referrer", "other_police_referrer", "caseworker",
-    "other_caseworker", "centre_staff", "administrator",
+    "manager",
+    "facilitator",
+    "other_facilitator",
+    "police_referrer",
+    "other_police_referrer",
+    "caseworker",
+    "other_caseworker",
+    "centre_staff",
+    "administrator",
 ]
 
 
 @pytest.fixture
-def world(manager, facilitator, other_facilitator, police_referrer, other_police_referrer, caseworker, centre_staff,
-          administrator):
-    other_caseworker = UserFactory(username="caseworker2", first_name="Olga", last_name="Othercw",
-                                   organisation=OrganisationFactory(name="Other Victim Service"),
-                                   role=roles.CASEWORKER)
+def world(
+    manager,
+    facilitator,
+    other_facilitator,
+    police_referrer,
+    other_police_referrer,
+    caseworker,
+    centre_staff,
+    administrator,
+):
+    other_caseworker = UserFactory(
+        username="caseworker2",
+        first_name="Olga",
+        last_name="Othercw",
+        organisation=OrganisationFactory(name="Other Victim Service"),
+        role=roles.CASEWORKER,
+    )
     for code in ROUTE_CODES:
         reference(ReferralRoute, code)
     case = refer(police_referrer)
@@ -42,21 +61,41 @@ def world(manager, facilitator, other_facilitator, police_referrer, other_police
     harmed = case.parties.get(role=Party.Role.HARMED)
     responsible = case.parties.get(role=Party.Role.RESPONSIBLE)
     today = timezone.localdate()
-    assessment = services.record_assessment(responsible, facilitator, assessed_on=today, risk_level="high",
-                                            willing=True, acknowledges_facts=True, accepts_responsibility=True,
-                                            mitigations="Meet at a neutral venue")
-    consent = services.record_consent(harmed, facilitator, purpose=Consent.Purpose.PARTICIPATE, given_on=today,
-                                      method=Consent.Method.SIGNED_FORM)
+    assessment = services.record_assessment(
+        responsible,
+        facilitator,
+        assessed_on=today,
+        risk_level="high",
+        willing=True,
+        acknowledges_facts=True,
+        accepts_responsibility=True,
+        mitigations="Meet at a neutral venue",
+    )
+    consent = services.record_consent(
+        harmed, facilitator, purpose=Consent.Purpose.PARTICIPATE, given_on=today, method=Consent.Method.SIGNED_FORM
+    )
     note = services.add_note(case, facilitator, body="Secret note: the person harmed works night shifts.")
     case.possible_duplicate_of.set([refer(manager, route_code="housing")])
     users = {
-        "manager": manager, "facilitator": facilitator, "other_facilitator": other_facilitator,
-        "police_referrer": police_referrer, "other_police_referrer": other_police_referrer,
-        "caseworker": caseworker, "other_caseworker": other_caseworker, "centre_staff": centre_staff,
+        "manager": manager,
+        "facilitator": facilitator,
+        "other_facilitator": other_facilitator,
+        "police_referrer": police_referrer,
+        "other_police_referrer": other_police_referrer,
+        "caseworker": caseworker,
+        "other_caseworker": other_caseworker,
+        "centre_staff": centre_staff,
         "administrator": administrator,
     }
-    return {"case": Case.objects.get(pk=case.pk), "harmed": harmed, "responsible": responsible,
-            "assessment": assessment, "consent": consent, "note": note, "users": users}
+    return {
+        "case": Case.objects.get(pk=case.pk),
+        "harmed": harmed,
+        "responsible": responsible,
+        "assessment": assessment,
+        "consent": consent,
+        "note": note,
+        "users": users,
+    }
 
 
 def _urls(world) -> dict[str, str]:
@@ -89,38 +128,53 @@ def _urls(world) -> dict[str, str]:
 
 
 def _row(manager, facilitator, other_facilitator, police, other_police, caseworker, other_caseworker, centre, admin):
-    return dict(zip(PERSONAS, (manager, facilitator, other_facilitator, police, other_police, caseworker,
-                               other_caseworker, centre, admin), strict=True))
+    return dict(
+        zip(
+            PERSONAS,
+            (
+                manager,
+                facilitator,
+                other_facilitator,
+                police,
+                other_police,
+                caseworker,
+                other_caseworker,
+                centre,
+                admin,
+            ),
+            strict=True,
+        )
+    )
 
 
 # What each persona gets on a GET of each page.
 #                                  man  fac  ofac pol  opol cw   ocw  cen  adm
 GET_EXPECTED = {
-    "dashboard":                  _row(200, 200, 200, 200, 200, 200, 200, 200, 200),
-    "list":                       _row(200, 200, 200, 200, 200, 200, 200, 200, 200),
-    "refer":                      _row(200, 200, 200, 200, 200, 200, 200, 200, 403),
-    "refer_police":               _row(200, 200, 200, 200, 200, 404, 404, 404, 403),
-    "access_log":                 _row(200, 403, 403, 403, 403, 403, 403, 403, 403),
-    "detail":                     _row(200, 200, 404, 200, 404, 200, 404, 404, 404),
-    "timeline":                   _row(200, 200, 404, 200, 404, 200, 404, 404, 404),
-    "allocate":                   _row(200, 403, 404, 403, 404, 403, 404, 404, 404),
-    "party_detail":               _row(200, 200, 404, 403, 404, 200, 404, 404, 404),
-    "party_add":                  _row(200, 200, 404, 403, 404, 403, 404, 404, 404),
-    "party_edit":                 _row(200, 200, 404, 403, 404, 403, 404, 404, 404),
-    "assess":                     _row(200, 200, 404, 403, 404, 403, 404, 404, 404),
-    "consent_add":                _row(200, 200, 404, 403, 404, 200, 404, 404, 404),
-    "consent_withdraw":           _row(200, 200, 404, 403, 404, 200, 404, 404, 404),
-    "sign_off":                   _row(200, 403, 404, 403, 404, 403, 404, 404, 404),
-    "note_add":                   _row(200, 200, 404, 403, 404, 200, 404, 404, 404),
+    "dashboard": _row(200, 200, 200, 200, 200, 200, 200, 200, 200),
+    "list": _row(200, 200, 200, 200, 200, 200, 200, 200, 200),
+    "refer": _row(200, 200, 200, 200, 200, 200, 200, 200, 403),
+    "refer_police": _row(200, 200, 200, 200, 200, 404, 404, 404, 403),
+    "access_log": _row(200, 403, 403, 403, 403, 403, 403, 403, 403),
+    "detail": _row(200, 200, 404, 200, 404, 200, 404, 404, 404),
+    "timeline": _row(200, 200, 404, 200, 404, 200, 404, 404, 404),
+    "allocate": _row(200, 403, 404, 403, 404, 403, 404, 404, 404),
+    "party_detail": _row(200, 200, 404, 403, 404, 200, 404, 404, 404),
+    "party_add": _row(200, 200, 404, 403, 404, 403, 404, 404, 404),
+    "party_edit": _row(200, 200, 404, 403, 404, 403, 404, 404, 404),
+    "assess": _row(200, 200, 404, 403, 404, 403, 404, 404, 404),
+    "consent_add": _row(200, 200, 404, 403, 404, 200, 404, 404, 404),
+    "consent_withdraw": _row(200, 200, 404, 403, 404, 200, 404, 404, 404),
+    "sign_off": _row(200, 403, 404, 403, 404, 403, 404, 404, 404),
+    "note_add": _row(200, 200, 404, 403, 404, 200, 404, 404, 404),
     # A note not shared with the caseworker: no such note for anyone who may not read it.
-    "note_detail":                _row(200, 200, 404, 404, 404, 404, 404, 404, 404),
-    "no_longer_taking_part":      _row(200, 200, 404, 403, 404, 403, 404, 404, 404),
-    "contact_add":                _row(200, 200, 404, 403, 404, 403, 404, 404, 404),
+    "note_detail": _row(200, 200, 404, 404, 404, 404, 404, 404, 404),
+    "no_longer_taking_part": _row(200, 200, 404, 403, 404, 403, 404, 404, 404),
+    "contact_add": _row(200, 200, 404, 403, 404, 403, 404, 404, 404),
     # Withdrawal from assessment: facilitator, manager or the caseworker; the police only in referral.
-    "transition_withdraw":        _row(200, 200, 404, 403, 404, 200, 404, 404, 404),
+    "transition_withdraw": _row(200, 200, 404, 403, 404, 200, 404, 404, 404),
     "transition_find_unsuitable": _row(403, 200, 404, 403, 404, 403, 404, 404, 404),
     # Not possible from assessment: sent back to the case with a message.
-    "transition_reopen":          _row(302, 302, 404, 302, 404, 302, 404, 404, 404),
+    "transition_reopen": _row(302, 302, 404, 302, 404, 302, 404, 404, 404),
 }
 
 
@@ -147,29 +201,66 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, world, page):
 # Writes: each POST with good data, from each persona. Allowed ones redirect and change exactly what they
 # should; refused ones change nothing.
 
+
 def _post_data(world) -> dict[str, dict]:
     today = timezone.localdate()
     yesterday = today - timedelta(days=1)
     harmed = world["harmed"]
     return {
         "allocate": {"facilitator": world["users"]["facilitator"].pk, "co_facilitator": ""},
-        "party_add": {"role": "supporter", "supports": harmed.pk, "first_name": "Sam", "last_name": "Supporter",
-                      "language": "English", "participating": "on"},
-        "party_edit": {"role": "harmed", "first_name": "Amina", "last_name": "Testharmed", "language": "Polish",
-                       "participating": "on", "caseworker": world["users"]["caseworker"].pk},
-        "assess": {"assessed_on-day": today.day, "assessed_on-month": today.month, "assessed_on-year": today.year,
-                   "willing": "yes", "risk_level": "low"},
-        "consent_add": {"purpose": "feedback", "given_on-day": today.day, "given_on-month": today.month,
-                        "given_on-year": today.year, "method": "signed_form", "wording_version": "2026-1"},
-        "consent_withdraw": {"withdrawn_on-day": today.day, "withdrawn_on-month": today.month,
-                             "withdrawn_on-year": today.year, "reason": "Changed their mind"},
+        "party_add": {
+            "role": "supporter",
+            "supports": harmed.pk,
+            "first_name": "Sam",
+            "last_name": "Supporter",
+            "language": "English",
+            "participating": "on",
+        },
+        "party_edit": {
+            "role": "harmed",
+            "first_name": "Amina",
+            "last_name": "Testharmed",
+            "language": "Polish",
+            "participating": "on",
+            "caseworker": world["users"]["caseworker"].pk,
+        },
+        "assess": {
+            "assessed_on-day": today.day,
+            "assessed_on-month": today.month,
+            "assessed_on-year": today.year,
+            "willing": "yes",
+            "risk_level": "low",
+        },
+        "consent_add": {
+            "purpose": "feedback",
+            "given_on-day": today.day,
+            "given_on-month": today.month,
+            "given_on-year": today.year,
+            "method": "signed_form",
+            "wording_version": "2026-1",
+        },
+        "consent_withdraw": {
+            "withdrawn_on-day": today.day,
+            "withdrawn_on-month": today.month,
+            "withdrawn_on-year": today.year,
+            "reason": "Changed their mind",
+        },
         "sign_off": {"note": "Neutral venue and two facilitators."},
         "note_add": {"body": "A new note."},
-        "contact_add": {"party": harmed.pk, "on-day": yesterday.day, "on-month": yesterday.month,
-                        "on-year": yesterday.year,
-                        "at": "10:00", "method": "phone", "result": "reached"},
-        "transition_withdraw": {"seen_state": "assessment", "withdrawn_by": "person harmed",
-                                "reason": "No longer wishes to take part"},
+        "contact_add": {
+            "party": harmed.pk,
+            "on-day": yesterday.day,
+            "on-month": yesterday.month,
+            "on-year": yesterday.year,
+            "at": "10:00",
+            "method": "phone",
+            "result": "reached",
+        },
+        "transition_withdraw": {
+            "seen_state": "assessment",
+            "withdrawn_by": "person harmed",
+            "reason": "No longer wishes to take part",
+        },
         "transition_find_unsuitable": {"seen_state": "assessment", "reason": "Not suitable"},
         "duplicate_reviewed": {"note": "Different incident"},
     }
@@ -192,18 +283,18 @@ def _snapshot(world) -> dict:
 
 #                                  man  fac  ofac pol  opol cw   ocw  cen  adm
 POST_EXPECTED = {
-    "allocate":                   _row(302, 403, 404, 403, 404, 403, 404, 404, 404),
-    "party_add":                  _row(302, 302, 404, 403, 404, 403, 404, 404, 404),
-    "party_edit":                 _row(302, 302, 404, 403, 404, 403, 404, 404, 404),
-    "assess":                     _row(302, 302, 404, 403, 404, 403, 404, 404, 404),
-    "consent_add":                _row(302, 302, 404, 403, 404, 302, 404, 404, 404),
-    "consent_withdraw":           _row(302, 302, 404, 403, 404, 302, 404, 404, 404),
-    "sign_off":                   _row(302, 403, 404, 403, 404, 403, 404, 404, 404),
-    "note_add":                   _row(302, 302, 404, 403, 404, 302, 404, 404, 404),
-    "contact_add":                _row(302, 302, 404, 403, 404, 403, 404, 404, 404),
-    "transition_withdraw":        _row(302, 302, 404, 403, 404, 302, 404, 404, 404),
+    "allocate": _row(302, 403, 404, 403, 404, 403, 404, 404, 404),
+    "party_add": _row(302, 302, 404, 403, 404, 403, 404, 404, 404),
+    "party_edit": _row(302, 302, 404, 403, 404, 403, 404, 404, 404),
+    "assess": _row(302, 302, 404, 403, 404, 403, 404, 404, 404),
+    "consent_add": _row(302, 302, 404, 403, 404, 302, 404, 404, 404),
+    "consent_withdraw": _row(302, 302, 404, 403, 404, 302, 404, 404, 404),
+    "sign_off": _row(302, 403, 404, 403, 404, 403, 404, 404, 404),
+    "note_add": _row(302, 302, 404, 403, 404, 302, 404, 404, 404),
+    "contact_add": _row(302, 302, 404, 403, 404, 403, 404, 404, 404),
+    "transition_withdraw": _row(302, 302, 404, 403, 404, 302, 404, 404, 404),
     "transition_find_unsuitable": _row(403, 302, 404, 403, 404, 403, 404, 404, 404),
-    "duplicate_reviewed":         _row(302, 403, 404, 403, 404, 403, 404, 404, 404),
+    "duplicate_reviewed": _row(302, 403, 404, 403, 404, 403, 404, 404, 404),
 }
 
 
@@ -235,7 +326,8 @@ def test_every_write_is_allowed_or_refused_as_the_table_says(client, world, page
             elif expected == 302 and after == before:
                 wrong.append(f"{persona} was allowed {page} but nothing changed")
             elif expected == 302 and not response["Location"].startswith(
-                    reverse("rjcases:detail", args=[world["case"].reference])):
+                reverse("rjcases:detail", args=[world["case"].reference])
+            ):
                 wrong.append(f"{persona} was sent to {response['Location']}")
             elif expected != 302 and after != before:
                 wrong.append(f"{persona} was refused {page} but something changed")
@@ -253,12 +345,24 @@ def test_refused_write_gets_no_form_page_either(client, world):
 
 # What the police never see
 
+
 def _secrets(world) -> list[str]:
     harmed, responsible = world["harmed"], world["responsible"]
     return [
-        harmed.first_name, harmed.last_name, harmed.phone, harmed.email, "1 Harmed Street",
-        responsible.first_name, responsible.last_name, responsible.phone, responsible.email, "2 Responsible Road",
-        "Secret note", "night shifts", "Meet at a neutral venue", "Racist abuse shouted",
+        harmed.first_name,
+        harmed.last_name,
+        harmed.phone,
+        harmed.email,
+        "1 Harmed Street",
+        responsible.first_name,
+        responsible.last_name,
+        responsible.phone,
+        responsible.email,
+        "2 Responsible Road",
+        "Secret note",
+        "night shifts",
+        "Meet at a neutral venue",
+        "Racist abuse shouted",
     ]
 
 
@@ -294,8 +398,13 @@ def test_facilitator_sees_the_details_police_do_not(client, world):
 
 
 def test_reporting_centre_staff_see_their_own_report_without_details(client, centre_staff, police_referrer):
-    report = refer(centre_staff, route_code="reporting-centre", report_kind="anonymous", consents_to_police=False,
-                   reporting_centre=centre_staff.organisation)
+    report = refer(
+        centre_staff,
+        route_code="reporting-centre",
+        report_kind="anonymous",
+        consents_to_police=False,
+        reporting_centre=centre_staff.organisation,
+    )
     client.force_login(centre_staff)
     response = client.get(reverse("rjcases:detail", args=[report.reference]))
     assert response.status_code == 200
@@ -303,8 +412,10 @@ def test_reporting_centre_staff_see_their_own_report_without_details(client, cen
     assert report.reference in html
     for secret in ["07700 900001", "harmed@example.org", "Testharmed"]:
         assert secret not in html
-    assert client.get(reverse("rjcases:party_detail", args=[report.reference, report.parties.first().pk])
-                      ).status_code == 403
+    assert (
+        client.get(reverse("rjcases:party_detail", args=[report.reference, report.parties.first().pk])).status_code
+        == 403
+    )
     client.force_login(police_referrer)
     assert client.get(reverse("rjcases:detail", args=[report.reference])).status_code == 404
 
@@ -314,9 +425,28 @@ def test_every_case_url_is_in_the_table():
     from rjcases import case_urls
 
     names = {p.name for p in case_urls.urlpatterns}
-    covered = {"list", "refer", "refer_route", "access_log", "detail", "timeline", "allocate", "party_detail",
-               "party_add", "party_edit", "assess", "consent_add", "consent_withdraw", "sign_off", "note_add",
-               "note_detail", "no_longer_taking_part", "contact_add", "transition", "duplicate_reviewed"}
+    covered = {
+        "list",
+        "refer",
+        "refer_route",
+        "access_log",
+        "detail",
+        "timeline",
+        "allocate",
+        "party_detail",
+        "party_add",
+        "party_edit",
+        "assess",
+        "consent_add",
+        "consent_withdraw",
+        "sign_off",
+        "note_add",
+        "note_detail",
+        "no_longer_taking_part",
+        "contact_add",
+        "transition",
+        "duplicate_reviewed",
+    }
     assert names == covered
 
 
@@ -324,13 +454,13 @@ def test_reads_are_logged_for_every_persona_that_opens_the_case(client, world):
     for persona in ("manager", "facilitator", "police_referrer", "caseworker"):
         client.force_login(world["users"][persona])
         client.get(_urls(world)["detail"])
-    readers = set(ReadAccess.objects.filter(case=world["case"], what="case").values_list("user__username",
-                                                                                           flat=True))
+    readers = set(ReadAccess.objects.filter(case=world["case"], what="case").values_list("user__username", flat=True))
     assert readers == {"manager", "facilitator", "police", "caseworker"}
 
 
-def test_a_referral_in_referral_state_can_be_withdrawn_by_the_referring_force_only(client, police_referrer,
-                                                                                    other_police_referrer):
+def test_a_referral_in_referral_state_can_be_withdrawn_by_the_referring_force_only(
+    client, police_referrer, other_police_referrer
+):
     case = refer(police_referrer)
     url = reverse("rjcases:transition", args=[case.reference, "withdraw"])
     data = {"seen_state": "referral", "withdrawn_by": "person harmed", "reason": "Victim does not want RJ"}

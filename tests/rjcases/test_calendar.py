@@ -25,10 +25,12 @@ def test_migrate_filled_the_calendar_from_1990_to_2100():
 
 def test_differences_of_the_running_count_are_the_clocks_working_days():
     rng = random.Random(3)
-    pairs = [(date(2025, 12, 19), date(2026, 1, 5)),  # Christmas, Boxing Day (moved), New Year
-             (date(2026, 4, 2), date(2026, 4, 7)),  # Good Friday and Easter Monday
-             (date(2026, 3, 6), date(2026, 3, 9)),  # a weekend
-             (date(2026, 3, 5), date(2026, 3, 2))]  # backwards: none
+    pairs = [
+        (date(2025, 12, 19), date(2026, 1, 5)),  # Christmas, Boxing Day (moved), New Year
+        (date(2026, 4, 2), date(2026, 4, 7)),  # Good Friday and Easter Monday
+        (date(2026, 3, 6), date(2026, 3, 9)),  # a weekend
+        (date(2026, 3, 5), date(2026, 3, 2)),
+    ]  # backwards: none
     for _ in range(200):
         start = date(2012, 1, 1) + timedelta(days=rng.randrange(6000))
         pairs.append((start, start + timedelta(days=rng.randrange(-5, 400))))
@@ -54,5 +56,6 @@ def test_a_changed_bank_holiday_rewrites_the_calendar(monkeypatch):
 def test_a_damaged_calendar_is_repaired():
     CalendarDay.objects.filter(day=date(2030, 1, 2)).delete()
     assert calendar.refresh_calendar() is True
-    assert CalendarDay.objects.get(day=date(2030, 1, 2)).working_days == dict(calendar.calendar_rows())[
-        date(2030, 1, 2)]
+    assert (
+        CalendarDay.objects.get(day=date(2030, 1, 2)).working_days == dict(calendar.calendar_rows())[date(2030, 1, 2)]
+    )

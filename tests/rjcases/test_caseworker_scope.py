@@ -38,8 +38,15 @@ SECRET_NOTE = "Unshared note: the facilitator worries about Kieran"
 
 
 def _person(first, last, n, born):
-    return {"first_name": first, "last_name": last, "address": f"{n} {last} Street, Sale", "postcode": "M33 7AB",
-            "phone": f"07700 90{n:04d}", "email": f"{last.lower()}@example.org", "date_of_birth": born}
+    return {
+        "first_name": first,
+        "last_name": last,
+        "address": f"{n} {last} Street, Sale",
+        "postcode": "M33 7AB",
+        "phone": f"07700 90{n:04d}",
+        "email": f"{last.lower()}@example.org",
+        "date_of_birth": born,
+    }
 
 
 CLIENT = _person("Amina", "Clientperson", 1101, date(1984, 2, 3))
@@ -52,8 +59,14 @@ def _secrets(person: dict) -> list[str]:
     """What no page may show a caseworker of someone else. (Letters to the client name the other people in full,
     as the client receives them; the case's own pages and API name them by first name only, tested below.)"""
     born = person["date_of_birth"]
-    return [person["address"], person["phone"], person["email"], born.isoformat(),
-            f"{born.day} {born:%B} {born.year}", f"{born.day} {born:%b} {born.year}"]
+    return [
+        person["address"],
+        person["phone"],
+        person["email"],
+        born.isoformat(),
+        f"{born.day} {born:%B} {born.year}",
+        f"{born.day} {born:%b} {born.year}",
+    ]
 
 
 def _party_data(role, person):
@@ -62,9 +75,14 @@ def _party_data(role, person):
 
 
 def _make_case(referrer, manager, facilitator, *, client_caseworker, other_caseworker=None, to_agreement_stage=True):
-    case = refer(referrer, parties=[_party_data(Party.Role.HARMED, CLIENT),
-                                    _party_data(Party.Role.HARMED, OTHER_HARMED),
-                                    _party_data(Party.Role.RESPONSIBLE, RESPONSIBLE)])
+    case = refer(
+        referrer,
+        parties=[
+            _party_data(Party.Role.HARMED, CLIENT),
+            _party_data(Party.Role.HARMED, OTHER_HARMED),
+            _party_data(Party.Role.RESPONSIBLE, RESPONSIBLE),
+        ],
+    )
     client = case.parties.get(first_name="Amina")
     if client_caseworker is not None:
         services.update_party(client, manager, caseworker=client_caseworker)
@@ -72,22 +90,41 @@ def _make_case(referrer, manager, facilitator, *, client_caseworker, other_casew
         services.update_party(case.parties.get(first_name="Bilal"), manager, caseworker=other_caseworker)
     responsible = case.parties.get(role=Party.Role.RESPONSIBLE)
     fields = {k: v for k, v in SUPPORTER.items() if k not in ("first_name", "last_name")}
-    services.add_party(case, manager, role=Party.Role.SUPPORTER, first_name=SUPPORTER["first_name"],
-                       last_name=SUPPORTER["last_name"], supports=responsible, **fields)
+    services.add_party(
+        case,
+        manager,
+        role=Party.Role.SUPPORTER,
+        first_name=SUPPORTER["first_name"],
+        last_name=SUPPORTER["last_name"],
+        supports=responsible,
+        **fields,
+    )
     if to_agreement_stage:
         case = to_agreement(case, manager, facilitator, actions=2)
     services.add_note(case, facilitator, body=SECRET_NOTE)
     services.add_note(case, facilitator, body=CLIENT_NOTE, shared_with_caseworker=True)
-    services.record_contact(case, facilitator, party=responsible, at=timezone.now() - timedelta(hours=1),
-                            method="phone", result="reached", notes=f"Rang {RESPONSIBLE['phone']}")
+    services.record_contact(
+        case,
+        facilitator,
+        party=responsible,
+        at=timezone.now() - timedelta(hours=1),
+        method="phone",
+        result="reached",
+        notes=f"Rang {RESPONSIBLE['phone']}",
+    )
     return Case.objects.get(pk=case.pk)
 
 
 def _complete(case, facilitator) -> Case:
     today = timezone.localdate()
     for action in AgreementAction.objects.filter(agreement__case=case):
-        work.mark_action_done(action, facilitator, resolved_on=today, evidence_note="Letter of apology seen",
-                              told_method=FollowUp.Method.PHONE)
+        work.mark_action_done(
+            action,
+            facilitator,
+            resolved_on=today,
+            evidence_note="Letter of apology seen",
+            told_method=FollowUp.Method.PHONE,
+        )
     return services.case_complete(Case.objects.get(pk=case.pk), facilitator, summary="All actions done.")
 
 
@@ -99,16 +136,22 @@ def no_rate_limits(monkeypatch):
 
 @pytest.fixture
 def other_caseworker(db):
-    return UserFactory(username="caseworker2", first_name="Olga", last_name="Othercw",
-                       organisation=OrganisationFactory(name="Other Victim Service"), role=roles.CASEWORKER)
+    return UserFactory(
+        username="caseworker2",
+        first_name="Olga",
+        last_name="Othercw",
+        organisation=OrganisationFactory(name="Other Victim Service"),
+        role=roles.CASEWORKER,
+    )
 
 
 @pytest.fixture
 def cases(police_referrer, manager, facilitator, caseworker, other_caseworker):
     """(a) ours: the client is ``caseworker``'s, the other person harmed ``other_caseworker``'s;
     (b) theirs: only ``other_caseworker``'s client; (c) nobody's: no caseworker at all."""
-    ours = _make_case(police_referrer, manager, facilitator, client_caseworker=caseworker,
-                      other_caseworker=other_caseworker)
+    ours = _make_case(
+        police_referrer, manager, facilitator, client_caseworker=caseworker, other_caseworker=other_caseworker
+    )
     theirs = _make_case(police_referrer, manager, facilitator, client_caseworker=other_caseworker)
     nobodys = _make_case(police_referrer, manager, facilitator, client_caseworker=None)
     return {"ours": ours, "theirs": theirs, "nobodys": nobodys}
@@ -180,8 +223,15 @@ def case_paths(case: Case) -> list[str]:
 
 def test_the_walk_covers_the_case_pages_and_the_api(cases):
     paths = case_paths(cases["ours"])
-    for expected in ("/cases/{ref}/", "/cases/{ref}/timeline/", "/cases/{ref}/feedback/", "/letters/case/{ref}/",
-                     "/api/v1/cases/{ref}/parties/", "/api/v1/cases/{ref}/notes/", "/api/v1/cases/{ref}/timeline/"):
+    for expected in (
+        "/cases/{ref}/",
+        "/cases/{ref}/timeline/",
+        "/cases/{ref}/feedback/",
+        "/letters/case/{ref}/",
+        "/api/v1/cases/{ref}/parties/",
+        "/api/v1/cases/{ref}/notes/",
+        "/api/v1/cases/{ref}/timeline/",
+    ):
         assert expected.format(ref=cases["ours"].reference) in paths
     assert any("/people/" in p for p in paths)
     assert any("/letters/case/" in p and p.endswith("/pdf/") for p in paths)
@@ -227,15 +277,18 @@ def test_the_caseworker_sees_their_client_in_full_and_the_case_itself(client, ca
     api = client_for(caseworker)
     parties = {p["name"]: p for p in api.get(f"/api/v1/cases/{case.reference}/parties/").json()}
     assert parties["Amina Clientperson"]["phone"] == CLIENT["phone"]
-    assert parties["Kieran"] == {"id": parties["Kieran"]["id"], "role": "responsible", "name": "Kieran",
-                                 "details_visible": False}
+    assert parties["Kieran"] == {
+        "id": parties["Kieran"]["id"],
+        "role": "responsible",
+        "name": "Kieran",
+        "details_visible": False,
+    }
     assert [n["body"] for n in api.get(f"/api/v1/cases/{case.reference}/notes/").json()] == [CLIENT_NOTE]
     agreement = api.get(f"/api/v1/cases/{case.reference}/agreement/").json()
     assert [a["what"] for a in agreement["actions"]] == ["Action 1", "Action 2"]
 
 
-def test_the_timeline_shows_the_moves_and_the_client_never_another_persons_changes(client, cases, caseworker,
-                                                                                   manager):
+def test_the_timeline_shows_the_moves_and_the_client_never_another_persons_changes(client, cases, caseworker, manager):
     case = cases["ours"]
     responsible = case.parties.get(role=Party.Role.RESPONSIBLE)
     services.update_party(responsible, manager, safe_contact_times="Evenings after 7pm only")
@@ -256,8 +309,12 @@ def test_every_path_of_a_case_without_their_client_is_a_404(client, cases, casew
     wrong = []
     for path in case_paths(case):
         sender = api if path.startswith("/api/") else client
-        statuses = {sender.get(path).status_code, sender.post(path, {}).status_code,
-                    sender.put(path, {}).status_code, sender.delete(path).status_code}
+        statuses = {
+            sender.get(path).status_code,
+            sender.post(path, {}).status_code,
+            sender.put(path, {}).status_code,
+            sender.delete(path).status_code,
+        }
         if not statuses <= {404, 405} or statuses == {405}:
             wrong.append(f"{path}: {sorted(statuses)}")
     assert not wrong, "\n".join(wrong)
@@ -285,11 +342,22 @@ def test_consent_is_recorded_for_their_own_client_only(client, cases, caseworker
     party = _party(case, who)
     before = Consent.objects.count()
     client.force_login(caseworker)
-    web = client.post(f"/cases/{case.reference}/people/{party.pk}/consent/", {
-        "purpose": "participate", "given_on-day": "1", "given_on-month": "2", "given_on-year": "2026",
-        "method": "signed_form", "wording_version": "2026-1"})
-    api = client_for(caseworker).post(f"/api/v1/cases/{case.reference}/parties/{party.pk}/consents/", {
-        "purpose": "participate", "given_on": "2026-02-01", "method": "signed_form"}, format="json")
+    web = client.post(
+        f"/cases/{case.reference}/people/{party.pk}/consent/",
+        {
+            "purpose": "participate",
+            "given_on-day": "1",
+            "given_on-month": "2",
+            "given_on-year": "2026",
+            "method": "signed_form",
+            "wording_version": "2026-1",
+        },
+    )
+    api = client_for(caseworker).post(
+        f"/api/v1/cases/{case.reference}/parties/{party.pk}/consents/",
+        {"purpose": "participate", "given_on": "2026-02-01", "method": "signed_form"},
+        format="json",
+    )
     assert (web.status_code, api.status_code) == (_expected(who, 302), _expected(who, 201))
     assert Consent.objects.count() == before + (2 if who == "client" else 0)
 
@@ -301,8 +369,11 @@ def test_a_caseworker_records_no_assessment(client, cases, caseworker, who):
     before = Assessment.objects.count()
     client.force_login(caseworker)
     web = client.post(f"/cases/{case.reference}/people/{party.pk}/assess/", {})
-    api = client_for(caseworker).post(f"/api/v1/cases/{case.reference}/parties/{party.pk}/assessments/", {
-        "assessed_on": "2026-02-01", "willing": True, "risk_level": "low"}, format="json")
+    api = client_for(caseworker).post(
+        f"/api/v1/cases/{case.reference}/parties/{party.pk}/assessments/",
+        {"assessed_on": "2026-02-01", "willing": True, "risk_level": "low"},
+        format="json",
+    )
     assert (web.status_code, api.status_code) == (403, 403)
     assert Assessment.objects.count() == before
 
@@ -310,16 +381,26 @@ def test_a_caseworker_records_no_assessment(client, cases, caseworker, who):
 @pytest.mark.parametrize("who", ["client", "other_harmed", "responsible"])
 def test_consent_is_withdrawn_for_their_own_client_only(client, cases, caseworker, facilitator, who):
     case = cases["ours"]
-    services.record_consent(_party(case, who), facilitator, purpose=Consent.Purpose.FEEDBACK,
-                            given_on=timezone.localdate(), method=Consent.Method.EMAIL)
+    services.record_consent(
+        _party(case, who),
+        facilitator,
+        purpose=Consent.Purpose.FEEDBACK,
+        given_on=timezone.localdate(),
+        method=Consent.Method.EMAIL,
+    )
     consents = list(Consent.objects.filter(party=_party(case, who)).order_by("pk"))
     assert len(consents) == 2
     client.force_login(caseworker)
-    web = client.post(f"/cases/{case.reference}/consents/{consents[0].pk}/withdraw/", {
-        "withdrawn_on-day": "1", "withdrawn_on-month": "3", "withdrawn_on-year": "2026", "reason": "Changed mind"})
+    web = client.post(
+        f"/cases/{case.reference}/consents/{consents[0].pk}/withdraw/",
+        {"withdrawn_on-day": "1", "withdrawn_on-month": "3", "withdrawn_on-year": "2026", "reason": "Changed mind"},
+    )
     assert web.status_code == _expected(who, 302)
-    api = client_for(caseworker).post(f"/api/v1/cases/{case.reference}/consents/{consents[-1].pk}/withdrawal/",
-                                      {"withdrawn_on": "2026-03-01", "reason": "Changed mind"}, format="json")
+    api = client_for(caseworker).post(
+        f"/api/v1/cases/{case.reference}/consents/{consents[-1].pk}/withdrawal/",
+        {"withdrawn_on": "2026-03-01", "reason": "Changed mind"},
+        format="json",
+    )
     assert api.status_code == _expected(who, 200)
     withdrawn = Consent.objects.filter(party=_party(case, who), withdrawn_on__isnull=False).count()
     assert withdrawn == (2 if who == "client" else 0)
@@ -330,28 +411,34 @@ def _answers() -> dict:
 
 
 @pytest.mark.parametrize("who", ROLES)
-def test_feedback_on_the_page_and_wellbeing_in_the_api_are_for_their_own_client_only(client, cases, caseworker,
-                                                                                     facilitator, who):
+def test_feedback_on_the_page_and_wellbeing_in_the_api_are_for_their_own_client_only(
+    client, cases, caseworker, facilitator, who
+):
     case = _complete(cases["ours"], facilitator)
     party = _party(case, who)
     client.force_login(caseworker)
     web = client.post(f"/cases/{case.reference}/feedback/{party.pk}/", {"refused": "no", "satisfied": "yes"})
-    api = client_for(caseworker).post(f"/api/v1/cases/{case.reference}/wellbeing/", {
-        "party": party.pk, "stage": "after", "answers": _answers()}, format="json")
+    api = client_for(caseworker).post(
+        f"/api/v1/cases/{case.reference}/wellbeing/",
+        {"party": party.pk, "stage": "after", "answers": _answers()},
+        format="json",
+    )
     assert (web.status_code, api.status_code) == (_expected(who, 302), _expected(who, 201))
     assert party.feedback.exists() == (who == "client")
     assert party.wellbeing.exists() == (who == "client")
 
 
 @pytest.mark.parametrize("who", ROLES)
-def test_wellbeing_on_the_page_and_feedback_in_the_api_are_for_their_own_client_only(client, cases, caseworker,
-                                                                                     facilitator, who):
+def test_wellbeing_on_the_page_and_feedback_in_the_api_are_for_their_own_client_only(
+    client, cases, caseworker, facilitator, who
+):
     case = _complete(cases["ours"], facilitator)
     party = _party(case, who)
     client.force_login(caseworker)
     web = client.post(f"/cases/{case.reference}/wellbeing/{party.pk}/after/", {key: "4" for key in _answers()})
-    api = client_for(caseworker).post(f"/api/v1/cases/{case.reference}/feedback/", {
-        "party": party.pk, "satisfied": True}, format="json")
+    api = client_for(caseworker).post(
+        f"/api/v1/cases/{case.reference}/feedback/", {"party": party.pk, "satisfied": True}, format="json"
+    )
     assert (web.status_code, api.status_code) == (_expected(who, 302), _expected(who, 201))
     assert party.feedback.exists() == (who == "client")
     assert party.wellbeing.exists() == (who == "client")
@@ -365,10 +452,17 @@ def test_feedback_on_a_case_without_their_client_is_a_404(client, cases, casewor
         assert client.post(f"/cases/{case.reference}/feedback/{party.pk}/", {"refused": "no"}).status_code == 404
         assert client.post(f"/cases/{case.reference}/people/{party.pk}/consent/", {}).status_code == 404
         api = client_for(caseworker)
-        assert api.post(f"/api/v1/cases/{case.reference}/feedback/", {"party": party.pk},
-                        format="json").status_code == 404
-        assert api.post(f"/api/v1/cases/{case.reference}/transitions/withdraw/", {
-            "withdrawn_by": "person harmed", "reason": "x"}, format="json").status_code == 404
+        assert (
+            api.post(f"/api/v1/cases/{case.reference}/feedback/", {"party": party.pk}, format="json").status_code == 404
+        )
+        assert (
+            api.post(
+                f"/api/v1/cases/{case.reference}/transitions/withdraw/",
+                {"withdrawn_by": "person harmed", "reason": "x"},
+                format="json",
+            ).status_code
+            == 404
+        )
 
 
 @pytest.mark.parametrize("withdrawn_by", ["person responsible", "referrer", "service"])
@@ -378,10 +472,15 @@ def test_a_caseworker_withdraws_only_on_their_clients_behalf(client, cases, case
     form = client.get(f"/cases/{case.reference}/transition/withdraw/").content.decode()
     assert 'value="person harmed"' in form
     assert f'value="{withdrawn_by}"' not in form
-    web = client.post(f"/cases/{case.reference}/transition/withdraw/", {
-        "seen_state": case.state, "withdrawn_by": withdrawn_by, "reason": "They no longer wish to take part"})
-    api = client_for(caseworker).post(f"/api/v1/cases/{case.reference}/transitions/withdraw/", {
-        "withdrawn_by": withdrawn_by, "reason": "They no longer wish to take part"}, format="json")
+    web = client.post(
+        f"/cases/{case.reference}/transition/withdraw/",
+        {"seen_state": case.state, "withdrawn_by": withdrawn_by, "reason": "They no longer wish to take part"},
+    )
+    api = client_for(caseworker).post(
+        f"/api/v1/cases/{case.reference}/transitions/withdraw/",
+        {"withdrawn_by": withdrawn_by, "reason": "They no longer wish to take part"},
+        format="json",
+    )
     assert web.status_code in (200, 403)
     assert api.status_code == 403
     assert Case.objects.get(pk=case.pk).state == Case.State.AGREEMENT
@@ -393,7 +492,10 @@ def test_the_person_harmed_withdrawing_is_recorded_by_their_caseworker(cases, ca
     offered = {t["name"]: t for t in api.get(f"/api/v1/cases/{case.reference}/transitions/").json()}
     choices = next(f["choices"] for f in offered["withdraw"]["fields"] if f["name"] == "withdrawn_by")
     assert [c["code"] for c in choices] == ["person harmed"]
-    response = api.post(f"/api/v1/cases/{case.reference}/transitions/withdraw/", {
-        "withdrawn_by": "person harmed", "reason": "Amina no longer wishes to take part"}, format="json")
+    response = api.post(
+        f"/api/v1/cases/{case.reference}/transitions/withdraw/",
+        {"withdrawn_by": "person harmed", "reason": "Amina no longer wishes to take part"},
+        format="json",
+    )
     assert response.status_code == 200
     assert Case.objects.get(pk=case.pk).outcome == Case.Outcome.WITHDRAWN

@@ -44,8 +44,12 @@ def test_dates_past_the_bank_holiday_data_are_flagged():
 
 @pytest.mark.django_db
 def test_a_referral_gets_its_due_dates(police_referrer):
-    case = refer(police_referrer, received_on=date(2026, 11, 20), enhanced_rights=True,
-                 enhanced_rights_reason="Persistently targeted")
+    case = refer(
+        police_referrer,
+        received_on=date(2026, 11, 20),
+        enhanced_rights=True,
+        enhanced_rights_reason="Persistently targeted",
+    )
     assert case.rj_information_due_on == date(2026, 11, 23)
     assert case.initial_contact_due_on == clocks.add_working_days(date(2026, 11, 20), 10)
 
@@ -57,8 +61,9 @@ def test_the_clock_is_met_by_a_contact_that_gives_rj_information(police_referrer
     assert case.rj_information_overdue(today=date(2026, 11, 24))
     harmed = case.parties.get(role="harmed")
     when = timezone.make_aware(datetime(2026, 11, 5, 10, 0))
-    services.record_contact(case, facilitator, party=harmed, at=when, method="phone", result="reached",
-                            rj_information_given=True)
+    services.record_contact(
+        case, facilitator, party=harmed, at=when, method="phone", result="reached", rj_information_given=True
+    )
     case = Case.objects.get(pk=case.pk)
     assert case.rj_information_given_on == date(2026, 11, 5)
     assert case.initial_contact_on == date(2026, 11, 5)

@@ -33,8 +33,10 @@ def test_the_same_transition_from_two_connections_succeeds_once(manager, facilit
         finally:
             thread_connection.close()
 
-    threads = [threading.Thread(target=withdraw, args=(manager, "manager")),
-               threading.Thread(target=withdraw, args=(facilitator, "facilitator"))]
+    threads = [
+        threading.Thread(target=withdraw, args=(manager, "manager")),
+        threading.Thread(target=withdraw, args=(facilitator, "facilitator")),
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

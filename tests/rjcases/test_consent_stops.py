@@ -31,11 +31,14 @@ def long_date(day) -> str:
 
 def two_harmed_case(police_referrer):
     """Amina and Bea harmed, Kieran responsible."""
-    return refer(police_referrer, parties=[
-        services.PartyData(Party.Role.HARMED, "Amina", "Testharmed", {"address": "1 Harmed Street, Stretford"}),
-        services.PartyData(Party.Role.HARMED, "Bea", "Secondharmed", {"address": "3 Other Street, Urmston"}),
-        services.PartyData(Party.Role.RESPONSIBLE, "Kieran", "Testresponsible", {"address": "2 Responsible Road"}),
-    ])
+    return refer(
+        police_referrer,
+        parties=[
+            services.PartyData(Party.Role.HARMED, "Amina", "Testharmed", {"address": "1 Harmed Street, Stretford"}),
+            services.PartyData(Party.Role.HARMED, "Bea", "Secondharmed", {"address": "3 Other Street, Urmston"}),
+            services.PartyData(Party.Role.RESPONSIBLE, "Kieran", "Testresponsible", {"address": "2 Responsible Road"}),
+        ],
+    )
 
 
 def person(case, first_name) -> Party:
@@ -49,8 +52,7 @@ def withdraw(party, user, purpose=Consent.Purpose.PARTICIPATE):
 
 def snapshot(case):
     case = Case.objects.get(pk=case.pk)
-    return (model_to_dict(case), case.state, CaseTransition.objects.filter(case=case).count(),
-            case.history.count())
+    return (model_to_dict(case), case.state, CaseTransition.objects.filter(case=case).count(), case.history.count())
 
 
 def assessment_case(people):
@@ -107,8 +109,13 @@ def _conclude(people):
 def _complete(people):
     case = agreement_case(people)
     for action in AgreementAction.objects.filter(agreement__case=case):
-        work.mark_action_done(action, people["facilitator"], resolved_on=timezone.localdate(),
-                              evidence_note="Letter of apology seen", told_method="phone")
+        work.mark_action_done(
+            action,
+            people["facilitator"],
+            resolved_on=timezone.localdate(),
+            evidence_note="Letter of apology seen",
+            told_method="phone",
+        )
     return case, "Kieran", {"summary": "All done"}
 
 
@@ -154,8 +161,12 @@ def test_the_only_person_responsible_cannot_be_dropped_before_the_activity(peopl
     assert kieran.participating
     assert services.stop_taking_part_problem(kieran).endswith("Withdraw the case instead.")
     # Withdrawing the case is still open to the facilitator.
-    case = services.case_withdraw(Case.objects.get(pk=case.pk), people["facilitator"],
-                                  withdrawn_by="The person responsible", reason="Withdrew consent")
+    case = services.case_withdraw(
+        Case.objects.get(pk=case.pk),
+        people["facilitator"],
+        withdrawn_by="The person responsible",
+        reason="Withdrew consent",
+    )
     assert case.outcome == Case.Outcome.WITHDRAWN
 
 
@@ -194,8 +205,9 @@ def test_the_case_page_says_what_the_facilitator_can_do_now(client, people):
     assert reverse("rjcases:no_longer_taking_part", args=[case.reference, bea.pk]) in page
     assert reverse("rjcases:transition", args=[case.reference, "withdraw"]) in page
 
-    response = client.post(reverse("rjcases:no_longer_taking_part", args=[case.reference, bea.pk]),
-                           {"reason": "Does not want to go on."})
+    response = client.post(
+        reverse("rjcases:no_longer_taking_part", args=[case.reference, bea.pk]), {"reason": "Does not want to go on."}
+    )
     assert response.status_code == 302
     bea.refresh_from_db()
     assert not bea.participating
@@ -228,19 +240,32 @@ def test_a_planned_activity_inviting_someone_who_withdrew_is_flagged_and_cannot_
     with pytest.raises(TransitionRefused, match="invites Bea Secondharmed"):
         services.case_schedule_activity(Case.objects.get(pk=case.pk), people["facilitator"])
 
-    work.reschedule_activity(activity, people["facilitator"], kind=activity.kind,
-                             scheduled_for=activity.scheduled_for, venue=activity.venue,
-                             invited=list(case.parties.exclude(pk=bea.pk)), reason="Without Bea")
+    work.reschedule_activity(
+        activity,
+        people["facilitator"],
+        kind=activity.kind,
+        scheduled_for=activity.scheduled_for,
+        venue=activity.venue,
+        invited=list(case.parties.exclude(pk=bea.pk)),
+        reason="Without Bea",
+    )
     assert Activity.objects.filter(case=case, status=Activity.Status.PLANNED).get().invited.count() == 2
-    assert services.case_schedule_activity(Case.objects.get(pk=case.pk), people["facilitator"]).state == \
-        Case.State.CONFERENCING
+    assert (
+        services.case_schedule_activity(Case.objects.get(pk=case.pk), people["facilitator"]).state
+        == Case.State.CONFERENCING
+    )
 
 
 def test_guards_read_consents_in_a_fixed_number_of_queries(people, django_assert_max_num_queries):
     case = assessment_case(people)
     for first_name in ("Amina", "Bea", "Kieran"):
-        services.record_consent(person(case, first_name), people["facilitator"], purpose=Consent.Purpose.FEEDBACK,
-                                given_on=timezone.localdate(), method=Consent.Method.SIGNED_FORM)
+        services.record_consent(
+            person(case, first_name),
+            people["facilitator"],
+            purpose=Consent.Purpose.FEEDBACK,
+            given_on=timezone.localdate(),
+            method=Consent.Method.SIGNED_FORM,
+        )
     withdraw(person(case, "Bea"), people["facilitator"])
     case = Case.objects.get(pk=case.pk)
     with django_assert_max_num_queries(2):  # the parties, then their consents: not one query per person
@@ -254,15 +279,21 @@ def test_guards_read_consents_in_a_fixed_number_of_queries(people, django_assert
 def closed_case(people):
     case = conferencing_case(people)
     hold_activity(case, people["facilitator"], agreement_reached=False)
-    return services.case_conclude(Case.objects.get(pk=case.pk), people["facilitator"],
-                                  outcome=Case.Outcome.NO_AGREEMENT_REACHED)
+    return services.case_conclude(
+        Case.objects.get(pk=case.pk), people["facilitator"], outcome=Case.Outcome.NO_AGREEMENT_REACHED
+    )
 
 
 def test_withdrawing_police_sharing_hides_the_outcome_from_the_police(client, people):
     case = closed_case(people)
     amina = person(case, "Amina")
-    services.record_consent(amina, people["facilitator"], purpose=Consent.Purpose.SHARE_WITH_POLICE,
-                            given_on=timezone.localdate(), method=Consent.Method.SIGNED_FORM)
+    services.record_consent(
+        amina,
+        people["facilitator"],
+        purpose=Consent.Purpose.SHARE_WITH_POLICE,
+        given_on=timezone.localdate(),
+        method=Consent.Method.SIGNED_FORM,
+    )
     client.force_login(people["police"])
     detail = reverse("rjcases:detail", args=[case.reference])
     label = Case.Outcome.NO_AGREEMENT_REACHED.label
@@ -270,8 +301,12 @@ def test_withdrawing_police_sharing_hides_the_outcome_from_the_police(client, pe
 
     withdraw(amina, people["facilitator"], purpose=Consent.Purpose.SHARE_WITH_POLICE)
 
-    for url in (detail, reverse("rjcases:list"), reverse("dashboard"),
-                reverse("rjcases:timeline", args=[case.reference])):
+    for url in (
+        detail,
+        reverse("rjcases:list"),
+        reverse("dashboard"),
+        reverse("rjcases:timeline", args=[case.reference]),
+    ):
         page = client.get(url).content.decode()
         assert label not in page, url
     assert "Closed" in client.get(detail).content.decode()
@@ -295,8 +330,13 @@ def test_withdrawing_police_sharing_hides_the_outcome_from_the_police(client, pe
 def test_withdrawing_feedback_consent_takes_the_person_off_feedback_requests(people):
     case = closed_case(people)
     bea = person(case, "Bea")
-    services.record_consent(bea, people["facilitator"], purpose=Consent.Purpose.FEEDBACK,
-                            given_on=timezone.localdate(), method=Consent.Method.SIGNED_FORM)
+    services.record_consent(
+        bea,
+        people["facilitator"],
+        purpose=Consent.Purpose.FEEDBACK,
+        given_on=timezone.localdate(),
+        method=Consent.Method.SIGNED_FORM,
+    )
     asked, _given, _wellbeing = work_selectors.feedback_for_page(case, people["facilitator"])
     assert bea in asked
 

@@ -29,23 +29,42 @@ def busy_case(referrer, manager, facilitator, *, extra_parties: int, rounds: int
     case = refer(referrer)
     case = to_assessment(case, manager, facilitator)
     for i in range(extra_parties):
-        services.add_party(case, facilitator, role=Party.Role.HARMED if i % 2 else Party.Role.RESPONSIBLE,
-                           first_name=f"Extra{i}", last_name="Person", phone=f"07700 9001{i:02d}",
-                           caseworker=None)
+        services.add_party(
+            case,
+            facilitator,
+            role=Party.Role.HARMED if i % 2 else Party.Role.RESPONSIBLE,
+            first_name=f"Extra{i}",
+            last_name="Person",
+            phone=f"07700 9001{i:02d}",
+            caseworker=None,
+        )
     assess_and_consent(case, facilitator)
     case = services.case_find_suitable(case, facilitator)
     for i in range(rounds):  # each round: withdrawn, then reopened (two more transitions)
         case = services.case_reopen(
             services.case_withdraw(case, facilitator, withdrawn_by="service", reason=f"Round {i}"),
-            manager, reason="Back again")
+            manager,
+            reason="Back again",
+        )
     for party in case.parties.all():
         services.update_party(party, facilitator, language="Polish")
-        services.record_contact(case, facilitator, party=party, at=timezone.now() - timedelta(hours=1),
-                                method=ContactAttempt.Method.PHONE, result=ContactAttempt.Result.REACHED)
+        services.record_contact(
+            case,
+            facilitator,
+            party=party,
+            at=timezone.now() - timedelta(hours=1),
+            method=ContactAttempt.Method.PHONE,
+            result=ContactAttempt.Result.REACHED,
+        )
         consent = party.consents.first()
         services.withdraw_consent(consent, facilitator, withdrawn_on=timezone.localdate(), reason="Changed mind")
-        services.record_consent(party, facilitator, purpose=Consent.Purpose.FEEDBACK,
-                                given_on=timezone.localdate(), method=Consent.Method.EMAIL)
+        services.record_consent(
+            party,
+            facilitator,
+            purpose=Consent.Purpose.FEEDBACK,
+            given_on=timezone.localdate(),
+            method=Consent.Method.EMAIL,
+        )
     for i in range(extra_parties):
         services.add_note(case, facilitator, body=f"Note {i}")
     return case
@@ -89,13 +108,13 @@ def test_query_counts_do_not_grow_with_cases_parties_or_transitions(db, request,
     user = request.getfixturevalue(persona)
     small = request.getfixturevalue("one_case")
     client.force_login(user)
-    counts_small = {page: count_queries(client, url) for page, url in _pages(small).items()
-                    if page in PAGES_FOR[persona]}
+    counts_small = {
+        page: count_queries(client, url) for page, url in _pages(small).items() if page in PAGES_FOR[persona]
+    }
     big = request.getfixturevalue("many_cases")
     assert big.parties.count() == 8
     assert big.transitions.count() > 10
-    counts_big = {page: count_queries(client, url) for page, url in _pages(big).items()
-                  if page in PAGES_FOR[persona]}
+    counts_big = {page: count_queries(client, url) for page, url in _pages(big).items() if page in PAGES_FOR[persona]}
     assert counts_big == counts_small, f"{persona}: one case {counts_small}, many {counts_big}"
     too_many = {page: n for page, n in counts_big.items() if n > MAX_QUERIES[page]}
     assert not too_many, f"{persona}: above the pin {MAX_QUERIES}: {too_many}"

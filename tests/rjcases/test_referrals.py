@@ -31,10 +31,13 @@ def test_a_police_referral_belongs_to_the_officers_organisation(police_referrer)
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("field", "value", "message"), [
-    ("postcode", "NOT A POSTCODE", "Enter a real UK postcode"),
-    ("crime_reference", "abc", "Enter the police crime reference"),
-])
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("postcode", "NOT A POSTCODE", "Enter a real UK postcode"),
+        ("crime_reference", "abc", "Enter the police crime reference"),
+    ],
+)
 def test_invalid_incident_details_are_refused_and_nothing_is_saved(police_referrer, field, value, message):
     with pytest.raises(ValidationError) as error:
         refer(police_referrer, incident=incident_data(**{field: value}))
@@ -47,8 +50,7 @@ def test_invalid_incident_details_are_refused_and_nothing_is_saved(police_referr
 def test_an_incident_time_range_must_run_forwards(police_referrer):
     start = timezone.make_aware(datetime(2026, 10, 2, 12, 0))
     with pytest.raises(ValidationError, match="must be after its start"):
-        refer(police_referrer, incident=incident_data(occurred_from=start,
-                                                     occurred_to=start.replace(hour=9)))
+        refer(police_referrer, incident=incident_data(occurred_from=start, occurred_to=start.replace(hour=9)))
     assert Case.objects.count() == 0
 
 
@@ -67,8 +69,11 @@ def test_postcodes_are_normalised(police_referrer):
 @pytest.mark.django_db
 def test_same_crime_reference_is_flagged_as_a_possible_duplicate(police_referrer):
     first = refer(police_referrer, incident=incident_data(crime_reference="06/123456/26"))
-    second = refer(police_referrer, incident=incident_data(crime_reference="06/123456/26"),
-                   parties=[services.PartyData(Party.Role.HARMED, "Someone", "Else")])
+    second = refer(
+        police_referrer,
+        incident=incident_data(crime_reference="06/123456/26"),
+        parties=[services.PartyData(Party.Role.HARMED, "Someone", "Else")],
+    )
     assert list(second.possible_duplicate_of.all()) == [first]
     assert Case.objects.count() == 2  # flagged, never merged
 
@@ -94,16 +99,22 @@ def test_a_manager_marks_a_duplicate_reviewed_others_cannot(police_referrer, man
 
 @pytest.mark.django_db
 def test_an_anonymous_reporting_centre_report(centre_staff):
-    case = refer(centre_staff, route_code="reporting-centre", reporting_centre=centre_staff.organisation,
-                 report_kind="anonymous", consents_to_police=False,
-                 parties=[services.PartyData(Party.Role.HARMED, "Anonymous")])
+    case = refer(
+        centre_staff,
+        route_code="reporting-centre",
+        reporting_centre=centre_staff.organisation,
+        report_kind="anonymous",
+        consents_to_police=False,
+        parties=[services.PartyData(Party.Role.HARMED, "Anonymous")],
+    )
     assert case.referring_organisation == centre_staff.organisation
     assert case.consents_to_police is False
 
 
 @pytest.mark.django_db
-def test_visibility_by_role(police_referrer, other_police_referrer, manager, facilitator, other_facilitator,
-                            caseworker, centre_staff):
+def test_visibility_by_role(
+    police_referrer, other_police_referrer, manager, facilitator, other_facilitator, caseworker, centre_staff
+):
     mine = refer(police_referrer, parties=[services.PartyData(Party.Role.HARMED, "A", "B", {"caseworker": caseworker})])
     theirs = refer(other_police_referrer)
     services.allocate(theirs, manager, facilitator=facilitator)

@@ -35,8 +35,13 @@ def at(day, hour, minute=0):
 def case(police_referrer, manager, facilitator):
     case = to_assessment(refer(police_referrer), manager, facilitator)
     amina = case.parties.get(role=Party.Role.HARMED)
-    services.update_party(amina, facilitator, no_messages=True, safe_contact_times="Weekday evenings after 6pm",
-                          preferred_contact_method=Party.ContactMethod.PHONE)
+    services.update_party(
+        amina,
+        facilitator,
+        no_messages=True,
+        safe_contact_times="Weekday evenings after 6pm",
+        preferred_contact_method=Party.ContactMethod.PHONE,
+    )
     return case
 
 
@@ -58,42 +63,78 @@ def test_it_reads_the_safe_times_people_write():
 
 def test_it_refuses_a_message_left_for_someone_who_must_not_be_left_messages(case, facilitator):
     with pytest.raises(ValidationError) as refused:
-        services.record_contact(case, facilitator, party=amina(case), at=at(last_weekday(1), 19), method="phone",
-                                result=ContactAttempt.Result.MESSAGE_LEFT)
+        services.record_contact(
+            case,
+            facilitator,
+            party=amina(case),
+            at=at(last_weekday(1), 19),
+            method="phone",
+            result=ContactAttempt.Result.MESSAGE_LEFT,
+        )
     assert "must not be left messages" in str(refused.value.message_dict["result"])
     with pytest.raises(ValidationError, match="must not be left messages"):
-        services.record_contact(case, facilitator, party=amina(case), at=at(last_weekday(1), 19), method="text",
-                                result=ContactAttempt.Result.SENT)
+        services.record_contact(
+            case,
+            facilitator,
+            party=amina(case),
+            at=at(last_weekday(1), 19),
+            method="text",
+            result=ContactAttempt.Result.SENT,
+        )
     assert not ContactAttempt.objects.filter(case=case).exists()
 
 
 def test_a_call_outside_safe_times_needs_a_reason_which_is_kept(case, facilitator):
     tuesday_morning = at(last_weekday(1), 10)
     with pytest.raises(ValidationError) as refused:
-        services.record_contact(case, facilitator, party=amina(case), at=tuesday_morning, method="phone",
-                                result=ContactAttempt.Result.NO_ANSWER)
+        services.record_contact(
+            case,
+            facilitator,
+            party=amina(case),
+            at=tuesday_morning,
+            method="phone",
+            result=ContactAttempt.Result.NO_ANSWER,
+        )
     message = str(refused.value.message_dict["outside_safe_times_reason"])
     assert "Weekday evenings after 6pm" in message
     assert "10:00" in message
     assert not ContactAttempt.objects.filter(case=case).exists()
 
-    contact = services.record_contact(case, facilitator, party=amina(case), at=tuesday_morning, method="phone",
-                                      result=ContactAttempt.Result.NO_ANSWER,
-                                      outside_safe_times_reason="Police asked us to warn her today.")
-    assert ContactAttempt.objects.get(pk=contact.pk).outside_safe_times_reason == \
-        "Police asked us to warn her today."
+    contact = services.record_contact(
+        case,
+        facilitator,
+        party=amina(case),
+        at=tuesday_morning,
+        method="phone",
+        result=ContactAttempt.Result.NO_ANSWER,
+        outside_safe_times_reason="Police asked us to warn her today.",
+    )
+    assert ContactAttempt.objects.get(pk=contact.pk).outside_safe_times_reason == "Police asked us to warn her today."
 
 
 def test_a_call_within_safe_times_needs_no_reason(case, facilitator):
-    contact = services.record_contact(case, facilitator, party=amina(case), at=at(last_weekday(2), 19),
-                                      method="phone", result=ContactAttempt.Result.REACHED)
+    contact = services.record_contact(
+        case,
+        facilitator,
+        party=amina(case),
+        at=at(last_weekday(2), 19),
+        method="phone",
+        result=ContactAttempt.Result.REACHED,
+    )
     assert contact.outside_safe_times_reason == ""
 
 
 def test_a_saturday_call_is_outside_weekday_safe_times_even_without_a_time(case, facilitator):
     with pytest.raises(ValidationError, match="Saturday"):
-        services.record_contact(case, facilitator, party=amina(case), at=at(last_weekday(5), 0), time_known=False,
-                                method="visit", result=ContactAttempt.Result.NO_ANSWER)
+        services.record_contact(
+            case,
+            facilitator,
+            party=amina(case),
+            at=at(last_weekday(5), 0),
+            time_known=False,
+            method="visit",
+            result=ContactAttempt.Result.NO_ANSWER,
+        )
 
 
 def test_the_contact_form_shows_the_rules_and_asks_for_the_reason(client, case, facilitator):
@@ -103,8 +144,16 @@ def test_the_contact_form_shows_the_rules_and_asks_for_the_reason(client, case, 
     assert "Weekday evenings after 6pm" in page
     assert "Do not leave messages" in page
     day = last_weekday(1)
-    form = {"party": amina(case).pk, "on-day": day.day, "on-month": day.month, "on-year": day.year, "at": "10:00",
-            "method": "phone", "result": "no_answer", "notes": ""}
+    form = {
+        "party": amina(case).pk,
+        "on-day": day.day,
+        "on-month": day.month,
+        "on-year": day.year,
+        "at": "10:00",
+        "method": "phone",
+        "result": "no_answer",
+        "notes": "",
+    }
 
     refused = client.post(url, form)
     assert refused.status_code == 200
@@ -119,8 +168,12 @@ def test_the_contact_form_shows_the_rules_and_asks_for_the_reason(client, case, 
 def test_the_api_goes_through_the_same_rules(case, facilitator):
     api = client_for(facilitator)
     url = reverse("api:contacts", args=[case.reference])
-    body = {"party": amina(case).pk, "at": at(last_weekday(1), 10).isoformat(), "method": "phone",
-            "result": "message_left"}
+    body = {
+        "party": amina(case).pk,
+        "at": at(last_weekday(1), 10).isoformat(),
+        "method": "phone",
+        "result": "message_left",
+    }
     assert api.post(url, body, format="json").status_code in (400, 422)
     body["result"] = "no_answer"
     refused = api.post(url, body, format="json")
@@ -138,8 +191,14 @@ def test_preparation_meetings_and_follow_ups_keep_to_safe_times(police_referrer,
     saturday = last_weekday(5)
     with pytest.raises(ValidationError, match="Saturday"):
         work.add_preparation_contact(case, facilitator, party=person, held_on=saturday, method="in_person")
-    meeting = work.add_preparation_contact(case, facilitator, party=person, held_on=saturday, method="in_person",
-                                           outside_safe_times_reason="Only day the venue was free")
+    meeting = work.add_preparation_contact(
+        case,
+        facilitator,
+        party=person,
+        held_on=saturday,
+        method="in_person",
+        outside_safe_times_reason="Only day the venue was free",
+    )
     assert PreparationContact.objects.get(pk=meeting.pk).outside_safe_times_reason == "Only day the venue was free"
 
 
@@ -148,12 +207,20 @@ def test_follow_ups_keep_to_the_rules(police_referrer, manager, facilitator):
     person = amina(case)
     services.update_party(person, facilitator, no_messages=True, safe_contact_times="Weekdays after 5pm")
     with pytest.raises(ValidationError, match="must not be left messages"):
-        work.record_follow_up(case, facilitator, party=person, at=at(last_weekday(1), 18), method="text",
-                              notes="Texted to check in")
+        work.record_follow_up(
+            case, facilitator, party=person, at=at(last_weekday(1), 18), method="text", notes="Texted to check in"
+        )
     with pytest.raises(ValidationError, match="outside them"):
-        work.record_follow_up(case, facilitator, party=person, at=at(last_weekday(1), 9), method="phone",
-                              notes="Rang to check in")
-    follow_up = work.record_follow_up(case, facilitator, party=person, at=at(last_weekday(1), 9), method="phone",
-                                      notes="Rang to check in",
-                                      outside_safe_times_reason="She asked for a morning call")
+        work.record_follow_up(
+            case, facilitator, party=person, at=at(last_weekday(1), 9), method="phone", notes="Rang to check in"
+        )
+    follow_up = work.record_follow_up(
+        case,
+        facilitator,
+        party=person,
+        at=at(last_weekday(1), 9),
+        method="phone",
+        notes="Rang to check in",
+        outside_safe_times_reason="She asked for a morning call",
+    )
     assert FollowUp.objects.get(pk=follow_up.pk).outside_safe_times_reason == "She asked for a morning call"

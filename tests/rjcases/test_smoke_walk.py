@@ -6,5 +6,9 @@ def test_a_case_walks_from_referral_to_agreement(referred_case, manager, facilit
     case = to_agreement(referred_case, manager, facilitator)
     assert case.state == Case.State.AGREEMENT
     assert list(case.transitions.values_list("name", flat=True)) == [
-        "refer", "accept", "find_suitable", "schedule_activity", "record_agreement"
+        "refer",
+        "accept",
+        "find_suitable",
+        "schedule_activity",
+        "record_agreement",
     ]

@@ -17,9 +17,16 @@ def case(referred_case, manager, facilitator):
     case = to_assessment(referred_case, manager, facilitator)
     harmed = case.parties.get(role=Party.Role.HARMED)
     services.update_party(harmed, facilitator, phone="07700 111222", preferred_contact_method="text")
-    services.record_contact(case, facilitator, party=harmed, at=timezone.now() - timedelta(minutes=5),
-                            method=ContactAttempt.Method.PHONE, result=ContactAttempt.Result.REACHED,
-                            rj_information_given=True, notes="Keen to hear more")
+    services.record_contact(
+        case,
+        facilitator,
+        party=harmed,
+        at=timezone.now() - timedelta(minutes=5),
+        method=ContactAttempt.Method.PHONE,
+        result=ContactAttempt.Result.REACHED,
+        rj_information_given=True,
+        notes="Keen to hear more",
+    )
     services.add_note(case, facilitator, body="Prefers meetings after 6pm.\nNo Fridays.")
     assess_and_consent(case, facilitator, risk="high")
     for assessment in case.parties.get(role=Party.Role.RESPONSIBLE).assessments.all():
@@ -41,12 +48,20 @@ def test_everything_is_on_the_timeline_in_order(case, manager):
     items = entries(case, manager)
     assert [e.at for e in items] == sorted(e.at for e in items)
     found = titles(items)
-    for expected in ["Referral received", "Incident recorded", "Person added: Amina Testharmed (person harmed)",
-                     "Facilitator allocated", "Referral accepted", "Details changed: Amina Testharmed",
-                     "Contact by phone: Amina Testharmed", "Victims' Code clock met", "Note",
-                     "Assessment recorded: Kieran Testresponsible, high risk",
-                     "High risk signed off: Kieran Testresponsible",
-                     "Consent recorded: Amina Testharmed, to take part in restorative justice"]:
+    for expected in [
+        "Referral received",
+        "Incident recorded",
+        "Person added: Amina Testharmed (person harmed)",
+        "Facilitator allocated",
+        "Referral accepted",
+        "Details changed: Amina Testharmed",
+        "Contact by phone: Amina Testharmed",
+        "Victims' Code clock met",
+        "Note",
+        "Assessment recorded: Kieran Testresponsible, high risk",
+        "High risk signed off: Kieran Testresponsible",
+        "Consent recorded: Amina Testharmed, to take part in restorative justice",
+    ]:
         assert expected in found, expected
     # the withdrawal names the purpose withdrawn from
     assert any(t.startswith("Consent withdrawn: Amina Testharmed, to ") for t in found), found
@@ -114,12 +129,15 @@ def test_user_text_on_the_timeline_is_escaped(client, case, facilitator):
 
 def test_letters_from_the_letters_app_are_on_the_timeline(client, case, facilitator, police_referrer, monkeypatch):
     sent = timezone.now()
-    monkeypatch.setattr(selectors, "letters_for_timeline",
-                        lambda c, _user: [(sent, f"Referral acknowledgement letter to {c.referrer_name} sent",
-                                           "/letters/1/")])
+    monkeypatch.setattr(
+        selectors,
+        "letters_for_timeline",
+        lambda c, _user: [(sent, f"Referral acknowledgement letter to {c.referrer_name} sent", "/letters/1/")],
+    )
     found = [e for e in entries(case, facilitator) if e.kind == "letter"]
-    assert [(e.title, e.url) for e in found] == [(f"Referral acknowledgement letter to {case.referrer_name} sent",
-                                                 "/letters/1/")]
+    assert [(e.title, e.url) for e in found] == [
+        (f"Referral acknowledgement letter to {case.referrer_name} sent", "/letters/1/")
+    ]
     assert not [e for e in entries(case, police_referrer) if e.kind == "letter"]
     client.force_login(facilitator)
     html = client.get(reverse("rjcases:timeline", args=[case.reference]) + "?kind=letter").content.decode()

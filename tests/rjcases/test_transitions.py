@@ -26,9 +26,17 @@ SOURCES = {
     "reopen": ["closed"],
 }
 TARGETS = {
-    "accept": "assessment", "decline": "closed", "find_suitable": "preparation", "find_unsuitable": "closed",
-    "schedule_activity": "conferencing", "cancel_activity": "preparation", "record_agreement": "agreement",
-    "conclude": "closed", "complete": "closed", "withdraw": "closed", "reopen": "assessment",
+    "accept": "assessment",
+    "decline": "closed",
+    "find_suitable": "preparation",
+    "find_unsuitable": "closed",
+    "schedule_activity": "conferencing",
+    "cancel_activity": "preparation",
+    "record_agreement": "agreement",
+    "conclude": "closed",
+    "complete": "closed",
+    "withdraw": "closed",
+    "reopen": "assessment",
 }
 INPUTS = {
     "decline": {"reason": "Out of scope: no hate element"},
@@ -39,8 +47,16 @@ INPUTS = {
     "withdraw": {"withdrawn_by": "person harmed", "reason": "Moved away"},
     "reopen": {"reason": "New information from the police"},
 }
-PERSONAS = ["manager", "facilitator", "other_facilitator", "police_referrer", "other_police_referrer",
-            "caseworker", "centre_staff", "administrator"]
+PERSONAS = [
+    "manager",
+    "facilitator",
+    "other_facilitator",
+    "police_referrer",
+    "other_police_referrer",
+    "caseworker",
+    "centre_staff",
+    "administrator",
+]
 
 
 def allowed_personas(name: str, state: str) -> set[str]:
@@ -52,17 +68,33 @@ def allowed_personas(name: str, state: str) -> set[str]:
 
 
 @pytest.fixture
-def people(request, manager, facilitator, other_facilitator, police_referrer, other_police_referrer, caseworker,
-           centre_staff, administrator):
+def people(
+    request,
+    manager,
+    facilitator,
+    other_facilitator,
+    police_referrer,
+    other_police_referrer,
+    caseworker,
+    centre_staff,
+    administrator,
+):
     return {name: locals()[name] for name in PERSONAS}
 
 
 def new_case(people) -> Case:
-    return refer(people["police_referrer"], parties=[
-        services.PartyData(Party.Role.HARMED, "Amina", "Testharmed",
-                           {"caseworker": people["caseworker"], "address": "1 Harmed Street"}),
-        services.PartyData(Party.Role.RESPONSIBLE, "Kieran", "Testresponsible", {"address": "2 Responsible Road"}),
-    ])
+    return refer(
+        people["police_referrer"],
+        parties=[
+            services.PartyData(
+                Party.Role.HARMED,
+                "Amina",
+                "Testharmed",
+                {"caseworker": people["caseworker"], "address": "1 Harmed Street"},
+            ),
+            services.PartyData(Party.Role.RESPONSIBLE, "Kieran", "Testresponsible", {"address": "2 Responsible Road"}),
+        ],
+    )
 
 
 def case_in(state: str, people, *, ready_for: str | None = None) -> Case:
@@ -149,10 +181,15 @@ def test_it_takes_each_transition_from_each_source_for_the_right_role(people, na
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("name", "source", "persona"), [
-    (name, source, persona) for name, source in ALLOWED for persona in sorted(allowed_personas(name, source))
-    if persona != sorted(allowed_personas(name, source))[0]
-])
+@pytest.mark.parametrize(
+    ("name", "source", "persona"),
+    [
+        (name, source, persona)
+        for name, source in ALLOWED
+        for persona in sorted(allowed_personas(name, source))
+        if persona != sorted(allowed_personas(name, source))[0]
+    ],
+)
 def test_every_allowed_role_can_take_it(people, name, source, persona):
     case = case_in(source, people, ready_for=name)
     moved = services.take_transition(case, people[persona], name, **INPUTS.get(name, {}))
@@ -219,14 +256,20 @@ def test_find_suitable_needs_the_person_responsible_to_acknowledge_the_facts(peo
     case = case_in("assessment", people)
     today = timezone.localdate()
     for party in case.parties.all():
-        services.record_assessment(party, people["facilitator"], assessed_on=today, risk_level="low", willing=True,
-                                   acknowledges_facts=False, accepts_responsibility=False)
-        services.record_consent(party, people["facilitator"], purpose="participate", given_on=today,
-                                method="signed_form")
+        services.record_assessment(
+            party,
+            people["facilitator"],
+            assessed_on=today,
+            risk_level="low",
+            willing=True,
+            acknowledges_facts=False,
+            accepts_responsibility=False,
+        )
+        services.record_consent(
+            party, people["facilitator"], purpose="participate", given_on=today, method="signed_form"
+        )
     refusal = assert_refused(case, people["facilitator"], "find_suitable", "guard")
-    assert refusal.reasons == [
-        "Kieran Testresponsible must acknowledge the basic facts and accept responsibility."
-    ]
+    assert refusal.reasons == ["Kieran Testresponsible must acknowledge the basic facts and accept responsibility."]
 
 
 @pytest.mark.django_db
@@ -238,9 +281,16 @@ def test_high_risk_needs_a_managers_sign_off_before_preparation(people):
     case = case_in("assessment", people)
     assess_and_consent(case, people["facilitator"])
     harmer = case.parties.get(role=Party.Role.RESPONSIBLE)
-    high = services.record_assessment(harmer, people["facilitator"], assessed_on=timezone.localdate(),
-                                      risk_level="high", willing=True, acknowledges_facts=True,
-                                      accepts_responsibility=True, mitigations="Separate waiting rooms")
+    high = services.record_assessment(
+        harmer,
+        people["facilitator"],
+        assessed_on=timezone.localdate(),
+        risk_level="high",
+        willing=True,
+        acknowledges_facts=True,
+        accepts_responsibility=True,
+        mitigations="Separate waiting rooms",
+    )
     refusal = assert_refused(case, people["facilitator"], "find_suitable", "guard")
     assert refusal.reasons == ["A manager must sign off the high risk assessed for Kieran Testresponsible."]
     with pytest.raises(services.ActionRefused):
@@ -258,8 +308,10 @@ def test_withdrawn_consent_no_longer_counts(people):
     services.withdraw_consent(consent, people["facilitator"], withdrawn_on=timezone.localdate(), reason="Changed mind")
     refusal = assert_refused(case, people["facilitator"], "find_suitable", "guard")
     day = timezone.localdate()
-    assert refusal.reasons == [f"Amina Testharmed withdrew consent to take part on {day.day} {day:%B %Y}. Record that "
-                               "they no longer take part, or withdraw the case."]
+    assert refusal.reasons == [
+        f"Amina Testharmed withdrew consent to take part on {day.day} {day:%B %Y}. Record that "
+        "they no longer take part, or withdraw the case."
+    ]
     consent.refresh_from_db()
     assert consent.withdrawal_reason == "Changed mind"  # recorded, not deleted
 
@@ -295,11 +347,14 @@ def test_complete_is_refused_while_an_action_is_open(people):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("statuses", "outcome"), [
-    (["done", "done"], "agreement_fulfilled"),
-    (["done", "missed"], "agreement_partly_fulfilled"),
-    (["missed", "missed"], "agreement_breached"),
-])
+@pytest.mark.parametrize(
+    ("statuses", "outcome"),
+    [
+        (["done", "done"], "agreement_fulfilled"),
+        (["done", "missed"], "agreement_partly_fulfilled"),
+        (["missed", "missed"], "agreement_breached"),
+    ],
+)
 def test_complete_derives_the_outcome_from_the_actions(people, statuses, outcome):
     case = case_in("agreement", people)
     for action, status in zip(case.current_agreement.actions.order_by("id"), statuses, strict=True):
@@ -311,9 +366,10 @@ def test_complete_derives_the_outcome_from_the_actions(people, statuses, outcome
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("name", "outcome"), [
-    ("decline", "referral_declined"), ("find_unsuitable", "not_suitable"), ("withdraw", "withdrawn"),
-])
+@pytest.mark.parametrize(
+    ("name", "outcome"),
+    [("decline", "referral_declined"), ("find_unsuitable", "not_suitable"), ("withdraw", "withdrawn")],
+)
 def test_closing_moves_record_their_outcome_and_reason(people, name, outcome):
     source = SOURCES[name][0]
     case = case_in(source, people, ready_for=name)
@@ -325,10 +381,18 @@ def test_closing_moves_record_their_outcome_and_reason(people, name, outcome):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("name", "missing"), [
-    ("decline", {"reason": "  "}), ("find_unsuitable", {}), ("cancel_activity", {}), ("reopen", {"reason": ""}),
-    ("withdraw", {"reason": "Moved away"}), ("conclude", {}), ("conclude", {"outcome": "agreement_fulfilled"}),
-])
+@pytest.mark.parametrize(
+    ("name", "missing"),
+    [
+        ("decline", {"reason": "  "}),
+        ("find_unsuitable", {}),
+        ("cancel_activity", {}),
+        ("reopen", {"reason": ""}),
+        ("withdraw", {"reason": "Moved away"}),
+        ("conclude", {}),
+        ("conclude", {"outcome": "agreement_fulfilled"}),
+    ],
+)
 def test_it_refuses_a_move_without_the_fields_it_collects(people, name, missing):
     source = SOURCES[name][0]
     case = case_in(source, people, ready_for=name)

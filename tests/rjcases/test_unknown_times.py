@@ -39,10 +39,15 @@ def api_client():
 @pytest.fixture
 def reference_data(db):
     """The codes the referral body names."""
-    for model, codes in ((ReferralRoute, ("police",)), (HateStrand, ("race",)), (Ward, ("TRF01",)),
-                         (CrimeType, ("public-order",))):
+    for model, codes in (
+        (ReferralRoute, ("police",)),
+        (HateStrand, ("race",)),
+        (Ward, ("TRF01",)),
+        (CrimeType, ("public-order",)),
+    ):
         for code in codes:
             reference(model, code)
+
 
 DAY = date(2026, 10, 1)
 
@@ -62,8 +67,9 @@ def harmed(case):
 
 
 def contact(case, harmed, facilitator, moment, *, time_known=True, notes=""):
-    return services.record_contact(case, facilitator, party=harmed, at=moment, method="letter", result="sent",
-                                   notes=notes, time_known=time_known)
+    return services.record_contact(
+        case, facilitator, party=harmed, at=moment, method="letter", result="sent", notes=notes, time_known=time_known
+    )
 
 
 def test_a_date_and_time_reads_as_both_and_a_date_alone_says_the_time_was_not_recorded():
@@ -72,11 +78,12 @@ def test_a_date_and_time_reads_as_both_and_a_date_alone_says_the_time_was_not_re
     assert when(at(0)) == "1 October 2026, 00:00"  # a contact really at midnight is still midnight
 
 
-def test_a_contact_logged_without_a_time_is_stored_as_its_day_with_the_time_unknown(client, case, harmed,
-                                                                                     facilitator):
+def test_a_contact_logged_without_a_time_is_stored_as_its_day_with_the_time_unknown(client, case, harmed, facilitator):
     client.force_login(facilitator)
-    response = client.post(reverse("rjcases:contact_add", args=[case.reference]), {
-        "party": harmed.pk, **date_parts("on", DAY), "at": "", "method": "letter", "result": "sent"})
+    response = client.post(
+        reverse("rjcases:contact_add", args=[case.reference]),
+        {"party": harmed.pk, **date_parts("on", DAY), "at": "", "method": "letter", "result": "sent"},
+    )
     assert response.status_code == 302
     logged = ContactAttempt.objects.get()
     assert logged.time_known is False
@@ -89,8 +96,10 @@ def test_a_contact_logged_without_a_time_is_stored_as_its_day_with_the_time_unkn
 
 def test_a_contact_logged_with_a_time_keeps_it(client, case, harmed, facilitator):
     client.force_login(facilitator)
-    client.post(reverse("rjcases:contact_add", args=[case.reference]), {
-        "party": harmed.pk, **date_parts("on", DAY), "at": "14:30", "method": "letter", "result": "sent"})
+    client.post(
+        reverse("rjcases:contact_add", args=[case.reference]),
+        {"party": harmed.pk, **date_parts("on", DAY), "at": "14:30", "method": "letter", "result": "sent"},
+    )
     logged = ContactAttempt.objects.get()
     assert logged.time_known is True
     page = client.get(reverse("rjcases:detail", args=[case.reference])).content.decode()
@@ -132,8 +141,11 @@ def test_the_case_page_lists_untimed_contacts_after_the_day_s_timed_ones(case, h
 
 
 def test_an_incident_without_a_time_is_a_day_with_the_time_not_recorded(police_referrer, client, manager):
-    form = ReferralForm({**date_parts("occurred_on", DAY), "occurred_at": ""},
-                        route=reference(ReferralRoute, "police"), user=police_referrer)
+    form = ReferralForm(
+        {**date_parts("occurred_on", DAY), "occurred_at": ""},
+        route=reference(ReferralRoute, "police"),
+        user=police_referrer,
+    )
     form.is_valid()
     form.cleaned_data.update(ward=None, crime_type=None, perceived_by="victim", summary="x")
     data = form.incident_data()
@@ -149,21 +161,24 @@ def test_an_incident_without_a_time_is_a_day_with_the_time_not_recorded(police_r
 
 
 def test_an_incident_with_a_time_keeps_it(police_referrer):
-    form = ReferralForm({**date_parts("occurred_on", DAY), "occurred_at": "21:30"},
-                        route=reference(ReferralRoute, "police"), user=police_referrer)
+    form = ReferralForm(
+        {**date_parts("occurred_on", DAY), "occurred_at": "21:30"},
+        route=reference(ReferralRoute, "police"),
+        user=police_referrer,
+    )
     form.is_valid()
     form.cleaned_data.update(ward=None, crime_type=None, perceived_by="victim", summary="x")
     assert form.incident_data()["occurred_time_known"] is True
 
 
 def test_a_follow_up_without_a_time_is_not_given_a_made_up_one(case):
-    form = FollowUpForm({**date_parts("on", DAY), "at_time": "", "method": "phone", "notes": "Checked in"},
-                        case=case)
+    form = FollowUpForm({**date_parts("on", DAY), "at_time": "", "method": "phone", "notes": "Checked in"}, case=case)
     assert form.is_valid(), form.errors
     assert form.time_known() is False
     assert timezone.localtime(form.at()).time() == time(0, 0)
-    timed = FollowUpForm({**date_parts("on", DAY), "at_time": "15:10", "method": "phone", "notes": "Checked in"},
-                         case=case)
+    timed = FollowUpForm(
+        {**date_parts("on", DAY), "at_time": "15:10", "method": "phone", "notes": "Checked in"}, case=case
+    )
     assert timed.is_valid(), timed.errors
     assert timed.time_known() is True
     assert timezone.localtime(timed.at()).time() == time(15, 10)
@@ -176,12 +191,16 @@ def test_a_follow_up_without_a_time_is_not_given_a_made_up_one(case):
 def test_the_api_takes_a_contact_date_alone_as_a_day_without_a_time(api_client, case, harmed, facilitator):
     client = api_client(facilitator)
     path = f"/api/v1/cases/{case.reference}/contacts/"
-    untimed = client.post(path, {"party": harmed.pk, "at": "2026-10-01", "method": "letter", "result": "sent"},
-                          format="json")
+    untimed = client.post(
+        path, {"party": harmed.pk, "at": "2026-10-01", "method": "letter", "result": "sent"}, format="json"
+    )
     assert untimed.status_code == 201, untimed.content
     assert untimed.json()["time_known"] is False
-    timed = client.post(path, {"party": harmed.pk, "at": "2026-10-01T10:15:00+01:00", "method": "letter",
-                               "result": "sent"}, format="json")
+    timed = client.post(
+        path,
+        {"party": harmed.pk, "at": "2026-10-01T10:15:00+01:00", "method": "letter", "result": "sent"},
+        format="json",
+    )
     assert timed.status_code == 201, timed.content
     assert timed.json()["time_known"] is True
     assert sorted(ContactAttempt.objects.values_list("time_known", flat=True)) == [False, True]

@@ -24,29 +24,46 @@ def cases(police_referrer, other_police_referrer, manager, facilitator):
     """Four cases: two of our force (one allocated), one of another force, one long overdue."""
     ours = refer(police_referrer, strands=("race",), incident=incident_data(crime_reference="06/111111/26"))
     allocated = to_assessment(
-        refer(police_referrer, strands=("religion",), incident=incident_data(ward_code="TRF02"),
-              parties=[services.PartyData(Party.Role.HARMED, "Zofia", "Kowalska", {})]),
-        manager, facilitator)
-    theirs = refer(manager, route_code="housing", referring_organisation=other_police_referrer.organisation,
-                   strands=("disability",),
-                   parties=[services.PartyData(Party.Role.RESPONSIBLE, "Dan", "Other", {})])
-    overdue = refer(manager, route_code="self-referral", received_on=timezone.localdate() - timedelta(days=40),
-                    parties=[services.PartyData(Party.Role.HARMED, "Olu", "Late", {})])
+        refer(
+            police_referrer,
+            strands=("religion",),
+            incident=incident_data(ward_code="TRF02"),
+            parties=[services.PartyData(Party.Role.HARMED, "Zofia", "Kowalska", {})],
+        ),
+        manager,
+        facilitator,
+    )
+    theirs = refer(
+        manager,
+        route_code="housing",
+        referring_organisation=other_police_referrer.organisation,
+        strands=("disability",),
+        parties=[services.PartyData(Party.Role.RESPONSIBLE, "Dan", "Other", {})],
+    )
+    overdue = refer(
+        manager,
+        route_code="self-referral",
+        received_on=timezone.localdate() - timedelta(days=40),
+        parties=[services.PartyData(Party.Role.HARMED, "Olu", "Late", {})],
+    )
     return {"ours": ours, "allocated": allocated, "theirs": theirs, "overdue": overdue}
 
 
-@pytest.mark.parametrize(("query", "expected"), [
-    ("", ["ours", "allocated", "theirs", "overdue"]),
-    ("?state=assessment", ["allocated"]),
-    ("?route=housing", ["theirs"]),
-    ("?strand=religion", ["allocated"]),
-    ("?ward=TRF02", ["allocated"]),
-    ("?facilitator=none", ["ours", "theirs", "overdue"]),
-    ("?overdue=on", ["overdue"]),
-    ("?q=Kowalska", ["allocated"]),
-    ("?q=zofia+kowal", ["allocated"]),
-    ("?q=06/111111", ["ours"]),
-])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("", ["ours", "allocated", "theirs", "overdue"]),
+        ("?state=assessment", ["allocated"]),
+        ("?route=housing", ["theirs"]),
+        ("?strand=religion", ["allocated"]),
+        ("?ward=TRF02", ["allocated"]),
+        ("?facilitator=none", ["ours", "theirs", "overdue"]),
+        ("?overdue=on", ["overdue"]),
+        ("?q=Kowalska", ["allocated"]),
+        ("?q=zofia+kowal", ["allocated"]),
+        ("?q=06/111111", ["ours"]),
+    ],
+)
 def test_manager_filters_and_searches(client, manager, cases, query, expected):
     client.force_login(manager)
     found = references(client.get(reverse("rjcases:list") + query))
@@ -62,7 +79,8 @@ def test_filter_by_facilitator(client, manager, facilitator, cases):
 def test_search_by_reference(client, manager, cases):
     client.force_login(manager)
     assert references(client.get(reverse("rjcases:list") + f"?q={cases['theirs'].reference}")) == [
-        cases["theirs"].reference]
+        cases["theirs"].reference
+    ]
 
 
 def test_overdue_cases_carry_a_tag(client, manager, cases):
@@ -90,8 +108,7 @@ def test_police_list_their_forces_referrals_only_and_cannot_search_names(client,
     assert 'name="facilitator"' not in html
 
 
-def test_the_facilitator_lists_their_cases_and_the_unallocated_queue(client, facilitator, other_facilitator,
-                                                                      cases):
+def test_the_facilitator_lists_their_cases_and_the_unallocated_queue(client, facilitator, other_facilitator, cases):
     client.force_login(other_facilitator)
     found = references(client.get(reverse("rjcases:list")))
     assert cases["allocated"].reference not in found
@@ -118,6 +135,7 @@ def test_bad_filter_values_are_ignored_not_fatal(client, manager, cases):
 
 
 # Dashboard
+
 
 def test_the_managers_dashboard(client, manager, cases):
     client.force_login(manager)
@@ -168,6 +186,7 @@ def test_the_dashboard_leaves_room_for_conference_reminders(client, manager, cas
 
 # The read access log
 
+
 def test_every_read_is_logged_and_the_manager_can_filter_the_log(client, manager, facilitator, cases):
     case = cases["allocated"]
     party = case.parties.get()
@@ -181,7 +200,7 @@ def test_every_read_is_logged_and_the_manager_can_filter_the_log(client, manager
     client.force_login(manager)
     client.get(reverse("rjcases:detail", args=[cases["ours"].reference]))
     html = client.get(reverse("rjcases:access_log") + f"?case={case.reference}").content.decode()
-    assert html.count("<tr class=\"govuk-table__row\">") == 1 + 3  # header + the facilitator's three reads
+    assert html.count('<tr class="govuk-table__row">') == 1 + 3  # header + the facilitator's three reads
     html = client.get(reverse("rjcases:access_log") + f"?user={manager.pk}").content.decode()
     assert cases["ours"].reference in html
     assert case.reference not in html

@@ -26,22 +26,33 @@ def reference_data(db):
 def good_referral(**overrides) -> dict:
     day = timezone.localdate() - timedelta(days=2)
     data = {
-        "occurred_on-day": day.day, "occurred_on-month": day.month, "occurred_on-year": day.year,
+        "occurred_on-day": day.day,
+        "occurred_on-month": day.month,
+        "occurred_on-year": day.year,
         "occurred_at": "21:30",
         "ward": Ward.objects.get(code="TRF01").pk,
-        "place": "Bus stop outside the library", "postcode": "m32 0th",
+        "place": "Bus stop outside the library",
+        "postcode": "m32 0th",
         "crime_type": CrimeType.objects.get(code="public-order").pk,
         "crime_reference": "06/123456/26",
         "strands": [HateStrand.objects.get(code="race").pk, HateStrand.objects.get(code="religion").pk],
         "perceived_by": "victim",
         "summary": "Abuse shouted at a person waiting for a bus.",
         "enhanced_rights": "no",
-        "referrer_name": "PC Pat Police", "referrer_contact": "pat@example.org",
-        "harmed-first_name": "Amina", "harmed-last_name": "Harmed", "harmed-phone": "07700 900001",
-        "harmed-email": "amina@example.org", "harmed-address": "1 Harmed Street", "harmed-language": "Urdu",
-        "harmed-interpreter_needed": "on", "harmed-interpreter_language": "Urdu",
-        "harmed-preferred_contact_method": "phone", "harmed-no_messages": "on",
-        "responsible-first_name": "Kieran", "responsible-last_name": "Responsible",
+        "referrer_name": "PC Pat Police",
+        "referrer_contact": "pat@example.org",
+        "harmed-first_name": "Amina",
+        "harmed-last_name": "Harmed",
+        "harmed-phone": "07700 900001",
+        "harmed-email": "amina@example.org",
+        "harmed-address": "1 Harmed Street",
+        "harmed-language": "Urdu",
+        "harmed-interpreter_needed": "on",
+        "harmed-interpreter_language": "Urdu",
+        "harmed-preferred_contact_method": "phone",
+        "harmed-no_messages": "on",
+        "responsible-first_name": "Kieran",
+        "responsible-last_name": "Responsible",
         "responsible-language": "English",
     }
     data.update(overrides)
@@ -101,29 +112,37 @@ def test_an_empty_referral_lists_every_problem_and_saves_nothing(client, police_
     assert response.status_code == 200
     html = errors(response)
     assert 'class="govuk-error-summary"' in html
-    for message in ["Enter the date of the incident", "Choose the ward where it happened",
-                    "Choose the type of crime or incident", "Choose at least one hate crime strand",
-                    "Select who perceived the hostility", "Enter a summary of what happened",
-                    "Select yes if the person harmed is entitled to enhanced rights",
-                    "Enter the name of the person harmed or of the person responsible"]:
+    for message in [
+        "Enter the date of the incident",
+        "Choose the ward where it happened",
+        "Choose the type of crime or incident",
+        "Choose at least one hate crime strand",
+        "Select who perceived the hostility",
+        "Enter a summary of what happened",
+        "Select yes if the person harmed is entitled to enhanced rights",
+        "Enter the name of the person harmed or of the person responsible",
+    ]:
         assert message in html, message
     assert Case.objects.count() == 0
 
 
-@pytest.mark.parametrize(("overrides", "message"), [
-    ({"postcode": "NOT A POSTCODE"}, "Enter a real UK postcode"),
-    ({"crime_reference": "crime 42"}, "Enter the police crime reference as it appears on the record"),
-    ({"occurred_on-day": "31", "occurred_on-month": "2"}, "Date of the incident must be a real date"),
-    ({"occurred_on-year": str(timezone.localdate().year + 1)}, "Date of the incident must be today or in the past"),
-    ({"occurred_on-month": ""}, "Date of the incident must include a month"),
-    ({"occurred_at": "25:99"}, "Enter the time like 21:30"),
-    ({"enhanced_rights": "yes"}, "Enter why the person harmed is entitled to enhanced rights"),
-    ({"harmed-first_name": "", "harmed-email": "amina@example.org"}, "Enter the person&#x27;s first name"),
-    ({"harmed-email": "not-an-email"}, "Enter an email address like name@example.org"),
-    ({"harmed-interpreter_language": ""}, "Enter the language the interpreter needs"),
-    ({"referrer_contact": ""}, "Enter the referrer&#x27;s phone or email"),
-    ({"strands": []}, "Choose at least one hate crime strand"),
-])
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"postcode": "NOT A POSTCODE"}, "Enter a real UK postcode"),
+        ({"crime_reference": "crime 42"}, "Enter the police crime reference as it appears on the record"),
+        ({"occurred_on-day": "31", "occurred_on-month": "2"}, "Date of the incident must be a real date"),
+        ({"occurred_on-year": str(timezone.localdate().year + 1)}, "Date of the incident must be today or in the past"),
+        ({"occurred_on-month": ""}, "Date of the incident must include a month"),
+        ({"occurred_at": "25:99"}, "Enter the time like 21:30"),
+        ({"enhanced_rights": "yes"}, "Enter why the person harmed is entitled to enhanced rights"),
+        ({"harmed-first_name": "", "harmed-email": "amina@example.org"}, "Enter the person&#x27;s first name"),
+        ({"harmed-email": "not-an-email"}, "Enter an email address like name@example.org"),
+        ({"harmed-interpreter_language": ""}, "Enter the language the interpreter needs"),
+        ({"referrer_contact": ""}, "Enter the referrer&#x27;s phone or email"),
+        ({"strands": []}, "Choose at least one hate crime strand"),
+    ],
+)
 def test_bad_referral_input_gets_a_clear_message_and_saves_nothing(client, police_referrer, overrides, message):
     client.force_login(police_referrer)
     response = client.post(refer_url(), good_referral(**overrides))
@@ -135,8 +154,12 @@ def test_bad_referral_input_gets_a_clear_message_and_saves_nothing(client, polic
 def test_an_end_before_the_start_is_refused(client, police_referrer):
     client.force_login(police_referrer)
     day = timezone.localdate() - timedelta(days=5)
-    response = client.post(refer_url(), good_referral(**{
-        "occurred_to_on-day": day.day, "occurred_to_on-month": day.month, "occurred_to_on-year": day.year}))
+    response = client.post(
+        refer_url(),
+        good_referral(
+            **{"occurred_to_on-day": day.day, "occurred_to_on-month": day.month, "occurred_to_on-year": day.year}
+        ),
+    )
     assert "The end of the period must be after its start" in errors(response)
     assert Case.objects.count() == 0
 
@@ -144,9 +167,17 @@ def test_an_end_before_the_start_is_refused(client, police_referrer):
 def test_a_period_is_saved_as_a_range(client, police_referrer):
     client.force_login(police_referrer)
     day = timezone.localdate() - timedelta(days=1)
-    client.post(refer_url(), good_referral(**{
-        "occurred_to_on-day": day.day, "occurred_to_on-month": day.month, "occurred_to_on-year": day.year,
-        "occurred_to_at": "06:00"}))
+    client.post(
+        refer_url(),
+        good_referral(
+            **{
+                "occurred_to_on-day": day.day,
+                "occurred_to_on-month": day.month,
+                "occurred_to_on-year": day.year,
+                "occurred_to_at": "06:00",
+            }
+        ),
+    )
     incident = Case.objects.get().incident
     assert timezone.localtime(incident.occurred_to).date() == day
     assert incident.occurred_to > incident.occurred_from
@@ -164,8 +195,15 @@ def test_enhanced_rights_shorten_the_rj_information_clock(client, police_referre
 def test_an_anonymous_centre_report_needs_no_name_and_records_consent_to_police(client, centre_staff):
     client.force_login(centre_staff)
     data = good_referral(report_kind="anonymous", consents_to_police="no", crime_reference="")
-    for key in ["harmed-first_name", "harmed-last_name", "harmed-phone", "harmed-email", "harmed-address",
-                "harmed-no_messages", "harmed-preferred_contact_method"]:
+    for key in [
+        "harmed-first_name",
+        "harmed-last_name",
+        "harmed-phone",
+        "harmed-email",
+        "harmed-address",
+        "harmed-no_messages",
+        "harmed-preferred_contact_method",
+    ]:
         data.pop(key)
     response = client.post(refer_url("reporting-centre"), data)
     assert response.status_code == 302, errors(response)
@@ -190,8 +228,10 @@ def test_a_centre_report_must_say_which_kind_and_whether_police_may_be_involved(
 
 def test_an_assisted_centre_report_still_needs_the_name(client, centre_staff):
     client.force_login(centre_staff)
-    response = client.post(refer_url("reporting-centre"), good_referral(
-        report_kind="assisted", consents_to_police="yes", **{"harmed-first_name": ""}))
+    response = client.post(
+        refer_url("reporting-centre"),
+        good_referral(report_kind="assisted", consents_to_police="yes", **{"harmed-first_name": ""}),
+    )
     assert "Enter the person&#x27;s first name" in errors(response)
     assert Case.objects.count() == 0
 
@@ -241,8 +281,9 @@ def test_a_possible_duplicate_is_flagged_to_the_manager_and_cleared_by_review(cl
 
 def test_what_people_type_is_escaped(client, police_referrer, manager):
     client.force_login(police_referrer)
-    client.post(refer_url(), good_referral(summary="<script>alert(1)</script> & more",
-                                           **{"harmed-last_name": "<b>Bold</b>"}))
+    client.post(
+        refer_url(), good_referral(summary="<script>alert(1)</script> & more", **{"harmed-last_name": "<b>Bold</b>"})
+    )
     case = Case.objects.get()
     client.force_login(manager)
     html = client.get(reverse("rjcases:detail", args=[case.reference])).content.decode()

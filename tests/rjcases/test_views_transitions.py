@@ -36,8 +36,9 @@ def unchanged(case, state, transitions):
     assert CaseTransition.objects.filter(case=case).count() == transitions
 
 
-def test_the_case_page_offers_each_user_only_their_moves(client, referred_case, manager, facilitator,
-                                                          police_referrer, other_facilitator):
+def test_the_case_page_offers_each_user_only_their_moves(
+    client, referred_case, manager, facilitator, police_referrer, other_facilitator
+):
     client.force_login(manager)
     html = detail(client, referred_case)
     assert offered(html) == {"decline", "withdraw"}
@@ -82,22 +83,27 @@ def test_a_case_changed_by_someone_else_is_not_moved(client, referred_case, mana
     client.force_login(manager)
     services.case_decline(Case.objects.get(pk=referred_case.pk), manager, reason="Out of area")
     # The manager's form still says "referral": the case has moved on since they opened it.
-    response = client.post(transition_url(referred_case, "withdraw"),
-                           {"seen_state": "referral", "withdrawn_by": "referrer", "reason": "Second thoughts"},
-                           follow=True)
+    response = client.post(
+        transition_url(referred_case, "withdraw"),
+        {"seen_state": "referral", "withdrawn_by": "referrer", "reason": "Second thoughts"},
+        follow=True,
+    )
     assert "This case was changed by someone else" in response.content.decode()
     case = Case.objects.get(pk=referred_case.pk)
     assert case.outcome == Case.Outcome.REFERRAL_DECLINED
     assert not case.transitions.filter(name="withdraw").exists()
 
 
-def test_a_stale_form_for_a_move_no_longer_theirs_still_says_the_case_changed(client, referred_case, manager,
-                                                                              facilitator, police_referrer):
+def test_a_stale_form_for_a_move_no_longer_theirs_still_says_the_case_changed(
+    client, referred_case, manager, facilitator, police_referrer
+):
     to_assessment(referred_case, manager, facilitator)
     client.force_login(police_referrer)
-    response = client.post(transition_url(referred_case, "withdraw"),
-                           {"seen_state": "referral", "withdrawn_by": "referrer", "reason": "Changed mind"},
-                           follow=True)
+    response = client.post(
+        transition_url(referred_case, "withdraw"),
+        {"seen_state": "referral", "withdrawn_by": "referrer", "reason": "Changed mind"},
+        follow=True,
+    )
     assert "This case was changed by someone else" in response.content.decode()
     unchanged(referred_case, "assessment", 2)
 
@@ -133,8 +139,9 @@ def test_the_wrong_role_is_refused(client, referred_case, manager, facilitator):
 
 def test_a_move_not_possible_from_this_state_sends_the_user_back(client, referred_case, manager):
     client.force_login(manager)
-    response = client.post(transition_url(referred_case, "reopen"), {"seen_state": "referral", "reason": "x"},
-                           follow=True)
+    response = client.post(
+        transition_url(referred_case, "reopen"), {"seen_state": "referral", "reason": "x"}, follow=True
+    )
     assert "A case in referral cannot be moved with &#x27;Reopen the case&#x27;." in response.content.decode()
     unchanged(referred_case, "referral", 1)
 
@@ -150,25 +157,31 @@ def test_a_choice_outside_the_list_is_refused(client, referred_case, manager, fa
     case = to_conferencing(referred_case, manager, facilitator)
     hold_activity(case, facilitator)
     client.force_login(facilitator)
-    response = client.post(transition_url(case, "conclude"), {"seen_state": "conferencing",
-                                                              "outcome": "agreement_fulfilled"})
+    response = client.post(
+        transition_url(case, "conclude"), {"seen_state": "conferencing", "outcome": "agreement_fulfilled"}
+    )
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
     unchanged(case, "conferencing", case.transitions.count())
-    response = client.post(transition_url(case, "conclude"), {"seen_state": "conferencing",
-                                                              "outcome": "no_agreement_needed", "summary": "Done"})
+    response = client.post(
+        transition_url(case, "conclude"),
+        {"seen_state": "conferencing", "outcome": "no_agreement_needed", "summary": "Done"},
+    )
     assert response.status_code == 302
     case = Case.objects.get(pk=case.pk)
     assert (case.state, case.outcome, case.closure_summary) == ("closed", "no_agreement_needed", "Done")
 
 
-def test_a_caseworker_records_the_withdrawal_of_the_person_they_support(client, referred_case, manager,
-                                                                         facilitator, caseworker):
+def test_a_caseworker_records_the_withdrawal_of_the_person_they_support(
+    client, referred_case, manager, facilitator, caseworker
+):
     case = to_assessment(referred_case, manager, facilitator)
     services.update_party(case.parties.get(role="harmed"), manager, caseworker=caseworker)
     client.force_login(caseworker)
-    response = client.post(transition_url(case, "withdraw"), {
-        "seen_state": "assessment", "withdrawn_by": "person harmed", "reason": "Wants to move on"})
+    response = client.post(
+        transition_url(case, "withdraw"),
+        {"seen_state": "assessment", "withdrawn_by": "person harmed", "reason": "Wants to move on"},
+    )
     assert response.status_code == 302
     case = Case.objects.get(pk=case.pk)
     assert case.outcome == Case.Outcome.WITHDRAWN

@@ -22,8 +22,18 @@ class Command(BaseCommand):
         w(self.style.SUCCESS(f"{settings.SERVICE_NAME} (demo data, synthetic people only)"))
         w(f"Open http://127.0.0.1:{port}/accounts/login/")
         w(f"Demo sign-ins, all with the password  {DEMO_PASSWORD}")
-        users = User.objects.filter(username__in=["manager", "facilitator", "facilitator2", "police", "police_other",
-                                                  "caseworker", "centre", "admin"]).select_related("organisation")
+        users = User.objects.filter(
+            username__in=[
+                "manager",
+                "facilitator",
+                "facilitator2",
+                "police",
+                "police_other",
+                "caseworker",
+                "centre",
+                "admin",
+            ]
+        ).select_related("organisation")
         for user in users.order_by("pk"):
             w(f"  {user.username:<14} {roles.role_label(user):<30} {user.organisation or ''}")
         if not settings.DEBUG:

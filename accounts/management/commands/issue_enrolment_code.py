@@ -22,6 +22,8 @@ class Command(BaseCommand):
         if not user.is_active:
             raise CommandError(f"{username} is deactivated.")
         code = services.issue_enrolment_code(None, user, on_the_server=True)
-        self.stderr.write(f"Enrolment code for {username}, valid for {services.ENROLMENT_CODE_HOURS} hours. "
-                          "They sign in with their password, then enter it. It is not shown again.")
+        self.stderr.write(
+            f"Enrolment code for {username}, valid for {services.ENROLMENT_CODE_HOURS} hours. "
+            "They sign in with their password, then enter it. It is not shown again."
+        )
         self.stdout.write(code)

@@ -14,5 +14,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         deleted, _ = expired_keys().delete()
-        self.stdout.write(self.style.SUCCESS(
-            f"Deleted {deleted} idempotency key(s) older than {retention().total_seconds() / 3600:g} hours."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Deleted {deleted} idempotency key(s) older than {retention().total_seconds() / 3600:g} hours."
+            )
+        )

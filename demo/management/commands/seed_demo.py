@@ -48,21 +48,39 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         add_not_production_flag(parser)
-        parser.add_argument("--cases", type=_positive, default=DEFAULT_CASES,
-                            help=f"How many cases to create (default {DEFAULT_CASES}).")
+        parser.add_argument(
+            "--cases",
+            type=_positive,
+            default=DEFAULT_CASES,
+            help=f"How many cases to create (default {DEFAULT_CASES}).",
+        )
         parser.add_argument("--seed", type=int, default=1, help="The random seed: the same seed gives the same data.")
-        parser.add_argument("--if-empty", action="store_true",
-                            help="Do nothing when the database already has cases (make run uses this).")
-        parser.add_argument("--walk-limit", type=_positive, default=DEFAULT_WALK_LIMIT,
-                            help="Walk at most this many cases through the services; write the rest in bulk "
-                                 f"(default {DEFAULT_WALK_LIMIT}).")
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing when the database already has cases (make run uses this).",
+        )
+        parser.add_argument(
+            "--walk-limit",
+            type=_positive,
+            default=DEFAULT_WALK_LIMIT,
+            help="Walk at most this many cases through the services; write the rest in bulk "
+            f"(default {DEFAULT_WALK_LIMIT}).",
+        )
         parser.add_argument("--batch", type=_positive, default=1000, help="Cases per bulk transaction.")
-        parser.add_argument("--letters", action=argparse.BooleanOptionalAction, default=None,
-                            help="Make the letters each walked transition calls for (default: only when every "
-                                 "case is walked; bulk-written cases never have letters).")
-        parser.add_argument("--as-of", type=_day, default=None,
-                            help="The day the demo treats as today (default: today). Cases fall in the 15 "
-                                 "months before it.")
+        parser.add_argument(
+            "--letters",
+            action=argparse.BooleanOptionalAction,
+            default=None,
+            help="Make the letters each walked transition calls for (default: only when every "
+            "case is walked; bulk-written cases never have letters).",
+        )
+        parser.add_argument(
+            "--as-of",
+            type=_day,
+            default=None,
+            help="The day the demo treats as today (default: today). Cases fall in the 15 months before it.",
+        )
 
     def handle(self, *args, cases, seed, if_empty, walk_limit, batch, as_of, letters, verbosity, **options):
         refuse_demo_in_production(options, "seed_demo")
@@ -73,9 +91,12 @@ class Command(BaseCommand):
             return
         actors = Actors()
         if existing:
-            self.stdout.write(self.style.WARNING(
-                f"The database already has {existing} cases; adding {cases} more. The same seed makes the same "
-                "people again, so many will be flagged as possible duplicates (use --if-empty to add none)."))
+            self.stdout.write(
+                self.style.WARNING(
+                    f"The database already has {existing} cases; adding {cases} more. The same seed makes the same "
+                    "people again, so many will be flagged as possible duplicates (use --if-empty to add none)."
+                )
+            )
         as_of = as_of or timezone.localdate()
         planner = Planner(cases, seed, as_of)
         walked = min(cases, walk_limit)
@@ -96,9 +117,12 @@ class Command(BaseCommand):
                 writer.write([planner.plan(i) for i in range(first, last)])
                 self._progress(last, cases, started)
         elapsed = time.monotonic() - started
-        self.stdout.write(self.style.SUCCESS(
-            f"Created {cases} demo cases (seed {seed}, as of {as_of}): {walked} through the services, "
-            f"{cases - walked} in bulk{'' if letters else ', without letters'}, in {elapsed:.1f} s."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Created {cases} demo cases (seed {seed}, as of {as_of}): {walked} through the services, "
+                f"{cases - walked} in bulk{'' if letters else ', without letters'}, in {elapsed:.1f} s."
+            )
+        )
 
     def _progress(self, done: int, total: int, started: float) -> None:
         """A line at each tenth of a large run (every case with -v 2)."""

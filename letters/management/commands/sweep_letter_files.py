@@ -17,8 +17,12 @@ class Command(BaseCommand):
     help = "List, or with --delete remove, stored letter files that no letter points at."
 
     def add_arguments(self, parser):
-        parser.add_argument("--older-than-hours", type=float, default=24.0,
-                            help="Only files last modified longer ago than this (default 24).")
+        parser.add_argument(
+            "--older-than-hours",
+            type=float,
+            default=24.0,
+            help="Only files last modified longer ago than this (default 24).",
+        )
         parser.add_argument("--delete", action="store_true", help="Delete them (default: only list them).")
 
     def handle(self, *args, older_than_hours, delete, **options):

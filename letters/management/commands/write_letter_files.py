@@ -16,8 +16,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--failed-only", action="store_true", help="Only letters whose file could not be written.")
-        parser.add_argument("--letter", type=int, action="append", default=[], metavar="ID",
-                            help="Only this letter (may be given more than once).")
+        parser.add_argument(
+            "--letter",
+            type=int,
+            action="append",
+            default=[],
+            metavar="ID",
+            help="Only this letter (may be given more than once).",
+        )
 
     def handle(self, *args, failed_only, letter, **options):
         letters = letters_without_files()
