@@ -25,8 +25,10 @@ from collections.abc import Iterable
 from importlib.metadata import Distribution, distributions
 
 REFUSED_BY_NAME = {"django-fsm": "AGPL-3.0 since 3.0, and installs the same django_fsm module as django-fsm-2"}
-# Distributions whose metadata names no licence, read by hand: name -> (licence, where it was checked).
-KNOWN: dict[str, tuple[str, str]] = {}
+# Distributions whose metadata names no licence (or only a vague one), read by hand: name -> (licence, where it was checked).
+KNOWN: dict[str, tuple[str, str]] = {
+    "python-dateutil": ("Apache-2.0 OR BSD-3-Clause", "LICENSE in the 2.9.0.post0 sdist: dual licensed"),
+}
 
 REFUSED = ("AGPL", "SSPL", "BUSL", "EUPL", "OSL", "COMMONS-CLAUSE", "CC-BY-NC", "CC-BY-SA", "GPL")
 WEAK_COPYLEFT = ("LGPL", "MPL", "EPL")
@@ -48,6 +50,7 @@ PERMISSIVE = (
     "BOOST",
     "BSL-1.0",
     "WTFPL",
+    "CNRI-PYTHON",
 )
 
 # Free-text licence names and classifier wordings, mapped to an SPDX-like family (checked in this order).
@@ -84,6 +87,8 @@ def licence_of(dist: Distribution) -> str | None:
     """The distribution's licence as an expression ("MIT", "LGPL-3.0-only", "GPL OR LGPL OR MPL"), or None."""
     meta = dist.metadata
     name = normalise(meta["Name"] or "")
+    if name in KNOWN:
+        return KNOWN[name][0]
     if meta.get("License-Expression"):
         return meta["License-Expression"].strip()
     text = (meta.get("License") or "").strip()
@@ -96,8 +101,6 @@ def licence_of(dist: Distribution) -> str | None:
         return " OR ".join(classifiers)
     if text:
         return family(text)
-    if name in KNOWN:
-        return KNOWN[name][0]
     return None
 
 
