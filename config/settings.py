@@ -13,6 +13,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from config.storages import letter_storage_from
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -222,6 +224,15 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media-not-served/"  # documents are served only through permission-checked views
+# Letter files (STORAGES["letters"]): the folder above unless RJ_STORAGE_URL names an S3-compatible bucket
+# (s3://bucket/prefix?endpoint_url=...&region=...; config/storages.py), which several app servers share.
+# Either way a letter is only ever read through the app: no URL of a stored file is handed out.
+RJ_STORAGE_URL = os.environ.get("RJ_STORAGE_URL", "")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "letters": letter_storage_from(RJ_STORAGE_URL),
+}
 
 LOGGING = {
     "version": 1,

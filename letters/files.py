@@ -10,20 +10,21 @@ from __future__ import annotations
 import hashlib
 import logging
 import uuid
-from datetime import timedelta
+from collections.abc import Iterator
+from datetime import datetime, timedelta
 
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.utils import timezone
 
 from letters.content import LetterContent
 from letters.models import Letter
 from letters.renderer import LetterRenderer
+from letters.storage import LETTER_FILES_FOLDER, letter_storage
 
 logger = logging.getLogger(__name__)
 
 WRITTEN, FAILED, SKIPPED, MISSING = "written", "failed", "skipped", "missing"
-LETTER_FILES_FOLDER = "letters"
 ERROR_LENGTH = 2000
 
 
@@ -39,8 +40,16 @@ class LetterFileNotWritten(LetterFileProblem):
     """A letter whose file is still being written, or could not be written."""
 
 
+class LetterStoreUnavailable(LetterFileProblem):
+    """The letter store (the folder or the bucket) did not answer: nothing is wrong with the letter itself."""
+
+
+STORE_UNAVAILABLE = "The letter store cannot be reached just now. Try again in a few minutes."
+READ_CHUNK = 64 * 1024
+
+
 def _storage():
-    return Letter._meta.get_field("file").storage
+    return letter_storage
 
 
 def write_letter_file(letter_id: int, user=None) -> str:
@@ -100,21 +109,44 @@ def letters_without_files():
     return Letter.objects.exclude(file_status=Letter.FileStatus.WRITTEN).select_related("case").order_by("pk")
 
 
-def letter_bytes(letter: Letter) -> bytes:
-    """The stored PDF, after checking it is the file generated (its SHA-256).
+def open_letter_file(letter: Letter) -> File:
+    """The stored PDF, open for reading from its start, after checking it is the file generated (its SHA-256):
+    what a download streams. The caller closes it (a ``FileResponse`` does).
 
-    Raises ``LetterFileNotWritten`` for a letter without its file yet, ``LetterFileChanged`` for a file that
-    no longer matches, ``FileNotFoundError`` for one that has gone.
+    Raises ``LetterFileNotWritten`` for a letter without its file yet, ``LetterFileChanged`` for a file that no
+    longer matches, ``FileNotFoundError`` for one that has gone, ``LetterStoreUnavailable`` when the store does not
+    answer.
     """
     if not letter.file_written:
         raise LetterFileNotWritten(f"{letter} cannot be opened yet. {letter.file_problem}")
-    with letter.file.open("rb") as handle:
-        data = handle.read()
-    if hashlib.sha256(data).hexdigest() != letter.sha256:
+    try:
+        handle = _storage().open(letter.file.name, "rb")
+    except FileNotFoundError:
+        raise
+    except Exception as error:  # a bucket that does not answer, refuses the credentials, ...: not the letter's fault
+        logger.exception("The file of letter %s could not be read from the letter store", letter.pk)
+        raise LetterStoreUnavailable(STORE_UNAVAILABLE) from error
+    try:
+        digest = hashlib.sha256()
+        for chunk in iter(lambda: handle.read(READ_CHUNK), b""):
+            digest.update(chunk)
+        handle.seek(0)
+    except Exception as error:
+        handle.close()
+        logger.exception("The file of letter %s could not be read from the letter store", letter.pk)
+        raise LetterStoreUnavailable(STORE_UNAVAILABLE) from error
+    if digest.hexdigest() != letter.sha256:
+        handle.close()
         raise LetterFileChanged(
             f"The stored file of {letter} does not match its checksum. Do not send it: regenerate the letter."
         )
-    return data
+    return handle
+
+
+def letter_bytes(letter: Letter) -> bytes:
+    """The stored PDF's bytes, checked as ``open_letter_file`` checks them (and raising what it raises)."""
+    with open_letter_file(letter) as handle:
+        return handle.read()
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -128,22 +160,33 @@ def orphaned_letter_files(older_than: timedelta) -> list[str]:
     A file is stored before its letter row is updated to point at it; a worker killed between the two (or a
     database error then) leaves the file behind. The age limit keeps files of writes still in progress.
     """
-    storage = _storage()
     referenced = set(Letter.objects.exclude(file="").values_list("file", flat=True))
     referenced |= set(Letter.history.exclude(file="").values_list("file", flat=True))
     cutoff = timezone.now() - older_than
-    found, folders = [], [LETTER_FILES_FOLDER]
+    return sorted(path for path, modified in _stored_letter_files() if path not in referenced and modified < cutoff)
+
+
+def _stored_letter_files() -> Iterator[tuple[str, datetime]]:
+    """Every file stored under ``letters/``, with when it was last modified."""
+    from storages.backends.s3 import S3Storage  # boto3 is loaded only where a sweep runs
+
+    storage = _storage()
+    if isinstance(storage, S3Storage):
+        # A bucket has keys, not folders: one listing by prefix gives each key's time (no request per file).
+        prefix = f"{storage.location}/" if storage.location else ""
+        for summary in storage.bucket.objects.filter(Prefix=f"{prefix}{LETTER_FILES_FOLDER}/"):
+            yield summary.key[len(prefix) :], summary.last_modified
+        return
+    folders = [LETTER_FILES_FOLDER]
     while folders:
         folder = folders.pop()
-        if not storage.exists(folder):
+        try:
+            subfolders, files = storage.listdir(folder)
+        except FileNotFoundError:  # no letter written yet
             continue
-        subfolders, files = storage.listdir(folder)
         folders += [f"{folder}/{name}" for name in subfolders]
         for name in files:
-            path = f"{folder}/{name}"
-            if path not in referenced and storage.get_modified_time(path) < cutoff:
-                found.append(path)
-    return sorted(found)
+            yield f"{folder}/{name}", storage.get_modified_time(f"{folder}/{name}")
 
 
 def delete_orphaned_letter_files(older_than: timedelta) -> list[str]:

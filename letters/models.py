@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from letters.storage import select_letter_storage
 from rjcases import limits
 
 
@@ -183,7 +184,7 @@ class Letter(models.Model):
     version = models.PositiveIntegerField(default=1)
     file_status = models.CharField(max_length=8, choices=FileStatus.choices, default=FileStatus.PENDING)
     file_error = models.TextField(blank=True, help_text="Why the file could not be written, the last time it was tried")
-    file = models.FileField(upload_to="letters/%Y/%m/", max_length=200, blank=True)
+    file = models.FileField(upload_to="letters/%Y/%m/", max_length=200, blank=True, storage=select_letter_storage)
     sha256 = models.CharField("SHA-256", max_length=64, blank=True)
     size = models.PositiveIntegerField(null=True, blank=True)
     pages = models.PositiveSmallIntegerField(null=True, blank=True)

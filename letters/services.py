@@ -43,8 +43,10 @@ from letters.files import (
     LetterFileChanged,
     LetterFileNotWritten,
     LetterFileProblem,
+    LetterStoreUnavailable,
     delete_orphaned_letter_files,
     letter_bytes,
+    open_letter_file,
     orphaned_letter_files,
 )
 from letters.models import Letter, LetterFormat, Letterhead, LetterKind, LetterTemplate, WordingFormat
@@ -68,7 +70,9 @@ __all__ = [
     "render_content",
     "retry_letter_file",
     "letter_bytes",
+    "open_letter_file",
     "LetterFileProblem",
+    "LetterStoreUnavailable",
     "LetterFileChanged",
     "LetterFileNotWritten",
     "orphaned_letter_files",

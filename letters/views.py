@@ -8,7 +8,8 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponsePermanentRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +23,7 @@ from letters.demo import demo_content
 from letters.forms import GenerateLetterForm, LetterTemplateForm, MarkSentForm, PrintRunDayForm, PrintRunPdfForm
 from letters.models import LetterFormat, LetterTemplate
 from letters.renderer import LetterRenderer
-from letters.services import LetterFileProblem
+from letters.services import LetterFileProblem, LetterStoreUnavailable
 from letters.wording import LIST_PLACEHOLDERS, placeholders_for
 from rjcases.permissions import can_edit_case_work
 from rjcases.services import TRANSITIONS, log_read
@@ -31,6 +32,10 @@ from rjcases.services import TRANSITIONS, log_read
 def _pdf_response(data: bytes, filename: str, *, inline: bool = False) -> HttpResponse:
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'{"inline" if inline else "attachment"}; filename="{filename}"'
+    return _no_store(response)
+
+
+def _no_store(response: HttpResponseBase) -> HttpResponseBase:
     response["Cache-Control"] = "no-store, private"
     response["X-Content-Type-Options"] = "nosniff"
     return response
@@ -126,7 +131,7 @@ def detail(request, reference: str, pk: int):
 def download(request, reference: str, pk: int):
     letter = selectors.get_letter_for_user(request.user, pk, reference)
     try:
-        data = services.letter_bytes(letter)
+        handle = services.open_letter_file(letter)
     except (LetterFileProblem, FileNotFoundError) as problem:
         message = (
             str(problem)
@@ -137,10 +142,12 @@ def download(request, reference: str, pk: int):
             request,
             "letters/file_problem.html",
             {"page_title": "This letter cannot be opened", "letter": letter, "message": message},
-            status=409,
+            status=503 if isinstance(problem, LetterStoreUnavailable) else 409,
         )
     log_read(request.user, letter.case, "document", letter.pk, request.path)
-    return _pdf_response(data, letter.download_name)
+    # Streamed from the letter store through the app (whichever server answers), never from a bucket's URL.
+    response = FileResponse(handle, as_attachment=True, filename=letter.download_name, content_type="application/pdf")
+    return _no_store(response)
 
 
 @login_required

@@ -9,6 +9,7 @@ import pytest
 
 from accounts import roles
 from accounts.models import Organisation
+from tests.buckets import aws_credentials, letter_bucket, moto_endpoint  # noqa: F401 (fixtures for every test)
 from tests.factories import OrganisationFactory, UserFactory
 
 # Fixtures through which a test reaches a database; a test that uses none of them (directly or through

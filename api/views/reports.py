@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import HttpResponse
+from django.http import FileResponse
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -116,7 +116,7 @@ class LetterPdfView(APIView):
     def get(self, request, reference, letter_id):
         from letters import selectors as letter_selectors
         from letters import services as letter_services
-        from letters.services import LetterFileChanged, LetterFileNotWritten
+        from letters.services import LetterFileChanged, LetterFileNotWritten, LetterStoreUnavailable
 
         case = detailed_case(request, reference)
         letter = case.letters.filter(pk=letter_id).select_related("party").first()
@@ -125,7 +125,9 @@ class LetterPdfView(APIView):
         if not letter_selectors.may_see_letter(case, request.user, letter):
             forbid("This letter is addressed to someone else on the case.")
         try:
-            data = letter_services.letter_bytes(letter)
+            handle = letter_services.open_letter_file(letter)
+        except LetterStoreUnavailable as problem:
+            raise ApiError(status.HTTP_503_SERVICE_UNAVAILABLE, "letter_store_unavailable", str(problem))
         except LetterFileNotWritten as problem:
             raise ApiError(status.HTTP_409_CONFLICT, "letter_file_not_written", str(problem))
         except LetterFileChanged as problem:
@@ -137,8 +139,10 @@ class LetterPdfView(APIView):
                 "The stored file of this letter is missing. Regenerate the letter.",
             )
         services.log_read(request.user, case, ReadAccess.What.DOCUMENT, letter.pk, request.path)
-        response = HttpResponse(data, content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{letter.download_name}"'
+        # Streamed from the letter store through the app, never from a bucket's URL.
+        response = FileResponse(
+            handle, as_attachment=True, filename=letter.download_name, content_type="application/pdf"
+        )
         response["Cache-Control"] = "no-store, private"
         return response
 

@@ -85,7 +85,10 @@ def test_the_facilitator_downloads_a_letter_and_the_read_is_logged(client, facil
     assert response["Content-Type"] == "application/pdf"
     assert f'filename="{letter.case.reference}-rj-information-v1.pdf"' in response["Content-Disposition"]
     assert {"no-store", "private"} <= {part.strip() for part in response["Cache-Control"].split(",")}
-    assert response.content.startswith(b"%PDF-")
+    assert response.streaming  # read through the app from the letter store, not held whole in memory
+    data = response.getvalue()
+    assert data.startswith(b"%PDF-")
+    assert data == letter.file.open("rb").read()
     read = ReadAccess.objects.get(what="document")
     assert (read.user, read.case, read.object_id, read.path) == (facilitator, letter.case, str(letter.pk), path)
 
