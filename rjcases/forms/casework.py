@@ -278,7 +278,8 @@ class TransitionForm(GovukForm):
     def __init__(self, *args, spec: TransitionSpec, withdrawn_by: tuple[str, ...] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.spec = spec
-        # A caseworker records a withdrawal on their client's behalf only (rjcases.permissions).
+        # A caseworker is offered a withdrawal on their client's behalf only (rjcases.permissions); any other valid
+        # choice still validates, so that the service refuses it as not theirs to do (a 403, as in the API).
         withdrawn_by_choices = [c for c in WITHDRAWN_BY_CHOICES if withdrawn_by is None or c[0] in withdrawn_by]
         for name in spec.fields:
             label = FIELD_LABELS.get(name, name.replace("_", " ").capitalize())
@@ -297,11 +298,12 @@ class TransitionForm(GovukForm):
             elif name == "withdrawn_by":
                 field = forms.ChoiceField(
                     label=label,
-                    choices=withdrawn_by_choices,
+                    choices=WITHDRAWN_BY_CHOICES,
                     widget=forms.RadioSelect,
                     required=required,
                     error_messages={"required": "Select who withdrew"},
                 )
+                field.widget.choices = withdrawn_by_choices
             else:
                 field = forms.CharField(
                     label=label.replace(" (optional)", ""),
