@@ -6,11 +6,12 @@ per test database, not once per persona.
 """
 
 import pytest
+from django.core.cache import cache
 
 from accounts import roles
 from accounts.models import Organisation
 from tests.buckets import aws_credentials, letter_bucket, moto_endpoint  # noqa: F401 (fixtures for every test)
-from tests.factories import OrganisationFactory, UserFactory
+from tests.factories import OrganisationFactory, UserFactory, reference
 
 # Fixtures through which a test reaches a database; a test that uses none of them (directly or through
 # another fixture) and has no django_db mark cannot touch one: pytest-django refuses the access.
@@ -172,3 +173,39 @@ def referred_case(police_referrer):
     from tests.walk import refer
 
     return refer(police_referrer)
+
+
+# ---------------------------------------------------------------------------------------------------
+# The API, for every test that calls it (tests/api, and the feature tests that check the web and the API alike)
+
+
+@pytest.fixture
+def fresh_rate_limits():
+    """API rate-limit counts live in the cache: a test that calls the API starts with none (tests/api: every test)."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def api_client(fresh_rate_limits):
+    """``api_client(user)``: a client sending a fresh API token of ``user``."""
+    from tests.api.conftest import client_for
+
+    return client_for
+
+
+@pytest.fixture
+def reference_data(db):
+    """The codes a partner system sends (``tests.api.conftest.referral_body`` names them), as the reference
+    fixtures name them."""
+    from rjcases.models import CrimeType, HateStrand, ReferralRoute, Ward
+
+    for code in ("police", "reporting-centre", "victim-service", "self-referral"):
+        reference(ReferralRoute, code)
+    for code in ("race", "religion", "disability"):
+        reference(HateStrand, code)
+    for code in ("TRF01", "TRF02"):
+        reference(Ward, code)
+    for code in ("public-order", "violence"):
+        reference(CrimeType, code)

@@ -5,7 +5,6 @@ from datetime import date
 
 import pytest
 from django.apps import apps
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, models, transaction
 from django.urls import reverse
@@ -15,38 +14,12 @@ from insights.models import ReportingCentre
 from letters.models import LetterTemplate
 from rjcases import limits, services
 from rjcases.forms import PartyForm, ReferralForm
-from rjcases.models import Case, ContactAttempt, CrimeType, HateStrand, Incident, Note, Party, ReferralRoute, Ward
-from tests.api.conftest import client_for, referral_body
+from rjcases.models import Case, ContactAttempt, Incident, Note, Party, ReferralRoute
+from tests.api.conftest import referral_body
 from tests.factories import reference
 from tests.walk import refer, to_assessment
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    """API rate-limit counts live in the cache: each test starts with none."""
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def api_client():
-    return client_for
-
-
-@pytest.fixture
-def reference_data(db):
-    """The codes the referral body names."""
-    for model, codes in (
-        (ReferralRoute, ("police",)),
-        (HateStrand, ("race",)),
-        (Ward, ("TRF01",)),
-        (CrimeType, ("public-order",)),
-    ):
-        for code in codes:
-            reference(model, code)
 
 
 BOUNDED_APPS = ("rjcases", "conferences", "letters", "insights")

@@ -1,39 +1,17 @@
-"""API test helpers: a client signed in with a real API token, and a referral body built from codes."""
+"""API test helpers: a client signed in with a real API token (``client_for``), and a referral body built from codes
+(``referral_body``). The fixtures every API-calling test shares (``api_client``, ``reference_data``,
+``fresh_rate_limits``) are in tests/conftest.py."""
 
 import pytest
-from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from api.models import ApiToken
-from rjcases.models import CrimeType, HateStrand, ReferralRoute, Ward
-from tests.factories import reference
 
 
 @pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    """Rate limit counts live in the cache: each test starts with none."""
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture(autouse=True)
-def letters_in_tmp(settings, tmp_path):
-    """Transitions store letters as files: keep them out of the project's media folder."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def reference_data(db):
-    """The codes a partner system sends, as the reference fixtures name them."""
-    for code in ("police", "reporting-centre", "victim-service", "self-referral"):
-        reference(ReferralRoute, code)
-    for code in ("race", "religion", "disability"):
-        reference(HateStrand, code)
-    for code in ("TRF01", "TRF02"):
-        reference(Ward, code)
-    for code in ("public-order", "violence"):
-        reference(CrimeType, code)
+def every_test_starts_with_fresh_rate_limits(fresh_rate_limits):
+    """Every API test starts with no rate-limit counts (``fresh_rate_limits`` is in tests/conftest.py, with
+    ``api_client`` and ``reference_data``)."""
 
 
 def client_for(user, *, keyword: str = "Bearer") -> APIClient:
@@ -42,12 +20,6 @@ def client_for(user, *, keyword: str = "Bearer") -> APIClient:
     client.credentials(HTTP_AUTHORIZATION=f"{keyword} {raw}")
     client.raw_token = raw
     return client
-
-
-@pytest.fixture
-def api_client():
-    """``api_client(user)``: a client sending a fresh API token of ``user``."""
-    return client_for
 
 
 def referral_body(**overrides) -> dict:

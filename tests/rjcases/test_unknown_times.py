@@ -6,7 +6,6 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,39 +13,13 @@ from conferences.forms import FollowUpForm
 from govuk.templatetags.govuk import when
 from rjcases import selectors, services
 from rjcases.forms import ReferralForm
-from rjcases.models import ContactAttempt, CrimeType, HateStrand, Party, ReferralRoute, Ward
-from tests.api.conftest import client_for, referral_body
+from rjcases.models import ContactAttempt, Party, ReferralRoute
+from tests.api.conftest import referral_body
 from tests.factories import reference
 from tests.govuk.dates import date_parts
 from tests.walk import refer, to_assessment
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    """API rate-limit counts live in the cache: each test starts with none."""
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def api_client():
-    return client_for
-
-
-@pytest.fixture
-def reference_data(db):
-    """The codes the referral body names."""
-    for model, codes in (
-        (ReferralRoute, ("police",)),
-        (HateStrand, ("race",)),
-        (Ward, ("TRF01",)),
-        (CrimeType, ("public-order",)),
-    ):
-        for code in codes:
-            reference(model, code)
 
 
 DAY = date(2026, 10, 1)
