@@ -4,9 +4,9 @@
 
 ``code`` is stable and meant for programs; ``message`` for people. ``fields`` names each invalid field
 (nested fields by dotted path, list items by index: ``parties.0.first_name``); ``reasons`` lists what a
-refused move still needs. The services' refusals (``TransitionRefused``, ``ActionRefused``, ``Refused`` such as
-letters' ``LetterRefused``, Django's ``ValidationError`` and ``PermissionDenied``) map to HTTP statuses here, in
-``exception_handler`` only: views raise them and never catch them. The web pages' counterpart is
+refused move still needs. The services' refusals (``TransitionRefused``, ``ActionRefused``, ``Conflict``, ``Refused``
+such as letters' ``LetterRefused``, Django's ``ValidationError`` and ``PermissionDenied``) map to HTTP statuses
+here, in ``exception_handler`` only: views raise them and never catch them. The web pages' counterpart is
 ``govuk.refusals.refusals_to``.
 """
 
@@ -18,7 +18,7 @@ from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
-from rjcases.exceptions import ActionRefused, Refused, TransitionRefused
+from rjcases.exceptions import ActionRefused, Conflict, Refused, TransitionRefused
 
 # TransitionRefused codes: not yours (403); another state or changed meanwhile (409); unmet or missing (422).
 TRANSITION_STATUS = {
@@ -96,6 +96,8 @@ def exception_handler(exc, context):
         )
     if isinstance(exc, DjangoValidationError):
         return _django_validation(exc, getattr(context.get("view"), "refusal_field_names", {}))
+    if isinstance(exc, Conflict):
+        return Response(error_body("state", str(exc)), status=status.HTTP_409_CONFLICT)
     if isinstance(exc, Refused):
         # A view whose refusals are about one field of the request (``refusal_field``) names it, as its web form does.
         field = getattr(context.get("view"), "refusal_field", None)

@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularJSONAPIView
 from rest_framework.permissions import AllowAny
 
 from api import docs
-from api.views import cases, common, reports, work
+from api.views import cases, common, reports, safeguarding, work
 
 app_name = "api"
 
@@ -31,6 +31,11 @@ urlpatterns = [
     path(CASE + "parties/<int:party_id>/", cases.PartyDetailView.as_view(), name="party-detail"),
     path(CASE + "parties/<int:party_id>/consents/", cases.PartyConsentView.as_view(), name="party-consents"),
     path(CASE + "parties/<int:party_id>/assessments/", cases.PartyAssessmentView.as_view(), name="party-assessments"),
+    path(
+        CASE + "parties/<int:party_id>/no-longer-taking-part/",
+        safeguarding.NoLongerTakingPartView.as_view(),
+        name="party-no-longer-taking-part",
+    ),
     path(CASE + "consents/", cases.ConsentListView.as_view(), name="consents"),
     path(
         CASE + "consents/<int:consent_id>/withdrawal/", cases.ConsentWithdrawalView.as_view(), name="consent-withdrawal"

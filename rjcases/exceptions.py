@@ -32,4 +32,9 @@ class Refused(Exception):
     case is not ready for). Pages show the reason on the form or as a message; the API answers 422."""
 
 
+class Conflict(Refused):
+    """A write the record's current state rules out (the case is closed; it was already done). Pages show the reason
+    like any other refusal; the API answers 409 with code ``state``, as for a move from the wrong state."""
+
+
 CHANGED_BY_SOMEONE_ELSE = "This case was changed by someone else while you were working on it. Reload it and try again."

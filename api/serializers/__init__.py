@@ -4,5 +4,6 @@ what the caller may see: a referrer's answers never carry parties, contact detai
 
 - ``fields``: dates in the service's range, postcodes, codes, people by username, parties of the case;
 - ``cases``: referrals, cases, people, consent, assessment, notes, contacts, transitions, the timeline;
-- ``work``: the restorative work (preparation, activities, agreement, follow-up, feedback), letters, hotspots.
+- ``work``: the restorative work (preparation, activities, agreement, follow-up, feedback), letters, hotspots;
+- ``safeguarding``: a person no longer taking part.
 """

@@ -4,5 +4,6 @@ Permission, state and guard checks are the services'; ``api.errors`` maps their 
 
 - ``common``: the shared steps (the case this user may see, the read access row, refusals);
 - ``cases``: who is calling, referrals, cases, transitions, the timeline, people, consent, assessment;
-- ``work``: the restorative work; ``reports``: letters and hotspots.
+- ``work``: the restorative work; ``reports``: letters and hotspots;
+- ``safeguarding``: recording that a person no longer takes part.
 """

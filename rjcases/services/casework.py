@@ -15,7 +15,7 @@ from django.utils import timezone
 from accounts import roles
 from letters.services import letters_for_late_party
 from letters.tasks import enqueue_letter_files
-from rjcases.exceptions import ActionRefused
+from rjcases.exceptions import ActionRefused, Conflict
 from rjcases.guards import long_date, withdrawals_in_force, withdrawn_participation
 from rjcases.models import Assessment, Case, Consent, ContactAttempt, Note, Party, ReadAccess, normalise_postcode
 
@@ -184,16 +184,23 @@ def check_may_stop_taking_part(party: Party) -> None:
 def record_no_longer_taking_part(party: Party, user, reason: str, *, on: date | None = None) -> Party:
     """Record that this person no longer takes part in the process (after withdrawing consent, usually), with
     the reason. The case goes on without them (only where the rule above allows it): the guards stop naming them,
-    later letters of the activity and agreement leave them out. The person and their records stay on the case."""
+    later letters of the activity and agreement leave them out. The person and their records stay on the case.
+
+    Refused: not the case's facilitators' or a manager's (``ActionRefused``); a closed case or a person already
+    recorded (``Conflict``); no reason, or the process cannot go on without them (``ValidationError``)."""
     check_case_work(party.case, user)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Enter why they no longer take part."})
     if len(reason) > 500:
         raise ValidationError({"reason": "The reason must be 500 characters or fewer."})
+    if on is not None and on > timezone.localdate():
+        raise ValidationError({"on": "The date they stopped taking part must be today or in the past."})
     with transaction.atomic():
         Case.objects.select_for_update().get(pk=party.case_id)
         party = Party.objects.select_related("case").get(pk=party.pk)
+        if party.case.is_closed or not party.participating:
+            raise Conflict(stop_taking_part_problem(party))
         check_may_stop_taking_part(party)
         party.participating = False
         party.stopped_taking_part_on = on or timezone.localdate()
