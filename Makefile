@@ -8,7 +8,7 @@ CHROMIUM ?= /usr/bin/chromium
 PYTEST_WORKERS ?= auto
 PIP_INSTALL := $(PY) -m pip install --quiet --disable-pip-version-check
 
-.PHONY: run test test-parts setup setup-dev test-sqlite test-postgres test-browser lint audit requirements clean demo
+.PHONY: run serve serve-web collectstatic test test-parts setup setup-dev test-sqlite test-postgres test-browser lint audit requirements clean demo
 
 # The virtual environment, on a Python 3.12+ that scripts/find-python finds.
 $(VENV)/.python:
@@ -49,6 +49,20 @@ demo: setup
 run: demo
 	@$(PY) manage.py demo_signins --port $(PORT)
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# The production server (docs/deploy.md): gunicorn with config/gunicorn.conf.py against the configured DATABASE_URL,
+# static files collected first. Migrations are NOT run here: run `manage.py migrate` before starting new code
+# (docs/deploy.md, "Upgrades"). Production settings come from the environment (at least DJANGO_SECRET_KEY,
+# DJANGO_ALLOWED_HOSTS, DATABASE_URL); PORT or GUNICORN_BIND say where it listens.
+collectstatic: setup
+	$(PY) manage.py collectstatic --noinput -v0
+
+serve-web: collectstatic
+	$(VENV)/bin/gunicorn --config config/gunicorn.conf.py
+
+# A single host runs everything from here: the web server, and beside it the task worker and the scheduler
+# (added with them: see docs/deploy.md, "Processes"). Several hosts run `make serve-web` and the worker apart.
+serve: serve-web
 
 # The whole suite, timed from the set-up on: SQLite (with coverage and its floor), PostgreSQL when
 # DATABASE_URL is set, then the browser tests.

@@ -13,6 +13,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from config.logging_json import logging_config
+from config.sentry import init_sentry
 from config.storages import letter_storage_from
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -76,6 +78,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz and /readyz, before everything (config.health: no host check, redirect, session or log).
+    "config.health.HealthCheckMiddleware",
+    # The request id of every log line, returned in X-Request-ID; the access line (config.request_context).
+    "config.request_context.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside everything that answers but WhiteNoise: every page, API answer, redirect and error is never cached.
@@ -87,6 +93,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The user's id and the route of every later log line.
+    "config.request_context.RequestUserRouteMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.SessionLimitsMiddleware",
     "accounts.middleware.TwoFactorRequiredMiddleware",
@@ -220,7 +228,11 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Static files: collected into STATIC_ROOT by `make serve` and served by WhiteNoise with hashed names
+# (CompressedManifestStaticFilesStorage; each hashed file cached for a year, immutable). On by default with debug
+# off; development and the tests use the plain storage (no collectstatic needed).
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles")
+RJ_STATIC_MANIFEST = env_bool("RJ_STATIC_MANIFEST", default=not DEBUG)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media-not-served/"  # documents are served only through permission-checked views
@@ -230,18 +242,14 @@ MEDIA_URL = "/media-not-served/"  # documents are served only through permission
 RJ_STORAGE_URL = os.environ.get("RJ_STORAGE_URL", "")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if RJ_STATIC_MANIFEST
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
     "letters": letter_storage_from(RJ_STORAGE_URL),
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
-    # django.tasks says every state of every task at INFO and DEBUG: a failed letter file shows on its letter.
-    "loggers": {"django.tasks": {"level": os.environ.get("RJ_TASKS_LOG_LEVEL", "WARNING")}},
-}
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 # Background tasks (django.tasks). Letter files are written by a task queued after the move commits; the
@@ -304,3 +312,32 @@ SPECTACULAR_SETTINGS = {
         "FollowUpMethodEnum": "conferences.models.FollowUp.Method",
     },
 }
+
+
+# ---------------------------------------------------------------------------------------------------
+# Production runtime (issue 14, web server part): static files, logs, error tracker, database timeouts.
+# docs/deploy.md lists every variable.
+
+# Logs: JSON lines on standard output (config.logging_json), each with the request id, user id and route; one
+# access line per request (RJ_ACCESS_LOG=0 turns it off). RJ_LOG_FORMAT=text for a readable terminal.
+LOGGING = logging_config(
+    level=os.environ.get("DJANGO_LOG_LEVEL", "WARNING"),
+    log_format=os.environ.get("RJ_LOG_FORMAT", "json"),
+    access_log=env_bool("RJ_ACCESS_LOG", default=True),
+    tasks_level=os.environ.get("RJ_TASKS_LOG_LEVEL", "WARNING"),
+)
+
+# Errors to Sentry when SENTRY_DSN is set, personal data scrubbed before sending (config.sentry).
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "").strip()
+if SENTRY_DSN:
+    init_sentry(
+        SENTRY_DSN,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", ""),
+        traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE") or 0),
+    )
+
+# PostgreSQL: a server that does not answer fails a request (and /readyz) in seconds instead of hanging it.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", int(os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "5"))
+    )

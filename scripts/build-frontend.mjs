@@ -14,7 +14,10 @@ const result = compile("frontend/app.scss", {
   // GOV.UK Frontend's own deprecation notices about MoJ Frontend's styles are not ours to fix.
   logger: { warn: () => {} },
 });
-writeFileSync(`${out}/app.css`, result.css);
+// GOV.UK Frontend's footer draws the Crown copyright crest, which this service neither uses nor ships: without the
+// reference, collectstatic's hashed-name pass (ManifestStaticFilesStorage) finds every file the CSS names.
+const css = result.css.replaceAll('url("/static/build/assets/images/govuk-crest.svg")', "none");
+writeFileSync(`${out}/app.css`, css);
 cpSync("node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js", `${out}/govuk-frontend.min.js`);
 cpSync("node_modules/@ministryofjustice/frontend/moj/moj-frontend.min.js", `${out}/moj-frontend.min.js`);
 cpSync("node_modules/@ministryofjustice/frontend/moj/assets", `${out}/assets`, { recursive: true });
@@ -22,4 +25,4 @@ mkdirSync(`${out}/vendor`, { recursive: true });
 cpSync("node_modules/axe-core/axe.min.js", `${out}/vendor/axe.min.js`);
 // No crown anywhere: this is not a GOV.UK service.
 rmSync(`${out}/assets/images/govuk-logotype-crown.png`, { force: true });
-console.log(`front end built into ${out}/ (app.css ${result.css.length} bytes)`);
+console.log(`front end built into ${out}/ (app.css ${css.length} bytes)`);

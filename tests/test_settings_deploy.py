@@ -23,6 +23,8 @@ def production_env(**overrides) -> dict:
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_DEBUG="0",
         DJANGO_ALLOWED_HOSTS="rj.example.org",
+        # Production's hashed static names need collectstatic first (make serve): tests/config/test_static_files.py.
+        RJ_STATIC_MANIFEST="0",
     )
     env.update(overrides)
     return env
@@ -109,6 +111,18 @@ def test_production_session_cookie_settings():
     )
     result = run(["-c", code], production_env())
     assert json.loads(result.stdout) == [True, True, 1800, True, False, True]
+
+
+def test_production_serves_hashed_static_files_and_development_plain_ones():
+    script = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.STORAGES['staticfiles']['BACKEND'])"
+    )
+    production = {**production_env()}
+    del production["RJ_STATIC_MANIFEST"]
+    assert run(["-c", script], production).stdout.strip() == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    development = {k: v for k, v in production.items() if k not in ("DJANGO_SECRET_KEY", "DJANGO_DEBUG")}
+    assert run(["-c", script], development).stdout.strip() == "django.contrib.staticfiles.storage.StaticFilesStorage"
 
 
 def test_the_cache_is_per_process_by_default_and_redis_when_rj_cache_url_is_set():
