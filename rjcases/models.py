@@ -1,5 +1,6 @@
-"""The case workflow: reference data, the case and its incident, parties, consent, assessment, the
-transition log, notes, contacts and the read access log."""
+"""The case workflow: the case and its incident, parties, consent, assessment, the
+transition log, notes, contacts and the read access log. The reference data (wards, strands, crime types,
+routes, the calendar) is in ``rjcases.reference``."""
 
 import re
 from datetime import date
@@ -19,6 +20,7 @@ from accounts import roles
 from rjcases import guards, limits
 from rjcases.limits import bounded_text, validate_phone
 from rjcases.permissions import can_facilitate, can_manage, can_withdraw
+from rjcases.reference import CalendarDay, CrimeType, HateStrand, ReferralRoute, Ward  # noqa: F401  (models of this app)
 
 
 def moment_order(field: str = "at", known: str = "time_known", *, newest_first: bool = False) -> list:
@@ -27,94 +29,6 @@ def moment_order(field: str = "at", known: str = "time_known", *, newest_first: 
     if newest_first:
         return [TruncDate(field).desc(), F(known).asc(), F(field).desc(), F("id").desc()]
     return [TruncDate(field).asc(), F(known).desc(), F(field).asc(), F("id").asc()]
-
-
-# ---------------------------------------------------------------------------------------------------
-# Reference data (fixtures/reference.json)
-
-
-class Ward(models.Model):
-    """An electoral ward of the borough, with the population the hotspot analysis divides by."""
-
-    code = models.CharField(max_length=12, unique=True)
-    name = models.CharField(max_length=100, unique=True)
-    population = models.PositiveIntegerField(default=0)
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class HateStrand(models.Model):
-    """A hate crime strand: the five monitored ones, alternative subculture (GMP) and other."""
-
-    code = models.SlugField(max_length=40, unique=True)
-    name = models.CharField(max_length=100)
-    centrally_monitored = models.BooleanField(default=False)
-    order = models.PositiveSmallIntegerField(default=0)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["order", "name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class CrimeType(models.Model):
-    """A crime or incident type, grouped as hate crime statistics group them."""
-
-    code = models.SlugField(max_length=40, unique=True)
-    name = models.CharField(max_length=100)
-    is_crime = models.BooleanField(default=True)
-    order = models.PositiveSmallIntegerField(default=0)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["order", "name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class ReferralRoute(models.Model):
-    """How a referral reached the service (police, reporting centre, victim service, self, ...)."""
-
-    code = models.SlugField(max_length=40, unique=True)
-    name = models.CharField(max_length=100)
-    order = models.PositiveSmallIntegerField(default=0)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["order", "name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class CalendarDay(models.Model):
-    """One day of the working-day calendar, so that the database can count working days itself.
-
-    ``working_days`` is the number of working days (``rjcases.clocks.is_working_day``) from the calendar's first
-    day up to and including this one; the working days after ``a`` up to and including ``b`` are then
-    ``b.working_days - a.working_days``, as ``clocks.working_days_between`` counts them. Filled and kept equal
-    to the bank holiday data after every migrate (``rjcases.calendar``), never edited by hand.
-    """
-
-    day = models.DateField(primary_key=True)
-    working_days = models.PositiveIntegerField()
-
-    class Meta:
-        ordering = ["day"]
-
-    def __str__(self) -> str:
-        return f"{self.day}: {self.working_days}"
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ ERROR = re.compile(r"^(?P<path>[^:]+):\d+(?::\d+)?: error: (?P<message>.*)$")
 def targets() -> list[str]:
     """Every app's services and selectors (module or package) and the whole API."""
     found = {"api"}
-    for pattern in ("*/services.py", "*/services", "*/selectors.py", "*/selectors"):
+    for pattern in ("*/services.py", "*/services", "*/selectors.py", "*/selectors", "rjcases/timeline.py"):
         found.update(str(path.relative_to(ROOT)) for path in ROOT.glob(pattern) if ".venv" not in path.parts)
     return sorted(found)
 

@@ -18,7 +18,7 @@ LAYERS = (
     "accounts",  # 0: users, roles, organisations
     "casework domain",  # 1: rjcases and conferences models, guards, permissions, exceptions, clocks, calendar
     "letters",  # 2: letters' models, content, rendering, services, selectors
-    "casework services",  # 3: rjcases and conferences services and selectors
+    "casework services",  # 3: rjcases and conferences services and selectors (rjcases.timeline among them)
     "web kit",  # 4: govuk (forms, templates, the refusal helper)
     "interfaces",  # 5: views, forms, urls, admin, templatetags of every app; insights; api
     "wiring",  # 6: config, demo, management commands, app configs
@@ -37,7 +37,7 @@ def layer_of(module: str) -> int:
         return 5
     if app == "govuk":
         return 4
-    if app in CASEWORK and len(parts) > 1 and parts[1] in ("services", "selectors"):
+    if app in CASEWORK and len(parts) > 1 and parts[1] in ("services", "selectors", "timeline"):
         return 3
     if app == "letters":
         return 2

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from rjcases import selectors, services
+from rjcases import selectors, services, timeline
 from rjcases.models import ContactAttempt, Party
 from tests.walk import assess_and_consent, to_assessment
 
@@ -130,7 +130,7 @@ def test_user_text_on_the_timeline_is_escaped(client, case, facilitator):
 def test_letters_from_the_letters_app_are_on_the_timeline(client, case, facilitator, police_referrer, monkeypatch):
     sent = timezone.now()
     monkeypatch.setattr(
-        selectors,
+        timeline,
         "letters_for_timeline",
         lambda c, _user: [(sent, f"Referral acknowledgement letter to {c.referrer_name} sent", "/letters/1/")],
     )
