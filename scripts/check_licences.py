@@ -25,9 +25,10 @@ from collections.abc import Iterable
 from importlib.metadata import Distribution, distributions
 
 REFUSED_BY_NAME = {"django-fsm": "AGPL-3.0 since 3.0, and installs the same django_fsm module as django-fsm-2"}
-# Distributions whose metadata names no licence (or only a vague one), read by hand: name -> (licence, where it was checked).
+# Distributions whose metadata names no licence (or only a vague one), read by hand:
+# name -> (licence, where it was checked).
 KNOWN: dict[str, tuple[str, str]] = {
-    "python-dateutil": ("Apache-2.0 OR BSD-3-Clause", "LICENSE in the 2.9.0.post0 sdist: dual licensed"),
+    "python-dateutil": ("Apache-2.0 OR BSD-3-Clause", "LICENSE in the 2.9.0.post0 sdist: dual licensed")
 }
 
 REFUSED = ("AGPL", "SSPL", "BUSL", "EUPL", "OSL", "COMMONS-CLAUSE", "CC-BY-NC", "CC-BY-SA", "GPL")
