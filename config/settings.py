@@ -336,6 +336,9 @@ if SENTRY_DSN:
         traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE") or 0),
     )
 
+# Persistent connections (DJANGO_CONN_MAX_AGE, seconds; docs/deploy.md recommends 60 under gunicorn) are checked
+# before each request reuses them, so a database restart costs one reconnect, not failed requests.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # PostgreSQL: a server that does not answer fails a request (and /readyz) in seconds instead of hanging it.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(

@@ -40,3 +40,13 @@ def when(value, time_known=True) -> str:
     local = timezone.localtime(value) if timezone.is_aware(value) else value
     day = formats.date_format(local, "j F Y")
     return f"{day}, {formats.time_format(local, 'H:i')}" if time_known else f"{day}, time not recorded"
+
+
+@register.filter
+def page_numbers(page) -> list:
+    """The page numbers a GOV.UK pagination shows: the first, the last, two either side of the current page, and
+    ``None`` where numbers are left out (an ellipsis). Built from Django's elided page range, so a list of 4,000
+    pages costs a dozen numbers, not a loop over every page in the template."""
+    ellipsis = page.paginator.ELLIPSIS
+    numbers = page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+    return [None if number == ellipsis else number for number in numbers]

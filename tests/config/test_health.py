@@ -5,10 +5,10 @@ import json
 import pytest
 from django.apps import apps
 from django.core.cache import caches
+from django.core.files.storage import storages
 from django.db import connection
 
 from config import health
-from letters.storage import letter_storage
 from rjcases.models import ReadAccess
 
 pytestmark = pytest.mark.django_db
@@ -78,14 +78,14 @@ def test_the_cache_check_fails_when_the_cache_loses_what_it_was_given(monkeypatc
 
 def test_the_storage_check_asks_the_letter_store(monkeypatch):
     asked = []
-    monkeypatch.setattr(letter_storage, "listdir", lambda name: asked.append(name) or ([], []))
+    monkeypatch.setattr(storages["letters"], "listdir", lambda name: asked.append(name) or ([], []))
     assert health.run_checks({"storage": health.check_storage})[0] is True
     assert asked == ["letters"]
 
     def unreachable(name):
         raise ConnectionError("bucket.internal did not answer")
 
-    monkeypatch.setattr(letter_storage, "listdir", unreachable)
+    monkeypatch.setattr(storages["letters"], "listdir", unreachable)
     ready, results = health.run_checks({"storage": health.check_storage})
     assert ready is False
     assert results["storage"]["ok"] is False
