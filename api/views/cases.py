@@ -14,6 +14,7 @@ from api.errors import ApiError
 from api.idempotency import HEADER as IDEMPOTENCY_HEADER
 from api.idempotency import idempotent
 from api.serializers import cases as s
+from api.serializers import moves
 from api.views.common import (
     REFERENCE,
     SUMMARY_ONLY,
@@ -225,7 +226,7 @@ class TransitionListView(APIView):
     @extend_schema(
         summary="The moves this user may make now, and the fields each needs",
         parameters=[REFERENCE],
-        responses=s.AvailableTransitionSerializer(many=True),
+        responses=moves.AvailableTransitionSerializer(many=True),
         tags=["transitions"],
     )
     def get(self, request, reference):
@@ -240,11 +241,11 @@ class TransitionListView(APIView):
                     "help": item["spec"].help,
                     "ready": not item["problems"],
                     "problems": item["problems"],
-                    "fields": s.transition_fields(item["name"], withdrawn_by),
+                    "fields": moves.transition_fields(item["name"], withdrawn_by),
                     "url": reverse("api:transition-take", args=[case.reference, item["name"]]),
                 }
             )
-        return as_list(s.AvailableTransitionSerializer, offered)
+        return as_list(moves.AvailableTransitionSerializer, offered)
 
 
 class TransitionTakeView(APIView):
@@ -257,15 +258,15 @@ class TransitionTakeView(APIView):
             REFERENCE,
             OpenApiParameter("name", OpenApiTypes.STR, OpenApiParameter.PATH, enum=list(services.TRANSITIONS)),
         ],
-        request=s.TransitionInSerializer,
-        responses=s.TransitionOutSerializer,
+        request=moves.TransitionInSerializer,
+        responses=moves.TransitionOutSerializer,
         tags=["transitions"],
     )
     def post(self, request, reference, name):
         case = visible_case(request, reference)
         if name not in services.TRANSITIONS:
             raise ApiError(status.HTTP_404_NOT_FOUND, "not_found", f"There is no move called {name!r}.")
-        data = validated(s.TransitionInSerializer, request.data)
+        data = validated(moves.TransitionInSerializer, request.data)
         expected = data.pop("expected_state", None)
         if expected and expected != case.state:
             raise services.TransitionRefused("concurrent", [services.CHANGED_BY_SOMEONE_ELSE])
@@ -273,7 +274,7 @@ class TransitionTakeView(APIView):
         inputs = {field: data[field] for field in spec.fields if field in data}
         case = services.take_transition(case, request.user, name, **inputs)
         return Response(
-            s.TransitionOutSerializer(
+            moves.TransitionOutSerializer(
                 {
                     "reference": case.reference,
                     "transition": name,
@@ -295,13 +296,13 @@ class TimelineView(APIView):
         summary="The case's life: moves (for everyone); changes, notes, contacts and letters (for those who may "
         "see details)",
         parameters=[REFERENCE, OpenApiParameter("newest_first", OpenApiTypes.BOOL)],
-        responses=s.TimelineEntrySerializer(many=True),
+        responses=moves.TimelineEntrySerializer(many=True),
         tags=TAGS_CASES,
     )
     def get(self, request, reference):
         case = visible_case(request, reference, what=ReadAccess.What.TIMELINE)
         newest_first = request.query_params.get("newest_first", "").lower() in {"1", "true", "yes"}
-        return as_list(s.TimelineEntrySerializer, selectors.timeline(case, request.user, newest_first=newest_first))
+        return as_list(moves.TimelineEntrySerializer, selectors.timeline(case, request.user, newest_first=newest_first))
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -1,8 +1,19 @@
-"""Writes for the restorative work on a case: preparation, the activity, the agreement, monitoring (``work``),
-feedback and wellbeing (``feedback``). One function per write; each checks permission on the server, runs in one
-transaction and records who made the change. Moves of the case itself (confirm, cancel, record the agreement,
-close) are ``rjcases.services`` transitions, which read what these functions record."""
+"""Writes for the restorative work on a case: preparation and the activity (``work``), the agreement and
+monitoring (``agreement``), feedback and wellbeing (``feedback``), on the shared checks (``checks``). One function
+per write; each checks permission on the server, runs in one transaction and records who made the change. Moves
+of the case itself (confirm, cancel, record the agreement, close) are ``rjcases.services`` transitions, which read
+what these functions record."""
 
+from conferences.services.agreement import (
+    FOLLOW_UP_MESSAGES,
+    add_action,
+    mark_action_done,
+    mark_action_missed,
+    record_follow_up,
+    remove_action,
+    save_agreement,
+)
+from conferences.services.checks import STATE_WORDS
 from conferences.services.feedback import (
     CURRENT_WELLBEING_VERSION,
     FEEDBACK_WORDING_VERSION,
@@ -14,18 +25,10 @@ from conferences.services.feedback import (
 )
 from conferences.services.work import (
     CALL_OR_VISIT,
-    FOLLOW_UP_MESSAGES,
-    STATE_WORDS,
-    add_action,
     add_preparation_contact,
-    mark_action_done,
-    mark_action_missed,
     plan_activity,
     record_activity_took_place,
-    record_follow_up,
-    remove_action,
     reschedule_activity,
-    save_agreement,
     venue_home_problems,
 )
 

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from conferences.models import Activity, Feedback, WellbeingMeasure
-from conferences.services.work import _case_parties, _lock, _not_in_future, _require_state
+from conferences.services.checks import case_parties, lock_case, not_in_future, require_state
 from rjcases.exceptions import ActionRefused
 from rjcases.models import Case, Party
 from rjcases.permissions import can_edit_case_work, is_case_caseworker
@@ -71,11 +71,11 @@ def record_feedback(
     from conferences.selectors import feedback_consent_withdrawn
 
     _check_participant_work(case, user, party)
-    _case_parties(case, [party], "party")
+    case_parties(case, [party], "party")
     if party.pk in feedback_consent_withdrawn(case):
         raise ValidationError(f"{party.display_name} withdrew consent to be contacted for feedback.")
     recorded_on = recorded_on or timezone.localdate()
-    _not_in_future(recorded_on, "recorded_on", "date")
+    not_in_future(recorded_on, "recorded_on", "date")
     answers = {
         "satisfied": satisfied,
         "would_recommend": would_recommend,
@@ -92,8 +92,8 @@ def record_feedback(
     elif all(v is None for v in answers.values()) and not felt and not comments.strip():
         raise ValidationError("Answer at least one question, or record that they declined to give feedback.")
     with transaction.atomic():
-        locked = _lock(case)
-        _require_state(locked, [Case.State.CLOSED], "record feedback")
+        locked = lock_case(case)
+        require_state(locked, [Case.State.CLOSED], "record feedback")
         if Feedback.objects.filter(case=locked, party=party).exists():
             raise ValidationError(f"Feedback from {party.display_name} is already recorded.")
         feedback = Feedback(
@@ -152,16 +152,16 @@ def record_wellbeing(
 ) -> WellbeingMeasure:
     """Record a participant's wellbeing measure: before the activity takes place, or after closure."""
     _check_participant_work(case, user, party)
-    _case_parties(case, [party], "party")
+    case_parties(case, [party], "party")
     if stage not in WellbeingMeasure.Stage.values:
         raise ValidationError({"stage": "Choose before the activity or after closure."})
     clean = validate_wellbeing_answers(answers, wording_version)
     recorded_on = recorded_on or timezone.localdate()
-    _not_in_future(recorded_on, "recorded_on", "date")
+    not_in_future(recorded_on, "recorded_on", "date")
     with transaction.atomic():
-        locked = _lock(case)
+        locked = lock_case(case)
         if stage == WellbeingMeasure.Stage.BEFORE:
-            _require_state(
+            require_state(
                 locked,
                 [Case.State.ASSESSMENT, Case.State.PREPARATION, Case.State.CONFERENCING],
                 "record the wellbeing measure before the activity",
@@ -170,7 +170,7 @@ def record_wellbeing(
             if current is not None and current.status == Activity.Status.TOOK_PLACE:
                 raise ValidationError("The activity has already taken place: record the measure after closure.")
         else:
-            _require_state(locked, [Case.State.CLOSED], "record the wellbeing measure after closure")
+            require_state(locked, [Case.State.CLOSED], "record the wellbeing measure after closure")
         if WellbeingMeasure.objects.filter(case=locked, party=party, stage=stage).exists():
             raise ValidationError(f"This wellbeing measure for {party.display_name} is already recorded.")
         measure = WellbeingMeasure(
