@@ -7,8 +7,8 @@ number until the referral commits) hold the country's referrals back?
 For each number of processes (--processes, default 1, 2, 4 and 8), each process makes referrals as fast as it can
 for --seconds (a police referral with two people, as the web form and the API make them: case, incident, parties,
 history, the duplicate check, the transition row; no letter file). Prints referrals per minute, the median and 95th
-percentile time of one referral, and how long each waited for the counter's row lock (from ``pg_locks``-free
-timing: the time of the counter's ``SELECT ... FOR UPDATE`` itself). Writes real cases into the database it is
+percentile time of one referral, and how long each waited for the counter's row lock (the time the counter's
+``SELECT ... FOR UPDATE`` took). Writes real cases into the database it is
 given: use a bench database.
 """
 

@@ -126,8 +126,15 @@ def get(path: str, **headers) -> tuple[int, dict, bytes]:
         connection.close()
 
 
-def test_readyz_answers_503_naming_the_database_once_postgresql_stops(gunicorn):
+def test_the_real_server_logs_json_lines_and_answers_503_naming_the_database_once_postgresql_stops(gunicorn):
+    """One test, so that one private cluster and one server are started (and two test processes never race for
+    the ports)."""
     stop_database, out = gunicorn
+    # Plain HTTP to a page: production settings redirect it to HTTPS (health checks are the exception).
+    status, headers, _ = get("/accounts/login/?next=/cases/%3Fq%3DQuillfeather", Host="rj.example.org")
+    assert status == 301
+    request_id = headers["X-Request-ID"]
+
     status, _, content = get("/readyz")
     before = json.loads(content)
     assert before["checks"]["database"]["ok"] is True, before
@@ -146,27 +153,16 @@ def test_readyz_answers_503_naming_the_database_once_postgresql_stops(gunicorn):
         assert secret not in content.decode(), secret
     # The process is still alive, and says so.
     assert get("/healthz")[0] == 200
-    out.flush()
-    out.seek(0)
-    logged = [json.loads(line) for line in out.read().splitlines() if line.startswith("{")]
-    assert any(line["logger"] == "rj.health" and "database" in line["message"] for line in logged)
 
-
-def test_the_server_writes_json_lines_with_the_request_id_it_returns(gunicorn):
-    _, out = gunicorn
-    # Plain HTTP to a page: production settings redirect it to HTTPS (health checks are the exception).
-    status, headers, _ = get("/accounts/login/?next=/cases/%3Fq%3DQuillfeather", Host="rj.example.org")
-    assert status == 301
-    request_id = headers["X-Request-ID"]
     time.sleep(0.5)
     out.flush()
     out.seek(0)
     text = out.read()
     logged = [json.loads(line) for line in text.splitlines()]  # every line of the server's output is JSON
-    starts = [line for line in logged if line["logger"] == "gunicorn.error"]
-    assert any("Booting worker" in line["message"] for line in starts)
-    (access,) = [line for line in logged if line["logger"] == "rj.access"]
+    assert any(line["logger"] == "gunicorn.error" and "Booting worker" in line["message"] for line in logged)
+    (access,) = [line for line in logged if line["logger"] == "rj.access"]  # health checks write no access line
     assert access["request_id"] == request_id
     assert (access["method"], access["status"]) == ("GET", 301)
     assert "Quillfeather" not in text
     assert "next=" not in text
+    assert any(line["logger"] == "rj.health" and "database" in line["message"] for line in logged)
