@@ -15,7 +15,6 @@ from letters import files, services
 from letters.models import Letter, LetterKind
 from letters.storage import storage_ready
 from rjcases.models import ReadAccess
-from tests.api.conftest import client_for
 from tests.buckets import closed_port, storage_url, use_letter_store
 from tests.letters.conftest import files_written
 from tests.walk import to_assessment
@@ -79,9 +78,9 @@ def test_the_facilitator_downloads_from_the_bucket_through_the_app(written_case,
     assert (read.user, read.object_id, read.path) == (facilitator, str(letter.pk), path)
 
 
-def test_the_api_downloads_from_the_bucket(written_case, letter_bucket, facilitator):
+def test_the_api_downloads_from_the_bucket(written_case, letter_bucket, api_client, facilitator):
     letter = written_case.letters.get(kind=LetterKind.INVITATION)
-    response = client_for(facilitator).get(f"/api/v1/cases/{written_case.reference}/letters/{letter.pk}/pdf/")
+    response = api_client(facilitator).get(f"/api/v1/cases/{written_case.reference}/letters/{letter.pk}/pdf/")
     assert (response.status_code, response.streaming) == (200, True)
     assert response.getvalue() == letter_bucket.body(letter.file.name)
     assert ReadAccess.objects.filter(user=facilitator, what="document", object_id=str(letter.pk)).exists()
@@ -149,7 +148,7 @@ def test_an_unreachable_bucket_fails_the_letter_file_and_the_page_offers_try_aga
 
 
 def test_a_written_letter_whose_bucket_stops_answering_is_a_clear_503_not_a_500(
-    written_case, letter_bucket, settings, client, facilitator
+    written_case, letter_bucket, settings, client, api_client, facilitator
 ):
     letter = written_case.letters.get(kind=LetterKind.RJ_INFORMATION)
     use_letter_store(
@@ -158,7 +157,7 @@ def test_a_written_letter_whose_bucket_stops_answering_is_a_clear_503_not_a_500(
     response = as_user(client, facilitator).get(f"/letters/case/{written_case.reference}/{letter.pk}/pdf/")
     assert response.status_code == 503
     assert files.STORE_UNAVAILABLE in response.content.decode()
-    answer = client_for(facilitator).get(f"/api/v1/cases/{written_case.reference}/letters/{letter.pk}/pdf/")
+    answer = api_client(facilitator).get(f"/api/v1/cases/{written_case.reference}/letters/{letter.pk}/pdf/")
     assert (answer.status_code, answer.json()["error"]["code"]) == (503, "letter_store_unavailable")
     assert not ReadAccess.objects.filter(what="document").exists()  # nothing was read
 
