@@ -249,8 +249,8 @@ def reset_second_factor(actor, user: User, reason: str) -> int:
 
 def issue_password_reset_path(actor, user: User) -> str:
     """The path of a password-reset page for ``user`` (Django's token: it stops working once the password
-    changes or they sign in, and after PASSWORD_RESET_TIMEOUT); recorded. Until the service sends email an
-    administrator hands the link over."""
+    changes or they sign in, and after PASSWORD_RESET_TIMEOUT); recorded. The administrator's page shows it and
+    emails it to the user's own address (``accounts.views.issue_password_reset_link``)."""
     _check_may_manage(actor, user)
     record_security_event(actor, SecurityEvent.Action.PASSWORD_RESET_LINK_ISSUED, user)
     uid = urlsafe_base64_encode(force_bytes(user.pk))

@@ -1,5 +1,6 @@
 import math
 from base64 import b32encode
+from datetime import timedelta
 from urllib.parse import urlencode
 
 import segno
@@ -31,6 +32,9 @@ from accounts.forms import (
 )
 from accounts.middleware import SESSION_STARTED, stamp_session
 from accounts.models import User
+from notifications import services as notification_services
+from notifications.content import site_link
+from notifications.forms import NotificationPreferenceForm
 
 WRONG_CODE = "That code is wrong or has expired. Enter the code your app shows now."
 
@@ -188,6 +192,35 @@ def _enrolment_code_step(request):
     return render(request, "accounts/enrolment_code.html", context)
 
 
+# The signed-in user's own account
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def account(request):
+    """Your account: who you are signed in as, and what the service emails you (status changes of your referrals
+    can be turned off; allocations, digests and sign-in links always go to the address on your account)."""
+    user = request.user
+    form = NotificationPreferenceForm(
+        request.POST if request.method == "POST" else None,
+        initial={"referral_updates": notification_services.wants_referral_updates(user)},
+    )
+    if request.method == "POST" and form.is_valid():
+        on = form.cleaned_data["referral_updates"]
+        notification_services.set_referral_updates(user, on)
+        messages.success(
+            request,
+            "You will be emailed when a case you referred changes status."
+            if on
+            else "You will not be emailed when a case you referred changes status.",
+        )
+        return redirect("accounts:account")
+    context = {"form": form, "page_title": "Your account", "refers": roles.is_referrer(user)}
+    return render(request, "accounts/account.html", context, status=400 if form.errors else 200)
+
+
+# ---------------------------------------------------------------------------------------------------
 # Administrators: sign-in help for other users
 
 
@@ -241,16 +274,21 @@ def _user_sign_in_page(request, user, reset_form, status: int = 200):
 @login_required
 @require_http_methods(["POST"])
 def issue_enrolment_code(request, pk: int):
-    """Administrators: a one-time enrolment code and link for the user, shown on this page only."""
+    """Administrators: a one-time enrolment code and link for the user, shown on this page, and emailed to the
+    user's own address where their account has one."""
     user = _managed_user(request, pk)
     code = services.issue_enrolment_code(request.user, user)
-    link = request.build_absolute_uri(f"{reverse('accounts:enrol')}?{urlencode({'code': code})}")
+    path = f"{reverse('accounts:enrol')}?{urlencode({'code': code})}"
+    # Emailed too, to the address on their account, with the configured site address (never the request's Host).
+    expires_at = timezone.now() + timedelta(hours=services.ENROLMENT_CODE_HOURS)
+    emailed = notification_services.sign_in_link_message(user, "enrolment", site_link(path), expires_at)
     context = {
         "subject": user,
         "code": code,
-        "link": link,
+        "link": request.build_absolute_uri(path),
         "kind": "enrolment",
         "hours": services.ENROLMENT_CODE_HOURS,
+        "emailed": emailed is not None,
         "page_title": f"Enrolment code for {user.get_username()}",
     }
     return render(request, "accounts/issued_link.html", context)
@@ -260,15 +298,19 @@ def issue_enrolment_code(request, pk: int):
 @login_required
 @require_http_methods(["POST"])
 def issue_password_reset_link(request, pk: int):
-    """Administrators: a password-reset link for the user, shown on this page only (until the service sends email)."""
+    """Administrators: a password-reset link for the user, shown on this page, and emailed to the user's own
+    address where their account has one."""
     user = _managed_user(request, pk)
-    link = request.build_absolute_uri(services.issue_password_reset_path(request.user, user))
+    path = services.issue_password_reset_path(request.user, user)
     hours = settings.PASSWORD_RESET_TIMEOUT // 3600
+    expires_at = timezone.now() + timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT)
+    emailed = notification_services.sign_in_link_message(user, "password_reset", site_link(path), expires_at)
     context = {
         "subject": user,
-        "link": link,
+        "link": request.build_absolute_uri(path),
         "kind": "password",
         "hours": hours,
+        "emailed": emailed is not None,
         "page_title": f"Password reset link for {user.get_username()}",
     }
     return render(request, "accounts/issued_link.html", context)

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "letters",
     "insights",
     "api",
+    "notifications",
     "demo",
 ]
 
@@ -344,3 +345,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "connect_timeout", int(os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "5"))
     )
+
+
+# ---------------------------------------------------------------------------------------------------
+# Email and notifications (notifications/): what the service sends, through Django's mailers (6.1's MAILERS).
+# EMAIL_URL chooses the backend (config/email.py): smtp://user:password@host:587?tls=1, smtps://...:465, console:
+# (development's default) or locmem:; not set in production, every message is recorded failed until it is.
+from config.email import mailer  # noqa: E402
+
+MAILERS = {"default": mailer(os.environ.get("EMAIL_URL", ""), debug=DEBUG)}
+DEFAULT_FROM_EMAIL = os.environ.get("RJ_EMAIL_FROM", f"{SERVICE_NAME} <no-reply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address the links in emails start with (no trailing slash): where users open the service.
+RJ_SITE_URL = os.environ.get(
+    "RJ_SITE_URL", "http://127.0.0.1:8000" if DEBUG or not ALLOWED_HOSTS else f"https://{ALLOWED_HOSTS[0]}"
+).rstrip("/")
+# A message not delivered is tried again by `manage.py retry_failed_messages` up to this many attempts in all.
+RJ_EMAIL_MAX_ATTEMPTS = int(os.environ.get("RJ_EMAIL_MAX_ATTEMPTS", "5"))

@@ -125,6 +125,7 @@ class Walker:
             user,
             facilitator=self.actors.user(step.data["facilitator"]),
             co_facilitator=self.actors.user(step.data["co_facilitator"]),
+            notify=False,
         )
 
     def _contact(self, s: _Case, step: Step, user) -> None:
@@ -146,7 +147,9 @@ class Walker:
         services.add_note(s.case, user, body=step.data["body"])
 
     def _transition(self, s: _Case, step: Step, user) -> None:
-        s.case = services.take_transition(s.case, user, step.data["name"], letters=self.letters, **step.data["inputs"])
+        s.case = services.take_transition(
+            s.case, user, step.data["name"], letters=self.letters, notify=False, **step.data["inputs"]
+        )
 
     def _add_party(self, s: _Case, step: Step, user) -> None:
         planned = next(p for p in s.plan.parties if p.key == step.data["party"])

@@ -1,4 +1,4 @@
-"""The case timeline: the case's moves, field changes, notes, contacts and letters as one dated list, scoped to
+"""The case timeline: the case's moves, field changes, notes, contacts, letters and emails as one dated list, scoped to
 what the user may see (a caseworker sees their client's entries and the case's moves, never other parties'
 field changes). Read through ``rjcases.selectors.timeline``; a fixed number of queries per case.
 """
@@ -15,6 +15,7 @@ from django.utils import formats, timezone
 
 from conferences.models import Activity, Agreement, AgreementAction, Feedback, FollowUp, PreparationContact
 from letters.selectors import letters_for_timeline
+from notifications.selectors import messages_for_timeline
 from rjcases.models import Assessment, Case, CaseTransition, Consent, ContactAttempt, Incident, Note, Party
 from rjcases.permissions import (
     can_see_details,
@@ -358,20 +359,28 @@ def _letter_entries(case: Case, user) -> list[TimelineEntry]:
     ]
 
 
+def _message_entries(case: Case, user) -> list[TimelineEntry]:
+    """Emails sent, failed or waiting, that this user may see, by the recipient's role (the notifications app's
+    own read): "Email sent to the referrer", never an address."""
+    return [
+        TimelineEntry(at=at, kind="message", title=title, order=6) for at, title in messages_for_timeline(case, user)
+    ]
+
+
 def _timeline_order(entry: TimelineEntry) -> tuple:
     """By day, then the entries of known time in time order, then those whose time was not recorded."""
     return (timezone.localdate(entry.at), not entry.time_known, entry.at, entry.order)
 
 
 def timeline(case: Case, user, kinds: set[str] | None = None, newest_first: bool = False) -> list[TimelineEntry]:
-    """The case's life in one chronological list: transitions, field changes, notes, contacts, letters.
+    """The case's life in one chronological list: transitions, field changes, notes, contacts, letters, emails.
 
     A user who may not see the case's details (a referrer) gets its status changes only, without
     who made them or why. A caseworker gets the case's moves (without the facilitators' reasons) and the
-    entries about their own client only: no other person's changes, contacts or letters, and the notes
+    entries about their own client only: no other person's changes, contacts, letters or emails, and the notes
     shared with them.
     """
-    kinds = kinds if kinds is not None else {"transition", "change", "note", "contact", "letter"}
+    kinds = kinds if kinds is not None else {"transition", "change", "note", "contact", "letter", "message"}
     detailed = can_see_details(case, user)
     whole = sees_whole_case(case, user)
     entries: list[TimelineEntry] = []
@@ -393,5 +402,7 @@ def timeline(case: Case, user, kinds: set[str] | None = None, newest_first: bool
             entries += _contact_entries(case, clients)
         if "letter" in kinds:
             entries += _letter_entries(case, user)
+        if "message" in kinds:
+            entries += _message_entries(case, user)
     entries.sort(key=_timeline_order, reverse=newest_first)
     return entries

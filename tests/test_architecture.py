@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("accounts", "api", "conferences", "config", "demo", "govuk", "insights", "letters", "rjcases")
+APPS = ("accounts", "api", "conferences", "config", "demo", "govuk", "insights", "letters", "notifications", "rjcases")
 
 LAYERS = (
     "accounts",  # 0: users, roles, organisations
     "casework domain",  # 1: rjcases and conferences models, guards, permissions, exceptions, clocks, calendar
-    "letters",  # 2: letters' models, content, rendering, services, selectors
+    "letters and notifications",  # 2: letters and messages: models, content, rendering, services, selectors, tasks
     "casework services",  # 3: rjcases and conferences services and selectors (rjcases.timeline among them)
     "web kit",  # 4: govuk (forms, templates, the refusal helper)
     "interfaces",  # 5: views, forms, urls, admin, templatetags of every app; insights; api
@@ -39,7 +39,7 @@ def layer_of(module: str) -> int:
         return 4
     if app in CASEWORK and len(parts) > 1 and parts[1] in ("services", "selectors", "timeline"):
         return 3
-    if app == "letters":
+    if app in ("letters", "notifications"):
         return 2
     if app in CASEWORK:
         return 1
@@ -171,6 +171,23 @@ def test_it_reports_the_api_importing_web_forms_and_views():
     assert "the API imports no app's web forms or views" in violations[0].rule
 
 
+def test_it_reports_notifications_reaching_for_the_casework_services():
+    """Notifications sit below the casework services that write them: the transition service calls them, never
+    the other way round."""
+    [violation] = check(
+        "from rjcases.services import take_transition\n", "notifications.services", "notifications/services.py"
+    )
+    assert "layer 2 (letters and notifications) may not import layer 3 (casework services)" in violation.rule
+    assert (
+        check(
+            "from notifications.services import notifications_for_transition\n",
+            "rjcases.services.transitions",
+            "rjcases/services/transitions.py",
+        )
+        == []
+    )
+
+
 def test_it_resolves_relative_imports():
     [violation] = check("from ..views import refer\n", "rjcases.services.intake", "rjcases/services/intake.py")
     assert violation.imported == "rjcases.views"
@@ -198,6 +215,7 @@ def test_the_whole_tree_check_fails_on_a_wrong_import(tmp_path, monkeypatch):
     monkeypatch.setattr(this, "APPS", ("letters", "demo"))
     with pytest.raises(AssertionError) as failure:
         test_every_import_goes_the_stated_direction()
-    assert "letters/models.py:5: letters.models imports demo.walk: layer 2 (letters) may not import layer 6" in str(
-        failure.value
+    assert (
+        "letters/models.py:5: letters.models imports demo.walk: layer 2 (letters and notifications) may not import "
+        "layer 6" in str(failure.value)
     )

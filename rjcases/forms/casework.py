@@ -376,6 +376,7 @@ TIMELINE_KINDS = (
     ("note", "Notes"),
     ("contact", "Contact attempts"),
     ("letter", "Letters"),
+    ("message", "Emails"),
 )
 
 

@@ -15,6 +15,8 @@ from django.utils import timezone
 from accounts import roles
 from letters.services import letters_for_late_party
 from letters.tasks import enqueue_letter_files
+from notifications.services import notifications_for_allocation
+from notifications.tasks import enqueue_messages
 from rjcases.exceptions import ActionRefused, Conflict
 from rjcases.guards import long_date, withdrawals_in_force, withdrawn_participation
 from rjcases.models import Assessment, Case, Consent, ContactAttempt, Note, Party, ReadAccess, normalise_postcode
@@ -40,8 +42,9 @@ def save_with_history(obj, user, reason: str = "", **kwargs) -> None:
     obj.save(**kwargs)
 
 
-def allocate(case: Case, user, *, facilitator, co_facilitator=None) -> Case:
-    """Allocate (or reallocate) the case's facilitator and co-facilitator: a manager's job."""
+def allocate(case: Case, user, *, facilitator, co_facilitator=None, notify: bool = True) -> Case:
+    """Allocate (or reallocate) the case's facilitator and co-facilitator: a manager's job. Whoever is newly
+    allocated is emailed the reference and a link, after the allocation commits (``notify=False``: demo seeding)."""
     if not roles.is_manager(user):
         raise ActionRefused("Only a manager can allocate cases.")
     for person in filter(None, [facilitator, co_facilitator]):
@@ -51,11 +54,15 @@ def allocate(case: Case, user, *, facilitator, co_facilitator=None) -> Case:
         raise ValidationError({"co_facilitator": "The co-facilitator must be someone other than the facilitator."})
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
+        before = (locked.facilitator_id, locked.co_facilitator_id)
         locked.facilitator = facilitator
         locked.co_facilitator = co_facilitator
         locked._history_user = user
         locked._change_reason = "allocated"
         locked.save(update_fields=["facilitator", "co_facilitator", "updated_at"])
+        if notify:
+            told = notifications_for_allocation(locked, user, before=before)
+            transaction.on_commit(partial(enqueue_messages, [message.pk for message in told]), robust=True)
     return locked
 
 

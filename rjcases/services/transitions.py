@@ -16,6 +16,8 @@ from django_fsm import ConcurrentTransition
 
 from letters.services import letters_for_transition
 from letters.tasks import enqueue_letter_files
+from notifications.services import notifications_for_transition
+from notifications.tasks import enqueue_messages
 from rjcases import limits
 from rjcases.exceptions import CHANGED_BY_SOMEONE_ELSE, TransitionRefused
 from rjcases.guards import Guard
@@ -316,13 +318,14 @@ def _facts(case: Case, needs: str):
     return Facts(), None
 
 
-def take_transition(case: Case, user, name: str, *, letters: bool = True, **inputs) -> Case:
+def take_transition(case: Case, user, name: str, *, letters: bool = True, notify: bool = True, **inputs) -> Case:
     """Take transition ``name`` on ``case`` for ``user``; returns the case as saved.
 
     Every effect of a move is here, in this order: what the move writes (``move_effects``: the fields it
     collects, a cancelled activity, the history reason, the transition row's data) applied to the locked
-    case and its activity, the transition row, and the letters the move calls for
-    (``letters=False`` only for seeding demo data, which makes no letters).
+    case and its activity, the transition row, the letters the move calls for, and the emails telling the
+    referrer and the caseworkers of the new status (``letters=False`` and ``notify=False`` only for seeding
+    demo data, which makes no letters and tells nobody).
 
     Raises ``TransitionRefused`` with the reasons when it cannot; nothing is then changed.
     The state the caller saw (``case.state``) must still be the state in the database.
@@ -370,6 +373,10 @@ def take_transition(case: Case, user, name: str, *, letters: bool = True, **inpu
                 # The letters' rows now; their PDFs are written by a task once this transaction has committed.
                 made = letters_for_transition(locked, user, row)
                 transaction.on_commit(partial(enqueue_letter_files, [letter.pk for letter in made]), robust=True)
+            if notify:
+                # The referrer's and caseworkers' messages: rows now; a task sends each once this has committed.
+                told = notifications_for_transition(locked, user, row)
+                transaction.on_commit(partial(enqueue_messages, [message.pk for message in told]), robust=True)
     except ConcurrentTransition as exc:
         raise TransitionRefused("concurrent", [CHANGED_BY_SOMEONE_ELSE]) from exc
     return locked
