@@ -11,10 +11,14 @@ from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from insights import access, survey
 from insights.models import CentreSurveyResponse, ReportingCentre, SurveyLink, TrainedStaffMember
+from notifications.content import site_link
+from notifications.models import SurveyInvitation
+from notifications.services import survey_message
 from rjcases.services.casework import save_with_history
 
 SURVEY_LINK_DAYS = 30
@@ -54,6 +58,10 @@ def create_survey_link(centre: ReportingCentre, user) -> tuple[SurveyLink, str]:
         raise PermissionDenied("You cannot make survey links for this centre.")
     if not centre.is_active:
         raise ValidationError("This centre is closed: it cannot take surveys.")
+    return _new_survey_link(centre, user)
+
+
+def _new_survey_link(centre: ReportingCentre, user) -> tuple[SurveyLink, str]:
     token = secrets.token_urlsafe(32)
     link = SurveyLink(
         centre=centre,
@@ -115,3 +123,32 @@ def submit_survey_by_link(token: str, answers: dict) -> CentreSurveyResponse:
         link._change_reason = "survey answered"
         link.save(update_fields=["used_at"])
     return response
+
+
+def email_survey_links() -> dict[str, list[str]]:
+    """Email the survey link to each person who reported at a centre and agreed to it at intake (their
+    ``SurveyInvitation``), once: a new one-use link each, made on the centre's behalf by whoever recorded the
+    report. Safe to run twice or at once (each invitation is locked and skipped once its email is written).
+    Returns the case references by outcome: queued, or not sent because the centre is not on the register or
+    closed (tried again next run)."""
+    outcomes: dict[str, list[str]] = {}
+    pending = SurveyInvitation.objects.filter(message__isnull=True).values_list("pk", flat=True)
+    for invitation_id in list(pending):
+        with transaction.atomic():
+            invitation = (
+                SurveyInvitation.objects.select_for_update()
+                .select_related("case", "recorded_by")
+                .filter(pk=invitation_id, message__isnull=True)
+                .first()
+            )
+            if invitation is None:
+                continue
+            centre = ReportingCentre.objects.filter(organisation__centre_reports=invitation.case).first()
+            if centre is None or not centre.is_active:
+                outcomes.setdefault("centre not on the register or closed", []).append(invitation.case.reference)
+                continue
+            link, token = _new_survey_link(centre, invitation.recorded_by)
+            url = site_link(reverse("insights:survey", args=[token]))
+            survey_message(invitation, url, link.expires_at, centre.name)
+            outcomes.setdefault("queued", []).append(invitation.case.reference)
+    return outcomes

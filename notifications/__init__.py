@@ -6,7 +6,10 @@
 - ``selectors`` and ``digest``: the timeline's entries and the morning digest (``send_daily_digest``).
 - ``content`` and ``templates/notifications/``: the words, given a reference, a status and a link only.
 - ``forms``: the account page's choice (the page itself is ``accounts.views.account``).
+- ``SurveyInvitation``: a centre reporter's consent to the survey by email (recorded at intake; the link is made
+  and sent by ``insights.services.email_survey_links``, ``manage.py send_survey_links``).
 
-No ``views`` or ``urls``: nothing here has a page of its own; messages show on the case timeline and in the
-admin, preferences on the user's account page.
+No ``views``, ``urls`` or ``admin``: nothing here has a page of its own. Messages show on the case timeline (by
+the recipient's role, scoped like the rest of the timeline), preferences on the user's account page; an admin of
+messages would be one more way to read who was written to about which case, outside the read access log.
 """

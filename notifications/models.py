@@ -100,3 +100,19 @@ class Preference(models.Model):
 
     def __str__(self) -> str:
         return f"Notification preferences of {self.user}"
+
+
+class SurveyInvitation(models.Model):
+    """The person who reported at a third-party reporting centre agreed, when the report was recorded, to be
+    emailed the centre's satisfaction survey link. One per report; ``message`` is the email once written (so the
+    link is sent once). The address is the person harmed's email on the case, read when the email is sent."""
+
+    case = models.OneToOneField("rjcases.Case", on_delete=models.PROTECT, related_name="survey_invitation")
+    party = models.ForeignKey("rjcases.Party", on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+    message = models.OneToOneField(Message, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"Survey by email for {self.case}"

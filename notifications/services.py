@@ -15,7 +15,7 @@ from django.db import transaction
 
 from accounts import roles
 from notifications import content
-from notifications.models import Message, Preference
+from notifications.models import Message, Preference, SurveyInvitation
 from notifications.tasks import enqueue_messages
 from rjcases.models import Case, CaseTransition, Party
 
@@ -25,7 +25,7 @@ def _reachable(user, actor) -> bool:
 
 
 def _write(kind: str, audience: str, *, case: Case | None = None, user=None, party=None, **context) -> Message:
-    extra = {k: context.pop(k) for k in ("secret", "expires_at", "digest_day") if k in context}
+    extra = {k: context[k] for k in ("secret", "expires_at", "digest_day") if k in context}
     subject, text, html = content.render(kind, **context)
     return Message.objects.create(
         kind=kind,
@@ -161,3 +161,39 @@ def digest_message(user, day: date, items: list) -> Message:
         items=items,
         link=content.site_link("/"),
     )
+
+
+# ---------------------------------------------------------------------------------------------------
+# The reporting-centre survey, by email, only with the consent of the person who reported
+
+
+def record_survey_consent(case: Case, party: Party, user) -> SurveyInvitation:
+    """At intake: the person who reported (``party``, with an email address) agreed to be emailed the centre's
+    survey link. ``insights.services.email_survey_links`` (``manage.py send_survey_links``) sends it."""
+    invitation = SurveyInvitation(case=case, party=party, recorded_by=user)
+    invitation._history_user = user  # type: ignore[attr-defined]
+    invitation._change_reason = "consent to the survey by email"  # type: ignore[attr-defined]
+    invitation.save()
+    return invitation
+
+
+def survey_message(invitation: SurveyInvitation, link: str, expires_at: datetime, centre_name: str) -> Message:
+    """The survey email to the person who reported (the centre's name and the one-use link only), attached to
+    ``invitation`` so it is written once. Sent after the surrounding transaction commits; its text is wiped once
+    sent, as the link is kept nowhere else."""
+    message = _write(
+        Message.Kind.SURVEY,
+        Message.Audience.REPORTER,
+        case=invitation.case,
+        party=invitation.party,
+        link=link,
+        expires_at=expires_at,
+        secret=True,
+        centre=centre_name,
+    )
+    invitation.message = message
+    invitation._history_user = invitation.recorded_by  # type: ignore[attr-defined]
+    invitation._change_reason = "survey link emailed"  # type: ignore[attr-defined]
+    invitation.save(update_fields=["message"])
+    transaction.on_commit(lambda: enqueue_messages([message.pk]), robust=True)
+    return message

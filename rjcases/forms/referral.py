@@ -138,6 +138,12 @@ class ReferralForm(GovukForm):
         "Does the person consent to the police being involved?",
         error="Select yes if the person consents to police involvement",
     )
+    survey_by_email = yes_no_field(
+        "May the service email the person the centre's short satisfaction survey?",
+        required=False,
+        help_text="Only if they agree. It goes to the email address given for them below and says nothing about "
+        "the report. Not for an anonymous report: give them the survey link instead.",
+    )
     # RJ service staff only: who referred it.
     referring_organisation = forms.ModelChoiceField(
         Organisation.objects.filter(is_active=True),
@@ -154,6 +160,7 @@ class ReferralForm(GovukForm):
         if route.code != "reporting-centre":
             del self.fields["report_kind"]
             del self.fields["consents_to_police"]
+            del self.fields["survey_by_email"]
         if not (roles.is_manager(user) or roles.is_facilitator(user)):
             del self.fields["referring_organisation"]
         if route.code == "self-referral":
@@ -224,6 +231,7 @@ class ReferralForm(GovukForm):
         if self.route.code == "reporting-centre":
             fields["report_kind"] = data["report_kind"]
             fields["consents_to_police"] = data["consents_to_police"]
+            fields["survey_by_email"] = bool(data.get("survey_by_email"))
         if data.get("referring_organisation"):
             fields["referring_organisation"] = data["referring_organisation"]
         return fields

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts import roles
+from notifications.services import record_survey_consent
 from rjcases import clocks
 from rjcases.exceptions import ActionRefused
 from rjcases.models import (
@@ -180,6 +181,23 @@ def _referral_fields(user, route: ReferralRoute, fields: dict) -> dict:
     return fields
 
 
+def _survey_reporter(route: ReferralRoute, anonymous: bool, parties: list[PartyData]) -> PartyData:
+    """The person who reported, when they agreed to be emailed the centre's survey: an assisted centre report's
+    person harmed, with an email address. Anything else is refused, with what to do instead."""
+    if route.code != CENTRE_ROUTE:
+        raise ValidationError({"survey_by_email": "Only reports made at a reporting centre have the centre's survey."})
+    if anonymous:
+        raise ValidationError(
+            {"survey_by_email": "An anonymous report holds no email address: give the person the survey link instead."}
+        )
+    harmed = next((p for p in parties if p.role == Party.Role.HARMED), None)
+    if harmed is None or not harmed.extra.get("email"):
+        raise ValidationError(
+            {"survey_by_email": "Enter the person's email address to email them the survey, or answer no."}
+        )
+    return harmed
+
+
 def create_referral(
     user,
     *,
@@ -215,6 +233,9 @@ def create_referral(
     - Caseworker: a caseworker who refers becomes the caseworker of each person harmed in it (so they see
       what they referred); a caseworker named otherwise must be a caseworker, for a person harmed.
     - Enhanced rights need a reason; text is stripped; the referral date is today or earlier.
+    - ``survey_by_email``: the person who reported at a centre agreed to be emailed the centre's satisfaction
+      survey; recorded (``notifications.services.record_survey_consent``) for an assisted report whose person
+      harmed has an email address, refused otherwise.
     """
     if not routes_for(user):
         raise ActionRefused("You cannot make referrals.")
@@ -227,9 +248,11 @@ def create_referral(
     received_on = received_on or timezone.localdate()
     if received_on > timezone.localdate():
         raise ValidationError({"received_on": "The referral date must be today or in the past."})
+    survey_by_email = bool(case_fields.pop("survey_by_email", False))
     case_fields = _referral_fields(user, route, case_fields)
     anonymous = route.code == CENTRE_ROUTE and case_fields.get("report_kind") == "anonymous"
     parties = _clean_parties(user, anonymous, parties)
+    reporter = _survey_reporter(route, anonymous, parties) if survey_by_email else None
     incident = {**incident, "summary": (incident.get("summary") or "").strip()}
     if incident.get("postcode"):
         incident["postcode"] = normalise_postcode(incident["postcode"])
@@ -262,6 +285,9 @@ def create_referral(
                 _skip_permission=True,
                 **party.extra,
             )
+        if reporter is not None:
+            # Their consent to be emailed the centre's survey link (sent by `manage.py send_survey_links`).
+            record_survey_consent(case, case.parties.filter(role=Party.Role.HARMED).earliest("id"), user)
         duplicates = find_possible_duplicates(case)
         if duplicates:
             case.possible_duplicate_of.set(duplicates)

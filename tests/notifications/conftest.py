@@ -21,7 +21,7 @@ PEOPLE = {
     Party.Role.HARMED: {
         "first_name": "Zebedee",
         "last_name": "Quillfeather",
-        "address": "77 Marigold Crescent, Stretford",
+        "address": "77 Marigold Crescent, Davyhulme Nook",
         "postcode": "M32 9ZQ",
         "phone": "07700 900777",
         "email": "zebedee.q@example.net",
