@@ -188,6 +188,9 @@ class ReferralInSerializer(serializers.Serializer):
     consents_to_police = serializers.BooleanField(
         required=False, allow_null=True, help_text="Reporting-centre route only"
     )
+    survey_by_email = serializers.BooleanField(
+        default=False, help_text="Reporting-centre route only: the person agreed to be emailed the centre's survey link"
+    )
 
     def validate(self, data):
         # The intake rules (routes, referrer, anonymous reports, ...) are the service's; this asks only what the

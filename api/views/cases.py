@@ -127,7 +127,7 @@ class ReferralView(APIView):
             "enhanced_rights": data["enhanced_rights"],
             "enhanced_rights_reason": data["enhanced_rights_reason"],
         }
-        for name in ("report_kind", "consents_to_police"):
+        for name in ("report_kind", "consents_to_police", "survey_by_email"):
             if name in data:
                 case_fields[name] = data[name]
         case = services.create_referral(

@@ -128,3 +128,22 @@ def test_the_referral_form_asks_for_consent_on_centre_reports_only(client, centr
     client.force_login(police_referrer)
     page = client.get(reverse("rjcases:refer_route", args=["police"])).content.decode()
     assert 'name="survey_by_email"' not in page
+
+
+def test_the_api_records_the_consent_and_refuses_it_on_an_anonymous_report(api_client, centre_staff, reference_data):
+    from tests.api.conftest import referral_body
+
+    url = "/api/v1/referrals/"
+    body = referral_body(
+        route="reporting-centre", report_kind="assisted", consents_to_police=False, survey_by_email=True
+    )
+    response = api_client(centre_staff).post(url, body, format="json")
+    assert response.status_code == 201, response.content
+    assert SurveyInvitation.objects.get().case.reference == response.json()["reference"]
+    anonymous = referral_body(
+        route="reporting-centre", parties=[], report_kind="anonymous", consents_to_police=False, survey_by_email=True
+    )
+    refused = api_client(centre_staff).post(url, anonymous, format="json")
+    assert refused.status_code == 422
+    assert "survey_by_email" in refused.content.decode()
+    assert SurveyInvitation.objects.count() == 1
