@@ -8,7 +8,8 @@ CHROMIUM ?= /usr/bin/chromium
 PYTEST_WORKERS ?= auto
 PIP_INSTALL := $(PY) -m pip install --quiet --disable-pip-version-check
 
-.PHONY: run serve serve-web collectstatic test test-parts setup setup-dev test-sqlite test-postgres test-browser lint audit requirements clean demo
+.PHONY: run serve serve-web collectstatic test test-parts setup setup-dev test-sqlite test-postgres test-browser lint audit requirements clean demo \
+	worker scheduler
 
 # The virtual environment, on a Python 3.12+ that scripts/find-python finds.
 $(VENV)/.python:
@@ -46,9 +47,21 @@ demo: setup
 	$(PY) manage.py loaddata reference demo_users -v0
 	$(PY) manage.py seed_demo --if-empty
 
+# The development server and a task worker beside it (letter files, emails), stopped together by Ctrl-C.
 run: demo
 	@$(PY) manage.py demo_signins --port $(PORT)
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@$(PY) scripts/run_together.py "web: $(PY) manage.py runserver 127.0.0.1:$(PORT)" "worker: $(WORKER)"
+
+# The task worker alone (django-tasks-db: the queue is the database; every queue), against DATABASE_URL, which
+# must be migrated. More options of db_worker in WORKER_ARGS, e.g. WORKER_ARGS=--no-reload.
+WORKER_ARGS ?=
+WORKER = $(PY) manage.py db_worker '--queue-name=*' --no-startup-delay $(WORKER_ARGS)
+worker: setup
+	$(WORKER)
+
+# The scheduler alone: queues the scheduled jobs at their times, for the worker (docs/jobs.md).
+scheduler: setup
+	$(PY) manage.py run_scheduler
 
 # The production server (docs/deploy.md): gunicorn with config/gunicorn.conf.py against the configured DATABASE_URL,
 # static files collected first. Migrations are NOT run here: run `manage.py migrate` before starting new code
@@ -61,8 +74,12 @@ serve-web: collectstatic
 	$(VENV)/bin/gunicorn --config config/gunicorn.conf.py
 
 # A single host runs everything from here: the web server, and beside it the task worker and the scheduler
-# (added with them: see docs/deploy.md, "Processes"). Several hosts run `make serve-web` and the worker apart.
-serve: serve-web
+# (docs/jobs.md), as one (scripts/run_together.py: SIGTERM or Ctrl-C stops all three; one ending stops the
+# others, for the supervisor to restart). Several hosts run `make serve-web` and `make worker` apart, and the
+# scheduler anywhere (two schedulers never queue a job twice).
+serve: collectstatic
+	@$(PY) scripts/run_together.py "web: $(VENV)/bin/gunicorn --config config/gunicorn.conf.py" "worker: $(WORKER)" \
+		"scheduler: $(PY) manage.py run_scheduler"
 
 # The whole suite, timed from the set-up on: SQLite (with coverage and its floor), PostgreSQL when
 # DATABASE_URL is set, then the browser tests.

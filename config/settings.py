@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_tasks_db",
     "govuk",
     "accounts",
     "rjcases",
@@ -75,6 +76,7 @@ INSTALLED_APPS = [
     "insights",
     "api",
     "notifications",
+    "jobs",
     "demo",
 ]
 
@@ -253,9 +255,21 @@ STORAGES = {
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
-# Background tasks (django.tasks). Letter files are written by a task queued after the move commits; the
-# immediate backend runs it at once, in the process that queued it.
-TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# Background tasks (django.tasks): letter files, emails and the scheduled jobs (docs/jobs.md). By default they are
+# queued in the database itself by django-tasks-db (PostgreSQL, or SQLite in the embedded default: no broker to
+# install) and run by `manage.py db_worker` (make worker; make run and make serve start one). "immediate" runs each
+# task at once in the process that queued it: the tests use it, except those that start a real worker.
+RJ_TASKS_BACKEND = os.environ.get("RJ_TASKS_BACKEND", "").strip().lower() or "database"
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+}
+if RJ_TASKS_BACKEND not in TASK_BACKENDS:
+    raise ImproperlyConfigured("RJ_TASKS_BACKEND must be database or immediate (or not set: database).")
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[RJ_TASKS_BACKEND]}}
+# A task still "running" this many minutes after it started is taken to be lost with its worker (killed, or its
+# machine stopped): `manage.py requeue_stalled_tasks` (scheduled) marks it failed and queues it again.
+RJ_TASKS_STALLED_MINUTES = float(os.environ.get("RJ_TASKS_STALLED_MINUTES", "30"))
 # False: letter files are not written after a move or a new letter (the task is not queued); the letters stay
 # pending until `manage.py write_letter_files` or "Try again". The tests switch it off unless marked letter_files.
 RJ_LETTER_FILES = env_bool("RJ_LETTER_FILES", default=True)

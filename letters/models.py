@@ -233,7 +233,7 @@ class Letter(models.Model):
         if self.file_status == self.FileStatus.FAILED:
             return "Its file could not be written. Try again, or regenerate the letter."
         if self.file_status == self.FileStatus.PENDING:
-            return "Its file is still being written. Refresh the page in a moment, or try again."
+            return "It is still being prepared. Refresh the page in a moment, or try again."
         return ""
 
     @property

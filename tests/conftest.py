@@ -6,7 +6,9 @@ per test database, not once per persona.
 """
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache
+from django.test import override_settings
 
 from accounts import roles
 from accounts.models import Organisation
@@ -40,6 +42,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
     Migrating the test database already makes them (accounts' post_migrate); this covers --no-migrations."""
     with django_db_blocker.unblock():
         roles.ensure_roles()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def tasks_run_at_once():
+    """Tasks run when they are queued, in the test's own process (Django's immediate backend), so a test sees
+    their effects at once and needs no worker. Only the tests of the worker itself (tests/jobs/test_worker.py)
+    queue in the database (django-tasks-db, as production and the embedded default do) and start real
+    ``manage.py db_worker`` processes."""
+    with override_settings(TASKS={"default": {"BACKEND": django_settings.TASK_BACKENDS["immediate"]}}):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -12,7 +12,19 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("accounts", "api", "conferences", "config", "demo", "govuk", "insights", "letters", "notifications", "rjcases")
+APPS = (
+    "accounts",
+    "api",
+    "conferences",
+    "config",
+    "demo",
+    "govuk",
+    "insights",
+    "jobs",
+    "letters",
+    "notifications",
+    "rjcases",
+)
 
 LAYERS = (
     "accounts",  # 0: users, roles, organisations
@@ -21,7 +33,7 @@ LAYERS = (
     "casework services",  # 3: rjcases and conferences services and selectors (rjcases.timeline among them)
     "web kit",  # 4: govuk (forms, templates, the refusal helper)
     "interfaces",  # 5: views, forms, urls, admin, templatetags of every app; insights; api
-    "wiring",  # 6: config, demo, management commands, app configs
+    "wiring",  # 6: config, demo, jobs (the scheduler), management commands, app configs
 )
 INTERFACE_PARTS = {"views", "forms", "urls", "case_urls", "admin", "templatetags"}
 CASEWORK = {"rjcases", "conferences"}
@@ -31,7 +43,7 @@ def layer_of(module: str) -> int:
     """The layer of a project module, by what kind of module it is, then by its app."""
     parts = module.split(".")
     app = parts[0]
-    if app in ("config", "demo") or "management" in parts or parts[1:] == ["apps"]:
+    if app in ("config", "demo", "jobs") or "management" in parts or parts[1:] == ["apps"]:
         return 6
     if app in ("insights", "api") or INTERFACE_PARTS.intersection(parts[1:]):
         return 5

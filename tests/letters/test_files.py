@@ -3,6 +3,7 @@ file and no row; a file that cannot be written is shown as such on the case page
 and is written again by "Try again" or ``manage.py write_letter_files``."""
 
 import io
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -303,10 +304,11 @@ def test_the_command_writes_pending_and_failed_files_and_says_what_it_did(failed
     call_command("write_letter_files", stdout=out)
     lines = out.getvalue().splitlines()
     assert lines == [
-        f"{failed_case.reference} letter {failed.pk} ({failed}): written",
-        f"{failed_case.reference} letter {pending.pk} ({pending}): written",
+        f"{failed_case.reference} letter {failed.pk} (Restorative justice information, version 2): written",
+        f"{failed_case.reference} letter {pending.pk} (Invitation to take part, version 2): written",
         "Letter files: 2 written.",
     ]
+    assert failed.recipient_name not in out.getvalue()  # a cron log line names no one
     assert not Letter.objects.exclude(file_status=Letter.FileStatus.WRITTEN).exists()
     out = io.StringIO()
     call_command("write_letter_files", stdout=out)
@@ -322,6 +324,19 @@ def test_the_command_reports_a_file_that_still_fails(failed_case, monkeypatch):
     out = io.StringIO()
     call_command("write_letter_files", "--failed-only", stdout=out)
     assert out.getvalue().splitlines() == [
-        f"{failed_case.reference} letter {letter.pk} ({letter}): failed: RuntimeError: still broken",
+        f"{failed_case.reference} letter {letter.pk} (Restorative justice information, version 2): failed: "
+        "RuntimeError: still broken",
         "Letter files: 1 failed.",
     ]
+
+
+def test_the_command_can_leave_letters_just_made_to_their_own_task(failed_case, monkeypatch):
+    """The hourly run (--older-than-minutes 10) does not race the task of a letter made a moment ago."""
+    letter = failed_letter(failed_case)
+    out = io.StringIO()
+    call_command("write_letter_files", "--older-than-minutes", "10", stdout=out)
+    assert out.getvalue().splitlines() == ["Letter files: no letter needed it."]
+    Letter.objects.filter(pk=letter.pk).update(generated_at=letter.generated_at - timedelta(minutes=11))
+    call_command("write_letter_files", "--older-than-minutes", "10", stdout=io.StringIO())
+    letter.refresh_from_db()
+    assert letter.file_status == Letter.FileStatus.WRITTEN

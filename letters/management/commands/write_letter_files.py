@@ -1,11 +1,15 @@
-"""python manage.py write_letter_files [--failed-only] [--letter ID ...]
+"""python manage.py write_letter_files [--failed-only] [--older-than-minutes N] [--letter ID ...]
 
 Writes the files of letters whose file is still pending or could not be written (the retry for the task that
-writes them after a move commits), and prints what it did with each. Safe to run again and from cron: a
-letter whose file is written is skipped.
+writes them after a move commits), and prints what it did with each: the case reference, the letter's id, kind
+and version, never the recipient's name. Safe to run again and from cron: a letter whose file is written is
+skipped. The scheduler runs it hourly with --older-than-minutes 10, leaving letters just made to their own task.
 """
 
-from django.core.management.base import BaseCommand
+from datetime import timedelta
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from letters.files import FAILED, letters_without_files, write_letter_file
 from letters.models import Letter
@@ -24,9 +28,20 @@ class Command(BaseCommand):
             metavar="ID",
             help="Only this letter (may be given more than once).",
         )
+        parser.add_argument(
+            "--older-than-minutes",
+            type=float,
+            default=0.0,
+            metavar="N",
+            help="Only letters made more than N minutes ago (default 0: all).",
+        )
 
-    def handle(self, *args, failed_only, letter, **options):
+    def handle(self, *args, failed_only, letter, older_than_minutes, **options):
+        if older_than_minutes < 0:
+            raise CommandError("--older-than-minutes cannot be negative.")
         letters = letters_without_files()
+        if older_than_minutes:
+            letters = letters.filter(generated_at__lte=timezone.now() - timedelta(minutes=older_than_minutes))
         if failed_only:
             letters = letters.filter(file_status=Letter.FileStatus.FAILED)
         if letter:
@@ -35,7 +50,8 @@ class Command(BaseCommand):
         for found in letters:
             outcome = write_letter_file(found.pk)
             counts[outcome] = counts.get(outcome, 0) + 1
-            line = f"{found.case.reference} letter {found.pk} ({found}): {outcome}"
+            what = f"{found.get_kind_display()}, version {found.version}"
+            line = f"{found.case.reference} letter {found.pk} ({what}): {outcome}"
             if outcome == FAILED:
                 found.refresh_from_db(fields=["file_error"])
                 self.stdout.write(self.style.ERROR(f"{line}: {found.file_error}"))
