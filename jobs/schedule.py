@@ -54,6 +54,28 @@ JOBS: tuple[Job, ...] = (
         what="Queues again the tasks whose worker stopped while running them (killed, or its machine stopped).",
     ),
     Job(
+        "send_survey_links",
+        ("send_survey_links",),
+        every=15 * MINUTE,
+        at=0 * MINUTE,
+        what="Emails the reporting-centre survey link to each person who reported at a centre and agreed to it.",
+    ),
+    Job(
+        "retry_failed_messages",
+        ("retry_failed_messages",),
+        every=15 * MINUTE,
+        at=10 * MINUTE,
+        what="Sends again each email that failed, or was left queued or half-sent for 15 minutes.",
+    ),
+    Job(
+        "send_daily_digest",
+        ("send_daily_digest",),
+        every=DAY,
+        at=7 * HOUR,
+        catch_up=4 * HOUR,
+        what="Emails each facilitator and caseworker their deadlines due today or overdue and actions due in 7 days.",
+    ),
+    Job(
         "write_letter_files",
         ("write_letter_files", "--older-than-minutes", "10"),
         every=HOUR,

@@ -96,9 +96,14 @@ def test_checking_twice_on_the_same_day_queues_each_job_once(db, database_queue)
 def test_a_restarted_scheduler_queues_only_what_came_due_since(db, database_queue):
     enqueue_due_jobs(at(2026, 12, 2, 9, 0))
     later = enqueue_due_jobs(at(2026, 12, 2, 10, 20))  # the hourly and quarter-hourly ones, not the daily ones
-    assert sorted(run.job for run in later) == ["requeue_stalled_tasks", "write_letter_files"]
-    next_day = enqueue_due_jobs(at(2026, 12, 3, 3, 1))
-    assert sorted(run.job for run in next_day) == sorted(job.name for job in JOBS)
+    assert sorted(run.job for run in later) == [
+        "requeue_stalled_tasks",
+        "retry_failed_messages",
+        "send_survey_links",
+        "write_letter_files",
+    ]
+    next_day = enqueue_due_jobs(at(2026, 12, 3, 3, 1))  # yesterday's 07:00 digest is too late to make up
+    assert sorted(run.job for run in next_day) == sorted(job.name for job in JOBS if job.name != "send_daily_digest")
     assert [due for job, due in runs() if job == "purge_idempotency_keys"] == [
         at(2026, 12, 2, 2, 45),
         at(2026, 12, 3, 2, 45),
@@ -176,7 +181,8 @@ def test_a_job_that_fails_fails_its_task(db, monkeypatch):
     assert "cannot be negative" in result.errors[0].traceback
 
 
-def test_run_scheduler_once_queues_what_is_due_and_says_so(db, database_queue):
+def test_run_scheduler_once_queues_what_is_due_and_says_so(db, database_queue, monkeypatch):
+    monkeypatch.setattr(schedule.timezone, "now", lambda: at(2026, 12, 2, 9, 0))  # every job due, the digest too
     out = io.StringIO()
     call_command("run_scheduler", "--once", stdout=out)
     lines = out.getvalue().splitlines()
