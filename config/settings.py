@@ -274,6 +274,10 @@ RJ_TASKS_STALLED_MINUTES = float(os.environ.get("RJ_TASKS_STALLED_MINUTES", "30"
 # pending until `manage.py write_letter_files` or "Try again". The tests switch it off unless marked letter_files.
 RJ_LETTER_FILES = env_bool("RJ_LETTER_FILES", default=True)
 
+# Victims' Code Right 12: the partnership's complaint deadlines, in working days from the day a complaint arrives.
+RJ_COMPLAINT_ACKNOWLEDGE_WORKING_DAYS = int(os.environ.get("RJ_COMPLAINT_ACKNOWLEDGE_WORKING_DAYS", "5"))
+RJ_COMPLAINT_RESPONSE_WORKING_DAYS = int(os.environ.get("RJ_COMPLAINT_RESPONSE_WORKING_DAYS", "20"))
+
 # The JSON API (api/): token authentication only, one error shape, a rate limit per token.
 # The cache holds the API's rate-limit counts. One process needs nothing; several processes (or servers) must
 # share one: RJ_CACHE_URL=redis://host:6379/0 (Django's Redis backend). The embedded default needs no Redis.

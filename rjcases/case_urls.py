@@ -1,6 +1,6 @@
 """The case pages, mounted at /cases/ in the ``rjcases`` namespace. Fixed paths come before ``<reference>/``."""
 
-from django.urls import path
+from django.urls import include, path
 
 from rjcases import views
 
@@ -31,4 +31,5 @@ urlpatterns = [
     path("<str:reference>/notes/<int:note_id>/", views.note_detail, name="note_detail"),
     path("<str:reference>/contacts/add/", views.contact_add, name="contact_add"),
     path("<str:reference>/transition/<slug:name>/", views.transition, name="transition"),
+    path("<str:reference>/victims-code/", include("rjcases.victims_code.urls")),
 ]

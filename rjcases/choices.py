@@ -7,3 +7,13 @@ WITHDRAWN_BY_CHOICES = (
     ("referrer", "The referrer"),
     ("service", "The RJ service"),
 )
+
+# Who reported the incident to the police or the reporting centre (``Incident.reported_by``).
+REPORTED_BY_CHOICES = (
+    ("harmed", "The person harmed"),
+    ("witness", "A witness"),
+    ("third_party", "A third party (family, friend, support worker)"),
+    ("reporting_centre", "A third-party reporting centre"),
+    ("police", "The police (seen by an officer)"),
+    ("other", "Someone else"),
+)

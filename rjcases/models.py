@@ -17,7 +17,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin, trans
 from simple_history.models import HistoricalRecords
 
 from accounts import roles
-from rjcases import guards, limits
+from rjcases import choices, guards, limits
 from rjcases.limits import bounded_text, validate_phone
 from rjcases.permissions import can_facilitate, can_manage, can_withdraw
 from rjcases.reference import CalendarDay, CrimeType, HateStrand, ReferralRoute, Ward  # noqa: F401  (models of this app)
@@ -261,20 +261,6 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     def current_agreement(self):
         return self.agreements.filter(superseded=False).order_by("-created_at", "-id").first()
 
-    def rj_information_overdue(self, today: date | None = None) -> bool:
-        today = today or timezone.localdate()
-        due = self.rj_information_due_on
-        return bool(due and not self.rj_information_given_on and today > due and not self.is_closed)
-
-    def initial_contact_overdue(self, today: date | None = None) -> bool:
-        today = today or timezone.localdate()
-        return bool(
-            self.initial_contact_due_on
-            and not self.initial_contact_on
-            and today > self.initial_contact_due_on
-            and not self.is_closed
-        )
-
 
 POSTCODE_RE = re.compile(r"^(GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?[0-9][0-9A-HJKMNP-RTUVWXY]? ?[0-9][ABD-HJLNP-UW-Z]{2})$")
 validate_postcode = RegexValidator(POSTCODE_RE, "Enter a real UK postcode, like M32 0TH")
@@ -312,6 +298,9 @@ class Incident(models.Model):
     )
     strands = models.ManyToManyField(HateStrand, related_name="incidents")
     perceived_by = models.CharField(max_length=12, choices=PerceivedBy.choices, default=PerceivedBy.VICTIM)
+    # The Victims' Code clocks run from the report (rjcases.victims_code.clocks); empty when not recorded.
+    reported_on = models.DateField("reported to the police or the reporting centre on", null=True, blank=True)
+    reported_by = models.CharField("who reported it", max_length=20, choices=choices.REPORTED_BY_CHOICES, blank=True)
     summary = models.TextField(max_length=limits.SUMMARY)
     history = HistoricalRecords(m2m_fields=[strands])
 
@@ -368,6 +357,7 @@ class Party(models.Model):
     preferred_contact_method = models.CharField(max_length=16, choices=ContactMethod.choices, blank=True)
     safe_contact_times = models.CharField(max_length=limits.SHORT, blank=True)
     no_messages = models.BooleanField("do not leave messages", default=False)
+    asked_not_to_be_contacted = models.BooleanField(default=False)  # the contact clocks then do not apply
     language = models.CharField("preferred language", max_length=60, blank=True, default="English")
     interpreter_needed = models.BooleanField(default=False)
     interpreter_language = models.CharField(
@@ -589,3 +579,6 @@ class ReadAccess(models.Model):
     class Meta:
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["case", "at"])]
+
+
+from rjcases.victims_code.models import Complaint  # noqa: E402, F401  (complaints, Right 12: the rjcases app's)

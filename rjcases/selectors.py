@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date
+from functools import partial
 
 from django.db import models
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
-from django.utils import formats, timezone
+from django.utils import timezone
 
 from accounts import roles
 from rjcases.models import Assessment, Case, Consent, ContactAttempt, Note, Party, ReadAccess, moment_order
@@ -25,6 +26,7 @@ from rjcases.permissions import (
     sees_whole_case,
 )
 from rjcases.timeline import Change, TimelineEntry, timeline  # noqa: F401  (read through selectors too)
+from rjcases.victims_code import clocks as code_clocks
 
 # ---------------------------------------------------------------------------------------------------
 # The case a user may open
@@ -106,32 +108,24 @@ def sees_details_in_lists(user) -> bool:
 
 
 def overdue_q(today: date | None = None) -> Q:
-    """Open cases with a Victims' Code clock past its date and not met (evaluated in the database)."""
+    """Open cases with a Victims' Code contact clock that applies, past its date and not met (in the database)."""
+    return code_clocks.overdue_q(today or timezone.localdate())
+
+
+def attention_q(today: date | None = None) -> Q:
+    """Open cases with a contact clock overdue or due within one working day: what the dashboards list."""
     today = today or timezone.localdate()
-    return ~Q(state=Case.State.CLOSED) & (
-        Q(rj_information_due_on__lt=today, rj_information_given_on__isnull=True)
-        | Q(initial_contact_due_on__lt=today, initial_contact_on__isnull=True)
-    )
+    return code_clocks.overdue_q(today) | code_clocks.due_soon_q(today)
 
 
 def with_overdue(cases: QuerySet, today: date | None = None) -> QuerySet:
-    return cases.annotate(is_overdue=ExpressionWrapper(overdue_q(today), output_field=BooleanField()))
+    today, flag = today or timezone.localdate(), partial(ExpressionWrapper, output_field=BooleanField())
+    return cases.annotate(is_overdue=flag(overdue_q(today)), is_due_soon=flag(code_clocks.due_soon_q(today)))
 
 
 def overdue_clocks(case: Case, today: date | None = None) -> list[str]:
     """The overdue clocks of one case, in words."""
-    today = today or timezone.localdate()
-    if case.is_closed:
-        return []
-    problems = []
-    if case.rj_information_overdue(today):
-        problems.append(
-            f"The person harmed should have been told about restorative justice by "
-            f"{formats.date_format(case.rj_information_due_on, 'j F Y')}."
-        )
-    if case.initial_contact_overdue(today):
-        problems.append(f"Initial contact was due by {formats.date_format(case.initial_contact_due_on, 'j F Y')}.")
-    return problems
+    return code_clocks.overdue_words(case, today)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -231,7 +225,7 @@ def dashboard(user, today: date | None = None) -> dict:
         figures["sign_off_count"] = awaiting_sign_off(user).count()
         figures["duplicates"] = list(possible_duplicates(user)[:20])
         figures["duplicates_count"] = possible_duplicates(user).count()
-        figures["overdue"] = list(listed.filter(overdue_q(today)).order_by("received_on")[:20])
+        figures["overdue"] = list(listed.filter(attention_q(today)).order_by("received_on")[:20])
         figures["overdue_count"] = visible.filter(overdue_q(today)).count()
         figures["open_by_state"] = counts_by_state(visible)
         figures["administrators_with_case_roles"] = administrators_with_case_roles()
@@ -240,7 +234,7 @@ def dashboard(user, today: date | None = None) -> dict:
         mine = visible.filter(Q(facilitator=user) | Q(co_facilitator=user))
         figures["my_by_state"] = counts_by_state(mine)
         figures["my_overdue"] = list(
-            with_overdue(mine, today).select_related("route").filter(overdue_q(today)).order_by("received_on")[:20]
+            with_overdue(mine, today).select_related("route").filter(attention_q(today)).order_by("received_on")[:20]
         )
         figures["queue"] = list(
             listed.filter(facilitator__isnull=True).exclude(state=Case.State.CLOSED).order_by("received_on")[:20]

@@ -16,7 +16,7 @@ from django.utils import formats, timezone
 from conferences.models import Activity, Agreement, AgreementAction, Feedback, FollowUp, PreparationContact
 from letters.selectors import letters_for_timeline
 from notifications.selectors import messages_for_timeline
-from rjcases.models import Assessment, Case, CaseTransition, Consent, ContactAttempt, Incident, Note, Party
+from rjcases.models import Assessment, Case, CaseTransition, Complaint, Consent, ContactAttempt, Incident, Note, Party
 from rjcases.permissions import (
     can_see_details,
     may_see_note,
@@ -193,6 +193,7 @@ def _history_sources(parties: dict) -> list[_HistorySource]:
         (AgreementAction, "agreement__case_id"),
         (FollowUp, "case_id"),
         (Feedback, "case_id"),
+        (Complaint, "case_id"),  # Victims' Code Right 12: received, acknowledged, answered
     ):
         sources.append(
             _HistorySource(
@@ -208,6 +209,8 @@ def _history_sources(parties: dict) -> list[_HistorySource]:
 
 def _case_change_title(record) -> str | None:
     reason = (record.history_change_reason or "").split(":")[0]
+    if reason == "enhanced rights":
+        return "Enhanced rights changed: " + record.history_change_reason.partition(": ")[2]
     if reason in TRANSITION_TITLES:
         return None  # the transition entry tells this change
     return {

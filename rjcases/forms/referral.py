@@ -12,6 +12,7 @@ from accounts.models import Organisation, User
 from govuk.forms import DatePartsField, GovukForm, GovukModelForm, time_known, yes_no_field
 from govuk.forms import aware as _aware
 from rjcases import limits
+from rjcases.choices import REPORTED_BY_CHOICES
 from rjcases.models import (
     Case,
     CrimeType,
@@ -105,6 +106,15 @@ class ReferralForm(GovukForm):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="Facts only. Do not include contact details here.",
         error_messages={"required": "Enter a summary of what happened"},
+    )
+    reported_on = DatePartsField(
+        label="When was it reported to the police or the reporting centre?",
+        required=False,
+        not_in_future=True,
+        help_text="If known. The Victims' Code deadlines run from this date. For example, 27 3 2026",
+    )
+    reported_by = forms.ChoiceField(
+        label="Who reported it?", choices=REPORTED_BY_CHOICES, widget=forms.RadioSelect, required=False
     )
     enhanced_rights = yes_no_field(
         "Is the person harmed entitled to enhanced rights under the Victims' Code?",
@@ -218,6 +228,8 @@ class ReferralForm(GovukForm):
             "crime_reference": data.get("crime_reference", ""),
             "perceived_by": data["perceived_by"],
             "summary": data["summary"].strip(),
+            "reported_on": data.get("reported_on"),
+            "reported_by": data.get("reported_by") or "",
         }
 
     def case_fields(self) -> dict:
@@ -249,6 +261,7 @@ PARTY_CONTACT_FIELDS = [
     "preferred_contact_method",
     "safe_contact_times",
     "no_messages",
+    "asked_not_to_be_contacted",
 ]
 PARTY_NEEDS_FIELDS = [
     "language",
@@ -290,8 +303,12 @@ class PartyForm(GovukModelForm):
             "supports": "Supports",
             "caseworker": "Victim service caseworker",
             "participating": "Taking part in the restorative process",
+            "asked_not_to_be_contacted": "Asked not to be contacted by the service",
         }
-        help_texts = {"safe_contact_times": "For example: weekday evenings after 6pm"}
+        help_texts = {
+            "safe_contact_times": "For example: weekday evenings after 6pm",
+            "asked_not_to_be_contacted": "The Victims' Code contact deadlines then do not apply to them.",
+        }
         widgets = {
             "role": forms.RadioSelect,
             "age_band": forms.RadioSelect,

@@ -25,6 +25,7 @@ from rjcases.models import (
     normalise_postcode,
 )
 from rjcases.services.casework import add_party
+from rjcases.services.victims_code import check_report, rj_information_due
 
 
 def next_reference(year: int) -> str:
@@ -236,6 +237,9 @@ def create_referral(
     - ``survey_by_email``: the person who reported at a centre agreed to be emailed the centre's satisfaction
       survey; recorded (``notifications.services.record_survey_consent``) for an assisted report whose person
       harmed has an email address, refused otherwise.
+    - The report to the police or the reporting centre (``incident["reported_on"]``, ``["reported_by"]``) is
+      optional: on or before the referral date and not before the incident. The RJ-information clock runs from
+      it where given, from the referral date where not (``rjcases.victims_code.clocks``).
     """
     if not routes_for(user):
         raise ActionRefused("You cannot make referrals.")
@@ -256,13 +260,21 @@ def create_referral(
     incident = {**incident, "summary": (incident.get("summary") or "").strip()}
     if incident.get("postcode"):
         incident["postcode"] = normalise_postcode(incident["postcode"])
+    incident["reported_by"] = incident.get("reported_by") or ""
+    occurred = incident.get("occurred_from")
+    occurred_on = (
+        (timezone.localtime(occurred) if timezone.is_aware(occurred) else occurred).date() if occurred else None
+    )
+    check_report(incident.get("reported_on"), incident["reported_by"], received_on=received_on, occurred_on=occurred_on)
     with transaction.atomic():
         case = Case(
             reference=next_reference(received_on.year),
             route=route,
             received_on=received_on,
             referred_by=user,
-            rj_information_due_on=clocks.rj_information_due(received_on, case_fields.get("enhanced_rights", False)),
+            rj_information_due_on=rj_information_due(
+                received_on, incident.get("reported_on"), case_fields.get("enhanced_rights", False)
+            ),
             initial_contact_due_on=clocks.initial_contact_due(received_on),
             **case_fields,
         )
