@@ -52,8 +52,8 @@ def _check_day(day: date | None, name: str, *, not_before: date | None = None, w
         raise ValidationError({name: f"The date cannot be before {what}."})
 
 
-def _save(complaint: Complaint, user, reason: str, **kwargs) -> None:
-    complaint._history_user, complaint._change_reason = user, reason
+def _save(complaint, user, reason: str, **kwargs) -> None:
+    complaint._history_user, complaint._change_reason = user, reason  # simple-history's who and why
     complaint.full_clean()
     complaint.save(**kwargs)
 

@@ -45,6 +45,11 @@ def rj_information_due(received_on: date, reported_on: date | None, enhanced: bo
     return clocks.rj_information_due(reported_on or received_on, enhanced)
 
 
+def _history_by(obj, user, reason: str) -> None:
+    """Who made the change and why, for the history row ``save`` writes (simple-history reads these attributes)."""
+    obj._history_user, obj._change_reason = user, reason
+
+
 def _locked(case: Case, user) -> Case:
     if not can_edit_case_work(case, user):
         raise ActionRefused(NOT_YOURS)
@@ -68,12 +73,12 @@ def record_report(case: Case, user, *, reported_on: date | None, reported_by: st
         if (incident.reported_on, incident.reported_by) == (reported_on, reported_by or ""):
             return incident
         incident.reported_on, incident.reported_by = reported_on, reported_by or ""
-        incident._history_user, incident._change_reason = user, "report recorded"
+        _history_by(incident, user, "report recorded")
         incident.save(update_fields=["reported_on", "reported_by"])
         due = rj_information_due(case.received_on, reported_on, case.enhanced_rights)
         if due != case.rj_information_due_on:
             case.rj_information_due_on = due
-            case._history_user, case._change_reason = user, "report date recorded"
+            _history_by(case, user, "report date recorded")
             case.save(update_fields=["rj_information_due_on", "updated_at"])
     return incident
 
@@ -101,6 +106,6 @@ def change_enhanced_rights(case: Case, user, *, enhanced: bool, reason: str) -> 
         case.enhanced_rights_reason = reason if enhanced else ""
         case.rj_information_due_on = rj_information_due(case.received_on, reported_on, case.enhanced_rights)
         switched = "switched on" if enhanced else "switched off"
-        case._history_user, case._change_reason = user, f"enhanced rights: {switched}, {reason}"
+        _history_by(case, user, f"enhanced rights: {switched}, {reason}")
         case.save(update_fields=["enhanced_rights", "enhanced_rights_reason", "rj_information_due_on", "updated_at"])
     return case
