@@ -1,6 +1,6 @@
 from django.urls import path
 
-from insights import views
+from insights import compliance, views
 
 app_name = "insights"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     path("hotspots/", views.hotspots, name="hotspots"),
     path("performance/", views.performance, name="performance"),
     path("quarterly-return/", views.quarterly_return, name="quarterly_return"),
+    path("victims-code-return/", compliance.compliance, name="compliance_return"),
     path("satisfaction/", views.satisfaction, name="satisfaction"),
     path("centres/", views.centre_list, name="centres"),
     path("centres/new/", views.centre_create, name="centre_create"),

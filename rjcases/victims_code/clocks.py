@@ -116,7 +116,7 @@ def contact_not_applicable(facts: CaseFacts) -> str:
     return ""
 
 
-def _judge(key: str, label: str, basis: str, due: date, done: date | None, closed_on: date | None, today: date):
+def judge(key: str, label: str, basis: str, due: date, done: date | None, closed_on: date | None, today: date):
     if done is not None:
         late = clocks.working_days_between(due, done)
         return Clock(key, label, LATE if late else MET, basis, due_on=due, done_on=done, days_late=late or None)
@@ -142,7 +142,7 @@ def rj_information_clock(facts: CaseFacts, today: date) -> Clock:
     reason = contact_not_applicable(facts)
     if reason:
         return Clock("rj_information", label, NOT_APPLICABLE, basis, reason, done_on=facts.rj_information_given_on)
-    return _judge("rj_information", label, basis, due, facts.rj_information_given_on, facts.closed_on, today)
+    return judge("rj_information", label, basis, due, facts.rj_information_given_on, facts.closed_on, today)
 
 
 def referral_clock(facts: CaseFacts, today: date) -> Clock:
@@ -154,7 +154,7 @@ def referral_clock(facts: CaseFacts, today: date) -> Clock:
         return Clock("referral", label, NOT_APPLICABLE, basis, NO_REPORT_DATE_REASON, done_on=facts.received_on)
     basis = f"{basis} {report_basis(facts)}"
     due = clocks.add_working_days(facts.reported_on, REFERRAL_WORKING_DAYS)
-    return _judge("referral", label, basis, due, facts.received_on, None, today)
+    return judge("referral", label, basis, due, facts.received_on, None, today)
 
 
 def first_contact_clock(facts: CaseFacts, today: date) -> Clock:
@@ -165,7 +165,7 @@ def first_contact_clock(facts: CaseFacts, today: date) -> Clock:
     reason = contact_not_applicable(facts)
     if reason:
         return Clock("first_contact", label, NOT_APPLICABLE, basis, reason, done_on=facts.initial_contact_on)
-    return _judge("first_contact", label, basis, due, facts.initial_contact_on, facts.closed_on, today)
+    return judge("first_contact", label, basis, due, facts.initial_contact_on, facts.closed_on, today)
 
 
 def clocks_for(facts: CaseFacts, today: date | None = None) -> list[Clock]:
