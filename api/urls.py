@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularJSONAPIView
 from rest_framework.permissions import AllowAny
 
 from api import docs
-from api.views import cases, common, reports, safeguarding, work
+from api.views import cases, common, reports, safeguarding, victims_code, work
 
 app_name = "api"
 
@@ -27,6 +27,18 @@ urlpatterns = [
     path(CASE + "transitions/", cases.TransitionListView.as_view(), name="transitions"),
     path(CASE + "transitions/<str:name>/", cases.TransitionTakeView.as_view(), name="transition-take"),
     path(CASE + "timeline/", cases.TimelineView.as_view(), name="timeline"),
+    path(CASE + "victims-code/", victims_code.VictimsCodeView.as_view(), name="victims-code"),
+    path(CASE + "victims-code/report/", victims_code.ReportView.as_view(), name="victims-code-report"),
+    path(CASE + "victims-code/enhanced-rights/", victims_code.EnhancedRightsView.as_view(), name="enhanced-rights"),
+    path(CASE + "complaints/", victims_code.ComplaintListView.as_view(), name="complaints"),
+    path(
+        CASE + "complaints/<int:complaint_id>/acknowledgement/",
+        victims_code.AcknowledgementView.as_view(),
+        name="complaint-acknowledgement",
+    ),
+    path(
+        CASE + "complaints/<int:complaint_id>/response/", victims_code.ResponseView.as_view(), name="complaint-response"
+    ),
     path(CASE + "parties/", cases.PartyListView.as_view(), name="parties"),
     path(CASE + "parties/<int:party_id>/", cases.PartyDetailView.as_view(), name="party-detail"),
     path(CASE + "parties/<int:party_id>/consents/", cases.PartyConsentView.as_view(), name="party-consents"),

@@ -15,6 +15,7 @@ from api.idempotency import HEADER as IDEMPOTENCY_HEADER
 from api.idempotency import idempotent
 from api.serializers import cases as s
 from api.serializers import moves
+from api.serializers import victims_code as code_s
 from api.views.common import (
     REFERENCE,
     SUMMARY_ONLY,
@@ -95,7 +96,7 @@ class ReferralView(APIView):
         summary="Send a referral",
         description="Makes a case in referral. Send an `Idempotency-Key` header (e.g. a UUID) to retry safely: "
         "the same key and body return the first answer; the same key with another body is a 422.",
-        request=s.ReferralInSerializer,
+        request=code_s.ReferralWithReportInSerializer,
         responses={201: s.ReferralOutSerializer},
         parameters=[
             OpenApiParameter(
@@ -114,7 +115,7 @@ class ReferralView(APIView):
         user = request.user
         if not services.routes_for(user):
             forbid("You cannot make referrals.")
-        data = validated(s.ReferralInSerializer, request.data)
+        data = validated(code_s.ReferralWithReportInSerializer, request.data)
         parties = []
         for party in data["parties"]:
             fields = dict(party)
