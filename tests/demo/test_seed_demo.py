@@ -14,7 +14,7 @@ from django.db import transaction
 from conferences.models import Activity
 from demo import bulk, plan, walk
 from rjcases import services
-from rjcases.models import Case, CaseTransition, Incident, Party, Ward
+from rjcases.models import Case, CaseTransition, Complaint, Incident, Party, Ward
 from tests.demo.seed_digest import digest, first_difference, summary
 
 AS_OF = "2026-11-20"
@@ -95,6 +95,14 @@ def test_the_default_demo_has_every_state_outcome_and_transition(demo_users):
     assert any("\u0370" <= ch <= "\u03ff" for ch in names)  # Greek
     assert any("\u0600" <= ch <= "\u06ff" for ch in names)  # Arabic script
     assert Activity.objects.filter(status=Activity.Status.TOOK_PLACE).exists()
+    # Victims' Code: most incidents say when they were reported (the due date follows); complaints in every state.
+    reported = Incident.objects.exclude(reported_on=None).select_related("case")
+    assert 0.6 * 120 < reported.count() < 120
+    assert all(i.reported_on <= i.case.received_on for i in reported)
+    complaints = Complaint.objects.all()
+    assert complaints.count() == 6
+    assert complaints.filter(acknowledged_on=None).exists()
+    assert complaints.exclude(responded_on=None).exists()
 
 
 def test_if_empty_adds_nothing_when_cases_exist(demo_users):

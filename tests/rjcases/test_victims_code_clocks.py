@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.timezone import make_aware as aware
 
 from rjcases import selectors
@@ -237,3 +238,38 @@ def test_lists_flag_a_clock_due_within_one_working_day(police_referrer):
     row = selectors.with_overdue(Case.objects.filter(pk=case.pk), today).get()
     assert (row.is_overdue, row.is_due_soon) == (False, True)
     assert Case.objects.filter(selectors.attention_q(today), pk=case.pk).exists()
+
+
+# ---------------------------------------------------------------------------------------------------
+# The web pages
+
+
+@pytest.mark.django_db
+def test_the_case_page_shows_each_clock_with_its_basis(client, police_referrer, manager, django_assert_max_num_queries):
+    case = refer(police_referrer, received_on=date(2026, 11, 30))
+    client.force_login(manager)
+    with django_assert_max_num_queries(45):
+        page = client.get(reverse("rjcases:detail", args=[case.reference])).content.decode()
+    assert 'data-testid="clock-referral"' in page
+    assert "Counted from the referral: report date not recorded." in page
+    assert clocks.NO_REPORT_DATE_REASON in page
+
+
+@pytest.mark.django_db
+def test_enhanced_rights_and_the_report_date_on_the_web(client, police_referrer, manager, facilitator):
+    from rjcases.services import allocate
+
+    case = allocate(refer(police_referrer, received_on=date(2026, 11, 30)), manager, facilitator=facilitator)
+    rights = reverse("rjcases:code_enhanced_rights", args=[case.reference])
+    report = reverse("rjcases:code_report", args=[case.reference])
+    client.force_login(police_referrer)
+    assert client.post(rights, {"enhanced": "yes", "reason": "Vulnerable"}).status_code == 403
+    assert client.get(report).status_code == 403
+    client.force_login(facilitator)
+    assert client.post(rights, {"enhanced": "yes", "reason": ""}).status_code == 200  # the form again, with the error
+    assert not Case.objects.get(pk=case.pk).enhanced_rights
+    assert client.post(rights, {"enhanced": "yes", "reason": "Vulnerable"}).status_code == 302
+    assert Case.objects.get(pk=case.pk).rj_information_due_on == date(2026, 12, 1)
+    dated = {"reported_on-day": "26", "reported_on-month": "11", "reported_on-year": "2026", "reported_by": "harmed"}
+    assert client.post(report, dated).status_code == 302
+    assert Case.objects.get(pk=case.pk).rj_information_due_on == date(2026, 11, 27)

@@ -19,6 +19,7 @@ from demo.actors import Actors
 from demo.bulk import BulkWriter
 from demo.clock import SimulatedClock, simulated_time
 from demo.plan import Planner
+from demo.victims_code import add_victims_code
 from demo.walk import Walker
 from rjcases.models import Case
 
@@ -116,11 +117,13 @@ class Command(BaseCommand):
                 last = min(cases, first + max(1, batch))
                 writer.write([planner.plan(i) for i in range(first, last)])
                 self._progress(last, cases, started)
+        reported, complained = add_victims_code(actors, seed, as_of)
         elapsed = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(
                 f"Created {cases} demo cases (seed {seed}, as of {as_of}): {walked} through the services, "
-                f"{cases - walked} in bulk{'' if letters else ', without letters'}, in {elapsed:.1f} s."
+                f"{cases - walked} in bulk{'' if letters else ', without letters'}, in {elapsed:.1f} s "
+                f"(report dates on {reported}, {complained} complaints)."
             )
         )
 
