@@ -34,7 +34,7 @@ class ReferralWithReportInSerializer(ReferralInSerializer):
 
 class ClockSerializer(serializers.Serializer):
     key = serializers.CharField()
-    label = serializers.CharField()
+    title = serializers.CharField(source="label", help_text="What the clock measures")
     status = serializers.CharField(help_text="met, late, missed, overdue, due_soon, open or not_applicable")
     status_label = serializers.CharField()
     due_on = serializers.DateField(allow_null=True)
