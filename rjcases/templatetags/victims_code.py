@@ -6,6 +6,7 @@ from django import template
 from django.utils import timezone
 
 from accounts import roles
+from rjcases.clocks import beyond_known_holidays
 from rjcases.models import Complaint
 from rjcases.permissions import can_edit_case_work
 from rjcases.services.complaints import may_respond_to_complaint
@@ -34,10 +35,12 @@ def victims_code_section(case, user):
     """The case's report, enhanced rights, clocks (each with its basis) and complaints. Two queries."""
     today = timezone.localdate()
     complaints = list(case.complaints.all())
+    found = case_clocks(case, today)
     return {
         "case": case,
         "incident": case.incident_or_none,
-        "clocks": case_clocks(case, today),
+        "clocks": found,
+        "beyond_holidays": any(c.due_on and beyond_known_holidays(c.due_on) for c in found),
         "complaints": complaints,
         "today": today,
         "may_change": can_edit_case_work(case, user),
