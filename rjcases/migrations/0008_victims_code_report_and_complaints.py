@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('rjcases', '0006_safe_contact_and_stopped_taking_part'),
+        ('rjcases', '0007_assessment_sign_off_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
