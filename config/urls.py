@@ -5,10 +5,10 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 
 from accounts import security_log
-from rjcases import views
+from rjcases.views import cases as case_views
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
+    path("", case_views.dashboard, name="dashboard"),
     path("accounts/", include("accounts.urls")),
     path("accessibility/", TemplateView.as_view(template_name="pages/accessibility.html"), name="accessibility"),
     path("cases/", include("rjcases.case_urls")),

@@ -2,34 +2,34 @@
 
 from django.urls import include, path
 
-from rjcases import views
+from rjcases.views import cases, people
 
 app_name = "rjcases"
 
 urlpatterns = [
-    path("", views.case_list, name="list"),
-    path("refer/", views.refer_choose_route, name="refer"),
-    path("refer/<slug:route_code>/", views.refer, name="refer_route"),
-    path("access-log/", views.access_log, name="access_log"),
-    path("<str:reference>/", views.case_detail, name="detail"),
-    path("<str:reference>/timeline/", views.timeline, name="timeline"),
-    path("<str:reference>/allocate/", views.allocate, name="allocate"),
-    path("<str:reference>/duplicates/reviewed/", views.duplicate_reviewed, name="duplicate_reviewed"),
-    path("<str:reference>/people/add/", views.party_add, name="party_add"),
-    path("<str:reference>/people/<int:party_id>/", views.party_detail, name="party_detail"),
-    path("<str:reference>/people/<int:party_id>/edit/", views.party_edit, name="party_edit"),
-    path("<str:reference>/people/<int:party_id>/assess/", views.assess, name="assess"),
-    path("<str:reference>/people/<int:party_id>/consent/", views.consent_add, name="consent_add"),
+    path("", cases.case_list, name="list"),
+    path("refer/", cases.refer_choose_route, name="refer"),
+    path("refer/<slug:route_code>/", cases.refer, name="refer_route"),
+    path("access-log/", cases.access_log, name="access_log"),
+    path("<str:reference>/", cases.case_detail, name="detail"),
+    path("<str:reference>/timeline/", cases.timeline, name="timeline"),
+    path("<str:reference>/allocate/", cases.allocate, name="allocate"),
+    path("<str:reference>/duplicates/reviewed/", cases.duplicate_reviewed, name="duplicate_reviewed"),
+    path("<str:reference>/people/add/", people.party_add, name="party_add"),
+    path("<str:reference>/people/<int:party_id>/", cases.party_detail, name="party_detail"),
+    path("<str:reference>/people/<int:party_id>/edit/", people.party_edit, name="party_edit"),
+    path("<str:reference>/people/<int:party_id>/assess/", people.assess, name="assess"),
+    path("<str:reference>/people/<int:party_id>/consent/", people.consent_add, name="consent_add"),
     path(
         "<str:reference>/people/<int:party_id>/no-longer-taking-part/",
-        views.no_longer_taking_part,
+        people.no_longer_taking_part,
         name="no_longer_taking_part",
     ),
-    path("<str:reference>/assessments/<int:assessment_id>/sign-off/", views.sign_off, name="sign_off"),
-    path("<str:reference>/consents/<int:consent_id>/withdraw/", views.consent_withdraw, name="consent_withdraw"),
-    path("<str:reference>/notes/add/", views.note_add, name="note_add"),
-    path("<str:reference>/notes/<int:note_id>/", views.note_detail, name="note_detail"),
-    path("<str:reference>/contacts/add/", views.contact_add, name="contact_add"),
-    path("<str:reference>/transition/<slug:name>/", views.transition, name="transition"),
+    path("<str:reference>/assessments/<int:assessment_id>/sign-off/", people.sign_off, name="sign_off"),
+    path("<str:reference>/consents/<int:consent_id>/withdraw/", people.consent_withdraw, name="consent_withdraw"),
+    path("<str:reference>/notes/add/", cases.note_add, name="note_add"),
+    path("<str:reference>/notes/<int:note_id>/", cases.note_detail, name="note_detail"),
+    path("<str:reference>/contacts/add/", cases.contact_add, name="contact_add"),
+    path("<str:reference>/transition/<slug:name>/", cases.transition, name="transition"),
     path("<str:reference>/victims-code/", include("rjcases.victims_code.urls")),
 ]

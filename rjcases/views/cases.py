@@ -1,5 +1,5 @@
-"""The case pages. Each view starts from a case the user may see (404 outside it), binds a form, calls a
-service, turns a refusal into a clear message, and redirects."""
+"""The dashboard, the case list, referral, the case page and what hangs off it (timeline, people's pages,
+allocation, notes, contacts), the moves, and the read access log."""
 
 from __future__ import annotations
 
@@ -9,44 +9,24 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import roles
 from govuk.refusals import refusals_to
 from rjcases import forms, selectors, services
-from rjcases.models import Case, Party, ReadAccess
+from rjcases.models import Party, ReadAccess
 from rjcases.permissions import (
     can_edit_case_work,
     can_see_details,
-    is_case_caseworker,
     may_record_for_party,
     may_see_party_details,
     sees_whole_case,
     withdrawn_by_allowed,
 )
+from rjcases.views.common import detail_url, may_record_consent, require
 
 CASES_PER_PAGE = 25
 LOG_ROWS_PER_PAGE = 50
-
-
-# ---------------------------------------------------------------------------------------------------
-# Helpers
-
-
-def _detail_url(case: Case) -> str:
-    return reverse("rjcases:detail", args=[case.reference])
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
-def _may_record_consent(case: Case, user) -> bool:
-    """Whether any consent on the case is this user's to record: each person's is checked with
-    ``may_record_for_party`` (a caseworker's own client only)."""
-    return can_edit_case_work(case, user) or is_case_caseworker(case, user)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -86,7 +66,7 @@ def case_list(request):
 @login_required
 def refer_choose_route(request):
     routes = services.routes_for(request.user)
-    _require(bool(routes))
+    require(bool(routes))
     items = [{"route": route, "description": forms.ROUTE_DESCRIPTIONS.get(route.code, "")} for route in routes]
     return render(request, "rjcases/refer_routes.html", {"page_title": "Make a referral", "routes": items})
 
@@ -133,7 +113,7 @@ def refer(request, route_code: str):
                 )
             if not form.errors:
                 messages.success(request, f"Referral received. The case reference is {case.reference}.")
-                return redirect(_detail_url(case))
+                return redirect(detail_url(case))
     context = {
         "page_title": f"Referral: {route.name}",
         "route": route,
@@ -174,7 +154,7 @@ def case_detail(request, reference: str):
                 "duplicates": list(case.possible_duplicate_of.all()) if whole and not case.duplicate_reviewed else [],
                 "duplicate_form": forms.DuplicateReviewForm(auto_id="id_duplicate_%s"),
                 "can_edit": can_edit_case_work(case, request.user),
-                "can_consent": _may_record_consent(case, request.user),
+                "can_consent": may_record_consent(case, request.user),
                 "is_manager": is_manager,
                 "can_allocate": is_manager,
             }
@@ -219,7 +199,7 @@ def party_detail(request, reference: str, party_id: int):
     case = selectors.get_case_for_user(request.user, reference)
     party = selectors.get_party(case, party_id)
     # A caseworker opens their own client's page only: another person on the case is not theirs to see.
-    _require(may_see_party_details(case, request.user, party))
+    require(may_see_party_details(case, request.user, party))
     services.log_read(request.user, case, ReadAccess.What.PARTY, party.pk, request.path)
     context = {
         "page_title": f"{party.display_name}, case {case.reference}",
@@ -236,7 +216,7 @@ def party_detail(request, reference: str, party_id: int):
 @require_http_methods(["GET", "POST"])
 def allocate(request, reference: str):
     case = selectors.get_case_for_user(request.user, reference, detailed=False)
-    _require(roles.is_manager(request.user))
+    require(roles.is_manager(request.user))
     initial = {"facilitator": case.facilitator_id, "co_facilitator": case.co_facilitator_id}
     form = forms.AllocationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -249,7 +229,7 @@ def allocate(request, reference: str):
             )
         if not form.errors:
             messages.success(request, f"Case {case.reference} allocated to {case.facilitator.get_full_name()}.")
-            return redirect(_detail_url(case))
+            return redirect(detail_url(case))
     return render(
         request,
         "rjcases/form_page.html",
@@ -267,220 +247,21 @@ def allocate(request, reference: str):
 @require_POST
 def duplicate_reviewed(request, reference: str):
     case = selectors.get_case_for_user(request.user, reference, detailed=False)
-    _require(roles.is_manager(request.user))
+    require(roles.is_manager(request.user))
     form = forms.DuplicateReviewForm(request.POST)
     if form.is_valid():
         services.mark_duplicate_reviewed(case, request.user, note=form.cleaned_data["note"])
         messages.success(request, "Marked as reviewed: the possible duplicate flag is cleared.")
     else:
         messages.error(request, "; ".join(e for errors in form.errors.values() for e in errors))
-    return redirect(_detail_url(case))
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def party_add(request, reference: str):
-    case = selectors.get_case_for_user(request.user, reference)
-    _require(can_edit_case_work(case, request.user))
-    form = forms.PartyForm(request.POST or None, case=case, instance=Party(case=case))
-    if request.method == "POST" and form.is_valid():
-        fields = form.service_fields()
-        with refusals_to(form):
-            party = services.add_party(
-                case,
-                request.user,
-                role=form.cleaned_data["role"],
-                first_name=fields.pop("first_name"),
-                last_name=fields.pop("last_name"),
-                **fields,
-            )
-        if not form.errors:
-            messages.success(request, f"{party.display_name} added to the case.")
-            return redirect(_detail_url(case))
-    return render(
-        request,
-        "rjcases/party_form.html",
-        {
-            "page_title": f"Add a person to case {case.reference}",
-            "case": case,
-            "form": form,
-            "heading": "Add a person to the case",
-            "submit": "Add the person",
-        },
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def party_edit(request, reference: str, party_id: int):
-    case = selectors.get_case_for_user(request.user, reference)
-    party = selectors.get_party(case, party_id)
-    _require(can_edit_case_work(case, request.user))
-    form = forms.PartyForm(request.POST or None, case=case, instance=party)
-    if request.method == "POST" and form.is_valid():
-        fields = form.service_fields()
-        fields["role"] = form.cleaned_data["role"]
-        with refusals_to(form):
-            services.update_party(party, request.user, **fields)
-        if not form.errors:
-            messages.success(request, f"{party.display_name}'s details saved.")
-            return redirect(reverse("rjcases:party_detail", args=[case.reference, party.pk]))
-    return render(
-        request,
-        "rjcases/party_form.html",
-        {
-            "page_title": f"Change details, case {case.reference}",
-            "case": case,
-            "form": form,
-            "party": party,
-            "heading": f"Change {party.display_name}'s details",
-            "submit": "Save the changes",
-        },
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def assess(request, reference: str, party_id: int):
-    case = selectors.get_case_for_user(request.user, reference)
-    party = selectors.get_party(case, party_id)
-    _require(can_edit_case_work(case, request.user))
-    form = forms.AssessmentForm(request.POST or None, party=party)
-    if request.method == "POST" and form.is_valid():
-        with refusals_to(form):
-            assessment = services.record_assessment(party, request.user, **form.service_fields())
-        if not form.errors:
-            message = f"Assessment of {party.display_name} recorded."
-            if assessment.risk_level == assessment.RiskLevel.HIGH:
-                message += " The high risk needs a manager's sign-off."
-            messages.success(request, message)
-            return redirect(_detail_url(case))
-    return render(
-        request,
-        "rjcases/form_page.html",
-        {
-            "page_title": f"Assess {party.display_name}, case {case.reference}",
-            "case": case,
-            "form": form,
-            "heading": f"Suitability and risk assessment: {party.display_name}",
-            "caption": party.get_role_display(),
-            "submit": "Save the assessment",
-        },
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def sign_off(request, reference: str, assessment_id: int):
-    case = selectors.get_case_for_user(request.user, reference)
-    assessment = next((a for p in case.parties.all() for a in p.assessments.all() if a.pk == assessment_id), None)
-    if assessment is None:
-        raise Http404("No such assessment on this case.")
-    _require(roles.is_manager(request.user))
-    form = forms.SignOffForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        with refusals_to(form):
-            services.sign_off_assessment(assessment, request.user, note=form.cleaned_data["note"].strip())
-        if not form.errors:
-            messages.success(request, f"High risk signed off for {assessment.party.display_name}.")
-            return redirect(_detail_url(case))
-    return render(
-        request,
-        "rjcases/sign_off.html",
-        {
-            "page_title": f"Sign off a high risk, case {case.reference}",
-            "case": case,
-            "form": form,
-            "assessment": assessment,
-            "party": assessment.party,
-        },
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def consent_add(request, reference: str, party_id: int):
-    case = selectors.get_case_for_user(request.user, reference)
-    party = selectors.get_party(case, party_id)
-    _require(may_record_for_party(case, request.user, party))
-    form = forms.ConsentForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        with refusals_to(form):
-            services.record_consent(
-                party,
-                request.user,
-                purpose=data["purpose"],
-                given_on=data["given_on"],
-                method=data["method"],
-                wording_version=data["wording_version"].strip(),
-                wording_shown=data["wording_shown"].strip(),
-            )
-        if not form.errors:
-            messages.success(request, f"Consent recorded for {party.display_name}.")
-            return redirect(_detail_url(case))
-    return render(
-        request,
-        "rjcases/form_page.html",
-        {
-            "page_title": f"Record consent, case {case.reference}",
-            "case": case,
-            "form": form,
-            "heading": f"Record consent: {party.display_name}",
-            "caption": party.get_role_display(),
-            "intro": "Consent must be written, informed and freely given. It can be withdrawn at any time.",
-            "submit": "Record consent",
-        },
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def consent_withdraw(request, reference: str, consent_id: int):
-    case = selectors.get_case_for_user(request.user, reference)
-    consent = next((c for p in case.parties.all() for c in p.consents.all() if c.pk == consent_id), None)
-    if consent is None:
-        raise Http404("No such consent on this case.")
-    _require(may_record_for_party(case, request.user, consent.party))
-    if consent.withdrawn_on:
-        messages.error(request, "This consent was already withdrawn.")
-        return redirect(_detail_url(case))
-    form = forms.ConsentWithdrawalForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        with refusals_to(form):
-            services.withdraw_consent(
-                consent,
-                request.user,
-                withdrawn_on=form.cleaned_data["withdrawn_on"],
-                reason=form.cleaned_data["reason"],
-            )
-        if not form.errors:
-            messages.success(
-                request,
-                f"Withdrawal of consent recorded for {consent.party.display_name}. "
-                "If this ends their part in the process, record the case's withdrawal too.",
-            )
-            return redirect(_detail_url(case))
-    return render(
-        request,
-        "rjcases/form_page.html",
-        {
-            "page_title": f"Withdraw consent, case {case.reference}",
-            "case": case,
-            "form": form,
-            "heading": f"Record a withdrawal of consent: {consent.party.display_name}",
-            "caption": consent.get_purpose_display(),
-            "intro": "The consent stays on the record with the date and reason of its withdrawal.",
-            "submit": "Record the withdrawal",
-        },
-    )
+    return redirect(detail_url(case))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def note_add(request, reference: str):
     case = selectors.get_case_for_user(request.user, reference, detailed=False)
-    _require(can_see_details(case, request.user))
+    require(can_see_details(case, request.user))
     may_share = can_edit_case_work(case, request.user)
     form = forms.NoteForm(request.POST or None, may_share=may_share)
     if request.method == "POST" and form.is_valid():
@@ -493,7 +274,7 @@ def note_add(request, reference: str):
             )
         if not form.errors:
             messages.success(request, "Note added.")
-            return redirect(_detail_url(case) + "#notes")
+            return redirect(detail_url(case) + "#notes")
     return render(
         request,
         "rjcases/form_page.html",
@@ -511,7 +292,7 @@ def note_add(request, reference: str):
 @require_http_methods(["GET", "POST"])
 def contact_add(request, reference: str):
     case = selectors.get_case_for_user(request.user, reference)
-    _require(can_edit_case_work(case, request.user))
+    require(can_edit_case_work(case, request.user))
     form = forms.ContactForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -530,7 +311,7 @@ def contact_add(request, reference: str):
             )
         if not form.errors:
             messages.success(request, "Contact attempt logged.")
-            return redirect(_detail_url(case) + "#contacts")
+            return redirect(detail_url(case) + "#contacts")
     return render(
         request,
         "rjcases/contact_form.html",
@@ -547,37 +328,6 @@ def contact_add(request, reference: str):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def no_longer_taking_part(request, reference: str, party_id: int):
-    """Record that a person no longer takes part (where the process can go on without them)."""
-    case = selectors.get_case_for_user(request.user, reference)
-    party = selectors.get_party(case, party_id)
-    _require(can_edit_case_work(case, request.user))
-    form = forms.NoLongerTakingPartForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        with refusals_to(form, field="reason"):
-            services.record_no_longer_taking_part(party, request.user, form.cleaned_data["reason"])
-        if not form.errors:
-            messages.success(request, f"Recorded: {party.display_name} no longer takes part.")
-            return redirect(_detail_url(case) + "#people")
-    return render(
-        request,
-        "rjcases/no_longer_taking_part.html",
-        {
-            "page_title": f"No longer taking part, case {case.reference}",
-            "case": case,
-            "form": form,
-            "party": party,
-            "problem": services.stop_taking_part_problem(party),
-            "notice": services.consent_withdrawal_notice(party),
-            "heading": f"Record that {party.display_name} no longer takes part",
-            "caption": party.get_role_display(),
-            "submit": "Record it",
-        },
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
 def transition(request, reference: str, name: str):
     """Take one transition: the page shows what it needs; the service decides."""
     if name not in services.TRANSITIONS:
@@ -588,14 +338,14 @@ def transition(request, reference: str, name: str):
     seen_state = request.POST.get("seen_state") if request.method == "POST" else None
     if seen_state is not None and seen_state != case.state:
         messages.error(request, services.CHANGED_BY_SOMEONE_ELSE)
-        return redirect(_detail_url(case))
+        return redirect(detail_url(case))
     method = getattr(case, name)
     possible_now = method._django_fsm.has_transition(case.state)
     if possible_now and not services.may_take(case, request.user, name):
         raise PermissionDenied("This is not yours to do on this case.")
     if not possible_now:
         messages.error(request, f"A case in {case.get_state_display().lower()} cannot be moved with '{spec.label}'.")
-        return redirect(_detail_url(case))
+        return redirect(detail_url(case))
     form = forms.TransitionForm(
         request.POST or None,
         spec=spec,
@@ -612,7 +362,7 @@ def transition(request, reference: str, name: str):
                 request, f"Done: {spec.label.lower()}. The case is now in {case.get_state_display().lower()}."
             )
         if not form.errors:
-            return redirect(_detail_url(case))
+            return redirect(detail_url(case))
     return render(
         request,
         "rjcases/transition.html",
@@ -632,7 +382,7 @@ def transition(request, reference: str, name: str):
 
 @login_required
 def access_log(request):
-    _require(roles.is_manager(request.user))
+    require(roles.is_manager(request.user))
     form = forms.AccessLogFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     page = Paginator(selectors.access_log(filters), LOG_ROWS_PER_PAGE).get_page(request.GET.get("page"))
