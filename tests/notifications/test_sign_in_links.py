@@ -60,6 +60,7 @@ def test_the_link_is_shown_and_emailed_to_the_users_own_address(
     assert email.to == [facilitator.email]
     emailed_link = "https://rj.example.org" + shown.removeprefix("http://other.example.com")
     assert emailed_link in email.body
+    assert re.search(r"not after \d{1,2} \w+ 20\d\d \d\d:\d\d", email.body)  # when the link stops working
     assert "other.example.com" not in email.message().as_string()
     assert "not-emailed" not in response.content.decode()
     message = Message.objects.get(kind=kind)
