@@ -116,6 +116,7 @@ PARTY_WRITE_FIELDS = [
     "preferred_contact_method",
     "safe_contact_times",
     "no_messages",
+    "asked_not_to_be_contacted",
     "language",
     "interpreter_needed",
     "interpreter_language",

@@ -58,3 +58,16 @@ def test_clocks_enhanced_rights_and_complaints(api_client, police_referrer, mana
     assert client.post(respond, answer, format="json").status_code == 403  # managers respond
     assert api_client(manager).post(respond, answer, format="json").status_code == 200
     assert Complaint.objects.get().outcome == "upheld"
+
+
+def test_a_person_who_asked_not_to_be_contacted_makes_the_contact_clocks_not_applicable(
+    api_client, police_referrer, manager, reference_data
+):
+    case = refer(api_client(police_referrer))
+    harmed = case.parties.get(role="harmed")
+    client = api_client(manager)
+    url = f"/api/v1/cases/{case.reference}/parties/{harmed.pk}/"
+    assert client.patch(url, {"asked_not_to_be_contacted": True}, format="json").status_code == 200
+    found = {c["key"]: c for c in client.get(f"/api/v1/cases/{case.reference}/victims-code/").json()["clocks"]}
+    assert found["rj_information"]["status"] == found["first_contact"]["status"] == "not_applicable"
+    assert found["first_contact"]["reason"] == "The person harmed asked not to be contacted."
