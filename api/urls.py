@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularJSONAPIView
 from rest_framework.permissions import AllowAny
 
 from api import docs
-from api.views import cases, common, reports, safeguarding, victims_code, work
+from api.views import cases, common, recorded, reports, safeguarding, victims_code, work
 
 app_name = "api"
 
@@ -88,6 +88,7 @@ urlpatterns = [
     ),
     path(CASE + "letters/<int:letter_id>/pdf/", reports.LetterPdfView.as_view(), name="letter-pdf"),
     path("insights/hotspots/", reports.HotspotsView.as_view(), name="hotspots"),
+    path("recorded-incidents/bulk/", recorded.RecordedIncidentBulkView.as_view(), name="recorded-incidents-bulk"),
     # Any other path under /api/v1/, a newline in it included ("." would not match one): the JSON 404.
     re_path(r"^[\s\S]*$", common.NotFoundView.as_view(), name="not-found"),
 ]

@@ -1,4 +1,8 @@
-"""Time the insights pages that read every case: the 12-month hotspot page and the quarterly return.
+"""Time the insights pages at scale: the 12-month hotspot page, the performance page and the quarterly return,
+each against a single GROUP BY over the raw rows it summarises, run in the same process (the ratio).
+
+    .venv/bin/python bench/insights.py --database-url postgres://postgres@127.0.0.1:5432/rj_hotspots_bench --keep \
+        --recorded 1000000
 
     .venv/bin/python bench/insights.py --database-url postgres://postgres@127.0.0.1:5432/rj_h6_bench --cases 100000
     .venv/bin/python bench/insights.py --database-url postgres://postgres@127.0.0.1:5432/rj_h6_bench --keep
@@ -9,6 +13,12 @@ requests each page through Django's test client, as a browser would (middleware,
 queries, the tables, the SVG charts and the template), several times; the first request is reported apart
 (cold caches), then the fastest and the median of the rest, with the number of queries. ANALYZE runs first
 on PostgreSQL, as autovacuum would after a bulk load.
+
+--recorded N loads synthetic police records until the database holds N of them (bench/recorded.py: COPY, then
+the summary rebuilt from the raw rows), after giving bulk-seeded cases their recorded incidents. The raw GROUP BY
+of each page is timed the same way (best and median of the warm runs): the hotspot page's is the recorded
+incidents of the 12 months by ward, crime type and source; the performance page's and the return's the cases
+received in the period by route and state.
 """
 
 import argparse
@@ -80,6 +90,24 @@ def timed_requests(client, path: str, query: dict, repeat: int) -> dict:
     }
 
 
+def raw_group_by(sql: str, params: list):
+    """A timer of one GROUP BY over the raw rows: the median of ``repeat`` runs after a first, untimed."""
+
+    def run(repeat: int) -> float:
+        from django.db import connection
+
+        seconds = []
+        for _ in range(repeat + 1):
+            with connection.cursor() as cursor:
+                started = time.perf_counter()
+                cursor.execute(sql, params)
+                cursor.fetchall()
+                seconds.append(time.perf_counter() - started)
+        return statistics.median(seconds[1:])
+
+    return run
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", required=True)
@@ -87,6 +115,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep", action="store_true", help="Use the database as it is (already seeded).")
     parser.add_argument("--repeat", type=int, default=3, help="Timed requests per page after the first.")
+    parser.add_argument("--recorded", type=int, default=0, help="Police records to hold (loaded if fewer).")
     parser.add_argument("extra", nargs="*", help="More seed_demo arguments (after --).")
     args = parser.parse_args()
 
@@ -109,8 +138,29 @@ def main() -> None:
     from accounts import roles
     from accounts.models import User
     from insights import selectors
+    from recorded.models import RecordedIncident
     from rjcases.models import Case, CaseTransition
 
+    if args.recorded:
+        from bench import recorded as recorded_bench
+        from recorded.bulk import record_missing_cases
+
+        started = time.monotonic()
+        made = record_missing_cases()
+        print(f"recorded incidents made from cases: {made} in {time.monotonic() - started:.0f} s", flush=True)
+        missing = args.recorded - RecordedIncident.objects.filter(source="police").count()
+        if missing > 0:
+            figures = recorded_bench.load(missing, args.seed)
+            print(
+                f"police records loaded: {missing} ({figures['links']} strand links) with COPY in "
+                f"{figures['loaded_s']:.0f} s; summary rebuilt from the raw rows in {figures['rebuild_s']:.0f} s "
+                f"({figures['cells']} cells)",
+                flush=True,
+            )
+        elif made:
+            from recorded import counts
+
+            counts.rebuild()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     total = Case.objects.count()
@@ -119,30 +169,53 @@ def main() -> None:
     year, quarter = selectors.last_complete_quarter()
     print(
         f"cases: {total}; received in the last 12 months ({period}): {in_period}; "
-        f"transitions: {CaseTransition.objects.count()}"
+        f"transitions: {CaseTransition.objects.count()}; recorded incidents: {RecordedIncident.objects.count()}"
     )
 
     manager = User.objects.filter(groups__name=roles.MANAGER, is_active=True).order_by("pk").first()
     client = Client(HTTP_HOST="localhost")
     client.force_login(manager)
+    quarter_days = selectors.quarter_period(year, quarter)
+    raw_recorded = raw_group_by(
+        "SELECT ward_id, crime_type_id, source, COUNT(*) FROM recorded_recordedincident "
+        "WHERE occurred_on BETWEEN %s AND %s GROUP BY 1, 2, 3",
+        [period.start, period.end],
+    )
+    raw_cases = raw_group_by(
+        "SELECT route_id, state, COUNT(*) FROM rjcases_case WHERE received_on BETWEEN %s AND %s GROUP BY 1, 2",
+        [period.start, period.end],
+    )
+    raw_quarter = raw_group_by(
+        "SELECT route_id, state, COUNT(*) FROM rjcases_case WHERE received_on BETWEEN %s AND %s GROUP BY 1, 2",
+        [quarter_days.start, quarter_days.end],
+    )
     rows = [
-        ("hotspots, last 12 months (page)", "/insights/hotspots/", {}),
-        ("hotspots, one table as CSV", "/insights/hotspots/", {"format": "csv", "table": "ward-crime-type-strand"}),
-        ("performance, last 12 months (page)", "/insights/performance/", {}),
+        ("hotspots, last 12 months (page)", "/insights/hotspots/", {}, raw_recorded),
+        (
+            "hotspots, one table as CSV",
+            "/insights/hotspots/",
+            {"format": "csv", "table": "ward-crime-type-strand"},
+            raw_recorded,
+        ),
+        ("hotspots, open data (CSV)", "/insights/hotspots/open-data/", {}, raw_recorded),
+        ("performance, last 12 months (page)", "/insights/performance/", {}, raw_cases),
         (
             f"quarterly return {year} Q{quarter} (page)",
             "/insights/quarterly-return/",
             {"quarter": f"{year}-Q{quarter}"},
+            raw_quarter,
         ),
         (
             f"quarterly return {year} Q{quarter} (CSV)",
             "/insights/quarterly-return/",
             {"quarter": f"{year}-Q{quarter}", "format": "csv"},
+            raw_quarter,
         ),
         (
             f"quarterly return {year} Q{quarter} (PDF)",
             "/insights/quarterly-return/",
             {"quarter": f"{year}-Q{quarter}", "format": "pdf"},
+            raw_quarter,
         ),
     ]
     version = connection.pg_version if connection.vendor == "postgresql" else ""
@@ -150,10 +223,17 @@ def main() -> None:
         f"\n{timezone.now():%Y-%m-%d %H:%M} {connection.vendor} {version} -- {total} cases, "
         f"{args.repeat} warm requests per page"
     )
-    print(f"{'page':44} {'first s':>8} {'best s':>8} {'median s':>9} {'queries':>8} {'bytes':>9}")
-    for label, path, query in rows:
+    print(
+        f"{'page':44} {'first s':>8} {'best s':>8} {'median s':>9} {'queries':>8} {'bytes':>9} "
+        f"{'raw GROUP BY s':>15} {'ratio':>6}"
+    )
+    for label, path, query, raw in rows:
         r = timed_requests(client, path, query, args.repeat)
-        print(f"{label:44} {r['first']:8.2f} {r['best']:8.2f} {r['median']:9.2f} {r['queries']:8} {r['bytes']:9}")
+        base = raw(args.repeat)
+        print(
+            f"{label:44} {r['first']:8.2f} {r['best']:8.3f} {r['median']:9.3f} {r['queries']:8} {r['bytes']:9} "
+            f"{base:15.3f} {r['median'] / base:6.2f}"
+        )
 
 
 if __name__ == "__main__":

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "rjcases",
     "conferences",
     "letters",
+    "recorded",
     "insights",
     "api",
     "notifications",

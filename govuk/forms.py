@@ -38,6 +38,7 @@ class GovukBoundField(BoundField):
         "timeinput": "govuk-input govuk-input--width-5",
         "textarea": "govuk-textarea",
         "select": "govuk-select",
+        "fileinput": "govuk-file-upload",
     }
 
     @property

@@ -114,3 +114,74 @@ def percentile(values: Sequence[float], p: float) -> float | None:
 def share(count: int, of: int) -> float | None:
     """count / of as a percentage, or None when there is nothing to divide by."""
     return 100.0 * count / of if of else None
+
+
+# ---------------------------------------------------------------------------------------------------
+# New hotspots: this period against the same ward's previous 12 months
+
+
+def _beta_fraction(a: float, b: float, x: float) -> float:
+    """The continued fraction of the incomplete beta function (Numerical Recipes' betacf, Lentz's method)."""
+    tiny = 1e-300
+    qab, qap, qam = a + b, a + 1.0, a - 1.0
+    c, d = 1.0, 1.0 - qab * x / qap
+    d = 1.0 / (d if abs(d) > tiny else tiny)
+    h = d
+    for m in range(1, _MAX_ITERATIONS):
+        m2 = 2 * m
+        aa = m * (b - m) * x / ((qam + m2) * (a + m2))
+        d = 1.0 + aa * d
+        d = 1.0 / (d if abs(d) > tiny else tiny)
+        c = 1.0 + aa / c
+        c = c if abs(c) > tiny else tiny
+        h *= d * c
+        aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2))
+        d = 1.0 + aa * d
+        d = 1.0 / (d if abs(d) > tiny else tiny)
+        c = 1.0 + aa / c
+        c = c if abs(c) > tiny else tiny
+        delta = d * c
+        h *= delta
+        if abs(delta - 1.0) < _EPSILON:
+            break
+    return h
+
+
+def regularised_beta(a: float, b: float, x: float) -> float:
+    """I_x(a, b), the regularised incomplete beta function."""
+    if x <= 0:
+        return 0.0
+    if x >= 1:
+        return 1.0
+    front = math.exp(math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b) + a * math.log(x) + b * math.log1p(-x))
+    if x < (a + 1.0) / (a + b + 2.0):
+        return front * _beta_fraction(a, b, x) / a
+    return 1.0 - front * _beta_fraction(b, a, 1.0 - x) / b
+
+
+def binomial_upper_tail(k: int, n: int, p: float) -> float:
+    """P(X >= k) where X is binomial(n, p): I_p(k, n - k + 1)."""
+    if k <= 0:
+        return 1.0
+    if k > n or p <= 0:
+        return 0.0
+    if p >= 1:
+        return 1.0
+    return min(1.0, max(0.0, regularised_beta(float(k), float(n - k + 1), p)))
+
+
+def binomial_upper_tail_by_sum(k: int, n: int, p: float) -> float:
+    """The same tail summed term by term (for checking the above on small n)."""
+    return sum(math.comb(n, i) * p**i * (1 - p) ** (n - i) for i in range(max(k, 0), n + 1))
+
+
+def is_new_hotspot(current: int, previous: int, current_days: int, previous_days: int) -> tuple[bool, float]:
+    """Whether a ward's count in a period is well above its own previous 12 months: the conditional binomial
+    test of two Poisson counts. If the daily rate had not changed, then given the n = current + previous
+    incidents, current ~ binomial(n, p) with p = current_days / (current_days + previous_days); flagged when
+    current >= 3, current is above what the previous rate predicts, and P(X >= current) < 0.01."""
+    n = current + previous
+    p = current_days / (current_days + previous_days)
+    p_value = binomial_upper_tail(current, n, p)
+    above = current * previous_days > previous * current_days
+    return current >= HOTSPOT_MIN_COUNT and above and p_value < HOTSPOT_P_VALUE, p_value

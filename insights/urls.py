@@ -1,12 +1,13 @@
 from django.urls import path
 
-from insights import compliance, views
+from insights import compliance, incident_views, views
 
 app_name = "insights"
 
 urlpatterns = [
     path("", views.index, name="index"),
-    path("hotspots/", views.hotspots, name="hotspots"),
+    path("hotspots/", incident_views.hotspots, name="hotspots"),
+    path("hotspots/open-data/", incident_views.open_data_file, name="open_data"),
     path("performance/", views.performance, name="performance"),
     path("quarterly-return/", views.quarterly_return, name="quarterly_return"),
     path("victims-code-return/", compliance.compliance, name="compliance_return"),

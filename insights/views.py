@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import roles
 from govuk.refusals import refusals_to
-from insights import access, charts, pdf, selectors, services, stats, survey
+from insights import access, charts, pdf, selectors, services, survey
 from insights.forms import CentreForm, FiltersForm, QuarterForm, SurveyForm, TrainedStaffForm
 from insights.models import ReportingCentre, TrainedStaffMember
 from insights.tables import (
@@ -27,7 +27,6 @@ from insights.tables import (
     centre_detail_tables,
     centre_tables,
     csv_response,
-    hotspot_tables,
     month_label,
     performance_tables,
     return_table,
@@ -119,51 +118,7 @@ def index(request):
 # Hotspots
 
 
-@allowed(access.sees_hotspots)
-def hotspots(request):
-    ref = selectors.load_reference()
-    form = FiltersForm(_filter_data(request), ref=ref)
-    context = {"page_title": "Hate incident hotspots", "form": form}
-    if form.is_bound and not form.is_valid():
-        return _invalid_filters(request, "insights/hotspots.html", context)
-    filters = form.filters()
-    result = selectors.hotspots(filters, ref)
-    tables = hotspot_tables(result)
-    download = _csv_requested(request, tables, "hotspots")
-    if download:
-        return download
-    top_ward = max(result.ward_totals, key=lambda item: item[1], default=(None, 0))
-    context.update(
-        {
-            "result": result,
-            "tables": tables,
-            "csv": _csv_links(request, tables),
-            "filter_summary": _filter_summary(filters, ref),
-            "p_threshold": stats.HOTSPOT_P_VALUE,
-            "min_count": stats.HOTSPOT_MIN_COUNT,
-            "ward_chart": charts.horizontal_bars(
-                "chart-wards",
-                "Cases by ward",
-                [(w.name, n) for w, n in result.ward_totals],
-                summary=(
-                    f"{result.total} cases in {len(result.ward_totals)} wards; the most in {top_ward[0].name} "
-                    f"({top_ward[1]})."
-                    if result.total
-                    else "No cases in this period."
-                ),
-            ),
-            "month_chart": charts.columns(
-                "chart-months",
-                "Cases by month",
-                [(month_label(m), n) for m, n, _ in result.months],
-                summary=_trend_summary(result.months),
-            ),
-            "route_chart": charts.horizontal_bars(
-                "chart-routes", "Cases by reporting route", result.routes, label_width=330
-            ),
-        }
-    )
-    return render(request, "insights/hotspots.html", context)
+# The hotspot page itself is insights.incident_views (every recorded incident, not only cases).
 
 
 def _trend_summary(months) -> str:

@@ -23,6 +23,7 @@ APPS = (
     "jobs",
     "letters",
     "notifications",
+    "recorded",
     "rjcases",
 )
 
@@ -30,7 +31,7 @@ LAYERS = (
     "accounts",  # 0: users, roles, organisations
     "casework domain",  # 1: rjcases and conferences models, guards, permissions, exceptions, clocks, calendar
     "letters and notifications",  # 2: letters and messages: models, content, rendering, services, selectors, tasks
-    "casework services",  # 3: rjcases and conferences services and selectors (rjcases.timeline among them)
+    "casework services",  # 3: rjcases and conferences services and selectors (rjcases.timeline); recorded incidents
     "web kit",  # 4: govuk (forms, templates, the refusal helper)
     "interfaces",  # 5: views, forms, urls, admin, templatetags of every app; insights; api
     "wiring",  # 6: config, demo, jobs (the scheduler), management commands, app configs
@@ -50,6 +51,8 @@ def layer_of(module: str) -> int:
     if app == "govuk":
         return 4
     if app in CASEWORK and len(parts) > 1 and parts[1] in ("services", "selectors", "timeline"):
+        return 3
+    if app == "recorded":
         return 3
     if app in ("letters", "notifications"):
         return 2
@@ -125,6 +128,8 @@ def check(source: str, module: str, path: str, *, is_package: bool = False) -> l
             rule = "the API imports no app's web forms or views: what both need lives in services or the domain"
         elif own_layer == 4 and app not in ("govuk", "rjcases"):
             rule = "the web kit imports no app but the casework refusals it turns into responses"
+        elif own_app == "recorded" and own_layer == 3 and app in CASEWORK and target == 3:
+            rule = "recorded incidents read the casework domain only: the casework services call them, not back"
         if rule:
             violations.append(Violation(path, line, module, imported, rule))
     return violations

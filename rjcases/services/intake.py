@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts import roles
 from notifications.services import record_survey_consent
+from recorded.services import record_case_incident
 from rjcases import clocks
 from rjcases.exceptions import ActionRefused
 from rjcases.models import (
@@ -312,4 +313,6 @@ def create_referral(
             reason="Referral received",
             data={"route": route.code},
         )
+        # Every RJ referral and centre report is also a recorded incident (the hotspots count those).
+        record_case_incident(case, user)
     return case

@@ -58,7 +58,7 @@ def test_a_manager_filters_hotspots_to_one_strand_and_downloads_the_csv(
     page = login_as(browser_page, manager)
     page.goto("/insights/hotspots/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Hate incident hotspots")
-    expect(page.get_by_test_id("total-cases")).to_contain_text("11 cases")
+    expect(page.get_by_test_id("total-incidents")).to_contain_text("11 recorded incidents")
     expect(page.get_by_test_id("flagged-cell").first).to_be_visible()  # 8 violence cases in one ward of four
     expect(page.locator("svg[role=img]")).to_have_count(3)
     assert_accessible(page, "hotspots")
@@ -67,7 +67,7 @@ def test_a_manager_filters_hotspots_to_one_strand_and_downloads_the_csv(
     with page.expect_navigation():
         page.get_by_role("button", name="Apply filters").click()
     expect(page.get_by_test_id("filter-summary")).to_contain_text("Strand: Religion")
-    expect(page.get_by_test_id("total-cases")).to_contain_text("2 cases")
+    expect(page.get_by_test_id("total-incidents")).to_contain_text("2 recorded incidents")
     assert_accessible(page, "hotspots filtered to one strand")
 
     with page.expect_download() as info:
@@ -75,7 +75,7 @@ def test_a_manager_filters_hotspots_to_one_strand_and_downloads_the_csv(
     download = info.value
     assert download.suggested_filename == "hotspots-ward-strand.csv"
     rows = list(csv.reader(io.StringIO(open(download.path(), encoding="utf-8-sig").read())))
-    assert rows[0] == ["Ward", "Population", "Religion", "All cases (each counted once)"]
+    assert rows[0] == ["Ward", "Population", "Religion", "All incidents (each counted once)"]
     assert rows[-1] == ["Borough", "50000", "2", "2"]  # five wards: four with cases and the centre's
     assert {row[0]: row[2] for row in rows[1:-1]} == {
         "Trf01": "0",

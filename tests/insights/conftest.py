@@ -19,15 +19,25 @@ def aware(day: date, hour: int = 12) -> datetime:
 
 
 def make_case(
-    referrer, *, ward="TRF01", crime="public-order", strands=("race",), received_on=None, route="police", **fields
+    referrer,
+    *,
+    ward="TRF01",
+    crime="public-order",
+    strands=("race",),
+    received_on=None,
+    route="police",
+    occurred=None,
+    **fields,
 ):
-    """A referral of a hate incident in ``ward`` of ``crime`` type with ``strands``, received on a date."""
+    """A referral of a hate incident in ``ward`` of ``crime`` type with ``strands``, received on a date (and
+    happened on ``occurred``, else 1 October 2026, ``incident_data``'s day)."""
+    extra = {"occurred_from": aware(occurred, 9)} if occurred else {}
     return refer(
         referrer,
         route_code=route,
         strands=strands,
         received_on=received_on,
-        incident=incident_data(ward_code=ward, crime_code=crime),
+        incident=incident_data(ward_code=ward, crime_code=crime, **extra),
         **fields,
     )
 

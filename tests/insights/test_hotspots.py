@@ -1,5 +1,9 @@
 """Hotspots: exact counts by ward, crime type, strand, route and month; the multi-strand rule; the Poisson
-flag on a constructed hotspot and not on an even spread; filters; CSV of every table."""
+flag on a constructed hotspot and not on an even spread; filters; CSV of every table.
+
+The selector tests read ``selectors.hotspots`` (RJ cases by referral date, which the API serves); the page
+tests read the hotspot page, which counts every recorded incident by incident date
+(tests/insights/test_incident_hotspots.py has its counts)."""
 
 import csv
 import io
@@ -107,8 +111,8 @@ def test_the_page_says_how_multi_strand_cases_are_counted(client, manager, polic
     make_case(police_referrer, strands=("race", "religion"))
     client.force_login(manager)
     page = client.get(reverse("insights:hotspots")).content.decode()
-    assert "A case with more than one strand counts once in each strand, and once in the total" in page
-    assert "the strand counts add up to 2, more than the 1 cases" in page
+    assert "An incident with more than one strand counts once in each strand and once in the total" in page
+    assert "the strand counts add up to 2." in page
 
 
 def test_a_constructed_hotspot_is_flagged(police_referrer):
@@ -234,8 +238,8 @@ def test_filters_narrow_every_count(police_referrer, centre_staff):
 def test_the_default_period_is_the_last_twelve_months(client, manager, police_referrer):
     from tests.factories import days_ago
 
-    make_case(police_referrer, received_on=days_ago(0))
-    make_case(police_referrer, received_on=days_ago(400))
+    for day in (days_ago(0), days_ago(400)):
+        make_case(police_referrer, received_on=day, occurred=day)
     client.force_login(manager)
     response = client.get(reverse("insights:hotspots"))
     assert response.context["result"].total == 1
@@ -250,10 +254,10 @@ def test_strand_filter_on_the_page_and_its_csv(client, manager, police_referrer)
     client.force_login(manager)
     query = {
         "date_from-day": "1",
-        "date_from-month": "1",
+        "date_from-month": "9",
         "date_from-year": "2026",
-        "date_to-day": "31",
-        "date_to-month": "3",
+        "date_to-day": "30",
+        "date_to-month": "11",
         "date_to-year": "2026",
         "strand": str(religion.pk),
     }
@@ -266,7 +270,7 @@ def test_strand_filter_on_the_page_and_its_csv(client, manager, police_referrer)
     assert download["Content-Type"].startswith("text/csv")
     assert 'filename="hotspots-ward-strand.csv"' in download["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))
-    assert rows[0] == ["Ward", "Population", "Religion", "All cases (each counted once)"]
+    assert rows[0] == ["Ward", "Population", "Religion", "All incidents (each counted once)"]
     assert rows[1:] == [["Trf01", "10000", "1", "1"], ["Trf02", "10000", "1", "1"], ["Borough", "20000", "2", "2"]]
 
 
@@ -282,14 +286,19 @@ def test_every_table_downloads_as_csv(client, manager, police_referrer):
         "crime-types",
         "strands",
         "crime-type-strand",
-        "routes",
+        "sources",
         "months",
         "flagged",
+        "new-hotspots",
+        "vulnerability",
         "ward-crime-type-strand",
     }
     html = page.content.decode()
     for key, table in tables.items():
-        assert f'data-testid="csv-{key}"' in html or key == "flagged"  # flagged shows only when there are flags
+        assert f'data-testid="csv-{key}"' in html or key in (
+            "flagged",
+            "new-hotspots",
+        )  # shown only when there are flags
         download = client.get(reverse("insights:hotspots"), {"format": "csv", "table": key})
         rows = list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))
         assert rows[0] == table.columns
@@ -330,7 +339,7 @@ def test_the_page_draws_svg_charts_with_summaries_and_no_style_attributes(client
     make_case(police_referrer, ward="TRF01", received_on=date(2026, 1, 5))
     client.force_login(manager)
     html = client.get(reverse("insights:hotspots")).content.decode()
-    for chart in ("chart-wards", "chart-months", "chart-routes"):
+    for chart in ("chart-wards", "chart-months", "chart-sources"):
         assert f'role="img" aria-labelledby="{chart}-title" aria-describedby="{chart}-summary"' in html
         assert f'<figcaption id="{chart}-summary"' in html
     assert " style=" not in html

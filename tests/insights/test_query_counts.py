@@ -73,9 +73,10 @@ def build(n, police_referrer, centre_staff, manager, facilitator, centre):
 # header's organisation.
 PAGES = {
     # name: (persona, url name, query, queries beyond the index page's)
-    "hotspots": ("manager", "hotspots", {}, 5 + 4),
-    "hotspots-strand": ("manager", "hotspots", {"strand": "race"}, 5 + 4),
-    "hotspots-csv": ("police_referrer", "hotspots", {"format": "csv", "table": "ward-crime-type"}, 5 + 4 - 1),
+    # The hotspot page reads the recorded-incident summary: the period's cells, its months, the previous year.
+    "hotspots": ("manager", "hotspots", {}, 5 + 3),
+    "hotspots-strand": ("manager", "hotspots", {"strand": "race"}, 5 + 3),
+    "hotspots-csv": ("police_referrer", "hotspots", {"format": "csv", "table": "ward-crime-type"}, 5 + 3 - 1),
     "performance-manager": ("manager", "performance", {}, 5 + 1 + 8),
     "performance-facilitator": ("facilitator", "performance", {}, 5 + 8),
     "return": ("manager", "quarterly_return", {}, 5 + 10),
@@ -130,5 +131,6 @@ def test_the_counts_are_real_at_fifty(client, police_referrer, centre_staff, man
     result = client.get(reverse("insights:hotspots")).context["result"]
     assert result.total == 50
     assert result.strand_links == 50 + 12  # every fourth case (i % 4 == 2) carries two strands
-    assert dict(result.routes)["Police"] == 38
-    assert sum(n for _, n in result.routes) == 50
+    sources = {key: n for key, _label, n in result.sources}
+    assert (sources["rj"], sources["centre"]) == (38, 12)  # every RJ referral and centre report is a recorded incident
+    assert sum(sources.values()) == 50

@@ -21,6 +21,8 @@ from demo.clock import SimulatedClock, simulated_time
 from demo.plan import Planner
 from demo.victims_code import add_victims_code
 from demo.walk import Walker
+from recorded.bulk import record_missing_cases
+from recorded.counts import rebuild as rebuild_counts
 from rjcases.models import Case
 
 DEFAULT_CASES = 120
@@ -118,6 +120,11 @@ class Command(BaseCommand):
                 writer.write([planner.plan(i) for i in range(first, last)])
                 self._progress(last, cases, started)
         reported, complained = add_victims_code(actors, seed, as_of)
+        if cases > walked:
+            # The bulk-written cases never passed through create_referral: their recorded incidents, and the
+            # hotspot counts from the raw rows.
+            record_missing_cases()
+            rebuild_counts()
         elapsed = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(

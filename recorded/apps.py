@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RecordedConfig(AppConfig):
+    name = "recorded"
+    verbose_name = "Recorded hate incidents"
