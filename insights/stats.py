@@ -175,13 +175,22 @@ def binomial_upper_tail_by_sum(k: int, n: int, p: float) -> float:
     return sum(math.comb(n, i) * p**i * (1 - p) ** (n - i) for i in range(max(k, 0), n + 1))
 
 
-def is_new_hotspot(current: int, previous: int, current_days: int, previous_days: int) -> tuple[bool, float]:
+def is_new_hotspot(current: int, previous: int, current_days: int, previous_days: int) -> tuple[bool, float | None]:
     """Whether a ward's count in a period is well above its own previous 12 months: the conditional binomial
     test of two Poisson counts. If the daily rate had not changed, then given the n = current + previous
     incidents, current ~ binomial(n, p) with p = current_days / (current_days + previous_days); flagged when
-    current >= 3, current is above what the previous rate predicts, and P(X >= current) < 0.01."""
+    current >= 3, current is above what the previous rate predicts, and P(X >= current) < 0.01.
+
+    The exact tail is worked out only where it could be below the threshold (the p-value is None elsewhere):
+    not for a count at or below what the previous rate predicts, nor for one less than 1.5 standard deviations
+    above it when the standard deviation is 5 or more (there the tail is above 0.06)."""
     n = current + previous
     p = current_days / (current_days + previous_days)
-    p_value = binomial_upper_tail(current, n, p)
     above = current * previous_days > previous * current_days
-    return current >= HOTSPOT_MIN_COUNT and above and p_value < HOTSPOT_P_VALUE, p_value
+    if current < HOTSPOT_MIN_COUNT or not above:
+        return False, None
+    spread = math.sqrt(n * p * (1 - p))
+    if spread >= 5 and (current - n * p) / spread < 1.5:
+        return False, None
+    p_value = binomial_upper_tail(current, n, p)
+    return p_value < HOTSPOT_P_VALUE, p_value

@@ -131,7 +131,7 @@ def _new_flags(current: dict, previous: dict, columns: list, kind: str, ref: Ref
         for column in columns:
             now, before = current.get((ward.pk, column.pk), 0), previous.get((ward.pk, column.pk), 0)
             flagged, p_value = stats.is_new_hotspot(now, before, *days)
-            if flagged:
+            if flagged and p_value is not None:
                 expected = before * days[0] / days[1]
                 found.append(NewHotspot(ward, kind, column.name, now, before, expected, p_value))
     return found

@@ -50,3 +50,30 @@ def test_median_and_nearest_rank_percentile():
     assert stats.percentile(list(range(1, 11)), 90) == 9
     assert stats.percentile(list(range(1, 21)), 90) == 18
     assert stats.percentile([7], 90) == 7
+
+
+def test_the_binomial_tail_matches_the_sum_of_its_terms():
+    for k, n, p in [(5, 10, 0.5), (9, 12, 0.5), (30, 40, 0.48), (3, 3, 0.5), (2, 60, 0.02), (100, 150, 0.5)]:
+        assert stats.binomial_upper_tail(k, n, p) == pytest.approx(stats.binomial_upper_tail_by_sum(k, n, p), rel=1e-9)
+
+
+def test_a_new_hotspot_needs_three_a_rise_and_a_tail_below_one_in_a_hundred():
+    assert stats.is_new_hotspot(7, 0, 365, 365)[0]  # P = 0.5^7 = 0.0078
+    assert not stats.is_new_hotspot(6, 0, 365, 365)[0]  # P = 0.5^6 = 0.0156
+    assert not stats.is_new_hotspot(2, 0, 30, 365)[0]  # fewer than three, however unlikely
+    assert not stats.is_new_hotspot(8, 8, 365, 365)[0]  # the same as the year before
+
+
+def test_the_shortcut_never_changes_a_decision():
+    """Where the exact tail is skipped, computing it would not have flagged the count either."""
+    for current_days, previous_days in ((365, 365), (31, 365), (90, 365)):
+        for previous in (0, 5, 40, 200, 1500):
+            for current in range(0, 400, 3):
+                flagged, p_value = stats.is_new_hotspot(current, previous, current_days, previous_days)
+                n, p = current + previous, current_days / (current_days + previous_days)
+                exact = (
+                    current >= 3
+                    and current * previous_days > previous * current_days
+                    and stats.binomial_upper_tail(current, n, p) < 0.01
+                )
+                assert flagged == exact, (current, previous, current_days)
