@@ -193,3 +193,11 @@ def test_referrals_and_centre_reports_are_recorded_incidents_by_themselves(
         "postcode:M320TH",
     )
     assert summary_total() == total() == 2
+
+
+def test_a_referral_counts_by_the_date_it_was_reported_when_the_incident_records_it(police_reference, police_referrer):
+    case = refer(police_referrer, received_on=date(2026, 10, 5), incident=incident_data(reported_on=date(2026, 10, 2)))
+    assert case.incident.reported_on == date(2026, 10, 2)
+    assert case.recorded_incident.reported_on == date(2026, 10, 2)
+    undated = refer(police_referrer, received_on=date(2026, 10, 5))
+    assert undated.recorded_incident.reported_on == date(2026, 10, 5)  # counted from the referral
