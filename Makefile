@@ -8,7 +8,7 @@ CHROMIUM ?= /usr/bin/chromium
 PYTEST_WORKERS ?= auto
 PIP_INSTALL := $(PY) -m pip install --quiet --disable-pip-version-check
 
-.PHONY: run serve serve-web collectstatic test test-parts setup setup-dev test-sqlite test-postgres test-browser lint audit requirements clean demo \
+.PHONY: run serve serve-web collectstatic test test-parts setup setup-dev test-sqlite test-postgres test-production test-browser lint audit requirements clean demo \
 	worker scheduler
 
 # The virtual environment, on a Python 3.12+ that scripts/find-python finds.
@@ -93,8 +93,8 @@ test:
 test-parts:
 	@env -u DATABASE_URL $(PY) manage.py makemigrations --check --dry-run -v0 || { echo "Models and migrations disagree." >&2; exit 1; }
 	$(MAKE) --no-print-directory test-sqlite
-	@if [ -n "$$DATABASE_URL" ]; then $(MAKE) --no-print-directory test-postgres; \
-	else echo "DATABASE_URL is not set: the PostgreSQL run was skipped."; fi
+	@if [ -n "$$DATABASE_URL" ]; then $(MAKE) --no-print-directory test-postgres && $(MAKE) --no-print-directory test-production; \
+	else echo "DATABASE_URL is not set: the PostgreSQL run and the production shape were skipped."; fi
 	@if [ -x "$(CHROMIUM)" ]; then $(MAKE) --no-print-directory test-browser; \
 	else echo "SKIPPED the browser tests: no Chromium at $(CHROMIUM) (apt-get install -y chromium, or set CHROMIUM=)."; fi
 
@@ -102,12 +102,20 @@ test-parts:
 # [tool.coverage.report] fail_under in pyproject.toml.
 test-sqlite: setup-dev
 	@echo "== Test suite on SQLite, with coverage =="
-	env -u DATABASE_URL $(PY) -m pytest -m "not browser and not postgres" -q -n $(PYTEST_WORKERS) --cov
+	env -u DATABASE_URL $(PY) -m pytest -m "not browser and not postgres and not production" -q -n $(PYTEST_WORKERS) --cov
 
 # Only the tests that touch a database (tests/conftest.py marks the others no_db): the rest ran above.
 test-postgres: setup-dev
 	@echo "== Test suite on PostgreSQL =="
-	$(PY) -m pytest -m "not browser and not no_db" -q -n $(PYTEST_WORKERS)
+	$(PY) -m pytest -m "not browser and not no_db and not production" -q -n $(PYTEST_WORKERS)
+
+# The production shape on this machine (tests/production/): two gunicorn servers, one worker, a fresh copy of a
+# migrated PostgreSQL database (from DATABASE_URL's server), Redis db 2 (RJ_CACHE_URL), moto's S3 server and an
+# aiosmtpd SMTP server, on 127.0.0.1 ports 8111-8114. Serial; the first run on a server also migrates a template.
+test-production: setup-dev
+	@echo "== The production shape (PostgreSQL, Redis, S3, SMTP, two servers, a worker) =="
+	@[ -n "$$DATABASE_URL" ] || { echo "make test-production needs DATABASE_URL=postgres://..." >&2; exit 1; }
+	$(PY) -m pytest tests/production -m production -q -p no:xdist -p no:randomly
 
 # One Chromium, one live server: serial.
 test-browser: setup-dev
