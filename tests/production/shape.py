@@ -348,13 +348,8 @@ def environment(tmp: Path) -> dict[str, str]:
 
 
 def gunicorn(name: str, port: int, env: dict[str, str], logs: Path) -> Process:
-    config = BASE_DIR / "config" / "gunicorn.conf.py"
-    if config.exists():
-        args = [PYTHON, "-m", "gunicorn", "-c", str(config)]
-    else:  # before the project's configuration existed: the same shape on the command line
-        args = [PYTHON, "-m", "gunicorn", "config.wsgi:application", "--workers", "2", "--threads", "2"]
-        args += ["--worker-class", "gthread", "--access-logfile", "-", "--no-control-socket"]
-    args += ["--bind", f"127.0.0.1:{port}"]
+    """A server as ``make serve-web`` starts it: the project's gunicorn configuration, told where to listen."""
+    args = [PYTHON, "-m", "gunicorn", "-c", str(BASE_DIR / "config" / "gunicorn.conf.py")]
     return Process(name, args, {**env, "GUNICORN_BIND": f"127.0.0.1:{port}"}, logs / f"{name}.log").start()
 
 
@@ -419,7 +414,7 @@ def _start(shape: Shape, base_url: str) -> None:
         if process.name.startswith("server-"):
             wait_for_port(PORT_A if process.name == "server-a" else PORT_B, 120, process.alive)
     for url in (shape.url_a, shape.url_b):
-        wait_until(f"{url} answering", lambda url=url: call(f"{url}/api/v1/").status < 500, 60)
+        wait_until(f"{url}/healthz answering", lambda url=url: call(f"{url}/healthz").status == 200, 60)
     worker = next(p for p in shape.processes if p.name == "worker")
     if not worker.alive():
         raise ShapeFailed("the worker stopped")

@@ -71,6 +71,13 @@ def referred(shape):
     return {"reference": reference, "body": body}
 
 
+def test_both_servers_are_ready_with_every_check(shape):
+    for url in (shape.url_a, shape.url_b):
+        answer = call(f"{url}/readyz")
+        assert answer.status == 200, answer.body
+        assert set(answer.json()["checks"]) == {"database", "cache", "storage", "task_queue"}
+
+
 def test_both_servers_see_the_case_made_through_one(shape, referred):
     for server in ("a", "b"):
         answer = ok(call(f"{api(shape, server)}/cases/{referred['reference']}/", token=shape.tokens["prod_manager"]))
