@@ -113,21 +113,24 @@ class Process:
         except subprocess.TimeoutExpired:
             raise ShapeFailed(f"{self.name} did not finish within {timeout:.0f} s") from None
 
-    def stop(self) -> None:
-        """SIGTERM to its process group (only the group this process started), SIGKILL if it lingers."""
+    def signal(self, sig: int) -> None:
+        """Send ``sig`` to this process's group (only the group it started), if it is still running."""
+        if self.alive():
+            try:
+                os.killpg(self.popen.pid, sig)
+            except ProcessLookupError:
+                pass
+
+    def stop(self, grace: float = 15) -> None:
+        """SIGTERM (unless already sent), then SIGKILL if it has not stopped within ``grace`` seconds."""
         if self.popen is None:
             return
-        if self.popen.poll() is None:
-            for sig, grace in ((signal.SIGTERM, 15), (signal.SIGKILL, 5)):
-                try:
-                    os.killpg(self.popen.pid, sig)
-                except ProcessLookupError:
-                    break
-                try:
-                    self.popen.wait(grace)
-                    break
-                except subprocess.TimeoutExpired:
-                    continue
+        self.signal(signal.SIGTERM)
+        try:
+            self.popen.wait(grace)
+        except subprocess.TimeoutExpired:
+            self.signal(signal.SIGKILL)
+            self.popen.wait(10)
         self._log.close()
 
     def output(self) -> str:
@@ -343,6 +346,7 @@ def environment(tmp: Path) -> dict[str, str]:
         "RJ_API_RATE": f"{API_RATE}/minute",
         "WEB_CONCURRENCY": "2",
         "GUNICORN_THREADS": "2",
+        "GUNICORN_GRACEFUL_TIMEOUT": "5",
         "PYTHONUNBUFFERED": "1",
     }
 
@@ -404,12 +408,18 @@ def _start(shape: Shape, base_url: str) -> None:
         )
         for key, args in wanted.items()
     }
-    for key, maker in makers.items():
-        out, err = maker.communicate(timeout=180)
-        (logs / f"token-{key}.log").write_text(err)
-        if maker.returncode != 0:
-            raise ShapeFailed(f"create_api_token for {key} failed:\n{err}")
-        shape.tokens[key] = out.strip()
+    try:
+        for key, maker in makers.items():
+            out, err = maker.communicate(timeout=180)
+            (logs / f"token-{key}.log").write_text(err)
+            if maker.returncode != 0:
+                raise ShapeFailed(f"create_api_token for {key} failed:\n{err}")
+            shape.tokens[key] = out.strip()
+    finally:
+        for maker in makers.values():
+            if maker.poll() is None:
+                maker.kill()
+                maker.wait()
     for process in shape.processes:
         if process.name.startswith("server-"):
             wait_for_port(PORT_A if process.name == "server-a" else PORT_B, 120, process.alive)
@@ -422,6 +432,8 @@ def _start(shape: Shape, base_url: str) -> None:
 
 def stop(shape: Shape, base_url: str) -> None:
     """Stop every process and server of the shape and drop its database; nothing is left running."""
+    for process in shape.processes:  # all asked at once, then waited for
+        process.signal(signal.SIGTERM)
     for process in reversed(shape.processes):
         process.stop()
     for server in shape.in_process:

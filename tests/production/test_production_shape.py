@@ -100,7 +100,7 @@ def test_the_worker_writes_the_letters_into_the_bucket_and_both_servers_stream_t
 
     # Written by the worker, not by the servers: every letter-file task ran there, once.
     tasks = shape.sql(
-        "SELECT status, worker_ids FROM django_tasks_db_dbtaskresult WHERE task_path = %s",
+        "SELECT status, worker_ids FROM django_tasks_database_dbtaskresult WHERE task_path = %s",
         "letters.tasks.write_letter_files",
     )
     assert tasks
