@@ -126,3 +126,14 @@ def test_one_tokens_rate_limit_holds_across_both_servers(shape, referred):
     refused = answered[API_RATE:]
     assert {status for _server, status in refused} == {429}
     assert {server for server, _status in refused} == {"a", "b"}
+
+
+def test_last_readyz_names_the_storage_check_once_the_s3_server_stops(shape, referred):
+    """Last in the module: it stops the S3 server."""
+    next(process for process in shape.processes if process.name == "s3").stop()
+    for url in (shape.url_a, shape.url_b):
+        answer = call(f"{url}/readyz")
+        assert answer.status == 503, answer.body
+        body = answer.json()
+        assert body["failing"] == ["storage"]
+        assert BUCKET not in answer.body.decode()
