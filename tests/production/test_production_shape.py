@@ -1,7 +1,9 @@
 """The service as it is deployed, on this machine: two gunicorn servers behind one PostgreSQL database, one
 worker, Redis for the cache, an S3 server for the letters and an SMTP server for the email (tests/production/
 shape.py starts them). A referral made through server A and moved on through server B has its letters written by
-the worker into the bucket, readable from both servers; and one token's rate limit holds across both servers."""
+the worker into the bucket, readable from both servers; the allocation and state-change emails reach the SMTP
+server carrying no party's details; one token's rate limit holds across both servers; and /readyz names the
+storage check once the S3 server stops."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ import uuid
 import pytest
 
 from tests.api.conftest import referral_body
-from tests.production.shape import API_RATE, BUCKET, call, wait_until
+from tests.production.shape import API_RATE, BUCKET, USERS, call, message_text, wait_until
 
 pytestmark = pytest.mark.production
 
@@ -25,6 +27,20 @@ def api(shape, server: str) -> str:
 def ok(answer, status=200):
     assert answer.status == status, answer.body[:2000]
     return answer.json()
+
+
+def party_details(body: dict) -> list[str]:
+    """Every name, address, postcode, phone and email of the parties in a referral body, as typed and as stored."""
+    found = []
+    for party in body["parties"]:
+        for key in ("first_name", "last_name", "address", "phone", "email"):
+            if party.get(key):
+                found.append(party[key])
+        if party.get("phone"):
+            found.append(party["phone"].replace(" ", ""))
+        if party.get("postcode"):
+            found += [party["postcode"], party["postcode"].upper(), party["postcode"].replace(" ", "").upper()]
+    return found
 
 
 @pytest.fixture(scope="module")
@@ -113,6 +129,27 @@ def test_the_worker_writes_the_letters_into_the_bucket_and_both_servers_stream_t
         assert bodies[0] == bodies[1]
         assert bodies[0].startswith(b"%PDF-")
         assert hashlib.sha256(bodies[0]).hexdigest() == letter["sha256"]
+
+
+def test_the_allocation_and_state_change_emails_arrive_without_any_partys_details(shape, referred):
+    facilitator_email, police_email = USERS["prod_facilitator"][2], USERS["prod_police"][2]
+    reference = referred["reference"]
+    wait_until(
+        "the allocation email to the facilitator and the state-change email to the referrer",
+        lambda: shape.inbox.to(facilitator_email) and shape.inbox.to(police_email),
+        LETTER_TIMEOUT,
+    )
+    assert [m["Subject"] for m in shape.inbox.to(facilitator_email)] == [f"Case {reference} is allocated to you"]
+    told = [m["Subject"] for m in shape.inbox.to(police_email)]
+    assert len(told) == 1
+    assert told[0].startswith(f"Case {reference}: the status is now ")
+    details = party_details(referred["body"])
+    assert len(details) > 10
+    for _recipients, message in shape.inbox.messages:
+        text = message_text(message)
+        assert reference in text
+        leaked = [detail for detail in details if detail.lower() in text.lower()]
+        assert leaked == [], f"{message['Subject']!r} carries {leaked}"
 
 
 def test_one_tokens_rate_limit_holds_across_both_servers(shape, referred):
