@@ -5,6 +5,8 @@ from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from audit.chain import AppendOnly, ChainedQuerySet, ChainedRow
+
 
 class Organisation(models.Model):
     """A partner organisation: the RJ service, a police force or division, a victim service, a reporting centre."""
@@ -70,29 +72,20 @@ class User(AbstractUser):
         return cached
 
 
-class SecurityLogIsAppendOnly(Exception):
+class SecurityLogIsAppendOnly(AppendOnly):
     """Raised on any attempt to change or delete a security log row."""
 
 
-class SecurityEventQuerySet(models.QuerySet):
+class SecurityEventQuerySet(ChainedQuerySet):
     """Rows are added, never changed or removed: bulk changes and bulk deletes are refused."""
 
-    def update(self, **kwargs):
-        raise SecurityLogIsAppendOnly("The security log cannot be changed.")
-
-    def delete(self):
-        raise SecurityLogIsAppendOnly("The security log cannot be deleted from.")
-
-    def bulk_update(self, objs, fields, batch_size=None):
-        raise SecurityLogIsAppendOnly("The security log cannot be changed.")
-
-    def _raw_delete(self, using):
-        raise SecurityLogIsAppendOnly("The security log cannot be deleted from.")
+    refusal = SecurityLogIsAppendOnly
 
 
-class SecurityEvent(models.Model):
-    """One privileged act in the security log: who did what to whom, when and why. Append-only: the model and
-    its queryset refuse changes and deletions, and on PostgreSQL a trigger refuses UPDATE and DELETE.
+class SecurityEvent(ChainedRow):
+    """One privileged act in the security log: who did what to whom, when and why. Append-only and hash-chained
+    (``audit.chain``): the model and its queryset refuse changes and deletions, and on PostgreSQL a trigger
+    refuses UPDATE and DELETE.
 
     Written only by ``accounts.services.record_security_event``; managers and administrators read it."""
 
@@ -141,16 +134,8 @@ class SecurityEvent(models.Model):
         who = self.actor_name or "system"
         return f"{self.at:%Y-%m-%d %H:%M} {who}: {self.get_action_display()} {self.subject_name}".strip()
 
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise SecurityLogIsAppendOnly("A security log row cannot be changed.")
-        kwargs["force_insert"] = True  # never an UPDATE, even with a primary key set by hand
-        kwargs.pop("force_update", None)
-        kwargs.pop("update_fields", None)
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise SecurityLogIsAppendOnly("A security log row cannot be deleted.")
+    def refuse(self, message: str) -> Exception:
+        return SecurityLogIsAppendOnly(message)
 
 
 class EnrolmentCode(models.Model):

@@ -67,6 +67,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
             for model in ("reportingcentre", "trainedstaffmember")
             for action in ("view", "add", "change")
         ],
+        # The retention schedule (reference data, with history).
+        *[f"privacy.{action}_retentionrule" for action in ("view", "add", "change")],
         "accounts.view_securityevent",
         "axes.view_accessattempt",
         "axes.view_accesslog",

@@ -69,11 +69,13 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_tasks_db",
     "govuk",
+    "audit",
     "accounts",
     "rjcases",
     "conferences",
     "letters",
     "recorded",
+    "privacy",
     "insights",
     "api",
     "notifications",
@@ -346,6 +348,8 @@ LOGGING = logging_config(
     access_log=env_bool("RJ_ACCESS_LOG", default=True),
     tasks_level=os.environ.get("RJ_TASKS_LOG_LEVEL", "WARNING"),
 )
+# The audit chains' heads (publish_audit_heads, daily) are always logged: verify_audit checks against them.
+LOGGING["loggers"]["rj.audit"] = {"level": "INFO"}
 
 # Errors to Sentry when SENTRY_DSN is set, personal data scrubbed before sending (config.sentry).
 SENTRY_DSN = os.environ.get("SENTRY_DSN", "").strip()

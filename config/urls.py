@@ -16,6 +16,7 @@ urlpatterns = [
     path("letters/", include("letters.urls")),
     path("insights/", include("insights.urls")),
     path("recorded-incidents/", include("recorded.urls")),
+    path("privacy/", include("privacy.urls")),
     path("api/v1/", include("api.urls")),
     # Not under accounts/, whose pages are open before the second factor.
     path("security-log/", security_log.security_log, name="security_log"),

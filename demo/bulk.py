@@ -26,6 +26,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from audit.chain import seal_values
 from demo.actors import Actors
 from demo.bulk_rows import _M2M, MODELS, Row, _attnames, _insert_values, _Meta, _pk, _reserve_ids, _Story
 from demo.bulk_work import RestorativeWorkSteps
@@ -122,7 +123,7 @@ class BulkWriter(RestorativeWorkSteps):
                 row.values[meta.seeded_fks[name]] = ref.pk if ref is not None else None
             if model is CaseTransition:
                 row.values["data"] = {k: _pk(v) for k, v in row.values["data"].items()}
-        _insert_values(model, [row.values for row in rows])
+        _insert_values(model, seal_values(model, [row.values for row in rows]))  # audit chains: sealed in order
         for name in _M2M.get(model, ()):
             field = model._meta.get_field(name)
             through = field.remote_field.through

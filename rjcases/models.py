@@ -1,6 +1,6 @@
-"""The case workflow: the case and its incident, parties, consent, assessment, the
-transition log, notes, contacts and the read access log. The reference data (wards, strands, crime types,
-routes, the calendar) is in ``rjcases.reference``."""
+"""The case workflow: the case and its incident, parties, consent, assessment, the transition log, notes and
+contacts. The reference data (wards, strands, crime types, routes, the calendar) is in ``rjcases.reference``, the
+read access log in ``rjcases.access_log``."""
 
 import re
 from datetime import date
@@ -17,7 +17,9 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin, trans
 from simple_history.models import HistoricalRecords
 
 from accounts import roles
+from audit.chain import ChainedRow
 from rjcases import choices, guards, limits
+from rjcases.access_log import ReadAccess  # noqa: F401 (the read access log's model, in its own module)
 from rjcases.limits import bounded_text, validate_phone
 from rjcases.permissions import can_facilitate, can_manage, can_withdraw
 from rjcases.reference import CalendarDay, CrimeType, HateStrand, ReferralRoute, Ward  # noqa: F401  (models of this app)
@@ -302,11 +304,18 @@ class Incident(models.Model):
     reported_on = models.DateField("reported to the police or the reporting centre on", null=True, blank=True)
     reported_by = models.CharField("who reported it", max_length=20, choices=choices.REPORTED_BY_CHOICES, blank=True)
     summary = models.TextField(max_length=limits.SUMMARY)
+    # A non-crime hate incident's recording duties (Home Office code of practice, PCSC Act 2022 s60): set on the
+    # case's "Non-crime hate incident record" page (privacy.services.record_non_crime_duties).
+    nchi_threshold_met = models.BooleanField("recording threshold met", null=True, blank=True)
+    nchi_threshold_reason = models.TextField("why it was, or was not, met", blank=True, max_length=limits.SUMMARY)
+    nchi_person_told = models.BooleanField("the person recorded has been told", null=True, blank=True)
+    nchi_person_told_on = models.DateField("told on", null=True, blank=True)
+    nchi_review_on = models.DateField("review date", null=True, blank=True)
     history = HistoricalRecords(m2m_fields=[strands])
 
     class Meta:
         indexes = [models.Index(fields=["ward", "crime_type"]), models.Index(fields=["occurred_from"])]
-        constraints = bounded_text("incident", summary=limits.SUMMARY)
+        constraints = bounded_text("incident", summary=limits.SUMMARY, nchi_threshold_reason=limits.SUMMARY)
 
     def clean(self):
         if self.occurred_to and self.occurred_from and self.occurred_to < self.occurred_from:
@@ -478,8 +487,9 @@ class Assessment(models.Model):
         )
 
 
-class CaseTransition(models.Model):
-    """One move of a case through the workflow: who, when, from, to, why. Written only by the service."""
+class CaseTransition(ChainedRow):
+    """One move of a case through the workflow: who, when, from, to, why. Written only by the service; append-only
+    and hash-chained (``audit.chain``)."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="transitions")
     name = models.CharField(max_length=32)
@@ -558,27 +568,6 @@ class ContactAttempt(models.Model):
     class Meta:
         ordering = moment_order()
         constraints = bounded_text("contact", notes=limits.NOTE)
-
-
-class ReadAccess(models.Model):
-    """Who opened a case, a party's details or a document, and when. Always on; managers read it."""
-
-    class What(models.TextChoices):
-        CASE = "case", "Case"
-        PARTY = "party", "Party details"
-        DOCUMENT = "document", "Document"
-        TIMELINE = "timeline", "Timeline"
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, null=True, related_name="+")
-    what = models.CharField(max_length=12, choices=What.choices)
-    object_id = models.CharField(max_length=40, blank=True)
-    path = models.CharField(max_length=300, blank=True)
-    at = models.DateTimeField(default=timezone.now, db_index=True)
-
-    class Meta:
-        ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["case", "at"])]
 
 
 from rjcases.victims_code.models import Complaint  # noqa: E402, F401  (complaints, Right 12: the rjcases app's)

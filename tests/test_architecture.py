@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 APPS = (
     "accounts",
     "api",
+    "audit",
     "conferences",
     "config",
     "demo",
@@ -24,11 +25,12 @@ APPS = (
     "letters",
     "notifications",
     "recorded",
+    "privacy",
     "rjcases",
 )
 
 LAYERS = (
-    "accounts",  # 0: users, roles, organisations
+    "accounts and audit",  # 0: users, roles, organisations; the audit chains
     "casework domain",  # 1: rjcases and conferences models, guards, permissions, exceptions, clocks, calendar
     "letters and notifications",  # 2: letters and messages: models, content, rendering, services, selectors, tasks
     "casework services",  # 3: rjcases and conferences services and selectors (rjcases.timeline); recorded incidents
@@ -37,7 +39,7 @@ LAYERS = (
     "wiring",  # 6: config, demo, jobs (the scheduler), management commands, app configs
 )
 INTERFACE_PARTS = {"views", "forms", "urls", "case_urls", "admin", "templatetags"}
-CASEWORK = {"rjcases", "conferences"}
+CASEWORK = {"rjcases", "conferences", "privacy"}
 
 
 def layer_of(module: str) -> int:
@@ -58,7 +60,7 @@ def layer_of(module: str) -> int:
         return 2
     if app in CASEWORK:
         return 1
-    if app == "accounts":
+    if app in ("accounts", "audit"):
         return 0
     raise ValueError(f"{module} is in no layer: add it to docs/architecture.md and to layer_of")
 

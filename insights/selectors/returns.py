@@ -16,6 +16,7 @@ from insights import stats, survey
 from insights.models import CentreSurveyResponse
 from insights.selectors import durations
 from insights.selectors.common import Period, Reference, StrandLink, _long_date, quarter_period
+from insights.selectors.non_crime import non_crime_lines
 from insights.selectors.performance import BENCHMARKS, _feedback_figures, _measure_aggregates
 from rjcases import clocks
 from rjcases.models import Case, CaseTransition, Party
@@ -45,7 +46,7 @@ def quarterly_return(
     year: int, quarter: int, ref: Reference, today: date | None = None
 ) -> tuple[Period, list[ReturnLine]]:
     """The quarterly monitoring return: events dated in the quarter, with the definitions printed beside
-    each figure. Ten queries besides the reference data."""
+    each figure. Eleven queries besides the reference data."""
     today = today or timezone.localdate()
     period = quarter_period(year, quarter)
     start, end = period.datetimes()
@@ -316,6 +317,8 @@ def quarterly_return(
         _rounded(stats.share(centre["positive"], centre["n"])),
         f"{centre['positive']} of {centre['n']} answered satisfied or very satisfied.",
     )
+    for line in non_crime_lines(period):  # N: non-crime hate incidents
+        add(*line)
     return period, lines
 
 

@@ -1,0 +1,61 @@
+"""The retention review decision and the non-crime hate incident record."""
+
+from django import forms
+
+from govuk.forms import DatePartsField, GovukForm, yes_no_field
+from privacy.models import RetentionReview
+from rjcases import limits
+
+
+class ReviewDecisionForm(GovukForm):
+    decision = forms.ChoiceField(
+        label="Decision",
+        choices=RetentionReview.Decision.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose keep or anonymise"},
+    )
+    reason = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=limits.SUMMARY,
+        error_messages={"required": "Enter the reason for the decision"},
+    )
+    next_review_on = DatePartsField(
+        label="Next review", required=False, help_text="If you keep the case: when to look at it again"
+    )
+
+
+class NonCrimeDutiesForm(GovukForm):
+    threshold_met = yes_no_field("Was the recording threshold met?", required=False)
+    threshold_reason = forms.CharField(
+        label="Why it was, or was not, met",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=limits.SUMMARY,
+    )
+    person_told = yes_no_field("Has the person recorded been told?", required=False)
+    person_told_on = DatePartsField(label="Told on", required=False, help_text="For example, 27 3 2026")
+    review_on = DatePartsField(label="Review date", required=False, help_text="When this record is next reviewed")
+
+    @staticmethod
+    def initial_for(incident) -> dict:
+        def yes_no(value):
+            return None if value is None else ("yes" if value else "no")
+
+        return {
+            "threshold_met": yes_no(incident.nchi_threshold_met),
+            "threshold_reason": incident.nchi_threshold_reason,
+            "person_told": yes_no(incident.nchi_person_told),
+            "person_told_on": incident.nchi_person_told_on,
+            "review_on": incident.nchi_review_on,
+        }
+
+    def cleaned_values(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "threshold_met": data.get("threshold_met"),
+            "threshold_reason": data.get("threshold_reason", ""),
+            "person_told": data.get("person_told"),
+            "person_told_on": data.get("person_told_on"),
+            "review_on": data.get("review_on"),
+        }
