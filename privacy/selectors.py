@@ -56,7 +56,7 @@ def due_cases(today: date) -> list[Due]:
         if due_on <= today and (case_id not in found or due_on < found[case_id].due_on):
             found[case_id] = Due(case_id, rule, due_on)
 
-    fresh = base.filter(next_review__isnull=True)
+    fresh = base.filter(next_review__isnull=True)  # type: ignore[misc]  # an annotation the stubs cannot see
     for outcome, kind in OUTCOME_KINDS.items():
         if rule := rules.get(kind):
             cutoff = add_months(today, -rule.keep_months)
@@ -83,7 +83,9 @@ def due_cases(today: date) -> list[Due]:
         for pk, review_on, received in non_crime.values_list("pk", "incident__nchi_review_on", "received_on"):
             offer(pk, rule, review_on or add_months(received, rule.keep_months))
     # Kept before: due again on the next review date, under the rule of that review.
-    kept = base.filter(next_review__lte=today).annotate(
+    kept = base.filter(
+        next_review__lte=today
+    ).annotate(  # type: ignore[misc]
         last_rule=Subquery(
             RetentionReview.objects.filter(case=OuterRef("pk"), decision=RetentionReview.Decision.KEEP)
             .order_by("-decided_at", "-id")

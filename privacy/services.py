@@ -36,7 +36,7 @@ def queue_retention_reviews(today: date | None = None) -> list[RetentionReview]:
                 review.decision = RetentionReview.Decision.ANONYMISE
                 review.decided_at = timezone.now()
                 review.reason = f"The retention schedule says to anonymise: {due.rule}"[:5000]
-            review._change_reason = "queued by the retention schedule"
+            review._change_reason = "queued by the retention schedule"  # type: ignore[attr-defined]
             review.save()
             made.append(review)
     return made
@@ -67,8 +67,8 @@ def decide_keep(review: RetentionReview, user, *, reason: str, next_review_on: d
         locked.decision = RetentionReview.Decision.KEEP
         locked.reason, locked.next_review_on = reason.strip(), next_review_on
         locked.decided_by, locked.decided_at = user, timezone.now()
-        locked._history_user = user
-        locked._change_reason = "kept"
+        locked._history_user = user  # type: ignore[attr-defined]
+        locked._change_reason = "kept"  # type: ignore[attr-defined]
         locked.save()
     return locked
 
@@ -83,8 +83,8 @@ def decide_anonymise(review: RetentionReview, user, *, reason: str) -> Retention
         locked.decision = RetentionReview.Decision.ANONYMISE
         locked.reason, locked.next_review_on = reason.strip(), None
         locked.decided_by, locked.decided_at = user, timezone.now()
-        locked._history_user = user
-        locked._change_reason = "anonymisation queued"
+        locked._history_user = user  # type: ignore[attr-defined]
+        locked._change_reason = "anonymisation queued"  # type: ignore[attr-defined]
         locked.save()
     return locked
 
@@ -125,8 +125,8 @@ def record_non_crime_duties(
     incident.nchi_person_told = person_told
     incident.nchi_person_told_on = person_told_on
     incident.nchi_review_on = review_on
-    incident._history_user = user
-    incident._change_reason = "non-crime hate incident record"
+    incident._history_user = user  # type: ignore[attr-defined]
+    incident._change_reason = "non-crime hate incident record"  # type: ignore[attr-defined]
     incident.save(
         update_fields=[
             "nchi_threshold_met",
