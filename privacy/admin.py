@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from privacy.models import RetentionReview, RetentionRule
+from privacy.models import RetentionRule
 
 
 @admin.register(RetentionRule)
@@ -15,18 +15,5 @@ class RetentionRuleAdmin(SimpleHistoryAdmin):
         return False  # a kind of record always has a rule; change it instead
 
 
-@admin.register(RetentionReview)
-class RetentionReviewAdmin(admin.ModelAdmin):
-    """Read-only: decisions are made on the managers' review queue, through the service."""
-
-    list_display = ["case", "due_on", "decision", "decided_by", "decided_at"]
-    readonly_fields = [f.name for f in RetentionReview._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+# RetentionReview has no admin: its decisions are made and read on the managers' review queue (privacy.views),
+# and an admin of case records would have to log its reads like the others (tests/test_admin_read_access.py).
