@@ -226,7 +226,7 @@ def run_backfill(label: str, table: str) -> None:
 
 @pytest.mark.django_db
 def test_the_backfill_seals_rows_already_there_in_id_order(audited):
-    """What migrations rjcases 0008 and accounts 0006 do for the rows written before the chain existed."""
+    """What migrations rjcases 0009 and accounts 0006 do for the rows written before the chain existed."""
     rows = CaseTransition.objects.all()
     rewrite_audit_rows(rows, chain_prev="", chain_hash="", personal_salt="", personal_digest="")
     for row in rows:  # one by one: the places must stay unique
