@@ -5,6 +5,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from recorded.models import ImportRun, PostcodeSector, RecordedIncident
+from rjcases.admin import AccessLoggedAdmin
 
 
 @admin.register(PostcodeSector)
@@ -25,7 +26,9 @@ class ReadOnly(admin.ModelAdmin):
 
 
 @admin.register(RecordedIncident)
-class RecordedIncidentAdmin(ReadOnly):
+class RecordedIncidentAdmin(AccessLoggedAdmin, ReadOnly):
+    """A record linked to an RJ case is a read of that case's data: logged like every admin of case data."""
+
     list_display = ("crime_reference", "source", "occurred_on", "reported_on", "ward", "crime_type", "case")
     list_filter = ("source", "crime_type", "ward")
     search_fields = ("crime_reference",)
