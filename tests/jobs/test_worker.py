@@ -56,8 +56,10 @@ class Database:
         return self.rows("SELECT file_status, file FROM letters_letter ORDER BY id")
 
     def tasks(self) -> list[tuple]:
+        """The letters' tasks (the move queues its emails' tasks too, which the worker also runs)."""
         return self.rows(
-            f"SELECT status, exception_class_path FROM {DBTaskResult._meta.db_table} ORDER BY enqueued_at, status"
+            f"SELECT status, exception_class_path FROM {DBTaskResult._meta.db_table} "
+            "WHERE task_path = 'letters.tasks.write_letter_files' ORDER BY enqueued_at, status"
         )
 
     def written_history(self) -> int:
