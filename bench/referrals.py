@@ -7,9 +7,9 @@ number until the referral commits) hold the country's referrals back?
 For each number of processes (--processes, default 1, 2, 4 and 8), each process makes referrals as fast as it can
 for --seconds (a police referral with two people, as the web form and the API make them: case, incident, parties,
 history, the duplicate check, the transition row; no letter file). Prints referrals per minute, the median and 95th
-percentile time of one referral, and how long each waited for the counter's row lock (the time the counter's
-``SELECT ... FOR UPDATE`` took). Writes real cases into the database it is
-given: use a bench database.
+percentile time of one referral, and how long each waited for its number (the time of the statement that takes it:
+the counter's ``SELECT ... FOR UPDATE`` before rjcases.references used a sequence per year, ``nextval`` since).
+Writes real cases into the database it is given: use a bench database.
 """
 
 from __future__ import annotations
@@ -54,7 +54,8 @@ def worker(database_url: str, seconds: float, start_at: float, results) -> None:
     original = CursorWrapper.execute
 
     def timed(self, sql, params=None):
-        if "rjcases_casereferencesequence" in sql and "FOR UPDATE" in sql:
+        # The number's statement: the counter's row lock (SQLite, and PostgreSQL before the sequences) or nextval.
+        if ("rjcases_casereferencesequence" in sql and "FOR UPDATE" in sql) or "nextval" in sql:
             started = time.perf_counter()
             try:
                 return original(self, sql, params)

@@ -34,17 +34,8 @@ from demo.plan import CasePlan, Step
 from demo.walk import case_fields as planned_case_fields
 from demo.walk import party_fields, referral_parties, safe_time_reason
 from rjcases import clocks
-from rjcases.models import (
-    Assessment,
-    Case,
-    CaseReferenceSequence,
-    CaseTransition,
-    Consent,
-    ContactAttempt,
-    Incident,
-    Note,
-    Party,
-)
+from rjcases.models import Assessment, Case, CaseTransition, Consent, ContactAttempt, Incident, Note, Party
+from rjcases.references import reserve_references
 from rjcases.services import intake
 from rjcases.services.transitions import Facts, clean_inputs, move_effects
 
@@ -105,14 +96,10 @@ class BulkWriter(RestorativeWorkSteps):
         for row in cases:
             years[row.values["received_on"].year].append(row)
         for year in sorted(years):
-            sequence, _ = CaseReferenceSequence.objects.select_for_update().get_or_create(year=year)
-            for row in years[year]:
-                sequence.last_number += 1
-                reference = f"RJ-{year}-{sequence.last_number:05d}"
+            for row, reference in zip(years[year], reserve_references(year, len(years[year])), strict=True):
                 row.values["reference"] = reference
                 for snapshot in row.history:
                     snapshot[4]["reference"] = reference
-            sequence.save(update_fields=["last_number"])
 
     def _insert(self, model, rows: list[Row]) -> None:
         meta = self.meta[model]

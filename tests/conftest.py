@@ -221,3 +221,23 @@ def reference_data(db):
         reference(Ward, code)
     for code in ("public-order", "violence"):
         reference(CrimeType, code)
+
+
+@pytest.fixture(autouse=True)
+def reference_sequences_dropped(request, django_db_blocker):
+    """A transactional test's data is flushed afterwards, but PostgreSQL sequences are not: drop the case reference
+    sequences it made (rjcases.references), so that the next test's references start again from 1."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or {
+        "transactional_db",
+        "live_server",
+    } & set(request.fixturenames)
+    yield
+    if transactional:
+        from django.db import connection
+
+        from rjcases.references import drop_sequences
+
+        if connection.vendor == "postgresql":
+            with django_db_blocker.unblock():
+                drop_sequences()

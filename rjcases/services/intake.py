@@ -16,25 +16,10 @@ from notifications.services import record_survey_consent
 from recorded.services import record_case_incident
 from rjcases import clocks
 from rjcases.exceptions import ActionRefused
-from rjcases.models import (
-    Case,
-    CaseReferenceSequence,
-    CaseTransition,
-    Incident,
-    Party,
-    ReferralRoute,
-    normalise_postcode,
-)
+from rjcases.models import Case, CaseTransition, Incident, Party, ReferralRoute, normalise_postcode
+from rjcases.references import next_reference
 from rjcases.services.casework import add_party
 from rjcases.services.victims_code import check_report, rj_information_due
-
-
-def next_reference(year: int) -> str:
-    """The next case reference for ``year``, e.g. RJ-2026-00042: a counter, so it says nothing of the case."""
-    sequence, _ = CaseReferenceSequence.objects.select_for_update().get_or_create(year=year)
-    sequence.last_number += 1
-    sequence.save(update_fields=["last_number"])
-    return f"RJ-{year}-{sequence.last_number:05d}"
 
 
 def find_possible_duplicates(case: Case) -> list[Case]:

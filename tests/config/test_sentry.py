@@ -8,7 +8,7 @@ import sys
 
 from django.conf import settings
 
-from config.sentry import scrub_breadcrumb, scrub_event
+from config.sentry import WITHHELD, scrub_breadcrumb, scrub_event
 
 NAME, EMAIL, ADDRESS = "Zebedee Quillfeather", "zebedee@example.org", "7 Quill Lane"
 
@@ -41,7 +41,9 @@ def realistic_event() -> dict:
             "values": [
                 {
                     "type": "IntegrityError",
-                    "value": "duplicate key value violates unique constraint",
+                    "module": "django.db.utils",
+                    "value": f'duplicate key value violates unique constraint "party_name"\n'
+                    f"DETAIL:  Key (first_name, last_name)=({NAME.replace(' ', ', ')}) already exists.",
                     "stacktrace": {
                         "frames": [
                             {
@@ -64,6 +66,7 @@ def realistic_event() -> dict:
                     "data": {"params": ["Quillfeather"]},
                 },
                 {"category": "httplib", "data": {"url": f"https://maps.example/?address={ADDRESS}"}},
+                {"type": "log", "category": "rjcases", "level": "warning", "message": f"no address for {NAME}"},
             ]
         },
         "extra": {"party_name": NAME},
@@ -89,13 +92,17 @@ def test_the_scrubbed_event_still_says_what_failed_and_where():
     assert scrubbed["user"] == {"id": 17}
     (exception,) = scrubbed["exception"]["values"]
     assert exception["type"] == "IntegrityError"
+    assert exception["module"] == "django.db.utils"
+    assert exception["value"] == WITHHELD
     assert exception["stacktrace"]["frames"] == [
         {"filename": "rjcases/services/casework.py", "function": "add_party", "lineno": 201}
     ]
     assert [crumb.get("message") for crumb in scrubbed["breadcrumbs"]["values"]] == [
         'SELECT ... WHERE "last_name" = %s',
         None,
+        WITHHELD,
     ]
+    assert [crumb.get("category") for crumb in scrubbed["breadcrumbs"]["values"]] == ["query", "httplib", "rjcases"]
     assert scrubbed["message"] == "could not save the party"
 
 
@@ -109,6 +116,64 @@ def test_a_breadcrumb_loses_its_data_before_it_is_kept():
         "category": "query",
         "message": "SELECT 1",
     }
+
+
+def test_a_log_breadcrumb_loses_its_text_an_sql_one_keeps_its_statement():
+    log = {"type": "log", "category": "django.request", "message": f"Bad request for {NAME}", "data": {"x": 1}}
+    assert scrub_breadcrumb(log, {}) == {"type": "log", "category": "django.request", "message": WITHHELD}
+    sql = {"category": "query", "message": 'UPDATE "rjcases_party" SET "last_name" = %s'}
+    assert scrub_breadcrumb(copy.deepcopy(sql), {}) == sql
+
+
+def test_a_log_event_keeps_its_template_not_its_arguments():
+    event = {
+        "level": "error",
+        "logentry": {"message": "Could not write to %s", "params": [EMAIL], "formatted": f"Could not write to {EMAIL}"},
+    }
+    assert scrub_event(event, {}) == {
+        "level": "error",
+        "logentry": {"message": "Could not write to %s", "formatted": "Could not write to %s"},
+    }
+
+
+def test_what_sentry_sdk_would_send_for_a_database_error_quotes_no_row_value():
+    """The real sentry-sdk, set up by config.sentry.init_sentry, with a transport that keeps the envelope here."""
+    script = """
+import json, logging, os, django, sentry_sdk
+from sentry_sdk.transport import Transport
+sent = []
+class Keep(Transport):
+    def capture_envelope(self, envelope):
+        sent.extend(item.payload.json for item in envelope.items if item.payload.json)
+init = sentry_sdk.init
+sentry_sdk.init = lambda **options: init(transport=Keep(), **options)
+django.setup()
+from config.sentry import init_sentry
+init_sentry("http://public@127.0.0.1:8109/1")
+name = os.environ["PARTY_NAME"]  # not in the source lines that sentry-sdk sends with each frame
+logging.getLogger("rjcases").warning("no address for %s", name)
+surname = name.split()[-1]
+try:
+    raise ValueError(f"Key (last_name)=({surname}) already exists")
+except ValueError:
+    sentry_sdk.capture_exception()
+sentry_sdk.flush()
+print(json.dumps(sent))
+"""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SENTRY_", "DATABASE_URL"))}
+    env.update(DJANGO_SETTINGS_MODULE="config.settings", PARTY_NAME=NAME)
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", script], env=env, cwd=settings.BASE_DIR, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    events = [e for e in json.loads(result.stdout.strip().splitlines()[-1]) if e.get("exception")]
+    (event,) = events
+    assert "Quillfeather" not in json.dumps(event)
+    assert "Zebedee" not in json.dumps(event)
+    (exception,) = event["exception"]["values"]
+    assert (exception["type"], exception["value"]) == ("ValueError", WITHHELD)
+    assert exception["stacktrace"]["frames"]
+    assert [c["message"] for c in event["breadcrumbs"]["values"] if c.get("category") == "rjcases"] == [WITHHELD]
 
 
 def test_sentry_is_set_up_without_personal_data_only_when_a_dsn_is_given():
