@@ -94,7 +94,8 @@ def world(manager, facilitator, police_referrer):
 def url_for(route, name, pattern, values, pks) -> str:
     """The pattern's URL with plausible arguments: the real case's reference and ids where the names say so."""
     app = (name or route).split(":")[0].split("/")[0]
-    converters = getattr(pattern.pattern, "converters", {})
+    # The route's own arguments and those of the includes above it (``<str:reference>/victims-code/…``).
+    converters = re.findall(r"<(?:\w+:)?(\w+)>", route)
     kwargs = {arg: pks.get(app, 1) if arg == "pk" else values.get(arg, 1) for arg in converters}
     if name is None and "(?P<url>" in route:  # the admin's catch-all
         return "/" + route.split("(")[0] + "no-such-page/"

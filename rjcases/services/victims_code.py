@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from recorded.services import record_case_incident
 from rjcases import clocks
 from rjcases.choices import REPORTED_BY_CHOICES
 from rjcases.exceptions import ActionRefused
@@ -80,6 +81,8 @@ def record_report(case: Case, user, *, reported_on: date | None, reported_by: st
             case.rj_information_due_on = due
             _history_by(case, user, "report date recorded")
             case.save(update_fields=["rj_information_due_on", "updated_at"])
+        # The recorded incident counts by report date too: its record follows in the same transaction.
+        record_case_incident(case, user)
     return incident
 
 

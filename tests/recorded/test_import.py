@@ -201,3 +201,16 @@ def test_a_referral_counts_by_the_date_it_was_reported_when_the_incident_records
     assert case.recorded_incident.reported_on == date(2026, 10, 2)
     undated = refer(police_referrer, received_on=date(2026, 10, 5))
     assert undated.recorded_incident.reported_on == date(2026, 10, 5)  # counted from the referral
+
+
+def test_a_report_date_recorded_later_on_the_case_moves_its_recorded_incident(
+    police_reference, police_referrer, manager
+):
+    from recorded.models import RecordedIncident
+    from rjcases.services.victims_code import record_report
+
+    case = refer(police_referrer, received_on=date(2026, 10, 5))
+    assert case.recorded_incident.reported_on == date(2026, 10, 5)  # counted from the referral until recorded
+    record_report(case, manager, reported_on=date(2026, 10, 2), reported_by="witness")
+    assert RecordedIncident.objects.get(case=case).reported_on == date(2026, 10, 2)
+    assert summary_total() == total() == 1
