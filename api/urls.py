@@ -59,6 +59,7 @@ urlpatterns = [
         name="assessment-sign-off",
     ),
     path(CASE + "notes/", cases.NoteListView.as_view(), name="notes"),
+    path(CASE + "notes/<int:note_id>/sharing/", safeguarding.NoteSharingView.as_view(), name="note-sharing"),
     path(CASE + "contacts/", cases.ContactListView.as_view(), name="contacts"),
     path(CASE + "preparation-contacts/", work.PreparationContactListView.as_view(), name="preparation-contacts"),
     path(CASE + "activities/", work.ActivityListView.as_view(), name="activities"),

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from rjcases.views import cases, people
+from rjcases.views import cases, notes, people
 
 app_name = "rjcases"
 
@@ -27,8 +27,9 @@ urlpatterns = [
     ),
     path("<str:reference>/assessments/<int:assessment_id>/sign-off/", people.sign_off, name="sign_off"),
     path("<str:reference>/consents/<int:consent_id>/withdraw/", people.consent_withdraw, name="consent_withdraw"),
-    path("<str:reference>/notes/add/", cases.note_add, name="note_add"),
-    path("<str:reference>/notes/<int:note_id>/", cases.note_detail, name="note_detail"),
+    path("<str:reference>/notes/add/", notes.note_add, name="note_add"),
+    path("<str:reference>/notes/<int:note_id>/", notes.note_detail, name="note_detail"),
+    path("<str:reference>/notes/<int:note_id>/sharing/", notes.note_share, name="note_share"),
     path("<str:reference>/contacts/add/", cases.contact_add, name="contact_add"),
     path("<str:reference>/transition/<slug:name>/", cases.transition, name="transition"),
     path("<str:reference>/victims-code/", include("rjcases.victims_code.urls")),

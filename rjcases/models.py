@@ -517,14 +517,12 @@ class Note(models.Model):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="notes")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     body = models.TextField(max_length=limits.NOTE)
-    # Caseworkers see a note only when the facilitator chose to share it with them.
-    shared_with_caseworker = models.BooleanField(
-        "share with the person harmed's caseworker",
-        default=False,
-        help_text="The caseworkers of the people harmed on this case may read this note",
-    )
+    # The caseworkers the facilitator chose to share it with (rjcases.services.notes); each choice is historied.
+    shared_with = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="notes_shared_with_them")
+    # Read only by the code before ``shared_with`` (migration 0008 copied it there); dropped in the next release.
+    shared_with_caseworker = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[shared_with])
 
     class Meta:
         ordering = ["created_at", "id"]

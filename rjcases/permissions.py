@@ -97,11 +97,29 @@ def party_name_for(case, user, party) -> str:
 
 
 def may_see_note(case, user, note) -> bool:
-    """A case note: RJ staff who see the whole case; a caseworker only a note the facilitator shared with the
-    caseworkers of the people harmed, or one they wrote themselves."""
+    """A case note: RJ staff who see the whole case; a caseworker only a note the facilitator shared with them by
+    name (``Note.shared_with``), or one they wrote themselves."""
     if sees_whole_case(case, user):
         return True
-    return is_case_caseworker(case, user) and (note.shared_with_caseworker or note.author_id == user.pk)
+    return is_case_caseworker(case, user) and (
+        note.author_id == user.pk or note.shared_with.filter(pk=user.pk).exists()
+    )
+
+
+def notes_visible_to(case, user):
+    """The case's notes this user may read (``may_see_note`` as one query): all of them for RJ staff who see the
+    whole case; for a caseworker those shared with them and those they wrote; for anyone else none."""
+    from django.db.models import Q
+
+    from rjcases.models import Note
+
+    notes = Note.objects.filter(case=case)
+    if sees_whole_case(case, user):
+        return notes
+    if not is_case_caseworker(case, user):
+        return notes.none()
+    shared = Note.shared_with.through.objects.filter(user_id=user.pk).values("note_id")
+    return notes.filter(Q(author_id=user.pk) | Q(pk__in=shared))
 
 
 # Who withdrew (``rjcases.choices.WITHDRAWN_BY_CHOICES``) as a caseworker may record it: their client only.

@@ -19,8 +19,8 @@ from django.utils import timezone
 from accounts import roles
 from rjcases.models import Assessment, Case, Consent, ContactAttempt, Note, Party, ReadAccess, moment_order
 from rjcases.permissions import (
-    may_see_note,
     may_see_party_details,
+    notes_visible_to,
     party_name_for,
     police_consent_withdrawn_q,
     sees_whole_case,
@@ -80,11 +80,9 @@ def parties_for_user(case: Case, user) -> list[Party]:
 
 
 def notes_for_user(case: Case, user) -> list[Note]:
-    """The case notes this user may read, newest first: all for RJ staff; a caseworker the shared ones."""
-    notes = case.notes.select_related("author").order_by("-created_at", "-id")
-    if sees_whole_case(case, user):
-        return list(notes)
-    return [note for note in notes if may_see_note(case, user, note)]
+    """The case notes this user may read, newest first: all for RJ staff; a caseworker those shared with them."""
+    notes = notes_visible_to(case, user).select_related("author").prefetch_related("shared_with")
+    return list(notes.order_by("-created_at", "-id"))
 
 
 def contacts_for_user(case: Case, user) -> list[ContactAttempt]:

@@ -16,11 +16,11 @@ from django.utils import formats, timezone
 from conferences.models import Activity, Agreement, AgreementAction, Feedback, FollowUp, PreparationContact
 from letters.selectors import letters_for_timeline
 from notifications.selectors import messages_for_timeline
-from rjcases.models import Assessment, Case, CaseTransition, Complaint, Consent, ContactAttempt, Incident, Note, Party
+from rjcases.models import Assessment, Case, CaseTransition, Complaint, Consent, ContactAttempt, Incident, Party
 from rjcases.permissions import (
     can_see_details,
-    may_see_note,
     may_see_party_details,
+    notes_visible_to,
     party_name_for,
     police_may_see_outcome,
     sees_whole_case,
@@ -323,8 +323,7 @@ def _note_entries(case: Case, user) -> list[TimelineEntry]:
         TimelineEntry(
             at=note.created_at, kind="note", title="Note", by=_person(note.author), lines=[note.body], order=3
         )
-        for note in Note.objects.filter(case=case).select_related("author").order_by("created_at", "id")
-        if may_see_note(case, user, note)
+        for note in notes_visible_to(case, user).select_related("author").order_by("created_at", "id")
     ]
 
 

@@ -21,6 +21,7 @@ from api.serializers.fields import (
     limit_of,
     person_name,
 )
+from api.serializers.notes import NoteSerializer as NoteSerializer  # the note shapes live there
 from rjcases.models import (
     Assessment,
     Case,
@@ -29,7 +30,6 @@ from rjcases.models import (
     CrimeType,
     HateStrand,
     Incident,
-    Note,
     Party,
     ReferralRoute,
     Ward,
@@ -533,18 +533,6 @@ class SignOffSerializer(serializers.Serializer):
 class AllocationSerializer(serializers.Serializer):
     facilitator = ActiveUsernameField()
     co_facilitator = ActiveUsernameField(required=False, allow_null=True)
-
-
-class NoteSerializer(serializers.ModelSerializer):
-    author = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Note
-        fields = ["id", "author", "body", "shared_with_caseworker", "created_at"]
-        read_only_fields = ["id", "author", "created_at"]
-
-    def get_author(self, note) -> str | None:
-        return person_name(note.author)
 
 
 class ContactInSerializer(serializers.Serializer):

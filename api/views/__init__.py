@@ -5,5 +5,5 @@ Permission, state and guard checks are the services'; ``api.errors`` maps their 
 - ``common``: the shared steps (the case this user may see, the read access row, refusals);
 - ``cases``: who is calling, referrals, cases, transitions, the timeline, people, consent, assessment;
 - ``work``: the restorative work; ``reports``: letters and hotspots;
-- ``safeguarding``: recording that a person no longer takes part.
+- ``safeguarding``: recording that a person no longer takes part; which caseworkers may read a note.
 """

@@ -32,11 +32,10 @@ from conferences.models import Activity
 from rjcases import selectors, services
 from rjcases.models import Assessment, Consent, CrimeType, HateStrand, Incident, Party, ReadAccess, ReferralRoute, Ward
 from rjcases.permissions import (
-    can_edit_case_work,
     can_see_details,
-    may_see_note,
     may_see_outcome,
     may_see_party_details,
+    notes_visible_to,
     withdrawn_by_allowed,
 )
 
@@ -483,9 +482,9 @@ class NoteListView(APIView):
     )
     def get(self, request, reference):
         case = detailed_case(request, reference)
-        return as_list(
-            s.NoteSerializer,
-            [note for note in case.notes.select_related("author") if may_see_note(case, request.user, note)],
+        notes = notes_visible_to(case, request.user).select_related("author", "case").prefetch_related("shared_with")
+        return Response(
+            s.NoteSerializer(notes.order_by("created_at", "id"), many=True, context={"user": request.user}).data
         )
 
     @extend_schema(
@@ -498,9 +497,9 @@ class NoteListView(APIView):
     def post(self, request, reference):
         case = detailed_case(request, reference)
         data = validated(s.NoteSerializer, request.data)
-        shared = can_edit_case_work(case, request.user) and data.get("shared_with_caseworker", False)
-        note = services.add_note(case, request.user, body=data["body"], shared_with_caseworker=shared)
-        return Response(s.NoteSerializer(note).data, status=status.HTTP_201_CREATED)
+        # Only the case's facilitators and managers name who may read it (the service refuses anyone else: 403).
+        note = services.add_note(case, request.user, body=data["body"], shared_with=data.get("shared_with", []))
+        return Response(s.NoteSerializer(note, context={"user": request.user}).data, status=status.HTTP_201_CREATED)
 
 
 class ContactListView(APIView):

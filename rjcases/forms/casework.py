@@ -166,6 +166,21 @@ class ConsentWithdrawalForm(GovukForm):
         self.initial.setdefault("withdrawn_on", timezone.localdate())
 
 
+def caseworker_choice(caseworkers) -> forms.ModelMultipleChoiceField:
+    """Which of the case's caseworkers may read a note (``rjcases.services.note_caseworkers``), by name."""
+    field = forms.ModelMultipleChoiceField(
+        caseworkers,
+        label="Share it with these caseworkers",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="A caseworker reads only the notes shared with them. Leave them all unticked to share it with none.",
+    )
+    field.label_from_instance = lambda u: (
+        f"{u.get_full_name() or u.username}{f', {u.organisation}' if u.organisation_id else ''}"
+    )
+    return field
+
+
 class NoteForm(GovukForm):
     body = forms.CharField(
         label="Note",
@@ -173,22 +188,26 @@ class NoteForm(GovukForm):
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": "Enter the note"},
     )
-    shared_with_caseworker = forms.BooleanField(
-        label="Share with the person harmed's caseworker",
-        required=False,
-        help_text="Only shared notes are shown to the caseworkers of the people harmed on this case.",
-    )
 
-    def __init__(self, *args, may_share: bool = True, **kwargs):
+    def __init__(self, *args, caseworkers=None, **kwargs):
+        """``caseworkers``: those the author may share it with (None or none: the choice is not offered)."""
         super().__init__(*args, **kwargs)
-        if not may_share:
-            del self.fields["shared_with_caseworker"]
+        if caseworkers is not None and caseworkers.exists():
+            self.fields["shared_with"] = caseworker_choice(caseworkers)
 
     def clean_body(self) -> str:
         body = self.cleaned_data["body"].strip()
         if not body:
             raise ValidationError("Enter the note")
         return body
+
+
+class NoteSharingForm(GovukForm):
+    """Who of the case's caseworkers may read one note: those ticked, and no one else."""
+
+    def __init__(self, *args, caseworkers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["shared_with"] = caseworker_choice(caseworkers)
 
 
 class ContactForm(GovukForm):

@@ -2,14 +2,14 @@
 
 - ``transitions``: the state machine's one service, ``take_transition``, and a named function per move.
 - ``intake``: a new referral from any route.
-- ``casework``: everything else a case collects without changing its state.
+- ``casework``: everything else a case collects without changing its state;
+- ``notes``: case notes, and which caseworkers each is shared with.
 
 The names most callers need are importable from here.
 """
 
 from rjcases.exceptions import CHANGED_BY_SOMEONE_ELSE, ActionRefused, TransitionRefused
 from rjcases.services.casework import (
-    add_note,
     add_party,
     allocate,
     check_may_stop_taking_part,
@@ -33,6 +33,7 @@ from rjcases.services.intake import (
     next_reference,
     routes_for,
 )
+from rjcases.services.notes import add_note, note_caseworkers, share_note, sharing_choices, sharing_history
 from rjcases.services.transitions import (
     CONCLUDE_OUTCOMES,
     FIELD_LABELS,
@@ -70,6 +71,10 @@ __all__ = [
     "TransitionRefused",
     "TransitionSpec",
     "add_note",
+    "note_caseworkers",
+    "share_note",
+    "sharing_choices",
+    "sharing_history",
     "add_party",
     "allocate",
     "available_transitions",

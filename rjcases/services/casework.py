@@ -1,5 +1,5 @@
-"""Case work that does not move the state: allocation, parties, consent, assessments, notes, contacts,
-duplicates, and the read access log."""
+"""Case work that does not move the state: allocation, parties, consent, assessments, contacts, duplicates, and
+the read access log. Notes and who may read them are ``rjcases.services.notes``."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from notifications.services import notifications_for_allocation
 from notifications.tasks import enqueue_messages
 from rjcases.exceptions import ActionRefused, Conflict
 from rjcases.guards import long_date, withdrawals_in_force, withdrawn_participation
-from rjcases.models import Assessment, Case, Consent, ContactAttempt, Note, Party, ReadAccess, normalise_postcode
+from rjcases.models import Assessment, Case, Consent, ContactAttempt, Party, ReadAccess, normalise_postcode
 
 NOT_YOURS = "Only the case's facilitator, its co-facilitator or a manager can change this case."
 
@@ -249,19 +249,6 @@ def sign_off_assessment(assessment: Assessment, user, *, note: str = "") -> Asse
         assessment, user, "risk signed off", update_fields=["signed_off_by", "signed_off_at", "sign_off_note"]
     )
     return assessment
-
-
-def add_note(case: Case, user, *, body: str, shared_with_caseworker: bool = False) -> Note:
-    """A case note; ``shared_with_caseworker`` lets the people harmed's caseworkers read it (set by RJ staff)."""
-    from rjcases.permissions import can_see_details
-
-    if not can_see_details(case, user):
-        raise ActionRefused("You cannot add notes to this case.")
-    if not body.strip():
-        raise ValidationError({"body": "Enter the note."})
-    note = Note(case=case, author=user, body=body.strip(), shared_with_caseworker=shared_with_caseworker)
-    save_with_history(note, user, "note added")
-    return note
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 """The dashboard, the case list, referral, the case page and what hangs off it (timeline, people's pages,
-allocation, notes, contacts), the moves, and the read access log."""
+allocation, contacts), the moves, and the read access log. The notes' pages are ``notes``."""
 
 from __future__ import annotations
 
@@ -163,21 +163,6 @@ def case_detail(request, reference: str):
 
 
 @login_required
-def note_detail(request, reference: str, note_id: int):
-    """One note in full (the case page shows a preview of a long one): only a note this user may read there."""
-    case = selectors.get_case_for_user(request.user, reference)
-    note = next((n for n in selectors.notes_for_user(case, request.user) if n.pk == note_id), None)
-    if note is None:
-        raise Http404("No such note on this case.")
-    services.log_read(request.user, case, ReadAccess.What.CASE, case.pk, request.path)
-    return render(
-        request,
-        "rjcases/note_detail.html",
-        {"page_title": f"Note on case {case.reference}", "case": case, "note": note},
-    )
-
-
-@login_required
 def timeline(request, reference: str):
     case = selectors.get_case_for_user(request.user, reference, detailed=False)
     services.log_read(request.user, case, ReadAccess.What.TIMELINE, case.pk, request.path)
@@ -255,37 +240,6 @@ def duplicate_reviewed(request, reference: str):
     else:
         messages.error(request, "; ".join(e for errors in form.errors.values() for e in errors))
     return redirect(detail_url(case))
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def note_add(request, reference: str):
-    case = selectors.get_case_for_user(request.user, reference, detailed=False)
-    require(can_see_details(case, request.user))
-    may_share = can_edit_case_work(case, request.user)
-    form = forms.NoteForm(request.POST or None, may_share=may_share)
-    if request.method == "POST" and form.is_valid():
-        with refusals_to(form):
-            services.add_note(
-                case,
-                request.user,
-                body=form.cleaned_data["body"],
-                shared_with_caseworker=may_share and form.cleaned_data["shared_with_caseworker"],
-            )
-        if not form.errors:
-            messages.success(request, "Note added.")
-            return redirect(detail_url(case) + "#notes")
-    return render(
-        request,
-        "rjcases/form_page.html",
-        {
-            "page_title": f"Add a note, case {case.reference}",
-            "case": case,
-            "form": form,
-            "heading": "Add a note",
-            "submit": "Add the note",
-        },
-    )
 
 
 @login_required

@@ -102,7 +102,7 @@ def _make_case(referrer, manager, facilitator, *, client_caseworker, other_casew
     if to_agreement_stage:
         case = to_agreement(case, manager, facilitator, actions=2)
     services.add_note(case, facilitator, body=SECRET_NOTE)
-    services.add_note(case, facilitator, body=CLIENT_NOTE, shared_with_caseworker=True)
+    services.add_note(case, facilitator, body=CLIENT_NOTE, shared_with=[client_caseworker] if client_caseworker else [])
     services.record_contact(
         case,
         facilitator,
