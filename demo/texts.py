@@ -122,11 +122,13 @@ ADJUSTMENTS = (
     "Hearing loop needed.",
     "Prefers meetings in the morning.",
 )
+_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday"]
+# (safe times as Party.safe_times stores them, the note beside them): what a facilitator records.
 SAFE_TIMES = (
-    "Weekdays after 5pm",
-    "Mornings only",
-    "Not at weekends",
-    "Any time",
-    "Tuesdays and Thursdays",
-    "Lunchtimes only",
+    ({"days": _WEEKDAYS, "windows": [{"from": "17:00", "to": "21:00"}]}, ""),
+    ({"windows": [{"from": "08:00", "to": "12:00"}]}, "Mornings only: she works late shifts."),
+    ({"days": _WEEKDAYS}, ""),
+    ({}, "Any time"),
+    ({"days": ["tuesday", "thursday"]}, "Tuesdays and Thursdays, when the children are at their grandmother's."),
+    ({"windows": [{"from": "12:00", "to": "14:00"}]}, "Lunchtimes only."),
 )

@@ -62,10 +62,10 @@ def safe_time_reason(party, when, method: str) -> str:
     """The reason a planned contact with ``party`` (a Party or its field values) needs at ``when``, or ""."""
     if party is None or method not in CALLS_AND_VISITS:
         return ""
-    times = party.get("safe_contact_times", "") if isinstance(party, dict) else party.safe_contact_times
+    times = party.get("safe_times") if isinstance(party, dict) else party.safe_times
     if not times:
         return ""
-    return OUTSIDE_SAFE_TIMES if outside_safe_times(Party(first_name="them", safe_contact_times=times), when) else ""
+    return OUTSIDE_SAFE_TIMES if outside_safe_times(Party(first_name="them", safe_times=times), when) else ""
 
 
 class _Case:

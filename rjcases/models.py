@@ -23,6 +23,7 @@ from rjcases.access_log import ReadAccess  # noqa: F401 (the read access log's m
 from rjcases.limits import bounded_text, validate_phone
 from rjcases.permissions import can_facilitate, can_manage, can_withdraw
 from rjcases.reference import CalendarDay, CrimeType, HateStrand, ReferralRoute, Ward  # noqa: F401  (models of this app)
+from rjcases.safe_times import validate_safe_times
 
 
 def moment_order(field: str = "at", known: str = "time_known", *, newest_first: bool = False) -> list:
@@ -364,7 +365,8 @@ class Party(models.Model):
     phone = models.CharField(max_length=limits.PHONE, blank=True, validators=[validate_phone])
     email = models.EmailField(max_length=limits.EMAIL, blank=True)
     preferred_contact_method = models.CharField(max_length=16, choices=ContactMethod.choices, blank=True)
-    safe_contact_times = models.CharField(max_length=limits.SHORT, blank=True)
+    safe_contact_times = models.CharField(max_length=limits.SHORT, blank=True)  # a note; the rule reads safe_times
+    safe_times = models.JSONField(default=dict, blank=True, validators=[validate_safe_times])  # rjcases.safe_times
     no_messages = models.BooleanField("do not leave messages", default=False)
     asked_not_to_be_contacted = models.BooleanField(default=False)  # the contact clocks then do not apply
     language = models.CharField("preferred language", max_length=60, blank=True, default="English")

@@ -22,6 +22,7 @@ from api.serializers.fields import (
     person_name,
 )
 from api.serializers.notes import NoteSerializer as NoteSerializer  # the note shapes live there
+from api.serializers.safeguarding import SafeTimesField
 from rjcases.models import (
     Assessment,
     Case,
@@ -114,6 +115,7 @@ PARTY_WRITE_FIELDS = [
     "phone",
     "email",
     "preferred_contact_method",
+    "safe_times",
     "safe_contact_times",
     "no_messages",
     "asked_not_to_be_contacted",
@@ -132,6 +134,7 @@ class PartyFieldsSerializer(serializers.ModelSerializer):
 
     postcode = PostcodeField()
     date_of_birth = Day(past_only=True, earliest=EARLIEST_BIRTH, required=False, allow_null=True)
+    safe_times = SafeTimesField(required=False)
 
     class Meta:
         model = Party
@@ -367,6 +370,7 @@ class PartySerializer(serializers.ModelSerializer):
     caseworker = serializers.SerializerMethodField()
     has_active_consent = serializers.BooleanField(read_only=True)
     details_visible = serializers.SerializerMethodField()
+    safe_times = SafeTimesField(read_only=True)
 
     class Meta:
         model = Party

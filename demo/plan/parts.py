@@ -81,9 +81,10 @@ class StoryParts:
             "phone": people.phone(rng) if rng.random() < 0.9 else "",
             "email": people.email(first, last, self.index * 10 + len(key)) if rng.random() < 0.6 else "",
             "preferred_contact_method": rng.choice(["phone", "phone", "text", "email", "letter", "in_person"]),
-            "safe_contact_times": rng.choice(texts.SAFE_TIMES) if rng.random() < 0.5 else "",
-            "no_messages": rng.random() < 0.15,
         }
+        # In this order, so that the same seed gives the same people: times, then whether messages may be left.
+        times, note = rng.choice(texts.SAFE_TIMES) if rng.random() < 0.5 else ({}, "")
+        fields.update(safe_times=times, safe_contact_times=note, no_messages=rng.random() < 0.15)
         if rng.random() < 0.5:
             fields["date_of_birth"] = _birth_date(rng, age_band, self.received_on)
         if rng.random() < origin.other_language_rate:

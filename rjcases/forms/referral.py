@@ -13,6 +13,7 @@ from govuk.forms import DatePartsField, GovukForm, GovukModelForm, time_known, y
 from govuk.forms import aware as _aware
 from rjcases import limits
 from rjcases.choices import REPORTED_BY_CHOICES
+from rjcases.forms.safe_times import SafeTimesFields
 from rjcases.models import (
     Case,
     CrimeType,
@@ -273,8 +274,8 @@ PARTY_NEEDS_FIELDS = [
 ]
 
 
-class PartyForm(GovukModelForm):
-    """A person in the case: name, contact details and communication needs."""
+class PartyForm(SafeTimesFields, GovukModelForm):
+    """A person in the case: name, contact details (with their safe times) and communication needs."""
 
     date_of_birth = DatePartsField(
         label="Date of birth", required=False, not_in_future=True, help_text="If known. For example, 31 3 1980"
@@ -293,7 +294,7 @@ class PartyForm(GovukModelForm):
             "phone": "Phone",
             "email": "Email address",
             "preferred_contact_method": "How they prefer to be contacted",
-            "safe_contact_times": "Safe times to contact them",
+            "safe_contact_times": "Anything else about when to contact them",
             "language": "Preferred language",
             "interpreter_needed": "Needs an interpreter",
             "interpreter_language": "Interpreter language",
@@ -306,7 +307,7 @@ class PartyForm(GovukModelForm):
             "asked_not_to_be_contacted": "Asked not to be contacted by the service",
         }
         help_texts = {
-            "safe_contact_times": "For example: weekday evenings after 6pm",
+            "safe_contact_times": "For example: ask for Amina, her brother may answer. Not checked by the service.",
             "asked_not_to_be_contacted": "The Victims' Code contact deadlines then do not apply to them.",
         }
         widgets = {
@@ -321,6 +322,7 @@ class PartyForm(GovukModelForm):
     ):
         super().__init__(*args, **kwargs)
         self.fixed_role = fixed_role
+        self.add_safe_times_fields()
         self.fields["first_name"].required = name_required
         self.fields["first_name"].error_messages["required"] = "Enter the person's first name"
         self.fields["role"].choices = Party.Role.choices
@@ -364,6 +366,7 @@ class PartyForm(GovukModelForm):
             self.add_error("supports", "Only a supporter supports someone")
         if role == Party.Role.SUPPORTER and "supports" in self.fields and not data.get("supports"):
             self.add_error("supports", "Select who this person supports")
+        self.clean_safe_times(data)
         return data
 
     def _post_clean(self):
@@ -392,7 +395,7 @@ class PartyForm(GovukModelForm):
 
     def service_fields(self) -> dict:
         """The cleaned values, as keyword arguments for services.add_party / update_party."""
-        data = dict(self.cleaned_data)
+        data = self.safe_times_data(dict(self.cleaned_data))
         data.pop("role", None)
         data["age_band"] = data.get("age_band") or Party.AgeBand.UNKNOWN
         for name in ("first_name", "last_name", "phone", "safe_contact_times", "interpreter_language"):

@@ -3,9 +3,7 @@ the read access log. Notes and who may read them are ``rjcases.services.notes``.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime
 from functools import partial
 
 from django.core.exceptions import ValidationError
@@ -17,6 +15,7 @@ from letters.services import letters_for_late_party
 from letters.tasks import enqueue_letter_files
 from notifications.services import notifications_for_allocation
 from notifications.tasks import enqueue_messages
+from rjcases import safe_times
 from rjcases.exceptions import ActionRefused, Conflict
 from rjcases.guards import long_date, withdrawals_in_force, withdrawn_participation
 from rjcases.models import Assessment, Case, Consent, ContactAttempt, Party, ReadAccess, normalise_postcode
@@ -252,117 +251,27 @@ def sign_off_assessment(assessment: Assessment, user, *, note: str = "") -> Asse
 
 
 # ---------------------------------------------------------------------------------------------------
-# Safe contact: "do not leave messages" is a rule, and a call or visit outside the person's safe times needs a
-# reason. Safe times are free text ("Weekdays after 5pm", "Mornings only"); ``parse_safe_times`` reads the days
-# and times it recognises. Text it cannot read is not checked (the form shows it at the point of contact).
-
-DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-WEEKDAYS, WEEKEND = frozenset(range(5)), frozenset({5, 6})
-END_OF_DAY = time(23, 59, 59)
-PERIODS = {  # the words people use for parts of the day, as the service reads them
-    "morning": (time(8), time(12)),
-    "lunchtime": (time(12), time(14)),
-    "afternoon": (time(12), time(17)),
-    "daytime": (time(9), time(17)),
-    "evening": (time(17), time(21)),
-    "night": (time(21), END_OF_DAY),
-}
-_CLOCK = r"(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?"
-_RANGE = re.compile(rf"(?:between\s+|from\s+)?{_CLOCK}\s*(?:-|–|to|until|till|and)\s*{_CLOCK}")
-_AFTER = re.compile(rf"(?:after|from)\s+{_CLOCK}")
-_BEFORE = re.compile(rf"(?:before|until|till)\s+{_CLOCK}")
-_NOT_DAYS = re.compile(r"not\s+(?:at\s+|on\s+)?(?:the\s+)?(weekends?|weekdays?|" + "|".join(DAYS) + r")s?")
-
-
-@dataclass(frozen=True)
-class SafeTimes:
-    """The days (0 = Monday) and times of day a person may safely be contacted; None means any."""
-
-    days: frozenset[int] | None = None
-    windows: tuple[tuple[time, time], ...] | None = None
-
-    @property
-    def checked(self) -> bool:
-        return self.days is not None or self.windows is not None
-
-
-def _clock(hour: str, minute: str | None, half: str | None, *, bare_is_pm: bool) -> time | None:
-    h, m = int(hour), int(minute or 0)
-    if half == "pm" and h < 12:
-        h += 12
-    elif half == "am" and h == 12:
-        h = 0
-    elif half is None and bare_is_pm and 1 <= h <= 7:
-        h += 12  # "after 6" means the evening
-    if h > 23 or m > 59:
-        return None
-    return time(h, m)
-
-
-def _day_words(text: str) -> set[int]:
-    found: set[int] = set()
-    if re.search(r"weekdays?\b", text):
-        found |= WEEKDAYS
-    if re.search(r"weekends?\b", text):
-        found |= WEEKEND
-    for number, name in enumerate(DAYS):
-        if re.search(rf"\b{name}s?\b", text):
-            found.add(number)
-    return found
-
-
-def parse_safe_times(text: str) -> SafeTimes:
-    """The days and times of day in ``text`` that this service recognises (see the module's section comment)."""
-    text = (text or "").lower()
-    if not text.strip() or re.search(r"any\s*time", text):
-        return SafeTimes()
-    days: set[int] | None = None
-    excluded = set()
-    for match in _NOT_DAYS.finditer(text):
-        excluded |= _day_words(match.group(1))
-    positive = _day_words(_NOT_DAYS.sub(" ", text))
-    if positive:
-        days = positive
-    if excluded:
-        days = (days if days is not None else set(range(7))) - excluded
-    windows: list[tuple[time, time]] = []
-    rest = text
-    for match in _RANGE.finditer(text):
-        start = _clock(*match.group(1, 2, 3), bare_is_pm=False)
-        end = _clock(*match.group(4, 5, 6), bare_is_pm=False)
-        if start and end and end <= start and end.hour < 12:
-            end = time(end.hour + 12, end.minute)  # "9 to 5"
-        if start and end and start < end:
-            windows.append((start, end))
-        rest = rest.replace(match.group(0), " ")
-    for pattern, after in ((_AFTER, True), (_BEFORE, False)):
-        for match in pattern.finditer(rest):
-            moment = _clock(*match.group(1, 2, 3), bare_is_pm=after)
-            if moment:
-                windows.append((moment, END_OF_DAY) if after else (time(0), moment))
-    for word, window in PERIODS.items():
-        if re.search(rf"\b{word}s?\b", rest):
-            windows.append(window)
-    return SafeTimes(frozenset(days) if days is not None else None, tuple(windows) or None)
+# Safe contact: "do not leave messages" is a rule, and a call or visit outside the person's safe times
+# (``Party.safe_times``: days and times of day, as data, see ``rjcases.safe_times``) needs a reason, which is kept.
+# The free-text note beside them (``safe_contact_times``) is shown at the point of contact and never parsed.
 
 
 def outside_safe_times(party: Party | None, at: datetime | date, *, time_known: bool = True) -> str:
-    """Why a call or visit at ``at`` falls outside this person's safe times, or "" when it does not (or their
-    safe times say nothing this service can check). A date, or a time not recorded, is checked by its day."""
-    if party is None or not party.safe_contact_times:
-        return ""
-    safe = parse_safe_times(party.safe_contact_times)
-    if not safe.checked:
+    """Why a call or visit at ``at`` falls outside this person's safe times, or "" when it does not (or none are
+    recorded). A date, or a time not recorded, is checked by its day."""
+    safe = safe_times.of(party) if party is not None else safe_times.SafeTimes()
+    if party is None or not safe.recorded:
         return ""
     if isinstance(at, datetime):
         moment = timezone.localtime(at) if timezone.is_aware(at) else at
-        day, clock = moment.date(), (moment.time() if time_known else None)
+        day, clock = moment.date(), (moment.time().replace(second=0, microsecond=0) if time_known else None)
     else:
         day, clock = at, None
-    said = f"{party.display_name}'s safe times are \u201c{party.safe_contact_times}\u201d"
-    if safe.days is not None and day.weekday() not in safe.days:
+    said = f"{party.display_name}'s safe times are {safe.in_words()}"
+    outside = safe.outside(day, clock)
+    if outside == "day":
         return f"{said}: {day:%A} {long_date(day)} is not one of them."
-    if clock is not None and safe.windows is not None and not any(a <= clock <= b for a, b in safe.windows):
+    if outside == "time" and clock is not None:
         return f"{said}: {clock:%H:%M} on {long_date(day)} is outside them."
     return ""
 

@@ -120,6 +120,7 @@ PARTY_FIELDS = [
     "phone",
     "email",
     "preferred_contact_method",
+    "safe_times",
     "safe_contact_times",
     "no_messages",
     "language",
