@@ -85,8 +85,13 @@ def add_party(
 def update_party(party: Party, user, **fields) -> Party:
     check_case_work(party.case, user)
     if party.participating and fields.get("participating") is False:
-        # Ending someone's part follows the same rule whichever form it comes from.
-        check_may_stop_taking_part(party)
+        # Ending someone's part is recorded, with when and why, by its own service: never a silent field change.
+        raise ValidationError(
+            {
+                "participating": f"Record that {party.display_name} no longer takes part on its own page, with the "
+                "reason (where the process can go on without them)."
+            }
+        )
     for name, value in fields.items():
         setattr(party, name, value)
     save_with_history(party, user, "party updated")

@@ -170,11 +170,22 @@ def test_the_only_person_responsible_cannot_be_dropped_before_the_activity(peopl
     assert case.outcome == Case.Outcome.WITHDRAWN
 
 
-def test_the_party_form_cannot_drop_the_last_person_harmed_either(people, police_referrer):
-    case = to_assessment(refer(police_referrer), people["manager"], people["facilitator"])
-    amina = person(case, "Amina")
-    with pytest.raises(ValidationError, match="only person harmed"):
-        services.update_party(amina, people["facilitator"], participating=False)
+def test_the_party_form_cannot_end_a_person_s_part_silently(people, police_referrer):
+    """Not taking part is recorded with when and why (record_no_longer_taking_part): the person's form and the
+    API's PATCH cannot untick it, even where the process could go on without them."""
+    case = to_assessment(two_harmed_case(police_referrer), people["manager"], people["facilitator"])
+    bea = person(case, "Bea")
+    before = snapshot(case), bea.history.count()
+    with pytest.raises(ValidationError, match="Record that Bea Secondharmed no longer takes part on its own page"):
+        services.update_party(bea, people["facilitator"], participating=False)
+    api = client_for(people["facilitator"]).patch(
+        f"/api/v1/cases/{case.reference}/parties/{bea.pk}/", {"participating": False}, format="json"
+    )
+    assert api.status_code == 422
+    assert "no longer takes part on its own page" in api.json()["error"]["fields"]["participating"][0]
+    bea.refresh_from_db()
+    assert bea.participating
+    assert (snapshot(case), bea.history.count()) == before
 
 
 def test_no_longer_taking_part_is_on_the_history_and_the_timeline(people):
