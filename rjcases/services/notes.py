@@ -9,6 +9,7 @@ names (simple-history's many-to-many record of ``Note.shared_with``)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -51,6 +52,21 @@ def _check_chosen(case: Case, chosen: list[User], *, already: Iterable[int] = ()
         raise ValidationError({"shared_with": f"{names}: not a caseworker of anyone harmed on this case."})
 
 
+def _history_says(note: Any, user, reason: str) -> None:
+    """Who makes the next history row of the note, and why (simple-history reads these off the instance)."""
+    note._history_user = user
+    note._change_reason = reason
+
+
+def _remove_without_history(note: Any, people: set[int]) -> None:
+    """Take people off the note's sharing without a history row of its own (the addition after it writes one)."""
+    note.skip_history_when_saving = True  # simple-history's switch, read by its many-to-many handler
+    try:
+        note.shared_with.remove(*people)
+    finally:
+        del note.skip_history_when_saving
+
+
 def add_note(case: Case, user, *, body: str, shared_with: Iterable[User] = ()) -> Note:
     """A case note, read by RJ staff, and by the caseworkers in ``shared_with`` (the facilitators' and managers'
     choice, among ``note_caseworkers``). Anyone who sees the case's details may write one."""
@@ -68,7 +84,7 @@ def add_note(case: Case, user, *, body: str, shared_with: Iterable[User] = ()) -
     with transaction.atomic():
         save_with_history(note, user, "note added")
         if chosen:
-            note._change_reason = _sharing_reason(chosen)
+            _history_says(note, user, _sharing_reason(chosen))
             note.shared_with.add(*chosen)  # one history row naming them
     return note
 
@@ -90,13 +106,10 @@ def share_note(note: Note, user, *, caseworkers: Iterable[User]) -> Note:
         added, removed = wanted - current, current - wanted
         if not added and not removed:
             return note
-        note._history_user = user
-        note._change_reason = _sharing_reason(chosen)
+        _history_says(note, user, _sharing_reason(chosen))
         if added and removed:
             # One history row for the new choice, not one per step: the removal is recorded with the addition.
-            note.skip_history_when_saving = True
-            note.shared_with.remove(*removed)
-            del note.skip_history_when_saving
+            _remove_without_history(note, removed)
             note.shared_with.add(*added)
         elif added:
             note.shared_with.add(*added)
@@ -111,7 +124,8 @@ def sharing_history(note: Note) -> list[tuple]:
     shared_rows = Note.history.model.shared_with.model.objects.filter(note_id=note.pk).select_related("user")
     for shared in shared_rows:
         names.setdefault(shared.history_id, []).append(shared.user.get_full_name() or shared.user.username)
-    choices, previous = [], ()
+    choices: list[tuple] = []
+    previous: tuple[str, ...] = ()
     for row in note.history.select_related("history_user").order_by("history_date", "history_id"):
         chosen = tuple(sorted(names.get(row.history_id, [])))
         if chosen != previous:
