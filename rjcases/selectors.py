@@ -7,7 +7,7 @@ runs a fixed number of queries whatever the number of cases, parties or transiti
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from datetime import date
 from functools import partial
 
@@ -80,9 +80,18 @@ def parties_for_user(case: Case, user) -> list[Party]:
 
 
 def notes_for_user(case: Case, user) -> list[Note]:
-    """The case notes this user may read, newest first: all for RJ staff; a caseworker those shared with them."""
-    notes = notes_visible_to(case, user).select_related("author").prefetch_related("shared_with")
-    return list(notes.order_by("-created_at", "-id"))
+    """The case notes this user may read, newest first: all for RJ staff; a caseworker those shared with them.
+
+    For RJ staff each note carries ``shared_names``: the caseworkers it is shared with (one query, however many)."""
+    notes = list(notes_visible_to(case, user).select_related("author").order_by("-created_at", "-id"))
+    if sees_whole_case(case, user):
+        names: dict[int, list[str]] = defaultdict(list)
+        links = Note.shared_with.through.objects.filter(note__case=case).select_related("user")
+        for link in links.order_by("user__last_name", "user__first_name", "user_id"):
+            names[link.note_id].append(link.user.get_full_name() or link.user.username)
+        for note in notes:
+            note.shared_names = names[note.pk]  # type: ignore[attr-defined]
+    return notes
 
 
 def contacts_for_user(case: Case, user) -> list[ContactAttempt]:

@@ -118,6 +118,7 @@ def _urls(world) -> dict[str, str]:
         "sign_off": reverse("rjcases:sign_off", args=[ref, world["assessment"].pk]),
         "note_add": reverse("rjcases:note_add", args=[ref]),
         "note_detail": reverse("rjcases:note_detail", args=[ref, world["note"].pk]),
+        "note_share": reverse("rjcases:note_share", args=[ref, world["note"].pk]),
         "no_longer_taking_part": reverse("rjcases:no_longer_taking_part", args=[ref, harmed]),
         "contact_add": reverse("rjcases:contact_add", args=[ref]),
         "transition_withdraw": reverse("rjcases:transition", args=[ref, "withdraw"]),
@@ -168,6 +169,7 @@ GET_EXPECTED = {
     "note_add": _row(200, 200, 404, 403, 404, 200, 404, 404, 404),
     # A note not shared with the caseworker: no such note for anyone who may not read it.
     "note_detail": _row(200, 200, 404, 404, 404, 404, 404, 404, 404),
+    "note_share": _row(200, 200, 404, 403, 404, 403, 404, 404, 404),
     "no_longer_taking_part": _row(200, 200, 404, 403, 404, 403, 404, 404, 404),
     "contact_add": _row(200, 200, 404, 403, 404, 403, 404, 404, 404),
     # Withdrawal from assessment: facilitator, manager or the caseworker; the police only in referral.
@@ -247,6 +249,7 @@ def _post_data(world) -> dict[str, dict]:
         },
         "sign_off": {"note": "Neutral venue and two facilitators."},
         "note_add": {"body": "A new note."},
+        "note_share": {"shared_with": [world["users"]["caseworker"].pk]},
         "contact_add": {
             "party": harmed.pk,
             "on-day": yesterday.day,
@@ -276,6 +279,9 @@ def _snapshot(world) -> dict:
         "assessments": list(Assessment.objects.filter(party__case=case).values_list("id", "signed_off_at")),
         "consents": list(Consent.objects.filter(party__case=case).values_list("id", "withdrawn_on")),
         "notes": Note.objects.filter(case=case).count(),
+        "note_sharing": list(
+            Note.shared_with.through.objects.filter(note__case=case).values_list("note_id", "user_id")
+        ),
         "contacts": ContactAttempt.objects.filter(case=case).count(),
         "transitions": case.transitions.count(),
     }
@@ -291,6 +297,7 @@ POST_EXPECTED = {
     "consent_withdraw": _row(302, 302, 404, 403, 404, 302, 404, 404, 404),
     "sign_off": _row(302, 403, 404, 403, 404, 403, 404, 404, 404),
     "note_add": _row(302, 302, 404, 403, 404, 302, 404, 404, 404),
+    "note_share": _row(302, 302, 404, 403, 404, 403, 404, 404, 404),
     "contact_add": _row(302, 302, 404, 403, 404, 403, 404, 404, 404),
     "transition_withdraw": _row(302, 302, 404, 403, 404, 302, 404, 404, 404),
     "transition_find_unsuitable": _row(403, 302, 404, 403, 404, 403, 404, 404, 404),
@@ -442,6 +449,7 @@ def test_every_case_url_is_in_the_table():
         "sign_off",
         "note_add",
         "note_detail",
+        "note_share",
         "no_longer_taking_part",
         "contact_add",
         "transition",
