@@ -7,7 +7,7 @@ Stored as JSON, chosen in the form (day boxes, "from" and "to" times) or sent by
 No days means any day; no windows means any time of day; ``{}`` means none recorded (nothing is checked). A call
 or visit outside them needs a reason (``rjcases.services.casework.check_safe_contact``). Anything else about when
 to contact someone ("ask for Amina; her brother may answer") is the free-text note ``Party.safe_contact_times``,
-shown beside them and never read by the rule. ``read_from_note`` marks times migration 0009 read from that note,
+shown beside them and never read by the rule. ``read_from_note`` marks times migration 0015 read from that note,
 which the person's page asks the facilitator to check.
 """
 

@@ -1,7 +1,7 @@
 """A note is shared with the caseworkers the facilitator chooses, by name: a caseworker reads (web and API) only the
 notes shared with them and their own; only the case's facilitators and managers choose, among the caseworkers of
 the people harmed on the case; each choice is a history row; a refused choice changes nothing. Notes shared with
-"the caseworkers" before are shared with every caseworker then on the case (migration 0008)."""
+"the caseworkers" before are shared with every caseworker then on the case (migration 0013)."""
 
 import importlib
 
@@ -260,7 +260,7 @@ def test_notes_shared_with_the_caseworkers_before_are_shared_with_each_caseworke
     unshared = services.add_note(case, facilitator, body="Not shared")
     Note.objects.filter(pk=shared.pk).update(shared_with_caseworker=True)  # the column the code before wrote
     Note.history.filter(id=shared.pk).update(shared_with_caseworker=True)
-    migration = importlib.import_module("rjcases.migrations.0008_share_notes_with_the_caseworkers_then_on_the_case")
+    migration = importlib.import_module("rjcases.migrations.0013_share_notes_with_the_caseworkers_then_on_the_case")
 
     migration.share_with_the_caseworkers(apps, None)
 

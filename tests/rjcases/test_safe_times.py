@@ -1,7 +1,7 @@
 """Safe times are data: the days and times of day a person may be called or visited, chosen in the form (day boxes,
 "from" and "to" times) or sent by the API, stored as ``Party.safe_times``, shown in words, and read by the rule
 (``rjcases.safe_times``) at every call or visit. Wrong times are refused in the form, the API and the model alike.
-The free-text note is kept beside them and never read. Notes written before are read once by migration 0010 with
+The free-text note is kept beside them and never read. Notes written before are read once by migration 0015 with
 the heuristic the service used until then, so that every existing person is checked as before."""
 
 import importlib
@@ -17,7 +17,7 @@ from rjcases import safe_times, services
 from rjcases.models import ContactAttempt, Party
 from tests.walk import refer, to_assessment
 
-MIGRATION = importlib.import_module("rjcases.migrations.0010_read_safe_times_from_the_notes")
+MIGRATION = importlib.import_module("rjcases.migrations.0015_read_safe_times_from_the_notes")
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday"]
 MONDAY = date(2026, 11, 30)  # a Monday
 

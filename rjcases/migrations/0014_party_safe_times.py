@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('rjcases', '0008_share_notes_with_the_caseworkers_then_on_the_case'),
+        ('rjcases', '0013_share_notes_with_the_caseworkers_then_on_the_case'),
     ]
 
     operations = [

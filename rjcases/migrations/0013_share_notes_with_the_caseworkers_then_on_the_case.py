@@ -9,7 +9,7 @@ notes as they were. Notes shared after this migration stay unshared under that c
 from django.db import migrations
 from django.utils import timezone
 
-REASON = "shared with every caseworker then on the case (migration 0008)"
+REASON = "shared with every caseworker then on the case (migration 0013)"
 
 
 def share_with_the_caseworkers(apps, schema_editor):
@@ -59,6 +59,6 @@ def unshare(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("rjcases", "0007_note_shared_with_caseworkers")]
+    dependencies = [("rjcases", "0012_note_shared_with_caseworkers")]
 
     operations = [migrations.RunPython(share_with_the_caseworkers, unshare)]

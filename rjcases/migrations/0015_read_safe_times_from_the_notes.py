@@ -16,7 +16,7 @@ from datetime import time
 from django.db import migrations
 from django.utils import timezone
 
-REASON = "safe times read from the note (migration 0010)"
+REASON = "safe times read from the note (migration 0015)"
 MAX_WINDOWS = 2
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 WEEKDAYS, WEEKEND = frozenset(range(5)), frozenset({5, 6})
@@ -155,6 +155,6 @@ def forget_safe_times(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("rjcases", "0009_party_safe_times")]
+    dependencies = [("rjcases", "0014_party_safe_times")]
 
     operations = [migrations.RunPython(read_safe_times, forget_safe_times)]

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('rjcases', '0006_safe_contact_and_stopped_taking_part'),
+        ('rjcases', '0011_non_crime_hate_incident_record'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
