@@ -97,6 +97,20 @@ JOBS: tuple[Job, ...] = (
         what="Deletes the API's remembered Idempotency-Key answers older than RJ_API_IDEMPOTENCY_HOURS.",
     ),
     Job(
+        "queue_retention_reviews",
+        ("queue_retention_reviews",),
+        every=DAY,
+        at=2 * HOUR + 10 * MINUTE,
+        what="Queues for the managers' review each case whose retention date has come (each case once).",
+    ),
+    Job(
+        "publish_audit_heads",
+        ("publish_audit_heads",),
+        every=DAY,
+        at=2 * HOUR + 20 * MINUTE,
+        what="Writes the head of each audit chain to the application log, so a later rewrite shows.",
+    ),
+    Job(
         "prune_db_task_results",
         ("prune_db_task_results", "--min-age-days", "14"),
         every=DAY,

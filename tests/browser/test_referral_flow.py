@@ -95,7 +95,7 @@ def test_police_referral_to_suitable_without_leaking_contact_details(
     page.get_by_label("Public order offences").check()
     page.get_by_label("Police crime reference (optional)").fill("06/123456/26")
     page.get_by_label("Race or ethnicity").check()
-    page.get_by_label("The person harmed", exact=True).check()
+    page.get_by_role("group", name="Who perceived the hostility?").get_by_label("The person harmed", exact=True).check()
     page.get_by_label("What happened").fill("Racist abuse shouted at a woman waiting for a bus.")
     page.locator("#id_enhanced_rights_1").check()  # No
     fill_person(page, "harmed", HARMED)

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import transaction
-from django.urls import reverse
+from django.urls import URLResolver, reverse
 from django.utils import timezone
 
 from accounts import roles
@@ -431,7 +431,14 @@ def test_every_case_url_is_in_the_table():
     """A new case URL must be added to this test's tables."""
     from rjcases import case_urls
 
-    names = {p.name for p in case_urls.urlpatterns}
+    def named(patterns):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from named(pattern.url_patterns)
+            else:
+                yield pattern.name
+
+    names = set(named(case_urls.urlpatterns))
     covered = {
         "list",
         "refer",
@@ -454,6 +461,13 @@ def test_every_case_url_is_in_the_table():
         "contact_add",
         "transition",
         "duplicate_reviewed",
+        # The Victims' Code pages (rjcases.victims_code.urls): who may use each is tested beside them, in
+        # tests/rjcases/test_victims_code_clocks.py and tests/rjcases/test_complaints.py.
+        "code_report",
+        "code_enhanced_rights",
+        "complaint_add",
+        "complaint_acknowledge",
+        "complaint_respond",
     }
     assert names == covered
 

@@ -182,6 +182,7 @@ def _ids(case: Case) -> dict[str, list]:
         "activity": list(Activity.objects.filter(case=case).values_list("pk", flat=True)),
         "action": list(AgreementAction.objects.filter(agreement__case=case).values_list("pk", flat=True)),
         "note": list(case.notes.values_list("pk", flat=True)),
+        "complaint": list(case.complaints.values_list("pk", flat=True)),
     }
 
 
@@ -194,7 +195,7 @@ def _values(route: str, name: str, ids: dict) -> list:
         return ["before", "after"]
     if name in ("party_id", "party_pk"):
         return ids["party"]
-    for kind in ("consent", "assessment", "letter", "activity", "action", "note"):
+    for kind in ("consent", "assessment", "letter", "activity", "action", "note", "complaint"):
         if name == f"{kind}_id":
             return ids[kind]
     if name == "pk":

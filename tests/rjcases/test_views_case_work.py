@@ -435,5 +435,7 @@ def test_the_case_page_shows_people_needs_and_clocks(client, case, harmed, facil
     page = client.get(url("detail", case)).content.decode()
     assert "Interpreter: British Sign Language" in page
     assert "Do not leave messages" in page
-    assert "Not yet: due by" in page
+    clocks = page[page.index('data-testid="victims-code-clocks"') :]
+    assert "Due by" in clocks
+    assert "Not yet" in clocks  # the RJ information is not given yet: its clock is open
     assert Case.objects.get(pk=case.pk).state == "assessment"
