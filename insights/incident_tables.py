@@ -8,7 +8,7 @@ import csv
 from django.http import HttpResponse
 
 from insights.selectors.incidents import SUPPRESS_BELOW, IncidentHotspots, OpenDataRow
-from insights.tables import Table, _heat, _p_value, month_label
+from insights.tables import Table, _heat, _p_value, flag_rows, month_label
 
 
 def incident_tables(h: IncidentHotspots) -> dict[str, Table]:
@@ -60,18 +60,7 @@ def incident_tables(h: IncidentHotspots) -> dict[str, Table]:
             "flagged",
             "Unusual concentrations for the population",
             ["Ward", "Of", "Category", "Incidents", "Expected", "Incidents / expected", "p-value"],
-            [
-                [
-                    f.ward.name,
-                    f.kind,
-                    f.category,
-                    f.observed,
-                    round(f.expected, 2),
-                    round(f.ratio, 1),
-                    _p_value(f.p_value),
-                ]
-                for f in h.flags
-            ],
+            flag_rows(h.flags),
             numeric_from=3,
         ),
         Table(

@@ -130,18 +130,7 @@ def hotspot_tables(h: Hotspots) -> dict[str, Table]:
             "flagged",
             "Unusual concentrations",
             ["Ward", "Of", "Category", "Cases", "Expected", "Cases / expected", "p-value"],
-            [
-                [
-                    f.ward.name,
-                    f.kind,
-                    f.category,
-                    f.observed,
-                    round(f.expected, 2),
-                    round(f.ratio, 1),
-                    _p_value(f.p_value),
-                ]
-                for f in h.flags
-            ],
+            flag_rows(h.flags),
             numeric_from=3,
         ),
         Table(
@@ -153,6 +142,15 @@ def hotspot_tables(h: Hotspots) -> dict[str, Table]:
         ),
     ]
     return {t.key: t for t in tables}
+
+
+def flag_rows(flags) -> list[list]:
+    """The rows of a table of Poisson flags (cases or recorded incidents): ward, of what, category, count,
+    expected, ratio, p-value."""
+    return [
+        [f.ward.name, f.kind, f.category, f.observed, round(f.expected, 2), round(f.ratio, 1), _p_value(f.p_value)]
+        for f in flags
+    ]
 
 
 def _p_value(p: float) -> str:
