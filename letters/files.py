@@ -65,12 +65,19 @@ def write_letter_file(letter_id: int, user=None) -> str:
     if letter.file_written:
         return SKIPPED
     field = Letter._meta.get_field("file")
+    # Any failure is kept on the letter for the retry, never raised into a request. Staff are told which step
+    # failed in plain words; the error itself (which may name the store's endpoint) goes to the log only.
     try:
         pdf, pages = LetterRenderer(letter.format).render_with_page_count(LetterContent.from_dict(letter.content))
+    except Exception as error:
+        logger.exception("The file of letter %s could not be rendered", letter_id)
+        _mark_failed(letter_id, RENDER_FAILED, error, user)
+        return FAILED
+    try:
         name = _storage().save(field.generate_filename(letter, f"{uuid.uuid4().hex}.pdf"), ContentFile(pdf))
-    except Exception as error:  # any failure is kept on the letter for the retry, never raised into a request
-        logger.exception("The file of letter %s could not be written", letter_id)
-        _mark_failed(letter_id, error, user)
+    except Exception as error:
+        logger.exception("The file of letter %s could not be stored", letter_id)
+        _mark_failed(letter_id, STORE_FAILED, error, user)
         return FAILED
     try:
         with transaction.atomic():
@@ -91,13 +98,17 @@ def write_letter_file(letter_id: int, user=None) -> str:
     return WRITTEN
 
 
-def _mark_failed(letter_id: int, error: Exception, user) -> None:
+RENDER_FAILED = "The PDF could not be made from the letter's content"
+STORE_FAILED = "The letter store did not take the file (it may be unreachable or refusing the service's credentials)"
+
+
+def _mark_failed(letter_id: int, step: str, error: Exception, user) -> None:
     with transaction.atomic():
         locked = Letter.objects.select_for_update().filter(pk=letter_id).first()
         if locked is None or locked.file_written:
             return
         locked.file_status = Letter.FileStatus.FAILED
-        locked.file_error = f"{type(error).__name__}: {error}"[:ERROR_LENGTH]
+        locked.file_error = f"{step} ({type(error).__name__}). The details are in the service's log."[:ERROR_LENGTH]
         if user is not None:
             locked._history_user = user
         locked._change_reason = "file could not be written"

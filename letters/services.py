@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import date
 from functools import partial
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from pypdf import PdfReader, PdfWriter
 from reportlab.lib.pagesizes import A4
@@ -85,21 +85,32 @@ __all__ = [
 
 
 def ensure_default_templates() -> None:
-    """Create the shipped wording for any (kind, variant, format) that has no template yet."""
+    """Create the shipped wording for any (kind, variant, format) that has no template yet. Run after every
+    ``migrate`` (``letters.apps``), so the wording exists before the first move; idempotent."""
     existing = set(LetterTemplate.objects.values_list("kind", "variant", "format"))
     for key in template_keys():
         if key not in existing:
             _create_default(*key)
 
 
+def ensure_default_templates_after_migrate(sender, **kwargs) -> None:
+    ensure_default_templates()
+
+
 def _create_default(kind: str, variant: str, fmt: str) -> LetterTemplate:
+    """The shipped wording for one key, stored; safe when another process stores the same key at the same moment
+    (the unique constraint decides, and the loser reads the winner's row)."""
     wording = default_wording(kind, variant, fmt)
     template = LetterTemplate(
         kind=kind, variant=variant, format=fmt, subject=wording.subject, body=wording.body, closing=wording.closing
     )
-    template.full_clean()
+    template.full_clean(validate_constraints=False)
     template._change_reason = "shipped wording"
-    template.save()
+    try:
+        with transaction.atomic():  # a savepoint inside a move: only this insert is undone on a clash
+            template.save()
+    except IntegrityError:
+        return LetterTemplate.objects.get(kind=kind, variant=variant, format=fmt)
     return template
 
 

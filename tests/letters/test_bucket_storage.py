@@ -12,6 +12,7 @@ import pytest
 from django.core.management import call_command
 
 from letters import files, services
+from letters.files import STORE_FAILED
 from letters.models import Letter, LetterKind
 from letters.storage import storage_ready
 from rjcases.models import ReadAccess
@@ -137,11 +138,14 @@ def test_an_unreachable_bucket_fails_the_letter_file_and_the_page_offers_try_aga
         case = to_assessment(letters_case, manager, facilitator)
     letters = list(case.letters.all())
     assert {(letter.file_status, letter.file.name) for letter in letters} == {(Letter.FileStatus.FAILED, "")}
-    assert all(letter.file_error.startswith("EndpointConnectionError") for letter in letters)
+    assert {letter.file_error for letter in letters} == {
+        f"{STORE_FAILED} (EndpointConnectionError). The details are in the service's log."
+    }
     letter = letters[0]
     response = as_user(client, facilitator).get(f"/letters/case/{case.reference}/{letter.pk}/")
     html = response.content.decode()
     assert response.status_code == 200
+    assert "127.0.0.1" not in html  # the store's endpoint stays in the log, never on a staff page
     assert "This letter cannot be printed or sent yet. Its file could not be written." in html
     assert f'action="/letters/case/{case.reference}/{letter.pk}/write-file/"' in html
     assert "Try again" in html

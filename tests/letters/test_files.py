@@ -13,6 +13,7 @@ from django.template import Context, Template
 from pypdf import PdfReader
 
 from letters import files, services
+from letters.files import RENDER_FAILED
 from letters.models import Letter, LetterKind
 from letters.renderer import LetterRenderer
 from letters.tasks import write_letter_files
@@ -181,7 +182,7 @@ def test_a_failed_file_keeps_the_error_and_cannot_be_downloaded(failed_case, cli
     assert (letter.version, letter.status, letter.file_error) == (
         2,
         Letter.Status.PENDING,
-        "RuntimeError: renderer broke",
+        f"{RENDER_FAILED} (RuntimeError). The details are in the service's log.",
     )
     with pytest.raises(files.LetterFileNotWritten, match="could not be written"):
         services.letter_bytes(letter)
@@ -202,7 +203,8 @@ def test_the_letter_page_says_why_and_offers_try_again(failed_case, client, faci
     letter = failed_letter(failed_case)
     html = as_user(client, facilitator).get(f"/letters/case/{failed_case.reference}/{letter.pk}/").content.decode()
     assert "This letter cannot be printed or sent yet. Its file could not be written." in html
-    assert "RuntimeError: renderer broke" in html
+    assert f"{RENDER_FAILED} (RuntimeError)" in html.replace("&#x27;", "'")
+    assert "renderer broke" not in html
     assert f'action="/letters/case/{failed_case.reference}/{letter.pk}/write-file/"' in html
     assert "Download the PDF" not in html
 
@@ -229,7 +231,11 @@ def test_try_again_while_it_still_fails_keeps_it_failed(letters_case, manager, f
     page = client.get(response["Location"]).content.decode()
     assert "This letter cannot be printed or sent yet. Its file could not be written." in page
     letter.refresh_from_db()
-    assert (letter.file_status, letter.file_error) == (Letter.FileStatus.FAILED, "RuntimeError: renderer broke")
+    assert (letter.file_status, letter.file_error) == (
+        Letter.FileStatus.FAILED,
+        f"{RENDER_FAILED} (RuntimeError). The details are in the service's log.",
+    )
+    assert "renderer broke" not in page  # the error's own text is for the log
 
 
 def test_try_again_needs_the_csrf_token(failed_case, facilitator):
@@ -326,7 +332,7 @@ def test_the_command_reports_a_file_that_still_fails(failed_case, monkeypatch):
     call_command("write_letter_files", "--failed-only", stdout=out)
     assert out.getvalue().splitlines() == [
         f"{failed_case.reference} letter {letter.pk} (Restorative justice information, version 2): failed: "
-        "RuntimeError: still broken",
+        f"{RENDER_FAILED} (RuntimeError). The details are in the service's log.",
         "Letter files: 1 failed.",
     ]
 
