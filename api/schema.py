@@ -75,4 +75,7 @@ def add_error_responses(result, generator, request, public):
                     code,
                     {"description": ERROR_DESCRIPTIONS[code], "content": {"application/json": {"schema": reference}}},
                 )
+            for code, answer in responses.items():  # an operation's own error answers (e.g. 503) in the same shape
+                if code[0] in "45" and "content" not in answer:
+                    answer["content"] = {"application/json": {"schema": reference}}
     return result

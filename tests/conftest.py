@@ -12,8 +12,11 @@ from django.test import override_settings
 
 from accounts import roles
 from accounts.models import Organisation
+from tests import dbcache
 from tests.buckets import aws_credentials, letter_bucket, moto_endpoint  # noqa: F401 (fixtures for every test)
 from tests.factories import OrganisationFactory, UserFactory, reference
+
+dbcache.install()  # test databases are copies of one migrated database (tests/dbcache.py)
 
 # Fixtures through which a test reaches a database; a test that uses none of them (directly or through
 # another fixture) and has no django_db mark cannot touch one: pytest-django refuses the access.

@@ -110,7 +110,16 @@ class LetterPdfView(APIView):
     @extend_schema(
         summary="One letter as the PDF sent",
         parameters=[REFERENCE],
-        responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The PDF")},
+        responses={
+            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The PDF"),
+            409: OpenApiResponse(
+                description="The letter has no file to give: not written yet (letter_file_not_written), no longer "
+                "the file generated (letter_file_changed) or gone from the store (letter_file_missing)"
+            ),
+            503: OpenApiResponse(
+                description="The letter store does not answer (letter_store_unavailable): try again later"
+            ),
+        },
         tags=["letters"],
     )
     def get(self, request, reference, letter_id):

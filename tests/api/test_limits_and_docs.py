@@ -115,3 +115,12 @@ def test_with_a_shared_cache_the_count_is_in_redis_where_every_process_sees_it(
     assert len(keys) == 1  # the count another process (or server) would read
     redis_cache.flushdb()  # as if the minute had passed, for every process at once
     assert client.get("/api/v1/me/").status_code == 200
+
+
+def test_the_letter_pdf_documents_its_409_and_503_in_the_error_shape():
+    schema = APIClient().get("/api/v1/schema/").json()
+    answers = schema["paths"]["/api/v1/cases/{reference}/letters/{letter_id}/pdf/"]["get"]["responses"]
+    assert "letter_file_not_written" in answers["409"]["description"]
+    assert "letter_store_unavailable" in answers["503"]["description"]
+    for code in ("409", "503"):
+        assert answers[code]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
