@@ -24,7 +24,7 @@ from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin as BaseTOTPDeviceA
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
-from accounts.models import Organisation, SecurityEvent, User
+from accounts.models import Organisation, Partnership, SecurityEvent, User
 from accounts.services import acting_as, record_security_event, unlock_account
 
 Action = SecurityEvent.Action
@@ -269,3 +269,48 @@ class AccessLogAdmin(KeptRecordMixin, BaseAccessLogAdmin):
 @admin.register(AccessFailureLog)
 class AccessFailureLogAdmin(KeptRecordMixin, BaseAccessFailureLogAdmin):
     pass
+
+
+# ---------------------------------------------------------------------------------------------------
+# Reference data per partnership: an administrator of a partnership manages its rows, not another's.
+
+
+class PartnershipScopedAdmin(admin.ModelAdmin):
+    """An admin of rows that belong to a partnership (``partnership_path`` names the key): a partnership's
+    administrator lists, opens and changes only the rows of the partnerships they belong to (another's is a
+    404), and can give a row only one of theirs. A superuser sees every partnership's."""
+
+    partnership_path = "partnership"
+
+    def own_partnerships(self, request):
+        return None if request.user.is_superuser else sorted(request.user.partnership_ids)
+
+    def get_queryset(self, request):
+        rows = super().get_queryset(request)
+        own = self.own_partnerships(request)
+        return rows if own is None else rows.filter(**{f"{self.partnership_path}__in": own}).distinct()
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        own = self.own_partnerships(request)
+        if db_field.name == "partnership" and own is not None:
+            kwargs["queryset"] = Partnership.objects.filter(pk__in=own)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Partnership)
+class PartnershipAdmin(PartnershipScopedAdmin, SimpleHistoryAdmin):
+    """The partnerships: a partnership's administrator edits its name, RJ service and contact details; only a
+    superuser adds one (its wards, staff, centres and wording follow)."""
+
+    partnership_path = "pk"
+    list_display = ["name", "code", "area", "service_name", "is_active"]
+    search_fields = ["name", "code", "area"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["code"] if obj is not None else []
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # cases and wards point at it; retire it with is_active

@@ -41,11 +41,56 @@ class Organisation(models.Model):
         return self.name
 
 
+class Partnership(models.Model):
+    """A community safety partnership (one borough): its RJ service, wards, staff and cases are its own.
+
+    One installation serves several; every case belongs to exactly one (``rjcases.Case.partnership``), every ward
+    to one (``rjcases.Ward.partnership``), and staff belong to the partnerships they work for
+    (``User.partnerships``). Managers, facilitators and a partnership's administrators see and act only within
+    theirs; the regional lead sees every partnership's figures and no case."""
+
+    name = models.CharField(max_length=200, unique=True)
+    code = models.SlugField(max_length=40, unique=True, help_text="Short code partner systems send, like trafford.")
+    area = models.CharField(max_length=200, blank=True, help_text="The area it covers, like Trafford (borough).")
+    service_name = models.CharField("the RJ service's name", max_length=200)
+    # The limits of rjcases.limits (ADDRESS 500), written out: accounts sits below rjcases in the layers.
+    address = models.TextField(blank=True, max_length=500)
+    phone = models.CharField(max_length=40, blank=True)
+    email = models.EmailField(blank=True)
+    is_active = models.BooleanField(default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("address"), 500),
+                name="partnership_address_length",
+                violation_error_message="Address must be 500 characters or fewer",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# The partnership every installation starts with (the migration gives it every case, ward and staff member
+# there was before partnerships existed); new partnerships copy its letter wording and letterhead.
+DEFAULT_PARTNERSHIP_CODE = "trafford"
+
+
 class User(AbstractUser):
-    """A person who signs in. Their role is their Group; their organisation scopes what they see."""
+    """A person who signs in. Their role is their Group; their organisation and partnerships scope what they see."""
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="users"
+    )
+    partnerships = models.ManyToManyField(
+        Partnership,
+        blank=True,
+        related_name="members",
+        help_text="The partnerships this person works for: managers, facilitators and administrators see and act "
+        "only within them; referrers refer into them.",
     )
     job_title = models.CharField(max_length=120, blank=True)
     # Set by fixtures/demo_users only: such an account, whose password is published, never signs in with debug off.
@@ -69,6 +114,20 @@ class User(AbstractUser):
             else:
                 cached = frozenset(self.groups.values_list("name", flat=True))
             self.__dict__["_role_names"] = cached
+        return cached
+
+    @property
+    def partnership_ids(self) -> frozenset[int]:
+        """The keys of the partnerships this user belongs to, read once per user object."""
+        cached = self.__dict__.get("_partnership_ids")
+        if cached is None:
+            if self.pk is None:
+                cached = frozenset()
+            elif "partnerships" in getattr(self, "_prefetched_objects_cache", {}):
+                cached = frozenset(p.pk for p in self.partnerships.all())
+            else:
+                cached = frozenset(self.partnerships.values_list("pk", flat=True))
+            self.__dict__["_partnership_ids"] = cached
         return cached
 
 

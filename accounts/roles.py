@@ -12,6 +12,7 @@ POLICE_REFERRER = "police_referrer"
 CASEWORKER = "victim_caseworker"
 CENTRE_STAFF = "reporting_centre_staff"
 ADMINISTRATOR = "administrator"
+REGIONAL_LEAD = "regional_lead"
 
 ROLE_LABELS = {
     FACILITATOR: "RJ facilitator",
@@ -20,6 +21,7 @@ ROLE_LABELS = {
     CASEWORKER: "Victim's caseworker",
     CENTRE_STAFF: "Reporting centre staff",
     ADMINISTRATOR: "Administrator",
+    REGIONAL_LEAD: "Regional lead (police and crime commissioner's office)",
 }
 
 # Model-level permissions per role, as "app_label.codename". Object-level scoping is separate.
@@ -51,6 +53,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "accounts.view_organisation",
         "accounts.add_organisation",
         "accounts.change_organisation",
+        "accounts.view_partnership",
+        "accounts.change_partnership",
         "api.view_apitoken",
         "api.add_apitoken",
         "api.change_apitoken",
@@ -74,6 +78,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "axes.view_accesslog",
         "axes.view_accessfailurelog",
     ],
+    # Figures across every partnership (insights), never a case: no case permission at all.
+    REGIONAL_LEAD: [],
 }
 
 
@@ -126,13 +132,29 @@ def is_administrator(user) -> bool:
     return has_role(user, ADMINISTRATOR) or bool(user and user.is_authenticated and user.is_superuser)
 
 
+def is_regional_lead(user) -> bool:
+    return has_role(user, REGIONAL_LEAD)
+
+
+def partnership_ids(user) -> frozenset[int]:
+    """The partnerships this user belongs to (none for anyone not signed in)."""
+    if not (user and user.is_authenticated and user.is_active):
+        return frozenset()
+    return user.partnership_ids
+
+
+def in_partnership(user, partnership_id) -> bool:
+    """Whether the user belongs to this partnership (a case's, a ward's, a centre's)."""
+    return partnership_id is not None and partnership_id in partnership_ids(user)
+
+
 def is_referrer(user) -> bool:
     """Police referrers and reporting-centre staff: they see their organisation's referrals only."""
     return is_police_referrer(user) or is_centre_staff(user)
 
 
 def primary_role(user) -> str | None:
-    for role in (MANAGER, FACILITATOR, CASEWORKER, POLICE_REFERRER, CENTRE_STAFF, ADMINISTRATOR):
+    for role in (MANAGER, FACILITATOR, CASEWORKER, POLICE_REFERRER, CENTRE_STAFF, REGIONAL_LEAD, ADMINISTRATOR):
         if has_role(user, role):
             return role
     return None

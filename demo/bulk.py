@@ -227,6 +227,7 @@ class BulkWriter(RestorativeWorkSteps):
             "referral received",
             reference=None,
             route_id=route.pk,
+            partnership_id=actors.wards[plan.incident["ward"]].partnership_id,
             received_on=plan.received_on,
             referred_by_id=user.pk,
             rj_information_due_on=clocks.rj_information_due(plan.received_on, fields.get("enhanced_rights", False)),

@@ -110,10 +110,13 @@ def letters_for_timeline(case: Case, user) -> list[tuple[datetime, str, str]]:
 
 def print_run_scope(user) -> QuerySet[Letter]:
     """Letters this user may post: all for a manager, a facilitator's own cases' letters."""
+    own = sorted(roles.partnership_ids(user))
     if roles.is_manager(user):
-        return Letter.objects.all()
+        return Letter.objects.filter(case__partnership_id__in=own)
     if roles.is_facilitator(user):
-        return Letter.objects.filter(Q(case__facilitator=user) | Q(case__co_facilitator=user))
+        return Letter.objects.filter(Q(case__facilitator=user) | Q(case__co_facilitator=user)).filter(
+            case__partnership_id__in=own
+        )
     return Letter.objects.none()
 
 

@@ -15,7 +15,7 @@ from privacy.models import RetentionReview, RetentionRule
 from privacy.selectors import due_cases
 from rjcases.exceptions import ActionRefused, Refused
 from rjcases.models import Incident
-from rjcases.permissions import is_case_facilitator
+from rjcases.permissions import is_case_facilitator, is_case_manager
 
 ALREADY_DECIDED = "This review has already been decided. Reload the queue to see its decision."
 
@@ -43,8 +43,8 @@ def queue_retention_reviews(today: date | None = None) -> list[RetentionReview]:
 
 
 def _open_review_for(review: RetentionReview, user) -> RetentionReview:
-    if not roles.is_manager(user):
-        raise ActionRefused("Only a manager decides a retention review.")
+    if not (roles.is_manager(user) and roles.in_partnership(user, review.case.partnership_id)):
+        raise ActionRefused("Only a manager of the case's partnership decides its retention review.")
     locked = RetentionReview.objects.select_for_update().get(pk=review.pk)
     if not locked.is_open:
         raise Refused(ALREADY_DECIDED)
@@ -90,7 +90,7 @@ def decide_anonymise(review: RetentionReview, user, *, reason: str) -> Retention
 
 
 def may_record_non_crime_duties(case, user) -> bool:
-    return roles.is_manager(user) or is_case_facilitator(case, user)
+    return is_case_manager(case, user) or is_case_facilitator(case, user)
 
 
 def record_non_crime_duties(

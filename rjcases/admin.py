@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.admin import PartnershipScopedAdmin
 from rjcases.models import (
     Assessment,
     Case,
@@ -47,11 +48,16 @@ class ReferenceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Ward)
-class WardAdmin(ReferenceAdmin, SimpleHistoryAdmin):
-    """Wards with the population the hotspot analysis divides by (editable from the list)."""
+class WardAdmin(PartnershipScopedAdmin, ReferenceAdmin, SimpleHistoryAdmin):
+    """Wards with the population the hotspot analysis divides by (editable from the list); a partnership's
+    administrator manages its own wards only. A ward stays in its partnership (its cases and counts are there)."""
 
-    list_display = ["name", "code", "population"]
+    list_display = ["name", "code", "partnership", "population"]
     list_editable = ["population"]
+    list_filter = ["partnership"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["code", "partnership"] if obj is not None else []
 
 
 @admin.register(HateStrand)

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from rjcases.views import cases, notes, people
+from rjcases.views import cases, notes, partnerships, people
 
 app_name = "rjcases"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("<str:reference>/", cases.case_detail, name="detail"),
     path("<str:reference>/timeline/", cases.timeline, name="timeline"),
     path("<str:reference>/allocate/", cases.allocate, name="allocate"),
+    path("<str:reference>/partnership/", partnerships.move_partnership, name="move_partnership"),
     path("<str:reference>/duplicates/reviewed/", cases.duplicate_reviewed, name="duplicate_reviewed"),
     path("<str:reference>/people/add/", people.party_add, name="party_add"),
     path("<str:reference>/people/<int:party_id>/", cases.party_detail, name="party_detail"),

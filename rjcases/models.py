@@ -50,11 +50,14 @@ class CaseQuerySet(models.QuerySet):
         """The cases this user may open at all; everything else is a 404 for them."""
         if not user or not user.is_authenticated or not user.is_active:
             return self.none()
-        if roles.is_manager(user):
-            return self
+        own = sorted(roles.partnership_ids(user))
         scope = Q(pk__in=[])
+        if roles.is_manager(user):
+            # Everything in their partnerships; and, beside it, what any other role gives them elsewhere.
+            scope |= Q(partnership_id__in=own)
         if roles.is_facilitator(user):
-            scope |= Q(facilitator=user) | Q(co_facilitator=user) | Q(facilitator__isnull=True)
+            mine_or_queue = Q(facilitator=user) | Q(co_facilitator=user) | Q(facilitator__isnull=True)
+            scope |= Q(partnership_id__in=own) & mine_or_queue
         if roles.is_caseworker(user):
             scope |= Q(Exists(Party.objects.filter(case=OuterRef("pk"), role=Party.Role.HARMED, caseworker=user)))
         if roles.is_referrer(user) and user.organisation_id:
@@ -84,6 +87,9 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         WITHDRAWN = "withdrawn", "Withdrawn"
 
     reference = models.CharField(max_length=20, unique=True, editable=False)
+    # The partnership whose case this is: set at referral from the incident's ward (or chosen where the referrer
+    # works for several), changed only by rjcases.services.partnerships.move_to_partnership.
+    partnership = models.ForeignKey("accounts.Partnership", on_delete=models.PROTECT, related_name="cases")
     route = models.ForeignKey(ReferralRoute, on_delete=models.PROTECT, related_name="cases")
     referring_organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="referred_cases"
@@ -142,7 +148,12 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
             ("sign_off_risk", "Can sign off high-risk assessments"),
             ("view_readaccess", "Can read the read access log"),
         ]
-        indexes = [models.Index(fields=["state", "received_on"]), models.Index(fields=["received_on"])]
+        indexes = [
+            models.Index(fields=["state", "received_on"]),
+            models.Index(fields=["received_on"]),
+            models.Index(fields=["partnership", "received_on"]),
+            models.Index(fields=["partnership", "state", "received_on"]),
+        ]
         constraints = bounded_text("case", outcome_reason=limits.SUMMARY, closure_summary=limits.SUMMARY)
 
     def __str__(self) -> str:

@@ -8,7 +8,11 @@ from accounts import roles
 
 
 def is_case_facilitator(case, user) -> bool:
-    return roles.is_facilitator(user) and user.pk in (case.facilitator_id, case.co_facilitator_id)
+    return (
+        roles.is_facilitator(user)
+        and user.pk in (case.facilitator_id, case.co_facilitator_id)
+        and roles.in_partnership(user, case.partnership_id)
+    )
 
 
 def is_case_caseworker(case, user) -> bool:
@@ -27,8 +31,20 @@ def is_referring_organisation(case, user) -> bool:
     )
 
 
+def is_case_manager(case, user) -> bool:
+    """A manager of the case's partnership (a manager elsewhere is nobody to this case)."""
+    return roles.is_manager(user) and roles.in_partnership(user, case.partnership_id)
+
+
+def is_queue_facilitator(case, user) -> bool:
+    """A facilitator of the case's partnership while it is unallocated (its queue is theirs to see)."""
+    return (
+        roles.is_facilitator(user) and case.facilitator_id is None and roles.in_partnership(user, case.partnership_id)
+    )
+
+
 def can_manage(case, user) -> bool:
-    return roles.is_manager(user)
+    return is_case_manager(case, user)
 
 
 def can_facilitate(case, user) -> bool:
@@ -36,23 +52,23 @@ def can_facilitate(case, user) -> bool:
 
 
 def can_withdraw(case, user) -> bool:
-    if roles.is_manager(user) or is_case_facilitator(case, user) or is_case_caseworker(case, user):
+    if is_case_manager(case, user) or is_case_facilitator(case, user) or is_case_caseworker(case, user):
         return True
     return case.state == "referral" and is_referring_organisation(case, user)
 
 
 def can_see_details(case, user) -> bool:
     """Parties, contact details, notes: not for referrers, who see status, dates and outcome only."""
-    if roles.is_manager(user):
+    if is_case_manager(case, user):
         return True
-    if roles.is_facilitator(user) and (case.facilitator_id is None or is_case_facilitator(case, user)):
+    if is_queue_facilitator(case, user) or is_case_facilitator(case, user):
         return True
     return is_case_caseworker(case, user)
 
 
 def can_edit_case_work(case, user) -> bool:
     """Parties, assessments, consent, notes, contacts: the case's facilitators and managers."""
-    return roles.is_manager(user) or is_case_facilitator(case, user)
+    return is_case_manager(case, user) or is_case_facilitator(case, user)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -62,9 +78,9 @@ def can_edit_case_work(case, user) -> bool:
 def sees_whole_case(case, user) -> bool:
     """Every party's details, every note and the full timeline: managers and the case's facilitators (or any
     facilitator while it is unallocated). A caseworker's view is cut to their own client."""
-    if roles.is_manager(user):
+    if is_case_manager(case, user):
         return True
-    return roles.is_facilitator(user) and (case.facilitator_id is None or is_case_facilitator(case, user))
+    return is_queue_facilitator(case, user) or is_case_facilitator(case, user)
 
 
 def is_party_caseworker(party, user) -> bool:
@@ -130,7 +146,7 @@ def withdrawn_by_allowed(case, user) -> tuple[str, ...] | None:
     """The ``withdrawn_by`` values this user may record on the case's withdrawal; None means any of them.
 
     A caseworker who is not also the case's facilitator or a manager withdraws on their client's behalf only."""
-    if roles.is_manager(user) or is_case_facilitator(case, user) or is_referring_organisation(case, user):
+    if is_case_manager(case, user) or is_case_facilitator(case, user) or is_referring_organisation(case, user):
         return None
     if is_case_caseworker(case, user):
         return CASEWORKER_WITHDRAWN_BY

@@ -6,15 +6,26 @@ from simple_history.models import HistoricalRecords
 
 
 class Ward(models.Model):
-    """An electoral ward of the borough, with the population the hotspot analysis divides by."""
+    """An electoral ward of a partnership's borough, with the population the hotspot analysis divides by.
 
+    Its name is unique within its partnership, not across them (two boroughs may both have a "Central" ward);
+    its code (the ONS code, or the service's own) is unique across the installation, as partner systems send it."""
+
+    partnership = models.ForeignKey("accounts.Partnership", on_delete=models.PROTECT, related_name="wards")
     code = models.CharField(max_length=12, unique=True)
-    name = models.CharField(max_length=100, unique=True)
+    name = models.CharField(max_length=100)
     population = models.PositiveIntegerField(default=0)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "name"],
+                name="ward_name_unique_in_partnership",
+                violation_error_message="This partnership already has a ward of that name.",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -35,6 +35,7 @@ from rjcases.victims_code import clocks as code_clocks
 def get_case_for_user(user, reference: str, *, detailed: bool = True) -> Case:
     """The case with this reference if the user may see it, else 404. ``detailed`` loads what the page shows."""
     cases = Case.objects.visible_to(user).select_related(
+        "partnership",
         "route",
         "referring_organisation",
         "reporting_centre",
@@ -277,7 +278,7 @@ def administrators_with_case_roles() -> list:
     since that role lets them read case data. Each user carries ``case_role_labels``; two queries."""
     from accounts.models import User
 
-    case_roles = [role for role in roles.ROLE_LABELS if role != roles.ADMINISTRATOR]
+    case_roles = [role for role in roles.ROLE_LABELS if role not in (roles.ADMINISTRATOR, roles.REGIONAL_LEAD)]
     users = list(
         User.objects.filter(is_active=True)
         .filter(Q(groups__name=roles.ADMINISTRATOR) | Q(is_superuser=True))
@@ -295,8 +296,11 @@ def administrators_with_case_roles() -> list:
 # The read access log
 
 
-def access_log(filters: dict) -> QuerySet:
+def access_log(filters: dict, user=None) -> QuerySet:
+    """The read access log: of the cases of ``user``'s partnerships (a manager's), or all where no user is given."""
     rows = ReadAccess.objects.select_related("user", "case")
+    if user is not None:
+        rows = rows.filter(case__partnership_id__in=sorted(roles.partnership_ids(user)))
     if filters.get("case"):
         rows = rows.filter(case__reference__iexact=filters["case"].strip())
     if filters.get("user"):

@@ -63,6 +63,7 @@ TRANSITION_TITLES = {
     "complete": "Case completed",
     "withdraw": "Withdrawal recorded: closed",
     "reopen": "Case reopened",
+    "move_partnership": "Moved to another partnership",
 }
 
 # Fields that say nothing to a reader of the timeline, or that the transition entries already tell.
@@ -291,7 +292,9 @@ def _transition_entries(case: Case, detailed: bool, reasons: bool = True) -> lis
     outcome_shown = detailed or police_may_see_outcome(case)
     entries = []
     for row in CaseTransition.objects.filter(case=case).select_related("by").order_by("at", "id"):
-        if row.source:
+        if row.data.get("moved"):
+            lines = [row.data["moved"]]  # rjcases.services.partnerships: the state did not change
+        elif row.source:
             lines = [f"Status: {states.get(row.source, row.source)} to {states.get(row.target, row.target)}."]
         else:
             lines = [f"Status: {states.get(row.target, row.target)}."]

@@ -14,7 +14,7 @@ from accounts import roles
 from accounts.models import Organisation
 from tests import dbcache
 from tests.buckets import aws_credentials, letter_bucket, moto_endpoint  # noqa: F401 (fixtures for every test)
-from tests.factories import OrganisationFactory, UserFactory, reference
+from tests.factories import OrganisationFactory, UserFactory, partnership, reference
 
 dbcache.install()  # test databases are copies of one migrated database (tests/dbcache.py)
 
@@ -181,6 +181,93 @@ def administrator(rj_service):
         role=roles.ADMINISTRATOR,
         is_staff=True,
     )
+
+
+# ---------------------------------------------------------------------------------------------------
+# A second partnership (issue 19): Salford, beside the default Trafford every persona above works for.
+
+
+@pytest.fixture
+def trafford(db):
+    return partnership()
+
+
+@pytest.fixture
+def salford(db):
+    return partnership("salford")
+
+
+@pytest.fixture
+def salford_ward(salford):
+    from rjcases.models import Ward
+
+    return Ward.objects.get_or_create(
+        code="SLF01", defaults={"name": "Salford Central", "population": 14400, "partnership": salford}
+    )[0]
+
+
+@pytest.fixture
+def salford_service(db):
+    return OrganisationFactory(name="Salford RJ Service", kind=Organisation.Kind.RJ_SERVICE)
+
+
+@pytest.fixture
+def salford_manager(salford_service, salford):
+    return UserFactory(
+        username="salford_manager",
+        first_name="Sal",
+        last_name="Manager",
+        organisation=salford_service,
+        role=roles.MANAGER,
+        partnerships=[salford],
+    )
+
+
+@pytest.fixture
+def salford_facilitator(salford_service, salford):
+    return UserFactory(
+        username="salford_facilitator",
+        first_name="Sef",
+        last_name="Facilitator",
+        organisation=salford_service,
+        role=roles.FACILITATOR,
+        partnerships=[salford],
+    )
+
+
+@pytest.fixture
+def salford_administrator(salford_service, salford):
+    return UserFactory(
+        username="salford_admin",
+        first_name="Sad",
+        last_name="Admin",
+        organisation=salford_service,
+        role=roles.ADMINISTRATOR,
+        is_staff=True,
+        partnerships=[salford],
+    )
+
+
+@pytest.fixture
+def regional_lead(db):
+    office = OrganisationFactory(name="Test PCC Office", kind=Organisation.Kind.OTHER)
+    return UserFactory(
+        username="regional",
+        first_name="Reg",
+        last_name="Lead",
+        organisation=office,
+        role=roles.REGIONAL_LEAD,
+        partnerships=[],
+    )
+
+
+@pytest.fixture
+def salford_case(salford_manager, salford_ward):
+    """A referral into Salford (its manager referring), with the same people's names as Trafford's cases."""
+    from tests.factories import incident_data
+    from tests.walk import refer
+
+    return refer(salford_manager, incident=incident_data(ward_code=salford_ward.code))
 
 
 @pytest.fixture

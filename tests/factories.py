@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from accounts import roles
-from accounts.models import Organisation, User
+from accounts.models import DEFAULT_PARTNERSHIP_CODE, Organisation, Partnership, User
 from rjcases.models import CrimeType, HateStrand, ReferralRoute, Ward
 
 
@@ -18,6 +18,15 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Organisation {n}")
     kind = Organisation.Kind.RJ_SERVICE
+
+
+def partnership(code: str = DEFAULT_PARTNERSHIP_CODE, name: str | None = None) -> Partnership:
+    """A partnership by code, created if the test database has none: the default one is Trafford, where every
+    persona works unless a test says otherwise."""
+    label = name or code.title()
+    return Partnership.objects.get_or_create(
+        code=code, defaults={"name": f"{label} Partnership", "area": label, "service_name": f"{label} RJ Service"}
+    )[0]
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -42,6 +51,18 @@ class UserFactory(factory.django.DjangoModelFactory):
             self.groups.add(group)
             self.__dict__.pop("_role_names", None)
 
+    @factory.post_generation
+    def partnerships(self, create, extracted, **kwargs):
+        """The partnerships the user works for: those given (``partnerships=[]`` for none), else the default one
+        for anyone with a role."""
+        if not create:
+            return
+        if extracted is None:
+            extracted = [partnership()] if self.groups.exists() else []
+        if extracted:
+            self.partnerships.add(*extracted)
+        self.__dict__.pop("_partnership_ids", None)
+
 
 def reference(model, code):
     """A reference-data row by code, created if a test database has none (tests do not load fixtures)."""
@@ -52,7 +73,7 @@ def reference(model, code):
         ReferralRoute: {"name": code.title()},
     }[model]
     if model is Ward:
-        return Ward.objects.get_or_create(code=code, defaults=defaults)[0]
+        return Ward.objects.get_or_create(code=code, defaults={**defaults, "partnership": partnership()})[0]
     return model.objects.get_or_create(code=code, defaults=defaults)[0]
 
 

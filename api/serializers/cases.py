@@ -55,6 +55,7 @@ class ReferenceDataSerializer(serializers.Serializer):
     routes = CodeNameSerializer(many=True, help_text="The routes this user may refer by are marked in my_routes")
     my_routes = serializers.ListField(child=serializers.CharField())
     strands = CodeNameSerializer(many=True)
+    partnerships = CodeNameSerializer(many=True)
     wards = CodeNameSerializer(many=True)
     crime_types = CodeNameSerializer(many=True)
     perceived_by = CodeNameSerializer(many=True)
@@ -172,6 +173,12 @@ class ReferrerSerializer(serializers.Serializer):
 
 class ReferralInSerializer(serializers.Serializer):
     route = code_field(ReferralRoute, help_text="Route code: police, reporting-centre, victim-service, ...")
+    partnership = serializers.SlugField(
+        max_length=40,
+        required=False,
+        help_text="The partnership's code (GET /api/v1/reference/); optional: the referral goes to the incident "
+        "ward's partnership, which must agree with it and be one the token's user refers to",
+    )
     received_on = Day(past_only=True, required=False)
     incident = IncidentInSerializer()
     strands = code_field(

@@ -66,8 +66,10 @@ class ReferenceDataView(APIView):
         summary="Codes for routes, strands, wards, crime types", responses=s.ReferenceDataSerializer, tags=["account"]
     )
     def get(self, request):
-        def codes(model):
-            return [{"code": row.code, "name": row.name} for row in model.objects.all()]
+        def codes(model, rows=None):
+            return [{"code": row.code, "name": row.name} for row in (model.objects.all() if rows is None else rows)]
+
+        partnerships = list(services.referable_partnerships(request.user))
 
         return Response(
             s.ReferenceDataSerializer(
@@ -75,7 +77,9 @@ class ReferenceDataView(APIView):
                     "routes": codes(ReferralRoute),
                     "my_routes": [route.code for route in services.routes_for(request.user)],
                     "strands": codes(HateStrand),
-                    "wards": codes(Ward),
+                    "partnerships": codes(None, partnerships),
+                    # The wards of the partnerships the user refers into: a referral goes to its ward's partnership.
+                    "wards": codes(Ward, Ward.objects.filter(partnership__in=partnerships).order_by("name")),
                     "crime_types": codes(CrimeType),
                     "perceived_by": [{"code": v, "name": label} for v, label in Incident.PerceivedBy.choices],
                 }
@@ -89,7 +93,11 @@ class ReferenceDataView(APIView):
 
 class ReferralView(APIView):
     # The intake service names the case's fields; the API's body nests the referrer (api.errors renames them).
-    refusal_field_names = {"referrer_name": "referrer.name", "referrer_contact": "referrer.contact"}
+    refusal_field_names = {
+        "referrer_name": "referrer.name",
+        "referrer_contact": "referrer.contact",
+        "ward": "incident.ward",
+    }
 
     @extend_schema(
         summary="Send a referral",
@@ -127,7 +135,7 @@ class ReferralView(APIView):
             "enhanced_rights": data["enhanced_rights"],
             "enhanced_rights_reason": data["enhanced_rights_reason"],
         }
-        for name in ("report_kind", "consents_to_police", "survey_by_email"):
+        for name in ("report_kind", "consents_to_police", "survey_by_email", "partnership"):
             if name in data:
                 case_fields[name] = data[name]
         case = services.create_referral(

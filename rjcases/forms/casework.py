@@ -19,8 +19,12 @@ from rjcases.services import FIELD_LABELS, TransitionSpec
 from rjcases.services.transitions import FIELD_LIMITS
 
 
-def facilitators():
-    return User.objects.filter(groups__name=roles.FACILITATOR, is_active=True).order_by("last_name", "first_name")
+def facilitators(partnership_ids=None):
+    """Active facilitators; of these partnerships only, where given (a case's, or the user's)."""
+    people = User.objects.filter(groups__name=roles.FACILITATOR, is_active=True)
+    if partnership_ids is not None:
+        people = people.filter(partnerships__in=sorted(partnership_ids)).distinct()
+    return people.order_by("last_name", "first_name")
 
 
 class AllocationForm(GovukForm):
@@ -34,10 +38,11 @@ class AllocationForm(GovukForm):
         facilitators(), label="Co-facilitator", required=False, empty_label="No co-facilitator"
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, case=None, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("facilitator", "co_facilitator"):
-            self.fields[name].queryset = facilitators()
+            # The case's partnership's facilitators only (allocate refuses anyone else).
+            self.fields[name].queryset = facilitators(None if case is None else [case.partnership_id])
             self.fields[name].label_from_instance = lambda u: u.get_full_name() or u.username
 
     def clean(self):
@@ -367,10 +372,14 @@ class CaseFilterForm(GovukForm):
 
     DETAIL_FILTERS = ("strand", "ward", "facilitator", "overdue")
 
-    def __init__(self, *args, detailed: bool, **kwargs):
+    def __init__(self, *args, detailed: bool, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         if detailed:
-            people = [(str(u.pk), u.get_full_name() or u.username) for u in facilitators()]
+            # Wards and facilitators of the user's partnerships (a caseworker's clients may be in any).
+            own = None if user is None or roles.is_caseworker(user) else roles.partnership_ids(user)
+            if own is not None:
+                self.fields["ward"].queryset = Ward.objects.filter(partnership__in=sorted(own))
+            people = [(str(u.pk), u.get_full_name() or u.username) for u in facilitators(own)]
             self.fields["facilitator"].choices = [("", "Anyone"), ("none", "Not allocated"), *people]
             self.fields["q"].help_text = "Case reference, name of a person in the case, or police crime reference"
         else:
@@ -383,9 +392,12 @@ class AccessLogFilterForm(GovukForm):
     case = forms.CharField(label="Case reference", required=False, max_length=20)
     user = forms.ModelChoiceField(User.objects.none(), label="Person", required=False, empty_label="Anyone")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = User.objects.order_by("last_name", "first_name", "username")
+        people = User.objects.order_by("last_name", "first_name", "username")
+        if user is not None:  # the people of the manager's partnerships (and whoever reads their cases from outside)
+            people = people.filter(partnerships__in=sorted(roles.partnership_ids(user))).distinct()
+        self.fields["user"].queryset = people
         self.fields["user"].label_from_instance = lambda u: f"{u.get_full_name() or u.username} ({u.username})"
 
 

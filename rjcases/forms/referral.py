@@ -174,6 +174,15 @@ class ReferralForm(GovukForm):
             del self.fields["survey_by_email"]
         if not (roles.is_manager(user) or roles.is_facilitator(user)):
             del self.fields["referring_organisation"]
+        # The wards of the partnerships the user refers into; named with their partnership when there are several.
+        own = sorted(roles.partnership_ids(user))
+        wards = Ward.objects.filter(partnership__in=own, partnership__is_active=True).select_related("partnership")
+        self.fields["ward"].queryset = wards.order_by("partnership__name", "name")
+        if len(own) > 1:
+            self.fields["ward"].label_from_instance = lambda ward: (
+                f"{ward.name} ({ward.partnership.area or ward.partnership.name})"
+            )
+            self.fields["ward"].help_text = "The referral goes to the partnership the ward is in."
         if route.code == "self-referral":
             self.fields["referrer_name"].label = "Name of the person referring themselves"
             self.fields["referrer_contact"].label = "Their phone or email"

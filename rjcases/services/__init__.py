@@ -31,6 +31,8 @@ from rjcases.services.intake import (
     find_possible_duplicates,
     may_refer_by,
     next_reference,
+    partnership_for,
+    referable_partnerships,
     routes_for,
 )
 from rjcases.services.notes import add_note, note_caseworkers, share_note, sharing_choices, sharing_history
@@ -98,9 +100,11 @@ __all__ = [
     "may_refer_by",
     "may_take",
     "next_reference",
+    "partnership_for",
     "record_assessment",
     "record_consent",
     "record_contact",
+    "referable_partnerships",
     "routes_for",
     "sign_off_assessment",
     "take_transition",

@@ -19,6 +19,7 @@ from rjcases import safe_times
 from rjcases.exceptions import ActionRefused, Conflict
 from rjcases.guards import long_date, withdrawals_in_force, withdrawn_participation
 from rjcases.models import Assessment, Case, Consent, ContactAttempt, Party, ReadAccess, normalise_postcode
+from rjcases.permissions import is_case_manager
 
 NOT_YOURS = "Only the case's facilitator, its co-facilitator or a manager can change this case."
 
@@ -44,11 +45,13 @@ def save_with_history(obj, user, reason: str = "", **kwargs) -> None:
 def allocate(case: Case, user, *, facilitator, co_facilitator=None, notify: bool = True) -> Case:
     """Allocate (or reallocate) the case's facilitator and co-facilitator: a manager's job. Whoever is newly
     allocated is emailed the reference and a link, after the allocation commits (``notify=False``: demo seeding)."""
-    if not roles.is_manager(user):
-        raise ActionRefused("Only a manager can allocate cases.")
+    if not is_case_manager(case, user):
+        raise ActionRefused("Only a manager of the case's partnership can allocate it.")
     for person in filter(None, [facilitator, co_facilitator]):
         if not roles.is_facilitator(person):
             raise ValidationError({"facilitator": f"{person} is not a facilitator."})
+        if not roles.in_partnership(person, case.partnership_id):
+            raise ValidationError({"facilitator": f"{person} is not a facilitator of this case's partnership."})
     if co_facilitator is not None and facilitator is not None and co_facilitator.pk == facilitator.pk:
         raise ValidationError({"co_facilitator": "The co-facilitator must be someone other than the facilitator."})
     with transaction.atomic():
@@ -242,8 +245,8 @@ def record_assessment(party: Party, user, **fields) -> Assessment:
 
 def sign_off_assessment(assessment: Assessment, user, *, note: str = "") -> Assessment:
     """A manager signs off a high-risk assessment (recorded: who and when)."""
-    if not roles.is_manager(user):
-        raise ActionRefused("Only a manager can sign off a high-risk assessment.")
+    if not is_case_manager(assessment.party.case, user):
+        raise ActionRefused("Only a manager of the case's partnership can sign off a high-risk assessment.")
     if assessment.signed_off_at:
         raise ValidationError("This assessment is already signed off.")
     assessment.signed_off_by = user
@@ -389,8 +392,8 @@ def record_contact(
 
 
 def mark_duplicate_reviewed(case: Case, user, *, note: str = "") -> Case:
-    if not roles.is_manager(user):
-        raise ActionRefused("Only a manager can review possible duplicates.")
+    if not is_case_manager(case, user):
+        raise ActionRefused("Only a manager of the case's partnership can review possible duplicates.")
     case.duplicate_reviewed = True
     case._history_user = user
     case._change_reason = f"duplicate reviewed: {note}"[:100]

@@ -20,11 +20,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts import roles
 from rjcases import clocks
 from rjcases.exceptions import ActionRefused
 from rjcases.models import Case, Complaint
-from rjcases.permissions import can_edit_case_work
+from rjcases.permissions import can_edit_case_work, is_case_manager
 
 
 def acknowledge_working_days() -> int:
@@ -40,7 +39,7 @@ def may_record_complaint(case: Case, user) -> bool:
 
 
 def may_respond_to_complaint(case: Case, user) -> bool:
-    return roles.is_manager(user)
+    return is_case_manager(case, user)
 
 
 def _check_day(day: date | None, name: str, *, not_before: date | None = None, what: str = "") -> None:

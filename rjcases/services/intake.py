@@ -78,6 +78,46 @@ def may_refer_by(user, route: ReferralRoute) -> bool:
 
 
 # ---------------------------------------------------------------------------------------------------
+# Which partnership a referral goes to
+
+
+def referable_partnerships(user):
+    """The partnerships this user may refer into: those they belong to (a police force's referrers and a victim
+    service's caseworkers belong to every partnership their organisation works with)."""
+    from accounts.models import Partnership
+
+    return Partnership.objects.filter(pk__in=sorted(roles.partnership_ids(user)), is_active=True).order_by("name")
+
+
+def partnership_for(user, ward, chosen=None):
+    """The partnership a referral of an incident in ``ward`` belongs to: the ward's. ``chosen`` (a partnership, or
+    its code, from a referrer who works across several) must agree with it. A ``ValidationError`` names the
+    problem: no ward, a ward of another partnership than the one chosen, or one the user may not refer into."""
+    from accounts.models import Partnership
+
+    if isinstance(chosen, str):
+        code = chosen.strip()
+        chosen = Partnership.objects.filter(code=code).first()
+        if chosen is None:
+            raise ValidationError({"partnership": f"There is no partnership with the code {code!r}."})
+    if ward is None:
+        raise ValidationError({"ward": "Choose the ward where the incident happened."})
+    partnership = ward.partnership
+    if chosen is not None and chosen.pk != partnership.pk:
+        raise ValidationError({"ward": f"The ward {ward.name} is in {partnership.name}, not in {chosen.name}."})
+    allowed = list(referable_partnerships(user))
+    if partnership.pk not in {p.pk for p in allowed}:
+        yours = ", ".join(p.name for p in allowed) or "none"
+        raise ValidationError(
+            {
+                "ward": f"The ward {ward.name} is in {partnership.name}, a partnership you do not refer to "
+                f"(yours: {yours})."
+            }
+        )
+    return partnership
+
+
+# ---------------------------------------------------------------------------------------------------
 # The referral
 
 # What would identify the person harmed of an anonymous report: it holds none of these.
@@ -223,6 +263,9 @@ def create_referral(
     - ``survey_by_email``: the person who reported at a centre agreed to be emailed the centre's satisfaction
       survey; recorded (``notifications.services.record_survey_consent``) for an assisted report whose person
       harmed has an email address, refused otherwise.
+    - Partnership: the incident's ward's (``partnership_for``); a ``partnership`` (or its code) the referrer
+      names must agree with it, and it must be one the referrer belongs to, else a ``ValidationError`` on
+      ``ward`` (or ``partnership``) that names the problem.
     - The report to the police or the reporting centre (``incident["reported_on"]``, ``["reported_by"]``) is
       optional: on or before the referral date and not before the incident. The RJ-information clock runs from
       it where given, from the referral date where not (``rjcases.victims_code.clocks``).
@@ -239,6 +282,7 @@ def create_referral(
     if received_on > timezone.localdate():
         raise ValidationError({"received_on": "The referral date must be today or in the past."})
     survey_by_email = bool(case_fields.pop("survey_by_email", False))
+    partnership = partnership_for(user, incident.get("ward"), case_fields.pop("partnership", None))
     case_fields = _referral_fields(user, route, case_fields)
     anonymous = route.code == CENTRE_ROUTE and case_fields.get("report_kind") == "anonymous"
     parties = _clean_parties(user, anonymous, parties)
@@ -255,6 +299,7 @@ def create_referral(
     with transaction.atomic():
         case = Case(
             reference=next_reference(received_on.year),
+            partnership=partnership,
             route=route,
             received_on=received_on,
             referred_by=user,

@@ -23,11 +23,13 @@ class ComplaintQuerySet(models.QuerySet):
         """Complaints on the cases this user may see the whole of: managers all; facilitators their cases'."""
         if not user or not user.is_authenticated or not user.is_active:
             return self.none()
+        own = sorted(roles.partnership_ids(user))
+        scope = Q(pk__in=[])
         if roles.is_manager(user):
-            return self
+            scope |= Q(case__partnership_id__in=own)
         if roles.is_facilitator(user):
-            return self.filter(Q(case__facilitator=user) | Q(case__co_facilitator=user))
-        return self.none()
+            scope |= (Q(case__facilitator=user) | Q(case__co_facilitator=user)) & Q(case__partnership_id__in=own)
+        return self.filter(scope)
 
     def open(self) -> ComplaintQuerySet:
         return self.filter(responded_on__isnull=True)

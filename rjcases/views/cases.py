@@ -18,11 +18,13 @@ from rjcases.models import Party, ReadAccess
 from rjcases.permissions import (
     can_edit_case_work,
     can_see_details,
+    is_case_manager,
     may_record_for_party,
     may_see_party_details,
     sees_whole_case,
     withdrawn_by_allowed,
 )
+from rjcases.services.partnerships import may_move
 from rjcases.views.common import detail_url, may_record_consent, require
 
 CASES_PER_PAGE = 25
@@ -43,7 +45,7 @@ def dashboard(request):
 @login_required
 def case_list(request):
     detailed = selectors.sees_details_in_lists(request.user)
-    form = forms.CaseFilterForm(request.GET or None, detailed=detailed)
+    form = forms.CaseFilterForm(request.GET or None, detailed=detailed, user=request.user)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     page = Paginator(selectors.filter_cases(request.user, filters), CASES_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -142,7 +144,7 @@ def case_detail(request, reference: str):
         "overdue": selectors.overdue_clocks(case),
     }
     if detailed:
-        is_manager = roles.is_manager(request.user)
+        is_manager = is_case_manager(case, request.user)
         whole = sees_whole_case(case, request.user)
         context.update(
             {
@@ -157,6 +159,7 @@ def case_detail(request, reference: str):
                 "can_consent": may_record_consent(case, request.user),
                 "is_manager": is_manager,
                 "can_allocate": is_manager,
+                "can_move": may_move(case, request.user),
             }
         )
     return render(request, "rjcases/case_detail.html", context)
@@ -192,7 +195,7 @@ def party_detail(request, reference: str, party_id: int):
         "party": party,
         "can_edit": can_edit_case_work(case, request.user),
         "can_consent": may_record_for_party(case, request.user, party),
-        "is_manager": roles.is_manager(request.user),
+        "is_manager": is_case_manager(case, request.user),
     }
     return render(request, "rjcases/party_detail.html", context)
 
@@ -201,9 +204,9 @@ def party_detail(request, reference: str, party_id: int):
 @require_http_methods(["GET", "POST"])
 def allocate(request, reference: str):
     case = selectors.get_case_for_user(request.user, reference, detailed=False)
-    require(roles.is_manager(request.user))
+    require(is_case_manager(case, request.user))
     initial = {"facilitator": case.facilitator_id, "co_facilitator": case.co_facilitator_id}
-    form = forms.AllocationForm(request.POST or None, initial=initial)
+    form = forms.AllocationForm(request.POST or None, initial=initial, case=case)
     if request.method == "POST" and form.is_valid():
         with refusals_to(form):
             case = services.allocate(
@@ -232,7 +235,7 @@ def allocate(request, reference: str):
 @require_POST
 def duplicate_reviewed(request, reference: str):
     case = selectors.get_case_for_user(request.user, reference, detailed=False)
-    require(roles.is_manager(request.user))
+    require(is_case_manager(case, request.user))
     form = forms.DuplicateReviewForm(request.POST)
     if form.is_valid():
         services.mark_duplicate_reviewed(case, request.user, note=form.cleaned_data["note"])
@@ -337,9 +340,9 @@ def transition(request, reference: str, name: str):
 @login_required
 def access_log(request):
     require(roles.is_manager(request.user))
-    form = forms.AccessLogFilterForm(request.GET or None)
+    form = forms.AccessLogFilterForm(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    page = Paginator(selectors.access_log(filters), LOG_ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.access_log(filters, request.user), LOG_ROWS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -10,11 +10,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from accounts import roles
 from govuk.refusals import refusals_to
 from rjcases import forms, selectors, services
 from rjcases.models import Party
-from rjcases.permissions import can_edit_case_work, may_record_for_party
+from rjcases.permissions import can_edit_case_work, is_case_manager, may_record_for_party
 from rjcases.views.common import detail_url, require
 
 
@@ -117,7 +116,7 @@ def sign_off(request, reference: str, assessment_id: int):
     assessment = next((a for p in case.parties.all() for a in p.assessments.all() if a.pk == assessment_id), None)
     if assessment is None:
         raise Http404("No such assessment on this case.")
-    require(roles.is_manager(request.user))
+    require(is_case_manager(case, request.user))
     form = forms.SignOffForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         with refusals_to(form):

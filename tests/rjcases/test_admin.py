@@ -21,6 +21,7 @@ from rjcases.models import (
     Ward,
 )
 from rjcases.services import log_read, update_party
+from tests.factories import partnership
 from tests.walk import refer, to_assessment
 
 
@@ -117,7 +118,7 @@ def test_opening_a_case_in_the_admin_is_in_the_read_access_log(admin_client, cas
 
 @pytest.mark.django_db
 def test_a_ward_population_is_edited_in_the_admin_with_history(admin_client, administrator):
-    ward = Ward.objects.create(code="TRF99", name="Example Ward", population=1000)
+    ward = Ward.objects.create(code="TRF99", name="Example Ward", population=1000, partnership=partnership())
     response = admin_client.post(
         reverse("admin:rjcases_ward_change", args=[ward.pk]),
         {"name": "Example Ward", "population": "12345", "_save": "Save"},

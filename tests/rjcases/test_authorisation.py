@@ -1,7 +1,9 @@
 """Every case URL, for every persona, with the status each must get; and what police never see.
 
 One case, referred by ``police_referrer``'s force, allocated to ``facilitator``, in assessment; its person
-harmed is supported by ``caseworker``. The table says what each persona gets on each page: 200 (shown),
+harmed is supported by ``caseworker``. It is Trafford's: the last four personas work for Salford (its manager,
+facilitator and administrator) or across partnerships without a case (the regional lead), and every case page is
+a 404 for them (issue 19). The table says what each persona gets on each page: 200 (shown),
 302 (done, or sent back with a message), 403 (in scope but not theirs to do), 404 (outside their scope).
 """
 
@@ -16,7 +18,7 @@ from django.utils import timezone
 from accounts import roles
 from rjcases import services
 from rjcases.forms import ROUTE_DESCRIPTIONS
-from rjcases.models import Assessment, Case, Consent, ContactAttempt, Note, Party, ReadAccess, ReferralRoute
+from rjcases.models import Assessment, Case, Consent, ContactAttempt, Note, Party, ReadAccess, ReferralRoute, Ward
 from tests.factories import OrganisationFactory, UserFactory, reference
 from tests.walk import refer, to_assessment
 
@@ -31,6 +33,10 @@ PERSONAS = [
     "other_caseworker",
     "centre_staff",
     "administrator",
+    "salford_manager",
+    "salford_facilitator",
+    "salford_administrator",
+    "regional_lead",
 ]
 
 
@@ -44,6 +50,11 @@ def world(
     caseworker,
     centre_staff,
     administrator,
+    salford_manager,
+    salford_facilitator,
+    salford_administrator,
+    regional_lead,
+    salford_case,
 ):
     other_caseworker = UserFactory(
         username="caseworker2",
@@ -86,6 +97,10 @@ def world(
         "other_caseworker": other_caseworker,
         "centre_staff": centre_staff,
         "administrator": administrator,
+        "salford_manager": salford_manager,
+        "salford_facilitator": salford_facilitator,
+        "salford_administrator": salford_administrator,
+        "regional_lead": regional_lead,
     }
     return {
         "case": Case.objects.get(pk=case.pk),
@@ -125,10 +140,25 @@ def _urls(world) -> dict[str, str]:
         "transition_find_unsuitable": reverse("rjcases:transition", args=[ref, "find_unsuitable"]),
         "transition_reopen": reverse("rjcases:transition", args=[ref, "reopen"]),
         "dashboard": reverse("dashboard"),
+        "move_partnership": reverse("rjcases:move_partnership", args=[ref]),
     }
 
 
-def _row(manager, facilitator, other_facilitator, police, other_police, caseworker, other_caseworker, centre, admin):
+OUTSIDE = (404, 404, 404, 404)  # Salford's manager, facilitator, administrator; the regional lead
+
+
+def _row(
+    manager,
+    facilitator,
+    other_facilitator,
+    police,
+    other_police,
+    caseworker,
+    other_caseworker,
+    centre,
+    admin,
+    elsewhere=OUTSIDE,
+):
     return dict(
         zip(
             PERSONAS,
@@ -142,6 +172,7 @@ def _row(manager, facilitator, other_facilitator, police, other_police, casework
                 other_caseworker,
                 centre,
                 admin,
+                *elsewhere,
             ),
             strict=True,
         )
@@ -151,11 +182,11 @@ def _row(manager, facilitator, other_facilitator, police, other_police, casework
 # What each persona gets on a GET of each page.
 #                                  man  fac  ofac pol  opol cw   ocw  cen  adm
 GET_EXPECTED = {
-    "dashboard": _row(200, 200, 200, 200, 200, 200, 200, 200, 200),
-    "list": _row(200, 200, 200, 200, 200, 200, 200, 200, 200),
-    "refer": _row(200, 200, 200, 200, 200, 200, 200, 200, 403),
-    "refer_police": _row(200, 200, 200, 200, 200, 404, 404, 404, 403),
-    "access_log": _row(200, 403, 403, 403, 403, 403, 403, 403, 403),
+    "dashboard": _row(200, 200, 200, 200, 200, 200, 200, 200, 200, (200, 200, 200, 200)),
+    "list": _row(200, 200, 200, 200, 200, 200, 200, 200, 200, (200, 200, 200, 200)),
+    "refer": _row(200, 200, 200, 200, 200, 200, 200, 200, 403, (200, 200, 403, 403)),
+    "refer_police": _row(200, 200, 200, 200, 200, 404, 404, 404, 403, (200, 200, 403, 403)),
+    "access_log": _row(200, 403, 403, 403, 403, 403, 403, 403, 403, (200, 403, 403, 403)),
     "detail": _row(200, 200, 404, 200, 404, 200, 404, 404, 404),
     "timeline": _row(200, 200, 404, 200, 404, 200, 404, 404, 404),
     "allocate": _row(200, 403, 404, 403, 404, 403, 404, 404, 404),
@@ -177,6 +208,8 @@ GET_EXPECTED = {
     "transition_find_unsuitable": _row(403, 200, 404, 403, 404, 403, 404, 404, 404),
     # Not possible from assessment: sent back to the case with a message.
     "transition_reopen": _row(302, 302, 404, 302, 404, 302, 404, 404, 404),
+    # Moving the case to another partnership: a manager of both only (Trafford's manager manages one).
+    "move_partnership": _row(403, 403, 404, 403, 404, 403, 404, 404, 404),
 }
 
 
@@ -191,6 +224,27 @@ def test_every_persona_gets_the_expected_status_on_each_page(client, world, page
             wrong.append(f"{persona}: expected {expected}, got {status}")
         client.logout()
     assert not wrong, f"GET {url}\n" + "\n".join(wrong)
+
+
+ELSEWHERE = PERSONAS[-len(OUTSIDE) :]
+
+
+def test_another_partnerships_staff_and_the_regional_lead_see_nothing_of_the_case_anywhere(client, world):
+    """On the pages they may open (dashboard, list, referral, the read access log), Salford's staff and the regional
+    lead find no trace of Trafford's case; Salford's manager and facilitator find Salford's."""
+    for persona in ELSEWHERE:
+        client.force_login(world["users"][persona])
+        client.get(_urls(world)["detail"])  # a 404, and no read logged
+        for page, expected in GET_EXPECTED.items():
+            if expected[persona] == 200:
+                body = client.get(_urls(world)[page]).content.decode()
+                assert world["case"].reference not in body, f"{persona} sees the case on {page}"
+        client.logout()
+    assert not ReadAccess.objects.filter(case=world["case"], user__username__startswith="salford").exists()
+    for persona in ("salford_manager", "salford_facilitator"):
+        client.force_login(world["users"][persona])
+        salford_case = Case.objects.get(partnership__code="salford")
+        assert salford_case.reference in client.get(_urls(world)["list"]).content.decode()
 
 
 @pytest.mark.parametrize("page", list(GET_EXPECTED))
@@ -266,6 +320,7 @@ def _post_data(world) -> dict[str, dict]:
         },
         "transition_find_unsuitable": {"seen_state": "assessment", "reason": "Not suitable"},
         "duplicate_reviewed": {"note": "Different incident"},
+        "move_partnership": {"ward": Ward.objects.get(code="SLF01").pk, "reason": "Over the border"},
     }
 
 
@@ -273,7 +328,7 @@ def _snapshot(world) -> dict:
     """Everything a write on the case could change."""
     case = Case.objects.get(pk=world["case"].pk)
     return {
-        "case": (case.state, case.facilitator_id, case.duplicate_reviewed, case.outcome),
+        "case": (case.state, case.facilitator_id, case.duplicate_reviewed, case.outcome, case.partnership_id),
         "case_history": Case.history.filter(id=case.pk).count(),
         "parties": list(Party.objects.filter(case=case).values_list("id", "language", "role")),
         "assessments": list(Assessment.objects.filter(party__case=case).values_list("id", "signed_off_at")),
@@ -302,11 +357,12 @@ POST_EXPECTED = {
     "transition_withdraw": _row(302, 302, 404, 403, 404, 302, 404, 404, 404),
     "transition_find_unsuitable": _row(403, 302, 404, 403, 404, 403, 404, 404, 404),
     "duplicate_reviewed": _row(302, 403, 404, 403, 404, 403, 404, 404, 404),
+    "move_partnership": _row(403, 403, 404, 403, 404, 403, 404, 404, 404),
 }
 
 
 def _post_url(world, name):
-    if name == "duplicate_reviewed":
+    if name in ("duplicate_reviewed",):
         return reverse("rjcases:duplicate_reviewed", args=[world["case"].reference])
     return _urls(world)[name]
 
@@ -461,6 +517,7 @@ def test_every_case_url_is_in_the_table():
         "contact_add",
         "transition",
         "duplicate_reviewed",
+        "move_partnership",
         # The Victims' Code pages (rjcases.victims_code.urls): who may use each is tested beside them, in
         # tests/rjcases/test_victims_code_clocks.py and tests/rjcases/test_complaints.py.
         "code_report",
