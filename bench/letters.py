@@ -47,7 +47,7 @@ def build_cases():
     from django.utils import timezone
 
     from accounts import roles
-    from accounts.models import Organisation, User
+    from accounts.models import Organisation, Partnership, User
     from conferences import services as conference_services
     from rjcases import services
     from rjcases.models import Party
@@ -68,6 +68,7 @@ def build_cases():
             organisation=organisation,
         )
         person.groups.add(Group.objects.get(name=role))
+        person.partnerships.add(*Partnership.objects.all())  # the bench's cases are in whichever there are
         return person
 
     manager = user("bench_manager", roles.MANAGER, rj, "Mona", "Manager")

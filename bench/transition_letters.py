@@ -47,7 +47,7 @@ def people():
     from django.contrib.auth.models import Group
 
     from accounts import roles
-    from accounts.models import Organisation, User
+    from accounts.models import Organisation, Partnership, User
 
     roles.ensure_roles()
     rj = Organisation.objects.create(name="Bench RJ Service", kind=Organisation.Kind.RJ_SERVICE)
@@ -64,6 +64,7 @@ def people():
             organisation=organisation,
         )
         person.groups.add(Group.objects.get(name=role))
+        person.partnerships.add(*Partnership.objects.all())  # the bench's cases are in whichever there are
         return person
 
     return (

@@ -16,6 +16,8 @@ A closed case is not moved (reopen it first): the returns count closures from th
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -26,6 +28,12 @@ from rjcases.exceptions import ActionRefused
 from rjcases.models import Case, CaseTransition, Incident, Ward
 
 MOVE = "move_partnership"
+
+
+def _history_says(row: Any, user, reason: str) -> None:
+    """The history row of the next save names the manager and the move (simple-history's instance attributes)."""
+    row._history_user = user
+    row._change_reason = reason[:100]
 
 
 def may_move(case: Case, user, partnership=None) -> bool:
@@ -66,14 +74,12 @@ def move_to_partnership(case: Case, user, *, ward: Ward, reason: str) -> Case:
             if person is not None and not roles.in_partnership(person, partnership.pk):
                 setattr(locked, name, None)
                 changed.append(name)
-        locked._history_user = user
-        locked._change_reason = f"moved to {partnership.name}"[:100]
+        _history_says(locked, user, f"moved to {partnership.name}")
         locked.save(update_fields=changed)
         incident = Incident.objects.select_for_update().get(case=locked)
         old_ward = incident.ward
         incident.ward = ward
-        incident._history_user = user
-        incident._change_reason = f"moved to {partnership.name}"[:100]
+        _history_says(incident, user, f"moved to {partnership.name}")
         incident.save(update_fields=["ward"])
         CaseTransition.objects.create(
             case=locked,

@@ -48,7 +48,7 @@ USERS = {
 
 SETUP_USERS = f"""
 from django.contrib.auth.models import Group
-from accounts.models import Organisation, User
+from accounts.models import Organisation, Partnership, User
 orgs = {{
     "rj": Organisation.objects.create(name="Production Test RJ Service", kind="rj_service"),
     "police": Organisation.objects.create(name="Production Test Police", kind="police"),
@@ -57,6 +57,7 @@ for username, (org, role, email) in {USERS!r}.items():
     user = User.objects.create_user(username=username, email=email, organisation=orgs[org],
                                     first_name=username.split("_")[1].title(), last_name="Tester")
     user.groups.add(Group.objects.get(name=role))
+    user.partnerships.add(Partnership.objects.get(code="trafford"))
 """
 
 
