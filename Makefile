@@ -25,8 +25,15 @@ $(VENV)/.installed: $(VENV)/.python requirements.txt
 	@touch $@
 
 # Tests, lint, type checking and benchmarks on top (make test, make lint).
+# pyzbar (the test that reads back a letter's QR code) needs Debian's libzbar0: installed here when missing and
+# apt-get may be used (as root), else named.
 $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
 	$(PIP_INSTALL) -r requirements-dev.txt
+	@if ! ldconfig -p 2>/dev/null | grep -q 'libzbar\.so\.0'; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libzbar0 >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libzbar0 >/dev/null; }; \
+		else echo "The QR code test needs libzbar0: apt-get install -y libzbar0" >&2; fi; \
+	fi
 	@touch $@
 
 node_modules/.installed: package.json package-lock.json

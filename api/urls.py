@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularJSONAPIView
 from rest_framework.permissions import AllowAny
 
 from api import docs
-from api.views import cases, common, recorded, reports, safeguarding, victims_code, work
+from api.views import cases, common, interpreters, recorded, reports, safeguarding, victims_code, work
 
 app_name = "api"
 
@@ -72,6 +72,16 @@ urlpatterns = [
         CASE + "activities/<int:activity_id>/took-place/",
         work.ActivityTookPlaceView.as_view(),
         name="activity-took-place",
+    ),
+    path(
+        CASE + "activities/<int:activity_id>/interpreter-bookings/",
+        interpreters.InterpreterBookingListView.as_view(),
+        name="interpreter-bookings",
+    ),
+    path(
+        CASE + "activities/<int:activity_id>/interpreter-bookings/<int:booking_id>/confirm/",
+        interpreters.InterpreterConfirmView.as_view(),
+        name="interpreter-booking-confirm",
     ),
     path(CASE + "agreement/", work.AgreementView.as_view(), name="agreement"),
     path(CASE + "agreement/actions/", work.AgreementActionListView.as_view(), name="agreement-actions"),

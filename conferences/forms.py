@@ -11,9 +11,11 @@ from django.utils import timezone
 from accounts.models import User
 from conferences.models import Activity, AgreementAction, Feedback, FollowUp, PreparationContact, WellbeingMeasure
 from conferences.services import WELLBEING_QUESTIONS, WELLBEING_SCALE
+from conferences.services.interpreters import normalise_registration
 from govuk.forms import DatePartsField, GovukForm, aware, yes_no
 from rjcases import limits
 from rjcases.models import Case, Party
+from rjcases.needs import interpreter_language_for
 from rjcases.services import CONCLUDE_OUTCOMES
 
 YES_NO = (("yes", "Yes"), ("no", "No"))
@@ -485,3 +487,82 @@ class WellbeingForm(GovukForm):
 
 
 STAGES = dict(WellbeingMeasure.Stage.choices)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Interpreters booked for the activity
+
+
+def pence(value: str) -> int | None:
+    """'85.50', '£85.50' or '85' as pence (8550, 8500); None for an empty box. Raises ValueError otherwise."""
+    text = (value or "").strip().replace(",", "").removeprefix("£").strip()
+    if not text:
+        return None
+    pounds, _, part = text.partition(".")
+    if not pounds.isdigit() or (part and (not part.isdigit() or len(part) > 2)):
+        raise ValueError(text)
+    return int(pounds) * 100 + int(part.ljust(2, "0") or 0)
+
+
+class CostField(forms.CharField):
+    """A cost typed in pounds and pence, cleaned to whole pence (never negative)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput(attrs={"class": "govuk-input--width-10", "inputmode": "decimal"}))
+        super().__init__(max_length=20, **kwargs)
+
+    def clean(self, value):
+        try:
+            return pence(super().clean(value))
+        except ValueError:
+            raise forms.ValidationError("Enter the cost in pounds and pence, for example 85.50") from None
+
+
+class InterpreterBookingForm(GovukForm):
+    party = PartyChoiceField(
+        queryset=Party.objects.none(),
+        label="Who the interpreter is for",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose who the interpreter is for"},
+    )
+    language = forms.CharField(
+        label="Language",
+        max_length=60,
+        required=False,
+        help_text="Leave empty for the language recorded for the person, for example British Sign Language (BSL)",
+    )
+    provider = forms.CharField(
+        label="Agency or interpreter booked", max_length=200, error_messages={"required": "Enter who was booked"}
+    )
+    registration_number = forms.CharField(
+        label="Registration number",
+        max_length=30,
+        required=False,
+        help_text="For a BSL interpreter, their NRCPD number: 4 to 8 digits, for example 1234567",
+    )
+    cost_pence = CostField(label="Cost in pounds (optional)", required=False, help_text="For example 85.50")
+    confirmed = forms.BooleanField(label="The booking is confirmed", required=False)
+
+    def __init__(self, *args, people: list[Party], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["party"].queryset = Party.objects.filter(pk__in=[p.pk for p in people]).order_by("role", "id")
+
+    def clean(self):
+        # The registration number's shape is checked here too, so that one page shows every mistake at once.
+        data = super().clean()
+        party = data.get("party")
+        language = data.get("language") or (interpreter_language_for(party) if party else "")
+        for problem in normalise_registration(language, data.get("registration_number") or "")[1]:
+            self.add_error("registration_number", problem)
+        return data
+
+
+class ConfirmBookingForm(GovukForm):
+    confirmed_on = DatePartsField(label="Date confirmed", error_messages={"required": "Enter the date confirmed"})
+    registration_number = forms.CharField(
+        label="Registration number",
+        max_length=30,
+        required=False,
+        help_text="Needed for a BSL interpreter: their NRCPD number, 4 to 8 digits",
+    )
+    cost_pence = CostField(label="Cost in pounds (optional)", required=False, help_text="For example 85.50")

@@ -231,3 +231,46 @@ class WellbeingMeasure(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["case", "party", "stage"], name="wellbeing_once_per_party_and_stage")
         ]
+
+
+class InterpreterBooking(models.Model):
+    """An interpreter booked for one person at one restorative activity: the language, who was booked (an agency
+    or an interpreter), their registration number where the profession keeps a register (NRCPD for British Sign
+    Language; see ``conferences.services.interpreters.registration_problems``), whether and when the booking was
+    confirmed, and what it costs. The workflow's ``schedule_activity`` is refused while an invited person who needs
+    an interpreter has no confirmed booking (``rjcases.guards.interpreters_confirmed``)."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="interpreter_bookings")
+    party = models.ForeignKey("rjcases.Party", on_delete=models.PROTECT, related_name="interpreter_bookings")
+    language = models.CharField(max_length=60)
+    provider = models.CharField("agency or interpreter", max_length=limits.SHORT)
+    registration_number = models.CharField(max_length=20, blank=True)
+    confirmed = models.BooleanField(default=False)
+    confirmed_on = models.DateField("date confirmed", null=True, blank=True)
+    cost_pence = models.PositiveIntegerField("cost in pence", null=True, blank=True)
+    booked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(cost_pence__isnull=True) | models.Q(cost_pence__gte=0),
+                name="interpreter_booking_cost_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(confirmed=False) | models.Q(confirmed_on__isnull=False),
+                name="interpreter_booking_confirmed_has_a_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.language} interpreter ({self.provider})"
+
+    @property
+    def cost_pounds(self) -> str:
+        """'£85.50', or '' when no cost is recorded."""
+        if self.cost_pence is None:
+            return ""
+        return f"£{self.cost_pence // 100:,}.{self.cost_pence % 100:02d}"

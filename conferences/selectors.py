@@ -11,6 +11,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from accounts import roles
 from conferences.models import Activity, Agreement, AgreementAction, Feedback, FollowUp, WellbeingMeasure
 from rjcases.models import Case, Consent, Party, moment_order
+from rjcases.needs import interpreter_language_for, needs_interpreter, same_language
 from rjcases.permissions import (
     can_edit_case_work,
     can_see_details,
@@ -118,9 +119,36 @@ def activities_for_page(case: Case) -> list[Activity]:
     """Every activity of the case, newest first, with the people invited and who attended."""
     return list(
         case.activities.select_related("lead_facilitator", "co_facilitator", "supersedes")
-        .prefetch_related("invited", "attended")
+        .prefetch_related("invited", "attended", "interpreter_bookings__party", "interpreter_bookings__booked_by")
         .order_by("-created_at", "-id")
     )
+
+
+@dataclass
+class InterpreterNeed:
+    """One person invited to the activity who needs an interpreter, with the bookings made for them."""
+
+    party: Party
+    language: str
+    bookings: list = field(default_factory=list)
+
+    @property
+    def confirmed(self) -> bool:
+        return any(b.confirmed and same_language(b.language, self.language) for b in self.bookings)
+
+
+def interpreter_needs(activity: Activity) -> tuple[list[InterpreterNeed], list]:
+    """For the activity page: who invited needs an interpreter, each with their bookings; and the bookings for
+    anyone else (booked though not needed). No query beyond those ``activities_for_page`` prefetched."""
+    people = list(activity.invited.all()) or [p for p in activity.case.parties.all() if p.participating]
+    bookings = list(activity.interpreter_bookings.all())
+    rows = [
+        InterpreterNeed(p, interpreter_language_for(p), [b for b in bookings if b.party_id == p.pk])
+        for p in people
+        if needs_interpreter(p)
+    ]
+    needed = {row.party.pk for row in rows}
+    return rows, [b for b in bookings if b.party_id not in needed]
 
 
 def current_of(activities: list[Activity]) -> Activity | None:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from conferences.views import agreement, work
+from conferences.views import agreement, interpreters, work
 
 app_name = "conferences"
 
@@ -16,6 +16,14 @@ urlpatterns = [
     path("<str:reference>/activity/cancel/", work.activity_cancel, name="activity_cancel"),
     path("<str:reference>/activity/<int:pk>/reschedule/", work.activity_reschedule, name="activity_reschedule"),
     path("<str:reference>/activity/<int:pk>/took-place/", work.activity_took_place, name="activity_took_place"),
+    path(
+        "<str:reference>/activity/<int:pk>/interpreters/book/", interpreters.interpreter_book, name="interpreter_book"
+    ),
+    path(
+        "<str:reference>/activity/<int:pk>/interpreters/<int:booking_pk>/confirm/",
+        interpreters.interpreter_confirm,
+        name="interpreter_confirm",
+    ),
     path("<str:reference>/agreement/", agreement.agreement, name="agreement"),
     path("<str:reference>/agreement/signed/", agreement.agreement_edit, name="agreement_edit"),
     path("<str:reference>/agreement/actions/add/", agreement.action_add, name="action_add"),

@@ -17,6 +17,7 @@ from conferences.models import (
     AgreementAction,
     Feedback,
     FollowUp,
+    InterpreterBooking,
     PreparationContact,
     WellbeingMeasure,
 )
@@ -34,6 +35,7 @@ MODELS = [
     ContactAttempt,
     PreparationContact,
     Activity,
+    InterpreterBooking,
     Agreement,
     AgreementAction,
     FollowUp,

@@ -13,6 +13,7 @@ from conferences.models import (
     AgreementAction,
     Feedback,
     FollowUp,
+    InterpreterBooking,
     PreparationContact,
     WellbeingMeasure,
 )
@@ -21,6 +22,7 @@ from demo.bulk_rows import _Story
 from demo.plan import Step
 from demo.walk import safe_time_reason
 from rjcases.models import Party
+from rjcases.needs import BSL, is_bsl
 
 
 class RestorativeWorkSteps:
@@ -69,6 +71,26 @@ class RestorativeWorkSteps:
             created_at=at,
         )
         self._set_m2m(s.activity, "invited", [s.parties[k] for k in d["invited"]], at, user, "activity planned")
+
+    def _book_interpreter(self, rows, s: _Story, step: Step, user) -> None:
+        d = step.data
+        language = d["language"]
+        self._new(
+            rows,
+            InterpreterBooking,
+            step.at,
+            user,
+            "interpreter booked and confirmed",
+            refs={"activity": s.activity, "party": s.parties[d["party"]]},
+            language=BSL if is_bsl(language) else " ".join(language.split()),
+            provider=" ".join(d["provider"].split()),
+            registration_number=d["registration_number"],
+            cost_pence=d["cost_pence"],
+            confirmed=True,
+            confirmed_on=step.on,
+            booked_by_id=user.pk,
+            created_at=step.at,
+        )
 
     def _hold_activity(self, rows, s: _Story, step: Step, user) -> None:
         d, at = step.data, step.at

@@ -115,6 +115,14 @@ VENUES = (
     "Quiet room, {town} Town Hall (demo)",
     "Interview room, Victim Support office, {town}",
 )
+# Invented interpreting agencies (all data synthetic).
+INTERPRETER_AGENCIES = (
+    "Example Language Services",
+    "Northwest Sample Interpreting",
+    "Signs Example Agency",
+    "Demo Community Interpreters",
+)
+
 ADJUSTMENTS = (
     "Step-free access needed.",
     "Prefers a facilitator of the same gender.",

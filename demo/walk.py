@@ -222,6 +222,20 @@ class Walker:
             interpreter_language=d["interpreter_language"],
         )
 
+    def _book_interpreter(self, s: _Case, step: Step, user) -> None:
+        d = step.data
+        conferences.book_interpreter(
+            s.activity,
+            user,
+            party=s.party(d["party"]),
+            provider=d["provider"],
+            language=d["language"],
+            registration_number=d["registration_number"],
+            cost_pence=d["cost_pence"],
+            confirmed=True,
+            confirmed_on=step.on,
+        )
+
     def _hold_activity(self, s: _Case, step: Step, user) -> None:
         d = step.data
         s.activity = conferences.record_activity_took_place(

@@ -20,6 +20,7 @@ from letters.models import LetterFormat, Letterhead, LetterKind, LetterTemplate,
 from letters.wording import REFERRER_KINDS, Block, fill_body, fill_text
 from rjcases.exceptions import Refused
 from rjcases.models import Case, Party
+from rjcases.needs import uses_bsl
 
 REDACTED = "[removed]"
 PARTY_ROLES = (Party.Role.HARMED, Party.Role.RESPONSIBLE)
@@ -68,6 +69,7 @@ class Recipient:
     role: str = "referrer"
     default_format: str = LetterFormat.STANDARD
     label: str = ""
+    bsl: bool = False  # they use British Sign Language: their letters carry the kind's BSL video (letters.bsl)
 
     @property
     def is_referrer(self) -> bool:
@@ -114,6 +116,7 @@ def party_recipient(party: Party) -> Recipient:
         role=party.role,
         default_format=format_for(party),
         label=f"{party.display_name} ({role})",
+        bsl=uses_bsl(party),
     )
 
 
@@ -273,6 +276,28 @@ def agreement_signatories(case: Case, agreement) -> list[Party]:
     return [p for p in case_parties(case) if p.participating and p.role in PARTY_ROLES]
 
 
+def interpreter_facts(activity, recipient: Recipient) -> dict[str, str]:
+    """The interpreter placeholders of an activity confirmation, from the activity's confirmed bookings
+    (``conferences.models.InterpreterBooking``): the recipient's own booking in full (its language and who was
+    booked); of anyone else's only that an interpreter will be there. Without any booking recorded, the activity's
+    own "interpreter booked" note (plans made before bookings were recorded)."""
+    if "_letters_bookings" not in activity.__dict__:  # read once per activity: each recipient's letter asks
+        activity.__dict__["_letters_bookings"] = [b for b in activity.interpreter_bookings.all() if b.confirmed]
+    bookings = activity.__dict__["_letters_bookings"]
+    own = next((b for b in bookings if b.party_id is not None and b.party_id == recipient.party_id), None)
+    facts = {"interpreter_language": own.language if own else "", "interpreter_provider": own.provider if own else ""}
+    if own is not None:
+        facts["interpreter"] = f"We have booked an interpreter for you ({own.language}): {own.provider}."
+    elif bookings:
+        facts["interpreter"] = "An interpreter will also be there for someone taking part."
+    elif activity.interpreter_booked:
+        language = f" ({activity.interpreter_language})" if activity.interpreter_language else ""
+        facts["interpreter"] = f"We have booked an interpreter{language}."
+    else:
+        facts["interpreter"] = ""
+    return facts
+
+
 def letter_facts(
     case: Case, kind: str, variant: str, recipient: Recipient, letterhead: Letterhead, today: date | None = None
 ) -> dict[str, str | list[str]]:
@@ -309,8 +334,7 @@ def letter_facts(
         facts["activity_date"] = f"{timezone.localtime(when):%A} {long_date(when)}" if when else "to be confirmed"
         facts["activity_time"] = _time(when) if when else "to be confirmed"
         facts["activity_place"] = redact(activity.venue or activity.method or "to be confirmed", patterns)
-        language = f" ({activity.interpreter_language})" if activity.interpreter_language else ""
-        facts["interpreter"] = f"We have booked an interpreter{language}." if activity.interpreter_booked else ""
+        facts.update(interpreter_facts(activity, recipient))
         people = [f"{p.display_name} ({ROLE_WORDS.get(p.role, p.role)})" for p in activity_participants(case, activity)]
         for facilitator in filter(None, [activity.lead_facilitator or case.facilitator, activity.co_facilitator]):
             people.append(f"{facilitator.get_full_name()} (facilitator)")
@@ -361,6 +385,7 @@ class LetterContent:
     signatory_title: str
     kind: str = ""
     extra: dict = field(default_factory=dict)
+    bsl_video_url: str = ""  # printed with its QR code, and linked in the accessible version
 
     def as_dict(self) -> dict:
         return {
@@ -381,6 +406,7 @@ class LetterContent:
             "closing": self.closing,
             "signatory_name": self.signatory_name,
             "signatory_title": self.signatory_title,
+            "bsl_video_url": self.bsl_video_url,
         }
 
     @classmethod
@@ -403,6 +429,7 @@ class LetterContent:
             closing=data["closing"],
             signatory_name=data["signatory_name"],
             signatory_title=data["signatory_title"],
+            bsl_video_url=data.get("bsl_video_url", ""),
         )
 
     def all_text(self) -> list[str]:
@@ -421,7 +448,7 @@ class LetterContent:
         ]
         for block in self.blocks:
             texts.extend([block.text, *block.items])
-        texts.extend([self.closing, self.signatory_name, self.signatory_title])
+        texts.extend([self.closing, self.signatory_name, self.signatory_title, self.bsl_video_url])
         return [t for t in texts if t]
 
 

@@ -44,7 +44,9 @@ def demo_facts(kind: str, variant: str) -> dict:
         "activity_date": "Tuesday 10 November 2026",
         "activity_time": "2:30pm",
         "activity_place": "Community room, Stretford library",
-        "interpreter": "We have booked an interpreter (Polish).",
+        "interpreter": "We have booked an interpreter for you (Polish): Example Language Services.",
+        "interpreter_language": "Polish",
+        "interpreter_provider": "Example Language Services",
         "participants": [
             "Alex Example (person harmed)",
             "Chris Sample (person responsible)",

@@ -95,3 +95,15 @@ class MarkSentForm(GovukForm):
     def __init__(self, *args, queryset, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["letters"].queryset = queryset
+
+
+class BslVideoForm(GovukForm):
+    """The link to the BSL video of one kind of letter (or of the survey); empty removes it."""
+
+    url = forms.CharField(
+        label="Link to the BSL video",
+        max_length=500,
+        required=False,
+        help_text="A video the partnership hosts. It must start with https://. Leave empty to remove it.",
+        widget=forms.URLInput(attrs={"class": "govuk-input", "spellcheck": "false"}),
+    )

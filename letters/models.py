@@ -239,3 +239,33 @@ class Letter(models.Model):
     @property
     def has_postal_address(self) -> bool:
         return bool(self.content.get("has_postal_address"))
+
+
+def validate_https(value: str) -> None:
+    """A link the partnership hosts, over HTTPS only: a letter must never send someone to an unencrypted page."""
+    if not (value or "").lower().startswith("https://"):
+        raise ValidationError("Enter a link that starts with https://")
+
+
+class BslVideo(models.Model):
+    """A British Sign Language video explaining one kind of letter, or the reporting-centre survey: a link (HTTPS
+    only) to a video the partnership hosts. A letter of that kind to a person who uses BSL prints the link and a QR
+    code to it, and its accessible version links to it (``letters.bsl``). Managers set it, with history."""
+
+    CENTRE_SURVEY = "centre_survey"
+    SUBJECTS = [*LetterKind.choices, (CENTRE_SURVEY, "Reporting-centre survey")]
+
+    subject = models.CharField(max_length=32, choices=SUBJECTS, unique=True)
+    url = models.URLField("video link", max_length=500, validators=[validate_https])
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["subject"]
+        verbose_name = "BSL video"
+
+    def __str__(self) -> str:
+        return f"BSL video: {self.get_subject_display()}"

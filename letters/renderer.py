@@ -26,8 +26,9 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as rl_canvas
-from reportlab.platypus import KeepTogether, ListFlowable, ListItem, Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import Image, KeepTogether, ListFlowable, ListItem, Paragraph, SimpleDocTemplate, Spacer
 
+from letters.bsl import BSL_VIDEO_INTRO, qr_png
 from letters.content import LetterContent
 from letters.models import LetterFormat
 
@@ -215,6 +216,8 @@ class LetterRenderer:
                 )
             else:
                 flow.append(self._para(block.text, "body"))
+        if content.bsl_video_url:
+            flow.append(self._bsl_video(content.bsl_video_url))
         signature = [
             Spacer(1, size.space_after),
             self._para(content.closing, "signature"),
@@ -226,6 +229,18 @@ class LetterRenderer:
             signature.append(self._para(content.service_name, "signature"))
         flow.append(KeepTogether(signature))
         return flow
+
+    def _bsl_video(self, url: str) -> KeepTogether:
+        """The link to the letter's BSL video, and a QR code to it (an image, 35 mm square)."""
+        qr = Image(io.BytesIO(qr_png(url)), width=35 * mm, height=35 * mm, hAlign="LEFT")
+        return KeepTogether(
+            [
+                self._para(BSL_VIDEO_INTRO, "body", bold=True),
+                self._para(url, "body"),
+                qr,
+                Spacer(1, self.layout.space_after),
+            ]
+        )
 
     def _canvas_class(self, content: LetterContent):
         """A canvas that knows the page count when it saves, so each page says "Page 1 of 2"."""

@@ -126,7 +126,7 @@ def print_run_letters(user, day: date) -> list[Letter]:
     return list(
         print_run_scope(user)
         .filter(status=Letter.Status.PENDING, generated_at__date=day)
-        .select_related("case")
+        .select_related("case", "party")  # the party for the needs flag beside their letters
         .order_by("generated_at", "id")
     )
 

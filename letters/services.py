@@ -8,6 +8,7 @@ renders while the case row is locked and a rolled-back move leaves no file behin
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from collections.abc import Iterable
 from datetime import date
@@ -19,6 +20,7 @@ from pypdf import PdfReader, PdfWriter
 from reportlab.lib.pagesizes import A4
 
 from accounts import roles
+from letters.bsl import bsl_video_url
 from letters.content import (
     PARTY_ROLES,
     LetterContent,
@@ -184,6 +186,8 @@ def render_content(
         signatory_title=title,
         kind=kind,
     )
+    if recipient.bsl:
+        content = dataclasses.replace(content, bsl_video_url=bsl_video_url(kind))
     return content, template
 
 

@@ -15,6 +15,8 @@ urlpatterns = [
     path("wording/<int:pk>/", views.template_edit, name="template_edit"),
     path("wording/<int:pk>/history/", views.template_history, name="template_history"),
     path("wording/<int:pk>/preview.pdf", views.template_preview, name="template_preview"),
+    path("bsl-videos/", views.bsl_videos, name="bsl_videos"),
+    path("bsl-videos/<str:subject>/", views.bsl_video_edit, name="bsl_video_edit"),
     path("print-run/", views.print_run, name="print_run"),
     path("print-run/letters.pdf", views.print_run_pdf, name="print_run_pdf"),
     # Old addresses by database id.

@@ -17,11 +17,18 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts import roles
 from govuk.refusals import refusals_to
-from letters import selectors, services
+from letters import bsl, selectors, services
 from letters.content import LetterContent, check_kind_for, recipient_for, recipients_for
 from letters.demo import demo_content
-from letters.forms import GenerateLetterForm, LetterTemplateForm, MarkSentForm, PrintRunDayForm, PrintRunPdfForm
-from letters.models import LetterFormat, LetterTemplate
+from letters.forms import (
+    BslVideoForm,
+    GenerateLetterForm,
+    LetterTemplateForm,
+    MarkSentForm,
+    PrintRunDayForm,
+    PrintRunPdfForm,
+)
+from letters.models import BslVideo, LetterFormat, LetterTemplate
 from letters.renderer import LetterRenderer
 from letters.services import LetterFileProblem, LetterStoreUnavailable
 from letters.wording import LIST_PLACEHOLDERS, placeholders_for
@@ -217,7 +224,12 @@ def template_list(request):
     return render(
         request,
         "letters/template_list.html",
-        {"page_title": "Letter wording", "templates": templates, "can_edit": services.may_edit_templates(request.user)},
+        {
+            "page_title": "Letter wording",
+            "templates": templates,
+            "can_edit": services.may_edit_templates(request.user),
+            "can_set_bsl_videos": roles.is_manager(request.user),
+        },
     )
 
 
@@ -375,3 +387,40 @@ def print_run_pdf(request):
     for letter in letters:
         log_read(request.user, letter.case, "document", letter.pk, request.path)
     return _pdf_response(data, f"letters-to-post-{day.isoformat()}.pdf")
+
+
+# ---------------------------------------------------------------------------------------------------
+# BSL videos: a link per kind of letter (and for the reporting-centre survey), set by managers (letters.bsl)
+
+
+def _require_manager(user) -> None:
+    if not roles.is_manager(user):
+        raise PermissionDenied("Only a manager can change the BSL videos.")
+
+
+@login_required
+@require_GET
+def bsl_videos(request):
+    _require_manager(request.user)
+    videos = bsl.bsl_videos()
+    rows = [(subject, label, videos.get(subject)) for subject, label in BslVideo.SUBJECTS]
+    history = BslVideo.history.select_related("history_user").order_by("-history_date", "-history_id")[:20]
+    context = {"page_title": "BSL videos", "rows": rows, "history": history}
+    return render(request, "letters/bsl_videos.html", context)
+
+
+@login_required
+def bsl_video_edit(request, subject: str):
+    _require_manager(request.user)
+    labels = dict(BslVideo.SUBJECTS)
+    if subject not in labels:
+        raise Http404("No such kind of letter.")
+    form = BslVideoForm(request.POST or None, initial={"url": bsl.bsl_video_url(subject)})
+    if request.method == "POST" and form.is_valid():
+        with refusals_to(form) as refusal:
+            video = bsl.set_bsl_video(request.user, subject, form.cleaned_data["url"])
+        if not refusal:
+            messages.success(request, f"BSL video {'set' if video else 'removed'} for {labels[subject].lower()}.")
+            return redirect("letters:bsl_videos")
+    context = {"page_title": f"BSL video: {labels[subject]}", "form": form, "label": labels[subject]}
+    return render(request, "letters/bsl_video_edit.html", context)

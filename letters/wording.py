@@ -46,6 +46,8 @@ KIND_PLACEHOLDERS: dict[str, dict[str, str]] = {
         "activity_time": "The time the activity starts",
         "activity_place": "The venue or, for indirect activity, how it will be done",
         "interpreter": "A sentence about the interpreter booked, or nothing",
+        "interpreter_language": "The language of the interpreter booked for the recipient, or nothing",
+        "interpreter_provider": "The agency or interpreter booked for the recipient, or nothing",
         "participants": "List: who will be there",
     },
     LetterKind.OUTCOME_AGREEMENT: {

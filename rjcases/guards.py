@@ -193,3 +193,28 @@ def activity_invites_only_participants(case) -> list[str]:
         for party in activity.invited.all()
         if not party.participating or party.pk in stopped
     ]
+
+
+@guard
+def interpreters_confirmed(case) -> list[str]:
+    """Everyone invited to the planned activity who needs an interpreter has a confirmed booking for it, in their
+    language (``conferences.models.InterpreterBooking``)."""
+    from rjcases.needs import interpreter_language_for, needs_interpreter, same_language
+
+    activity = case.current_activity
+    if activity is None:
+        return []
+    people = list(activity.invited.all()) or [p for p in case.parties.all() if p.participating]
+    needing = [p for p in people if needs_interpreter(p)]
+    if not needing:
+        return []
+    bookings = list(activity.interpreter_bookings.all())
+    problems = []
+    for party in needing:
+        language = interpreter_language_for(party)
+        own = [b for b in bookings if b.party_id == party.pk and same_language(b.language, language)]
+        if not own:
+            problems.append(f"Book an interpreter ({language}) for {party.display_name}, and confirm the booking.")
+        elif not any(b.confirmed for b in own):
+            problems.append(f"Confirm the interpreter ({language}) booked for {party.display_name}.")
+    return problems

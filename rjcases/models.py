@@ -194,7 +194,12 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         state,
         source=State.PREPARATION,
         target=State.CONFERENCING,
-        conditions=[guards.activity_planned, guards.no_consent_withdrawn, guards.activity_invites_only_participants],
+        conditions=[
+            guards.activity_planned,
+            guards.no_consent_withdrawn,
+            guards.activity_invites_only_participants,
+            guards.interpreters_confirmed,
+        ],
         permission=can_facilitate,
     )
     def schedule_activity(self):
@@ -385,6 +390,7 @@ class Party(models.Model):
     interpreter_language = models.CharField(
         max_length=60, blank=True, help_text="For example Polish, Urdu or British Sign Language (BSL)"
     )
+    bsl = models.BooleanField("uses British Sign Language (BSL)", default=False)  # rjcases.needs
     large_print = models.BooleanField(default=False)
     easy_read = models.BooleanField(default=False)
     other_adjustments = models.TextField(blank=True, max_length=limits.SUMMARY)

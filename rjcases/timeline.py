@@ -13,7 +13,15 @@ from datetime import date, datetime
 from django.db import models
 from django.utils import formats, timezone
 
-from conferences.models import Activity, Agreement, AgreementAction, Feedback, FollowUp, PreparationContact
+from conferences.models import (
+    Activity,
+    Agreement,
+    AgreementAction,
+    Feedback,
+    FollowUp,
+    InterpreterBooking,
+    PreparationContact,
+)
 from letters.selectors import letters_for_timeline
 from notifications.selectors import messages_for_timeline
 from rjcases.models import Assessment, Case, CaseTransition, Complaint, Consent, ContactAttempt, Incident, Party
@@ -205,6 +213,22 @@ def _history_sources(parties: dict) -> list[_HistorySource]:
                 "party_id" if model in (PreparationContact, FollowUp, Feedback) else None,
             )
         )
+    sources.append(
+        _HistorySource(
+            InterpreterBooking,
+            "activity__case_id",
+            lambda r: (
+                f"Interpreter booked: {r.language} for {_party_name(parties, r.party_id)}"
+                + (" (confirmed)" if r.confirmed else "")
+            ),
+            lambda r: (
+                f"Interpreter booking confirmed: {r.language} for {_party_name(parties, r.party_id)}"
+                if (r.history_change_reason or "").startswith("interpreter booking confirmed")
+                else f"Interpreter booking changed: {r.language} for {_party_name(parties, r.party_id)}"
+            ),
+            "party_id",
+        )
+    )
     return sources
 
 

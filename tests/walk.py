@@ -95,9 +95,34 @@ def plan_activity(case, facilitator, kind="direct_conference", **overrides):
     return conference_services.plan_activity(case, facilitator, **plan)
 
 
+def book_interpreters(case, facilitator, *, confirmed=True) -> list:
+    """Book (and confirm) an interpreter for everyone invited to the planned activity who needs one, through
+    conferences.services, so that ``schedule_activity`` may be taken."""
+    from conferences import services as conference_services
+    from rjcases.needs import interpreter_language_for, is_bsl, needs_interpreter
+
+    activity = case.current_activity
+    bookings = []
+    for party in conference_services.interpreter_participants(activity):
+        if needs_interpreter(party):
+            bookings.append(
+                conference_services.book_interpreter(
+                    activity,
+                    facilitator,
+                    party=party,
+                    provider="Example Interpreting Agency",
+                    registration_number="1234567" if is_bsl(interpreter_language_for(party)) else "",
+                    cost_pence=12000,
+                    confirmed=confirmed,
+                )
+            )
+    return bookings
+
+
 def to_conferencing(case, manager, facilitator, kind="direct_conference") -> Case:
     case = to_preparation(case, manager, facilitator)
     plan_activity(case, facilitator, kind)
+    book_interpreters(case, facilitator)
     return services.case_schedule_activity(case, facilitator)
 
 

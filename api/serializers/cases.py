@@ -123,6 +123,7 @@ PARTY_WRITE_FIELDS = [
     "language",
     "interpreter_needed",
     "interpreter_language",
+    "bsl",
     "large_print",
     "easy_read",
     "other_adjustments",

@@ -23,6 +23,7 @@ from conferences.services.feedback import (
     record_wellbeing,
     validate_wellbeing_answers,
 )
+from conferences.services.interpreters import book_interpreter, confirm_interpreter_booking, interpreter_participants
 from conferences.services.work import (
     CALL_OR_VISIT,
     add_preparation_contact,
@@ -42,6 +43,9 @@ __all__ = [
     "WELLBEING_SCALE",
     "add_action",
     "add_preparation_contact",
+    "book_interpreter",
+    "confirm_interpreter_booking",
+    "interpreter_participants",
     "mark_action_done",
     "mark_action_missed",
     "plan_activity",

@@ -78,6 +78,8 @@ def activity(request, case):
     activities = selectors.activities_for_page(case)
     current = selectors.current_of(activities)
     problems = case_services.guard_problems(case, "schedule_activity") if case.state == Case.State.PREPARATION else []
+    planned = current is not None and current.status == Activity.Status.PLANNED
+    interpreters, other_bookings = selectors.interpreter_needs(current) if planned else ([], [])
     return page(
         request,
         case,
@@ -86,6 +88,9 @@ def activity(request, case):
         current=current,
         earlier=[a for a in activities if a is not current],
         schedule_problems=problems,
+        interpreters=interpreters,
+        other_bookings=other_bookings,
+        can_book=planned and case.state in (Case.State.PREPARATION, Case.State.CONFERENCING),
         note_form=forms.NoteForm(),
         can_plan=case.state == Case.State.PREPARATION
         and (current is None or current.status != Activity.Status.PLANNED),

@@ -366,6 +366,19 @@ class CaseStory(StoryParts):
             interpreter_booked=bool(interpreters),
             interpreter_language=interpreters[0] if interpreters else "",
         )
+        # Everyone invited who needs an interpreter has one booked and confirmed before the activity is.
+        for party in self.participants:
+            if party.fields.get("interpreter_needed"):
+                language = party.fields["interpreter_language"]
+                self.add(
+                    "book_interpreter",
+                    by=self.facilitator,
+                    party=party.key,
+                    language=language,
+                    provider=rng.choice(texts.INTERPRETER_AGENCIES),
+                    registration_number=f"{rng.randint(1000000, 9999999)}" if "Sign" in language else "",
+                    cost_pence=rng.choice((9000, 12000, 15000, 18000)),
+                )
         hour = rng.choice((10, 11, 14, 15, 17))
         if future:
             ahead = rng.randint(3, 30)

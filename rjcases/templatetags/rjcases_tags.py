@@ -1,8 +1,10 @@
-"""Filters for the case pages: a person's safe times in words."""
+"""Filters for the case pages: a person's safe times in words, and their communication needs in sight."""
 
 from django import template
 
 from rjcases import safe_times
+from rjcases.needs import needs_of
+from rjcases.permissions import may_see_party_details
 
 register = template.Library()
 
@@ -17,3 +19,17 @@ def safe_times_in_words(party) -> str:
 def safe_times_read_from_note(party) -> bool:
     """Whether the times were read from the free-text note by migration 0010 and not yet checked by a person."""
     return safe_times.of(party).read_from_note
+
+
+@register.filter
+def communication_needs(party) -> list:
+    """The person's communication needs (``rjcases.needs.needs_of``), for ``rjcases/includes/needs_flag.html``."""
+    return needs_of(party)
+
+
+@register.inclusion_tag("rjcases/includes/case_needs.html")
+def needs_in_sight(case, user, people=None) -> dict:
+    """Everyone on the case (or among ``people``) with a communication need whose details this user may see, each
+    with the one flag every page shows (``rjcases/includes/needs_flag.html``)."""
+    parties = list(people) if people else list(case.parties.all())
+    return {"people": [p for p in parties if needs_of(p) and may_see_party_details(case, user, p)]}
