@@ -172,11 +172,13 @@ class TrainedStaffForm(GovukModelForm):
 
 
 class SurveyForm(GovukForm):
-    """The survey's questions as they are in the current version, and an optional comment."""
+    """The survey's questions as they are in the current version, in the language asked for (English, easy read or
+    Welsh: ``insights.survey.QUESTION_SETS``), and an optional comment."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, language: str = survey.ENGLISH, **kwargs):
         super().__init__(*args, **kwargs)
-        for question in survey.questions():
+        self.question_set = survey.question_set(language)
+        for question in self.question_set.questions:
             self.fields[question.code] = forms.ChoiceField(
                 label=question.text,
                 choices=question.choices,
@@ -184,8 +186,8 @@ class SurveyForm(GovukForm):
                 error_messages={"required": f"Select an answer: {question.text[0].lower()}{question.text[1:-1]}"},
             )
         self.fields["comments"] = forms.CharField(
-            label=survey.COMMENTS_TEXT.replace(" (optional)", ""),
-            help_text=survey.COMMENTS_HINT,
+            label=self.question_set.comments_text.replace(" (optional)", "").replace(" (dewisol)", ""),
+            help_text=self.question_set.comments_hint,
             required=False,
             max_length=survey.COMMENTS_MAX_LENGTH,
             widget=forms.Textarea(attrs={"rows": 4}),

@@ -131,6 +131,8 @@ class CentreSurveyResponse(models.Model):
 
     centre = models.ForeignKey(ReportingCentre, on_delete=models.PROTECT, related_name="survey_responses")
     questions_version = models.CharField(max_length=20, default=survey.CURRENT_VERSION)
+    # The question set's language (insights.survey.LANGUAGES): answers are stored and counted alike in every one.
+    questions_language = models.CharField(max_length=12, choices=survey.LANGUAGES, default=survey.ENGLISH)
     via = models.CharField(max_length=8, choices=Via.choices)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

@@ -95,6 +95,7 @@ def _response(centre: ReportingCentre, answers: dict, via: str, user=None) -> Ce
         via=via,
         recorded_by=user,
         questions_version=survey.CURRENT_VERSION,
+        questions_language=survey.language_or_english(answers.get("language")),
         comments=(answers.get("comments") or "").strip(),
         **{code: answers[code] for code in codes},
     )

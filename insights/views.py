@@ -396,6 +396,7 @@ def centre_detail(request, pk: int):
             "today": today,
             "filter_summary": [f"Period: {filters.period}"],
             "questions": survey.questions(),
+            "survey_languages": survey.LANGUAGES,
             "shows_comments": access.sees_survey_comments(request.user, centre),
             "overdue_staff": [m for m in detail.staff if m.active and m.training_overdue(today)],
             "month_chart": charts.columns(
@@ -494,23 +495,18 @@ def survey_record(request, pk: int):
     centre = _centre_for(request.user, pk)
     if not access.takes_surveys(request.user, centre):
         raise Http404("No such centre.")
-    form = SurveyForm(request.POST or None)
+    around = survey.page_context(request.GET.get("language"))
+    form = SurveyForm(request.POST or None, language=around["language"])
     if request.method == "POST" and form.is_valid():
         with refusals_to(form) as refusal:
-            services.record_survey_response(centre, request.user, form.cleaned_data)
+            services.record_survey_response(centre, request.user, {**form.cleaned_data, **around})
         if not refusal:
             messages.success(request, "The survey answers are saved. Thank you.")
             return redirect("insights:centre", pk=centre.pk)
     return render(
         request,
         "insights/survey.html",
-        {
-            "page_title": f"Survey: {centre.name}",
-            "form": form,
-            "centre": centre,
-            "staff_entry": True,
-            "version": survey.CURRENT_VERSION,
-        },
+        {"page_title": f"Survey: {centre.name}", "form": form, "centre": centre, "staff_entry": True, **around},
     )
 
 
@@ -558,10 +554,11 @@ def survey_public(request, token: str):
             {"page_title": "Survey link not available", "message": UNUSABLE_MESSAGES[problem.reason]},
             status=404 if problem.reason == "not_found" else 410,
         )
-    form = SurveyForm(request.POST or None)
+    around = survey.page_context(request.GET.get("language"))
+    form = SurveyForm(request.POST or None, language=around["language"])
     if request.method == "POST" and form.is_valid():
         try:
-            services.submit_survey_by_link(token, form.cleaned_data)
+            services.submit_survey_by_link(token, {**form.cleaned_data, **around})
         except services.SurveyLinkUnusable as problem:
             return render(
                 request,
@@ -578,7 +575,7 @@ def survey_public(request, token: str):
             "form": form,
             "centre": link.centre,
             "staff_entry": False,
-            "version": survey.CURRENT_VERSION,
+            **around,
         },
     )
 

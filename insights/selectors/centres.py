@@ -31,6 +31,8 @@ class SurveyFigures:
     responses: int = 0
     positive: dict[str, int] = field(default_factory=dict)  # question code -> positive answers
     answers: dict[str, dict[str, int]] = field(default_factory=dict)  # question code -> answer -> count
+    # Responses by the language of the question set they were given in (every language counted together above).
+    languages: dict[str, int] = field(default_factory=dict)
 
     def share(self, code: str) -> float | None:
         return stats.share(self.positive.get(code, 0), self.responses)
@@ -49,6 +51,9 @@ def _survey_aggregates(detailed: bool = False) -> dict:
         if detailed:
             for value, _ in question.choices:
                 aggregates[f"answer__{question.code}__{value}"] = Count("id", filter=Q(**{question.code: value}))
+    if detailed:
+        for code, _ in survey.LANGUAGES:
+            aggregates[f"language__{code}"] = Count("id", filter=Q(questions_language=code))
     return aggregates
 
 
@@ -61,6 +66,7 @@ def _survey_figures(row: dict) -> SurveyFigures:
             for value, _ in question.choices
             if f"answer__{question.code}__{value}" in row
         }
+    figures.languages = {code: row[f"language__{code}"] for code, _ in survey.LANGUAGES if f"language__{code}" in row}
     return figures
 
 
