@@ -16,6 +16,7 @@ from insights import stats, survey
 from insights.models import CentreSurveyResponse
 from insights.selectors import durations
 from insights.selectors.common import Period, Reference, StrandLink, _long_date, quarter_period
+from insights.selectors.needs import communication_lines
 from insights.selectors.non_crime import non_crime_lines
 from insights.selectors.performance import BENCHMARKS, _feedback_figures, _measure_aggregates
 from rjcases import clocks
@@ -46,7 +47,7 @@ def quarterly_return(
     year: int, quarter: int, ref: Reference, today: date | None = None
 ) -> tuple[Period, list[ReturnLine]]:
     """The quarterly monitoring return: events dated in the quarter, with the definitions printed beside
-    each figure. Eleven queries besides the reference data."""
+    each figure. Fourteen queries besides the reference data (fifteen where letters record their language)."""
     today = today or timezone.localdate()
     period = quarter_period(year, quarter)
     start, end = period.datetimes()
@@ -317,6 +318,8 @@ def quarterly_return(
         _rounded(stats.share(centre["positive"], centre["n"])),
         f"{centre['positive']} of {centre['n']} answered satisfied or very satisfied.",
     )
+    for line in communication_lines(period):  # M: communication needs, interpreters, letters by format
+        add(*line)
     for line in non_crime_lines(period):  # N: non-crime hate incidents
         add(*line)
     return period, lines
