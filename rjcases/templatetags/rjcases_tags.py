@@ -4,7 +4,7 @@ from django import template
 
 from rjcases import safe_times
 from rjcases.needs import needs_of
-from rjcases.permissions import may_see_party_details
+from rjcases.permissions import can_see_details, may_see_party_details
 
 register = template.Library()
 
@@ -31,5 +31,7 @@ def communication_needs(party) -> list:
 def needs_in_sight(case, user, people=None) -> dict:
     """Everyone on the case (or among ``people``) with a communication need whose details this user may see, each
     with the one flag every page shows (``rjcases/includes/needs_flag.html``)."""
+    if not can_see_details(case, user):
+        return {"people": []}  # referrers see no one's details: not even a query
     parties = list(people) if people else list(case.parties.all())
     return {"people": [p for p in parties if needs_of(p) and may_see_party_details(case, user, p)]}

@@ -22,7 +22,7 @@ from rest_framework.throttling import SimpleRateThrottle
 
 from accounts import roles
 from conferences import services as work
-from conferences.models import Activity, AgreementAction, FollowUp
+from conferences.models import Activity, AgreementAction, FollowUp, InterpreterBooking
 from rjcases import services
 from rjcases.models import Assessment, Case, Consent, Party
 from rjcases.services import TRANSITIONS
@@ -183,6 +183,7 @@ def _ids(case: Case) -> dict[str, list]:
         "action": list(AgreementAction.objects.filter(agreement__case=case).values_list("pk", flat=True)),
         "note": list(case.notes.values_list("pk", flat=True)),
         "complaint": list(case.complaints.values_list("pk", flat=True)),
+        "booking": list(InterpreterBooking.objects.filter(activity__case=case).values_list("pk", flat=True)) or [1],
     }
 
 
@@ -195,7 +196,9 @@ def _values(route: str, name: str, ids: dict) -> list:
         return ["before", "after"]
     if name in ("party_id", "party_pk"):
         return ids["party"]
-    for kind in ("consent", "assessment", "letter", "activity", "action", "note", "complaint"):
+    if name == "booking_pk":
+        return ids["booking"]
+    for kind in ("consent", "assessment", "letter", "activity", "action", "note", "complaint", "booking"):
         if name == f"{kind}_id":
             return ids[kind]
     if name == "pk":
