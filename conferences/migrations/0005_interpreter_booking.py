@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('conferences', '0004_bounded_text_and_unknown_times'),
-        ('rjcases', '0016_party_bsl'),
+        ('rjcases', '0017_party_bsl'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('rjcases', '0015_read_safe_times_from_the_notes'),
+        ('rjcases', '0016_case_and_ward_partnership'),
     ]
 
     operations = [
