@@ -74,7 +74,8 @@ def communication_lines(period: Period) -> list[tuple[str, str, str, object, str
     for i, (value, label) in enumerate(LetterFormat.choices, start=1):
         lines.append((f"M4.{i}", section, f"Letters sent: {label}", formats.get(value, 0), "M4 by format."))
     if any(f.name == "language" for f in Letter._meta.concrete_fields):  # letters in the person's language
-        languages = dict(sent.values("language").annotate(n=Count("id")).values_list("language", "n"))
+        field = "language"  # named at run time: the field comes with letters in the person's language
+        languages = dict(sent.values(field).annotate(n=Count("id")).values_list(field, "n"))
         for i, (value, n) in enumerate(sorted(languages.items()), start=1):
             lines.append((f"M5.{i}", section, f"Letters sent in: {value or 'not recorded'}", n, "M4 by language."))
     return lines
