@@ -19,8 +19,18 @@ from __future__ import annotations
 from accounts import roles
 
 
+def partnership_scope(user) -> tuple[int, ...] | None:
+    """Whose figures this user reads: the regional lead every partnership's (None); anyone else those of the
+    partnerships they belong to (none at all: no figures)."""
+    if roles.is_regional_lead(user):
+        return None
+    return tuple(sorted(roles.partnership_ids(user)))
+
+
 def sees_borough_figures(user) -> bool:
-    return roles.is_manager(user) or roles.is_facilitator(user)
+    """Hotspots, performance, the quarterly return, satisfaction: the RJ service's staff, of their partnerships;
+    the regional lead, of every partnership."""
+    return roles.is_manager(user) or roles.is_facilitator(user) or roles.is_regional_lead(user)
 
 
 def sees_hotspots(user) -> bool:

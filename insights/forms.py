@@ -45,6 +45,7 @@ class FiltersForm(GovukForm):
         **kwargs,
     ):
         super().__init__(data, **kwargs)
+        self.ref = ref
         self.today = today or timezone.localdate()
         self.fields["strand"].choices = _choices("All strands", ((s.pk, s.name) for s in ref.strands))
         self.fields["crime_type"].choices = _choices("All crime types", ((c.pk, c.name) for c in ref.crime_types))
@@ -79,6 +80,7 @@ class FiltersForm(GovukForm):
             crime_type=number("crime_type"),
             route=number("route"),
             facilitator=number("facilitator"),
+            partnerships=self.ref.partnerships,
         )
 
 

@@ -38,4 +38,5 @@ class IncidentFiltersForm(FiltersForm):
             strand=base.strand,
             crime_type=base.crime_type,
             source=data.get("source") or None if data.get("source") != ALL else None,
+            partnerships=base.partnerships,
         )

@@ -30,7 +30,7 @@ def _summary(filters: IncidentFilters, ref) -> list[str]:
 
 @allowed(access.sees_hotspots)
 def hotspots(request):
-    ref = load_reference()
+    ref = load_reference(access.partnership_scope(request.user))
     form = IncidentFiltersForm(_filter_data(request), ref=ref)
     context = {"page_title": "Hate incident hotspots", "form": form, "may_import": may_import(request.user)}
     if form.is_bound and not form.is_valid():
@@ -84,7 +84,7 @@ def hotspots(request):
 @allowed(access.sees_hotspots)
 def open_data_file(request):
     """Anonymised counts for publication: ward x month x crime type x strand, small counts suppressed."""
-    ref = load_reference()
+    ref = load_reference(access.partnership_scope(request.user))
     form = IncidentFiltersForm(_filter_data(request), ref=ref)
     if form.is_bound and not form.is_valid():
         return _invalid_filters(request, TEMPLATE, {"page_title": "Hate incident hotspots", "form": form})

@@ -138,7 +138,7 @@ def _trend_summary(months) -> str:
 
 @allowed(access.sees_borough_figures)
 def performance(request):
-    ref = selectors.load_reference()
+    ref = selectors.load_reference(access.partnership_scope(request.user))
     managers_view = access.sees_facilitator_breakdown(request.user)
     facilitators = selectors.facilitator_choices() if managers_view else None
     form = FiltersForm(_filter_data(request), ref=ref, facilitators=facilitators)
@@ -202,7 +202,7 @@ def quarterly_return(request):
     if form.is_bound and not form.is_valid():
         return _invalid_filters(request, "insights/quarterly_return.html", context)
     year, quarter = form.chosen()
-    ref = selectors.load_reference()
+    ref = selectors.load_reference(access.partnership_scope(request.user))
     today = timezone.localdate()
     period, lines = selectors.quarterly_return(year, quarter, ref, today=today)
     label = f"{year} Q{quarter}"
@@ -238,14 +238,14 @@ def quarterly_return(request):
 
 @allowed(access.sees_borough_figures)
 def satisfaction(request):
-    ref = selectors.load_reference()
+    ref = selectors.load_reference(access.partnership_scope(request.user))
     form = FiltersForm(_filter_data(request), ref=ref)
     del form.fields["crime_type"], form.fields["route"]
     context = {"page_title": "Satisfaction with restorative justice", "form": form}
     if form.is_bound and not form.is_valid():
         return _invalid_filters(request, "insights/satisfaction.html", context)
     filters = form.filters()
-    figures = selectors.satisfaction(filters.period, filters.strand)
+    figures = selectors.satisfaction(filters.period, filters.strand, filters.partnerships)
     table = satisfaction_table(figures)
     tables = {table.key: table}
     download = _csv_requested(request, tables, "satisfaction")

@@ -189,7 +189,8 @@ class HotspotsView(APIView):
             forbid("Hotspot figures are for RJ staff, police referrers and victims' caseworkers.")
         data = validated(w.HotspotQuerySerializer, request.query_params)
         period = Period(data["from"], data["to"])
-        found = hotspots(Filters(period=period), load_reference())
+        scope = insights_access.partnership_scope(request.user)
+        found = hotspots(Filters(period=period, partnerships=scope), load_reference(scope))
         return Response(
             w.HotspotsSerializer(
                 {

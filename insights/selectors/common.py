@@ -1,7 +1,9 @@
 """What every insights read shares: periods, the filters and the cases they pick, and reference data.
 
-Scope, by design: the figures are borough-wide counts over every case, because the partnership's analysis
-needs the whole picture. Nothing in insights.selectors returns a person harmed or responsible, a name of
+Scope, by design: the figures are partnership-wide counts over every case of the partnerships the reader works
+for (``Filters.partnerships``, from ``Reference.partnerships``: ``insights.access.partnership_scope``), because the
+partnership's analysis needs its whole picture; the regional lead's scope is every partnership (None). Nothing
+in insights.selectors returns a person harmed or responsible, a name of
 either, or a case reference; who may see which figures is decided in ``insights.access``.
 """
 
@@ -94,6 +96,13 @@ class Filters:
     crime_type: int | None = None
     route: int | None = None
     facilitator: int | None = None
+    # The partnerships counted (their cases; their wards' recorded incidents); None: every partnership.
+    partnerships: tuple[int, ...] | None = None
+
+
+def in_partnerships(rows: QuerySet, path: str, partnerships: tuple[int, ...] | None) -> QuerySet:
+    """``rows`` of the given partnerships only (``path`` leads to the partnership key); all where None."""
+    return rows if partnerships is None else rows.filter(**{f"{path}__in": list(partnerships)})
 
 
 def cases_for(filters: Filters) -> QuerySet[Case]:
@@ -108,7 +117,7 @@ def cases_for(filters: Filters) -> QuerySet[Case]:
         query &= Q(facilitator_id=filters.facilitator)
     if filters.strand:
         query &= Q(Exists(StrandLink.objects.filter(incident__case_id=OuterRef("pk"), hatestrand_id=filters.strand)))
-    return Case.objects.filter(query)
+    return in_partnerships(Case.objects.filter(query), "partnership_id", filters.partnerships)
 
 
 def _case_sets() -> dict[str, QuerySet]:
@@ -158,7 +167,7 @@ def _incidents_for(filters: Filters) -> QuerySet[Incident]:
         query &= Q(case__facilitator_id=filters.facilitator)
     if filters.strand:
         query &= Q(Exists(StrandLink.objects.filter(incident_id=OuterRef("pk"), hatestrand_id=filters.strand)))
-    return Incident.objects.filter(query)
+    return in_partnerships(Incident.objects.filter(query), "case__partnership_id", filters.partnerships)
 
 
 def _strand_links_for(filters: Filters) -> QuerySet:
@@ -175,7 +184,7 @@ def _strand_links_for(filters: Filters) -> QuerySet:
         query &= Q(incident__case__facilitator_id=filters.facilitator)
     if filters.strand:
         query &= Q(hatestrand_id=filters.strand)
-    return StrandLink.objects.filter(query)
+    return in_partnerships(StrandLink.objects.filter(query), "incident__case__partnership_id", filters.partnerships)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -189,6 +198,7 @@ class Reference:
     strands: list[HateStrand]
     routes: list[ReferralRoute]
     centres: dict[int, str]  # reporting-centre organisation id -> name
+    partnerships: tuple[int, ...] | None = None  # whose figures the page shows (None: every partnership's)
 
     def __post_init__(self):
         self.ward_by_id = {w.pk: w for w in self.wards}
@@ -197,10 +207,12 @@ class Reference:
         self.route_by_id = {r.pk: r for r in self.routes}
 
 
-def load_reference() -> Reference:
-    """Wards, crime types, strands, routes and reporting centres: five queries."""
+def load_reference(partnerships: tuple[int, ...] | None = None) -> Reference:
+    """Wards (of these partnerships; of all where None), crime types, strands, routes and reporting centres: five
+    queries. The partnerships go with it to the filters, so every figure of the page counts theirs only."""
     return Reference(
-        wards=list(Ward.objects.order_by("name")),
+        partnerships=partnerships,
+        wards=list(in_partnerships(Ward.objects.order_by("name"), "partnership_id", partnerships)),
         crime_types=list(CrimeType.objects.order_by("order", "name")),
         strands=list(HateStrand.objects.order_by("order", "name")),
         routes=list(ReferralRoute.objects.order_by("order", "name")),

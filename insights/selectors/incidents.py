@@ -31,6 +31,8 @@ class IncidentFilters:
     strand: int | None = None
     crime_type: int | None = None
     source: str | None = None
+    # The partnerships counted: the recorded incidents of their wards (None: every partnership's).
+    partnerships: tuple[int, ...] | None = None
 
 
 def previous_year(period: Period) -> Period:
@@ -71,6 +73,8 @@ def _cells(filters: IncidentFilters, period: Period) -> QuerySet:
         query &= Q(source=filters.source)
     if filters.strand:
         query &= Q(strand_id=filters.strand)
+    if filters.partnerships is not None:
+        query &= Q(ward_id__in=Ward.objects.filter(partnership_id__in=list(filters.partnerships)).values("pk"))
     return RecordedCount.objects.filter(query).order_by()
 
 
@@ -287,6 +291,7 @@ def open_data(period: Period, ref: Reference, basis: str = RecordedCount.Basis.O
         RecordedCount.objects.filter(
             basis=basis, grain=RecordedCount.Grain.MONTH, day__gte=whole.start, day__lte=whole.end, strand_id__gt=0
         )
+        .filter(ward_id__in=list(ref.ward_by_id))  # the wards of the reader's partnerships (Reference)
         .order_by()
         .values("day", "ward_id", "crime_type_id", "strand_id")
         .annotate(n=Sum("incidents"))

@@ -21,6 +21,7 @@ from insights.selectors.common import (
     _route_sort_key,
     cases_for,
     count_in_sets,
+    in_partnerships,
     quarter_label,
     route_label,
 )
@@ -364,9 +365,14 @@ def _feedback_figures(feedback: QuerySet[Feedback]) -> dict:
     return feedback_figures(feedback)
 
 
-def satisfaction(period: Period, strand: int | None = None) -> dict[str, dict]:
-    """Feedback recorded in the period, for persons harmed, persons responsible and everyone (three queries)."""
-    feedback = Feedback.objects.filter(recorded_on__gte=period.start, recorded_on__lte=period.end)
+def satisfaction(
+    period: Period, strand: int | None = None, partnerships: tuple[int, ...] | None = None
+) -> dict[str, dict]:
+    """Feedback recorded in the period on the cases of ``partnerships`` (None: all), for persons harmed, persons
+    responsible and everyone (three queries)."""
+    feedback = in_partnerships(Feedback.objects.all(), "case__partnership_id", partnerships).filter(
+        recorded_on__gte=period.start, recorded_on__lte=period.end
+    )
     if strand:
         feedback = feedback.filter(
             Exists(StrandLink.objects.filter(incident__case_id=OuterRef("case_id"), hatestrand_id=strand))

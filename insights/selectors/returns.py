@@ -15,7 +15,7 @@ from conferences.models import Activity, AgreementAction, Feedback
 from insights import stats, survey
 from insights.models import CentreSurveyResponse
 from insights.selectors import durations
-from insights.selectors.common import Period, Reference, StrandLink, _long_date, quarter_period
+from insights.selectors.common import Period, Reference, StrandLink, _long_date, in_partnerships, quarter_period
 from insights.selectors.needs import communication_lines
 from insights.selectors.non_crime import non_crime_lines
 from insights.selectors.performance import BENCHMARKS, _feedback_figures, _measure_aggregates
@@ -51,7 +51,10 @@ def quarterly_return(
     today = today or timezone.localdate()
     period = quarter_period(year, quarter)
     start, end = period.datetimes()
-    received = Case.objects.filter(received_on__gte=period.start, received_on__lte=period.end)
+    scope = ref.partnerships  # every count below is of these partnerships' cases (None: all)
+    received = in_partnerships(
+        Case.objects.filter(received_on__gte=period.start, received_on__lte=period.end), "partnership_id", scope
+    )
     lines: list[ReturnLine] = []
 
     def add(code, section, measure, value, definition=""):
@@ -115,7 +118,8 @@ def quarterly_return(
 
     # B: referral decisions made in the quarter.
     decisions = dict(
-        CaseTransition.objects.filter(name__in=["accept", "decline"], at__gte=start, at__lt=end)
+        in_partnerships(CaseTransition.objects.all(), "case__partnership_id", scope)
+        .filter(name__in=["accept", "decline"], at__gte=start, at__lt=end)
         .order_by()
         .values("name")
         .annotate(n=Count("case_id", distinct=True))
@@ -135,9 +139,8 @@ def quarterly_return(
 
     # C: restorative activities that took place in the quarter.
     kinds = dict(
-        Activity.objects.filter(
-            status=Activity.Status.TOOK_PLACE, took_place_on__gte=period.start, took_place_on__lte=period.end
-        )
+        in_partnerships(Activity.objects.all(), "case__partnership_id", scope)
+        .filter(status=Activity.Status.TOOK_PLACE, took_place_on__gte=period.start, took_place_on__lte=period.end)
         .order_by()
         .values("kind")
         .annotate(n=Count("id"))
@@ -157,7 +160,8 @@ def quarterly_return(
     # D: closures in the quarter, by outcome.
     closures = defaultdict(int)
     for row in (
-        CaseTransition.objects.filter(target=Case.State.CLOSED, at__gte=start, at__lt=end)
+        in_partnerships(CaseTransition.objects.all(), "case__partnership_id", scope)
+        .filter(target=Case.State.CLOSED, at__gte=start, at__lt=end)
         .order_by()
         .values("name", outcome=KT("data__outcome"))
         .annotate(n=Count("id"))
@@ -190,9 +194,8 @@ def quarterly_return(
 
     # E: agreement actions resolved in the quarter.
     actions = dict(
-        AgreementAction.objects.filter(
-            agreement__superseded=False, resolved_on__gte=period.start, resolved_on__lte=period.end
-        )
+        in_partnerships(AgreementAction.objects.all(), "agreement__case__partnership_id", scope)
+        .filter(agreement__superseded=False, resolved_on__gte=period.start, resolved_on__lte=period.end)
         .order_by()
         .values("status")
         .annotate(n=Count("id"))
@@ -242,7 +245,8 @@ def quarterly_return(
 
     # H: time from referral to closure, for closures in the quarter.
     closed = (
-        CaseTransition.objects.filter(target=Case.State.CLOSED, at__gte=start, at__lt=end)
+        in_partnerships(CaseTransition.objects.all(), "case__partnership_id", scope)
+        .filter(target=Case.State.CLOSED, at__gte=start, at__lt=end)
         .order_by()
         .annotate(c_day=TruncDate("at"), c_received=F("case__received_on"))
         .values("c_day", "c_received")
@@ -272,7 +276,9 @@ def quarterly_return(
     )
 
     # J: participants' feedback recorded in the quarter.
-    feedback = Feedback.objects.filter(recorded_on__gte=period.start, recorded_on__lte=period.end)
+    feedback = in_partnerships(Feedback.objects.all(), "case__partnership_id", scope).filter(
+        recorded_on__gte=period.start, recorded_on__lte=period.end
+    )
     section = "Satisfaction with restorative justice"
     for prefix, who, figures in (
         ("J", "persons harmed", _feedback_figures(feedback.filter(party__role=Party.Role.HARMED))),
@@ -300,8 +306,11 @@ def quarterly_return(
             )
 
     # L: satisfaction at the reporting centres.
-    centre = CentreSurveyResponse.objects.filter(
-        submitted_on__gte=period.start, submitted_on__lte=period.end
+    # A centre's partnership is its ward's.
+    centre = (
+        in_partnerships(CentreSurveyResponse.objects.all(), "centre__ward__partnership_id", scope).filter(
+            submitted_on__gte=period.start, submitted_on__lte=period.end
+        )
     ).aggregate(n=Count("id"), positive=Count("id", filter=Q(satisfaction__in=survey.POSITIVE["satisfaction"])))
     section = "Third-party reporting centres"
     add(
