@@ -38,8 +38,13 @@ class AppendOnly(Exception):
     """Raised on any attempt to change or delete a row of an audit chain."""
 
 
+_PLAIN = frozenset({str, int, bool, float})
+
+
 def canonical(value: Any) -> Any:
     """A value as JSON will hold it the same way on every database and after every round trip."""
+    if value is None or type(value) in _PLAIN:  # most values: nothing to do (and the commonest test first)
+        return value
     if isinstance(value, datetime):
         if timezone.is_naive(value):
             value = timezone.make_aware(value, timezone.get_default_timezone())

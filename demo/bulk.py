@@ -76,19 +76,39 @@ class BulkWriter(RestorativeWorkSteps):
     # --- a batch of plans --------------------------------------------------------------------------
 
     def write(self, plans: list[CasePlan]) -> None:
+        self.store(self.build(plans))
+        self.stored()
+
+    def build(self, plans: list[CasePlan]) -> dict:
+        """The rows of a batch of plans, by model (no query: ``store`` reserves their keys and inserts them).
+
+        ``seed_demo`` builds the next batch while another thread stores this one; the batch before must have
+        been stored (and ``stored`` called) before this batch is stored, since it may point at that batch's cases."""
         rows: dict = defaultdict(list)
         for plan in plans:
             story = _Story(plan)
             for step in plan.steps:
                 getattr(self, f"_{step.kind}")(rows, story, step, self.actors.user(step.data["by"]))
             self._index_for_duplicates(story)
+        return rows
+
+    def store(self, rows: dict) -> None:
+        """Insert a built batch in one transaction (on the calling thread's connection)."""
         self.link_ids: dict[tuple, int] = {}
         with transaction.atomic():
+            connection = transaction.get_connection()
+            if connection.vendor == "postgresql":
+                # Demo data, rebuilt at will: a commit need not wait for its WAL to reach the disk.
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL synchronous_commit TO OFF")
             self._assign_references(rows[Case])
             for model in MODELS:
                 self._insert(model, rows[model])
             for model in MODELS:
                 self._insert_history(model, rows[model])
+
+    def stored(self) -> None:
+        """After a batch is stored: its rows' keys replace them in the duplicate index (call on the building thread)."""
         self._index_pks()
 
     def _assign_references(self, cases: list[Row]) -> None:
@@ -208,7 +228,8 @@ class BulkWriter(RestorativeWorkSteps):
         """After a batch is written, keep plain keys in the index (the rows themselves can go)."""
         for index in (self.by_crime_reference, self.by_name_and_day):
             for key, items in index.items():
-                index[key] = [item.pk if isinstance(item, Row) else item for item in items]
+                # A row of a batch built but not yet stored has no key yet: it stays a row until it has.
+                index[key] = [item.pk if isinstance(item, Row) and item.pk is not None else item for item in items]
 
     # --- the steps, as the services carry them out -------------------------------------------------
 

@@ -7,15 +7,20 @@ their permission checks and guards, so the demo cases are the ones the applicati
 
 from __future__ import annotations
 
+import json
+from datetime import datetime
+from functools import lru_cache
+from types import SimpleNamespace
+
 from django.db import transaction
+from django.utils import timezone
 
 from conferences import services as conferences
 from demo.actors import Actors
 from demo.clock import SimulatedClock
 from demo.plan import CasePlan, PartyPlan, Step
-from rjcases import services
-from rjcases.models import Case, Consent, Party
-from rjcases.services.casework import outside_safe_times
+from rjcases import safe_times, services
+from rjcases.models import Case, Consent
 
 
 def party_fields(actors: Actors, party: PartyPlan) -> dict:
@@ -65,7 +70,21 @@ def safe_time_reason(party, when, method: str) -> str:
     times = party.get("safe_times") if isinstance(party, dict) else party.safe_times
     if not times:
         return ""
-    return OUTSIDE_SAFE_TIMES if outside_safe_times(Party(first_name="them", safe_times=times), when) else ""
+    # The test ``outside_safe_times`` makes, without building a Party for it (a tenth of the bulk seed's time).
+    safe = _parsed_safe_times(json.dumps(times, sort_keys=True))
+    if not safe.recorded:
+        return ""
+    if isinstance(when, datetime):
+        moment = timezone.localtime(when) if timezone.is_aware(when) else when
+        day, clock = moment.date(), moment.time().replace(second=0, microsecond=0)
+    else:
+        day, clock = when, None
+    return OUTSIDE_SAFE_TIMES if safe.outside(day, clock) else ""
+
+
+@lru_cache(maxsize=256)
+def _parsed_safe_times(times: str) -> safe_times.SafeTimes:
+    return safe_times.of(SimpleNamespace(safe_times=json.loads(times)))
 
 
 class _Case:

@@ -9,9 +9,11 @@ checks the two agree). Timings: bench/README.md.
 
 import argparse
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, connections
 from django.utils import timezone
 
 from accounts.demo_guard import add_not_production_flag, refuse_demo_in_production
@@ -114,11 +116,7 @@ class Command(BaseCommand):
                 walker.run(planner.plan(index))
                 self._progress(index + 1, cases, started)
         if cases > walked:
-            writer = BulkWriter(actors)
-            for first in range(walked, cases, max(1, batch)):
-                last = min(cases, first + max(1, batch))
-                writer.write([planner.plan(i) for i in range(first, last)])
-                self._progress(last, cases, started)
+            self._write_in_bulk(BulkWriter(actors), planner, walked, cases, max(1, batch), started)
         reported, complained = add_victims_code(actors, seed, as_of)
         if cases > walked:
             # The bulk-written cases never passed through create_referral: their recorded incidents, and the
@@ -133,6 +131,36 @@ class Command(BaseCommand):
                 f"(report dates on {reported}, {complained} complaints)."
             )
         )
+
+    def _write_in_bulk(self, writer: BulkWriter, planner: Planner, first: int, cases: int, batch: int, started) -> None:
+        """Plan and build each batch, and store it. On PostgreSQL (outside a transaction) a second thread stores
+        each batch on its own connection while the next is planned and built: the database's work on one batch
+        and Python's on the next overlap (psycopg lets go of the GIL while it waits for the server)."""
+        batches = [(start, min(cases, start + batch)) for start in range(first, cases, batch)]
+        if connection.vendor != "postgresql" or connection.in_atomic_block:
+            for start, last in batches:
+                writer.write([planner.plan(i) for i in range(start, last)])
+                self._progress(last, cases, started)
+            return
+
+        def store(rows: dict) -> None:
+            try:
+                writer.store(rows)
+            finally:
+                connections.close_all()  # this thread's connection
+
+        with ThreadPoolExecutor(max_workers=1) as storing:
+            pending = None
+            for start, last in batches:
+                rows = writer.build([planner.plan(i) for i in range(start, last)])
+                if pending is not None:
+                    pending.result()
+                    writer.stored()
+                    self._progress(start, cases, started)
+                pending = storing.submit(store, rows)
+            pending.result()
+            writer.stored()
+            self._progress(cases, cases, started)
 
     def _progress(self, done: int, total: int, started: float) -> None:
         """A line at each tenth of a large run (every case with -v 2)."""
