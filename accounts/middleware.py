@@ -3,10 +3,14 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY, logout
-from django.db.models import Value
+from django.contrib.auth.models import Group
+from django.db import models
+from django.db.models import F, Value
+from django.db.models.functions import Cast
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
+from django.utils.functional import LazyObject, empty
 from django_otp import user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -25,6 +29,10 @@ _OPEN_PREFIXES = (
 
 SESSION_STARTED = "rj_session_started"
 SESSION_CREDENTIALS = "rj_session_credentials"
+SESSION_TOUCHED = "rj_session_touched"
+# The idle expiry is pushed on by saving the session; saving it at most this often (seconds) instead of on every
+# request keeps the idle limit within a minute of SESSION_COOKIE_AGE and spares most requests a write.
+SESSION_TOUCH_EVERY = 60
 
 
 def second_factor_pending(user) -> bool:
@@ -64,12 +72,32 @@ class TwoFactorRequiredMiddleware:
         return self.get_response(request)
 
 
+def _unwrapped(user):
+    """The user object itself, not ``request.user``'s lazy wrapper (whose ``__dict__`` is its own)."""
+    if isinstance(user, LazyObject):
+        if user._wrapped is empty:
+            user._setup()
+        return user._wrapped
+    return user
+
+
 def credentials_fingerprint(user) -> str:
     """A keyed hash of what a session was granted on: the password, the roles and superuser and staff flags, and
     the confirmed second factors. Any change to one of them changes it."""
-    totp = TOTPDevice.objects.filter(user=user, confirmed=True).annotate(kind=Value("totp")).values_list("kind", "pk")
-    static = StaticDevice.objects.filter(user=user, confirmed=True).annotate(kind=Value("static"))
-    devices = sorted(totp.order_by().union(static.values_list("kind", "pk").order_by()))
+    # One query for the confirmed devices and (unless already read) the roles, which every page asks for next.
+    as_text = Cast("pk", models.CharField())
+    parts = [
+        TOTPDevice.objects.filter(user=user, confirmed=True).annotate(kind=Value("totp"), item=as_text),
+        StaticDevice.objects.filter(user=user, confirmed=True).annotate(kind=Value("static"), item=as_text),
+    ]
+    read_roles = "_role_names" not in _unwrapped(user).__dict__
+    if read_roles:
+        parts.append(Group.objects.filter(user=user).annotate(kind=Value("role"), item=F("name")))
+    first, *rest = [part.values_list("kind", "item").order_by() for part in parts]
+    found = list(first.union(*rest, all=True))
+    if read_roles:
+        _unwrapped(user).__dict__["_role_names"] = frozenset(key for kind, key in found if kind == "role")
+    devices = sorted((kind, int(key)) for kind, key in found if kind != "role")
     user.__dict__["_rj_has_confirmed_device"] = bool(devices)  # saves the two-factor middleware asking again
     parts = [
         user.password,
@@ -107,4 +135,17 @@ class SessionLimitsMiddleware:
         # Just signed in. Only a session sign-in: an API request authenticated by its token has no session to stamp.
         if SESSION_KEY in request.session and SESSION_STARTED not in request.session:
             stamp_session(request)
+        touch_session(request)
         return response
+
+
+def touch_session(request) -> None:
+    """Mark a signed-in session changed (so SessionMiddleware saves it, pushing its expiry on) when it was last
+    saved a minute ago or more. Sessions are not saved on every request (``SESSION_SAVE_EVERY_REQUEST`` is off):
+    a session idle for SESSION_COOKIE_AGE ends within a minute of it, and most requests write nothing."""
+    session = request.session
+    if SESSION_KEY not in session:
+        return
+    now = time.time()
+    if now - session.get(SESSION_TOUCHED, 0) >= SESSION_TOUCH_EVERY:
+        session[SESSION_TOUCHED] = now

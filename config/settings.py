@@ -166,9 +166,10 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Sessions end after 30 idle minutes: every request pushes the expiry on.
+# Sessions end after 30 idle minutes: a request pushes the expiry on by saving the session, at most once a minute
+# (accounts.middleware.touch_session), so most requests write nothing.
 SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -362,7 +363,7 @@ if SENTRY_DSN:
 
 # Persistent connections (DJANGO_CONN_MAX_AGE, seconds; docs/deploy.md recommends 60 under gunicorn) are checked
 # before each request reuses them, so a database restart costs one reconnect, not failed requests.
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = os.environ.get("DJANGO_CONN_HEALTH_CHECKS", "1") != "0"
 # PostgreSQL: a server that does not answer fails a request (and /readyz) in seconds instead of hanging it.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(

@@ -110,7 +110,7 @@ def test_production_session_cookie_settings():
         "s.DEBUG, s.RJ_TWO_FACTOR_REQUIRED]))"
     )
     result = run(["-c", code], production_env())
-    assert json.loads(result.stdout) == [True, True, 1800, True, False, True]
+    assert json.loads(result.stdout) == [True, True, 1800, False, False, True]
 
 
 def test_production_serves_hashed_static_files_and_development_plain_ones():

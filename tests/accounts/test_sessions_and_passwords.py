@@ -1,5 +1,6 @@
 """Sessions end after 30 idle minutes; passwords must pass Django's validators."""
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -7,8 +8,12 @@ from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+
+from accounts.middleware import SESSION_TOUCH_EVERY, SESSION_TOUCHED
 
 DASHBOARD = reverse("dashboard")
 
@@ -23,8 +28,11 @@ def test_a_session_lasts_thirty_minutes_from_sign_in(facilitator, sign_in_with_p
     assert timedelta(minutes=29, seconds=50) < remaining <= timedelta(minutes=30)
 
 
-def test_each_request_pushes_the_expiry_on(facilitator, sign_in_with_password, client):
+def test_a_request_a_minute_after_the_last_save_pushes_the_expiry_on(facilitator, sign_in_with_password, client):
     sign_in_with_password("facilitator")
+    session = client.session
+    session[SESSION_TOUCHED] = time.time() - SESSION_TOUCH_EVERY - 1  # last saved over a minute ago
+    session.save()
     # Twenty idle minutes: ten left.
     Session.objects.filter(session_key=client.session.session_key).update(
         expire_date=timezone.now() + timedelta(minutes=10)
@@ -32,6 +40,20 @@ def test_each_request_pushes_the_expiry_on(facilitator, sign_in_with_password, c
     assert client.get(DASHBOARD).status_code == 200
     remaining = stored_session(client).expire_date - timezone.now()
     assert remaining > timedelta(minutes=29, seconds=50)
+
+
+def test_requests_within_a_minute_of_the_last_save_write_no_session(facilitator, sign_in_with_password, client):
+    """The session is saved at most once a minute (not on every request): the idle limit moves by under a minute."""
+    sign_in_with_password("facilitator")
+    Session.objects.filter(session_key=client.session.session_key).update(
+        expire_date=timezone.now() + timedelta(minutes=10)
+    )
+    with CaptureQueriesContext(connection) as captured:
+        for _ in range(3):
+            assert client.get(DASHBOARD).status_code == 200
+    writes = [q["sql"] for q in captured if "django_session" in q["sql"] and not q["sql"].startswith("SELECT")]
+    assert writes == []
+    assert stored_session(client).expire_date - timezone.now() <= timedelta(minutes=10)
 
 
 def test_after_thirty_idle_minutes_the_user_must_sign_in_again(facilitator, sign_in_with_password, client):
