@@ -36,6 +36,7 @@ from demo.walk import party_fields, referral_parties, safe_time_reason
 from rjcases import clocks
 from rjcases.models import Assessment, Case, CaseTransition, Consent, ContactAttempt, Incident, Note, Party
 from rjcases.references import reserve_references
+from rjcases.search import folded_name
 from rjcases.services import intake
 from rjcases.services.transitions import Facts, clean_inputs, move_effects
 
@@ -51,6 +52,8 @@ class BulkWriter(RestorativeWorkSteps):
     def _new(
         self, story_rows: dict, model, at: datetime, user, reason: str | None, /, refs: dict | None = None, **given
     ) -> Row:
+        if model is Party:  # what Party.save sets
+            given["search_name"] = folded_name(given["first_name"], given.get("last_name", ""))
         row = Row(model, self.meta[model].values(given), refs or {})
         story_rows[model].append(row)
         self._snap(row, "+", at, user, reason)

@@ -24,6 +24,7 @@ from rjcases.limits import bounded_text, validate_phone
 from rjcases.permissions import can_facilitate, can_manage, can_withdraw
 from rjcases.reference import CalendarDay, CrimeType, HateStrand, ReferralRoute, Ward  # noqa: F401  (models of this app)
 from rjcases.safe_times import validate_safe_times
+from rjcases.search import folded_name
 
 
 def moment_order(field: str = "at", known: str = "time_known", *, newest_first: bool = False) -> list:
@@ -136,7 +137,7 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     duplicate_reviewed = models.BooleanField(default=False)
 
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=[])
 
     objects = CaseQuerySet.as_manager()
@@ -148,9 +149,22 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
             ("sign_off_risk", "Can sign off high-risk assessments"),
             ("view_readaccess", "Can read the read access log"),
         ]
+        # The case list's order (newest first) with and without a status; the API's sync order (updated_at, id);
+        # the "overdue" filter's two clocks, each over the open cases whose clock is not yet met (rjcases.search).
         indexes = [
-            models.Index(fields=["state", "received_on"]),
-            models.Index(fields=["received_on"]),
+            models.Index(fields=["state", "received_on", "id"], name="case_state_received"),
+            models.Index(fields=["received_on", "id"], name="case_received"),
+            models.Index(fields=["updated_at", "id"], name="case_updated"),
+            models.Index(
+                fields=["rj_information_due_on"],
+                condition=Q(rj_information_given_on__isnull=True) & ~Q(state="closed"),
+                name="case_rj_information_open",
+            ),
+            models.Index(
+                fields=["initial_contact_due_on"],
+                condition=Q(initial_contact_on__isnull=True) & ~Q(state="closed"),
+                name="case_initial_contact_open",
+            ),
             models.Index(fields=["partnership", "received_on"]),
             models.Index(fields=["partnership", "state", "received_on"]),
         ]
@@ -406,8 +420,11 @@ class Party(models.Model):
     # Set by rjcases.services.record_no_longer_taking_part: when and why this person's part in the process ended.
     stopped_taking_part_on = models.DateField("no longer taking part since", null=True, blank=True)
     stopped_taking_part_reason = models.CharField("why they no longer take part", max_length=500, blank=True)
+    # The name folded for search (rjcases.search.fold: case, accents, ł and ß ignored), set by save() from the
+    # names; on PostgreSQL a trigram index serves it (migration 0017). Derived, so not in the history.
+    search_name = models.TextField(blank=True, default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_name"])
 
     class Meta:
         ordering = ["case", "role", "id"]
@@ -417,6 +434,13 @@ class Party(models.Model):
 
     def __str__(self) -> str:
         return self.display_name
+
+    def save(self, *args, **kwargs):
+        self.search_name = folded_name(self.first_name, self.last_name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"first_name", "last_name"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_name"}
+        super().save(*args, **kwargs)
 
     @property
     def display_name(self) -> str:

@@ -17,7 +17,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts import roles
-from rjcases.models import Assessment, Case, Consent, ContactAttempt, Note, Party, ReadAccess, moment_order
+from rjcases.models import Assessment, Case, Consent, ContactAttempt, Incident, Note, Party, ReadAccess, moment_order
 from rjcases.permissions import (
     may_see_party_details,
     notes_visible_to,
@@ -25,6 +25,7 @@ from rjcases.permissions import (
     police_consent_withdrawn_q,
     sees_whole_case,
 )
+from rjcases.search import CASE_REFERENCE, search_kind
 from rjcases.timeline import Change, TimelineEntry, timeline  # noqa: F401  (read through selectors too)
 from rjcases.victims_code import clocks as code_clocks
 
@@ -141,7 +142,12 @@ def overdue_clocks(case: Case, today: date | None = None) -> list[str]:
 
 
 def filter_cases(user, filters: dict) -> QuerySet:
-    """The user's cases matching the list filters, newest first, with what the list shows loaded."""
+    """The user's cases matching the list filters, newest first, with what the list shows loaded.
+
+    Each filter is one an index serves on PostgreSQL (tests/rjcases/test_list_plans.py): the status and the
+    order by ``case_state_received``, the strand by an ``EXISTS`` on the strand links' unique index, the ward,
+    route and facilitator by their foreign keys' indexes, "overdue" by the two partial indexes of open clocks,
+    and the search by ``search_q``."""
     detailed = sees_details_in_lists(user)
     cases = with_overdue(Case.objects.visible_to(user)).select_related("route")
     if detailed:
@@ -154,7 +160,8 @@ def filter_cases(user, filters: dict) -> QuerySet:
         cases = cases.filter(route=filters["route"])
     if detailed:
         if filters.get("strand"):
-            cases = cases.filter(incident__strands=filters["strand"])
+            links = Incident.strands.through.objects.filter(incident__case=OuterRef("pk"), hatestrand=filters["strand"])
+            cases = cases.filter(Exists(links))
         if filters.get("ward"):
             cases = cases.filter(incident__ward=filters["ward"])
         facilitator = filters.get("facilitator")
@@ -166,17 +173,28 @@ def filter_cases(user, filters: dict) -> QuerySet:
             cases = cases.filter(overdue_q())
     query = (filters.get("q") or "").strip()
     if query:
-        matches = Q(reference__icontains=query) | Q(incident__crime_reference__icontains=query.upper())
-        if detailed:
-            name_match = Q()
-            for term in query.split():
-                name_match &= Q(first_name__icontains=term) | Q(last_name__icontains=term)
-            named = Party.objects.filter(name_match, case=OuterRef("pk"))
-            if not (roles.is_manager(user) or roles.is_facilitator(user)):
-                named = named.filter(caseworker=user)  # a caseworker finds cases by their own clients' names only
-            matches |= Q(Exists(named))
-        cases = cases.filter(matches)
+        cases = cases.filter(search_q(user, query, names=detailed))
     return cases.order_by("-received_on", "-id")
+
+
+def search_q(user, query: str, *, names: bool) -> Q:
+    """The cases a typed search finds (rjcases.search): by case reference, exactly or by its start; by police crime
+    reference, likewise; or by the names of the people in it, each word found anywhere in the folded name (case
+    and accents ignored). Names only where ``names`` (RJ staff and caseworkers), and a caseworker only their own
+    clients' names."""
+    kind, value = search_kind(query)
+    if kind == "reference":
+        return Q(reference=value) if CASE_REFERENCE.match(value) else Q(reference__startswith=value)
+    if kind == "crime_reference":
+        return Q(Exists(Incident.objects.filter(case=OuterRef("pk"), crime_reference__startswith=value)))
+    if not names or not value:
+        return Q(pk__in=[])
+    named = Party.objects.filter(case=OuterRef("pk"))
+    for term in value.split():
+        named = named.filter(search_name__contains=term)
+    if not (roles.is_manager(user) or roles.is_facilitator(user)):
+        named = named.filter(caseworker=user)  # a caseworker finds cases by their own clients' names only
+    return Q(Exists(named))
 
 
 # ---------------------------------------------------------------------------------------------------

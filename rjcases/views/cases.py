@@ -6,12 +6,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import roles
+from govuk.pagination import CappedPaginator
 from govuk.refusals import refusals_to
 from rjcases import forms, selectors, services
 from rjcases.models import Party, ReadAccess
@@ -47,7 +47,8 @@ def case_list(request):
     detailed = selectors.sees_details_in_lists(request.user)
     form = forms.CaseFilterForm(request.GET or None, detailed=detailed, user=request.user)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    page = Paginator(selectors.filter_cases(request.user, filters), CASES_PER_PAGE).get_page(request.GET.get("page"))
+    cases = selectors.filter_cases(request.user, filters)
+    page = CappedPaginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -342,7 +343,9 @@ def access_log(request):
     require(roles.is_manager(request.user))
     form = forms.AccessLogFilterForm(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    page = Paginator(selectors.access_log(filters, request.user), LOG_ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    page = CappedPaginator(selectors.access_log(filters, request.user), LOG_ROWS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
