@@ -18,9 +18,9 @@ CAP = 10_000
 class CappedPaginator(Paginator):
     """A Django paginator whose ``count`` stops at ``cap``; ``count_capped`` says whether there are more rows."""
 
-    def __init__(self, object_list, per_page, *, cap: int = CAP, **kwargs):
+    def __init__(self, object_list, per_page, *, cap: int | None = None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
-        self.cap = cap
+        self.cap = CAP if cap is None else cap
 
     @cached_property
     def _capped_count(self) -> tuple[int, bool]:

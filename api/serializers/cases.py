@@ -362,6 +362,14 @@ class CaseFilterSerializer(serializers.Serializer):
     ward = code_field(Ward, required=False, help_text="RJ staff and caseworkers only")
     route = code_field(ReferralRoute, required=False)
     updated_since = DateOrDateTimeField(required=False, help_text="Cases changed at or after this time")
+    order = serializers.ChoiceField(
+        choices=[("updated", "Oldest change first, paged by cursor")],
+        required=False,
+        help_text="`updated`: page by cursor, oldest change first, for syncing with updated_since (docs/api.md)",
+    )
+    cursor = serializers.CharField(
+        required=False, max_length=200, help_text="With order=updated: the cursor of a next link, unchanged"
+    )
 
 
 # ---------------------------------------------------------------------------------------------------

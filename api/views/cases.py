@@ -13,6 +13,7 @@ from accounts import roles
 from api.errors import ApiError
 from api.idempotency import HEADER as IDEMPOTENCY_HEADER
 from api.idempotency import idempotent
+from api.pagination import CasePagination
 from api.serializers import cases as s
 from api.serializers import moves
 from api.serializers import victims_code as code_s
@@ -20,7 +21,6 @@ from api.views.common import (
     REFERENCE,
     SUMMARY_ONLY,
     TAGS_CASES,
-    CasePagination,
     as_list,
     case_party,
     detailed_case,
@@ -160,7 +160,7 @@ class CaseListView(APIView):
         summary="The cases this token's user may see",
         parameters=[
             s.CaseFilterSerializer,
-            OpenApiParameter("page", OpenApiTypes.INT, description="Page number, from 1"),
+            OpenApiParameter("page", OpenApiTypes.INT, description="Page number, from 1 (newest first)"),
             OpenApiParameter("page_size", OpenApiTypes.INT, description="Up to 100; 25 by default"),
         ],
         responses=s.CaseSummarySerializer(many=True),

@@ -5,7 +5,6 @@ from __future__ import annotations
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -79,12 +78,6 @@ def case_party(case: Case, party_id: int) -> Party:
 
 def as_list(serializer_class, items) -> Response:
     return Response(serializer_class(items, many=True).data)
-
-
-class CasePagination(PageNumberPagination):
-    page_size = 25
-    page_size_query_param = "page_size"
-    max_page_size = 100
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -217,3 +217,32 @@ def test_a_page_that_fails_to_find_a_case_logs_nothing(client, other_police_refe
     assert client.get(reverse("rjcases:detail", args=[cases["ours"].reference])).status_code == 404
     assert not ReadAccess.objects.filter(user=other_police_referrer).exists()
     assert Case.objects.count() == 4
+
+
+def test_a_list_of_4000_pages_links_a_handful_of_them(monkeypatch, client, manager, police_referrer):
+    """The paginator is told the list has 100,000 cases (4,000 pages) without making them: the page links the
+    first and last pages and two after the current one, never one link per page. (Deep pages are in
+    tests/govuk/test_pagination.py: here a deep page would have no rows to show.)"""
+    from govuk.pagination import CappedPaginator
+
+    refer(police_referrer)
+    monkeypatch.setattr(CappedPaginator, "_capped_count", (100_000, False))
+    client.force_login(manager)
+    html = client.get(reverse("rjcases:list")).content.decode()
+    assert "100,000 cases" in html
+    assert html.count('aria-label="Page ') == 4  # 1 (current), 2, 3, ..., 4000
+    assert 'aria-label="Page 1" aria-current="page"' in html
+    assert 'aria-label="Page 4000"' in html
+    assert 'aria-label="Page 4"' not in html
+    assert html.count("govuk-pagination__item--ellipsis") == 1
+
+
+def test_a_list_longer_than_the_cap_says_more_than_and_counts_no_further(monkeypatch, client, manager, police_referrer):
+    for _ in range(3):
+        refer(police_referrer)
+    monkeypatch.setattr("govuk.pagination.CAP", 2)
+    client.force_login(manager)
+    response = client.get(reverse("rjcases:list"))
+    assert "More than 2 cases. The pages show the newest 2" in response.content.decode()
+    assert len(references(response)) == 2
+    assert response.context["page"].paginator.count == 2
