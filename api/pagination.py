@@ -58,7 +58,7 @@ class CasePagination(BasePagination):
         self.numbered = NumberedPages()
 
     def page_size_for(self, request) -> int:
-        return self.numbered.get_page_size(request)
+        return self.numbered.get_page_size(request) or self.page_size
 
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request
@@ -119,10 +119,12 @@ class NumberedPages(PageNumberPagination):
     django_paginator_class = CappedPaginator
 
     def get_paginated_response(self, data):
+        assert self.page is not None  # paginate_queryset has run
+        paginator: CappedPaginator = self.page.paginator  # type: ignore[assignment]
         return Response(
             {
-                "count": self.page.paginator.count,
-                "count_capped": self.page.paginator.count_capped,
+                "count": paginator.count,
+                "count_capped": paginator.count_capped,
                 "next": self.get_next_link(),
                 "previous": self.get_previous_link(),
                 "results": data,
