@@ -36,7 +36,7 @@ def decode_cursor(value: str) -> tuple[datetime, int]:
         text = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode()
         moment, pk = text.split("|")
         updated_at = datetime.fromisoformat(moment)
-        if updated_at.tzinfo is None:
+        if updated_at.tzinfo is None or not 0 < int(pk) < 2**63:
             raise ValueError(moment)
         return updated_at, int(pk)
     except (ValueError, UnicodeDecodeError, binascii.Error):

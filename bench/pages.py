@@ -219,9 +219,10 @@ def main() -> None:
 
     def fetch(client, url, api=False):
         headers = {"Authorization": f"Bearer {raw_token}"} if api else {}
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         response = client.get(url, headers=headers)
         elapsed = time.perf_counter() - started
+        cpu_times.setdefault(url, []).append(time.process_time() - cpu)
         if response.status_code != 200:
             raise SystemExit(f"{url}: HTTP {response.status_code}")
         return elapsed
@@ -234,6 +235,7 @@ def main() -> None:
         return time.perf_counter() - started
 
     times: dict = {item["label"]: {"ours": [], "admin": [], "raw": []} for item in items}
+    cpu_times: dict = {}  # this process's CPU time per URL (the database server's is not in it)
     for round_ in range(args.rounds + 1):
         for item in items:
             runs = [
@@ -252,18 +254,20 @@ def main() -> None:
         label: {method: statistics.median(values) * 1000 if values else None for method, values in found.items()}
         for label, found in times.items()
     }
+    for item in items:  # warm-up included: CPU time hardly varies with the machine's load
+        medians[item["label"]]["ours_cpu"] = statistics.median(cpu_times[item["ours"]]) * 1000
     print(
         f"{connection.vendor}, {cases:,} cases (deep page {deep}), {args.rounds} rounds (median), 2 CPUs, load average "
         f"{load_before[0]:.1f} before, {load_after[0]:.1f} after; name searched: {party_name!r}, "
         f"crime reference start {crime_prefix!r}"
     )
-    print(f"{'page':38} {'ours':>9} {'admin':>9} {'raw SQL':>9} {'ours/admin':>10} {'ours/raw':>9}")
+    print(f"{'page':38} {'ours':>9} {'admin':>9} {'raw SQL':>9} {'ours/admin':>10} {'ours/raw':>9} {'ours CPU':>9}")
     for label, found in medians.items():
         admin_ms = f"{found['admin']:7.1f}ms" if found["admin"] is not None else f"{'-':>9}"
         ratio = f"{found['ours'] / found['admin']:9.2f}x" if found["admin"] else f"{'-':>10}"
         print(
             f"{label:38} {found['ours']:7.1f}ms {admin_ms} {found['raw']:7.2f}ms {ratio} "
-            f"{found['ours'] / found['raw']:8.0f}x"
+            f"{found['ours'] / found['raw']:8.0f}x {found['ours_cpu']:7.1f}ms"
         )
     if args.json:
         Path(args.json).write_text(json.dumps({"cases": cases, "vendor": connection.vendor, "medians": medians}))
@@ -272,11 +276,13 @@ def main() -> None:
 def compare(smaller: str, larger: str) -> None:
     a, b = (json.loads(Path(path).read_text()) for path in (smaller, larger))
     print(f"{b['vendor']} {b['cases']:,} cases / {a['vendor']} {a['cases']:,} cases, medians of ours (limit 1.5):")
+    print(f"{'page':38} {'smaller':>9} {'larger':>9} {'ratio':>7} {'CPU ratio':>9}")
     worst = 0.0
     for label, found in b["medians"].items():
         ratio = found["ours"] / a["medians"][label]["ours"]
+        cpu_ratio = found["ours_cpu"] / a["medians"][label]["ours_cpu"]
         worst = max(worst, ratio)
-        print(f"{label:38} {a['medians'][label]['ours']:7.1f}ms {found['ours']:7.1f}ms {ratio:6.2f}x")
+        print(f"{label:38} {a['medians'][label]['ours']:7.1f}ms {found['ours']:7.1f}ms {ratio:6.2f}x {cpu_ratio:8.2f}x")
     print(f"largest ratio {worst:.2f}x: {'OK' if worst <= 1.5 else 'over 1.5'}")
 
 

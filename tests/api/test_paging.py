@@ -83,7 +83,9 @@ def test_a_cursor_page_counts_nothing(police_referrer, five_cases):
     assert not [q["sql"] for q in captured if "COUNT(" in q["sql"].upper()]
 
 
-@pytest.mark.parametrize("cursor", ["nonsense", encode_cursor(timezone.now(), 1)[:-3], "MjAyNnwx"])
+@pytest.mark.parametrize(
+    "cursor", ["nonsense", encode_cursor(timezone.now(), 1)[:-3], "MjAyNnwx", encode_cursor(timezone.now(), 2**70)]
+)
 def test_a_cursor_the_api_did_not_give_is_refused(police_referrer, cursor):
     response = client_for(police_referrer).get(f"/api/v1/cases/?order=updated&cursor={cursor}")
     assert response.status_code == 422
