@@ -421,7 +421,7 @@ class Party(models.Model):
     stopped_taking_part_on = models.DateField("no longer taking part since", null=True, blank=True)
     stopped_taking_part_reason = models.CharField("why they no longer take part", max_length=500, blank=True)
     # The name folded for search (rjcases.search.fold: case, accents, ł and ß ignored), set by save() from the
-    # names; on PostgreSQL a trigram index serves it (migration 0017). Derived, so not in the history.
+    # names; on PostgreSQL a trigram index serves it (migration 0018). Derived, so not in the history.
     search_name = models.TextField(blank=True, default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords(excluded_fields=["search_name"])

@@ -3,7 +3,7 @@
 - **Names** are compared folded (``fold``): lower case, accents and other marks dropped, and the letters that
   Unicode does not decompose spelt out in plain letters (ł → l, ß → ss, æ → ae, ø → o, ...), so "lukasz
   michalowski" finds "Łukasz Michałowski". A person's folded name is stored in ``Party.search_name`` (kept current
-  by ``Party.save`` and by the demo's bulk writer, backfilled by migration 0017); on PostgreSQL a trigram index
+  by ``Party.save`` and by the demo's bulk writer, backfilled by migration 0018); on PostgreSQL a trigram index
   (``pg_trgm``'s ``gin_trgm_ops``) serves ``search_name LIKE '%term%'`` for every term typed.
 - **Case references** ("RJ-2026-00042") are matched exactly, or by prefix when only the start is typed, on the
   reference's own unique index (and its ``varchar_pattern_ops`` twin on PostgreSQL).

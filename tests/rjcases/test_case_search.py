@@ -130,8 +130,8 @@ def test_the_folded_name_follows_a_renamed_person(client, manager, facilitator, 
 
 
 def test_the_migration_fills_in_the_folded_names_of_people_already_recorded(cases):
-    Party.objects.update(search_name="")  # as the rows were before migration 0017
-    migration = importlib.import_module("rjcases.migrations.0017_list_and_search_indexes")
+    Party.objects.update(search_name="")  # as the rows were before migration 0018
+    migration = importlib.import_module("rjcases.migrations.0018_list_and_search_indexes")
     migration.backfill_search_names(apps, SimpleNamespace(connection=connection))
     names = set(Party.objects.values_list("search_name", flat=True))
     assert {"lukasz michalowski", "grete weiss", "lucas michaels"} <= names

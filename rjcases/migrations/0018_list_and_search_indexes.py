@@ -54,7 +54,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0008_partnerships'),
-        ('rjcases', '0016_case_and_ward_partnership'),
+        ('rjcases', '0017_party_bsl'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
