@@ -16,6 +16,17 @@ from datetime import date, datetime
 from django.utils import timezone
 
 from accounts import roles
+from letters.languages import (
+    ENGLISH,
+    Wanted,
+    direction,
+    html_lang,
+    label,
+    month_name,
+    phrase,
+    wanted_language,
+    weekday_name,
+)
 from letters.models import LetterFormat, Letterhead, LetterKind, LetterTemplate, Variant, WordingFormat
 from letters.wording import REFERRER_KINDS, Block, fill_body, fill_text
 from rjcases.exceptions import Refused
@@ -48,6 +59,9 @@ ROLE_WORDS = {
 }
 
 
+ACTION_LINE = "{what}: {who}, by {due}. How it will be checked: {how}"
+
+
 class LetterRefused(Refused):
     """A letter that cannot be made, with the reason in words a user understands."""
 
@@ -70,6 +84,8 @@ class Recipient:
     default_format: str = LetterFormat.STANDARD
     label: str = ""
     bsl: bool = False  # they use British Sign Language: their letters carry the kind's BSL video (letters.bsl)
+    # The language their letters are wanted in, read from the person's recorded language (the referrer: English).
+    wanted: Wanted = Wanted(ENGLISH, "English")
 
     @property
     def is_referrer(self) -> bool:
@@ -117,6 +133,7 @@ def party_recipient(party: Party) -> Recipient:
         default_format=format_for(party),
         label=f"{party.display_name} ({role})",
         bsl=uses_bsl(party),
+        wanted=wanted_language(party.language),
     )
 
 
@@ -225,12 +242,17 @@ def redact(text: str, patterns: list[re.Pattern]) -> str:
 # The facts a letter's wording may use
 
 
-def long_date(day: date | datetime | None) -> str:
+def long_date(day: date | datetime | None, language: str = ENGLISH) -> str:
     if day is None:
         return ""
     if isinstance(day, datetime):
         day = timezone.localtime(day).date() if timezone.is_aware(day) else day.date()
-    return f"{day.day} {day:%B %Y}"
+    month = month_name(language, day.month)
+    return f"{day.day} {month} {day.year}" if month else f"{day.day} {day:%B %Y}"
+
+
+def _weekday(day: datetime, language: str) -> str:
+    return weekday_name(language, day.weekday()) or f"{day:%A}"
 
 
 def _time(moment: datetime) -> str:
@@ -252,8 +274,8 @@ def current_agreement(case: Case):
     return case.__dict__["_letters_agreement"]
 
 
-def _facilitator_name(case: Case) -> str:
-    return case.facilitator.get_full_name() if case.facilitator else "The restorative justice team"
+def _facilitator_name(case: Case, language: str = ENGLISH) -> str:
+    return case.facilitator.get_full_name() if case.facilitator else phrase(language, "The restorative justice team")
 
 
 def _other_parties(case: Case, recipient: Recipient) -> list[Party]:
@@ -299,28 +321,42 @@ def interpreter_facts(activity, recipient: Recipient) -> dict[str, str]:
 
 
 def letter_facts(
-    case: Case, kind: str, variant: str, recipient: Recipient, letterhead: Letterhead, today: date | None = None
+    case: Case,
+    kind: str,
+    variant: str,
+    recipient: Recipient,
+    letterhead: Letterhead,
+    today: date | None = None,
+    language: str = ENGLISH,
 ) -> dict[str, str | list[str]]:
-    """The placeholder values for this letter: strings and lists of strings only."""
+    """The placeholder values for this letter: strings and lists of strings only. Dates and the service's own
+    words are in ``language`` (the wording's); what staff typed stays as typed."""
     today = today or timezone.localdate()
     incident = case.incident_or_none
+
+    def dated(day) -> str:
+        return long_date(day, language)
+
+    def words(english: str) -> str:
+        return phrase(language, english)
+
     facts: dict[str, str | list[str]] = {
         "recipient_name": recipient.name,
         "recipient_first_name": recipient.first_name,
         "case_reference": case.reference,
-        "letter_date": long_date(today),
-        "incident_date": long_date(incident.occurred_from) if incident else "",
+        "letter_date": dated(today),
+        "incident_date": dated(incident.occurred_from) if incident else "",
         "service_name": letterhead.name,
         "service_phone": letterhead.phone,
         "service_email": letterhead.email,
-        "facilitator_name": _facilitator_name(case),
+        "facilitator_name": _facilitator_name(case, language),
     }
     # Everyone's contact details but the recipient's own are cleared from free text.
     patterns = forbidden_patterns(_other_parties(case, recipient))
 
     if kind == LetterKind.REFERRAL_ACKNOWLEDGEMENT:
-        facts["received_on"] = long_date(case.received_on)
-        facts["crime_reference"] = (incident.crime_reference if incident else "") or "none given"
+        facts["received_on"] = dated(case.received_on)
+        facts["crime_reference"] = (incident.crime_reference if incident else "") or words("none given")
         organisation = case.referring_organisation or (case.referred_by.organisation if case.referred_by else None)
         facts["referrer_organisation"] = organisation.name if organisation else ""
         if variant == Variant.DECLINE:
@@ -329,15 +365,18 @@ def letter_facts(
         activity = current_activity(case)
         if activity is None:
             raise LetterRefused("There is no planned activity to confirm. Plan the activity first.")
-        facts["activity_type"] = activity.get_kind_display().lower()
+        facts["activity_type"] = words(activity.get_kind_display().lower())
         when = activity.scheduled_for
-        facts["activity_date"] = f"{timezone.localtime(when):%A} {long_date(when)}" if when else "to be confirmed"
-        facts["activity_time"] = _time(when) if when else "to be confirmed"
-        facts["activity_place"] = redact(activity.venue or activity.method or "to be confirmed", patterns)
+        later = words("to be confirmed")
+        facts["activity_date"] = f"{_weekday(timezone.localtime(when), language)} {dated(when)}" if when else later
+        facts["activity_time"] = _time(when) if when else later
+        facts["activity_place"] = redact(activity.venue or activity.method or later, patterns)
         facts.update(interpreter_facts(activity, recipient))
-        people = [f"{p.display_name} ({ROLE_WORDS.get(p.role, p.role)})" for p in activity_participants(case, activity)]
+        people = [
+            f"{p.display_name} ({words(ROLE_WORDS.get(p.role, p.role))})" for p in activity_participants(case, activity)
+        ]
         for facilitator in filter(None, [activity.lead_facilitator or case.facilitator, activity.co_facilitator]):
-            people.append(f"{facilitator.get_full_name()} (facilitator)")
+            people.append(f"{facilitator.get_full_name()} ({words('facilitator')})")
         others = getattr(activity, "others_invited", "")
         if others:
             people.append(redact(others, patterns))
@@ -346,16 +385,18 @@ def letter_facts(
         agreement = current_agreement(case)
         if agreement is None:
             raise LetterRefused("There is no outcome agreement recorded on this case yet.")
-        facts["agreement_date"] = long_date(agreement.signed_on or agreement.created_at)
+        facts["agreement_date"] = dated(agreement.signed_on or agreement.created_at)
         items = []
         for action in agreement.actions.select_related("responsible_party").all():
             who = action.responsible_party.display_name if action.responsible_party else (action.who or "")
-            line = f"{action.what}: {who}, by {long_date(action.due_on)}. How it will be checked: {action.how_checked}"
+            line = words(ACTION_LINE).format(
+                what=action.what, who=who, due=dated(action.due_on), how=action.how_checked
+            )
             items.append(redact(line, patterns))
         facts["actions"] = items
     elif kind in (LetterKind.CLOSURE, LetterKind.NOT_SUITABLE, LetterKind.WITHDRAWAL):
-        facts["closed_on"] = long_date(case.closed_at or today)
-        facts["outcome"] = OUTCOME_WORDS.get(case.outcome, "")
+        facts["closed_on"] = dated(case.closed_at or today)
+        facts["outcome"] = words(OUTCOME_WORDS.get(case.outcome, ""))
     return facts
 
 
@@ -386,6 +427,24 @@ class LetterContent:
     kind: str = ""
     extra: dict = field(default_factory=dict)
     bsl_video_url: str = ""  # printed with its QR code, and linked in the accessible version
+    language: str = ENGLISH  # the wording's: the frame's labels and the dates are in it too
+
+    @property
+    def direction(self) -> str:
+        return direction(self.language)
+
+    @property
+    def rtl(self) -> bool:
+        return self.direction == "rtl"
+
+    @property
+    def labels(self) -> dict[str, str]:
+        """The frame's words in the letter's language (the accessible version prints them)."""
+        return {key: label(self.language, key) for key in ("confidential", "date", "reference", "phone", "email")}
+
+    @property
+    def html_lang(self) -> str:
+        return html_lang(self.language)
 
     def as_dict(self) -> dict:
         return {
@@ -407,6 +466,7 @@ class LetterContent:
             "signatory_name": self.signatory_name,
             "signatory_title": self.signatory_title,
             "bsl_video_url": self.bsl_video_url,
+            "language": self.language,
         }
 
     @classmethod
@@ -430,6 +490,7 @@ class LetterContent:
             signatory_name=data["signatory_name"],
             signatory_title=data["signatory_title"],
             bsl_video_url=data.get("bsl_video_url", ""),
+            language=data.get("language", ENGLISH),
         )
 
     def all_text(self) -> list[str]:
@@ -466,12 +527,15 @@ def compose(
     signatory_name: str,
     signatory_title: str,
     kind: str,
+    language: str = ENGLISH,
 ) -> LetterContent:
     """Fill the wording with the facts and lay out the parts of the letter. ``subject``, ``body`` and ``closing``
-    override the template's (the unsaved wording of a preview)."""
+    override the template's (the unsaved wording of a preview); the language is the template's."""
     if template is not None:
         subject, body, closing = template.subject, template.body, template.closing
+        language = template.language
     return LetterContent(
+        language=language,
         format=fmt,
         kind=kind,
         service_name=letterhead.name,
@@ -492,10 +556,12 @@ def compose(
     )
 
 
-def signatory(case: Case, letterhead: Letterhead) -> tuple[str, str]:
+def signatory(case: Case, letterhead: Letterhead, language: str = ENGLISH) -> tuple[str, str]:
     if case.facilitator:
-        return case.facilitator.get_full_name(), case.facilitator.job_title or letterhead.signatory_title
-    return "The restorative justice team", letterhead.name
+        return case.facilitator.get_full_name(), case.facilitator.job_title or phrase(
+            language, letterhead.signatory_title
+        )
+    return phrase(language, "The restorative justice team"), letterhead.name
 
 
 def wording_format_for(fmt: str) -> str:

@@ -1,7 +1,11 @@
 """A demonstration case for previewing wording: synthetic facts for every placeholder, nothing from the database."""
 
-from letters.content import LetterContent, Recipient, compose
+from datetime import date
+
+from letters.content import ACTION_LINE, OUTCOME_WORDS, LetterContent, Recipient, compose, long_date
+from letters.languages import ENGLISH, direction, embed_facts, phrase, weekday_name
 from letters.models import LetterFormat, Letterhead, LetterKind, Variant
+from rjcases.models import Case
 
 DEMO_REFERENCE = "RJ-2026-00000"
 
@@ -23,53 +27,71 @@ DEMO_REFERRER = Recipient(
 )
 
 
-def demo_facts(kind: str, variant: str) -> dict:
+def demo_facts(kind: str, variant: str, language: str = ENGLISH) -> dict:
     recipient = DEMO_REFERRER if kind == LetterKind.REFERRAL_ACKNOWLEDGEMENT else DEMO_RECIPIENT
     letterhead = Letterhead.current()
-    return {
+
+    def dated(year: int, month: int, day: int) -> str:
+        return long_date(date(year, month, day), language)
+
+    def words(english: str) -> str:
+        return phrase(language, english)
+
+    action = words(ACTION_LINE)
+    facts = {
         "recipient_name": recipient.name,
         "recipient_first_name": recipient.first_name,
         "case_reference": DEMO_REFERENCE,
-        "letter_date": "2 November 2026",
-        "incident_date": "1 October 2026",
+        "letter_date": dated(2026, 11, 2),
+        "incident_date": dated(2026, 10, 1),
         "service_name": letterhead.name,
         "service_phone": letterhead.phone,
         "service_email": letterhead.email,
         "facilitator_name": "Jo Demonstration",
-        "received_on": "5 October 2026",
+        "received_on": dated(2026, 10, 5),
         "crime_reference": "06/123456/26",
         "referrer_organisation": "Example Police",
         "decision_reason": "The incident is outside the area the service covers." if variant == Variant.DECLINE else "",
-        "activity_type": "face-to-face conference",
-        "activity_date": "Tuesday 10 November 2026",
+        "activity_type": words("face-to-face conference"),
+        "activity_date": f"{weekday_name(language, 1) or 'Tuesday'} {dated(2026, 11, 10)}",
         "activity_time": "2:30pm",
         "activity_place": "Community room, Stretford library",
         "interpreter": "We have booked an interpreter for you (Polish): Example Language Services.",
         "interpreter_language": "Polish",
         "interpreter_provider": "Example Language Services",
         "participants": [
-            "Alex Example (person harmed)",
-            "Chris Sample (person responsible)",
-            "Jo Demonstration (facilitator)",
+            f"Alex Example ({words('person harmed')})",
+            f"Chris Sample ({words('person responsible')})",
+            f"Jo Demonstration ({words('facilitator')})",
         ],
-        "agreement_date": "10 November 2026",
+        "agreement_date": dated(2026, 11, 10),
         "actions": [
-            "Write a letter of apology: Chris Sample, by 24 November 2026. How it will be checked: the facilitator "
-            "passes the letter on",
-            "Attend an awareness session: Chris Sample, by 8 December 2026. How it will be checked: attendance "
-            "record from the provider",
+            action.format(
+                what="Write a letter of apology",
+                who="Chris Sample",
+                due=dated(2026, 11, 24),
+                how="the facilitator passes the letter on",
+            ),
+            action.format(
+                what="Attend an awareness session",
+                who="Chris Sample",
+                due=dated(2026, 12, 8),
+                how="attendance record from the provider",
+            ),
         ],
-        "outcome": "The restorative activity took place, an agreement was made, and everything that was agreed "
-        "has been done.",
-        "closed_on": "15 December 2026",
+        "outcome": words(OUTCOME_WORDS[Case.Outcome.AGREEMENT_FULFILLED]),
+        "closed_on": dated(2026, 12, 15),
     }
+    return embed_facts(facts) if direction(language) == "rtl" else facts
 
 
-def demo_content(kind: str, variant: str, fmt: str, *, subject: str, body: str, closing: str) -> LetterContent:
-    """A letter of this kind to a made-up person, from the given wording (saved or not)."""
+def demo_content(
+    kind: str, variant: str, fmt: str, *, subject: str, body: str, closing: str, language: str = ENGLISH
+) -> LetterContent:
+    """A letter of this kind to a made-up person, from the given wording (saved or not), in its language."""
     recipient = DEMO_REFERRER if kind == LetterKind.REFERRAL_ACKNOWLEDGEMENT else DEMO_RECIPIENT
     letterhead = Letterhead.current()
-    facts = demo_facts(kind, variant)
+    facts = demo_facts(kind, variant, language)
     return compose(
         template=None,
         subject=subject,
@@ -81,6 +103,7 @@ def demo_content(kind: str, variant: str, fmt: str, *, subject: str, body: str, 
         fmt=fmt if fmt in LetterFormat.values else LetterFormat.STANDARD,
         reference=DEMO_REFERENCE,
         signatory_name="Jo Demonstration",
-        signatory_title=letterhead.signatory_title,
+        signatory_title=phrase(language, letterhead.signatory_title),
         kind=kind,
+        language=language,
     )

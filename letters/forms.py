@@ -4,7 +4,8 @@ from django import forms
 
 from govuk.forms import DatePartsField, GovukForm, GovukModelForm
 from letters.content import Recipient
-from letters.models import LetterFormat, LetterKind, LetterTemplate
+from letters.languages import ENGLISH, LANGUAGES
+from letters.models import Letter, LetterFormat, LetterKind, LetterTemplate
 
 
 class GenerateLetterForm(GovukForm):
@@ -62,6 +63,47 @@ class LetterTemplateForm(GovukModelForm):
             "body": {"required": "Enter the wording of the letter"},
             "closing": {"required": "Enter the closing line"},
         }
+
+
+class TranslatedWordingForm(GovukForm):
+    """Wording of a letter in a language it has none in yet (the service's ``add_template`` checks it)."""
+
+    language = forms.ChoiceField(label="Language", error_messages={"required": "Choose the language of the wording"})
+    subject = forms.CharField(
+        label="Subject line", max_length=200, error_messages={"required": "Enter the subject line"}
+    )
+    body = forms.CharField(
+        label="Wording",
+        widget=forms.Textarea(attrs={"rows": 22, "spellcheck": "true"}),
+        help_text="Keep every placeholder of the English wording, like {{ recipient_name }}: they are filled in "
+        "with the case's facts.",
+        error_messages={"required": "Enter the wording of the letter"},
+    )
+    closing = forms.CharField(
+        label="Closing line", max_length=100, error_messages={"required": "Enter the closing line"}
+    )
+
+    def __init__(self, *args, taken: set[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [("", "Choose a language")] + [
+            (code, f"{lang.name} ({lang.native})" if lang.native != lang.name else lang.name)
+            for code, lang in LANGUAGES.items()
+            if code != ENGLISH and code not in taken
+        ]
+
+
+class TranslationForm(GovukForm):
+    """Letting a letter held for translation go to the print run."""
+
+    resolution = forms.ChoiceField(
+        label="What is being sent",
+        widget=forms.RadioSelect,
+        choices=[
+            (Letter.Translation.COPY_ATTACHED, "A translated copy is attached to this letter"),
+            (Letter.Translation.SEND_IN_ENGLISH, "Send it in English (the person has agreed, or it cannot wait)"),
+        ],
+        error_messages={"required": "Choose whether a translated copy is attached or it is sent in English"},
+    )
 
 
 class PrintRunDayForm(GovukForm):

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from letters.languages import ENGLISH, language_choices, language_name
 from letters.storage import select_letter_storage
 from rjcases import limits
 
@@ -96,6 +97,7 @@ class LetterTemplate(models.Model):
     kind = models.CharField(max_length=32, choices=LetterKind.choices)
     variant = models.CharField(max_length=12, choices=Variant.choices, blank=True, default="")
     format = models.CharField(max_length=12, choices=WordingFormat.choices, default=WordingFormat.STANDARD)
+    language = models.CharField(max_length=8, choices=language_choices(), default=ENGLISH)
     subject = models.CharField(max_length=200)
     body = models.TextField(
         help_text="Paragraphs separated by a blank line. A line starting with '- ' is a bullet point.",
@@ -110,9 +112,11 @@ class LetterTemplate(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["kind", "variant", "format"]
+        ordering = ["kind", "variant", "format", "language"]
         constraints = [
-            models.UniqueConstraint(fields=["kind", "variant", "format"], name="one_template_per_kind_variant_format"),
+            models.UniqueConstraint(
+                fields=["kind", "variant", "format", "language"], name="one_template_per_kind_variant_format_language"
+            ),
             *limits.bounded_text("letter_template", body=limits.NOTE),
         ]
 
@@ -126,12 +130,39 @@ class LetterTemplate(models.Model):
             parts.append(f"({Variant(self.variant).label.lower()})")
         if self.format == WordingFormat.EASY_READ:
             parts.append("– easy read")
+        if self.language != ENGLISH:
+            parts.append(f"– {language_name(self.language)}")
         return " ".join(parts)
+
+    @property
+    def language_name(self) -> str:
+        return language_name(self.language)
+
+    def english_wording(self) -> tuple[str, str, str] | None:
+        """The English wording of the same letter (in force, else as shipped), which a translation is held to."""
+        from letters.wording import default_wording, letter_keys
+
+        found = (
+            LetterTemplate.objects.filter(kind=self.kind, variant=self.variant, format=self.format, language=ENGLISH)
+            .values_list("subject", "body", "closing")
+            .first()
+        )
+        if found is None and (self.kind, self.variant, self.format) in letter_keys():
+            shipped = default_wording(self.kind, self.variant, self.format)
+            found = (shipped.subject, shipped.body, shipped.closing)
+        return found
 
     def clean(self):
         from letters.wording import template_problems
 
-        problems = template_problems(self.kind, subject=self.subject, body=self.body, closing=self.closing)
+        problems = template_problems(
+            self.kind,
+            subject=self.subject,
+            body=self.body,
+            closing=self.closing,
+            language=self.language,
+            english=self.english_wording() if self.language != ENGLISH else None,
+        )
         if problems:
             raise ValidationError(problems)
 
@@ -164,6 +195,13 @@ class Letter(models.Model):
         SENT = "sent", "Sent"
         SUPERSEDED = "superseded", "Replaced by a newer version"
 
+    class Translation(models.TextChoices):
+        """How a letter held for translation was let go to the print run."""
+
+        NOT_RESOLVED = "", "Waiting for a translation"
+        COPY_ATTACHED = "copy_attached", "Translated copy attached"
+        SEND_IN_ENGLISH = "send_in_english", "Sending in English confirmed"
+
     class FileStatus(models.TextChoices):
         PENDING = "pending", "Being written"
         WRITTEN = "written", "Written"
@@ -179,6 +217,14 @@ class Letter(models.Model):
     party = models.ForeignKey("rjcases.Party", on_delete=models.PROTECT, null=True, blank=True, related_name="letters")
     recipient_name = models.CharField(max_length=200)
     format = models.CharField(max_length=12, choices=LetterFormat.choices, default=LetterFormat.STANDARD)
+    language = models.CharField(max_length=8, default=ENGLISH, help_text="The language the letter is written in")
+    # The recipient's language when the service had no wording in it (the letter is then in English): "Polish".
+    translation_needed = models.CharField(max_length=60, blank=True)
+    translation = models.CharField(max_length=16, choices=Translation.choices, blank=True, default="")
+    translation_resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    translation_resolved_at = models.DateTimeField(null=True, blank=True)
     template = models.ForeignKey(LetterTemplate, on_delete=models.PROTECT, related_name="letters")
     template_version = models.PositiveIntegerField()
     version = models.PositiveIntegerField(default=1)
@@ -235,6 +281,20 @@ class Letter(models.Model):
         if self.file_status == self.FileStatus.PENDING:
             return "It is still being prepared. Refresh the page in a moment, or try again."
         return ""
+
+    @property
+    def held_for_translation(self) -> bool:
+        """Written in English for someone whose language it is not, and nobody has yet attached a translated copy
+        or confirmed sending it in English: the print run holds it."""
+        return bool(self.translation_needed) and not self.translation
+
+    @property
+    def printable(self) -> bool:
+        return self.file_written and not self.held_for_translation
+
+    @property
+    def language_name(self) -> str:
+        return language_name(self.language)
 
     @property
     def has_postal_address(self) -> bool:

@@ -5,7 +5,13 @@ Every string printed comes from ``LetterContent`` as plain text and passes throu
 it (``xml.sax.saxutils.escape``) before it reaches reportlab's paragraph markup; the only tags in a paragraph
 are the font changes ``markup()`` itself adds. Fonts are TrueType files shipped in ``letters/fonts/``: DejaVu
 Sans for Latin, Greek and Cyrillic, Noto Sans Arabic for Arabic-script text, which is shaped
-(arabic-reshaper) and put in display order (python-bidi) first, because reportlab does neither.
+(arabic-reshaper) and put in display order (python-bidi) first, because reportlab does neither (its own bidi
+needs rlbidi, not in the registry; its harfbuzz shaping needs uharfbuzz and still no reordering).
+
+A letter in a right-to-left language (Arabic, Urdu) is laid out mirrored: its text right-aligned, the
+letterhead on the left, bullets on the right. Its paragraphs are broken into lines here, in logical order and
+measured in the fonts they print in, and each line is then put in display order: reordering a whole paragraph
+first would put its last words on its first line.
 """
 
 from __future__ import annotations
@@ -24,12 +30,14 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import Image, KeepTogether, ListFlowable, ListItem, Paragraph, SimpleDocTemplate, Spacer
 
 from letters.bsl import BSL_VIDEO_INTRO, qr_png
 from letters.content import LetterContent
+from letters.languages import ENGLISH, html_lang, label, strip_bidi_controls
 from letters.models import LetterFormat
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
@@ -42,6 +50,8 @@ FONTS = {
 ARABIC_CHARS = "\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff"
 # A run of Arabic-script words, with the spaces and joiners between them.
 ARABIC_RUN_RE = re.compile(f"[{ARABIC_CHARS}]+(?:[\\s\u200c\u200d]+[{ARABIC_CHARS}]+)*")
+# The first strong character of a line sets its direction (the bidi algorithm's rule P2).
+FIRST_STRONG_RE = re.compile(f"[{ARABIC_CHARS}A-Za-z\u00c0-\u024f\u0370-\u04ff]")
 _reshaper = arabic_reshaper.ArabicReshaper(configuration={"delete_harakat": False, "support_ligatures": False})
 _fonts_registered = False
 
@@ -74,7 +84,10 @@ def shape_arabic(run: str) -> str:
 
     A presentation form the font lacks falls back to its base letter, which prints unjoined but readable.
     """
-    shaped = get_display(_reshaper.reshape(run))
+    return _in_font(get_display(_reshaper.reshape(run)))
+
+
+def _in_font(shaped: str) -> str:
     out = []
     for char in shaped:
         if char.isspace() or _covered("LetterArabic", char):
@@ -88,6 +101,7 @@ def shape_arabic(run: str) -> str:
 def markup(text: str, *, bold: bool = False) -> str:
     """Plain text as safe paragraph markup: escaped, with Arabic-script runs shaped and set in the Arabic font."""
     register_fonts()
+    text = strip_bidi_controls(text)
     arabic_font = "LetterArabic-Bold" if bold else "LetterArabic"
     pieces = []
     position = 0
@@ -96,6 +110,63 @@ def markup(text: str, *, bold: bool = False) -> str:
         pieces.append(f'<font face="{arabic_font}">{escape(shape_arabic(match.group(0)))}</font>')
         position = match.end()
     pieces.append(escape(text[position:]))
+    return "".join(pieces)
+
+
+def _fonts(bold: bool) -> tuple[str, str]:
+    return ("LetterSans-Bold", "LetterArabic-Bold") if bold else ("LetterSans", "LetterArabic")
+
+
+def starts_right_to_left(text: str) -> bool:
+    first = FIRST_STRONG_RE.search(text)
+    return first is not None and ARABIC_RUN_RE.match(first.group(0)) is not None
+
+
+def text_width(text: str, size: float, *, bold: bool = False) -> float:
+    """How wide ``text`` prints at ``size``: Arabic-script runs shaped, in the Arabic font, the rest in the Latin."""
+    register_fonts()
+    text = strip_bidi_controls(text)
+    latin, arabic = _fonts(bold)
+    width = 0.0
+    position = 0
+    for match in ARABIC_RUN_RE.finditer(text):
+        width += stringWidth(text[position : match.start()], latin, size)
+        width += stringWidth(_in_font(_reshaper.reshape(match.group(0))), arabic, size)
+        position = match.end()
+    return width + stringWidth(text[position:], latin, size)
+
+
+def rtl_lines(text: str, width: float, size: float, *, bold: bool = False) -> list[str]:
+    """A right-to-left paragraph broken into lines of at most ``width`` points, each still in logical order."""
+    space = stringWidth(" ", _fonts(bold)[0], size)
+    lines: list[str] = []
+    current: list[str] = []
+    used = 0.0
+    for word in text.split():
+        wide = text_width(word, size, bold=bold)
+        if current and used + space + wide > width:
+            lines.append(" ".join(current))
+            current, used = [], 0.0
+        used += (space if current else 0.0) + wide
+        current.append(word)
+    if current:
+        lines.append(" ".join(current))
+    return lines
+
+
+def rtl_markup(line: str, *, bold: bool = False) -> str:
+    """One line of a right-to-left paragraph as safe markup, in display order (the Arabic shaped, numbers and
+    Latin words left to right inside it), each run in its font."""
+    register_fonts()
+    latin, arabic = _fonts(bold)
+    shown = strip_bidi_controls(get_display(_reshaper.reshape(line), base_dir="R"))
+    pieces = []
+    position = 0
+    for match in ARABIC_RUN_RE.finditer(shown):
+        pieces.append(escape(shown[position : match.start()]))
+        pieces.append(f'<font face="{arabic}">{escape(_in_font(match.group(0)))}</font>')
+        position = match.end()
+    pieces.append(escape(shown[position:]))
     return "".join(pieces)
 
 
@@ -143,17 +214,24 @@ class LetterRenderer:
         register_fonts()
         self.format = fmt if fmt in LAYOUTS else LetterFormat.STANDARD
         self.layout = LAYOUTS[self.format]
-        self.styles = self._styles()
+        self._all_styles = {False: self._styles(rtl=False), True: self._styles(rtl=True)}
+        self.styles = self._all_styles[False]
+        self.rtl = False
+        self.language = ENGLISH
+        # The frame's width less its padding: what a paragraph may fill.
+        self.text_width = self.page_size[0] - 2 * self.margin_x - 12
 
-    def _styles(self) -> dict[str, ParagraphStyle]:
+    def _styles(self, *, rtl: bool) -> dict[str, ParagraphStyle]:
+        """The styles of a letter; mirrored for a right-to-left one (text right, letterhead left)."""
         size = self.layout
+        start, end = (TA_RIGHT, TA_LEFT) if rtl else (TA_LEFT, TA_RIGHT)
         base = ParagraphStyle(
             "body",
             fontName="LetterSans",
             fontSize=size.body,
             leading=size.leading,
             spaceAfter=size.space_after,
-            alignment=TA_LEFT,
+            alignment=start,
         )
         return {
             "body": base,
@@ -164,10 +242,10 @@ class LetterRenderer:
                 fontSize=size.heading,
                 leading=size.heading * 1.3,
                 spaceAfter=2,
-                alignment=TA_RIGHT,
+                alignment=end,
             ),
             "letterhead": ParagraphStyle(
-                "lh", parent=base, fontSize=size.small, leading=size.small * 1.35, spaceAfter=0, alignment=TA_RIGHT
+                "lh", parent=base, fontSize=size.small, leading=size.small * 1.35, spaceAfter=0, alignment=end
             ),
             "confidential": ParagraphStyle(
                 "conf", parent=base, fontName="LetterSans-Bold", spaceAfter=size.leading / 3
@@ -188,29 +266,50 @@ class LetterRenderer:
             "signature_name": ParagraphStyle("sig_name", parent=base, fontName="LetterSans-Bold", spaceAfter=0),
         }
 
-    def _para(self, text: str, style: str, *, bold: bool = False) -> Paragraph:
+    def _para(self, text: str, style: str, *, bold: bool = False, indent: float = 0) -> Paragraph:
         style_obj = self.styles[style]
-        return Paragraph(markup(text, bold=bold or style_obj.fontName.endswith("Bold")), style_obj)
+        bold = bold or style_obj.fontName.endswith("Bold")
+        if not self.rtl or not starts_right_to_left(text):
+            # Left to right (in a right-to-left letter: an address, a name in Latin letters), right-aligned there.
+            return Paragraph(markup(text, bold=bold), style_obj)
+        # A little short of the full width: reportlab must never break a line of ours again.
+        width = (self.text_width - indent) * 0.97
+        lines = rtl_lines(text, width, style_obj.fontSize, bold=bold)
+        return Paragraph("<br/>".join(rtl_markup(line, bold=bold) for line in lines), style_obj)
+
+    def _label(self, key: str, **values) -> str:
+        return label(self.language, key, **values)
+
+    def _use(self, content: LetterContent) -> None:
+        self.language = content.language
+        self.rtl = content.rtl
+        self.styles = self._all_styles[self.rtl]
 
     def story(self, content: LetterContent) -> list:
+        self._use(content)
         size = self.layout
         flow: list = [self._para(content.service_name, "letterhead_name")]
         for line in [*content.service_address, content.service_phone, content.service_email, content.service_website]:
             if line:
                 flow.append(self._para(line, "letterhead"))
         flow.append(Spacer(1, size.block_gap))
-        flow.append(self._para("Private and confidential", "confidential"))
+        flow.append(self._para(self._label("confidential"), "confidential"))
         address = [self._para(content.recipient_name, "address")]
         address += [self._para(line, "address") for line in content.recipient_address]
         flow.append(KeepTogether(address))
         flow.append(Spacer(1, size.block_gap))
-        flow.append(self._para(f"Date: {content.letter_date}", "meta"))
-        flow.append(self._para(f"Our reference: {content.reference}", "meta"))
+        flow.append(self._para(f"{self._label('date')}: {content.letter_date}", "meta"))
+        flow.append(self._para(f"{self._label('reference')}: {content.reference}", "meta"))
         flow.append(self._para(content.subject, "subject"))
         for block in content.blocks:
             if block.kind == "list":
-                bullet = {"bulletFontName": "LetterSans", "bulletFontSize": size.body, "leftIndent": size.body * 1.6}
-                items = [ListItem(self._para(item, "list"), value="\u2022", **bullet) for item in block.items]
+                indent = size.body * 1.6
+                bullet = {"bulletFontName": "LetterSans", "bulletFontSize": size.body, "leftIndent": indent}
+                if self.rtl:
+                    bullet = {**bullet, "leftIndent": 0, "rightIndent": indent, "bulletDir": "rtl"}
+                items = [
+                    ListItem(self._para(item, "list", indent=indent), value="\u2022", **bullet) for item in block.items
+                ]
                 flow.append(
                     ListFlowable(items, bulletType="bullet", start="\u2022", spaceAfter=size.space_after, **bullet)
                 )
@@ -277,14 +376,24 @@ class LetterRenderer:
         width, _ = self.page_size
         canvas.saveState()
         canvas.setFont("LetterSans", size)
-        canvas.drawCentredString(width / 2, self.margin_bottom / 2, f"Page {page} of {total}")
-        if page > 1:
-            # Frames pad their text by 6 pt: the running head lines up with the text below it.
-            canvas.drawString(
-                self.margin_x + 6,
-                self.page_size[1] - self.margin_top / 2 - size / 2,
-                f"{content.reference}: private and confidential",
-            )
+        footer = self._label("page", page=page, total=total)
+        head = self._label("running_head", reference=content.reference) if page > 1 else ""
+        head_y = self.page_size[1] - self.margin_top / 2 - size / 2
+        if self.rtl:
+            # Shaped and in display order like the text; the running head on the right, where the text starts.
+            style = ParagraphStyle("furniture", fontName="LetterSans", fontSize=size, leading=size * 1.2)
+            for text, y, right in ((footer, self.margin_bottom / 2, None), (head, head_y, width - self.margin_x - 6)):
+                if text:
+                    line_width = text_width(text, size) + 1
+                    shown = Paragraph(rtl_markup(text), style)
+                    shown.wrap(line_width, size * 2)
+                    x = (width - line_width) / 2 if right is None else right - line_width
+                    shown.drawOn(canvas, x, y - size * 0.2)
+        else:
+            canvas.drawCentredString(width / 2, self.margin_bottom / 2, footer)
+            if head:
+                # Frames pad their text by 6 pt: the running head lines up with the text below it.
+                canvas.drawString(self.margin_x + 6, head_y, head)
         canvas.restoreState()
 
     def render(self, content: LetterContent) -> bytes:
@@ -303,7 +412,7 @@ class LetterRenderer:
             author=content.service_name,
             subject=content.reference,
             creator=content.service_name,
-            lang="en-GB",
+            lang=html_lang(content.language),
         )
         doc.build(self.story(content), canvasmaker=self._canvas_class(content))
         return buffer.getvalue(), doc.page

@@ -92,7 +92,9 @@ def letters_for_timeline(case: Case, user) -> list[tuple[datetime, str, str]]:
     when it was sent, of the letters this user may see. The timeline shows them only to users who may see the
     case's details."""
     items: list[tuple[datetime, str, str]] = []
-    letters = list(case.letters.select_related("generated_by", "party").order_by("generated_at", "id"))
+    letters = list(
+        case.letters.select_related("generated_by", "party", "translation_resolved_by").order_by("generated_at", "id")
+    )
     for letter in _for_user(case, user, letters):
         url = reverse("letters:detail", args=[case.reference, letter.pk])
         kind = LetterKind(letter.kind).label
@@ -101,8 +103,21 @@ def letters_for_timeline(case: Case, user) -> list[tuple[datetime, str, str]]:
             what += f" (version {letter.version})"
         if letter.format != "standard":
             what += f", {letter.get_format_display().lower()}"
+        if letter.language != "en":
+            what += f", in {letter.language_name}"
         who = letter.generated_by.get_full_name() if letter.generated_by else ""
-        items.append((letter.generated_at, f"{what} generated" + (f" by {who}" if who else ""), url))
+        made = f"{what} generated" + (f" by {who}" if who else "")
+        if letter.translation_needed:
+            made += f" in English: translation needed: {letter.translation_needed}"
+        items.append((letter.generated_at, made, url))
+        if letter.translation and letter.translation_resolved_at:
+            by = letter.translation_resolved_by.get_full_name() if letter.translation_resolved_by else ""
+            released = (
+                f"translated copy ({letter.translation_needed}) attached"
+                if letter.translation == Letter.Translation.COPY_ATTACHED
+                else f"sending in English confirmed (needs {letter.translation_needed})"
+            )
+            items.append((letter.translation_resolved_at, f"{what}: {released}" + (f" by {by}" if by else ""), url))
         if letter.sent_at:
             items.append((letter.sent_at, f"{what} sent", url))
     return sorted(items, key=lambda item: item[0])

@@ -13,6 +13,7 @@ import io
 from collections.abc import Iterable
 from datetime import date
 from functools import partial
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -51,9 +52,10 @@ from letters.files import (
     open_letter_file,
     orphaned_letter_files,
 )
+from letters.languages import ENGLISH, direction, embed_facts
 from letters.models import Letter, LetterFormat, Letterhead, LetterKind, LetterTemplate, WordingFormat
 from letters.tasks import enqueue_letter_files, write_letter_files
-from letters.wording import default_wording, template_keys
+from letters.wording import default_wording, letter_keys, template_keys
 from rjcases.exceptions import ActionRefused
 from rjcases.models import Case, CaseTransition, Party
 from rjcases.permissions import can_edit_case_work
@@ -65,6 +67,8 @@ __all__ = [
     "letters_for_transition",
     "letters_for_late_party",
     "update_template",
+    "add_template",
+    "resolve_translation",
     "mark_sent",
     "print_run_pdf",
     "ensure_default_templates",
@@ -86,10 +90,16 @@ __all__ = [
 # Templates
 
 
+def _history_says(row: Any, user, reason: str) -> None:
+    """Who made the change and why, for simple-history's row (attributes it reads, unknown to the type checker)."""
+    row._history_user = user
+    row._change_reason = reason
+
+
 def ensure_default_templates() -> None:
-    """Create the shipped wording for any (kind, variant, format) that has no template yet. Run after every
-    ``migrate`` (``letters.apps``), so the wording exists before the first move; idempotent."""
-    existing = set(LetterTemplate.objects.values_list("kind", "variant", "format"))
+    """Create the shipped wording for any (kind, variant, format, language) that has no template yet. Run after
+    every ``migrate`` (``letters.apps``), so the wording exists before the first move; idempotent."""
+    existing = set(LetterTemplate.objects.values_list("kind", "variant", "format", "language"))
     for key in template_keys():
         if key not in existing:
             _create_default(*key)
@@ -99,12 +109,18 @@ def ensure_default_templates_after_migrate(sender, **kwargs) -> None:
     ensure_default_templates()
 
 
-def _create_default(kind: str, variant: str, fmt: str) -> LetterTemplate:
+def _create_default(kind: str, variant: str, fmt: str, language: str = ENGLISH) -> LetterTemplate:
     """The shipped wording for one key, stored; safe when another process stores the same key at the same moment
     (the unique constraint decides, and the loser reads the winner's row)."""
-    wording = default_wording(kind, variant, fmt)
+    wording = default_wording(kind, variant, fmt, language)
     template = LetterTemplate(
-        kind=kind, variant=variant, format=fmt, subject=wording.subject, body=wording.body, closing=wording.closing
+        kind=kind,
+        variant=variant,
+        format=fmt,
+        language=language,
+        subject=wording.subject,
+        body=wording.body,
+        closing=wording.closing,
     )
     template.full_clean(validate_constraints=False)
     template._change_reason = "shipped wording"
@@ -112,22 +128,36 @@ def _create_default(kind: str, variant: str, fmt: str) -> LetterTemplate:
         with transaction.atomic():  # a savepoint inside a move: only this insert is undone on a clash
             template.save()
     except IntegrityError:
-        return LetterTemplate.objects.get(kind=kind, variant=variant, format=fmt)
+        return LetterTemplate.objects.get(kind=kind, variant=variant, format=fmt, language=language)
     return template
 
 
-def template_for(kind: str, variant: str, fmt: str) -> LetterTemplate:
-    """The wording for a letter: the easy read wording if there is one and it is wanted, else the standard."""
-    wanted = [(kind, variant, fmt)]
-    if fmt != WordingFormat.STANDARD:
-        wanted.append((kind, variant, WordingFormat.STANDARD))
-    for key in wanted:
-        found = LetterTemplate.objects.filter(kind=key[0], variant=key[1], format=key[2]).order_by().first()
-        if found is not None:
-            return found
-        if key in template_keys():
-            return _create_default(*key)
+def _template(kind: str, variant: str, fmt: str, language: str) -> LetterTemplate | None:
+    found = LetterTemplate.objects.filter(kind=kind, variant=variant, format=fmt, language=language).order_by().first()
+    if found is None and (kind, variant, fmt, language) in template_keys():
+        return _create_default(kind, variant, fmt, language)
+    return found
+
+
+def template_for(kind: str, variant: str, fmt: str, language: str = ENGLISH) -> LetterTemplate:
+    """The wording for a letter: in ``language`` if the service has it, else in English; in each, the easy read
+    wording if there is one and it is wanted, else the standard (the language matters more than the format)."""
+    formats = [fmt] if fmt == WordingFormat.STANDARD else [fmt, WordingFormat.STANDARD]
+    languages = [language] if language == ENGLISH else [language, ENGLISH]
+    for code in languages:
+        for wording_format in formats:
+            found = _template(kind, variant, wording_format, code)
+            if found is not None:
+                return found
     raise LetterRefused(f"There is no wording for a {LetterKind(kind).label.lower()} letter.")
+
+
+def translation_needed(template: LetterTemplate, recipient: Recipient) -> str:
+    """The recipient's language, by name, when the letter's wording is not in it ("Polish"); empty when it is."""
+    wanted = recipient.wanted
+    if wanted.code == template.language:
+        return ""
+    return wanted.name
 
 
 def may_edit_templates(user) -> bool:
@@ -155,6 +185,36 @@ def update_template(template: LetterTemplate, user, *, subject: str, body: str, 
     return locked
 
 
+def add_template(
+    user, *, kind: str, variant: str, fmt: str, language: str, subject: str, body: str, closing: str
+) -> LetterTemplate:
+    """Add wording for a letter in a language (or format) it has none in yet, as version 1 with its history.
+    Raises ``ValidationError`` (naming the language and any placeholder missing or unknown) and stores nothing
+    when the wording cannot be used; ``LetterRefused`` when that wording exists already (edit it instead)."""
+    if not may_edit_templates(user):
+        raise ActionRefused("Only a manager can change letter wording.")
+    if (kind, variant, fmt) not in letter_keys():
+        raise LetterRefused("Choose a kind of letter, and a format it is written in.")
+    with transaction.atomic():
+        if LetterTemplate.objects.filter(kind=kind, variant=variant, format=fmt, language=language).exists():
+            raise LetterRefused("This letter already has wording in that language: edit it instead.")
+        template = LetterTemplate(
+            kind=kind,
+            variant=variant,
+            format=fmt,
+            language=language,
+            subject=subject.strip(),
+            body=body.strip(),
+            closing=closing.strip(),
+            updated_by=user,
+            updated_at=timezone.now(),
+        )
+        template.full_clean()
+        _history_says(template, user, "added")
+        template.save()
+    return template
+
+
 # ---------------------------------------------------------------------------------------------------
 # Generating a letter
 
@@ -171,10 +231,12 @@ def render_content(
 ) -> tuple[LetterContent, LetterTemplate]:
     """The content of a letter to ``recipient``, from the wording in force (nothing is stored)."""
     variant = variant_for(case, kind) if variant is None else variant
-    template = template or template_for(kind, variant, wording_format_for(fmt))
+    template = template or template_for(kind, variant, wording_format_for(fmt), recipient.wanted.code or ENGLISH)
     letterhead = Letterhead.current()
-    facts = letter_facts(case, kind, variant, recipient, letterhead, today=today)
-    name, title = signatory(case, letterhead)
+    facts = letter_facts(case, kind, variant, recipient, letterhead, today=today, language=template.language)
+    if direction(template.language) == "rtl":
+        facts = embed_facts(facts)
+    name, title = signatory(case, letterhead, template.language)
     content = compose(
         template=template,
         facts=facts,
@@ -212,6 +274,8 @@ def _store(
         party_id=recipient.party_id,
         recipient_name=recipient.name,
         format=fmt,
+        language=template.language,
+        translation_needed=translation_needed(template, recipient),
         template=template,
         template_version=template.version,
         version=version,
@@ -222,7 +286,9 @@ def _store(
         file_status=Letter.FileStatus.PENDING,
     )
     letter._history_user = user
-    letter._change_reason = f"version {version} generated"
+    letter._change_reason = f"version {version} generated" + (
+        f" in English: translation needed: {letter.translation_needed}" if letter.translation_needed else ""
+    )
     letter.save()
     for older in Letter.objects.filter(pk__in=pending) if pending else ():
         older.status = Letter.Status.SUPERSEDED
@@ -364,8 +430,8 @@ def print_run_pdf(letters: Iterable[Letter], *, double_sided: bool = False) -> b
 
 
 def mark_sent(user, letters: Iterable[Letter]) -> tuple[int, int]:
-    """Mark these letters sent now. Returns (marked, skipped): letters already sent or replaced, and letters
-    whose file is not written (they cannot have been printed), are skipped."""
+    """Mark these letters sent now. Returns (marked, skipped): letters already sent or replaced, letters whose
+    file is not written (they cannot have been printed) and letters held for translation are skipped."""
     marked = skipped = 0
     now = timezone.now()
     with transaction.atomic():
@@ -373,7 +439,7 @@ def mark_sent(user, letters: Iterable[Letter]) -> tuple[int, int]:
             if not can_edit_case_work(letter.case, user):
                 raise ActionRefused("Only the case's facilitator or a manager can mark its letters sent.")
             locked = Letter.objects.select_for_update().get(pk=letter.pk)
-            if locked.status != Letter.Status.PENDING or not locked.file_written:
+            if locked.status != Letter.Status.PENDING or not locked.printable:
                 skipped += 1
                 continue
             locked.status, locked.sent_at, locked.sent_by = Letter.Status.SENT, now, user
@@ -382,6 +448,35 @@ def mark_sent(user, letters: Iterable[Letter]) -> tuple[int, int]:
             locked.save(update_fields=["status", "sent_at", "sent_by"])
             marked += 1
     return marked, skipped
+
+
+def resolve_translation(letter: Letter, user, resolution: str) -> Letter:
+    """Let a letter held for translation go to the print run: a translated copy is attached to it
+    (``copy_attached``), or sending it in English is confirmed (``send_in_english``). Who and when are kept on
+    the letter and in its history, and the case timeline shows it. Refused, with nothing changed, for a letter that
+    is not held, or is already sent or replaced, and for anyone but the case's facilitators and managers."""
+    if not can_edit_case_work(letter.case, user):
+        raise ActionRefused("Only the case's facilitator or a manager can release a letter held for translation.")
+    if resolution not in (Letter.Translation.COPY_ATTACHED, Letter.Translation.SEND_IN_ENGLISH):
+        raise LetterRefused("Choose whether a translated copy is attached or the letter is to be sent in English.")
+    with transaction.atomic():
+        locked = Letter.objects.select_for_update().get(pk=letter.pk)
+        if not locked.held_for_translation:
+            raise LetterRefused("This letter is not waiting for a translation.")
+        if locked.status != Letter.Status.PENDING:
+            raise LetterRefused("This letter has already been sent or replaced by a newer version.")
+        locked.translation = resolution
+        locked.translation_resolved_by = user
+        locked.translation_resolved_at = timezone.now()
+        _history_says(
+            locked,
+            user,
+            f"translated copy ({locked.translation_needed}) attached"
+            if resolution == Letter.Translation.COPY_ATTACHED
+            else f"sending in English confirmed (wanted in {locked.translation_needed})",
+        )
+        locked.save(update_fields=["translation", "translation_resolved_by", "translation_resolved_at"])
+    return locked
 
 
 def retry_letter_file(letter: Letter, user) -> Letter:

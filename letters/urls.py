@@ -14,6 +14,7 @@ urlpatterns = [
     path("wording/", views.template_list, name="templates"),
     path("wording/<int:pk>/", views.template_edit, name="template_edit"),
     path("wording/<int:pk>/history/", views.template_history, name="template_history"),
+    path("wording/<int:pk>/other-language/", views.template_add_language, name="template_add_language"),
     path("wording/<int:pk>/preview.pdf", views.template_preview, name="template_preview"),
     path("bsl-videos/", views.bsl_videos, name="bsl_videos"),
     path("bsl-videos/<str:subject>/", views.bsl_video_edit, name="bsl_video_edit"),
@@ -33,4 +34,5 @@ urlpatterns = [
     path(CASE + "<int:pk>/accessible/", views.accessible, name="accessible"),
     path(CASE + "<int:pk>/regenerate/", views.regenerate, name="regenerate"),
     path(CASE + "<int:pk>/write-file/", views.write_file, name="write_file"),
+    path(CASE + "<int:pk>/translation/", views.resolve_translation, name="translation"),
 ]

@@ -27,6 +27,8 @@ from letters.forms import (
     MarkSentForm,
     PrintRunDayForm,
     PrintRunPdfForm,
+    TranslatedWordingForm,
+    TranslationForm,
 )
 from letters.models import BslVideo, LetterFormat, LetterTemplate
 from letters.renderer import LetterRenderer
@@ -129,6 +131,7 @@ def detail(request, reference: str, pk: int):
         "versions": selectors.versions_of(letter),
         "can_regenerate": can_edit_case_work(letter.case, request.user),
         "transition_label": TRANSITIONS[letter.transition.name].label if letter.transition_id else "",
+        "translation_form": TranslationForm() if letter.held_for_translation else None,
     }
     return render(request, "letters/letter_detail.html", context)
 
@@ -181,6 +184,24 @@ def regenerate(request, reference: str, pk: int):
         return redirect(selectors.letter_url(letter))
     messages.success(request, f"Version {new.version} was created. Earlier versions are kept.")
     return redirect(selectors.letter_url(new))
+
+
+@login_required
+@require_POST
+def resolve_translation(request, reference: str, pk: int):
+    """A facilitator lets a letter held for translation go to the print run (copy attached, or send in English)."""
+    letter = selectors.get_letter_for_user(request.user, pk, reference)
+    form = TranslationForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.errors["resolution"][0])
+        return redirect(selectors.letter_url(letter))
+    with refusals_to(request=request) as refusal:
+        done = services.resolve_translation(letter, request.user, form.cleaned_data["resolution"])
+    if not refusal:
+        messages.success(request, f"{done}: {done.get_translation_display().lower()}. It can be printed now.")
+    if request.POST.get("back_to") == "print_run":
+        return redirect(f"{reverse('letters:print_run')}?date={_day_from(request).isoformat()}")
+    return redirect(selectors.letter_url(letter))
 
 
 @login_required
@@ -249,6 +270,7 @@ def template_edit(request, pk: int):
                 subject=data["subject"],
                 body=data["body"],
                 closing=data["closing"],
+                language=template.language,
             )
         else:
             with refusals_to(form) as refusal:
@@ -269,6 +291,59 @@ def template_edit(request, pk: int):
         ],
     }
     return render(request, "letters/template_edit.html", context)
+
+
+@login_required
+def template_add_language(request, pk: int):
+    """Wording of this letter in another language, started from the English (``pk``): previewed, then saved."""
+    _require_template_editor(request.user)
+    english = get_object_or_404(LetterTemplate, pk=pk)
+    taken = set(
+        LetterTemplate.objects.filter(kind=english.kind, variant=english.variant, format=english.format).values_list(
+            "language", flat=True
+        )
+    )
+    initial = {"subject": english.subject, "body": english.body, "closing": english.closing}
+    form = TranslatedWordingForm(request.POST or None, initial=initial, taken=taken)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if request.POST.get("action") == "preview":
+            preview = demo_content(
+                english.kind,
+                english.variant,
+                english.format,
+                subject=data["subject"],
+                body=data["body"],
+                closing=data["closing"],
+                language=data["language"],
+            )
+        else:
+            with refusals_to(form) as refusal:
+                saved = services.add_template(
+                    request.user,
+                    kind=english.kind,
+                    variant=english.variant,
+                    fmt=english.format,
+                    language=data["language"],
+                    subject=data["subject"],
+                    body=data["body"],
+                    closing=data["closing"],
+                )
+            if not refusal:
+                messages.success(request, f"{saved.title}: version 1 saved.")
+                return redirect("letters:template_edit", saved.pk)
+    context = {
+        "page_title": f"Wording in another language – {english.title}",
+        "template": english,
+        "form": form,
+        "preview": preview,
+        "placeholders": [
+            {"name": name, "description": text, "is_list": name in LIST_PLACEHOLDERS}
+            for name, text in placeholders_for(english.kind).items()
+        ],
+    }
+    return render(request, "letters/template_add_language.html", context)
 
 
 @login_required
@@ -295,7 +370,13 @@ def template_preview(request, pk: int):
     if fmt not in LetterFormat.values:
         raise Http404("No such format")
     content = demo_content(
-        template.kind, template.variant, fmt, subject=template.subject, body=template.body, closing=template.closing
+        template.kind,
+        template.variant,
+        fmt,
+        subject=template.subject,
+        body=template.body,
+        closing=template.closing,
+        language=template.language,
     )
     pdf = LetterRenderer(fmt).render(content)
     return _pdf_response(pdf, f"preview-{template.kind.replace('_', '-')}-v{template.version}.pdf", inline=True)
@@ -347,7 +428,7 @@ def print_run(request):
             return redirect(f"{reverse('letters:print_run')}?date={day.isoformat()}")
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     found = selectors.print_run_letters(request.user, day)
-    letters = [letter for letter in found if letter.file_written]
+    letters = [letter for letter in found if letter.printable]
     context = {
         "page_title": "Letters to post",
         "day": day,
@@ -356,6 +437,8 @@ def print_run(request):
         "letters": letters,
         # Shown with the reason and "Try again", and left out of the PDF and of marking sent.
         "without_file": [letter for letter in found if not letter.file_written],
+        # Written in English for someone whose language it is not: held until released (``resolve_translation``).
+        "held": [letter for letter in found if letter.file_written and letter.held_for_translation],
         "older_days": selectors.older_pending_days(request.user, day),
         "without_address": [letter for letter in letters if not letter.has_postal_address],
     }
@@ -367,7 +450,7 @@ def print_run(request):
 def print_run_pdf(request):
     _require_print_run(request.user)
     day = _day_from(request)
-    letters = [letter for letter in selectors.print_run_letters(request.user, day) if letter.file_written]
+    letters = [letter for letter in selectors.print_run_letters(request.user, day) if letter.printable]
     wanted = request.GET.getlist("letter")
     if wanted:
         letters = [letter for letter in letters if str(letter.pk) in wanted]

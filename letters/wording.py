@@ -15,6 +15,7 @@ from pathlib import Path
 
 from django.conf import settings
 
+from letters.languages import ENGLISH, LANGUAGES, language_name
 from letters.models import LetterKind, Variant, WordingFormat
 
 PLACEHOLDER_RE = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
@@ -113,11 +114,29 @@ def _text_problems(kind: str, text: str, *, allow_lists: bool) -> list[str]:
     return problems
 
 
-def template_problems(kind: str, *, subject: str, body: str, closing: str) -> dict[str, list[str]]:
-    """What is wrong with this wording, by field; empty when it may be saved."""
+def placeholders_in(*texts: str) -> set[str]:
+    return {match.group(1) for text in texts for match in PLACEHOLDER_RE.finditer(text or "")}
+
+
+def template_problems(
+    kind: str,
+    *,
+    subject: str,
+    body: str,
+    closing: str,
+    language: str = ENGLISH,
+    english: tuple[str, str, str] | None = None,
+) -> dict[str, list[str]]:
+    """What is wrong with this wording, by field; empty when it may be saved.
+
+    Wording in another language than English is also held to the English wording of the same letter
+    (``english``: its subject, body and closing): every placeholder the English uses must be in it, and each
+    problem names the language, so a manager editing the Welsh knows which wording to fix."""
     problems: dict[str, list[str]] = {}
     if kind not in LetterKind.values:
         return {"kind": [f"There is no kind of letter called {kind!r}."]}
+    if language not in LANGUAGES:
+        return {"language": [f"There is no language with the code {language!r}."]}
     for field, text, allow_lists in (("subject", subject, False), ("body", body, True), ("closing", closing, False)):
         found = _text_problems(kind, text or "", allow_lists=allow_lists)
         if field == "body" and not found:
@@ -131,6 +150,20 @@ def template_problems(kind: str, *, subject: str, body: str, closing: str) -> di
             found.append("Enter the subject line.")
         if found:
             problems[field] = found
+    if language != ENGLISH and english is not None:
+        missing = sorted(placeholders_in(*english) - placeholders_in(subject, body, closing))
+        if missing:
+            names = ", ".join(f"{{{{ {name} }}}}" for name in missing)
+            problems.setdefault("body", []).append(
+                f"The {language_name(language)} wording is missing {names}, which the English wording of this "
+                f"letter uses. Add {'it' if len(missing) == 1 else 'them'} to the {language_name(language)} wording."
+            )
+    if language != ENGLISH:
+        prefix = f"{language_name(language)} wording: "
+        problems = {
+            field: [m if m.startswith(f"The {language_name(language)} wording") else prefix + m for m in messages]
+            for field, messages in problems.items()
+        }
     return problems
 
 
@@ -207,27 +240,30 @@ class DefaultWording:
     subject: str
     closing: str
     body: str
+    language: str = ENGLISH
 
 
-def wording_file(kind: str, variant: str, fmt: str) -> Path:
+def wording_file(kind: str, variant: str, fmt: str, language: str = ENGLISH) -> Path:
+    """English wording is ``<kind>[.<variant>].<format>.txt``; another language's is the same name in a folder
+    named by its code (``cy/``, ``ar/``)."""
     name = kind + (f".{variant}" if variant else "") + f".{fmt}.txt"
-    return WORDING_DIR / name
+    return WORDING_DIR / name if language == ENGLISH else WORDING_DIR / language / name
 
 
-def default_wording(kind: str, variant: str, fmt: str) -> DefaultWording:
+def default_wording(kind: str, variant: str, fmt: str, language: str = ENGLISH) -> DefaultWording:
     """Read one shipped wording file: ``subject:`` and ``closing:`` lines, ``---``, then the body."""
-    raw = wording_file(kind, variant, fmt).read_text(encoding="utf-8")
+    raw = wording_file(kind, variant, fmt, language).read_text(encoding="utf-8")
     head, _, body = raw.partition("\n---\n")
     fields = {}
     for line in head.splitlines():
         key, _, value = line.partition(":")
         fields[key.strip()] = value.strip()
     closing = fields.get("closing", "Yours sincerely,")
-    return DefaultWording(kind, variant, fmt, fields["subject"], closing, body.strip())
+    return DefaultWording(kind, variant, fmt, fields["subject"], closing, body.strip(), language)
 
 
-def template_keys() -> list[tuple[str, str, str]]:
-    """Every (kind, variant, format) the service ships wording for."""
+def letter_keys() -> list[tuple[str, str, str]]:
+    """Every (kind, variant, format) a letter may be written in; the service ships English wording for each."""
     keys = []
     for kind in LetterKind.values:
         formats = [WordingFormat.STANDARD] if kind in REFERRER_ONLY_KINDS else list(WordingFormat.values)
@@ -235,3 +271,20 @@ def template_keys() -> list[tuple[str, str, str]]:
             for fmt in formats:
                 keys.append((kind, str(variant), str(fmt)))
     return keys
+
+
+_SHIPPED: list[tuple[str, str, str, str]] | None = None
+
+
+def template_keys() -> list[tuple[str, str, str, str]]:
+    """Every (kind, variant, format, language) the service ships wording for: English for every letter, and
+    each other language for the letters its folder has a file for (Welsh every one, Arabic some)."""
+    global _SHIPPED
+    if _SHIPPED is None:
+        _SHIPPED = [
+            (*key, code)
+            for code in LANGUAGES
+            for key in letter_keys()
+            if code == ENGLISH or wording_file(*key, code).is_file()
+        ]
+    return _SHIPPED

@@ -88,7 +88,7 @@ def test_the_cve_2023_33733_payload_prints_as_text_and_runs_nothing(police_refer
 @pytest.mark.letter_files
 def test_markup_in_template_wording_prints_as_typed(manager, police_referrer, facilitator):
     services.ensure_default_templates()
-    template = LetterTemplate.objects.get(kind=LetterKind.RJ_INFORMATION, format="standard")
+    template = LetterTemplate.objects.get(kind=LetterKind.RJ_INFORMATION, format="standard", language="en")
     services.update_template(
         template,
         manager,

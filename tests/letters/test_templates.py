@@ -15,13 +15,24 @@ from tests.walk import to_assessment
 @pytest.fixture
 def template(db):
     services.ensure_default_templates()
-    return LetterTemplate.objects.get(kind=LetterKind.CLOSURE, format="standard")
+    return LetterTemplate.objects.get(kind=LetterKind.CLOSURE, format="standard", language="en")
 
 
 @pytest.mark.parametrize("key", template_keys())
 def test_the_shipped_wording_passes_its_own_checks(key):
     wording = default_wording(*key)
-    assert template_problems(key[0], subject=wording.subject, body=wording.body, closing=wording.closing) == {}
+    english = default_wording(*key[:3])
+    assert (
+        template_problems(
+            key[0],
+            subject=wording.subject,
+            body=wording.body,
+            closing=wording.closing,
+            language=key[3],
+            english=(english.subject, english.body, english.closing),
+        )
+        == {}
+    )
 
 
 def test_every_kind_has_standard_wording_and_participants_letters_have_easy_read(db):
@@ -110,7 +121,7 @@ def test_only_managers_change_wording(template, facilitator):
 @pytest.mark.letter_files
 def test_letters_record_the_wording_version_they_were_made_from(referred_case, manager, facilitator):
     services.ensure_default_templates()
-    rj_info = LetterTemplate.objects.get(kind=LetterKind.RJ_INFORMATION, format="standard")
+    rj_info = LetterTemplate.objects.get(kind=LetterKind.RJ_INFORMATION, format="standard", language="en")
     services.update_template(
         rj_info,
         manager,

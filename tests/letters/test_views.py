@@ -264,7 +264,7 @@ def test_old_id_addresses_redirect_permanently_to_the_reference(client, facilita
 @pytest.fixture
 def closure_template(db):
     services.ensure_default_templates()
-    return LetterTemplate.objects.get(kind=LetterKind.CLOSURE, format="standard")
+    return LetterTemplate.objects.get(kind=LetterKind.CLOSURE, format="standard", language="en")
 
 
 def test_a_manager_edits_wording_and_sees_the_history(client, manager, closure_template):
