@@ -214,7 +214,7 @@ class LetterRenderer:
         register_fonts()
         self.format = fmt if fmt in LAYOUTS else LetterFormat.STANDARD
         self.layout = LAYOUTS[self.format]
-        self._all_styles = {False: self._styles(rtl=False), True: self._styles(rtl=True)}
+        self._all_styles: dict[bool, dict[str, ParagraphStyle]] = {False: self._styles(rtl=False)}
         self.styles = self._all_styles[False]
         self.rtl = False
         self.language = ENGLISH
@@ -283,6 +283,8 @@ class LetterRenderer:
     def _use(self, content: LetterContent) -> None:
         self.language = content.language
         self.rtl = content.rtl
+        if self.rtl not in self._all_styles:
+            self._all_styles[self.rtl] = self._styles(rtl=self.rtl)
         self.styles = self._all_styles[self.rtl]
 
     def story(self, content: LetterContent) -> list:

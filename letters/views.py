@@ -94,26 +94,33 @@ def generate(request, reference: str):
         recipients=recipients,
         initial={"kind": request.GET.get("kind", ""), "recipient": request.GET.get("to", "")},
     )
-    preview = None
+    preview, translation_needed = None, ""
     if request.method == "POST" and form.is_valid():
         kind, key, fmt = form.cleaned_data["kind"], form.cleaned_data["recipient"], form.cleaned_data["format"]
         with refusals_to(form, field="kind"):
             if request.POST.get("action") == "preview":
-                preview = _preview_for_case(case, kind, key, fmt)
+                preview, translation_needed = _preview_for_case(case, kind, key, fmt)
             else:
                 letter = services.generate_letter(case, request.user, kind=kind, recipient_key=key, fmt=fmt or None)
                 messages.success(request, f"{letter} was created. It is waiting to be sent.")
                 return redirect(selectors.letter_url(letter))
-    context = {"page_title": f"Create a letter – {case.reference}", "case": case, "form": form, "preview": preview}
+    context = {
+        "page_title": f"Create a letter – {case.reference}",
+        "case": case,
+        "form": form,
+        "preview": preview,
+        "translation_needed": translation_needed,
+    }
     return render(request, "letters/generate.html", context)
 
 
-def _preview_for_case(case, kind: str, key: str, fmt: str) -> LetterContent:
-    """The letter as it would be made now, not stored (refused for the same reasons as generating)."""
+def _preview_for_case(case, kind: str, key: str, fmt: str) -> tuple[LetterContent, str]:
+    """The letter as it would be made now, not stored (refused for the same reasons as generating), and the
+    language it would be flagged as needing a translation into (empty when it is in the person's language)."""
     recipient = recipient_for(case, key)
     check_kind_for(case, kind, recipient)
-    content, _ = services.render_content(case, kind, recipient, fmt or recipient.default_format)
-    return content
+    content, template = services.render_content(case, kind, recipient, fmt or recipient.default_format)
+    return content, services.translation_needed(template, recipient)
 
 
 # ---------------------------------------------------------------------------------------------------

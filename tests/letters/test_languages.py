@@ -237,6 +237,13 @@ def test_a_polish_speaker_gets_english_flagged_translation_needed(polish_case, c
     assert "Translation needed: Polish" in page
     timeline = [what for _, what, _ in letters_for_timeline(polish_case, facilitator)]
     assert any("in English: translation needed: Polish" in what for what in timeline)
+    harmed = polish_case.parties.get(role=Party.Role.HARMED)
+    shown = client.post(
+        reverse("letters:generate", args=[polish_case.reference]),
+        {"kind": LetterKind.RJ_INFORMATION, "recipient": f"party-{harmed.pk}", "format": "", "action": "preview"},
+    ).content.decode()
+    assert 'data-testid="preview-translation-needed"' in shown
+    assert "Translation needed: Polish" in shown
 
 
 def test_the_print_run_holds_it_until_released(polish_case, client, facilitator):
