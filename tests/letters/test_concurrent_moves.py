@@ -53,7 +53,7 @@ def assert_each_letter_once(cases) -> None:
         assert sorted(kind for kind, _, _ in letters) == ["invitation", "referral_acknowledgement", "rj_information"]
         assert {version for _, _, version in letters} == {1}
         assert len({(kind, key) for kind, key, _ in letters}) == 3
-    wording = list(LetterTemplate.objects.values_list("kind", "variant", "format"))
+    wording = list(LetterTemplate.objects.values_list("kind", "variant", "format", "language"))
     assert len(wording) == len(set(wording))  # no key stored twice
 
 
@@ -64,7 +64,7 @@ def test_eight_moves_at_once_on_a_fresh_database_all_succeed_with_each_letter_on
     if connection.vendor != "postgresql":
         pytest.skip("Concurrent writers need PostgreSQL")
     # A freshly migrated database already holds the shipped wording: no move has to create it.
-    assert set(LetterTemplate.objects.values_list("kind", "variant", "format")) == set(template_keys())
+    assert set(LetterTemplate.objects.values_list("kind", "variant", "format", "language")) == set(template_keys())
     cases = allocated_cases(manager, facilitator, police_referrer)
     assert accept_at_once(cases, manager) == ["ok"] * MOVES
     assert_each_letter_once(cases)
