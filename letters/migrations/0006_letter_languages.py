@@ -12,7 +12,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('letters', '0004_letter_files_storage'),
+        ('letters', '0005_bsl_video'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
