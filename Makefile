@@ -56,8 +56,9 @@ demo: setup
 
 # The development server and a task worker beside it (letter files, emails), stopped together by Ctrl-C.
 run: demo
-	@$(PY) manage.py demo_signins --port $(PORT)
-	@$(PY) scripts/run_together.py "web: $(PY) manage.py runserver 127.0.0.1:$(PORT)" "worker: $(WORKER)"
+	@$(PY) manage.py demo_signins
+	@$(PY) scripts/run_together.py --announce-when-listening 127.0.0.1:$(PORT) http://127.0.0.1:$(PORT)/accounts/login/ \
+		"web: $(PY) manage.py runserver 127.0.0.1:$(PORT)" "worker: $(WORKER)"
 
 # The task worker alone (django-tasks-db: the queue is the database; every queue), against DATABASE_URL, which
 # must be migrated. More options of db_worker in WORKER_ARGS, e.g. WORKER_ARGS=--no-reload.

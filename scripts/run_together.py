@@ -9,6 +9,10 @@ own process group, so that a reloader's child goes with its parent. Ctrl-C or SI
 group (a worker finishes its task first: a second signal would make it stop at once); when any process ends, the
 others are stopped the same way. Whatever is still running after --grace seconds (10) is killed. The exit status
 is that of the first process to end, or 0 when they were asked to stop.
+
+With ``--announce-when-listening HOST:PORT URL`` it prints "Open URL" once something accepts connections on
+HOST:PORT (the development server takes some seconds to start: an address printed before it listens would
+give a newcomer a refused connection).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import argparse
 import os
 import shlex
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -40,11 +45,37 @@ def signal_all(processes: dict[str, subprocess.Popen], signum: int, *, running_o
                 pass
 
 
+def listening(host: str, port: int) -> bool:
+    """True when something accepts a TCP connection on host:port."""
+    try:
+        with socket.create_connection((host, port), timeout=0.2):
+            return True
+    except OSError:
+        return False
+
+
+def parse_address(value: str) -> tuple[str, int]:
+    host, sep, port = value.rpartition(":")
+    if not sep or not host or not port.isdigit():
+        raise SystemExit(f"run_together: {value!r} is not HOST:PORT.")
+    return host, int(port)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("commands", nargs="+", metavar="NAME: COMMAND")
     parser.add_argument("--grace", type=float, default=10.0, help="Seconds to wait before killing (default 10).")
+    parser.add_argument(
+        "--announce-when-listening",
+        nargs=2,
+        metavar=("HOST:PORT", "URL"),
+        help="Print 'Open URL' once something listens on HOST:PORT.",
+    )
     options = parser.parse_args(argv)
+    announce = None
+    if options.announce_when_listening:
+        address, url = options.announce_when_listening
+        announce = (parse_address(address), url)
     specs = [parse(spec) for spec in options.commands]
 
     asked_to_stop: list[int] = []
@@ -59,6 +90,9 @@ def main(argv: list[str] | None = None) -> int:
 
     first_status = None
     while first_status is None and not asked_to_stop:
+        if announce is not None and listening(*announce[0]):
+            print(f"\nOpen {announce[1]}\n", flush=True)
+            announce = None
         for name, process in processes.items():
             status = process.poll()
             if status is not None:

@@ -57,3 +57,32 @@ def test_one_process_ending_stops_the_others_with_its_status():
     assert helper.wait(timeout=60) == 3
     assert wait_gone(pids)
     assert "web ended with status 3; stopping the others." in helper.stdout.read()
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_it_prints_the_address_only_once_the_server_listens():
+    port = free_port()
+    # A "server" that waits two seconds before it listens, prints that it does, then serves until stopped.
+    late_server = (
+        f"{sys.executable} -c 'import socket, time; time.sleep(2); s = socket.socket(); "
+        f's.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("127.0.0.1", {port})); s.listen(); '
+        f'print("LISTENING", flush=True); time.sleep(120)\''
+    )
+    url = f"http://127.0.0.1:{port}/accounts/login/"
+    helper = start("--announce-when-listening", f"127.0.0.1:{port}", url, f"web: {late_server}")
+    lines = []
+    while not any(line.startswith("Open ") for line in lines):
+        line = helper.stdout.readline()
+        assert line, "run_together ended without announcing the address"
+        lines.append(line.strip())
+    assert lines.index("LISTENING") < lines.index(f"Open {url}")
+    assert sum(line.startswith("Open ") for line in lines) == 1
+    helper.send_signal(signal.SIGINT)
+    assert helper.wait(timeout=30) == 0

@@ -9,18 +9,16 @@ DEMO_PASSWORD = "demo-Restorative-2026"
 
 
 class Command(BaseCommand):
-    help = "Print where to open the app and the demo sign-ins (development only)."
+    help = "Print the demo sign-ins (development only); `make run` prints the address once the server listens."
 
     def add_arguments(self, parser):
-        parser.add_argument("--port", default="8000")
         add_not_production_flag(parser)
 
-    def handle(self, *args, port, **options):
+    def handle(self, *args, **options):
         refuse_demo_in_production(options, "the list of demo sign-ins")
         w = self.stdout.write
         w("")
         w(self.style.SUCCESS(f"{settings.SERVICE_NAME} (demo data, synthetic people only)"))
-        w(f"Open http://127.0.0.1:{port}/accounts/login/")
         w(f"Demo sign-ins, all with the password  {DEMO_PASSWORD}")
         users = User.objects.filter(
             username__in=[

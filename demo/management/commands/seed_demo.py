@@ -108,6 +108,12 @@ class Command(BaseCommand):
         if letters is None:
             letters = walked == cases
         started = time.monotonic()
+        if verbosity >= 1:
+            self.stdout.write(
+                f"Seeding {cases} demo cases (seed {seed}): {walked} walked through the services, {cases - walked} in "
+                "bulk. A line at each tenth:"
+            )
+            self.stdout.flush()
         clock = SimulatedClock()
         with simulated_time(clock):
             # A run partly written in bulk makes no letters, so its walked cases make none either.
@@ -163,9 +169,10 @@ class Command(BaseCommand):
             self._progress(cases, cases, started)
 
     def _progress(self, done: int, total: int, started: float) -> None:
-        """A line at each tenth of a large run (every case with -v 2)."""
+        """A line at each tenth of the run (every case with -v 2; none with -v 0), so that `make run`'s first seed,
+        which takes a minute or two, shows it is moving."""
         tenth = done * 10 // total
-        if self.verbosity >= 2 or (total >= 1000 and tenth > self._tenth):
+        if self.verbosity >= 2 or (self.verbosity >= 1 and tenth > self._tenth):
             self._tenth = tenth
             self.stdout.write(f"  {done}/{total} cases, {time.monotonic() - started:.0f} s", ending="\n")
             self.stdout.flush()
