@@ -78,6 +78,12 @@ class GovukBoundField(BoundField):
         return self.id_for_label or self.auto_id
 
     @property
+    def says_optional(self) -> bool:
+        """Whether the label says "(optional)": not for a required field, nor for a revealed field required whenever
+        it shows (the form's ``required_when_shown``)."""
+        return not self.field.required and self.name not in getattr(self.form, "required_when_shown", ())
+
+    @property
     def is_date(self) -> bool:
         return isinstance(self.field.widget, DatePartsWidget)
 
@@ -153,7 +159,8 @@ class GovukForm(forms.Form):
     """The base of every form: GOV.UK markup, and no browser validation (the error summary says what is wrong).
 
     ``reveals`` maps a radio or checkbox field to (the value that reveals, the field shown under it): the GOV.UK
-    conditional reveal. A single checkbox reveals on ``"on"``.
+    conditional reveal. A single checkbox reveals on ``"on"``. ``required_when_shown`` names the revealed fields
+    that ``clean`` requires whenever they show: their labels do not say "(optional)".
     """
 
     bound_field_class = GovukBoundField

@@ -2,14 +2,23 @@
 
 from django.urls import include, path
 
-from rjcases.views import cases, notes, partnerships, people
+from rjcases.views import cases, notes, partnerships, people, referral
 
 app_name = "rjcases"
 
 urlpatterns = [
     path("", cases.case_list, name="list"),
     path("refer/", cases.refer_choose_route, name="refer"),
-    path("refer/<slug:route_code>/", cases.refer, name="refer_route"),
+    path("refer/sent/<str:reference>/", referral.refer_sent, name="refer_sent"),
+    path("refer/<slug:route_code>/", referral.refer_start, name="refer_route"),
+    path("refer/<slug:route_code>/check/", referral.refer_check, name="refer_check"),
+    path("refer/<slug:route_code>/person/<slug:role>/<int:index>/", referral.refer_person, name="refer_person"),
+    path(
+        "refer/<slug:route_code>/person/<slug:role>/<int:index>/remove/",
+        referral.refer_person_remove,
+        name="refer_person_remove",
+    ),
+    path("refer/<slug:route_code>/<slug:step>/", referral.refer_step, name="refer_step"),
     path("access-log/", cases.access_log, name="access_log"),
     path("<str:reference>/", cases.case_detail, name="detail"),
     path("<str:reference>/timeline/", cases.timeline, name="timeline"),

@@ -39,7 +39,12 @@ ROUTE_DESCRIPTIONS = {
 
 
 class ReferralForm(GovukForm):
-    """The case and its incident; parties come in ``PartyForm`` sub-forms beside it."""
+    """The case and its incident; parties come in ``PartyForm`` sub-forms beside it. The referral's pages each show
+    some of its fields (``rjcases.views.referral``); the reason for enhanced rights is revealed by, and required
+    with, a yes."""
+
+    reveals = {"enhanced_rights": ("yes", "enhanced_rights_reason")}
+    required_when_shown = ("enhanced_rights_reason",)
 
     occurred_on = DatePartsField(
         label="Date of the incident", not_in_future=True, error_messages={"required": "Enter the date of the incident"}
@@ -285,7 +290,11 @@ PARTY_NEEDS_FIELDS = [
 
 
 class PartyForm(SafeTimesFields, GovukModelForm):
-    """A person in the case: name, contact details (with their safe times) and communication needs."""
+    """A person in the case: name, contact details (with their safe times) and communication needs. The interpreter's
+    language is revealed by, and required with, "Needs an interpreter"."""
+
+    reveals = {"interpreter_needed": ("on", "interpreter_language")}
+    required_when_shown = ("interpreter_language",)
 
     date_of_birth = DatePartsField(
         label="Date of birth", required=False, not_in_future=True, help_text="If known. For example, 31 3 1980"

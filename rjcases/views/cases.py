@@ -1,5 +1,6 @@
 """The dashboard, the case list, referral, the case page and what hangs off it (timeline, people's pages,
-allocation, contacts), the moves, and the read access log. The notes' pages are ``notes``."""
+allocation, contacts), the moves, and the read access log. The notes' pages are ``notes``; the referral's
+question pages ``referral``."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from accounts import roles
 from govuk.pagination import CappedPaginator
 from govuk.refusals import refusals_to
 from rjcases import forms, selectors, services
-from rjcases.models import Party, ReadAccess
+from rjcases.models import ReadAccess
 from rjcases.permissions import (
     can_edit_case_work,
     can_see_details,
@@ -70,62 +71,11 @@ def case_list(request):
 def refer_choose_route(request):
     routes = services.routes_for(request.user)
     require(bool(routes))
+    if len(routes) == 1:
+        # Nothing to choose: straight to the one route's first page (its pages' back link then skips this one).
+        return redirect("rjcases:refer_route", route_code=routes[0].code)
     items = [{"route": route, "description": forms.ROUTE_DESCRIPTIONS.get(route.code, "")} for route in routes]
     return render(request, "rjcases/refer_routes.html", {"page_title": "Make a referral", "routes": items})
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def refer(request, route_code: str):
-    routes = {route.code: route for route in services.routes_for(request.user)}
-    if not routes:
-        raise PermissionDenied
-    route = routes.get(route_code)
-    if route is None:
-        raise Http404("No such referral route for you.")
-    data = request.POST if request.method == "POST" else None
-    form = forms.ReferralForm(data, route=route, user=request.user)
-    harmed = forms.PartyForm(data, prefix="harmed", fixed_role=Party.Role.HARMED, name_required=False)
-    responsible = forms.PartyForm(data, prefix="responsible", fixed_role=Party.Role.RESPONSIBLE, name_required=False)
-    if request.method == "POST":
-        valid = form.is_valid()
-        anonymous = valid and form.is_anonymous_report
-        for party_form in (harmed, responsible):
-            party_form.fields["first_name"].required = party_form.has_entries() and not (
-                party_form is harmed and anonymous
-            )
-            valid = party_form.is_valid() and valid
-        if not (harmed.has_entries() or responsible.has_entries() or anonymous):
-            harmed.add_error("first_name", "Enter the name of the person harmed or of the person responsible")
-            valid = False
-        if valid:
-            # The service names an anonymous person harmed and links a referring caseworker.
-            parties = []
-            for role, party_form in ((Party.Role.HARMED, harmed), (Party.Role.RESPONSIBLE, responsible)):
-                if party_form.has_entries():
-                    fields = party_form.service_fields()
-                    parties.append(services.PartyData(role, fields.pop("first_name"), fields.pop("last_name"), fields))
-            with refusals_to(form):
-                case = services.create_referral(
-                    request.user,
-                    route=route,
-                    incident=form.incident_data(),
-                    strands=form.cleaned_data["strands"],
-                    parties=parties,
-                    **form.case_fields(),
-                )
-            if not form.errors:
-                messages.success(request, f"Referral received. The case reference is {case.reference}.")
-                return redirect(detail_url(case))
-    context = {
-        "page_title": f"Referral: {route.name}",
-        "route": route,
-        "form": form,
-        "harmed": harmed,
-        "responsible": responsible,
-        "forms_with_errors": [f for f in (form, harmed, responsible) if f.errors],
-    }
-    return render(request, "rjcases/refer.html", context)
 
 
 # ---------------------------------------------------------------------------------------------------

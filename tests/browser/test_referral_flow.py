@@ -74,14 +74,13 @@ def test_police_referral_to_suitable_without_leaking_contact_details(
     page = browser_page
     day = timezone.localdate() - timedelta(days=3)
 
-    # 1. The officer refers the case.
+    # 1. The officer refers the case, page by page (their one route: no route page).
     login_as(page, police_referrer)
     follow(page, "link", "New referral")
-    check(page, assert_accessible, "01-refer-routes")
-    follow(page, "link", "Police")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Police")
-    # Sending the empty form shows the error summary, and saves nothing.
-    submit(page, "Send the referral")
+    expect(page.get_by_role("heading", level=1)).to_have_text("The incident")
+    check(page, assert_accessible, "01-refer-incident")
+    # Sending the empty page shows the error summary, and saves nothing.
+    submit(page, "Continue")
     expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the date of the incident")
     check(page, assert_accessible, "02-refer-errors")
     assert Case.objects.count() == 0
@@ -97,13 +96,24 @@ def test_police_referral_to_suitable_without_leaking_contact_details(
     page.get_by_label("Race or ethnicity").check()
     page.get_by_role("group", name="Who perceived the hostility?").get_by_label("The person harmed", exact=True).check()
     page.get_by_label("What happened").fill("Racist abuse shouted at a woman waiting for a bus.")
+    submit(page, "Continue")
     page.locator("#id_enhanced_rights_1").check()  # No
-    fill_person(page, "harmed", HARMED)
-    fill_person(page, "responsible", RESPONSIBLE)
-    check(page, assert_accessible, "03-refer-filled")
+    check(page, assert_accessible, "03-refer-victims-code")
+    submit(page, "Continue")
+    fill_person(page, "person", HARMED)
+    submit(page, "Continue")
+    fill_person(page, "person", RESPONSIBLE)
+    submit(page, "Continue")
+    submit(page, "Continue")  # who is referring: the officer's own name and email, filled in
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your answers before sending the referral")
+    check(page, assert_accessible, "03-refer-check")
+    assert Case.objects.count() == 0
     submit(page, "Send the referral")
-    expect(page.locator(".govuk-notification-banner")).to_contain_text("Referral received")
+    expect(page.locator(".govuk-panel")).to_contain_text("Referral sent")
     case = Case.objects.get()
+    expect(page.get_by_test_id("reference")).to_have_text(case.reference)
+    check(page, assert_accessible, "04-referral-sent")
+    follow(page, "link", "case page")
     expect(page.get_by_role("heading", level=1)).to_contain_text(case.reference)
     check(page, assert_accessible, "04-case-as-police-referral")
     sign_out(page)

@@ -11,6 +11,7 @@ from config.logging_json import JsonLinesFormatter
 from rjcases.forms import ROUTE_DESCRIPTIONS
 from rjcases.models import Case, CrimeType, HateStrand, ReferralRoute, Ward
 from tests.factories import reference
+from tests.referral_pages import send_referral
 from tests.rjcases.test_views_referral import good_referral
 
 FIELDS = {"timestamp", "level", "logger", "message", "request_id", "user_id", "route"}
@@ -72,7 +73,7 @@ def test_no_log_line_holds_a_partys_personal_data_or_a_query_string(client, mana
             "harmed-address": "7 Quill Lane",
         }
     )
-    response = client.post(reverse("rjcases:refer_route", args=["police"]), data)
+    response = send_referral(client, "police", data)
     assert response.status_code == 302, response.content.decode()[:2000]
     case = Case.objects.get()
     party = case.parties.get(first_name="Zebedee")
@@ -80,7 +81,7 @@ def test_no_log_line_holds_a_partys_personal_data_or_a_query_string(client, mana
     assert client.get(reverse("rjcases:list"), {"q": "Quillfeather"}).status_code == 200
     assert client.get(reverse("rjcases:party_detail", args=[case.reference, party.pk])).status_code == 200
     assert client.get("/cases/Zebedee-Quillfeather/people/").status_code == 404
-    refused = client.post(reverse("rjcases:refer_route", args=["police"]), {**data, "summary": ""})
+    refused = client.post(reverse("rjcases:refer_step", args=["police", "incident"]), {**data, "summary": ""})
     assert refused.status_code == 200
 
     output = log_output.getvalue()
@@ -93,12 +94,17 @@ def test_no_log_line_holds_a_partys_personal_data_or_a_query_string(client, mana
         assert FIELDS <= set(line), line
     routes = [line["route"] for line in parsed if line["logger"] == "rj.access"]
     assert routes == [
-        "rjcases:refer_route",
+        "rjcases:refer_step",  # the incident
+        "rjcases:refer_step",  # the Victims' Code
+        "rjcases:refer_person",  # the person harmed
+        "rjcases:refer_person",  # the person responsible
+        "rjcases:refer_step",  # who is referring
+        "rjcases:refer_check",  # sent
         "rjcases:detail",
         "rjcases:list",
         "rjcases:party_detail",
         None,  # /cases/<anything>/people/ matches no pattern
-        "rjcases:refer_route",
+        "rjcases:refer_step",
     ]
     assert {line["user_id"] for line in parsed if line["logger"] == "rj.access"} == {manager.pk}
 

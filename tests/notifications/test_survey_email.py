@@ -123,11 +123,13 @@ def test_the_referral_form_asks_for_consent_on_centre_reports_only(client, centr
     for code in ("reporting-centre", "police"):
         reference(ReferralRoute, code)  # tests load no fixtures
     client.force_login(centre_staff)
-    page = client.get(reverse("rjcases:refer_route", args=["reporting-centre"])).content.decode()
+    page = client.get(reverse("rjcases:refer_step", args=["reporting-centre", "report"])).content.decode()
     assert 'name="survey_by_email"' in page
     client.force_login(police_referrer)
-    page = client.get(reverse("rjcases:refer_route", args=["police"])).content.decode()
-    assert 'name="survey_by_email"' not in page
+    assert client.get(reverse("rjcases:refer_step", args=["police", "report"])).status_code == 404
+    for step in ("incident", "victims-code", "referrer"):
+        page = client.get(reverse("rjcases:refer_step", args=["police", step])).content.decode()
+        assert 'name="survey_by_email"' not in page
 
 
 def test_the_api_records_the_consent_and_refuses_it_on_an_anonymous_report(api_client, centre_staff, reference_data):

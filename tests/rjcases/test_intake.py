@@ -5,13 +5,13 @@ from datetime import datetime, time, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.urls import reverse
 from django.utils import timezone
 
 from rjcases import services
 from rjcases.models import Case, CrimeType, HateStrand, Party, ReferralRoute, Ward
 from tests.api.conftest import client_for
 from tests.factories import incident_data, reference
+from tests.referral_pages import send_referral
 
 ROUTES = ("police", "reporting-centre", "victim-service", "self-referral", "housing")
 HARMED = {
@@ -76,7 +76,7 @@ def by_web(client, user, route: str, *, harmed=None, responsible=None, referrer=
                 value = "on"
             data[f"{prefix}-{name}"] = value
     client.force_login(user)
-    response = client.post(reverse("rjcases:refer_route", args=[route]), data)
+    response = send_referral(client, route, data)
     assert response.status_code == 302, response.content.decode()
     return Case.objects.get(reference=response["Location"].rstrip("/").rsplit("/", 1)[-1])
 
@@ -302,8 +302,9 @@ def test_the_api_refuses_a_named_anonymous_person_as_the_web_does(client, centre
     assert "no name or contact details" in response.json()["error"]["fields"]["parties"][0]
     client.force_login(centre_staff)
     d = day()
-    page = client.post(
-        reverse("rjcases:refer_route", args=["reporting-centre"]),
+    page = send_referral(
+        client,
+        "reporting-centre",
         {
             "occurred_on-day": d.day,
             "occurred_on-month": d.month,

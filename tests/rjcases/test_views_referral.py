@@ -11,6 +11,7 @@ from rjcases import clocks
 from rjcases.forms import ROUTE_DESCRIPTIONS
 from rjcases.models import Case, CaseTransition, CrimeType, HateStrand, Party, ReferralRoute, Ward
 from tests.factories import reference
+from tests.referral_pages import send_referral
 
 
 @pytest.fixture(autouse=True)
@@ -67,23 +68,31 @@ def errors(response) -> str:
     return response.content.decode()
 
 
-def test_the_route_page_offers_each_user_their_routes(client, police_referrer, manager):
-    client.force_login(police_referrer)
-    html = client.get(reverse("rjcases:refer")).content.decode()
-    assert refer_url("police") in html
-    assert refer_url("housing") not in html
+def test_the_route_page_offers_each_user_their_routes(client, manager):
     client.force_login(manager)
     html = client.get(reverse("rjcases:refer")).content.decode()
     for code in ROUTE_DESCRIPTIONS:
         assert refer_url(code) in html
 
 
+def test_a_user_with_one_route_skips_the_route_page(client, police_referrer):
+    client.force_login(police_referrer)
+    response = client.get(reverse("rjcases:refer"))
+    assert response.status_code == 302
+    assert response["Location"] == refer_url("police")
+    first_page = client.get(refer_url("police"))
+    assert first_page["Location"] == reverse("rjcases:refer_step", args=["police", "incident"])
+    html = client.get(first_page["Location"]).content.decode()
+    assert "Choose another route" not in html
+    assert 'class="govuk-back-link"' not in html  # nothing before the first page to go back to
+
+
 def test_a_police_referral_saves_the_case_incident_and_people(client, police_referrer):
     client.force_login(police_referrer)
-    response = client.post(refer_url(), good_referral())
+    response = send_referral(client, "police", good_referral())
     case = Case.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == reverse("rjcases:detail", args=[case.reference])
+    assert response["Location"] == reverse("rjcases:refer_sent", args=[case.reference])
     assert case.referring_organisation == police_referrer.organisation
     assert case.referred_by == police_referrer
     assert case.route.code == "police"
@@ -103,12 +112,13 @@ def test_a_police_referral_saves_the_case_incident_and_people(client, police_ref
     assert CaseTransition.objects.filter(case=case, name="refer").exists()
     assert case.history.first().history_user == police_referrer
     page = client.get(response["Location"]).content.decode()
-    assert f"Referral received. The case reference is {case.reference}." in page
+    assert "Referral sent" in page
+    assert case.reference in page
 
 
-def test_an_empty_referral_lists_every_problem_and_saves_nothing(client, police_referrer):
+def test_an_empty_page_lists_its_problems_and_keeps_nothing(client, police_referrer):
     client.force_login(police_referrer)
-    response = client.post(refer_url(), {"harmed-language": "English", "responsible-language": "English"})
+    response = client.post(reverse("rjcases:refer_step", args=["police", "incident"]), {})
     assert response.status_code == 200
     html = errors(response)
     assert 'class="govuk-error-summary"' in html
@@ -119,10 +129,22 @@ def test_an_empty_referral_lists_every_problem_and_saves_nothing(client, police_
         "Choose at least one hate crime strand",
         "Select who perceived the hostility",
         "Enter a summary of what happened",
-        "Select yes if the person harmed is entitled to enhanced rights",
-        "Enter the name of the person harmed or of the person responsible",
     ]:
         assert message in html, message
+    assert "Select yes if the person harmed is entitled to enhanced rights" not in html  # the next page's
+    assert "referral_draft" not in client.session or not client.session["referral_draft"]["steps"]
+
+
+def test_sending_an_empty_draft_lists_every_problem_with_a_link_to_its_page_and_saves_nothing(client, police_referrer):
+    client.force_login(police_referrer)
+    response = client.post(reverse("rjcases:refer_check", args=["police"]))
+    assert response.status_code == 200
+    html = errors(response)
+    incident = reverse("rjcases:refer_step", args=["police", "incident"])
+    victims_code = reverse("rjcases:refer_step", args=["police", "victims-code"])
+    assert f'<a href="{incident}?return=check">The incident: Enter the date of the incident</a>' in html
+    assert f'<a href="{victims_code}?return=check">Victims&#x27; Code: Select yes if the person harmed' in html
+    assert "Enter the name of the person harmed or of the person responsible" in html
     assert Case.objects.count() == 0
 
 
@@ -145,7 +167,7 @@ def test_an_empty_referral_lists_every_problem_and_saves_nothing(client, police_
 )
 def test_bad_referral_input_gets_a_clear_message_and_saves_nothing(client, police_referrer, overrides, message):
     client.force_login(police_referrer)
-    response = client.post(refer_url(), good_referral(**overrides))
+    response = send_referral(client, "police", good_referral(**overrides))
     assert response.status_code == 200
     assert message in errors(response)
     assert Case.objects.count() == 0
@@ -154,8 +176,9 @@ def test_bad_referral_input_gets_a_clear_message_and_saves_nothing(client, polic
 def test_an_end_before_the_start_is_refused(client, police_referrer):
     client.force_login(police_referrer)
     day = timezone.localdate() - timedelta(days=5)
-    response = client.post(
-        refer_url(),
+    response = send_referral(
+        client,
+        "police",
         good_referral(
             **{"occurred_to_on-day": day.day, "occurred_to_on-month": day.month, "occurred_to_on-year": day.year}
         ),
@@ -167,8 +190,9 @@ def test_an_end_before_the_start_is_refused(client, police_referrer):
 def test_a_period_is_saved_as_a_range(client, police_referrer):
     client.force_login(police_referrer)
     day = timezone.localdate() - timedelta(days=1)
-    client.post(
-        refer_url(),
+    send_referral(
+        client,
+        "police",
         good_referral(
             **{
                 "occurred_to_on-day": day.day,
@@ -185,7 +209,8 @@ def test_a_period_is_saved_as_a_range(client, police_referrer):
 
 def test_enhanced_rights_shorten_the_rj_information_clock(client, police_referrer):
     client.force_login(police_referrer)
-    client.post(refer_url(), good_referral(enhanced_rights="yes", enhanced_rights_reason="Persistently targeted"))
+    data = good_referral(enhanced_rights="yes", enhanced_rights_reason="Persistently targeted")
+    send_referral(client, "police", data)
     case = Case.objects.get()
     assert case.enhanced_rights
     assert case.enhanced_rights_reason == "Persistently targeted"
@@ -205,7 +230,7 @@ def test_an_anonymous_centre_report_needs_no_name_and_records_consent_to_police(
         "harmed-preferred_contact_method",
     ]:
         data.pop(key)
-    response = client.post(refer_url("reporting-centre"), data)
+    response = send_referral(client, "reporting-centre", data)
     assert response.status_code == 302, errors(response)
     case = Case.objects.get()
     assert case.report_kind == "anonymous"
@@ -219,7 +244,7 @@ def test_an_anonymous_centre_report_needs_no_name_and_records_consent_to_police(
 
 def test_a_centre_report_must_say_which_kind_and_whether_police_may_be_involved(client, centre_staff):
     client.force_login(centre_staff)
-    response = client.post(refer_url("reporting-centre"), good_referral())
+    response = send_referral(client, "reporting-centre", good_referral())
     html = errors(response)
     assert "Select whether the report is assisted or anonymous" in html
     assert "Select yes if the person consents to police involvement" in html
@@ -228,8 +253,9 @@ def test_a_centre_report_must_say_which_kind_and_whether_police_may_be_involved(
 
 def test_an_assisted_centre_report_still_needs_the_name(client, centre_staff):
     client.force_login(centre_staff)
-    response = client.post(
-        refer_url("reporting-centre"),
+    response = send_referral(
+        client,
+        "reporting-centre",
         good_referral(report_kind="assisted", consents_to_police="yes", **{"harmed-first_name": ""}),
     )
     assert "Enter the person&#x27;s first name" in errors(response)
@@ -238,29 +264,30 @@ def test_an_assisted_centre_report_still_needs_the_name(client, centre_staff):
 
 def test_a_caseworker_referral_links_them_to_the_person_harmed(client, caseworker):
     client.force_login(caseworker)
-    response = client.post(refer_url("victim-service"), good_referral())
+    response = send_referral(client, "victim-service", good_referral())
     case = Case.objects.get()
     assert case.parties.get(role=Party.Role.HARMED).caseworker == caseworker
-    assert client.get(response["Location"]).status_code == 200  # they can see what they referred
+    assert client.get(response["Location"]).status_code == 200
+    assert client.get(reverse("rjcases:detail", args=[case.reference])).status_code == 200  # they see what they sent
 
 
 def test_staff_can_name_the_referring_organisation(client, manager, police_force):
     client.force_login(manager)
-    client.post(refer_url("housing"), good_referral(referring_organisation=police_force.pk))
+    send_referral(client, "housing", good_referral(referring_organisation=police_force.pk))
     assert Case.objects.get().referring_organisation == police_force
 
 
 def test_a_route_that_is_not_theirs_is_not_found(client, police_referrer):
     client.force_login(police_referrer)
     assert client.get(refer_url("housing")).status_code == 404
-    assert client.post(refer_url("housing"), good_referral()).status_code == 404
+    assert send_referral(client, "housing", good_referral()).status_code == 404
     assert Case.objects.count() == 0
 
 
 def test_a_possible_duplicate_is_flagged_to_the_manager_and_cleared_by_review(client, police_referrer, manager):
     client.force_login(police_referrer)
-    client.post(refer_url(), good_referral())
-    client.post(refer_url(), good_referral(**{"harmed-first_name": "Someone", "harmed-last_name": "Else"}))
+    send_referral(client, "police", good_referral())
+    send_referral(client, "police", good_referral(**{"harmed-first_name": "Someone", "harmed-last_name": "Else"}))
     first, second = Case.objects.order_by("id")
     assert list(second.possible_duplicate_of.all()) == [first]
     client.force_login(manager)
@@ -281,8 +308,10 @@ def test_a_possible_duplicate_is_flagged_to_the_manager_and_cleared_by_review(cl
 
 def test_what_people_type_is_escaped(client, police_referrer, manager):
     client.force_login(police_referrer)
-    client.post(
-        refer_url(), good_referral(summary="<script>alert(1)</script> & more", **{"harmed-last_name": "<b>Bold</b>"})
+    send_referral(
+        client,
+        "police",
+        good_referral(summary="<script>alert(1)</script> & more", **{"harmed-last_name": "<b>Bold</b>"}),
     )
     case = Case.objects.get()
     client.force_login(manager)
