@@ -14,6 +14,9 @@ def navigation_entries(user) -> list[tuple[str, str]]:
         entries.append(("rjcases:list", "Cases"))
     if roles.is_referrer(user) or roles.is_manager(user) or roles.is_facilitator(user):
         entries.append(("rjcases:refer", "New referral"))
+    if roles.is_centre_staff(user):
+        entries.append(("insights:centres", "Your centre"))
+        entries.append(("insights:survey_slip", "Survey slip"))
     if roles.is_manager(user) or roles.is_facilitator(user):
         entries.append(("letters:print_run", "Letters to post"))
         entries.append(("insights:index", "Insights"))

@@ -22,6 +22,10 @@ from notifications.services import survey_message
 from rjcases.services.casework import save_with_history
 
 SURVEY_LINK_DAYS = 30
+# A survey link's token: short enough to type from a printed slip (12 characters of an alphabet without 0/O, 1/I/L),
+# 60 bits, kept only hashed, one use, and expiring: guessing one gets a chance to answer a survey, nothing more.
+SHORT_TOKEN_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+SHORT_TOKEN_LENGTH = 12
 
 
 class SurveyLinkUnusable(Exception):
@@ -62,7 +66,7 @@ def create_survey_link(centre: ReportingCentre, user) -> tuple[SurveyLink, str]:
 
 
 def _new_survey_link(centre: ReportingCentre, user) -> tuple[SurveyLink, str]:
-    token = secrets.token_urlsafe(32)
+    token = "".join(secrets.choice(SHORT_TOKEN_ALPHABET) for _ in range(SHORT_TOKEN_LENGTH))
     link = SurveyLink(
         centre=centre,
         token_hash=_hash(token),
@@ -74,8 +78,13 @@ def _new_survey_link(centre: ReportingCentre, user) -> tuple[SurveyLink, str]:
 
 
 def usable_link(token: str) -> SurveyLink:
-    """The link for this token if it can still be answered; else ``SurveyLinkUnusable``."""
-    link = SurveyLink.objects.select_related("centre").filter(token_hash=_hash(token or "")).first()
+    """The link for this token if it can still be answered; else ``SurveyLinkUnusable``. A short token typed from a
+    slip may come in lower case, or with spaces or hyphens between its groups; links made before tokens were short
+    are matched as given."""
+    token = token or ""
+    typed = "".join(token.split()).replace("-", "").upper()
+    candidates = {_hash(token), _hash(typed)} if len(typed) == SHORT_TOKEN_LENGTH else {_hash(token)}
+    link = SurveyLink.objects.select_related("centre").filter(token_hash__in=candidates).first()
     if link is None:
         raise SurveyLinkUnusable("not_found")
     if link.used_at is not None:

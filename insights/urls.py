@@ -1,6 +1,6 @@
 from django.urls import path
 
-from insights import compliance, incident_views, views
+from insights import compliance, incident_views, survey_views, views
 
 app_name = "insights"
 
@@ -19,7 +19,8 @@ urlpatterns = [
     path("centres/<int:pk>/staff/new/", views.staff_create, name="staff_create"),
     path("centres/staff/<int:pk>/change/", views.staff_edit, name="staff_edit"),
     path("centres/<int:pk>/survey/", views.survey_record, name="survey_record"),
-    path("centres/<int:pk>/survey-links/", views.survey_link_create, name="survey_link_create"),
+    path("centres/survey-slip/", survey_views.survey_slip_start, name="survey_slip"),
+    path("centres/<int:pk>/survey-links/", survey_views.survey_link_create, name="survey_link_create"),
     path("survey/thanks/", views.survey_thanks, name="survey_thanks"),
     path("survey/<str:token>/", views.survey_public, name="survey"),
 ]

@@ -15,7 +15,6 @@ from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
 
 from accounts import roles
 from govuk.refusals import refusals_to
@@ -507,30 +506,6 @@ def survey_record(request, pk: int):
         request,
         "insights/survey.html",
         {"page_title": f"Survey: {centre.name}", "form": form, "centre": centre, "staff_entry": True, **around},
-    )
-
-
-@never_cache
-@require_POST
-@login_required
-def survey_link_create(request, pk: int):
-    """A one-use link to give to a person who has just reported; shown once on this page."""
-    centre = _centre_for(request.user, pk)
-    if not access.takes_surveys(request.user, centre):
-        raise Http404("No such centre.")
-    with refusals_to(request=request) as refusal:
-        link, token = services.create_survey_link(centre, request.user)
-    if refusal:
-        return redirect("insights:centre", pk=centre.pk)
-    return render(
-        request,
-        "insights/survey_link.html",
-        {
-            "page_title": "A survey link for the person who reported",
-            "centre": centre,
-            "link": link,
-            "url": request.build_absolute_uri(reverse("insights:survey", args=[token])),
-        },
     )
 
 

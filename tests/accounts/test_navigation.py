@@ -13,7 +13,7 @@ MEANT_FOR = {
     "facilitator": ["Dashboard", "Cases", "New referral", "Letters to post", "Insights"],
     "manager": ["Dashboard", "Cases", "New referral", "Letters to post", "Insights", "Letter wording", "Access log"],
     "police_referrer": ["Dashboard", "Cases", "New referral"],
-    "centre_staff": ["Dashboard", "Cases", "New referral"],
+    "centre_staff": ["Dashboard", "Cases", "New referral", "Your centre", "Survey slip"],
     "caseworker": ["Dashboard", "Cases"],
     "administrator": ["Dashboard", "Sign-in help", "Administration"],
 }

@@ -19,6 +19,7 @@ from django.utils import timezone
 from accounts.demo_guard import add_not_production_flag, refuse_demo_in_production
 from demo.actors import Actors
 from demo.bulk import BulkWriter
+from demo.centres import add_reporting_centres
 from demo.clock import SimulatedClock, simulated_time
 from demo.plan import Planner
 from demo.victims_code import add_victims_code
@@ -124,6 +125,7 @@ class Command(BaseCommand):
         if cases > walked:
             self._write_in_bulk(BulkWriter(actors), planner, walked, cases, max(1, batch), started)
         reported, complained = add_victims_code(actors, seed, as_of)
+        centres, staff, answers = add_reporting_centres(actors, seed, as_of)
         if cases > walked:
             # The bulk-written cases never passed through create_referral: their recorded incidents, and the
             # hotspot counts from the raw rows.
@@ -134,7 +136,8 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Created {cases} demo cases (seed {seed}, as of {as_of}): {walked} through the services, "
                 f"{cases - walked} in bulk{'' if letters else ', without letters'}, in {elapsed:.1f} s "
-                f"(report dates on {reported}, {complained} complaints)."
+                f"(report dates on {reported}, {complained} complaints; {centres} reporting centres with {staff} "
+                f"trained staff and {answers} survey answers)."
             )
         )
 
