@@ -12,7 +12,7 @@ class AccountsConfig(AppConfig):
         from accounts import roles
         from accounts.models import User
 
-        register(User, app=self.label, excluded_fields=["password", "last_login"])
+        register(User, app=self.label, excluded_fields=["password", "last_login", "dashboard_seen_at"])
         # Roles are Groups whose permissions are (re)set after every migrate: idempotent.
         post_migrate.connect(roles.ensure_roles_after_migrate, dispatch_uid="accounts.ensure_roles")
         # Every role granted or removed, by any route, goes into the security log.

@@ -93,6 +93,12 @@ class User(AbstractUser):
         "only within them; referrers refer into them.",
     )
     job_title = models.CharField(max_length=120, blank=True)
+    # A facilitator's next leave or availability, in their words ("On leave 14 to 18 December"): shown beside their
+    # caseload when a manager allocates. Historied with the rest of the profile.
+    availability_note = models.CharField("next leave or availability", max_length=200, blank=True)
+    # When this person last opened their dashboard ("new to you since your last visit"): a bookmark, not a record,
+    # so it is left out of the profile's history (accounts.apps) and written with a plain update.
+    dashboard_seen_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Set by fixtures/demo_users only: such an account, whose password is published, never signs in with debug off.
     is_demo = models.BooleanField(default=False)
 

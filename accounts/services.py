@@ -256,3 +256,30 @@ def issue_password_reset_path(actor, user: User) -> str:
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
     return reverse("accounts:password_reset_confirm", kwargs={"uidb64": uid, "token": token})
+
+
+# ---------------------------------------------------------------------------------------------------
+# The staff profile: availability, and the dashboard's bookmark
+
+
+def mark_dashboard_seen(user: User) -> Any:
+    """Record that ``user`` opened their dashboard now; return when they had opened it before (None: never).
+
+    ``dashboard_seen_at`` is a bookmark left out of the profile's history (``accounts.apps``), so a plain update
+    loses nothing and writes no history row on every visit."""
+    before = User.objects.filter(pk=user.pk).values_list("dashboard_seen_at", flat=True).first()
+    User.objects.filter(pk=user.pk).update(dashboard_seen_at=timezone.now())
+    return before
+
+
+def set_availability_note(actor, user: User, note: str) -> User:
+    """Set a facilitator's next leave or availability note: by themselves or a manager; historied."""
+    from accounts import roles
+
+    if actor.pk != user.pk and not roles.is_manager(actor):
+        raise PermissionError("Only the person themselves or a manager can change their availability.")
+    user.availability_note = note.strip()[:200]
+    user._history_user = actor  # type: ignore[attr-defined]
+    user._change_reason = "availability changed"  # type: ignore[attr-defined]
+    user.save(update_fields=["availability_note"])
+    return user

@@ -266,6 +266,19 @@ class Letter(models.Model):
         return self.recipient_key == self.REFERRER
 
     @property
+    def recipient_role(self) -> str:
+        """Whom the letter is for, by role ("the person harmed", "the referrer"): names a letter in a list without
+        repeating the recipient's name."""
+        if self.to_referrer or self.party is None:
+            return "the referrer"
+        return f"the {self.party.get_role_display().lower()}"
+
+    @property
+    def link_name(self) -> str:
+        """ "Closure, to the person harmed": a letter's name in a list of links, by kind and recipient's role."""
+        return f"{self.get_kind_display()}, to {self.recipient_role}"
+
+    @property
     def download_name(self) -> str:
         return f"{self.case.reference}-{self.kind.replace('_', '-')}-v{self.version}.pdf"
 

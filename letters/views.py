@@ -436,6 +436,7 @@ def print_run(request):
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     found = selectors.print_run_letters(request.user, day)
     letters = [letter for letter in found if letter.printable]
+    older_days = selectors.older_pending_days(request.user, day)
     context = {
         "page_title": "Letters to post",
         "day": day,
@@ -446,7 +447,9 @@ def print_run(request):
         "without_file": [letter for letter in found if not letter.file_written],
         # Written in English for someone whose language it is not: held until released (``resolve_translation``).
         "held": [letter for letter in found if letter.file_written and letter.held_for_translation],
-        "older_days": selectors.older_pending_days(request.user, day),
+        "older_days": older_days,
+        # The five latest backlog days as links, newest first; the count and the oldest say the rest.
+        "recent_older_days": older_days[::-1][:5],
         "without_address": [letter for letter in letters if not letter.has_postal_address],
     }
     return render(request, "letters/print_run.html", context)

@@ -8,6 +8,19 @@ from collections.abc import Callable
 from datetime import date
 
 
+class Problem(str):
+    """A guard's message that also names the page that fixes it: ``fix`` is a URL name and the arguments after the
+    case's reference (``("rjcases:assess", (party.pk,))``); pages turn it into a link (``rjcases.templatetags``).
+    Still a plain string wherever a message is all that is wanted (the API, messages, tests)."""
+
+    fix: tuple[str, tuple] | None
+
+    def __new__(cls, text: str, fix: str | None = None, *args):
+        problem = super().__new__(cls, text)
+        problem.fix = (fix, tuple(args)) if fix else None
+        return problem
+
+
 class Guard:
     def __init__(self, check: Callable[["object"], list[str]]):
         self.check = check
@@ -28,7 +41,11 @@ def guard(check: Callable) -> Guard:
 @guard
 def facilitator_allocated(case) -> list[str]:
     """A facilitator is allocated."""
-    return [] if case.facilitator_id else ["Allocate a facilitator before accepting the referral."]
+    return (
+        []
+        if case.facilitator_id
+        else [Problem("Allocate a facilitator before accepting the referral.", "rjcases:allocate")]
+    )
 
 
 @guard
@@ -39,24 +56,46 @@ def ready_for_preparation(case) -> list[str]:
     problems = []
     parties = [p for p in case.parties.all() if p.participating and p.role != Party.Role.SUPPORTER]
     if not any(p.role == Party.Role.HARMED for p in parties):
-        problems.append("Add at least one participating person harmed.")
+        problems.append(Problem("Add at least one participating person harmed.", "rjcases:party_add"))
     if not any(p.role == Party.Role.RESPONSIBLE for p in parties):
-        problems.append("Add at least one participating person responsible.")
+        problems.append(Problem("Add at least one participating person responsible.", "rjcases:party_add"))
     for party in parties:
         assessment = party.current_assessment
         if assessment is None:
-            problems.append(f"Assess {party.display_name} ({party.get_role_display().lower()}).")
+            problems.append(
+                Problem(
+                    f"Assess {party.display_name} ({party.get_role_display().lower()}).", "rjcases:assess", party.pk
+                )
+            )
         else:
             if party.role == Party.Role.RESPONSIBLE and not (
                 assessment.acknowledges_facts and assessment.accepts_responsibility
             ):
-                problems.append(f"{party.display_name} must acknowledge the basic facts and accept responsibility.")
+                problems.append(
+                    Problem(
+                        f"{party.display_name} must acknowledge the basic facts and accept responsibility.",
+                        "rjcases:assess",
+                        party.pk,
+                    )
+                )
             if assessment.risk_level == assessment.RiskLevel.HIGH and not assessment.signed_off_at:
-                problems.append(f"A manager must sign off the high risk assessed for {party.display_name}.")
+                problems.append(
+                    Problem(
+                        f"A manager must sign off the high risk assessed for {party.display_name}.",
+                        "rjcases:sign_off",
+                        assessment.pk,
+                    )
+                )
             if not assessment.willing:
-                problems.append(f"{party.display_name} is not recorded as willing to take part.")
+                problems.append(
+                    Problem(
+                        f"{party.display_name} is not recorded as willing to take part.", "rjcases:assess", party.pk
+                    )
+                )
         if not party.has_active_consent and withdrawn_participation(party) is None:
-            problems.append(f"Record {party.display_name}'s written consent to take part.")
+            problems.append(
+                Problem(f"Record {party.display_name}'s written consent to take part.", "rjcases:consent_add", party.pk)
+            )
     return problems
 
 
@@ -65,12 +104,20 @@ def activity_planned(case) -> list[str]:
     """A restorative activity is planned with its type, date and place or method."""
     activity = case.current_activity
     if activity is None:
-        return ["Plan a restorative activity (type, date, and place or method) first."]
+        return [
+            Problem("Plan a restorative activity (type, date, and place or method) first.", "conferences:activity_plan")
+        ]
     problems = []
     if not activity.scheduled_for:
-        problems.append("Give the activity's date and time.")
+        problems.append(Problem("Give the activity's date and time.", "conferences:activity_reschedule", activity.pk))
     if not (activity.venue or activity.method):
-        problems.append("Give the activity's venue or, for indirect activity, its method.")
+        problems.append(
+            Problem(
+                "Give the activity's venue or, for indirect activity, its method.",
+                "conferences:activity_reschedule",
+                activity.pk,
+            )
+        )
     return problems
 
 
@@ -79,7 +126,13 @@ def activity_took_place(case) -> list[str]:
     """The activity took place."""
     activity = case.current_activity
     if activity is None or activity.took_place_on is None:
-        return ["Record that the restorative activity took place first."]
+        if activity is None:
+            return [Problem("Record that the restorative activity took place first.", "conferences:activity")]
+        return [
+            Problem(
+                "Record that the restorative activity took place first.", "conferences:activity_took_place", activity.pk
+            )
+        ]
     return []
 
 
@@ -88,9 +141,9 @@ def agreement_recorded(case) -> list[str]:
     """An agreement with at least one action is recorded."""
     agreement = case.current_agreement
     if agreement is None:
-        return ["Record the outcome agreement first."]
+        return [Problem("Record the outcome agreement first.", "conferences:agreement")]
     if not agreement.actions.exists():
-        return ["Add at least one action to the agreement."]
+        return [Problem("Add at least one action to the agreement.", "conferences:action_add")]
     return []
 
 
@@ -103,7 +156,12 @@ def every_action_resolved(case) -> list[str]:
     open_actions = [a for a in agreement.actions.all() if a.status == a.Status.OPEN]
     if open_actions:
         names = ", ".join(a.what for a in open_actions[:3])
-        return [f"Mark every action done or missed first ({len(open_actions)} still open: {names})."]
+        return [
+            Problem(
+                f"Mark every action done or missed first ({len(open_actions)} still open: {names}).",
+                "conferences:monitoring",
+            )
+        ]
     if not agreement.actions.exists():
         return ["The agreement has no actions."]
     return []
@@ -174,7 +232,11 @@ def withdrawal_message(party, day: date) -> str:
 def no_consent_withdrawn(case) -> list[str]:
     """Nobody still taking part has withdrawn their consent to take part."""
     return [
-        withdrawal_message(party, day) + " Record that they no longer take part, or withdraw the case."
+        Problem(
+            withdrawal_message(party, day) + " Record that they no longer take part, or withdraw the case.",
+            "rjcases:no_longer_taking_part",
+            party.pk,
+        )
         for party, day in withdrawals_in_force(case)
     ]
 
@@ -187,9 +249,13 @@ def activity_invites_only_participants(case) -> list[str]:
         return []
     stopped = {party.pk for party, _day in withdrawals_in_force(case)}
     return [
-        f"The planned activity invites {party.display_name}, who "
-        + ("has withdrawn consent to take part" if party.pk in stopped else "no longer takes part")
-        + ": reschedule it without them."
+        Problem(
+            f"The planned activity invites {party.display_name}, who "
+            + ("has withdrawn consent to take part" if party.pk in stopped else "no longer takes part")
+            + ": reschedule it without them.",
+            "conferences:activity_reschedule",
+            activity.pk,
+        )
         for party in activity.invited.all()
         if not party.participating or party.pk in stopped
     ]

@@ -118,6 +118,8 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     co_facilitator = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="co_facilitated_cases"
     )
+    # When the facilitator was last allocated (rjcases.services.allocate): "new to you" on their dashboard.
+    allocated_at = models.DateTimeField("allocated on", null=True, blank=True)
     state = FSMField(max_length=20, choices=State.choices, default=State.REFERRAL, protected=True, db_index=True)
     state_changed_at = models.DateTimeField(default=timezone.now)
     outcome = models.CharField(max_length=40, choices=Outcome.choices, blank=True)
@@ -128,10 +130,10 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     enhanced_rights = models.BooleanField("entitled to enhanced rights (Victims' Code)", default=False)
     enhanced_rights_reason = models.CharField(max_length=300, blank=True)
     # Victims' Code clocks, set when the referral is made; met when the date is recorded.
-    rj_information_due_on = models.DateField(null=True, blank=True)
-    rj_information_given_on = models.DateField(null=True, blank=True)
-    initial_contact_due_on = models.DateField(null=True, blank=True)
-    initial_contact_on = models.DateField(null=True, blank=True)
+    rj_information_due_on = models.DateField("told about restorative justice: due by", null=True, blank=True)
+    rj_information_given_on = models.DateField("told about restorative justice on", null=True, blank=True)
+    initial_contact_due_on = models.DateField("first contact: due by", null=True, blank=True)
+    initial_contact_on = models.DateField("first contact made on", null=True, blank=True)
 
     possible_duplicate_of = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="+")
     duplicate_reviewed = models.BooleanField(default=False)
@@ -515,6 +517,8 @@ class Assessment(models.Model):
     risk_factors = models.TextField(blank=True, max_length=limits.NOTE)
     risk_level = models.CharField(max_length=8, choices=RiskLevel.choices)
     mitigations = models.TextField(blank=True, max_length=limits.NOTE)
+    # When the risk is to be looked at again: the facilitator's dashboard lists it once it is due.
+    review_on = models.DateField("risk review date", null=True, blank=True)
     signed_off_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -611,4 +615,5 @@ class ContactAttempt(models.Model):
         constraints = bounded_text("contact", notes=limits.NOTE)
 
 
+from rjcases.supervision import Supervision  # noqa: E402, F401  (case supervision: the rjcases app's)
 from rjcases.victims_code.models import Complaint  # noqa: E402, F401  (complaints, Right 12: the rjcases app's)

@@ -17,6 +17,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts import roles
+from rjcases import dashboards
 from rjcases.models import Assessment, Case, Consent, ContactAttempt, Incident, Note, Party, ReadAccess, moment_order
 from rjcases.permissions import (
     may_see_party_details,
@@ -154,7 +155,9 @@ def filter_cases(user, filters: dict) -> QuerySet:
         cases = cases.select_related("facilitator", "incident__ward").prefetch_related("incident__strands")
     else:
         cases = cases.annotate(police_consent_withdrawn=police_consent_withdrawn_q())  # the outcome column
-    if filters.get("state"):
+    if filters.get("state") == "open":
+        cases = cases.exclude(state=Case.State.CLOSED)
+    elif filters.get("state"):
         cases = cases.filter(state=filters["state"])
     if filters.get("route"):
         cases = cases.filter(route=filters["route"])
@@ -171,6 +174,8 @@ def filter_cases(user, filters: dict) -> QuerySet:
             cases = cases.filter(Q(facilitator_id=facilitator) | Q(co_facilitator_id=facilitator))
         if filters.get("overdue"):
             cases = cases.filter(overdue_q())
+        if filters.get("stale"):
+            cases = dashboards.stale_q_cases(cases, timezone.localdate())
     query = (filters.get("q") or "").strip()
     if query:
         cases = cases.filter(search_q(user, query, names=detailed))
@@ -236,8 +241,9 @@ def counts_by_state(cases: QuerySet) -> list[dict]:
     return [{"state": value, "label": label, "count": counts.get(value, 0)} for value, label in Case.State.choices]
 
 
-def dashboard(user, today: date | None = None) -> dict:
-    """What needs this user's attention, by role; every list is limited and loaded in a fixed number of queries."""
+def dashboard(user, today: date | None = None, since=None) -> dict:
+    """What needs this user's attention, by role; every list is limited and loaded in a fixed number of queries.
+    ``since``: when the user last opened the dashboard (a facilitator's "new to you" lists what came after)."""
     today = today or timezone.localdate()
     visible = Case.objects.visible_to(user)
     figures: dict = {"sections": []}
@@ -251,20 +257,37 @@ def dashboard(user, today: date | None = None) -> dict:
         figures["sign_off_count"] = awaiting_sign_off(user).count()
         figures["duplicates"] = list(possible_duplicates(user)[:20])
         figures["duplicates_count"] = possible_duplicates(user).count()
-        figures["overdue"] = list(listed.filter(attention_q(today)).order_by("received_on")[:20])
+        figures["overdue"] = dashboards.flag_clocks(
+            list(
+                listed.filter(attention_q(today))
+                .select_related("incident")
+                .prefetch_related(*dashboards.ATTENTION_LOADS)
+                .order_by("received_on")[:20]
+            ),
+            today,
+        )
         figures["overdue_count"] = visible.filter(overdue_q(today)).count()
         figures["open_by_state"] = counts_by_state(visible)
         figures["administrators_with_case_roles"] = administrators_with_case_roles()
+        figures.update(dashboards.manager_worklist(user, today))
     if roles.is_facilitator(user):
         figures["sections"].append("facilitator")
         mine = visible.filter(Q(facilitator=user) | Q(co_facilitator=user))
         figures["my_by_state"] = counts_by_state(mine)
-        figures["my_overdue"] = list(
-            with_overdue(mine, today).select_related("route").filter(attention_q(today)).order_by("received_on")[:20]
+        figures["my_overdue"] = dashboards.flag_clocks(
+            list(
+                with_overdue(mine, today)
+                .select_related("route", "incident")
+                .prefetch_related(*dashboards.ATTENTION_LOADS)
+                .filter(attention_q(today))
+                .order_by("received_on")[:20]
+            ),
+            today,
         )
         figures["queue"] = list(
             listed.filter(facilitator__isnull=True).exclude(state=Case.State.CLOSED).order_by("received_on")[:20]
         )
+        figures.update(dashboards.facilitator_worklist(user, today, since))
     if roles.is_caseworker(user):
         figures["sections"].append("caseworker")
         supported = visible.filter(
@@ -273,6 +296,7 @@ def dashboard(user, today: date | None = None) -> dict:
         figures["supported"] = list(
             with_overdue(supported, today).select_related("route").order_by("-received_on")[:30]
         )
+        figures["clients"] = dashboards.my_clients(user, today)
     if roles.is_referrer(user):
         figures["sections"].append("referrer")
         ours = (

@@ -52,7 +52,7 @@ def layer_of(module: str) -> int:
         return 5
     if app == "govuk":
         return 4
-    if app in CASEWORK and len(parts) > 1 and parts[1] in ("services", "selectors", "timeline"):
+    if app in CASEWORK and len(parts) > 1 and parts[1] in ("services", "selectors", "timeline", "dashboards"):
         return 3
     if app == "recorded":
         return 3

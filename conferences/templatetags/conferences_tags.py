@@ -1,6 +1,7 @@
 """The case page's restorative work panel, and small display helpers for the restorative work pages."""
 
 from django import template
+from django.utils.html import format_html
 
 from conferences import selectors
 from rjcases.guards import long_date, withdrawn_participation
@@ -23,6 +24,23 @@ TAG_CLASSES = {
 def status_tag(status: str) -> str:
     """The GOV.UK tag colour class for an activity's or an action's status."""
     return TAG_CLASSES.get(status, "govuk-tag--grey")
+
+
+@register.simple_tag
+def activity_status(activity, case) -> str:
+    """The activity's status tag: a planned activity the facilitator has confirmed (the case is in conferencing) is
+    "Confirmed", not "Planned"."""
+    if activity.status == "planned" and case.state == "conferencing":
+        return format_html(
+            '<strong class="govuk-tag {}" data-testid="activity-status">{}</strong>',
+            "govuk-tag--turquoise",
+            "Confirmed",
+        )
+    return format_html(
+        '<strong class="govuk-tag {}" data-testid="activity-status">{}</strong>',
+        status_tag(activity.status),
+        activity.get_status_display(),
+    )
 
 
 @register.filter

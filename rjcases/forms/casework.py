@@ -81,6 +81,12 @@ class AssessmentForm(GovukForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
     )
+    review_on = DatePartsField(
+        label="Risk review date",
+        required=False,
+        help_text="When to look at the risk again (optional): your dashboard lists it once it is due. "
+        "For example, 27 3 2026",
+    )
 
     def __init__(self, *args, party: Party, **kwargs):
         super().__init__(*args, **kwargs)
@@ -97,6 +103,8 @@ class AssessmentForm(GovukForm):
             and not (data.get("mitigations") or "").strip()
         ):
             self.add_error("mitigations", "Enter how the risks will be reduced")
+        if data.get("review_on") and data.get("assessed_on") and data["review_on"] < data["assessed_on"]:
+            self.add_error("review_on", "The risk review date must be on or after the date of the assessment")
         return data
 
     def service_fields(self) -> dict:
@@ -353,7 +361,9 @@ class CaseFilterForm(GovukForm):
         max_length=100,
         help_text="Case reference, name of a person in the case, or police crime reference",
     )
-    state = forms.ChoiceField(label="Status", required=False, choices=[("", "Any status"), *Case.State.choices])
+    state = forms.ChoiceField(
+        label="Status", required=False, choices=[("", "Any status"), ("open", "Open (not closed)"), *Case.State.choices]
+    )
     route = forms.ModelChoiceField(
         ReferralRoute.objects.all(),
         label="Referral route",
@@ -369,8 +379,9 @@ class CaseFilterForm(GovukForm):
     )
     facilitator = forms.ChoiceField(label="Facilitator", required=False)
     overdue = forms.BooleanField(label="Only cases with an overdue Victims' Code clock", required=False)
+    stale = forms.BooleanField(label="Only open cases with nothing recorded for a while", required=False)
 
-    DETAIL_FILTERS = ("strand", "ward", "facilitator", "overdue")
+    DETAIL_FILTERS = ("strand", "ward", "facilitator", "overdue", "stale")
 
     def __init__(self, *args, detailed: bool, user=None, **kwargs):
         super().__init__(*args, **kwargs)

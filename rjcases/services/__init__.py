@@ -18,6 +18,7 @@ from rjcases.services.casework import (
     mark_duplicate_reviewed,
     record_assessment,
     record_consent,
+    record_consents,
     record_contact,
     record_no_longer_taking_part,
     sign_off_assessment,
@@ -36,6 +37,7 @@ from rjcases.services.intake import (
     routes_for,
 )
 from rjcases.services.notes import add_note, note_caseworkers, share_note, sharing_choices, sharing_history
+from rjcases.services.supervision import record_supervision
 from rjcases.services.transitions import (
     CONCLUDE_OUTCOMES,
     FIELD_LABELS,
@@ -103,7 +105,9 @@ __all__ = [
     "partnership_for",
     "record_assessment",
     "record_consent",
+    "record_consents",
     "record_contact",
+    "record_supervision",
     "referable_partnerships",
     "routes_for",
     "sign_off_assessment",

@@ -57,11 +57,15 @@ def allocate(case: Case, user, *, facilitator, co_facilitator=None, notify: bool
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
         before = (locked.facilitator_id, locked.co_facilitator_id)
+        fields = ["facilitator", "co_facilitator", "updated_at"]
+        if (facilitator.pk if facilitator else None) != before[0]:
+            locked.allocated_at = timezone.now()  # the facilitator's dashboard lists it as new to them
+            fields.append("allocated_at")
         locked.facilitator = facilitator
         locked.co_facilitator = co_facilitator
         locked._history_user = user
         locked._change_reason = "allocated"
-        locked.save(update_fields=["facilitator", "co_facilitator", "updated_at"])
+        locked.save(update_fields=fields)
         if notify:
             told = notifications_for_allocation(locked, user, before=before)
             transaction.on_commit(partial(enqueue_messages, [message.pk for message in told]), robust=True)
@@ -127,6 +131,35 @@ def record_consent(
     )
     save_with_history(consent, user, "consent recorded")
     return consent
+
+
+def record_consents(
+    party: Party,
+    user,
+    *,
+    purposes: list[str],
+    given_on: date,
+    method: str,
+    wording_version: str = "2026-1",
+    wording_shown: str = "",
+) -> list[Consent]:
+    """Record consent for several purposes given at once: one consent (and one history entry) per purpose, so each
+    is withdrawn on its own later. All or none: a refusal leaves nothing recorded."""
+    if not purposes:
+        raise ValidationError({"purposes": "Select what they consent to"})
+    with transaction.atomic():
+        return [
+            record_consent(
+                party,
+                user,
+                purpose=purpose,
+                given_on=given_on,
+                method=method,
+                wording_version=wording_version,
+                wording_shown=wording_shown,
+            )
+            for purpose in dict.fromkeys(purposes)
+        ]
 
 
 def withdraw_consent(consent: Consent, user, *, withdrawn_on: date, reason: str) -> Consent:

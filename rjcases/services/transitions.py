@@ -31,6 +31,7 @@ class TransitionSpec:
 
     name: str
     label: str
+    done: str  # what the page says once the move is made: "Referral accepted"
     fields: tuple[str, ...] = ()
     required: tuple[str, ...] = ()
     help: str = ""
@@ -45,23 +46,42 @@ CONCLUDE_OUTCOMES = (
 TRANSITIONS: dict[str, TransitionSpec] = {
     spec.name: spec
     for spec in [
-        TransitionSpec("accept", "Accept the referral", ("note",), help="Moves the case to assessment."),
-        TransitionSpec("decline", "Decline the referral", ("reason",), ("reason",)),
-        TransitionSpec("find_suitable", "Find suitable and move to preparation", ("note",)),
-        TransitionSpec("find_unsuitable", "Find not suitable and close", ("reason",), ("reason",)),
-        TransitionSpec("schedule_activity", "Confirm the planned activity", ("note",)),
-        TransitionSpec("cancel_activity", "Cancel the activity", ("reason",), ("reason",)),
-        TransitionSpec("record_agreement", "Record the agreement and start monitoring", ("note",)),
+        TransitionSpec(
+            "accept", "Accept the referral", "Referral accepted", ("note",), help="Moves the case to assessment."
+        ),
+        TransitionSpec("decline", "Decline the referral", "Referral declined", ("reason",), ("reason",)),
+        TransitionSpec("find_suitable", "Find suitable and move to preparation", "Found suitable", ("note",)),
+        TransitionSpec(
+            "find_unsuitable", "Find not suitable and close", "Found not suitable", ("reason",), ("reason",)
+        ),
+        TransitionSpec("schedule_activity", "Confirm the planned activity", "Activity confirmed", ("note",)),
+        TransitionSpec("cancel_activity", "Cancel the activity", "Activity cancelled", ("reason",), ("reason",)),
+        TransitionSpec(
+            "record_agreement", "Record the agreement and start monitoring", "Agreement recorded", ("note",)
+        ),
         TransitionSpec(
             "conclude",
             "Close without an agreement",
+            "Closed without an agreement",
             ("outcome", "summary"),
             ("outcome",),
             choices={"outcome": CONCLUDE_OUTCOMES},
         ),
-        TransitionSpec("complete", "Complete the case", ("summary",), help="The outcome follows from the actions."),
-        TransitionSpec("withdraw", "Record a withdrawal", ("withdrawn_by", "reason"), ("withdrawn_by", "reason")),
-        TransitionSpec("reopen", "Reopen the case", ("reason",), ("reason",)),
+        TransitionSpec(
+            "complete",
+            "Complete the case",
+            "Case completed",
+            ("summary",),
+            help="The outcome follows from the actions.",
+        ),
+        TransitionSpec(
+            "withdraw",
+            "Record a withdrawal",
+            "Withdrawal recorded",
+            ("withdrawn_by", "reason"),
+            ("withdrawn_by", "reason"),
+        ),
+        TransitionSpec("reopen", "Reopen the case", "Case reopened", ("reason",), ("reason",)),
     ]
 }
 

@@ -1,7 +1,10 @@
-"""Filters for the case pages: a person's safe times in words, and their communication needs in sight."""
+"""Filters for the case pages: a person's safe times in words, their communication needs in sight, and the
+link that fixes a missing step."""
 
 from django import template
+from django.urls import NoReverseMatch, reverse
 
+from accounts import roles
 from rjcases import safe_times
 from rjcases.needs import needs_of
 from rjcases.permissions import can_see_details, may_see_party_details
@@ -35,3 +38,24 @@ def needs_in_sight(case, user, people=None) -> dict:
         return {"people": []}  # referrers see no one's details: not even a query
     parties = list(people) if people else list(case.parties.all())
     return {"people": [p for p in parties if needs_of(p) and may_see_party_details(case, user, p)]}
+
+
+# Pages only a manager may open: a missing step that needs one is shown as words, not as a link, to anyone else.
+MANAGERS_PAGES = {"rjcases:allocate", "rjcases:sign_off"}
+
+
+@register.simple_tag(takes_context=True)
+def problem_fix_url(context, problem, case) -> str:
+    """The address of the page that fixes a missing step (``rjcases.guards.Problem.fix``), or "" when the step names
+    none or the signed-in user may not open it."""
+    fix = getattr(problem, "fix", None)
+    if not fix:
+        return ""
+    name, args = fix
+    user = context.get("user") or context["request"].user
+    if name in MANAGERS_PAGES and not roles.is_manager(user):
+        return ""
+    try:
+        return reverse(name, args=[case.reference, *args])
+    except NoReverseMatch:
+        return ""

@@ -4,6 +4,8 @@ question pages ``referral``."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -12,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import roles
+from accounts import services as account_services
 from govuk.pagination import CappedPaginator
 from govuk.refusals import refusals_to
 from rjcases import forms, selectors, services
@@ -36,10 +39,27 @@ LOG_ROWS_PER_PAGE = 50
 # Dashboard and list
 
 
+DASHBOARD_SINCE = "dashboard_since"
+
+
+def dashboard_visit_since(request):
+    """When this person opened their dashboard before this session (None: never). Read once a session, so the
+    cases new to them stay listed while they work, and are gone at their next sign-in."""
+    if DASHBOARD_SINCE not in request.session:
+        before = account_services.mark_dashboard_seen(request.user)
+        request.session[DASHBOARD_SINCE] = before.isoformat() if before else ""
+    stored = request.session[DASHBOARD_SINCE]
+    return datetime.fromisoformat(stored) if stored else None
+
+
 @login_required
 def dashboard(request):
     """The page after sign-in: what needs this user's attention, by role."""
-    context = {"page_title": "Dashboard", "role": roles.primary_role(request.user), **selectors.dashboard(request.user)}
+    context = {
+        "page_title": "Dashboard",
+        "role": roles.primary_role(request.user),
+        **selectors.dashboard(request.user, since=dashboard_visit_since(request)),
+    }
     return render(request, "rjcases/dashboard.html", context)
 
 
@@ -266,9 +286,7 @@ def transition(request, reference: str, name: str):
         with refusals_to(form, request=request) as refusal:
             case = services.take_transition(case, request.user, name, **form.inputs())
         if not refusal:
-            messages.success(
-                request, f"Done: {spec.label.lower()}. The case is now in {case.get_state_display().lower()}."
-            )
+            messages.success(request, f"{spec.done}. The case is now in {case.get_state_display().lower()}.")
         if not form.errors:
             return redirect(detail_url(case))
     return render(

@@ -398,7 +398,23 @@ def test_the_print_run_holds_only_the_users_own_cases(client, other_facilitator,
 def test_older_unsent_days_are_pointed_out(client, facilitator, accepted_case):
     day = accepted_case.letters.first().generated_at.date()
     html = as_user(client, facilitator).get("/letters/print-run/", date_parts("date", day + timedelta(days=3)))
-    assert "Letters from earlier days are still waiting" in html.content.decode()
+    assert "Letters from 1 earlier day are still waiting" in html.content.decode()
+
+
+def test_a_long_backlog_is_summarised_not_listed_day_by_day(client, facilitator, accepted_case, monkeypatch):
+    """About 250 earlier days waiting: the page says how many and links the oldest and the five latest only."""
+    from letters import views
+
+    day = accepted_case.letters.first().generated_at.date()
+    backlog = [day - timedelta(days=n) for n in range(250, 0, -1)]
+    monkeypatch.setattr(views.selectors, "older_pending_days", lambda user, on: backlog)
+    html = as_user(client, facilitator).get("/letters/print-run/", date_parts("date", day)).content.decode()
+    assert "Letters from 250 earlier days are still waiting" in html
+    assert f'href="?date={backlog[0].isoformat()}" data-testid="oldest-backlog-day"' in html
+    links = html.split('data-testid="backlog-days"')[1].split("</div>")[0]
+    assert links.count('href="?date=') == 5
+    assert f"?date={backlog[-1].isoformat()}" in links
+    assert f"?date={backlog[-6].isoformat()}" not in links
 
 
 def test_the_print_run_day_is_typed_as_day_month_and_year(client, facilitator, accepted_case):

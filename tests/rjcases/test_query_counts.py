@@ -33,6 +33,13 @@ def sign_in(client, user) -> None:
     assert client.get(reverse("dashboard")).status_code == 200
 
 
+# Each role's dashboard as a task list (tests/rjcases/test_dashboards.py; "dashboard" above is the referrer's): the
+# facilitator's open cases with their deadlines and next steps (the people, assessments and consents behind the
+# next step), new allocations and risk reviews; the caseworker's clients; the manager's caseloads (the facilitators,
+# their open cases by status and overdue, as facilitator and co-facilitator), stale cases and supervision reviews.
+DASHBOARD_PINS = {"facilitator": 27, "caseworker": 14, "manager": 34, "police_referrer": 22}
+
+
 def count_queries(client, url) -> int:
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
@@ -139,7 +146,8 @@ def test_query_counts_do_not_grow_with_cases_parties_or_transitions_and_stay_und
         big = counts(many_cases, persona)
         if big != small[persona]:
             problems.append(f"{persona}: one case {small[persona]}, many {big}")
-        too_many = {page: n for page, n in big.items() if n > MAX_QUERIES[page]}
+        pins = {**MAX_QUERIES, "dashboard": DASHBOARD_PINS[persona]}
+        too_many = {page: n for page, n in big.items() if n > pins[page]}
         if too_many:
             problems.append(f"{persona}: above the pin {MAX_QUERIES}: {too_many}")
     assert not problems, "\n".join(problems)
