@@ -128,3 +128,13 @@ class NewPasswordForm(SetPasswordForm):
 
     bound_field_class = GovukBoundField
     use_required_attribute = False
+
+
+class AvailabilityForm(GovukForm):
+    availability_note = forms.CharField(
+        label="Your next leave or availability",
+        max_length=200,
+        required=False,
+        help_text="Managers see it beside your caseload when they allocate cases. For example, "
+        "On leave 14 to 18 December. Leave it empty when there is nothing to say.",
+    )

@@ -12,6 +12,7 @@ urlpatterns = [
     path("password-reset/<uidb64>/<token>/", views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
     path("password-reset/done/", views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("me/", views.account, name="account"),
+    path("me/availability/", views.availability, name="availability"),
     path("users/", views.user_list, name="user_list"),
     path("users/<int:pk>/sign-in/", views.user_sign_in, name="user_sign_in"),
     path("users/<int:pk>/enrolment-code/", views.issue_enrolment_code, name="issue_enrolment_code"),

@@ -23,6 +23,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import roles, services
 from accounts.forms import (
+    AvailabilityForm,
     EnrolmentCodeForm,
     NewPasswordForm,
     SecondFactorResetForm,
@@ -216,8 +217,28 @@ def account(request):
             else "You will not be emailed when a case you referred changes status.",
         )
         return redirect("accounts:account")
-    context = {"form": form, "page_title": "Your account", "refers": roles.is_referrer(user)}
+    context = {
+        "form": form,
+        "page_title": "Your account",
+        "refers": roles.is_referrer(user),
+        "is_facilitator": roles.is_facilitator(user),
+    }
     return render(request, "accounts/account.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def availability(request):
+    """A facilitator's next leave or availability note, shown to managers when they allocate (historied)."""
+    if not roles.is_facilitator(request.user):
+        raise PermissionDenied
+    form = AvailabilityForm(request.POST or None, initial={"availability_note": request.user.availability_note})
+    if request.method == "POST" and form.is_valid():
+        services.set_availability_note(request.user, request.user, form.cleaned_data["availability_note"])
+        messages.success(request, "Your availability is saved.")
+        return redirect("accounts:account")
+    context = {"form": form, "page_title": "Your next leave or availability"}
+    return render(request, "accounts/availability.html", context, status=400 if form.errors else 200)
 
 
 # ---------------------------------------------------------------------------------------------------

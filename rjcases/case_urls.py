@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from rjcases.views import cases, notes, partnerships, people, referral
+from rjcases.views import cases, notes, partnerships, people, referral, supervision
 
 app_name = "rjcases"
 
@@ -41,6 +41,7 @@ urlpatterns = [
     path("<str:reference>/notes/<int:note_id>/", notes.note_detail, name="note_detail"),
     path("<str:reference>/notes/<int:note_id>/sharing/", notes.note_share, name="note_share"),
     path("<str:reference>/contacts/add/", cases.contact_add, name="contact_add"),
+    path("<str:reference>/supervision/", supervision.supervision, name="supervision"),
     path("<str:reference>/transition/<slug:name>/", cases.transition, name="transition"),
     path("<str:reference>/victims-code/", include("rjcases.victims_code.urls")),
 ]

@@ -326,17 +326,19 @@ def stale_q_cases(cases: QuerySet, today: date) -> QuerySet:
     return with_last_activity(cases.exclude(state=Case.State.CLOSED)).filter(last_activity__lt=start)
 
 
-def caseloads(today: date) -> list:
-    """Each active facilitator with their open cases (as facilitator or co-facilitator), by status, and overdue;
-    three queries whatever the number of cases."""
+def caseloads(user, today: date) -> list:
+    """Each active facilitator of the manager's partnerships with their open cases there (as facilitator or
+    co-facilitator), by status, and overdue; five queries whatever the number of cases."""
     from accounts.models import User
 
     people = list(
-        User.objects.filter(is_active=True, groups__name=roles.FACILITATOR)
+        User.objects.filter(
+            is_active=True, groups__name=roles.FACILITATOR, partnerships__in=sorted(roles.partnership_ids(user))
+        )
         .distinct()
         .order_by("last_name", "first_name")
     )
-    open_cases = Case.objects.exclude(state=Case.State.CLOSED)
+    open_cases = Case.objects.visible_to(user).exclude(state=Case.State.CLOSED)
     by_state: dict[int, dict[str, int]] = {p.pk: {} for p in people}
     overdue: dict[int, int] = {p.pk: 0 for p in people}
     for field in ("facilitator", "co_facilitator"):
@@ -366,13 +368,14 @@ def caseloads(today: date) -> list:
     return people
 
 
-def supervision_reviews_due(today: date) -> list[Supervision]:
-    """Each open case's latest supervision whose next review is due (or within a week)."""
+def supervision_reviews_due(user, today: date) -> list[Supervision]:
+    """Each open case's latest supervision whose next review is due (or within a week), of the cases the manager
+    may see."""
     latest = Supervision.objects.filter(case=OuterRef("case")).order_by("-held_on", "-id").values("pk")[:1]
     return list(
         Supervision.objects.filter(pk=Subquery(latest))
         .filter(next_review_on__lte=today + timedelta(days=RISK_REVIEW_DAYS_AHEAD))
-        .exclude(case__state=Case.State.CLOSED)
+        .filter(case__in=Case.objects.visible_to(user).exclude(state=Case.State.CLOSED))
         .select_related("case")
         .order_by("next_review_on", "id")[:20]
     )
@@ -381,9 +384,9 @@ def supervision_reviews_due(today: date) -> list[Supervision]:
 def manager_worklist(user, today: date) -> dict:
     stale = stale_q_cases(Case.objects.visible_to(user), today)
     return {
-        "caseloads": caseloads(today),
+        "caseloads": caseloads(user, today),
         "stale_cases": list(stale.select_related("facilitator").order_by("last_activity", "id")[:20]),
         "stale_count": stale.count(),
         "stale_working_days": STALE_WORKING_DAYS,
-        "supervision_reviews": supervision_reviews_due(today),
+        "supervision_reviews": supervision_reviews_due(user, today),
     }

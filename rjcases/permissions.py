@@ -187,3 +187,10 @@ def police_may_see_outcome(case) -> bool:
 def may_see_outcome(case, user) -> bool:
     """The outcome category: everyone who sees the case's details; the others while police sharing stands."""
     return can_see_details(case, user) or police_may_see_outcome(case)
+
+
+def may_see_supervision(case, user) -> bool:
+    """Case supervision records: the partnership's managers and the case's own facilitators, nobody else."""
+    if roles.is_manager(user):
+        return True
+    return roles.is_facilitator(user) and user.pk in (case.facilitator_id, case.co_facilitator_id)

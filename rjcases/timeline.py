@@ -24,10 +24,21 @@ from conferences.models import (
 )
 from letters.selectors import letters_for_timeline
 from notifications.selectors import messages_for_timeline
-from rjcases.models import Assessment, Case, CaseTransition, Complaint, Consent, ContactAttempt, Incident, Party
+from rjcases.models import (
+    Assessment,
+    Case,
+    CaseTransition,
+    Complaint,
+    Consent,
+    ContactAttempt,
+    Incident,
+    Party,
+    Supervision,
+)
 from rjcases.permissions import (
     can_see_details,
     may_see_party_details,
+    may_see_supervision,
     notes_visible_to,
     party_name_for,
     police_may_see_outcome,
@@ -150,7 +161,7 @@ def _party_name(parties: dict, pk) -> str:
     return party.display_name if party else "a person no longer on the case"
 
 
-def _history_sources(parties: dict) -> list[_HistorySource]:
+def _history_sources(parties: dict, supervision: bool = False) -> list[_HistorySource]:
     def verbose(model):
         name = str(model._meta.verbose_name)
         return name[0].upper() + name[1:]
@@ -194,6 +205,15 @@ def _history_sources(parties: dict) -> list[_HistorySource]:
             "party_id",
         ),
     ]
+    if supervision:  # managers' and the case's facilitators' only (rjcases.permissions.may_see_supervision)
+        sources.append(
+            _HistorySource(
+                Supervision,
+                "case_id",
+                lambda r: "Case supervised" + (f": next review {_when(r.next_review_on)}" if r.next_review_on else ""),
+                lambda r: "Case supervision changed",
+            )
+        )
     # The restorative work (conferences) is part of the same case: its records' history is the case's.
     for model, lookup in (
         (PreparationContact, "case_id"),
@@ -245,12 +265,14 @@ def _case_change_title(record) -> str | None:
     }.get(reason, "Case details changed")
 
 
-def _history_entries(case: Case, parties: dict, only_parties: set[int] | None = None) -> list[TimelineEntry]:
+def _history_entries(
+    case: Case, parties: dict, only_parties: set[int] | None = None, supervision: bool = False
+) -> list[TimelineEntry]:
     """Field changes of the case's records; with ``only_parties``, only the rows about those people (a
     caseworker's client): no other person's changes, and none of the case's own fields."""
     lookups = _Lookups()
     pending = []
-    for source in _history_sources(parties):
+    for source in _history_sources(parties, supervision):
         model = source.model
         if only_parties is not None and source.party_field is None:
             continue
@@ -424,7 +446,7 @@ def timeline(case: Case, user, kinds: set[str] | None = None, newest_first: bool
                 if party.pk not in clients:
                     party.first_name, party.last_name = party_name_for(case, user, party), ""
         if "change" in kinds:
-            entries += _history_entries(case, parties, clients)
+            entries += _history_entries(case, parties, clients, supervision=may_see_supervision(case, user))
         if "note" in kinds:
             entries += _note_entries(case, user)
         if "contact" in kinds:

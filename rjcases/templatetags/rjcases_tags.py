@@ -7,7 +7,7 @@ from django.urls import NoReverseMatch, reverse
 from accounts import roles
 from rjcases import safe_times
 from rjcases.needs import needs_of
-from rjcases.permissions import can_see_details, may_see_party_details
+from rjcases.permissions import can_see_details, may_see_party_details, may_see_supervision
 
 register = template.Library()
 
@@ -59,3 +59,9 @@ def problem_fix_url(context, problem, case) -> str:
         return reverse(name, args=[case.reference, *args])
     except NoReverseMatch:
         return ""
+
+
+@register.filter
+def supervision_visible_to(case, user) -> bool:
+    """Whether the case's supervision page is this user's to see (managers and the case's facilitators)."""
+    return bool(user and user.is_authenticated) and may_see_supervision(case, user)

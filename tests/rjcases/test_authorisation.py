@@ -18,7 +18,21 @@ from django.utils import timezone
 from accounts import roles
 from rjcases import services
 from rjcases.forms import ROUTE_DESCRIPTIONS
+<<<<<<< HEAD
 from rjcases.models import Assessment, Case, Consent, ContactAttempt, Note, Party, ReadAccess, ReferralRoute, Ward
+=======
+from rjcases.models import (
+    Assessment,
+    Case,
+    Consent,
+    ContactAttempt,
+    Note,
+    Party,
+    ReadAccess,
+    ReferralRoute,
+    Supervision,
+)
+>>>>>>> d280538 (Case supervision (a manager records date, discussion, decisions, next review; the case's facilitators read it; 404 for everyone else; historied and on the timeline of those who may see it; in the authorisation tables); allocation shows each facilitator's open cases and next leave or availability (a historied note the facilitator sets on their account))
 from tests.factories import OrganisationFactory, UserFactory, reference
 from tests.walk import refer, to_assessment
 
@@ -141,6 +155,7 @@ def _urls(world) -> dict[str, str]:
         "note_share": reverse("rjcases:note_share", args=[ref, world["note"].pk]),
         "no_longer_taking_part": reverse("rjcases:no_longer_taking_part", args=[ref, harmed]),
         "contact_add": reverse("rjcases:contact_add", args=[ref]),
+        "supervision": reverse("rjcases:supervision", args=[ref]),
         "transition_withdraw": reverse("rjcases:transition", args=[ref, "withdraw"]),
         "transition_find_unsuitable": reverse("rjcases:transition", args=[ref, "find_unsuitable"]),
         "transition_reopen": reverse("rjcases:transition", args=[ref, "reopen"]),
@@ -215,6 +230,8 @@ GET_EXPECTED = {
     "note_share": _row(200, 200, 404, 403, 404, 403, 404, 404, 404),
     "no_longer_taking_part": _row(200, 200, 404, 403, 404, 403, 404, 404, 404),
     "contact_add": _row(200, 200, 404, 403, 404, 403, 404, 404, 404),
+    # Case supervision: managers and the case's own facilitators only; for everyone else no such page.
+    "supervision": _row(200, 200, 404, 404, 404, 404, 404, 404, 404),
     # Withdrawal from assessment: facilitator, manager or the caseworker; the police only in referral.
     "transition_withdraw": _row(200, 200, 404, 403, 404, 200, 404, 404, 404),
     "transition_find_unsuitable": _row(403, 200, 404, 403, 404, 403, 404, 404, 404),
@@ -332,7 +349,17 @@ def _post_data(world) -> dict[str, dict]:
         },
         "transition_find_unsuitable": {"seen_state": "assessment", "reason": "Not suitable"},
         "duplicate_reviewed": {"note": "Different incident"},
+<<<<<<< HEAD
         "move_partnership": {"ward": Ward.objects.get(code="SLF01").pk, "reason": "Over the border"},
+=======
+        "supervision": {
+            "held_on-day": today.day,
+            "held_on-month": today.month,
+            "held_on-year": today.year,
+            "discussion": "Risk to the person harmed; the venue.",
+            "decisions": "Two facilitators at the meeting.",
+        },
+>>>>>>> d280538 (Case supervision (a manager records date, discussion, decisions, next review; the case's facilitators read it; 404 for everyone else; historied and on the timeline of those who may see it; in the authorisation tables); allocation shows each facilitator's open cases and next leave or availability (a historied note the facilitator sets on their account))
     }
 
 
@@ -351,6 +378,7 @@ def _snapshot(world) -> dict:
         ),
         "contacts": ContactAttempt.objects.filter(case=case).count(),
         "transitions": case.transitions.count(),
+        "supervisions": Supervision.objects.filter(case=case).count(),
     }
 
 
@@ -369,7 +397,11 @@ POST_EXPECTED = {
     "transition_withdraw": _row(302, 302, 404, 403, 404, 302, 404, 404, 404),
     "transition_find_unsuitable": _row(403, 302, 404, 403, 404, 403, 404, 404, 404),
     "duplicate_reviewed": _row(302, 403, 404, 403, 404, 403, 404, 404, 404),
+<<<<<<< HEAD
     "move_partnership": _row(403, 403, 404, 403, 404, 403, 404, 404, 404),
+=======
+    "supervision": _row(302, 403, 404, 404, 404, 404, 404, 404, 404),
+>>>>>>> d280538 (Case supervision (a manager records date, discussion, decisions, next review; the case's facilitators read it; 404 for everyone else; historied and on the timeline of those who may see it; in the authorisation tables); allocation shows each facilitator's open cases and next leave or availability (a historied note the facilitator sets on their account))
 }
 
 
@@ -532,6 +564,7 @@ def test_every_case_url_is_in_the_table():
         "note_share",
         "no_longer_taking_part",
         "contact_add",
+        "supervision",
         "transition",
         "duplicate_reviewed",
         "move_partnership",

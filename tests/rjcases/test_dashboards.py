@@ -131,7 +131,7 @@ def test_the_managers_caseloads_count_open_cases_by_facilitator_and_link_to_the_
     to_assessment(refer(police_referrer), manager, facilitator)
     to_preparation(refer(police_referrer), manager, facilitator)
     services.allocate(refer(police_referrer), manager, facilitator=other_facilitator, co_facilitator=facilitator)
-    people = {p.pk: p for p in dashboards.caseloads(timezone.localdate())}
+    people = {p.pk: p for p in dashboards.caseloads(manager, timezone.localdate())}
     assert people[facilitator.pk].open_count == 3
     assert people[other_facilitator.pk].open_count == 1
     by_state = {row["state"]: row["count"] for row in people[facilitator.pk].open_by_state}
