@@ -18,9 +18,6 @@ from django.utils import timezone
 from accounts import roles
 from rjcases import services
 from rjcases.forms import ROUTE_DESCRIPTIONS
-<<<<<<< HEAD
-from rjcases.models import Assessment, Case, Consent, ContactAttempt, Note, Party, ReadAccess, ReferralRoute, Ward
-=======
 from rjcases.models import (
     Assessment,
     Case,
@@ -31,8 +28,8 @@ from rjcases.models import (
     ReadAccess,
     ReferralRoute,
     Supervision,
+    Ward,
 )
->>>>>>> d280538 (Case supervision (a manager records date, discussion, decisions, next review; the case's facilitators read it; 404 for everyone else; historied and on the timeline of those who may see it; in the authorisation tables); allocation shows each facilitator's open cases and next leave or availability (a historied note the facilitator sets on their account))
 from tests.factories import OrganisationFactory, UserFactory, reference
 from tests.walk import refer, to_assessment
 
@@ -349,9 +346,7 @@ def _post_data(world) -> dict[str, dict]:
         },
         "transition_find_unsuitable": {"seen_state": "assessment", "reason": "Not suitable"},
         "duplicate_reviewed": {"note": "Different incident"},
-<<<<<<< HEAD
         "move_partnership": {"ward": Ward.objects.get(code="SLF01").pk, "reason": "Over the border"},
-=======
         "supervision": {
             "held_on-day": today.day,
             "held_on-month": today.month,
@@ -359,7 +354,6 @@ def _post_data(world) -> dict[str, dict]:
             "discussion": "Risk to the person harmed; the venue.",
             "decisions": "Two facilitators at the meeting.",
         },
->>>>>>> d280538 (Case supervision (a manager records date, discussion, decisions, next review; the case's facilitators read it; 404 for everyone else; historied and on the timeline of those who may see it; in the authorisation tables); allocation shows each facilitator's open cases and next leave or availability (a historied note the facilitator sets on their account))
     }
 
 
@@ -397,11 +391,8 @@ POST_EXPECTED = {
     "transition_withdraw": _row(302, 302, 404, 403, 404, 302, 404, 404, 404),
     "transition_find_unsuitable": _row(403, 302, 404, 403, 404, 403, 404, 404, 404),
     "duplicate_reviewed": _row(302, 403, 404, 403, 404, 403, 404, 404, 404),
-<<<<<<< HEAD
     "move_partnership": _row(403, 403, 404, 403, 404, 403, 404, 404, 404),
-=======
     "supervision": _row(302, 403, 404, 404, 404, 404, 404, 404, 404),
->>>>>>> d280538 (Case supervision (a manager records date, discussion, decisions, next review; the case's facilitators read it; 404 for everyone else; historied and on the timeline of those who may see it; in the authorisation tables); allocation shows each facilitator's open cases and next leave or availability (a historied note the facilitator sets on their account))
 }
 
 

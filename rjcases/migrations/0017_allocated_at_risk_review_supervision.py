@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('rjcases', '0015_read_safe_times_from_the_notes'),
+        ('rjcases', '0016_case_and_ward_partnership'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
