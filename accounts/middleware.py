@@ -24,6 +24,7 @@ _OPEN_PREFIXES = (
     "/accounts/password-reset/",
     "/static/",
     "/accessibility/",
+    "/privacy-notice/",
     "/insights/survey/",
 )
 

@@ -212,3 +212,48 @@ class ChainedRow(models.Model):
 
     def refuse(self, message: str) -> Exception:
         return AppendOnly(message)
+
+
+# The PostgreSQL setting under which the append-only trigger lets one kind of UPDATE through: the blanking of a
+# row's personal fields and salt, every other column as it was (audit.migration_ops.append_only_sql).
+BLANKING_SETTING = "rj.audit_blanking"
+
+
+def blank_personal(model, *, case_id: int, keep: tuple[str, ...] = (), using: str | None = None) -> int:
+    """Blank the personal fields and the salt of a case's rows of a chained model (an anonymisation, which records
+    itself in the anonymisation chain; ``verify_audit`` accepts these rows only then). A JSON field keeps only the
+    keys in ``keep`` (ids and choices the figures read, such as a closing move's outcome); a text field becomes
+    empty. The chain stays whole: its hashes cover ``personal_digest``, which is kept. Returns how many rows were
+    blanked. Inside a transaction."""
+    spec = spec_for(model)
+    using = using or router.db_for_write(model)
+    connection = connections[using]
+    quote = connection.ops.quote_name  # names from the model's meta and the spec, never from input
+    fields = [model._meta.get_field(name) for name in spec.personal]
+    table = quote(model._meta.db_table)
+    select = f"SELECT id, {', '.join(quote(f.column) for f in fields)} FROM {table} "  # noqa: S608
+    update = (
+        f"UPDATE {table} SET {', '.join(f'{quote(f.column)} = %s' for f in fields)}, "  # noqa: S608
+        "personal_salt = '' WHERE id = %s"
+    )
+    with transaction.atomic(using=using, savepoint=False), connection.cursor() as cursor:
+        cursor.execute(select + "WHERE case_id = %s AND personal_salt <> '' ORDER BY id", [case_id])
+        rows = cursor.fetchall()
+        params = []
+        for row_id, *values in rows:
+            blanks = []
+            for field, value in zip(fields, values, strict=True):
+                if isinstance(field, models.JSONField):
+                    old = field.from_db_value(value, None, connection) if isinstance(value, str) else value
+                    kept = {k: v for k, v in (old or {}).items() if k in keep}
+                    blanks.append(field.get_db_prep_value(kept, connection))
+                else:
+                    blanks.append("")
+            params.append([*blanks, row_id])
+        if params:
+            if connection.vendor == "postgresql":
+                cursor.execute("SELECT set_config(%s, 'on', true)", [BLANKING_SETTING])
+            cursor.executemany(update, params)
+            if connection.vendor == "postgresql":
+                cursor.execute("SELECT set_config(%s, '', true)", [BLANKING_SETTING])
+    return len(params)

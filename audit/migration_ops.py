@@ -11,7 +11,7 @@ deployment with a separate, non-owner application role removes even that).
 
 from __future__ import annotations
 
-from audit.chain import GENESIS, link
+from audit.chain import BLANKING_SETTING, GENESIS, link
 from audit.specs import BY_LABEL
 
 BATCH = 5000
@@ -21,14 +21,30 @@ def trigger_name(table: str) -> str:
     return f"{table}_append_only"
 
 
-def append_only_sql(table: str) -> list[str]:
+def blanking_allowed_sql(personal: list[tuple[str, bool]]) -> str:
+    """The condition under which the trigger lets an UPDATE through: under the blanking setting
+    (``audit.chain.BLANKING_SETTING``, set by ``audit.chain.blank_personal`` for its own statement), with the
+    personal text columns and the salt made blank, each personal JSON column reduced to some of its keys (a
+    closing move keeps its outcome), and every other column exactly as it was."""
+    # A text column becomes empty; a JSON column may keep some of its keys, never gain or change one.
+    blank = " AND ".join(f"OLD.{col} @> NEW.{col}" if is_json else f"NEW.{col} = ''" for col, is_json in personal)
+    names = ", ".join(f"'{col}'" for col, _ in [*personal, ("personal_salt", False)])
+    return (
+        f"TG_OP = 'UPDATE' AND current_setting('{BLANKING_SETTING}', true) = 'on' AND NEW.personal_salt = '' "
+        f"AND {blank} AND (to_jsonb(NEW) - ARRAY[{names}]) = (to_jsonb(OLD) - ARRAY[{names}])"
+    )
+
+
+def append_only_sql(table: str, blankable: list[tuple[str, bool]] | None = None) -> list[str]:
     """The PostgreSQL function and trigger that refuse UPDATE and DELETE of ``table``'s rows. TRUNCATE is left
-    alone: the test runner empties tables with it."""
+    alone: the test runner empties tables with it. ``blankable``: the personal columns (name, is JSON) that an
+    anonymisation may blank, with the salt and nothing else (``blanking_allowed_sql``)."""
     name = trigger_name(table)
+    allow = f"    IF {blanking_allowed_sql(blankable)} THEN\n        RETURN NEW;\n    END IF;\n" if blankable else ""
     return [
         f"""CREATE OR REPLACE FUNCTION {name}() RETURNS trigger AS $$
 BEGIN
-    RAISE EXCEPTION 'the audit table {table} is append-only'
+{allow}    RAISE EXCEPTION 'the audit table {table} is append-only'
         USING ERRCODE = 'insufficient_privilege', DETAIL = TG_OP || ' refused';
 END;
 $$ LANGUAGE plpgsql""",
@@ -56,6 +72,27 @@ def make_append_only(*labels: str):
             for label in labels:
                 for statement in drop_append_only_sql(apps.get_model(label)._meta.db_table):
                     schema_editor.execute(statement, params=None)
+
+    return forward, backward
+
+
+def allow_blanking(label: str, *, json_fields: tuple[str, ...] = ()):
+    """A RunPython pair that replaces ``label``'s append-only function (PostgreSQL) by one that also lets an
+    anonymisation blank the rows' personal fields and salt (its spec's personal fields), and on reverse puts the
+    plain refusal back. The trigger itself stays."""
+
+    def personal(model) -> list[tuple[str, bool]]:
+        spec = BY_LABEL[label.lower()]
+        return [(model._meta.get_field(name).column, name in json_fields) for name in spec.personal]
+
+    def forward(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            model = apps.get_model(label)
+            schema_editor.execute(append_only_sql(model._meta.db_table, personal(model))[0], params=None)
+
+    def backward(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(append_only_sql(apps.get_model(label)._meta.db_table)[0], params=None)
 
     return forward, backward
 

@@ -6,8 +6,9 @@ that a later anonymisation can blank them, and the salt with them, without break
 docs/data-protection.md, "Tamper-evident audit"). Changing a tuple here changes the hash of every row: add a
 new spec version instead.
 
-A new chained table (the anonymisation record, when it comes) inherits ``audit.chain.ChainedRow`` and adds its
-entry here, in the same migration that creates its table; nothing else needs to know about it.
+A new chained table inherits ``audit.chain.ChainedRow`` and adds its entry here, in the same migration that
+creates its table; nothing else needs to know about it. The anonymisation record (``privacy.Anonymisation``) is
+one: it is what vouches for the rows whose personal fields an anonymisation blanked (``ANONYMISATION``).
 """
 
 from dataclasses import dataclass
@@ -44,12 +45,21 @@ SPECS = (
         personal=("path",),
     ),
     Spec(
+        name="anonymisations",
+        label="privacy.anonymisation",
+        fields=("case_id", "party_id", "scope", "by_id", "at", "review_id", "rule_id", "request_id", "rows"),
+    ),
+    Spec(
         name="security",
         label="accounts.securityevent",
         fields=("at", "actor_id", "action", "subject_user_id", "subject_type", "subject_id"),
         personal=("actor_name", "subject_name", "reason", "details"),
     ),
 )
+# The chain whose rows vouch for blanked personal fields: a row of another chain blanked by an anonymisation has
+# the same case as one of its rows of scope "case" (verify_audit reads it by label, knowing no app above it).
+ANONYMISATION = "privacy.anonymisation"
+BLANKABLE = ("transitions",)  # the chains whose personal fields a case's anonymisation blanks
 BY_LABEL = {spec.label: spec for spec in SPECS}
 BY_NAME = {spec.name: spec for spec in SPECS}
 

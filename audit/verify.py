@@ -5,6 +5,10 @@ its place follows the row before it (a gap: rows removed); its personal fields s
 digest and its content still matches its hash (otherwise: changed, or forged with a made-up hash); it points
 at the hash of the row before it and has a higher id (otherwise: inserted out of order). After a problem the
 walk carries on from the row found, so later breaks are reported too.
+
+A row whose personal fields and salt are blank is accepted only where an anonymisation vouches for it: a row of
+the anonymisation record's own chain (``audit.specs.ANONYMISATION``) of scope "case" for the same case. Any other
+blanked row is reported ("blanked with no anonymisation recorded").
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from dataclasses import dataclass, field
 from django.apps import apps
 
 from audit.chain import GENESIS, ChainedRow, personal_digest, row_hash
-from audit.specs import SPECS, Spec
+from audit.specs import ANONYMISATION, BLANKABLE, SPECS, Spec
 
 BATCH = 5000
 MOST_PROBLEMS = 100
@@ -71,12 +75,22 @@ def _rows(model, spec: Spec, using: str) -> Iterator[dict]:
         last = batch[-1]["chain_seq"]
 
 
-def _personal_problem(spec: Spec, row: dict) -> str:
+def anonymised_case_ids(using: str = "default") -> set[int]:
+    """The cases a recorded anonymisation (scope "case") vouches for: their blanked audit rows are expected."""
+    app_label, model_name = ANONYMISATION.split(".")
+    model = apps.get_model(app_label, model_name)
+    return set(model._base_manager.using(using).filter(scope="case").values_list("case_id", flat=True))
+
+
+def _personal_problem(spec: Spec, row: dict, vouched: set[int]) -> str:
     if not spec.personal:
         return ""
     if not row["personal_salt"]:
-        # An anonymisation (a later piece) blanks the personal fields and the salt together, and records it.
-        if all(row[name] in ("", None, {}, []) for name in spec.personal):
+        # An anonymisation blanks the personal fields and the salt together, and records it in its own chain.
+        texts_blank = all(row[name] in ("", None) for name in spec.personal if not isinstance(row[name], dict))
+        if texts_blank and spec.name in BLANKABLE and row.get("case_id") in vouched:
+            return ""  # blanked by the case's anonymisation (a JSON field may keep the keys the figures read)
+        if texts_blank:
             return "its personal fields were blanked with no anonymisation recorded"
         return "its personal fields carry no salt for their digest"
     if personal_digest(spec, row, row["personal_salt"]) != row["personal_digest"]:
@@ -85,9 +99,14 @@ def _personal_problem(spec: Spec, row: dict) -> str:
     return ""
 
 
-def verify_chain(spec: Spec, model, using: str = "default", heads: dict[int, str] | None = None) -> ChainReport:
-    """Check one chain; ``heads`` are published heads (place: hash) that must still be in it."""
+def verify_chain(
+    spec: Spec, model, using: str = "default", heads: dict[int, str] | None = None, vouched: set[int] | None = None
+) -> ChainReport:
+    """Check one chain; ``heads`` are published heads (place: hash) that must still be in it; ``vouched`` the
+    cases whose blanked rows an anonymisation record accounts for (read from the database when not given)."""
     report = ChainReport(spec.name)
+    if vouched is None:
+        vouched = anonymised_case_ids(using) if spec.name in BLANKABLE else set()
     expected_place, prev_hash, prev_id = 1, GENESIS, None
     seen_heads: dict[int, str] = {}
 
@@ -103,7 +122,7 @@ def verify_chain(spec: Spec, model, using: str = "default", heads: dict[int, str
         if place != expected_place:
             gap = f"place {expected_place}" if place == expected_place + 1 else f"places {expected_place}-{place - 1}"
             problem("removed", row, f"row(s) removed between {after} and id {rid}: {gap} missing")
-        if reason := _personal_problem(spec, row):
+        if reason := _personal_problem(spec, row, vouched):
             problem("changed", row, f"id {rid} (place {place}) was changed or forged: {reason}")
         elif row_hash(spec, row) != row["chain_hash"]:
             problem("changed", row, f"id {rid} (place {place}) was changed or forged: its content and hash disagree")
@@ -128,7 +147,8 @@ def verify_chain(spec: Spec, model, using: str = "default", heads: dict[int, str
 
 
 def verify_all(using: str = "default", heads: dict[str, dict[int, str]] | None = None) -> list[ChainReport]:
-    return [verify_chain(spec, model, using, (heads or {}).get(spec.name)) for spec, model in chained_models()]
+    vouched = anonymised_case_ids(using)
+    return [verify_chain(spec, model, using, (heads or {}).get(spec.name), vouched) for spec, model in chained_models()]
 
 
 def chain_heads(using: str = "default") -> list[tuple[str, int, str]]:

@@ -5,12 +5,15 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 
 from accounts import security_log
+from privacy import views as privacy_views
 from rjcases.views import cases as case_views
 
 urlpatterns = [
     path("", case_views.dashboard, name="dashboard"),
     path("accounts/", include("accounts.urls")),
     path("accessibility/", TemplateView.as_view(template_name="pages/accessibility.html"), name="accessibility"),
+    # Public, like the accessibility statement: it is for the people whose data the service holds.
+    path("privacy-notice/", privacy_views.privacy_notice, name="privacy_notice"),
     path("cases/", include("rjcases.case_urls")),
     path("cases/", include("conferences.urls")),
     path("letters/", include("letters.urls")),

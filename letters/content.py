@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts import roles
@@ -549,11 +551,20 @@ def compose(
         letter_date=str(facts["letter_date"]),
         reference=reference,
         subject=fill_text(subject, facts),
-        blocks=tuple(fill_body(body, facts)),
+        blocks=(*fill_body(body, facts), privacy_notice_block()),
         closing=fill_text(closing, facts),
         signatory_name=signatory_name,
         signatory_title=signatory_title,
     )
+
+
+def privacy_notice_url() -> str:
+    return f"{settings.RJ_SITE_URL}{reverse('privacy_notice')}"
+
+
+def privacy_notice_block() -> Block:
+    """The line every letter ends its body with, whatever its wording: where the privacy notice is."""
+    return Block("paragraph", text=f"How we use your personal information, and your rights: {privacy_notice_url()}")
 
 
 def signatory(case: Case, letterhead: Letterhead, language: str = ENGLISH) -> tuple[str, str]:

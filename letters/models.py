@@ -206,6 +206,7 @@ class Letter(models.Model):
         PENDING = "pending", "Being written"
         WRITTEN = "written", "Written"
         FAILED = "failed", "Could not be written"
+        REMOVED = "removed", "Removed when the case was anonymised"
 
     REFERRER = "referrer"
 
@@ -289,6 +290,8 @@ class Letter(models.Model):
     @property
     def file_problem(self) -> str:
         """Why the letter cannot be printed or opened yet, in words for the page; empty once its file is written."""
+        if self.file_status == self.FileStatus.REMOVED:
+            return "Its file and its text were removed when the case was anonymised."
         if self.file_status == self.FileStatus.FAILED:
             return "Its file could not be written. Try again, or regenerate the letter."
         if self.file_status == self.FileStatus.PENDING:

@@ -30,7 +30,7 @@ from letters.forms import (
     TranslatedWordingForm,
     TranslationForm,
 )
-from letters.models import BslVideo, LetterFormat, LetterTemplate
+from letters.models import BslVideo, Letter, LetterFormat, LetterTemplate
 from letters.renderer import LetterRenderer
 from letters.services import LetterFileProblem, LetterStoreUnavailable
 from letters.wording import LIST_PLACEHOLDERS, placeholders_for
@@ -172,6 +172,13 @@ def download(request, reference: str, pk: int):
 def accessible(request, reference: str, pk: int):
     """The same letter as semantic HTML, for screen readers (reportlab does not tag PDFs)."""
     letter = selectors.get_letter_for_user(request.user, pk, reference)
+    if letter.file_status == Letter.FileStatus.REMOVED:
+        return render(
+            request,
+            "letters/file_problem.html",
+            {"page_title": "This letter cannot be opened", "letter": letter, "message": letter.file_problem},
+            status=410,
+        )
     log_read(request.user, letter.case, "document", letter.pk, request.path)
     context = {
         "page_title": letter.content.get("subject") or str(letter),

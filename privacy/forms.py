@@ -1,9 +1,9 @@
-"""The retention review decision and the non-crime hate incident record."""
+"""The retention review decision, the non-crime hate incident record, and people's data protection requests."""
 
 from django import forms
 
 from govuk.forms import DatePartsField, GovukForm, yes_no_field
-from privacy.models import RetentionReview
+from privacy.models import RetentionReview, SubjectRequest
 from rjcases import limits
 
 
@@ -59,3 +59,55 @@ class NonCrimeDutiesForm(GovukForm):
             "person_told_on": data.get("person_told_on"),
             "review_on": data.get("review_on"),
         }
+
+
+class SubjectRequestForm(GovukForm):
+    kind = forms.ChoiceField(
+        label="Kind of request",
+        choices=SubjectRequest.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the kind of request"},
+    )
+    first_name = forms.CharField(
+        label="First name", max_length=100, error_messages={"required": "Enter the person's first name"}
+    )
+    last_name = forms.CharField(label="Last name", max_length=100, required=False)
+    date_of_birth = DatePartsField(label="Date of birth", required=False, help_text="For example, 27 3 1985")
+    email = forms.EmailField(label="Email address", required=False)
+    phone = forms.CharField(label="Phone number", max_length=40, required=False)
+    postcode = forms.CharField(label="Postcode", max_length=10, required=False)
+    details = forms.CharField(
+        label="What the person asked for",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=limits.SUMMARY,
+    )
+    received_on = DatePartsField(label="Received on", help_text="The request is due one month after this date")
+
+
+class ExtendRequestForm(GovukForm):
+    due_on = DatePartsField(label="New due date", help_text="At most three months after the request was received")
+    reason = forms.CharField(
+        label="Why the request needs longer",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=limits.SUMMARY,
+        error_messages={"required": "Enter why the request needs longer"},
+    )
+
+
+class CompleteRequestForm(GovukForm):
+    outcome = forms.CharField(
+        label="What was done",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=limits.SUMMARY,
+        error_messages={"required": "Enter what was done"},
+    )
+
+
+class EraseRecordForm(GovukForm):
+    reason = forms.CharField(
+        label="Why nothing requires keeping this record",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=limits.SUMMARY,
+        error_messages={"required": "Say why nothing requires keeping this record"},
+    )

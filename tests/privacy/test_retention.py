@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from privacy import services
-from privacy.models import RetentionReview, RetentionRule
+from privacy.models import Anonymisation, RetentionReview, RetentionRule
 from privacy.schedule import add_months
 from rjcases import services as case_services
 from rjcases.exceptions import ActionRefused, Refused
@@ -98,7 +98,7 @@ def test_a_keep_decision_moves_the_next_review(declined, manager):
 
 
 @pytest.mark.django_db
-def test_an_anonymise_decision_is_recorded_queued_and_never_queued_again(declined, manager, client):
+def test_an_anonymise_decision_is_recorded_done_and_never_queued_again(declined, manager, client):
     [review] = services.queue_retention_reviews(in_months(24))
     client.force_login(manager)
     response = client.post(
@@ -108,8 +108,10 @@ def test_an_anonymise_decision_is_recorded_queued_and_never_queued_again(decline
     review.refresh_from_db()
     assert (review.decision, review.decided_by, review.reason) == ("anonymise", manager, "Nothing requires keeping it")
     page = client.get(reverse("privacy:reviews")).content.decode()
-    assert "Anonymisation queued" in page
-    assert "anonymisation itself is done by a later step" in page
+    assert "Anonymised" in page
+    assert "anonymised at once" in page
+    assert declined.anonymisations.get().review == review
+    assert not declined.parties.filter(first_name="Amina").exists()
     assert services.queue_retention_reviews(in_months(100)) == []
 
 
@@ -133,6 +135,7 @@ def test_nothing_is_marked_for_anonymisation_without_a_decision_or_a_rule(declin
     assert (by_rule.decision, by_rule.decided_by) == ("anonymise", None)
     assert by_rule.reason.startswith("The retention schedule says to anonymise: Withdrawn referral or case: 2 years")
     assert RetentionReview.objects.filter(decision="anonymise").count() == 1
+    assert [a.case for a in Anonymisation.objects.all()] == [later]  # only the case a rule or decision names
 
 
 @pytest.mark.django_db

@@ -1,10 +1,13 @@
-"""Queue the cases whose retention date has come for a manager's review (daily; safe to run twice)."""
+"""Queue the cases whose retention date has come for a manager's review (daily; safe to run twice), and anonymise
+any case decided "anonymise" that is not yet (a decision recorded before anonymisation was built, or one whose
+anonymisation failed)."""
 
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
 from privacy.services import queue_retention_reviews
+from privacy.services.anonymise import anonymise_decided
 
 
 class Command(BaseCommand):
@@ -23,6 +26,11 @@ class Command(BaseCommand):
             raise CommandError(f"--today takes a date as YYYY-MM-DD, not {options['today']!r}.") from None
         made = queue_retention_reviews(today)
         for review in made:
-            state = "anonymisation queued (rule)" if review.decision else "queued for review"
+            state = "anonymised (rule)" if review.decision else "queued for review"
             self.stdout.write(f"{review.case.reference}: {state}, due {review.due_on}, rule {review.rule.kind}")
         self.stdout.write(f"{len(made)} case(s) queued.")
+        done = anonymise_decided()
+        for record in done:
+            self.stdout.write(f"{record.case.reference}: anonymised (decided {record.review.decided_at:%Y-%m-%d})")
+        if done:
+            self.stdout.write(f"{len(done)} decided case(s) anonymised.")

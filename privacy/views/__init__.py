@@ -1,4 +1,5 @@
-"""The managers' retention review queue, its decisions, and a case's non-crime hate incident record. Thin: scope,
+"""The managers' retention review queue, its decisions, and a case's non-crime hate incident record (people's requests:
+``privacy.views.requests``). Thin: scope,
 bind, call a service, redirect."""
 
 from django.contrib import messages
@@ -10,8 +11,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from govuk.refusals import refusals_to
 from privacy import selectors, services
 from privacy.forms import NonCrimeDutiesForm, ReviewDecisionForm
-from privacy.models import RetentionReview
+from privacy.models import RetentionReview, RetentionRule
 from rjcases.models import Case
+
+
+def privacy_notice(request):
+    """The privacy notice: public (it is for the people whose data the service holds), with the retention
+    schedule as it stands."""
+    return render(
+        request,
+        "pages/privacy_notice.html",
+        {"page_title": "Privacy notice", "rules": list(RetentionRule.objects.order_by("kind"))},
+    )
 
 
 @login_required
@@ -46,7 +57,7 @@ def decide(request, pk: int):
                 messages.success(request, f"{review.case.reference} kept until its next review.")
             else:
                 services.decide_anonymise(review, request.user, reason=data["reason"])
-                messages.success(request, f"{review.case.reference}: anonymisation queued.")
+                messages.success(request, f"{review.case.reference} was anonymised.")
         if not refused:
             return redirect("privacy:reviews")
     return render(

@@ -1,4 +1,5 @@
-"""Every write of the retention schedule's queue and of a non-crime hate incident's recording duties.
+"""Every write of the retention schedule's queue (its decisions call the anonymisation) and of a non-crime hate
+incident's recording duties.
 
 Each checks its permission on the server and says what it refuses; nothing changes when it refuses."""
 
@@ -13,6 +14,7 @@ from django.utils import timezone
 from accounts import roles
 from privacy.models import RetentionReview, RetentionRule
 from privacy.selectors import due_cases
+from privacy.services.anonymise import anonymise_case
 from rjcases.exceptions import ActionRefused, Refused
 from rjcases.models import Incident
 from rjcases.permissions import is_case_facilitator, is_case_manager
@@ -38,6 +40,8 @@ def queue_retention_reviews(today: date | None = None) -> list[RetentionReview]:
                 review.reason = f"The retention schedule says to anonymise: {due.rule}"[:5000]
             review._change_reason = "queued by the retention schedule"  # type: ignore[attr-defined]
             review.save()
+            if review.decision == RetentionReview.Decision.ANONYMISE:
+                anonymise_case(review)  # the rule is the recorded basis
             made.append(review)
     return made
 
@@ -74,8 +78,8 @@ def decide_keep(review: RetentionReview, user, *, reason: str, next_review_on: d
 
 
 def decide_anonymise(review: RetentionReview, user, *, reason: str) -> RetentionReview:
-    """Anonymise the case: recorded and queued. The anonymisation itself is the anonymisation service's (a
-    later piece), which will act on these decisions and on nothing else."""
+    """Anonymise the case: the decision is recorded, then the case anonymised in the same transaction
+    (``privacy.services.anonymise.anonymise_case``, which acts on these decisions and on nothing else)."""
     if not (reason or "").strip():
         raise ValidationError({"reason": "Enter why the case is to be anonymised"})
     with transaction.atomic():
@@ -84,8 +88,9 @@ def decide_anonymise(review: RetentionReview, user, *, reason: str) -> Retention
         locked.reason, locked.next_review_on = reason.strip(), None
         locked.decided_by, locked.decided_at = user, timezone.now()
         locked._history_user = user  # type: ignore[attr-defined]
-        locked._change_reason = "anonymisation queued"  # type: ignore[attr-defined]
+        locked._change_reason = "anonymised"  # type: ignore[attr-defined]
         locked.save()
+        anonymise_case(locked, user)
     return locked
 
 
