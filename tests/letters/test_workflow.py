@@ -3,6 +3,7 @@ files written after it commits."""
 
 import pytest
 
+from letters.files import RENDER_FAILED
 from letters.models import Letter, LetterFormat, LetterKind, Variant
 from rjcases import services as case_services
 from rjcases.models import Case, CaseTransition, Party
@@ -231,7 +232,7 @@ def test_a_file_that_cannot_be_rendered_leaves_the_move_taken_and_the_letters_fa
     letters = list(case.letters.all())
     assert len(letters) == 3
     assert {(letter.file_status, letter.file_error, letter.file.name) for letter in letters} == {
-        (Letter.FileStatus.FAILED, "RuntimeError: renderer broke", "")
+        (Letter.FileStatus.FAILED, f"{RENDER_FAILED} (RuntimeError). The details are in the service's log.", "")
     }
 
 
