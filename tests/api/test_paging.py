@@ -1,7 +1,7 @@
 """The case list's two ways of paging (api.pagination): page numbers with a count that stops at the cap, and a
 cursor on (updated_at, id) for partner systems syncing with updated_since, which never counts."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import connection
@@ -83,8 +83,14 @@ def test_a_cursor_page_counts_nothing(police_referrer, five_cases):
     assert not [q["sql"] for q in captured if "COUNT(" in q["sql"].upper()]
 
 
+# A fixed moment, not now(): parameters are the tests' ids, and every xdist worker must collect the same ones.
+A_MOMENT = datetime(2026, 1, 5, 9, 30, tzinfo=UTC)
+
+
 @pytest.mark.parametrize(
-    "cursor", ["nonsense", encode_cursor(timezone.now(), 1)[:-3], "MjAyNnwx", encode_cursor(timezone.now(), 2**70)]
+    "cursor",
+    ["nonsense", encode_cursor(A_MOMENT, 1)[:-3], "MjAyNnwx", encode_cursor(A_MOMENT, 2**70)],
+    ids=["not-base64", "cut-short", "no-time", "id-too-big"],
 )
 def test_a_cursor_the_api_did_not_give_is_refused(police_referrer, cursor):
     response = client_for(police_referrer).get(f"/api/v1/cases/?order=updated&cursor={cursor}")
