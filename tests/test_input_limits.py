@@ -24,7 +24,8 @@ pytestmark = pytest.mark.django_db
 
 BOUNDED_APPS = ("rjcases", "conferences", "letters", "insights")
 # Text the service writes itself, never typed by a person: no limit is needed.
-SYSTEM_TEXT = {("letters", "Letter", "file_error")}
+# Written by the service, never typed: the folded name is derived from the (bounded) first and last names.
+SYSTEM_TEXT = {("letters", "Letter", "file_error"), ("rjcases", "Party", "search_name")}
 
 
 @pytest.fixture

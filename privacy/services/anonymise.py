@@ -69,6 +69,7 @@ CASE_FIELDS: dict[type[models.Model], dict[str, object]] = {
     Party: {
         "first_name": NAME,
         "last_name": "",
+        "search_name": "",  # the folded name the case search reads (not kept in the history)
         "date_of_birth": None,
         "address": "",
         "postcode": "",

@@ -113,6 +113,8 @@ def test_what_a_letter_is_given_is_plain_text_with_only_the_recipients_own_addre
             "role",
             "default_format",
             "label",
+            "wanted",
+            "bsl",
         }
         kinds = (
             sorted(REFERRER_KINDS)
