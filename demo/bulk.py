@@ -302,14 +302,18 @@ class BulkWriter(RestorativeWorkSteps):
         )
 
     def _allocate(self, rows, s: _Story, step: Step, user) -> None:
+        facilitator_id = self.actors.user(step.data["facilitator"]).pk
+        # As rjcases.services.allocate: a new facilitator's allocation time is when the case became new to them.
+        new = {"allocated_at": step.at} if facilitator_id != s.case.values.get("facilitator_id") else {}
         self._change(
             s.case,
             step.at,
             user,
             "allocated",
             updated_at=step.at,
-            facilitator_id=self.actors.user(step.data["facilitator"]).pk,
+            facilitator_id=facilitator_id,
             co_facilitator_id=getattr(self.actors.user(step.data["co_facilitator"]), "pk", None),
+            **new,
         )
 
     def _contact(self, rows, s: _Story, step: Step, user) -> None:

@@ -129,7 +129,8 @@ def as_data(text):
 def read_safe_times(apps, schema_editor):
     Party = apps.get_model("rjcases", "Party")
     HistoricalParty = apps.get_model("rjcases", "HistoricalParty")
-    fields = [f.attname for f in Party._meta.concrete_fields]
+    kept = {f.attname for f in HistoricalParty._meta.concrete_fields}  # what the history keeps of a person
+    fields = [f.attname for f in Party._meta.concrete_fields if f.attname in kept]
     now = timezone.now()
     for party in Party.objects.exclude(safe_contact_times="").filter(safe_times={}).order_by("pk"):
         data = as_data(party.safe_contact_times)
