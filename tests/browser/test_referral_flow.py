@@ -126,7 +126,8 @@ def test_police_referral_to_suitable_without_leaking_contact_details(
     expect(page.locator("[data-transition-blocked=accept]")).to_contain_text("Allocate a facilitator")
     check(page, assert_accessible, "06-case-as-manager")
     follow(page, "link", "Allocate a facilitator")
-    page.get_by_label("Facilitator", exact=True).select_option(label="Fay Facilitator")
+    # Each facilitator is offered with their open cases: "Fay Facilitator: 0 open cases".
+    page.get_by_label("Facilitator", exact=True).select_option(label="Fay Facilitator: 0 open cases")
     check(page, assert_accessible, "07-allocate")
     submit(page, "Allocate")
     expect(page.get_by_test_id("facilitator")).to_contain_text("Fay Facilitator")
