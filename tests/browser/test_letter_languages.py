@@ -1,7 +1,7 @@
 """Letters in the person's language, in a real browser: the facilitator previews the Welsh letter of a Welsh
-speaker and the English letter of an English speaker; the accessible version of an Arabic letter is right to
-left. Each preview and letter carries the right ``lang`` and ``dir``; axe finds no serious or critical
-violation."""
+speaker and the English letter of an English speaker, and creates the Welsh one; the accessible version of an
+Arabic letter is laid out right to left. Each preview and letter carries the right ``lang`` and ``dir``; axe
+finds no serious or critical violation."""
 
 import pytest
 
@@ -55,6 +55,20 @@ def test_the_facilitator_previews_the_welsh_and_the_english_letter(
     expect(english).to_have_attribute("dir", "ltr")
     expect(english).to_contain_text("Dear Kieran Responsibleperson,")
     assert_accessible(page, "the English preview")
+
+    # The Welsh letter, created, is stored in Welsh and its accessible version says so.
+    before = set(welsh_case.letters.values_list("pk", flat=True))
+    page.get_by_label("Kind of letter").select_option(LetterKind.RJ_INFORMATION)
+    page.get_by_label("Who the letter is to").select_option(f"party-{harmed.pk}")
+    page.get_by_role("button", name="Create the letter").click()
+    expect(page.get_by_role("link", name="Read the accessible version").first).to_be_visible()
+    (created,) = welsh_case.letters.exclude(pk__in=before)
+    assert (created.party_id, created.language, created.translation_needed) == (harmed.pk, "cy", "")
+    page.get_by_role("link", name="Read the accessible version").first.click()
+    article = page.locator("article.rj-letter")
+    expect(article).to_have_attribute("lang", "cy-GB")
+    expect(article).to_contain_text("Annwyl Amina Harmedperson,")
+    assert_accessible(page, "the accessible Welsh letter")
     assert browser_errors == []
 
 
@@ -77,5 +91,12 @@ def test_the_accessible_arabic_letter_is_right_to_left(
     expect(article).to_have_attribute("dir", "rtl")
     expect(page.get_by_role("heading", level=1)).to_have_text("العدالة التصالحية: معلومات لكم")
     expect(article).to_contain_text("إلى أمينة حسن،")
+    # Laid out right to left by the browser, not only labelled so: the computed direction, and the text
+    # starts at the right-hand edge of the letter.
+    assert article.evaluate("el => getComputedStyle(el).direction") == "rtl"
+    assert article.evaluate(
+        "el => { const p = el.querySelector('p'); return getComputedStyle(p).direction === 'rtl'"
+        " && ['right', 'start'].includes(getComputedStyle(p).textAlign); }"
+    )
     assert_accessible(page, "the accessible Arabic letter")
     assert browser_errors == []
