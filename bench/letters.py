@@ -65,9 +65,11 @@ def build_cases():
     from conferences import services as conference_services
     from rjcases import services
     from rjcases.models import Party
+    from tests.factories import partnership
     from tests.walk import refer, to_agreement, to_assessment
 
     roles.ensure_roles()
+    partnership()  # the tests' default partnership (Trafford), whose wards the bench's referrals name
     rj = Organisation.objects.create(name="Bench RJ Service", kind=Organisation.Kind.RJ_SERVICE)
     police = Organisation.objects.create(
         name="Bench Police", kind=Organisation.Kind.POLICE, address="Police Station\n1 Station Road\nStretford\nM32 0PP"
@@ -82,7 +84,7 @@ def build_cases():
             organisation=organisation,
         )
         person.groups.add(Group.objects.get(name=role))
-        person.partnerships.add(*Partnership.objects.all())  # the bench's cases are in whichever there are
+        person.partnerships.add(*Partnership.objects.all())
         return person
 
     manager = user("bench_manager", roles.MANAGER, rj, "Mona", "Manager")
