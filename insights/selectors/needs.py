@@ -1,5 +1,5 @@
 """The quarterly return's communication-needs lines: the people with each need, the interpreters booked, and the
-letters sent in each format (and in each language, where letters record one)."""
+letters sent in each format and in each language."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from django.db.models import Count, Sum
 
 from conferences.models import InterpreterBooking
 from insights.selectors.common import Period
+from letters.languages import language_name
 from letters.models import Letter, LetterFormat
 from rjcases.models import Party
 from rjcases.needs import NEED_KINDS, needs_of
@@ -17,8 +18,7 @@ NEEDS_FIELDS = ("language", "interpreter_needed", "interpreter_language", "bsl",
 
 
 def communication_lines(period: Period) -> list[tuple[str, str, str, object, str]]:
-    """(code, section, measure, value, definition) of each line; three queries (four where letters record their
-    language)."""
+    """(code, section, measure, value, definition) of each line; four queries."""
     start, end = period.datetimes()
     section = "Communication needs"
     lines: list[tuple[str, str, str, object, str]] = []
@@ -73,9 +73,7 @@ def communication_lines(period: Period) -> list[tuple[str, str, str, object, str
     lines.append(("M4", section, "Letters sent", sum(formats.values()), "Letters marked sent in the quarter."))
     for i, (value, label) in enumerate(LetterFormat.choices, start=1):
         lines.append((f"M4.{i}", section, f"Letters sent: {label}", formats.get(value, 0), "M4 by format."))
-    if any(f.name == "language" for f in Letter._meta.concrete_fields):  # letters in the person's language
-        field = "language"  # named at run time: the field comes with letters in the person's language
-        languages = dict(sent.values(field).annotate(n=Count("id")).values_list(field, "n"))
-        for i, (value, n) in enumerate(sorted(languages.items()), start=1):
-            lines.append((f"M5.{i}", section, f"Letters sent in: {value or 'not recorded'}", n, "M4 by language."))
+    languages = dict(sent.values("language").annotate(n=Count("id")).values_list("language", "n"))
+    for i, (code, n) in enumerate(sorted(languages.items()), start=1):
+        lines.append((f"M5.{i}", section, f"Letters sent in: {language_name(code)}", n, "M4 by language."))
     return lines

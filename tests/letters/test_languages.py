@@ -268,7 +268,12 @@ def test_the_print_run_holds_it_until_released(polish_case, client, facilitator)
     assert (letter.translation, letter.translation_resolved_by) == ("copy_attached", facilitator)
     assert letter.printable
     assert letter.history.latest().history_change_reason == "translated copy (Polish) attached"
-    assert letter in client.get(reverse("letters:print_run")).context["letters"]
+    run = client.get(reverse("letters:print_run"))
+    assert letter in run.context["letters"]
+    # Next to the released letter, the person's needs flag: their language is not English.
+    flag = re.search(rf'data-testid="needs-flag" data-party="{letter.party_id}">(.*?)</td>', run.content.decode(), re.S)
+    assert flag is not None
+    assert 'data-need="language">Language: Polish<' in flag.group(1)
     timeline = [what for _, what, _ in letters_for_timeline(polish_case, facilitator)]
     assert any("translated copy (Polish) attached by Fay Facilitator" in what for what in timeline)
     assert services.mark_sent(facilitator, [letter]) == (1, 0)
