@@ -83,6 +83,24 @@ class SubjectRequestForm(GovukForm):
         max_length=limits.SUMMARY,
     )
     received_on = DatePartsField(label="Received on", help_text="The request is due one month after this date")
+    partnership = forms.ModelChoiceField(
+        label="Partnership the request was made to",
+        queryset=None,
+        required=False,
+        widget=forms.RadioSelect,
+        empty_label=None,
+        help_text="Only its cases are searched, and only its managers see the request",
+    )
+
+    def __init__(self, *args, partnerships, **kwargs):
+        """``partnerships``: the manager's own; the choice is offered only when there is more than one."""
+        super().__init__(*args, **kwargs)
+        if len(partnerships) > 1:
+            self.fields["partnership"].queryset = partnerships
+            self.fields["partnership"].required = True
+            self.fields["partnership"].error_messages["required"] = "Choose the partnership the request was made to"
+        else:
+            del self.fields["partnership"]
 
 
 class ExtendRequestForm(GovukForm):

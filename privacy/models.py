@@ -116,6 +116,9 @@ class SubjectRequest(models.Model):
         ERASURE = "erasure", "Erasure"
 
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.ACCESS)
+    # The partnership the request was made to (the opening manager's): only its managers see and handle it, and
+    # only its cases are searched for the person's records.
+    partnership = models.ForeignKey("accounts.Partnership", on_delete=models.PROTECT, related_name="+")
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100, blank=True)
     date_of_birth = models.DateField(null=True, blank=True)
@@ -138,7 +141,7 @@ class SubjectRequest(models.Model):
 
     class Meta:
         ordering = ["due_on", "id"]
-        indexes = [models.Index(fields=["completed_on", "due_on"])]
+        indexes = [models.Index(fields=["partnership", "completed_on", "due_on"])]
         constraints = bounded_text(
             "subject_request", details=limits.SUMMARY, extension_reason=limits.SUMMARY, outcome=limits.SUMMARY
         )

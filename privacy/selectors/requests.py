@@ -6,6 +6,7 @@ from django.db.models import Q, QuerySet, Value
 from django.db.models.functions import Replace, Upper
 
 from accounts import roles
+from accounts.models import Partnership
 from privacy.models import SubjectRequest
 from rjcases.models import Case, Party
 
@@ -15,8 +16,9 @@ def _squashed(field: str):
 
 
 def candidate_parties(request: SubjectRequest, user) -> list[tuple[Party, str]]:
-    """Every party record on the cases ``user`` may see that may be the person: the same name, date of birth,
-    email, phone, or surname and postcode. Each with why, for the manager to confirm or not."""
+    """Every party record that may be the person, on the cases of the request's partnership that ``user`` may
+    see (never another partnership's, whatever else the user may see): the same name, date of birth, email, phone,
+    or surname and postcode. Each with why, for the manager to confirm or not."""
     tests: list[tuple[str, Q]] = []
     if request.first_name and request.last_name:
         tests.append(("name", Q(first_name__iexact=request.first_name, last_name__iexact=request.last_name)))
@@ -39,7 +41,7 @@ def candidate_parties(request: SubjectRequest, user) -> list[tuple[Party, str]]:
     for _, test in tests:
         anything |= test
     parties = (
-        Party.objects.filter(case__in=Case.objects.visible_to(user))
+        Party.objects.filter(case__in=Case.objects.visible_to(user).filter(partnership_id=request.partnership_id))
         .annotate(squashed_phone=_squashed("phone"), squashed_postcode=_squashed("postcode"))
         .filter(anything)
         .select_related("case")
@@ -71,15 +73,32 @@ def may_handle_requests(user) -> bool:
     return roles.is_manager(user)
 
 
+def request_partnerships(user):
+    """The partnerships a manager may open a request for: the active ones they work for."""
+    return Partnership.objects.filter(pk__in=sorted(roles.partnership_ids(user)), is_active=True).order_by("name")
+
+
+def handles(user, request: SubjectRequest) -> bool:
+    """Whether ``user`` may see and act on this request: a manager of its partnership."""
+    return may_handle_requests(user) and roles.in_partnership(user, request.partnership_id)
+
+
 def requests_for(user) -> QuerySet[SubjectRequest]:
-    """Every request, for a manager; none for anyone else (their pages answer 404)."""
+    """The requests made to the partnerships a manager works for; none for anyone else (their pages answer 404)."""
     if not may_handle_requests(user):
         return SubjectRequest.objects.none()
-    return SubjectRequest.objects.select_related("opened_by", "completed_by")
+    return SubjectRequest.objects.filter(partnership_id__in=sorted(roles.partnership_ids(user))).select_related(
+        "opened_by", "completed_by", "partnership"
+    )
 
 
 def open_requests(user, limit: int = 10) -> list[SubjectRequest] | None:
-    """The open requests, soonest due first, for a manager's dashboard (one query); None for anyone else."""
+    """The open requests of the manager's partnerships, soonest due first, for their dashboard (one query); None
+    for anyone else."""
     if not may_handle_requests(user):
         return None
-    return list(SubjectRequest.objects.filter(completed_on__isnull=True).order_by("due_on", "id")[:limit])
+    return list(
+        SubjectRequest.objects.filter(
+            partnership_id__in=sorted(roles.partnership_ids(user)), completed_on__isnull=True
+        ).order_by("due_on", "id")[:limit]
+    )

@@ -355,11 +355,15 @@ def anonymise_person(
         raise ValidationError({"reason": "Say why nothing requires keeping this record"})
     with transaction.atomic():
         request = SubjectRequest.objects.select_for_update().get(pk=request.pk)
+        if not roles.in_partnership(user, request.partnership_id):
+            raise ActionRefused("Only a manager of the partnership the request was made to erases a record.")
         if request.kind != SubjectRequest.Kind.ERASURE or not request.is_open:
             raise Refused("Only an open erasure request erases a person's record.")
         if not SubjectRequestMatch.objects.filter(request=request, party=party, confirmed=True).exists():
             raise Refused("Confirm that this record is the person's before erasing it.")
         case = Case.objects.select_for_update().get(pk=party.case_id)
+        if case.partnership_id != request.partnership_id:
+            raise Refused("This record is on another partnership's case.")
         if (
             Anonymisation.objects.filter(case=case, party=party).exists()
             or Anonymisation.objects.filter(case=case, scope=Anonymisation.Scope.CASE).exists()

@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts import roles
 from privacy.models import ApprovedPassage, SubjectRequest, SubjectRequestMatch
 from privacy.schedule import add_months
-from privacy.selectors.requests import candidate_parties
+from privacy.selectors.requests import candidate_parties, handles, request_partnerships
 from rjcases.exceptions import ActionRefused, Refused
 from rjcases.models import Party
 
@@ -24,6 +24,28 @@ MOST_MONTHS = 3  # one month, extended by at most two further months
 def _check_manager(user) -> None:
     if not roles.is_manager(user):
         raise ActionRefused("Only a manager handles a data protection request.")
+
+
+def _check_handles(user, request: SubjectRequest) -> None:
+    """A manager of the request's partnership, and nobody else, acts on it."""
+    _check_manager(user)
+    if not handles(user, request):
+        raise ActionRefused("Only a manager of the partnership the request was made to handles it.")
+
+
+def _partnership_for(user, chosen):
+    """The partnership a new request is made to: the one chosen (it must be one of the manager's), or the
+    manager's only one."""
+    yours = list(request_partnerships(user))
+    if chosen is None:
+        if len(yours) == 1:
+            return yours[0]
+        if not yours:
+            raise ActionRefused("You do not work for a partnership, so you cannot open a request.")
+        raise ValidationError({"partnership": "Choose the partnership the request was made to"})
+    if chosen.pk not in {p.pk for p in yours}:
+        raise ValidationError({"partnership": "Choose one of your partnerships"})
+    return chosen
 
 
 def _stamp(request: SubjectRequest, user, reason: str) -> None:
@@ -43,10 +65,13 @@ def open_request(
     postcode: str = "",
     details: str = "",
     received_on: date,
+    partnership=None,
 ) -> SubjectRequest:
-    """Open a request for a named person, due one month after it was received, and propose the party records
-    that may be them (``propose_matches``)."""
+    """Open a request for a named person, due one month after it was received, made to ``partnership`` (one of
+    the manager's; by default their only one), and propose the party records on its cases that may be them
+    (``propose_matches``)."""
     _check_manager(user)
+    partnership = _partnership_for(user, partnership)
     errors = {}
     if kind not in SubjectRequest.Kind.values:
         errors["kind"] = "Choose the kind of request"
@@ -71,6 +96,7 @@ def open_request(
             received_on=received_on,
             due_on=add_months(received_on, 1),
             opened_by=user,
+            partnership=partnership,
         )
         _stamp(request, user, "request opened")
         request.save()
@@ -81,7 +107,7 @@ def open_request(
 def propose_matches(request: SubjectRequest, user) -> list[SubjectRequestMatch]:
     """Propose every party record, across the cases the manager may see, that may be the person (by name, date of
     birth, email, phone or postcode with surname); a record already proposed keeps its decision."""
-    _check_manager(user)
+    _check_handles(user, request)
     made = []
     with transaction.atomic():
         known = set(request.matches.values_list("party_id", flat=True))
@@ -100,6 +126,7 @@ def decide_match(match: SubjectRequestMatch, user, *, confirmed: bool) -> Subjec
     _check_manager(user)
     with transaction.atomic():
         match = SubjectRequestMatch.objects.select_for_update().select_related("request").get(pk=match.pk)
+        _check_handles(user, match.request)
         if not match.request.is_open:
             raise Refused("This request is completed: its matches can no longer change.")
         match.confirmed = confirmed
@@ -113,7 +140,7 @@ def decide_match(match: SubjectRequestMatch, user, *, confirmed: bool) -> Subjec
 def extend_request(request: SubjectRequest, user, *, due_on: date | None, reason: str) -> SubjectRequest:
     """Move the due date later (a complex or numerous request), with the reason the person is told; at most three
     months after it was received."""
-    _check_manager(user)
+    _check_handles(user, request)
     errors = {}
     if not (reason or "").strip():
         errors["reason"] = "Enter why the request needs longer"
@@ -138,7 +165,7 @@ def extend_request(request: SubjectRequest, user, *, due_on: date | None, reason
 
 def approve_passage(request: SubjectRequest, user, *, source: str) -> ApprovedPassage:
     """Include one passage that names another person in this request's export (the manager has read it)."""
-    _check_manager(user)
+    _check_handles(user, request)
     if not request.is_open:
         raise Refused("This request is completed.")
     passage, _ = ApprovedPassage.objects.get_or_create(request=request, source=source, defaults={"approved_by": user})
@@ -146,15 +173,21 @@ def approve_passage(request: SubjectRequest, user, *, source: str) -> ApprovedPa
 
 
 def record_export(request: SubjectRequest, user) -> None:
-    _check_manager(user)
+    _check_handles(user, request)
     request.last_exported_at = timezone.now()
     _stamp(request, user, "export produced")
     request.save(update_fields=["last_exported_at"])
 
 
 def confirmed_parties(request: SubjectRequest) -> list[Party]:
+    """The records confirmed as the person's, on the request's partnership's cases only (a case moved to another
+    partnership since it was confirmed leaves the request)."""
     ids = request.matches.filter(confirmed=True).values_list("party_id", flat=True)
-    return list(Party.objects.filter(pk__in=ids).select_related("case").order_by("case__received_on", "pk"))
+    return list(
+        Party.objects.filter(pk__in=ids, case__partnership_id=request.partnership_id)
+        .select_related("case")
+        .order_by("case__received_on", "pk")
+    )
 
 
 def complete_request(
@@ -162,7 +195,7 @@ def complete_request(
 ) -> SubjectRequest:
     """Close the request with what was done (the export sent, the record corrected, the record erased or why
     not)."""
-    _check_manager(user)
+    _check_handles(user, request)
     if not (outcome or "").strip():
         raise ValidationError({"outcome": "Enter what was done"})
     completed_on = completed_on or timezone.localdate()

@@ -17,7 +17,7 @@ from govuk.refusals import refusals_to
 from privacy.forms import CompleteRequestForm, EraseRecordForm, ExtendRequestForm, SubjectRequestForm
 from privacy.models import Anonymisation, SubjectRequest, SubjectRequestMatch
 from privacy.selectors.export import build_export, render_export_pdf
-from privacy.selectors.requests import may_handle_requests, requests_for
+from privacy.selectors.requests import may_handle_requests, request_partnerships, requests_for
 from privacy.services import anonymise_person
 from privacy.services import requests as services
 from rjcases.services import log_read
@@ -46,7 +46,7 @@ def request_list(request):
 @login_required
 def request_new(request):
     _manager_only(request.user)
-    form = SubjectRequestForm(request.POST or None)
+    form = SubjectRequestForm(request.POST or None, partnerships=request_partnerships(request.user))
     if request.method == "POST" and form.is_valid():
         with refusals_to(form) as refused:
             made = services.open_request(request.user, **form.cleaned_data)
