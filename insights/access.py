@@ -12,6 +12,9 @@ Insights show counts only: never a person harmed or responsible, a name of eithe
 - Reporting-centre staff: their own centre's register entry, the reports taken there and its survey
   results (with comments); they record survey answers and make survey links for their centre only.
 - Anyone, without signing in: a one-use survey link, which can only submit answers.
+
+Every figure is of the reader's partnerships (``partnership_scope``; the regional lead's: every partnership's),
+and so are the centres: a centre's partnership is its ward's, and another partnership's centre is a 404.
 """
 
 from __future__ import annotations
@@ -53,17 +56,37 @@ def is_centre_staff_of(user, centre) -> bool:
     )
 
 
+def centre_partnership_id(centre) -> int | None:
+    """A centre's partnership is its ward's (a centre with no ward recorded is in none: only the regional lead and
+    its own staff see it)."""
+    return centre.ward.partnership_id if centre.ward is not None else None
+
+
+def in_scope(user, partnership_id: int | None) -> bool:
+    """Whether this partnership's figures are within ``partnership_scope(user)``."""
+    scope = partnership_scope(user)
+    return scope is None or (partnership_id is not None and partnership_id in scope)
+
+
 def sees_centre(user, centre) -> bool:
-    return sees_borough_figures(user) or is_centre_staff_of(user, centre)
+    """Borough figures readers see the centres of the partnerships in their scope; centre staff their own."""
+    return (sees_borough_figures(user) and in_scope(user, centre_partnership_id(centre))) or is_centre_staff_of(
+        user, centre
+    )
+
+
+def manages_centre(user, centre) -> bool:
+    """Changes this centre's register entry and trained staff: a manager of the centre's partnership."""
+    return roles.is_manager(user) and roles.in_partnership(user, centre_partnership_id(centre))
 
 
 def sees_survey_comments(user, centre) -> bool:
-    return roles.is_manager(user) or is_centre_staff_of(user, centre)
+    return manages_centre(user, centre) or is_centre_staff_of(user, centre)
 
 
 def takes_surveys(user, centre) -> bool:
     """Records survey answers and makes survey links for this centre."""
-    return roles.is_manager(user) or is_centre_staff_of(user, centre)
+    return manages_centre(user, centre) or is_centre_staff_of(user, centre)
 
 
 def sees_any_insights(user) -> bool:

@@ -23,6 +23,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from accounts import roles
+from insights import access
 from insights.forms import QuarterForm
 from insights.pdf import _fonts
 from insights.selectors import Period
@@ -108,7 +109,7 @@ def compliance(request):
         return render(request, "insights/compliance_return.html", {**context, "invalid": True})
     year, quarter = form.chosen()
     today = timezone.localdate()
-    period, lines = compliance_return(year, quarter, today)
+    period, lines = compliance_return(year, quarter, today, access.partnership_scope(request.user))
     label, name = f"{year} Q{quarter}", f"victims-code-compliance-{year}-Q{quarter}"
     output = request.GET.get("format")
     if output == "csv":

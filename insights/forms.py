@@ -151,12 +151,20 @@ class CentreForm(GovukModelForm):
             "opening_times": {"required": "Enter the opening times"},
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, partnerships: tuple[int, ...] | None = None, **kwargs):
+        """``partnerships``: those whose wards may be chosen (a centre belongs to its ward's partnership); None:
+        every partnership's."""
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = Organisation.objects.filter(kind=Organisation.Kind.REPORTING_CENTRE)
         self.fields["organisation"].empty_label = "Choose an organisation"
-        self.fields["ward"].queryset = Ward.objects.order_by("name")
+        wards = Ward.objects.order_by("name")
+        if partnerships is not None:
+            wards = wards.filter(partnership_id__in=partnerships)
+        self.fields["ward"].queryset = wards
         self.fields["ward"].empty_label = "Choose a ward"
+        self.fields["ward"].required = True
+        self.fields["ward"].help_text = "The centre belongs to the partnership of the ward it is in."
+        self.fields["ward"].error_messages["required"] = "Choose the ward the centre is in"
 
 
 class TrainedStaffForm(GovukModelForm):

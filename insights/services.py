@@ -37,16 +37,16 @@ class SurveyLinkUnusable(Exception):
 
 
 def save_centre(centre: ReportingCentre, user) -> ReportingCentre:
-    """Add or change a register entry (managers)."""
-    if not access.manages_register(user):
+    """Add or change a register entry (managers of the partnership of the centre's ward)."""
+    if not access.manages_centre(user, centre):
         raise PermissionDenied("Only a manager can change the reporting centre register.")
     save_with_history(centre, user, "register entry added" if centre.pk is None else "register entry changed")
     return centre
 
 
 def save_trained_staff(member: TrainedStaffMember, user) -> TrainedStaffMember:
-    """Add or change a trained member of a centre's staff (managers)."""
-    if not access.manages_register(user):
+    """Add or change a trained member of a centre's staff (managers of the centre's partnership)."""
+    if not access.manages_centre(user, member.centre):
         raise PermissionDenied("Only a manager can change the reporting centre register.")
     save_with_history(member, user, "trained staff added" if member.pk is None else "trained staff changed")
     return member

@@ -335,7 +335,10 @@ def centre_list(request):
         return _invalid_filters(request, "insights/centre_list.html", context)
     filters = form.filters()
     today = timezone.localdate()
-    summaries, by_quarter = selectors.centre_register(filters.period, ReportingCentre.objects.all(), today=today)
+    scope = access.partnership_scope(user)
+    summaries, by_quarter = selectors.centre_register(
+        filters.period, selectors.centres_in(scope), today=today, partnerships=scope
+    )
     tables = centre_tables(summaries, by_quarter)
     download = _csv_requested(request, tables, "reporting-centres")
     if download:
@@ -382,7 +385,7 @@ def centre_detail(request, pk: int):
     today = timezone.localdate()
     detail = selectors.centre_detail(
         centre, filters.period, with_comments=access.sees_survey_comments(request.user, centre)
-    )
+    )  # the reports counted are those of the centre's partnership's cases
     tables = centre_detail_tables(detail, today)
     download = _csv_requested(request, tables, f"centre-{centre.pk}")
     if download:
@@ -409,13 +412,21 @@ def centre_detail(request, pk: int):
     return render(request, "insights/centre_detail.html", context)
 
 
+def _centre_managed_by(user, pk: int) -> ReportingCentre:
+    """The centre if this manager may change it (of one of their partnerships); a 404 otherwise."""
+    centre = _centre_for(user, pk)
+    if not access.manages_centre(user, centre):
+        raise Http404("No such centre.")
+    return centre
+
+
 def _form_page(request, form, *, title: str, back: str, submit: str):
     return render(request, "insights/form.html", {"page_title": title, "form": form, "back": back, "submit": submit})
 
 
 @allowed(access.manages_register)
 def centre_create(request):
-    form = CentreForm(request.POST or None)
+    form = CentreForm(request.POST or None, partnerships=tuple(sorted(roles.partnership_ids(request.user))))
     if request.method == "POST" and form.is_valid():
         with refusals_to(form) as refusal:
             centre = services.save_centre(form.instance, request.user)
@@ -429,8 +440,10 @@ def centre_create(request):
 
 @allowed(access.manages_register)
 def centre_edit(request, pk: int):
-    centre = get_object_or_404(ReportingCentre, pk=pk)
-    form = CentreForm(request.POST or None, instance=centre)
+    centre = _centre_managed_by(request.user, pk)
+    form = CentreForm(
+        request.POST or None, instance=centre, partnerships=tuple(sorted(roles.partnership_ids(request.user)))
+    )
     if request.method == "POST" and form.is_valid():
         with refusals_to(form) as refusal:
             services.save_centre(form.instance, request.user)
@@ -448,7 +461,7 @@ def centre_edit(request, pk: int):
 
 @allowed(access.manages_register)
 def staff_create(request, pk: int):
-    centre = get_object_or_404(ReportingCentre, pk=pk)
+    centre = _centre_managed_by(request.user, pk)
     form = TrainedStaffForm(request.POST or None, instance=TrainedStaffMember(centre=centre))
     if request.method == "POST" and form.is_valid():
         with refusals_to(form) as refusal:
@@ -467,7 +480,9 @@ def staff_create(request, pk: int):
 
 @allowed(access.manages_register)
 def staff_edit(request, pk: int):
-    member = get_object_or_404(TrainedStaffMember.objects.select_related("centre"), pk=pk)
+    member = get_object_or_404(TrainedStaffMember.objects.select_related("centre__ward"), pk=pk)
+    if not access.manages_centre(request.user, member.centre):
+        raise Http404("No such training record.")
     form = TrainedStaffForm(request.POST or None, instance=member)
     if request.method == "POST" and form.is_valid():
         with refusals_to(form) as refusal:

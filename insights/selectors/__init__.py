@@ -18,6 +18,7 @@ from insights.selectors.centres import (
     SurveyFigures,
     centre_detail,
     centre_register,
+    centres_in,
     training_cutoff,
 )
 from insights.selectors.common import (
@@ -72,6 +73,7 @@ __all__ = [
     "cases_for",
     "centre_detail",
     "centre_register",
+    "centres_in",
     "default_period",
     "facilitator_choices",
     "hotspots",

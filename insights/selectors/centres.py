@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from insights import stats, survey
 from insights.models import CentreSurveyResponse, ReportingCentre, TrainedStaffMember
-from insights.selectors.common import Period, count_in_sets, quarter_label
+from insights.selectors.common import Period, count_in_sets, in_partnerships, quarter_label
 from rjcases.models import Case
 
 # ---------------------------------------------------------------------------------------------------
@@ -115,11 +115,21 @@ class CentreSummary:
         return stats.share(self.survey.responses, self.reports.reports)
 
 
+def centres_in(partnerships: tuple[int, ...] | None) -> QuerySet[ReportingCentre]:
+    """The centres of these partnerships (every centre where None). A centre's partnership is its ward's, as in
+    ``insights.access.centre_partnership_id``."""
+    return in_partnerships(ReportingCentre.objects.all(), "ward__partnership_id", partnerships)
+
+
 def centre_register(
-    period: Period, centres: QuerySet[ReportingCentre], today: date | None = None
+    period: Period,
+    centres: QuerySet[ReportingCentre],
+    today: date | None = None,
+    partnerships: tuple[int, ...] | None = None,
 ) -> tuple[list[CentreSummary], list[tuple[str, SurveyFigures]]]:
-    """Each centre with its trained staff counts, the reports taken there in the period and its survey
-    results; and the survey results of these centres by quarter. Five queries."""
+    """Each centre with its trained staff counts, the reports taken there in the period (of these partnerships'
+    cases; all where None) and its survey results; and the survey results of these centres by quarter. Five
+    queries."""
     today = today or timezone.localdate()
     cutoff = training_cutoff(today)
     centres = list(
@@ -133,8 +143,12 @@ def centre_register(
         .order_by("name")
     )
     organisation_ids = [c.organisation_id for c in centres]
-    cases = Case.objects.filter(
-        reporting_centre_id__in=organisation_ids, received_on__gte=period.start, received_on__lte=period.end
+    cases = in_partnerships(
+        Case.objects.filter(
+            reporting_centre_id__in=organisation_ids, received_on__gte=period.start, received_on__lte=period.end
+        ),
+        "partnership_id",
+        partnerships,
     )
     in_sets = count_in_sets(cases, SET_REPORTS, "reporting_centre_id")
     reports = {
@@ -181,11 +195,16 @@ class CentreDetail:
 
 
 def centre_detail(centre: ReportingCentre, period: Period, *, with_comments: bool) -> CentreDetail:
-    """One centre: its trained staff, the reports taken there by month, and its survey answers in total and
-    by quarter (five queries; six with the comments)."""
+    """One centre: its trained staff, the reports taken there by month (cases of the centre's partnership only,
+    the partnership of its ward; every case where it has no ward), and its survey answers in total and by quarter
+    (five queries; six with the comments)."""
     staff = list(centre.trained_staff.order_by("-active", "name", "id"))
-    cases = Case.objects.filter(
-        reporting_centre_id=centre.organisation_id, received_on__gte=period.start, received_on__lte=period.end
+    cases = in_partnerships(
+        Case.objects.filter(
+            reporting_centre_id=centre.organisation_id, received_on__gte=period.start, received_on__lte=period.end
+        ),
+        "partnership_id",
+        (centre.ward.partnership_id,) if centre.ward is not None else None,
     ).order_by()
     month_rows = {
         r["month"]: r

@@ -16,7 +16,7 @@ from datetime import date
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from insights.selectors.common import Period, quarter_period
+from insights.selectors.common import Period, in_partnerships, quarter_period
 from rjcases import clocks as working_days
 from rjcases.models import Case, Complaint, Party
 from rjcases.services.complaints import acknowledge_working_days, response_working_days
@@ -108,10 +108,12 @@ def _line(key: str, found: list[Clock]) -> ComplianceLine:
     )
 
 
-def _case_facts(period: Period) -> list[CaseFacts]:
+def _case_facts(period: Period, partnerships: tuple[int, ...] | None) -> list[CaseFacts]:
     harmed = Party.objects.filter(case=OuterRef("pk"), role=Party.Role.HARMED)
     rows = (
-        Case.objects.filter(received_on__range=(period.start, period.end))
+        in_partnerships(
+            Case.objects.filter(received_on__range=(period.start, period.end)), "partnership_id", partnerships
+        )
         .annotate(has_harmed=Exists(harmed), contactable=Exists(harmed.filter(asked_not_to_be_contacted=False)))
         .values(
             "route__code",
@@ -150,17 +152,20 @@ def _case_facts(period: Period) -> list[CaseFacts]:
     ]
 
 
-def compliance_return(year: int, quarter: int, today: date | None = None) -> tuple[Period, list[ComplianceLine]]:
-    """The return for one quarter, a line per right. Two queries."""
+def compliance_return(
+    year: int, quarter: int, today: date | None = None, partnerships: tuple[int, ...] | None = None
+) -> tuple[Period, list[ComplianceLine]]:
+    """The return for one quarter, a line per right, of these partnerships' cases and complaints (every
+    partnership's where None: ``insights.access.partnership_scope``). Two queries."""
     today = today or timezone.localdate()
     period = quarter_period(year, quarter)
     by_key: dict[str, list[Clock]] = {key: [] for key in MEASURES}
-    for facts in _case_facts(period):
+    for facts in _case_facts(period, partnerships):
         for clock in clocks.clocks_for(facts, today):
             by_key[clock.key].append(clock)
-    complaints = Complaint.objects.filter(received_on__range=(period.start, period.end)).values_list(
-        "acknowledge_due_on", "acknowledged_on", "respond_due_on", "responded_on"
-    )
+    complaints = in_partnerships(
+        Complaint.objects.filter(received_on__range=(period.start, period.end)), "case__partnership_id", partnerships
+    ).values_list("acknowledge_due_on", "acknowledged_on", "respond_due_on", "responded_on")
     for ack_due, ack_on, respond_due, respond_on in complaints.order_by():
         by_key["complaint_acknowledged"].append(clocks.judge("ack", "", "", ack_due, ack_on, None, today))
         by_key["complaint_responded"].append(clocks.judge("resp", "", "", respond_due, respond_on, None, today))

@@ -8,7 +8,7 @@ from collections import Counter
 from django.db.models import Count, Sum
 
 from conferences.models import InterpreterBooking
-from insights.selectors.common import Period
+from insights.selectors.common import Period, in_partnerships
 from letters.languages import language_name
 from letters.models import Letter, LetterFormat
 from rjcases.models import Party
@@ -17,12 +17,19 @@ from rjcases.needs import NEED_KINDS, needs_of
 NEEDS_FIELDS = ("language", "interpreter_needed", "interpreter_language", "bsl", "large_print", "easy_read")
 
 
-def communication_lines(period: Period) -> list[tuple[str, str, str, object, str]]:
-    """(code, section, measure, value, definition) of each line; four queries."""
+def communication_lines(
+    period: Period, partnerships: tuple[int, ...] | None = None
+) -> list[tuple[str, str, str, object, str]]:
+    """(code, section, measure, value, definition) of each line, counting these partnerships' cases only (every
+    partnership's where None); four queries."""
     start, end = period.datetimes()
     section = "Communication needs"
     lines: list[tuple[str, str, str, object, str]] = []
-    people = Party.objects.filter(case__received_on__gte=period.start, case__received_on__lte=period.end)
+    people = in_partnerships(
+        Party.objects.filter(case__received_on__gte=period.start, case__received_on__lte=period.end),
+        "case__partnership_id",
+        partnerships,
+    )
     counted: Counter[str] = Counter()
     with_any = 0
     for party in people.order_by().only(*NEEDS_FIELDS, "other_adjustments"):
@@ -48,8 +55,10 @@ def communication_lines(period: Period) -> list[tuple[str, str, str, object, str
                 "M1 by need (a person with several needs counts once in each).",
             )
         )
-    booked = InterpreterBooking.objects.filter(
-        confirmed=True, confirmed_on__gte=period.start, confirmed_on__lte=period.end
+    booked = in_partnerships(
+        InterpreterBooking.objects.filter(confirmed=True, confirmed_on__gte=period.start, confirmed_on__lte=period.end),
+        "party__case__partnership_id",
+        partnerships,
     ).order_by()
     by_language = list(booked.values("language").annotate(n=Count("id"), pence=Sum("cost_pence")).order_by("language"))
     total = sum(row["n"] for row in by_language)
@@ -68,7 +77,11 @@ def communication_lines(period: Period) -> list[tuple[str, str, str, object, str
     lines.append(
         ("M3", section, "Cost of the interpreters booked (£)", round(pence / 100, 2), "M2's costs, where recorded.")
     )
-    sent = Letter.objects.filter(status=Letter.Status.SENT, sent_at__gte=start, sent_at__lt=end).order_by()
+    sent = in_partnerships(
+        Letter.objects.filter(status=Letter.Status.SENT, sent_at__gte=start, sent_at__lt=end),
+        "case__partnership_id",
+        partnerships,
+    ).order_by()
     formats = dict(sent.values("format").annotate(n=Count("id")).values_list("format", "n"))
     lines.append(("M4", section, "Letters sent", sum(formats.values()), "Letters marked sent in the quarter."))
     for i, (value, label) in enumerate(LetterFormat.choices, start=1):

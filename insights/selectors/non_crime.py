@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from django.db.models import Count, Q
 
-from insights.selectors.common import Period
+from insights.selectors.common import Period, in_partnerships
 from rjcases.models import Case
 
 
-def non_crime_lines(period: Period) -> list[tuple[str, str, str, int, str]]:
-    """(code, section, measure, value, definition) of each line; one query."""
+def non_crime_lines(
+    period: Period, partnerships: tuple[int, ...] | None = None
+) -> list[tuple[str, str, str, int, str]]:
+    """(code, section, measure, value, definition) of each line, of these partnerships' cases (all where None);
+    one query."""
     received = Q(received_on__gte=period.start, received_on__lte=period.end)
-    figures = Case.objects.filter(incident__crime_type__is_crime=False).aggregate(
+    cases = in_partnerships(Case.objects.filter(incident__crime_type__is_crime=False), "partnership_id", partnerships)
+    figures = cases.aggregate(
         n=Count("pk", filter=received),
         met=Count("pk", filter=received & Q(incident__nchi_threshold_met=True)),
         not_met=Count("pk", filter=received & Q(incident__nchi_threshold_met=False)),

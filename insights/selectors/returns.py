@@ -327,9 +327,9 @@ def quarterly_return(
         _rounded(stats.share(centre["positive"], centre["n"])),
         f"{centre['positive']} of {centre['n']} answered satisfied or very satisfied.",
     )
-    for line in communication_lines(period):  # M: communication needs, interpreters, letters by format
+    for line in communication_lines(period, scope):  # M: communication needs, interpreters, letters by format
         add(*line)
-    for line in non_crime_lines(period):  # N: non-crime hate incidents
+    for line in non_crime_lines(period, scope):  # N: non-crime hate incidents
         add(*line)
     return period, lines
 

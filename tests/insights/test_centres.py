@@ -12,7 +12,8 @@ from accounts.models import Organisation
 from insights import selectors
 from insights.models import CentreSurveyResponse, ReportingCentre, TrainedStaffMember, training_due_on
 from insights.selectors import Period
-from tests.factories import OrganisationFactory, days_ago
+from rjcases.models import Ward
+from tests.factories import OrganisationFactory, days_ago, reference
 from tests.insights.conftest import make_case
 from tests.walk import to_assessment
 
@@ -186,6 +187,7 @@ def test_a_manager_adds_a_centre_and_trained_staff(client, manager):
         {
             "name": "Urmston Library reporting point",
             "organisation": organisation.pk,
+            "ward": reference(Ward, "TRF20").pk,
             "address": "Golden Way",
             "opening_times": "Tuesday 10am to 6pm",
             "bsl": "on",

@@ -72,7 +72,8 @@ def build(n, police_referrer, centre_staff, manager, facilitator, centre):
 # Each count is the page's own queries beyond what the insights index page runs (the request's session, user,
 # roles, two-factor devices, the header's organisation and the session save: measured, as they differ by
 # backend): the reference data (5), the reader's partnerships (1: every figure counts only theirs, issue 19;
-# not on the centre pages) and the page's aggregates. A download renders no page, so it skips the header's
+# on the centre register too, not on a centre's own page, whose partnership is its ward's) and the page's
+# aggregates. A download renders no page, so it skips the header's
 # organisation.
 PAGES = {
     # name: (persona, url name, query, queries beyond the index page's)
@@ -87,7 +88,7 @@ PAGES = {
     "return-csv": ("manager", "quarterly_return", {"format": "csv"}, 5 + 1 + 14 + HAS_LETTER_LANGUAGE - 1),
     "return-pdf": ("manager", "quarterly_return", {"format": "pdf"}, 5 + 1 + 14 + HAS_LETTER_LANGUAGE - 1),
     "satisfaction": ("facilitator", "satisfaction", {}, 5 + 1 + 3),
-    "centres": ("manager", "centres", {}, 5),
+    "centres": ("manager", "centres", {}, 5 + 1),
     "centre": ("centre_staff", "centre", {}, 7),
 }
 
