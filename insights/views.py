@@ -139,7 +139,7 @@ def _trend_summary(months) -> str:
 def performance(request):
     ref = selectors.load_reference(access.partnership_scope(request.user))
     managers_view = access.sees_facilitator_breakdown(request.user)
-    facilitators = selectors.facilitator_choices() if managers_view else None
+    facilitators = selectors.facilitator_choices(ref.partnerships) if managers_view else None
     form = FiltersForm(_filter_data(request), ref=ref, facilitators=facilitators)
     context = {"page_title": "Restorative justice performance", "form": form}
     if form.is_bound and not form.is_valid():

@@ -224,9 +224,12 @@ def load_reference(partnerships: tuple[int, ...] | None = None) -> Reference:
     )
 
 
-def facilitator_choices() -> list[tuple[int, str]]:
-    """Everyone with the facilitator role, for the managers' filter (one query)."""
-    people = User.objects.filter(groups__name=roles.FACILITATOR).order_by("first_name", "last_name", "username")
+def facilitator_choices(partnerships: tuple[int, ...] | None = None) -> list[tuple[int, str]]:
+    """Everyone with the facilitator role in these partnerships (every partnership where None), for the managers'
+    filter (one query)."""
+    people = in_partnerships(
+        User.objects.filter(groups__name=roles.FACILITATOR), "partnerships", partnerships
+    ).order_by("first_name", "last_name", "username")
     return [(u.pk, u.get_full_name() or u.username) for u in people.distinct()]
 
 

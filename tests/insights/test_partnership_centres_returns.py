@@ -183,3 +183,16 @@ def test_the_quarterly_returns_communication_and_non_crime_lines_count_only_the_
     client.force_login(salford_manager)
     page = client.get(reverse("insights:quarterly_return"), {"quarter": f"{year}-Q{quarter}"})
     assert {line.code: line.value for line in page.context["lines"]}["M1"] == 1
+
+
+def test_the_performance_pages_facilitator_filter_offers_only_the_managers_partnerships_staff(
+    client, manager, facilitator, salford_facilitator
+):
+    client.force_login(manager)
+    page = client.get(reverse("insights:performance"))
+    offered = {str(value) for value, _ in page.context["form"].fields["facilitator"].choices}
+    assert str(facilitator.pk) in offered
+    assert str(salford_facilitator.pk) not in offered
+    assert "Sef Facilitator" not in page.text
+    chosen = client.get(reverse("insights:performance"), {"facilitator": str(salford_facilitator.pk)})
+    assert chosen.context["invalid"]
