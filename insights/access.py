@@ -36,6 +36,11 @@ def sees_borough_figures(user) -> bool:
     return roles.is_manager(user) or roles.is_facilitator(user) or roles.is_regional_lead(user)
 
 
+def sees_comparison(user) -> bool:
+    """The comparison between partnerships: the regional lead only (each partnership's staff see their own)."""
+    return roles.is_regional_lead(user)
+
+
 def sees_hotspots(user) -> bool:
     return sees_borough_figures(user) or roles.is_police_referrer(user) or roles.is_caseworker(user)
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("quarterly-return/", views.quarterly_return, name="quarterly_return"),
     path("victims-code-return/", compliance.compliance, name="compliance_return"),
     path("satisfaction/", views.satisfaction, name="satisfaction"),
+    path("comparison/", views.comparison, name="comparison"),
     path("centres/", views.centre_list, name="centres"),
     path("centres/new/", views.centre_create, name="centre_create"),
     path("centres/<int:pk>/", views.centre_detail, name="centre"),

@@ -21,6 +21,7 @@ from govuk.refusals import refusals_to
 from insights import access, charts, pdf, selectors, services, survey
 from insights.forms import CentreForm, FiltersForm, QuarterForm, SurveyForm, TrainedStaffForm
 from insights.models import ReportingCentre, TrainedStaffMember
+from insights.selectors.comparison import partnership_comparison
 from insights.tables import (
     Table,
     centre_detail_tables,
@@ -109,6 +110,7 @@ def index(request):
             "borough": access.sees_borough_figures(user),
             "hotspots": access.sees_hotspots(user),
             "centre_staff": roles.is_centre_staff(user),
+            "comparison": access.sees_comparison(user),
         },
     )
 
@@ -297,6 +299,63 @@ def satisfaction(request):
         }
     )
     return render(request, "insights/satisfaction.html", context)
+
+
+# ---------------------------------------------------------------------------------------------------
+# The comparison between partnerships (the regional lead)
+
+
+@allowed(access.sees_comparison)
+def comparison(request):
+    form = _period_form(request)
+    context = {"page_title": "Partnerships compared", "form": form}
+    if form.is_bound and not form.is_valid():
+        return _invalid_filters(request, "insights/comparison.html", context)
+    filters = form.filters()
+    rows = partnership_comparison(filters.period)
+    table = Table(
+        key="partnerships",
+        caption="Partnerships compared",
+        columns=[
+            "Partnership",
+            "Residents of its wards",
+            "Referrals received",
+            "Per 10,000 residents",
+            "Accepted",
+            "Accepted (%)",
+            "Reached an activity",
+            "Of those accepted (%)",
+        ],
+        rows=[
+            [
+                r.partnership.name,
+                r.population,
+                r.referrals,
+                r.per_10000,
+                r.accepted,
+                r.accepted_share,
+                r.activity,
+                r.activity_share,
+            ]
+            for r in rows
+        ],
+        note=(
+            "Cases received in the period, each counted in the partnership it belongs to. A dash: nothing to divide by."
+        ),
+    )
+    tables = {table.key: table}
+    download = _csv_requested(request, tables, "partnerships-compared")
+    if download:
+        return download
+    context.update(
+        {
+            "rows": rows,
+            "tables": tables,
+            "csv": _csv_links(request, tables),
+            "filter_summary": [f"Period: {filters.period}"],
+        }
+    )
+    return render(request, "insights/comparison.html", context)
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from rjcases.models import Party
 from rjcases.services import complaints
 from tests.factories import OrganisationFactory
 from tests.insights.conftest import make_case
+from tests.walk import to_assessment
 
 pytestmark = pytest.mark.django_db
 
@@ -196,3 +197,27 @@ def test_the_performance_pages_facilitator_filter_offers_only_the_managers_partn
     assert "Sef Facilitator" not in page.text
     chosen = client.get(reverse("insights:performance"), {"facilitator": str(salford_facilitator.pk)})
     assert chosen.context["invalid"]
+
+
+def test_the_regional_lead_compares_the_partnerships_exactly(
+    client, regional_lead, manager, facilitator, salford_manager, salford_ward, police_referrer, salford_reports
+):
+    """Two Salford referrals (the centre's) and three Trafford ones, one of them accepted: each counted in its own
+    partnership; the page is the regional lead's alone."""
+    trafford = [make_case(police_referrer) for _ in range(3)]
+    to_assessment(trafford[0], manager, facilitator)
+    client.force_login(regional_lead)
+    page = client.get(reverse("insights:comparison"))
+    assert page.status_code == 200
+    by_code = {r.partnership.code: r for r in page.context["rows"]}
+    assert (by_code["trafford"].referrals, by_code["trafford"].accepted) == (3, 1)
+    assert (by_code["salford"].referrals, by_code["salford"].accepted) == (2, 0)
+    assert by_code["salford"].population == salford_ward.population
+    assert by_code["salford"].per_10000 == pytest.approx(10000 * 2 / salford_ward.population)
+    csv = client.get(reverse("insights:comparison"), {"format": "csv", "table": "partnerships"})
+    assert csv.status_code == 200
+    assert b"Salford Partnership" in csv.content
+    for user in (manager, salford_manager):
+        client.force_login(user)
+        assert client.get(reverse("insights:comparison")).status_code == 403
+        assert "comparison-link" not in client.get(reverse("insights:index")).text
