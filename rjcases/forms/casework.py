@@ -147,11 +147,12 @@ class SignOffForm(GovukForm):
 
 
 class ConsentForm(GovukForm):
-    purpose = forms.ChoiceField(
+    purposes = forms.MultipleChoiceField(
         label="What are they consenting to?",
         choices=Consent.Purpose.choices,
-        widget=forms.RadioSelect,
-        initial=Consent.Purpose.PARTICIPATE,
+        widget=forms.CheckboxSelectMultiple,
+        initial=[Consent.Purpose.PARTICIPATE],
+        help_text="Select all that apply. Each is recorded on its own, so each can be withdrawn on its own later.",
         error_messages={"required": "Select what they are consenting to"},
     )
     given_on = DatePartsField(

@@ -147,17 +147,18 @@ def consent_add(request, reference: str, party_id: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         with refusals_to(form):
-            services.record_consent(
+            recorded = services.record_consents(
                 party,
                 request.user,
-                purpose=data["purpose"],
+                purposes=data["purposes"],
                 given_on=data["given_on"],
                 method=data["method"],
                 wording_version=data["wording_version"].strip(),
                 wording_shown=data["wording_shown"].strip(),
             )
         if not form.errors:
-            messages.success(request, f"Consent recorded for {party.display_name}.")
+            purposes = "; ".join(consent.get_purpose_display().lower() for consent in recorded)
+            messages.success(request, f"Consent recorded for {party.display_name}: {purposes}.")
             return redirect(detail_url(case))
     return render(
         request,

@@ -314,7 +314,7 @@ def _post_data(world) -> dict[str, dict]:
             "risk_level": "low",
         },
         "consent_add": {
-            "purpose": "feedback",
+            "purposes": ["feedback"],
             "given_on-day": today.day,
             "given_on-month": today.month,
             "given_on-year": today.year,

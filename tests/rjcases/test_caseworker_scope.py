@@ -349,7 +349,7 @@ def test_consent_is_recorded_for_their_own_client_only(client, cases, caseworker
     web = client.post(
         f"/cases/{case.reference}/people/{party.pk}/consent/",
         {
-            "purpose": "participate",
+            "purposes": ["participate"],
             "given_on-day": "1",
             "given_on-month": "2",
             "given_on-year": "2026",

@@ -273,7 +273,7 @@ def test_recording_and_withdrawing_consent_keeps_the_record(client, case, harmed
     response = client.post(
         url("consent_add", case, harmed.pk),
         {
-            "purpose": "participate",
+            "purposes": ["participate"],
             **date_parts("given_on", TODAY()),
             "method": "signed_form",
             "wording_version": "2026-1",
@@ -309,7 +309,7 @@ def test_a_caseworker_records_consent_for_the_person_they_support(client, case, 
     client.force_login(caseworker)
     response = client.post(
         url("consent_add", case, harmed.pk),
-        {"purpose": "feedback", **date_parts("given_on", TODAY()), "method": "email", "wording_version": "2026-1"},
+        {"purposes": ["feedback"], **date_parts("given_on", TODAY()), "method": "email", "wording_version": "2026-1"},
     )
     assert response.status_code == 302
     assert harmed.consents.get().recorded_by == caseworker
@@ -326,7 +326,7 @@ def test_a_caseworker_records_consent_for_the_person_they_support(client, case, 
 def test_bad_consent_input_is_refused(client, case, harmed, facilitator, data, message):
     client.force_login(facilitator)
     form = {
-        "purpose": "participate",
+        "purposes": ["participate"],
         **date_parts("given_on", TODAY()),
         "method": "signed_form",
         "wording_version": "2026-1",
