@@ -216,11 +216,18 @@ def load_reference(partnerships: tuple[int, ...] | None = None) -> Reference:
         crime_types=list(CrimeType.objects.order_by("order", "name")),
         strands=list(HateStrand.objects.order_by("order", "name")),
         routes=list(ReferralRoute.objects.order_by("order", "name")),
-        centres=dict(
-            Organisation.objects.filter(kind=Organisation.Kind.REPORTING_CENTRE)
-            .order_by("name")
-            .values_list("id", "name")
-        ),
+        centres=dict(_centre_organisations(partnerships).order_by("name").values_list("id", "name")),
+    )
+
+
+def _centre_organisations(partnerships: tuple[int, ...] | None) -> QuerySet[Organisation]:
+    """The reporting-centre organisations whose register entry is in these partnerships (its ward's), and those with
+    no register entry, which belong to none (every one where None): another partnership's centre is not named."""
+    centres = Organisation.objects.filter(kind=Organisation.Kind.REPORTING_CENTRE)
+    if partnerships is None:
+        return centres
+    return centres.filter(
+        Q(centre_register_entry__isnull=True) | Q(centre_register_entry__ward__partnership_id__in=list(partnerships))
     )
 
 

@@ -221,3 +221,13 @@ def test_the_regional_lead_compares_the_partnerships_exactly(
         client.force_login(user)
         assert client.get(reverse("insights:comparison")).status_code == 403
         assert "comparison-link" not in client.get(reverse("insights:index")).text
+
+
+def test_the_quarterly_return_names_no_centre_of_another_partnership(client, manager, centre, salford_centre):
+    year, quarter = _quarter()
+    client.force_login(manager)
+    page = client.get(reverse("insights:quarterly_return"), {"quarter": f"{year}-Q{quarter}"})
+    measures = " ".join(line.measure for line in page.context["lines"])
+    assert centre.organisation.name in measures
+    assert salford_centre.organisation.name not in measures
+    assert salford_centre.organisation.name not in page.text
