@@ -1,9 +1,10 @@
 """Anonymisation's cost: the time per case of ``privacy.services.anonymise.anonymise_case`` over a seeded database,
 then ``verify_audit``'s rows per second over the same database (the blanked transition rows included).
 
-    .venv/bin/python bench/seed.py --database-url postgres://postgres@127.0.0.1:5432/rj_privacy_bench \
+    .venv/bin/python bench/seed.py --database-url postgres://postgres@127.0.0.1:5432/rj_privacy_bench10k \
         --cases 10000 -- --walk-limit 0
-    .venv/bin/python bench/anonymise.py --database-url postgres://postgres@127.0.0.1:5432/rj_privacy_bench
+    .venv/bin/python bench/anonymise.py \
+        --database-url postgres://postgres@127.0.0.1:5432/rj_privacy_bench10k --cases 10000
 
 The database is migrated first (a seed made by an older checkout gets the anonymisation record). Each case to
 anonymise gets a retention review decided "anonymise" by the manager (written in bulk, not timed: the decision is
@@ -93,7 +94,7 @@ def main() -> None:
         record = anonymise_case(review)
         times.append(time.perf_counter() - t)
         rows.update(record.rows)
-        if n % 1000 == 0:
+        if n % max(1, len(cases) // 10) == 0:
             print(f"  {n}/{len(cases)} cases, {time.perf_counter() - started:.0f} s", flush=True)
     total = time.perf_counter() - started
     load = os.getloadavg()
