@@ -109,3 +109,44 @@ def test_the_referral_pages_reflow(browser_page, login_as, reference_data, polic
     assert page.url.endswith("/cases/refer/police/incident/"), page.url
     for step in REFERRAL_STEPS:
         assert_reflows(page, f"/cases/refer/police/{step}/", width)
+
+
+def reachable_paths(page, start: str, limit: int) -> list[str]:
+    """The pages reached by following same-site links of the navigation and the main content (GET only, no downloads),
+    breadth first from ``start``."""
+    host = page.evaluate("() => location.origin")
+    seen, queue = [], [start]
+    while queue and len(seen) < limit:
+        path = queue.pop(0)
+        if path in seen:
+            continue
+        response = page.goto(path)
+        if response is None or not response.ok or "text/html" not in response.headers.get("content-type", ""):
+            continue
+        path = page.url.removeprefix(host)  # where a redirect led
+        if path in seen:
+            continue
+        seen.append(path)
+        for href in page.evaluate("() => [...document.querySelectorAll('nav a[href], main a[href]')].map(a => a.href)"):
+            href = href.split("#")[0]
+            if href.startswith(host) and not any(part in href for part in ("/download", "/api/", ".pdf", "logout")):
+                queue.append(href.removeprefix(host))
+    return seen
+
+
+@pytest.mark.parametrize("width", [320, 1280])
+def test_every_page_a_manager_reaches_from_the_dashboard_reflows(
+    browser_page, login_as, cases, manager, facilitator, width
+):
+    page = browser_page
+    login_as(page, manager)
+    page.set_viewport_size({"width": width, "height": 800})
+    paths = reachable_paths(page, "/", limit=60)
+    assert len(paths) > 10, paths
+    failures = []
+    for path in paths:
+        try:
+            assert_reflows(page, path, width)
+        except AssertionError as error:
+            failures.append(str(error).splitlines()[0])
+    assert failures == []
