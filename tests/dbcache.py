@@ -14,8 +14,8 @@ The key is a digest of every installed app's migration files, the modules that w
 them and the next run migrates afresh. After a copy, ``post_migrate`` is sent again, as a real ``migrate`` would,
 so whatever those receivers write is current whatever the copy holds (they are idempotent).
 
-The PostgreSQL templates are on only with ``RJ_TEST_DB_TEMPLATES=1`` for now (not yet run through a whole
-PostgreSQL pass). Off with ``RJ_TEST_DB_CACHE=0`` (then every test database is migrated, as Django does).
+The PostgreSQL templates can be turned off alone with ``RJ_TEST_DB_TEMPLATES=0``; everything is off with
+``RJ_TEST_DB_CACHE=0`` (then every test database is migrated, as Django does).
 SQLite copies live in ``RJ_TEST_DB_CACHE_DIR`` (default: the system's temporary folder).
 """
 
@@ -138,18 +138,41 @@ def _copy_database(creation, source: str, target: str, *, drop_target: bool) -> 
             time.sleep(0.5)
 
 
+def _drop_stale_templates(creation, current: str) -> None:
+    """Templates of earlier migrations (same test database name, another key) are of no further use."""
+    prefix = current.rsplit("_tpl_", 1)[0] + "_tpl_"
+    quote = creation.connection.ops.quote_name
+    with creation._nodb_cursor() as cursor:
+        cursor.execute(
+            "SELECT datname FROM pg_database WHERE starts_with(datname, %s) AND datname <> %s", [prefix, current]
+        )
+        stale = [row[0] for row in cursor.fetchall()]
+        for name in stale:
+            try:
+                cursor.execute(f"DROP DATABASE IF EXISTS {quote(name)}")
+            except DatabaseError:
+                pass  # in use by another run at this moment: the next run drops it
+
+
 def postgres_create_test_db(self, verbosity=1, autoclobber=False, serialize=None, keepdb=False):
     if not enabled() or keepdb or serialize is not None:
         return _postgres_create(self, verbosity, autoclobber, serialize, keepdb)
     name = self._get_test_db_name()
     # One template for every xdist worker (their test databases are ``test_<name>_gw0``, ``_gw1``, ...).
     template = f"test_{self.connection.settings_dict['NAME'][:30]}_tpl_{key(self.connection)}"
-    if not _template_exists(self, template):
-        made = _postgres_create(self, verbosity, autoclobber, serialize, keepdb)
-        self.connection.close()  # a template must have no connections while it is copied
-        _copy_database(self, made, template, drop_target=False)
-        self.connection.ensure_connection()
-        return made
+    folder = Path(os.environ.get("RJ_TEST_DB_CACHE_DIR", tempfile.gettempdir())) / "rjcases-test-databases"
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / f"{template}.lock", "w") as lock:
+        # xdist workers starting together (on this machine): one migrates and makes the template, the others
+        # wait for it and copy it.
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not _template_exists(self, template):
+            made = _postgres_create(self, verbosity, autoclobber, serialize, keepdb)
+            self.connection.close()  # a template must have no connections while it is copied
+            _copy_database(self, made, template, drop_target=False)
+            _drop_stale_templates(self, template)
+            self.connection.ensure_connection()
+            return made
     _copy_database(self, template, name, drop_target=True)
     _use(self, name)
     _resend_post_migrate(self.connection)
@@ -158,5 +181,5 @@ def postgres_create_test_db(self, verbosity=1, autoclobber=False, serialize=None
 
 def install() -> None:
     SqliteCreation.create_test_db = sqlite_create_test_db
-    if os.environ.get("RJ_TEST_DB_TEMPLATES") == "1":  # PostgreSQL templates: on trial, off by default
+    if os.environ.get("RJ_TEST_DB_TEMPLATES", "1") != "0":  # PostgreSQL templates: RJ_TEST_DB_TEMPLATES=0 turns off
         PostgresCreation.create_test_db = postgres_create_test_db
