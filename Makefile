@@ -110,12 +110,12 @@ test-parts:
 # [tool.coverage.report] fail_under in pyproject.toml.
 test-sqlite: setup-dev
 	@echo "== Test suite on SQLite, with coverage =="
-	env -u DATABASE_URL $(PY) -m pytest -m "not browser and not postgres and not production" -q -n $(PYTEST_WORKERS) --cov
+	env -u DATABASE_URL $(PY) -m pytest -m "not browser and not postgres and not production" -q -n $(PYTEST_WORKERS) --cov --durations=15
 
 # Only the tests that touch a database (tests/conftest.py marks the others no_db): the rest ran above.
 test-postgres: setup-dev
 	@echo "== Test suite on PostgreSQL =="
-	$(PY) -m pytest -m "not browser and not no_db and not production" -q -n $(PYTEST_WORKERS)
+	$(PY) -m pytest -m "not browser and not no_db and not production" -q -n $(PYTEST_WORKERS) --durations=15
 
 # The production shape on this machine (tests/production/): two gunicorn servers, one worker, a fresh copy of a
 # migrated PostgreSQL database (from DATABASE_URL's server), Redis db 2 (RJ_CACHE_URL), moto's S3 server and an
@@ -128,7 +128,7 @@ test-production: setup-dev
 # One Chromium, one live server: serial.
 test-browser: setup-dev
 	@echo "== Browser tests (Chromium at $(CHROMIUM)) =="
-	env -u DATABASE_URL CHROMIUM=$(CHROMIUM) $(PY) -m pytest -m browser -q -p no:randomly
+	env -u DATABASE_URL CHROMIUM=$(CHROMIUM) $(PY) -m pytest -m browser -q -p no:randomly --durations=10
 
 # ruff (lint, and the formatter over the whole tree), mypy with no new errors, models and migrations agree,
 # every installed licence may sit beside MIT.
