@@ -25,6 +25,8 @@ from letters.storage import LETTER_FILES_FOLDER, letter_storage
 logger = logging.getLogger(__name__)
 
 WRITTEN, FAILED, SKIPPED, MISSING = "written", "failed", "skipped", "missing"
+# What writing a letter's file changes on its row.
+FILE_FIELDS = ("file", "sha256", "size", "pages", "file_status", "file_error")
 ERROR_LENGTH = 2000
 
 
@@ -59,7 +61,8 @@ def write_letter_file(letter_id: int, user=None) -> str:
 
     Rendering happens outside any transaction; only the short update of the row is locked.
     """
-    letter = Letter.objects.filter(pk=letter_id).first()
+    # Only what rendering needs: the whole row (for its history) is read once, locked, after the render.
+    letter = Letter.objects.filter(pk=letter_id).only("pk", "format", "content", "file_status").first()
     if letter is None:
         return MISSING
     if letter.file_written:
@@ -91,7 +94,7 @@ def write_letter_file(letter_id: int, user=None) -> str:
             if user is not None:
                 locked._history_user = user
             locked._change_reason = "file written"
-            locked.save(update_fields=["file", "sha256", "size", "pages", "file_status", "file_error"])
+            locked.save(update_fields=FILE_FIELDS)
     except Exception:
         _storage().delete(name)  # no row points at it
         raise

@@ -43,6 +43,7 @@ from letters.content import (
     wording_format_for,
 )
 from letters.files import (
+    FILE_FIELDS,
     LetterFileChanged,
     LetterFileNotWritten,
     LetterFileProblem,
@@ -322,7 +323,7 @@ def generate_letter(case: Case, user, *, kind: str, recipient_key: str, fmt: str
             raise LetterRefused("Choose a format: standard, large print or easy read.")
         letter = _store(locked, user, kind=kind, recipient=recipient, fmt=fmt)
         transaction.on_commit(partial(enqueue_letter_files, [letter.pk]), robust=True)
-    letter.refresh_from_db()  # the file may have been written since
+    letter.refresh_from_db(fields=FILE_FIELDS)  # the file may have been written since (nothing else changes)
     return letter
 
 
