@@ -98,9 +98,14 @@ test:
 	echo "make test: $$([ $$status -eq 0 ] && echo passed || echo FAILED), wall time $$((took / 60)) min $$((took % 60)) s"; \
 	exit $$status
 
+# With DATABASE_URL set, the PostgreSQL pass's template database is migrated (if missing) beside the SQLite pass
+# (python -m tests.dbcache), on the core one SQLite worker leaves idle while the other migrates its copy.
 test-parts:
 	@env -u DATABASE_URL $(PY) manage.py makemigrations --check --dry-run -v0 || { echo "Models and migrations disagree." >&2; exit 1; }
-	$(MAKE) --no-print-directory test-sqlite
+	@if [ -n "$$DATABASE_URL" ]; then $(PY) -m tests.dbcache & preparing=$$!; fi; \
+	$(MAKE) --no-print-directory test-sqlite; status=$$?; \
+	if [ -n "$$preparing" ] && ! wait $$preparing; then echo "Preparing the PostgreSQL template failed: the PostgreSQL pass migrates its own." >&2; fi; \
+	exit $$status
 	@if [ -n "$$DATABASE_URL" ]; then $(MAKE) --no-print-directory test-postgres && $(MAKE) --no-print-directory test-production; \
 	else echo "DATABASE_URL is not set: the PostgreSQL run and the production shape were skipped."; fi
 	@if [ -x "$(CHROMIUM)" ]; then $(MAKE) --no-print-directory test-browser; \

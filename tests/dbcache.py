@@ -27,6 +27,7 @@ import os
 import sqlite3
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.apps import apps
@@ -154,18 +155,28 @@ def _drop_stale_templates(creation, current: str) -> None:
                 pass  # in use by another run at this moment: the next run drops it
 
 
+def _template_name(creation) -> str:
+    """One template for every xdist worker (their test databases are ``test_<name>_gw0``, ``_gw1``, ...)."""
+    return f"test_{creation.connection.settings_dict['NAME'][:30]}_tpl_{key(creation.connection)}"
+
+
+@contextmanager
+def _template_lock(template: str):
+    """Held while a template is looked for and, if missing, made: xdist workers starting together (and
+    ``prepare_postgres_template``) wait for the one that migrates, then copy its template."""
+    folder = Path(os.environ.get("RJ_TEST_DB_CACHE_DIR", tempfile.gettempdir())) / "rjcases-test-databases"
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / f"{template}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
 def postgres_create_test_db(self, verbosity=1, autoclobber=False, serialize=None, keepdb=False):
     if not enabled() or keepdb or serialize is not None:
         return _postgres_create(self, verbosity, autoclobber, serialize, keepdb)
     name = self._get_test_db_name()
-    # One template for every xdist worker (their test databases are ``test_<name>_gw0``, ``_gw1``, ...).
-    template = f"test_{self.connection.settings_dict['NAME'][:30]}_tpl_{key(self.connection)}"
-    folder = Path(os.environ.get("RJ_TEST_DB_CACHE_DIR", tempfile.gettempdir())) / "rjcases-test-databases"
-    folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / f"{template}.lock", "w") as lock:
-        # xdist workers starting together (on this machine): one migrates and makes the template, the others
-        # wait for it and copy it.
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    template = _template_name(self)
+    with _template_lock(template):
         if not _template_exists(self, template):
             made = _postgres_create(self, verbosity, autoclobber, serialize, keepdb)
             self.connection.close()  # a template must have no connections while it is copied
@@ -183,3 +194,35 @@ def install() -> None:
     SqliteCreation.create_test_db = sqlite_create_test_db
     if os.environ.get("RJ_TEST_DB_TEMPLATES", "1") != "0":  # PostgreSQL templates: RJ_TEST_DB_TEMPLATES=0 turns off
         PostgresCreation.create_test_db = postgres_create_test_db
+
+
+def prepare_postgres_template() -> str:
+    """Migrate the PostgreSQL template now, if it is missing, so that the PostgreSQL pass only copies it.
+
+    ``make test-parts`` runs this (``python -m tests.dbcache``) beside the SQLite pass: one of that pass's two
+    workers waits idle while the other migrates the SQLite copy, and this uses that core. The database migrated
+    is ``test_<name>_template_source``, dropped once copied, so no test database of a run is touched."""
+    from django.db import connection
+
+    install()
+    if connection.vendor != "postgresql":
+        return "not PostgreSQL: nothing to prepare"
+    creation = connection.creation
+    template = _template_name(creation)
+    started = time.monotonic()
+    with _template_lock(template):
+        if _template_exists(creation, template):
+            return f"the PostgreSQL test template {template} is ready"
+    original = connection.settings_dict["NAME"]
+    connection.settings_dict.setdefault("TEST", {})["NAME"] = f"test_{original[:30]}_template_source"
+    made = creation.create_test_db(verbosity=0, autoclobber=True)
+    creation.destroy_test_db(original, verbosity=0)
+    return f"migrated the PostgreSQL test template {template} in {time.monotonic() - started:.0f} s (from {made})"
+
+
+if __name__ == "__main__":
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    django.setup()
+    print(prepare_postgres_template(), flush=True)
