@@ -29,10 +29,20 @@ def navigation_entries(user) -> list[tuple[str, str]]:
     return entries
 
 
+def service_name_for(user) -> str:
+    """The RJ service's name a user's pages show: their partnership's, for someone whose partnerships share one
+    service name; the installation's otherwise (signed out, the regional lead, staff of several services)."""
+    if user and user.is_authenticated:
+        names = user.partnership_service_names
+        if len(names) == 1:
+            return next(iter(names))
+    return settings.SERVICE_NAME
+
+
 def navigation(request) -> dict:
     """The service navigation for the signed-in user's role; each entry names its URL and label."""
     user = getattr(request, "user", None)
-    base = {"service_name": settings.SERVICE_NAME}
+    base = {"service_name": service_name_for(user)}
     if not user or not user.is_authenticated:
         return {**base, "nav_items": []}
     if second_factor_pending(user):  # the menu would lead nowhere until the code is entered

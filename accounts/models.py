@@ -125,14 +125,25 @@ class User(AbstractUser):
     @property
     def partnership_ids(self) -> frozenset[int]:
         """The keys of the partnerships this user belongs to, read once per user object."""
+        return frozenset(self._partnership_services)
+
+    @property
+    def partnership_service_names(self) -> frozenset[str]:
+        """The RJ services' names of this user's partnerships (read with their keys, in the same query): the name
+        the pages show a member of staff of one partnership."""
+        return frozenset(self._partnership_services.values())
+
+    @property
+    def _partnership_services(self) -> dict[int, str]:
+        # Kept under the name the keys alone were cached by, which code and tests clear to read them afresh.
         cached = self.__dict__.get("_partnership_ids")
         if cached is None:
             if self.pk is None:
-                cached = frozenset()
+                cached = {}
             elif "partnerships" in getattr(self, "_prefetched_objects_cache", {}):
-                cached = frozenset(p.pk for p in self.partnerships.all())
+                cached = {p.pk: p.service_name for p in self.partnerships.all()}
             else:
-                cached = frozenset(self.partnerships.values_list("pk", flat=True))
+                cached = dict(self.partnerships.values_list("pk", "service_name"))
             self.__dict__["_partnership_ids"] = cached
         return cached
 

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from accounts.models import Partnership
 from letters.content import ACTION_LINE, OUTCOME_WORDS, LetterContent, Recipient, compose, long_date
 from letters.languages import ENGLISH, direction, embed_facts, phrase, weekday_name
 from letters.models import LetterFormat, Letterhead, LetterKind, Variant
@@ -27,9 +28,9 @@ DEMO_REFERRER = Recipient(
 )
 
 
-def demo_facts(kind: str, variant: str, language: str = ENGLISH) -> dict:
+def demo_facts(kind: str, variant: str, language: str = ENGLISH, letterhead: Letterhead | None = None) -> dict:
     recipient = DEMO_REFERRER if kind == LetterKind.REFERRAL_ACKNOWLEDGEMENT else DEMO_RECIPIENT
-    letterhead = Letterhead.current()
+    letterhead = letterhead or Letterhead.current()
 
     def dated(year: int, month: int, day: int) -> str:
         return long_date(date(year, month, day), language)
@@ -86,12 +87,21 @@ def demo_facts(kind: str, variant: str, language: str = ENGLISH) -> dict:
 
 
 def demo_content(
-    kind: str, variant: str, fmt: str, *, subject: str, body: str, closing: str, language: str = ENGLISH
+    kind: str,
+    variant: str,
+    fmt: str,
+    *,
+    subject: str,
+    body: str,
+    closing: str,
+    language: str = ENGLISH,
+    partnership: Partnership | None = None,
 ) -> LetterContent:
-    """A letter of this kind to a made-up person, from the given wording (saved or not), in its language."""
+    """A letter of this kind to a made-up person, from the given wording (saved or not), in its language, on the
+    letterhead of ``partnership`` (the default letterhead without one)."""
     recipient = DEMO_REFERRER if kind == LetterKind.REFERRAL_ACKNOWLEDGEMENT else DEMO_RECIPIENT
-    letterhead = Letterhead.current()
-    facts = demo_facts(kind, variant, language)
+    letterhead = Letterhead.for_partnership(partnership)
+    facts = demo_facts(kind, variant, language, letterhead)
     return compose(
         template=None,
         subject=subject,

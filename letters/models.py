@@ -47,7 +47,10 @@ class LetterFormat(models.TextChoices):
 
 
 class Letterhead(models.Model):
-    """The service's name and contact details printed at the top of every letter (one row)."""
+    """The default letterhead (one row): what a partnership's letters print where the partnership
+    (``accounts.Partnership``: the RJ service's name, address, phone and email) records nothing, and the website and
+    signature title every partnership's letters share. ``for_partnership`` gives the letterhead a case's letters
+    carry."""
 
     name = models.CharField("service name", max_length=200)
     address = models.TextField(help_text="One line of the address per line", max_length=limits.ADDRESS)
@@ -82,18 +85,45 @@ class Letterhead(models.Model):
             letterhead.save()
         return letterhead
 
+    @classmethod
+    def for_partnership(cls, partnership) -> "Letterhead":
+        """The letterhead of ``partnership``'s letters (not stored): its service's name and contact details, each
+        from the default letterhead where the partnership has none. The default letterhead itself without one."""
+        default = cls.current()
+        if partnership is None:
+            return default
+        return cls(
+            name=partnership.service_name or default.name,
+            address=partnership.address or default.address,
+            phone=partnership.phone or default.phone,
+            email=partnership.email or default.email,
+            website=default.website,
+            signatory_title=default.signatory_title,
+        )
+
     @property
     def address_lines(self) -> list[str]:
         return [line.strip() for line in self.address.splitlines() if line.strip()]
 
 
 class LetterTemplate(models.Model):
-    """The wording of one kind of letter (and variant, and standard or easy read), with placeholders.
+    """The wording of one kind of letter (and variant, and standard or easy read, and language), with placeholders:
+    a partnership's own (``partnership`` set), or the default wording every partnership without its own uses
+    (``partnership`` empty: the wording the service had before partnerships, and the shipped wording).
 
-    Managers edit it in the interface; each saved edit raises ``version`` and is kept in the history, and
-    every letter records the version it was made from. Wording is plain text: it is escaped like user text.
+    Managers edit their partnership's wording in the interface (editing the default makes their partnership's own
+    copy); each saved edit raises ``version`` and is kept in the history, and every letter records the version it
+    was made from. Wording is plain text: it is escaped like user text.
     """
 
+    partnership = models.ForeignKey(
+        "accounts.Partnership",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="letter_templates",
+        help_text="Whose wording this is; empty for the default wording of every partnership without its own.",
+    )
     kind = models.CharField(max_length=32, choices=LetterKind.choices)
     variant = models.CharField(max_length=12, choices=Variant.choices, blank=True, default="")
     format = models.CharField(max_length=12, choices=WordingFormat.choices, default=WordingFormat.STANDARD)
@@ -115,7 +145,14 @@ class LetterTemplate(models.Model):
         ordering = ["kind", "variant", "format", "language"]
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "variant", "format", "language"], name="one_template_per_kind_variant_format_language"
+                fields=["kind", "variant", "format", "language"],
+                condition=models.Q(partnership__isnull=True),
+                name="one_default_template_per_kind_variant_format_language",
+            ),
+            models.UniqueConstraint(
+                fields=["partnership", "kind", "variant", "format", "language"],
+                condition=models.Q(partnership__isnull=False),
+                name="one_template_per_partnership_kind_variant_format_language",
             ),
             *limits.bounded_text("letter_template", body=limits.NOTE),
         ]
@@ -138,12 +175,20 @@ class LetterTemplate(models.Model):
     def language_name(self) -> str:
         return language_name(self.language)
 
+    @property
+    def whose(self) -> str:
+        """Whose wording this is, for the pages that list and edit it."""
+        return f"{self.partnership.name}'s own" if self.partnership_id else "Default"
+
     def english_wording(self) -> tuple[str, str, str] | None:
-        """The English wording of the same letter (in force, else as shipped), which a translation is held to."""
+        """The English wording of the same letter (the partnership's own, else the default in force, else as
+        shipped), which a translation is held to."""
         from letters.wording import default_wording, letter_keys
 
         found = (
             LetterTemplate.objects.filter(kind=self.kind, variant=self.variant, format=self.format, language=ENGLISH)
+            .filter(models.Q(partnership__isnull=True) | models.Q(partnership_id=self.partnership_id))
+            .order_by(models.F("partnership_id").asc(nulls_last=True))
             .values_list("subject", "body", "closing")
             .first()
         )

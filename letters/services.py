@@ -16,11 +16,13 @@ from functools import partial
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from pypdf import PdfReader, PdfWriter
 from reportlab.lib.pagesizes import A4
 
 from accounts import roles
+from accounts.models import Partnership
 from letters.bsl import bsl_video_url
 from letters.content import (
     PARTY_ROLES,
@@ -98,9 +100,11 @@ def _history_says(row: Any, user, reason: str) -> None:
 
 
 def ensure_default_templates() -> None:
-    """Create the shipped wording for any (kind, variant, format, language) that has no template yet. Run after
-    every ``migrate`` (``letters.apps``), so the wording exists before the first move; idempotent."""
-    existing = set(LetterTemplate.objects.values_list("kind", "variant", "format", "language"))
+    """Create the shipped wording as default wording for any (kind, variant, format, language) that has none yet.
+    Run after every ``migrate`` (``letters.apps``), so the wording exists before the first move; idempotent."""
+    existing = set(
+        LetterTemplate.objects.filter(partnership__isnull=True).values_list("kind", "variant", "format", "language")
+    )
     for key in template_keys():
         if key not in existing:
             _create_default(*key)
@@ -111,8 +115,8 @@ def ensure_default_templates_after_migrate(sender, **kwargs) -> None:
 
 
 def _create_default(kind: str, variant: str, fmt: str, language: str = ENGLISH) -> LetterTemplate:
-    """The shipped wording for one key, stored; safe when another process stores the same key at the same moment
-    (the unique constraint decides, and the loser reads the winner's row)."""
+    """The shipped wording for one key, stored as default wording; safe when another process stores the same key at
+    the same moment (the unique constraint decides, and the loser reads the winner's row)."""
     wording = default_wording(kind, variant, fmt, language)
     template = LetterTemplate(
         kind=kind,
@@ -129,27 +133,39 @@ def _create_default(kind: str, variant: str, fmt: str, language: str = ENGLISH) 
         with transaction.atomic():  # a savepoint inside a move: only this insert is undone on a clash
             template.save()
     except IntegrityError:
-        return LetterTemplate.objects.get(kind=kind, variant=variant, format=fmt, language=language)
+        return LetterTemplate.objects.get(
+            partnership__isnull=True, kind=kind, variant=variant, format=fmt, language=language
+        )
     return template
 
 
-def _template(kind: str, variant: str, fmt: str, language: str) -> LetterTemplate | None:
-    found = LetterTemplate.objects.filter(kind=kind, variant=variant, format=fmt, language=language).order_by().first()
-    if found is None and (kind, variant, fmt, language) in template_keys():
-        return _create_default(kind, variant, fmt, language)
-    return found
+def _in_scope(partnership: Partnership | int | None) -> Q:
+    """The wording a partnership's letters may use: its own and the default."""
+    key = partnership.pk if isinstance(partnership, Partnership) else partnership
+    return Q(partnership__isnull=True) | Q(partnership_id=key) if key is not None else Q(partnership__isnull=True)
 
 
-def template_for(kind: str, variant: str, fmt: str, language: str = ENGLISH) -> LetterTemplate:
-    """The wording for a letter: in ``language`` if the service has it, else in English; in each, the easy read
-    wording if there is one and it is wanted, else the standard (the language matters more than the format)."""
+def template_for(
+    kind: str, variant: str, fmt: str, language: str = ENGLISH, partnership: Partnership | int | None = None
+) -> LetterTemplate:
+    """The wording for a partnership's letter: in ``language`` if there is wording in it, else in English; in each,
+    the easy read wording if there is one and it is wanted, else the standard (the language matters more than the
+    format); for each of those, the partnership's own wording, else the default wording."""
     formats = [fmt] if fmt == WordingFormat.STANDARD else [fmt, WordingFormat.STANDARD]
     languages = [language] if language == ENGLISH else [language, ENGLISH]
+    found = {
+        (t.partnership_id is not None, t.format, t.language): t
+        for t in LetterTemplate.objects.filter(
+            _in_scope(partnership), kind=kind, variant=variant, format__in=formats, language__in=languages
+        ).order_by()
+    }
     for code in languages:
         for wording_format in formats:
-            found = _template(kind, variant, wording_format, code)
-            if found is not None:
-                return found
+            template = found.get((True, wording_format, code)) or found.get((False, wording_format, code))
+            if template is None and (kind, variant, wording_format, code) in template_keys():
+                template = _create_default(kind, variant, wording_format, code)
+            if template is not None:
+                return template
     raise LetterRefused(f"There is no wording for a {LetterKind(kind).label.lower()} letter.")
 
 
@@ -165,16 +181,84 @@ def may_edit_templates(user) -> bool:
     return roles.is_manager(user) or roles.is_administrator(user)
 
 
-def update_template(template: LetterTemplate, user, *, subject: str, body: str, closing: str) -> LetterTemplate:
-    """Save new wording as the template's next version. Raises ``ValidationError`` (naming any unknown
-    placeholder) and changes nothing when the wording cannot be used."""
+def wording_partnerships(user) -> list[Partnership]:
+    """The partnerships whose wording ``user`` edits (managers and administrators of a partnership, their own)."""
+    if not may_edit_templates(user):
+        return []
+    return list(Partnership.objects.filter(pk__in=roles.partnership_ids(user)).order_by("name"))
+
+
+def may_edit_default_wording(user) -> bool:
+    """The default wording is the installation's: a superuser who works for no partnership edits it in place."""
+    return bool(user and user.is_authenticated and user.is_superuser and not roles.partnership_ids(user))
+
+
+def _wording_owner(user, template: LetterTemplate, partnership: Partnership | None) -> Partnership | None:
+    """The partnership whose wording a save by ``user`` writes (None: the default wording itself), or a refusal."""
     if not may_edit_templates(user):
         raise ActionRefused("Only a manager can change letter wording.")
+    if template.partnership_id is not None:
+        if not roles.in_partnership(user, template.partnership_id):
+            raise ActionRefused("This is another partnership's wording.")
+        if partnership is not None and partnership.pk != template.partnership_id:
+            raise ActionRefused("This is another partnership's wording.")
+        return template.partnership
+    if partnership is None:
+        own = wording_partnerships(user)
+        if len(own) == 1:
+            return own[0]
+        if may_edit_default_wording(user):
+            return None
+        raise ActionRefused("Choose the partnership whose wording this is.")
+    if not roles.in_partnership(user, partnership.pk):
+        raise ActionRefused("You can change only your own partnership's wording.")
+    return partnership
+
+
+def _own_copy(default: LetterTemplate, partnership: Partnership, user) -> LetterTemplate:
+    """The partnership's own wording of this letter, begun as a copy of the default (its version 1 in history)."""
+    copy = LetterTemplate(
+        partnership=partnership,
+        kind=default.kind,
+        variant=default.variant,
+        format=default.format,
+        language=default.language,
+        subject=default.subject,
+        body=default.body,
+        closing=default.closing,
+        updated_by=user,
+        updated_at=timezone.now(),
+    )
+    _history_says(copy, user, f"copied from the default wording, version {default.version}")
+    copy.save()
+    return copy
+
+
+def update_template(
+    template: LetterTemplate, user, *, subject: str, body: str, closing: str, partnership: Partnership | None = None
+) -> LetterTemplate:
+    """Save new wording as the next version of the partnership's own wording. Editing the default wording, a
+    manager (or a partnership's administrator) writes their partnership's own copy (``partnership``, needed when
+    they work for several): its version 1 is the default as it was, the edit its version 2; the default and other
+    partnerships' letters are untouched. Raises ``ActionRefused`` for someone who may not change this wording, and
+    ``ValidationError`` (naming any unknown placeholder) when the wording cannot be used: nothing changes then."""
+    owner = _wording_owner(user, template, partnership)
     wording = (subject.strip(), body.strip(), closing.strip())
     with transaction.atomic():
         locked = LetterTemplate.objects.select_for_update().get(pk=template.pk)
         if wording == (locked.subject, locked.body, locked.closing):
             return locked  # nothing changed: no new version
+        if owner is not None and locked.partnership_id is None:
+            own = LetterTemplate.objects.select_for_update().filter(
+                partnership=owner,
+                kind=locked.kind,
+                variant=locked.variant,
+                format=locked.format,
+                language=locked.language,
+            )
+            locked = own.first() or locked
+        if owner is not None and locked.partnership_id is None:
+            locked = _own_copy(locked, owner, user)  # undone with the rest when the wording is refused below
         locked.subject, locked.body, locked.closing = wording
         locked.full_clean()
         locked.version += 1
@@ -187,19 +271,32 @@ def update_template(template: LetterTemplate, user, *, subject: str, body: str, 
 
 
 def add_template(
-    user, *, kind: str, variant: str, fmt: str, language: str, subject: str, body: str, closing: str
+    user,
+    *,
+    kind: str,
+    variant: str,
+    fmt: str,
+    language: str,
+    subject: str,
+    body: str,
+    closing: str,
+    partnership: Partnership | None = None,
 ) -> LetterTemplate:
-    """Add wording for a letter in a language (or format) it has none in yet, as version 1 with its history.
+    """Add a partnership's wording for a letter in a language (or format) it has none in yet, its own or the
+    default's, as version 1 with its history (``partnership`` may be left out by someone who works for one only).
     Raises ``ValidationError`` (naming the language and any placeholder missing or unknown) and stores nothing
     when the wording cannot be used; ``LetterRefused`` when that wording exists already (edit it instead)."""
     if not may_edit_templates(user):
         raise ActionRefused("Only a manager can change letter wording.")
     if (kind, variant, fmt) not in letter_keys():
         raise LetterRefused("Choose a kind of letter, and a format it is written in.")
+    owner = _wording_owner(user, LetterTemplate(kind=kind), partnership)
     with transaction.atomic():
-        if LetterTemplate.objects.filter(kind=kind, variant=variant, format=fmt, language=language).exists():
+        existing = LetterTemplate.objects.filter(_in_scope(owner), kind=kind, variant=variant, format=fmt)
+        if existing.filter(language=language).exists():
             raise LetterRefused("This letter already has wording in that language: edit it instead.")
         template = LetterTemplate(
+            partnership=owner,
             kind=kind,
             variant=variant,
             format=fmt,
@@ -232,8 +329,10 @@ def render_content(
 ) -> tuple[LetterContent, LetterTemplate]:
     """The content of a letter to ``recipient``, from the wording in force (nothing is stored)."""
     variant = variant_for(case, kind) if variant is None else variant
-    template = template or template_for(kind, variant, wording_format_for(fmt), recipient.wanted.code or ENGLISH)
-    letterhead = Letterhead.current()
+    template = template or template_for(
+        kind, variant, wording_format_for(fmt), recipient.wanted.code or ENGLISH, case.partnership_id
+    )
+    letterhead = Letterhead.for_partnership(case.partnership)
     facts = letter_facts(case, kind, variant, recipient, letterhead, today=today, language=template.language)
     if direction(template.language) == "rtl":
         facts = embed_facts(facts)
@@ -301,7 +400,11 @@ def _store(
 
 def _locked_case(case: Case) -> Case:
     """The case, row-locked, with what every letter reads about it loaded in the same few queries."""
-    return Case.objects.select_for_update(of=("self",)).select_related("incident", "facilitator").get(pk=case.pk)
+    return (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("incident", "facilitator", "partnership")
+        .get(pk=case.pk)
+    )
 
 
 def generate_letter(case: Case, user, *, kind: str, recipient_key: str, fmt: str | None = None) -> Letter:

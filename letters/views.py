@@ -8,6 +8,7 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import roles
+from accounts.models import Partnership
 from govuk.refusals import refusals_to
 from letters import bsl, selectors, services
 from letters.content import LetterContent, check_kind_for, recipient_for, recipients_for
@@ -249,19 +251,73 @@ def _may_preview_templates(user) -> bool:
     return services.may_edit_templates(user) or roles.is_facilitator(user)
 
 
+def _wording_scope(user):
+    """The wording a user may open: their partnerships' own and the default; another partnership's is a 404."""
+    return LetterTemplate.objects.filter(
+        Q(partnership__isnull=True) | Q(partnership_id__in=roles.partnership_ids(user))
+    ).select_related("partnership")
+
+
+def _partnership_for_wording(request) -> Partnership | None:
+    """The partnership whose wording the page shows: ``?partnership=<code>`` among the user's own, else their first
+    (None for someone who works for none: the default wording). Another partnership's code is a 404."""
+    own = list(Partnership.objects.filter(pk__in=roles.partnership_ids(request.user)).order_by("name"))
+    code = request.GET.get("partnership")
+    if code:
+        chosen = next((p for p in own if p.code == code), None)
+        if chosen is None:
+            raise Http404("Not one of your partnerships")
+        return chosen
+    return own[0] if own else None
+
+
+def _own_version(template: LetterTemplate, partnership: Partnership | None) -> LetterTemplate | None:
+    """The partnership's own wording of the same letter, when ``template`` is the default it overrides."""
+    if template.partnership_id is not None or partnership is None:
+        return None
+    return LetterTemplate.objects.filter(
+        partnership=partnership,
+        kind=template.kind,
+        variant=template.variant,
+        format=template.format,
+        language=template.language,
+    ).first()
+
+
+def _query(partnership: Partnership | None) -> str:
+    return f"?partnership={partnership.code}" if partnership is not None else ""
+
+
+def _placeholders(kind: str) -> list[dict]:
+    return [
+        {"name": name, "description": text, "is_list": name in LIST_PLACEHOLDERS}
+        for name, text in placeholders_for(kind).items()
+    ]
+
+
 @login_required
 @require_GET
 def template_list(request):
+    """The wording a partnership's letters use: its own where it has some, else the default."""
     if not _may_preview_templates(request.user):
         raise PermissionDenied
     services.ensure_default_templates()
-    templates = LetterTemplate.objects.select_related("updated_by").all()
+    partnership = _partnership_for_wording(request)
+    in_force: dict[tuple, LetterTemplate] = {}
+    rows = _wording_scope(request.user).filter(Q(partnership__isnull=True) | Q(partnership=partnership))
+    for template in rows.select_related("updated_by"):
+        key = (template.kind, template.variant, template.format, template.language)
+        if key not in in_force or template.partnership_id is not None:
+            in_force[key] = template
     return render(
         request,
         "letters/template_list.html",
         {
             "page_title": "Letter wording",
-            "templates": templates,
+            "templates": [in_force[key] for key in sorted(in_force)],
+            "partnership": partnership,
+            "partnerships": Partnership.objects.filter(pk__in=roles.partnership_ids(request.user)),
+            "query": _query(partnership),
             "can_edit": services.may_edit_templates(request.user),
             "can_set_bsl_videos": roles.is_manager(request.user),
         },
@@ -271,7 +327,11 @@ def template_list(request):
 @login_required
 def template_edit(request, pk: int):
     _require_template_editor(request.user)
-    template = get_object_or_404(LetterTemplate, pk=pk)
+    template = get_object_or_404(_wording_scope(request.user), pk=pk)
+    partnership = template.partnership or _partnership_for_wording(request)
+    own = _own_version(template, partnership)
+    if own is not None:
+        return redirect(reverse("letters:template_edit", args=[own.pk]) + _query(partnership))
     form = LetterTemplateForm(request.POST or None, instance=LetterTemplate.objects.get(pk=pk))
     preview = None
     if request.method == "POST" and form.is_valid():
@@ -285,37 +345,47 @@ def template_edit(request, pk: int):
                 body=data["body"],
                 closing=data["closing"],
                 language=template.language,
+                partnership=partnership,
             )
         else:
             with refusals_to(form) as refusal:
                 saved = services.update_template(
-                    template, request.user, subject=data["subject"], body=data["body"], closing=data["closing"]
+                    template,
+                    request.user,
+                    subject=data["subject"],
+                    body=data["body"],
+                    closing=data["closing"],
+                    partnership=partnership,
                 )
             if not refusal:
                 messages.success(request, f"{saved.title}: version {saved.version} saved.")
-                return redirect("letters:template_edit", saved.pk)
+                return redirect(reverse("letters:template_edit", args=[saved.pk]) + _query(partnership))
     context = {
         "page_title": f"Edit wording – {template.title}",
         "template": template,
+        "partnership": partnership,
+        "query": _query(partnership),
         "form": form,
         "preview": preview,
-        "placeholders": [
-            {"name": name, "description": text, "is_list": name in LIST_PLACEHOLDERS}
-            for name, text in placeholders_for(template.kind).items()
-        ],
+        "placeholders": _placeholders(template.kind),
     }
     return render(request, "letters/template_edit.html", context)
 
 
 @login_required
 def template_add_language(request, pk: int):
-    """Wording of this letter in another language, started from the English (``pk``): previewed, then saved."""
+    """Wording of this letter in another language, started from the English (``pk``): previewed, then saved as the
+    partnership's own."""
     _require_template_editor(request.user)
-    english = get_object_or_404(LetterTemplate, pk=pk)
+    english = get_object_or_404(_wording_scope(request.user), pk=pk)
+    partnership = english.partnership or _partnership_for_wording(request)
     taken = set(
-        LetterTemplate.objects.filter(kind=english.kind, variant=english.variant, format=english.format).values_list(
-            "language", flat=True
-        )
+        LetterTemplate.objects.filter(
+            Q(partnership__isnull=True) | Q(partnership=partnership),
+            kind=english.kind,
+            variant=english.variant,
+            format=english.format,
+        ).values_list("language", flat=True)
     )
     initial = {"subject": english.subject, "body": english.body, "closing": english.closing}
     form = TranslatedWordingForm(request.POST or None, initial=initial, taken=taken)
@@ -331,6 +401,7 @@ def template_add_language(request, pk: int):
                 body=data["body"],
                 closing=data["closing"],
                 language=data["language"],
+                partnership=partnership,
             )
         else:
             with refusals_to(form) as refusal:
@@ -343,19 +414,19 @@ def template_add_language(request, pk: int):
                     subject=data["subject"],
                     body=data["body"],
                     closing=data["closing"],
+                    partnership=partnership,
                 )
             if not refusal:
                 messages.success(request, f"{saved.title}: version 1 saved.")
-                return redirect("letters:template_edit", saved.pk)
+                return redirect(reverse("letters:template_edit", args=[saved.pk]) + _query(partnership))
     context = {
         "page_title": f"Wording in another language – {english.title}",
         "template": english,
+        "partnership": partnership,
+        "query": _query(partnership),
         "form": form,
         "preview": preview,
-        "placeholders": [
-            {"name": name, "description": text, "is_list": name in LIST_PLACEHOLDERS}
-            for name, text in placeholders_for(english.kind).items()
-        ],
+        "placeholders": _placeholders(english.kind),
     }
     return render(request, "letters/template_add_language.html", context)
 
@@ -364,7 +435,7 @@ def template_add_language(request, pk: int):
 @require_GET
 def template_history(request, pk: int):
     _require_template_editor(request.user)
-    template = get_object_or_404(LetterTemplate, pk=pk)
+    template = get_object_or_404(_wording_scope(request.user), pk=pk)
     versions = template.history.select_related("history_user").order_by("-history_date", "-history_id")
     return render(
         request,
@@ -376,10 +447,10 @@ def template_history(request, pk: int):
 @login_required
 @require_GET
 def template_preview(request, pk: int):
-    """The saved wording as a PDF letter to a made-up person (no case data)."""
+    """The saved wording as a PDF letter to a made-up person (no case data), on the partnership's letterhead."""
     if not _may_preview_templates(request.user):
         raise PermissionDenied
-    template = get_object_or_404(LetterTemplate, pk=pk)
+    template = get_object_or_404(_wording_scope(request.user), pk=pk)
     fmt = request.GET.get("format") or (template.format if template.format != "standard" else LetterFormat.STANDARD)
     if fmt not in LetterFormat.values:
         raise Http404("No such format")
@@ -391,6 +462,7 @@ def template_preview(request, pk: int):
         body=template.body,
         closing=template.closing,
         language=template.language,
+        partnership=template.partnership or _partnership_for_wording(request),
     )
     pdf = LetterRenderer(fmt).render(content)
     return _pdf_response(pdf, f"preview-{template.kind.replace('_', '-')}-v{template.version}.pdf", inline=True)

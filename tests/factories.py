@@ -3,6 +3,7 @@
 from datetime import date, datetime, timedelta
 
 import factory
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
@@ -24,8 +25,10 @@ def partnership(code: str = DEFAULT_PARTNERSHIP_CODE, name: str | None = None) -
     """A partnership by code, created if the test database has none: the default one is Trafford, where every
     persona works unless a test says otherwise."""
     label = name or code.title()
+    # The default partnership's service keeps the installation's name, as the migration that made it does.
+    service = settings.SERVICE_NAME if code == DEFAULT_PARTNERSHIP_CODE else f"{label} RJ Service"
     return Partnership.objects.get_or_create(
-        code=code, defaults={"name": f"{label} Partnership", "area": label, "service_name": f"{label} RJ Service"}
+        code=code, defaults={"name": f"{label} Partnership", "area": label, "service_name": service}
     )[0]
 
 

@@ -458,6 +458,7 @@ def refer_sent(request, reference: str):
     ]
     context = {
         "page_title": f"Referral sent: {case.reference}",
+        "service_name": case.partnership.service_name,
         "case": case,
         "incident": case.incident,
         "strands": ", ".join(str(strand) for strand in case.incident.strands.all()),

@@ -122,7 +122,7 @@ def test_only_managers_change_wording(template, facilitator):
 def test_letters_record_the_wording_version_they_were_made_from(referred_case, manager, facilitator):
     services.ensure_default_templates()
     rj_info = LetterTemplate.objects.get(kind=LetterKind.RJ_INFORMATION, format="standard", language="en")
-    services.update_template(
+    own = services.update_template(
         rj_info,
         manager,
         subject="Restorative justice (new wording)",
@@ -132,5 +132,6 @@ def test_letters_record_the_wording_version_they_were_made_from(referred_case, m
     with files_written():
         case = to_assessment(referred_case, manager, facilitator)
     letter = case.letters.get(kind=LetterKind.RJ_INFORMATION)
-    assert (letter.template_id, letter.template_version) == (rj_info.pk, 2)
+    assert (letter.template_id, letter.template_version) == (own.pk, 2)  # Trafford's own copy of the default
+    assert own.partnership == case.partnership != rj_info.partnership
     assert squash("This is the second version.") in squash(letter_text(letter))

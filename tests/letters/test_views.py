@@ -279,9 +279,11 @@ def test_a_manager_edits_wording_and_sees_the_history(client, manager, closure_t
         },
     )
     assert response.status_code == 302
+    own = LetterTemplate.objects.get(partnership=manager.partnerships.get(), kind=LetterKind.CLOSURE, language="en")
+    assert own.version == 2
     closure_template.refresh_from_db()
-    assert closure_template.version == 2
-    history = client.get(f"/letters/wording/{closure_template.pk}/history/").content.decode()
+    assert closure_template.version == 1  # the default, which other partnerships use, is unchanged
+    history = client.get(f"/letters/wording/{own.pk}/history/").content.decode()
     assert "Version 2" in history
     assert "Version 1" in history
     assert "Mona Manager" in history
