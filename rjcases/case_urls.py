@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from rjcases.views import cases, notes, partnerships, people, referral, supervision
+from rjcases.views import cases, notes, partnerships, people, referral, sections, supervision
 
 app_name = "rjcases"
 
@@ -20,7 +20,10 @@ urlpatterns = [
     ),
     path("refer/<slug:route_code>/<slug:step>/", referral.refer_step, name="refer_step"),
     path("access-log/", cases.access_log, name="access_log"),
-    path("<str:reference>/", cases.case_detail, name="detail"),
+    path("<str:reference>/", sections.case_detail, name="detail"),
+    path("<str:reference>/people/", sections.case_people, name="people"),
+    path("<str:reference>/work/", sections.case_work, name="work"),
+    path("<str:reference>/letters/", sections.case_letters, name="letters"),
     path("<str:reference>/timeline/", cases.timeline, name="timeline"),
     path("<str:reference>/allocate/", cases.allocate, name="allocate"),
     path("<str:reference>/partnership/", partnerships.move_partnership, name="move_partnership"),

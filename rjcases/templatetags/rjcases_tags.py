@@ -65,3 +65,32 @@ def problem_fix_url(context, problem, case) -> str:
 def supervision_visible_to(case, user) -> bool:
     """Whether the case's supervision page is this user's to see (managers and the case's facilitators)."""
     return bool(user and user.is_authenticated) and may_see_supervision(case, user)
+
+
+# The case page's sections, in the sub-navigation's order: (name of the current item, label, URL name, details only).
+CASE_SECTIONS = (
+    ("summary", "Summary", "rjcases:detail", False),
+    ("people", "People", "rjcases:people", True),
+    ("work", "Restorative work", "rjcases:work", True),
+    ("letters", "Letters", "rjcases:letters", True),
+    ("timeline", "Timeline", "rjcases:timeline", False),
+)
+
+
+@register.simple_tag(takes_context=True)
+def case_sections(context, case, current: str = "") -> list[dict]:
+    """The case's sub-navigation: its sections this user may open (a referrer, who sees no details, the summary and
+    the timeline), then supervision where it is theirs to see; ``current`` is marked with ``aria-current``."""
+    user = context.get("user") or context["request"].user
+    detailed = context.get("detailed")
+    if detailed is None:
+        detailed = can_see_details(case, user)
+    items = [
+        {"label": label, "url": reverse(url_name, args=[case.reference]), "current": name == current}
+        for name, label, url_name, details_only in CASE_SECTIONS
+        if detailed or not details_only
+    ]
+    if supervision_visible_to(case, user):
+        url = reverse("rjcases:supervision", args=[case.reference])
+        items.append({"label": "Supervision", "url": url, "current": current == "supervision"})
+    return items

@@ -1,6 +1,6 @@
-"""The dashboard, the case list, referral, the case page and what hangs off it (timeline, people's pages,
-allocation, contacts), the moves, and the read access log. The notes' pages are ``notes``; the referral's
-question pages ``referral``."""
+"""The dashboard, the case list, referral, what hangs off the case page (timeline, people's pages, allocation,
+contacts), the moves, and the read access log. The case page's sections are ``sections``; the notes' pages
+``notes``; the referral's question pages ``referral``."""
 
 from __future__ import annotations
 
@@ -25,11 +25,9 @@ from rjcases.permissions import (
     is_case_manager,
     may_record_for_party,
     may_see_party_details,
-    sees_whole_case,
     withdrawn_by_allowed,
 )
-from rjcases.services.partnerships import may_move
-from rjcases.views.common import detail_url, may_record_consent, require
+from rjcases.views.common import detail_url, people_url, require
 
 CASES_PER_PAGE = 25
 LOG_ROWS_PER_PAGE = 50
@@ -100,40 +98,6 @@ def refer_choose_route(request):
 
 # ---------------------------------------------------------------------------------------------------
 # The case page and what hangs off it
-
-
-@login_required
-def case_detail(request, reference: str):
-    case = selectors.get_case_for_user(request.user, reference)
-    services.log_read(request.user, case, ReadAccess.What.CASE, case.pk, request.path)
-    detailed = can_see_details(case, request.user)
-    context = {
-        "page_title": f"Case {case.reference}",
-        "case": case,
-        "detailed": detailed,
-        "transitions": services.available_transitions(case, request.user),
-        "overdue": selectors.overdue_clocks(case),
-    }
-    if detailed:
-        is_manager = is_case_manager(case, request.user)
-        whole = sees_whole_case(case, request.user)
-        context.update(
-            {
-                "whole_case": whole,
-                "incident": case.incident_or_none if whole else None,
-                "parties": selectors.parties_for_user(case, request.user),
-                "notes": selectors.notes_for_user(case, request.user),
-                "contacts": selectors.contacts_for_user(case, request.user),
-                "duplicates": list(case.possible_duplicate_of.all()) if whole and not case.duplicate_reviewed else [],
-                "duplicate_form": forms.DuplicateReviewForm(auto_id="id_duplicate_%s"),
-                "can_edit": can_edit_case_work(case, request.user),
-                "can_consent": may_record_consent(case, request.user),
-                "is_manager": is_manager,
-                "can_allocate": is_manager,
-                "can_move": may_move(case, request.user),
-            }
-        )
-    return render(request, "rjcases/case_detail.html", context)
 
 
 @login_required
@@ -239,7 +203,7 @@ def contact_add(request, reference: str):
             )
         if not form.errors:
             messages.success(request, "Contact attempt logged.")
-            return redirect(detail_url(case) + "#contacts")
+            return redirect(people_url(case, "contacts"))
     return render(
         request,
         "rjcases/contact_form.html",

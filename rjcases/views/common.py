@@ -13,6 +13,11 @@ def detail_url(case: Case) -> str:
     return reverse("rjcases:detail", args=[case.reference])
 
 
+def people_url(case: Case, anchor: str = "") -> str:
+    """The case page's people section (with the contact log and the notes), at ``anchor`` if given."""
+    return reverse("rjcases:people", args=[case.reference]) + (f"#{anchor}" if anchor else "")
+
+
 def require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied

@@ -13,7 +13,7 @@ from govuk.refusals import refusals_to
 from rjcases import forms, selectors, services
 from rjcases.models import Note, ReadAccess
 from rjcases.permissions import can_edit_case_work, can_see_details
-from rjcases.views.common import detail_url, require
+from rjcases.views.common import people_url, require
 
 
 @login_required
@@ -31,7 +31,7 @@ def note_add(request, reference: str):
             )
         if not form.errors:
             messages.success(request, "Note added.")
-            return redirect(detail_url(case) + "#notes")
+            return redirect(people_url(case, "notes"))
     return render(
         request,
         "rjcases/form_page.html",
@@ -80,7 +80,7 @@ def note_share(request, reference: str, note_id: int):
             services.share_note(note, request.user, caseworkers=form.cleaned_data["shared_with"])
         if not form.errors:
             messages.success(request, "Who can read the note is saved.")
-            return redirect(detail_url(case) + "#notes")
+            return redirect(people_url(case, "notes"))
     return render(
         request,
         "rjcases/note_share.html",

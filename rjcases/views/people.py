@@ -14,7 +14,7 @@ from govuk.refusals import refusals_to
 from rjcases import forms, selectors, services
 from rjcases.models import Party
 from rjcases.permissions import can_edit_case_work, is_case_manager, may_record_for_party
-from rjcases.views.common import detail_url, require
+from rjcases.views.common import detail_url, people_url, require
 
 
 @login_required
@@ -230,7 +230,7 @@ def no_longer_taking_part(request, reference: str, party_id: int):
             services.record_no_longer_taking_part(party, request.user, form.cleaned_data["reason"])
         if not form.errors:
             messages.success(request, f"Recorded: {party.display_name} no longer takes part.")
-            return redirect(detail_url(case) + "#people")
+            return redirect(people_url(case, "people"))
     return render(
         request,
         "rjcases/no_longer_taking_part.html",

@@ -45,8 +45,10 @@ def test_caseworker_sees_the_outcome_records_feedback_and_no_other_persons_detai
     login_as(page, caseworker)
     page.goto(f"/cases/{case.reference}/")
     assert page.get_by_test_id("outcome").inner_text() == "Agreement fulfilled"
-    assert "Kieran" in page.get_by_test_id("party-card-brief").inner_text()
     assert_accessible(page, "the caseworker's case page")
+    page.goto(f"/cases/{case.reference}/people/")  # the case page's people section
+    assert "Kieran" in page.get_by_test_id("party-card-brief").inner_text()
+    assert_accessible(page, "the caseworker's view of the people on the case")
 
     page.goto(f"/cases/{case.reference}/agreement/")
     actions = page.get_by_test_id("agreement-actions").inner_text()

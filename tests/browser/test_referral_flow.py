@@ -153,6 +153,7 @@ def test_police_referral_to_suitable_without_leaking_contact_details(
         check(page, assert_accessible, f"10-assess-{role}")
         submit(page, "Save the assessment")
         expect(page.locator(".govuk-notification-banner")).to_contain_text(f"Assessment of {name} recorded")
+        follow(page, "link", "Restorative work")  # the case page's section with each person's consents
         follow(page, "link", f"Record consent of {name}")
         page.get_by_label("Signed form").check()
         check(page, assert_accessible, f"11-consent-{role}")

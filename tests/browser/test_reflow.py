@@ -51,6 +51,9 @@ def pages_for(case):
         "/",
         "/cases/",
         f"/cases/{case.reference}/",
+        f"/cases/{case.reference}/people/",
+        f"/cases/{case.reference}/work/",
+        f"/cases/{case.reference}/letters/",
         f"/cases/{case.reference}/timeline/",
         f"/cases/{case.reference}/people/{harmed.pk}/",
     ]

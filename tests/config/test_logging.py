@@ -80,7 +80,7 @@ def test_no_log_line_holds_a_partys_personal_data_or_a_query_string(client, mana
     assert client.get(reverse("rjcases:detail", args=[case.reference])).status_code == 200
     assert client.get(reverse("rjcases:list"), {"q": "Quillfeather"}).status_code == 200
     assert client.get(reverse("rjcases:party_detail", args=[case.reference, party.pk])).status_code == 200
-    assert client.get("/cases/Zebedee-Quillfeather/people/").status_code == 404
+    assert client.get("/cases/Zebedee-Quillfeather/people/nobody/").status_code == 404
     refused = client.post(reverse("rjcases:refer_step", args=["police", "incident"]), {**data, "summary": ""})
     assert refused.status_code == 200
 
@@ -103,7 +103,7 @@ def test_no_log_line_holds_a_partys_personal_data_or_a_query_string(client, mana
         "rjcases:detail",
         "rjcases:list",
         "rjcases:party_detail",
-        None,  # /cases/<anything>/people/ matches no pattern
+        None,  # /cases/<anything>/people/<not a number>/ matches no pattern
         "rjcases:refer_step",
     ]
     assert {line["user_id"] for line in parsed if line["logger"] == "rj.access"} == {manager.pk}

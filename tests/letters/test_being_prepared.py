@@ -16,7 +16,7 @@ def test_the_case_page_and_the_letter_page_say_being_prepared(client, police_ref
     case = pending_case(police_referrer, manager, facilitator)
     letter = case.letters.get(kind=LetterKind.INVITATION)
     client.force_login(facilitator)
-    case_page = client.get(f"/cases/{case.reference}/").content.decode()
+    case_page = client.get(f"/cases/{case.reference}/letters/").content.decode()  # the case page's letters
     assert case_page.count('data-testid="letter-file-pending">Being prepared<') == case.letters.count()
     page = client.get(f"/letters/case/{case.reference}/{letter.pk}/").content.decode()
     assert "This letter cannot be printed or sent yet. It is still being prepared." in page

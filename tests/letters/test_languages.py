@@ -233,7 +233,7 @@ def test_a_polish_speaker_gets_english_flagged_translation_needed(polish_case, c
     assert "Restorative justice: information for you" in letter_text(letter)
     assert "translation needed: Polish" in letter.history.earliest().history_change_reason
     client.force_login(facilitator)
-    page = client.get(reverse("rjcases:detail", args=[polish_case.reference])).content.decode()
+    page = client.get(reverse("rjcases:letters", args=[polish_case.reference])).content.decode()
     assert 'data-testid="case-translation-needed"' in page
     assert "Translation needed: Polish" in page
     timeline = [what for _, what, _ in letters_for_timeline(polish_case, facilitator)]

@@ -326,9 +326,10 @@ def test_an_anonymised_case_still_opens_and_its_letters_say_what_became_of_them(
     case = case_services.case_decline(refer(police_referrer), manager, reason="Out of area.")
     services.decide_anonymise(decided_review_for_decline(case), manager, reason="Due.")
     client.force_login(manager)
-    page = client.get(reverse("rjcases:detail", args=[case.reference]))
-    assert page.status_code == 200
-    assert "Amina" not in page.content.decode()
+    for section in ("detail", "people", "work", "letters"):
+        page = client.get(reverse(f"rjcases:{section}", args=[case.reference]))
+        assert page.status_code == 200
+        assert "Amina" not in page.content.decode()
     assert client.get(reverse("rjcases:timeline", args=[case.reference])).status_code == 200
     letter = Letter.objects.filter(case=case).first()
     assert letter.file_status == Letter.FileStatus.REMOVED

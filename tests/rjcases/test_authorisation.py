@@ -139,6 +139,9 @@ def _urls(world) -> dict[str, str]:
         "access_log": reverse("rjcases:access_log"),
         "detail": reverse("rjcases:detail", args=[ref]),
         "timeline": reverse("rjcases:timeline", args=[ref]),
+        "people": reverse("rjcases:people", args=[ref]),
+        "work": reverse("rjcases:work", args=[ref]),
+        "letters": reverse("rjcases:letters", args=[ref]),
         "allocate": reverse("rjcases:allocate", args=[ref]),
         "party_detail": reverse("rjcases:party_detail", args=[ref, harmed]),
         "party_add": reverse("rjcases:party_add", args=[ref]),
@@ -213,6 +216,10 @@ GET_EXPECTED = {
     "access_log": _row(200, 403, 403, 403, 403, 403, 403, 403, 403, (200, 403, 403, 403)),
     "detail": _row(200, 200, 404, 200, 404, 200, 404, 404, 404),
     "timeline": _row(200, 200, 404, 200, 404, 200, 404, 404, 404),
+    # The case page's other sections: scoped like the case page; not for referrers, who see no details.
+    "people": _row(200, 200, 404, 403, 404, 200, 404, 404, 404),
+    "work": _row(200, 200, 404, 403, 404, 200, 404, 404, 404),
+    "letters": _row(200, 200, 404, 403, 404, 200, 404, 404, 404),
     "allocate": _row(200, 403, 404, 403, 404, 403, 404, 404, 404),
     "party_detail": _row(200, 200, 404, 403, 404, 200, 404, 404, 404),
     "party_add": _row(200, 200, 404, 403, 404, 403, 404, 404, 404),
@@ -464,7 +471,9 @@ def _secrets(world) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("page", ["detail", "timeline", "list", "dashboard", "transition_withdraw"])
+@pytest.mark.parametrize(
+    "page", ["detail", "people", "work", "letters", "timeline", "list", "dashboard", "transition_withdraw"]
+)
 def test_police_see_no_party_details_or_notes(client, world, page):
     client.force_login(world["users"]["police_referrer"])
     response = client.get(_urls(world)[page], follow=True)
@@ -490,7 +499,7 @@ def test_police_see_reference_status_and_dates(client, world):
 def test_facilitator_sees_the_details_police_do_not(client, world):
     """The other side of the police test: the secrets are on the page for those entitled to them."""
     client.force_login(world["users"]["facilitator"])
-    html = client.get(_urls(world)["detail"]).content.decode()
+    html = client.get(_urls(world)["people"]).content.decode()  # the case page's people, contacts and notes
     for secret in ["07700 900001", "harmed@example.org", "1 Harmed Street", "Secret note"]:
         assert secret in html
 
@@ -541,6 +550,9 @@ def test_every_case_url_is_in_the_table():
         "refer_sent",
         "access_log",
         "detail",
+        "people",
+        "work",
+        "letters",
         "timeline",
         "allocate",
         "party_detail",

@@ -79,7 +79,7 @@ def test_a_move_says_what_was_done_in_plain_english(client, referred_case, manag
 def test_a_confirmed_activity_shows_confirmed_not_planned(client, police_referrer, manager, facilitator):
     case = to_conferencing(refer(police_referrer), manager, facilitator)
     client.force_login(facilitator)
-    page = client.get(reverse("rjcases:detail", args=[case.reference])).content.decode()
+    page = client.get(reverse("rjcases:work", args=[case.reference])).content.decode()  # the restorative work
     tag = page.split('data-testid="activity-status">')[1].split("<")[0]
     assert tag == "Confirmed"
     activity_page = client.get(reverse("conferences:activity", args=[case.reference])).content.decode()
@@ -89,7 +89,7 @@ def test_a_confirmed_activity_shows_confirmed_not_planned(client, police_referre
 def test_letters_on_the_case_are_named_by_kind_and_recipients_role(client, police_referrer, manager, facilitator):
     case = to_assessment(refer(police_referrer), manager, facilitator)
     client.force_login(facilitator)
-    page = client.get(reverse("rjcases:detail", args=[case.reference])).content.decode()
+    page = client.get(reverse("rjcases:letters", args=[case.reference])).content.decode()  # the case's letters
     letters = page.split('data-testid="case-letters"')[1].split("</section>")[0]
     assert "Referral acknowledgement, to the referrer" in letters
     assert "Restorative justice information, to the person harmed" in letters

@@ -229,6 +229,9 @@ def test_the_walk_covers_the_case_pages_and_the_api(cases):
     paths = case_paths(cases["ours"])
     for expected in (
         "/cases/{ref}/",
+        "/cases/{ref}/people/",
+        "/cases/{ref}/work/",
+        "/cases/{ref}/letters/",
         "/cases/{ref}/timeline/",
         "/cases/{ref}/feedback/",
         "/letters/case/{ref}/",
@@ -269,7 +272,10 @@ def test_a_caseworker_sees_nothing_of_the_other_people_on_their_clients_case(cli
 def test_the_caseworker_sees_their_client_in_full_and_the_case_itself(client, cases, caseworker):
     case = cases["ours"]
     client.force_login(caseworker)
-    page = client.get(f"/cases/{case.reference}/").content.decode()
+    # The case page's sections: the summary, the people (with contacts and notes), the restorative work.
+    page = "".join(
+        client.get(f"/cases/{case.reference}/{section}").content.decode() for section in ("", "people/", "work/")
+    )
     for value in (CLIENT["address"], CLIENT["phone"], CLIENT["email"], CLIENT_NOTE, "Agreement"):
         assert value in page
     assert "Bilal" in page

@@ -97,7 +97,8 @@ def test_the_regional_lead_sees_no_case(regional_lead, salford_case, police_refe
     assert not Case.objects.visible_to(regional_lead).exists()
     client.force_login(regional_lead)
     for reference in (case.reference, salford_case.reference):
-        assert client.get(reverse("rjcases:detail", args=[reference])).status_code == 404
+        for section in ("detail", "people", "work", "letters", "timeline"):  # the case page's sections
+            assert client.get(reverse(f"rjcases:{section}", args=[reference])).status_code == 404
 
 
 def test_ward_names_are_unique_within_a_partnership_not_across(trafford, salford):
