@@ -210,7 +210,7 @@ def test_the_case_page_says_what_the_facilitator_can_do_now(client, people):
     withdraw(bea, people["facilitator"])
     client.force_login(people["facilitator"])
 
-    page = client.get(reverse("rjcases:detail", args=[case.reference])).content.decode()
+    page = client.get(reverse("rjcases:people", args=[case.reference])).content.decode()  # the case's people
 
     assert f"Bea Secondharmed withdrew consent to take part on {long_date(WITHDRAWN_ON)}" in page
     assert reverse("rjcases:no_longer_taking_part", args=[case.reference, bea.pk]) in page
@@ -220,6 +220,7 @@ def test_the_case_page_says_what_the_facilitator_can_do_now(client, people):
         reverse("rjcases:no_longer_taking_part", args=[case.reference, bea.pk]), {"reason": "Does not want to go on."}
     )
     assert response.status_code == 302
+    assert response["Location"] == reverse("rjcases:people", args=[case.reference]) + "#people"
     bea.refresh_from_db()
     assert not bea.participating
 

@@ -79,7 +79,7 @@ def snapshot(case) -> tuple:
 
 
 def read_everything(client, api, case) -> str:
-    pages = [reverse("rjcases:detail", args=[case.reference]), reverse("rjcases:timeline", args=[case.reference])]
+    pages = [reverse(f"rjcases:{section}", args=[case.reference]) for section in ("detail", "people", "timeline")]
     text = "".join(client.get(page).content.decode() for page in pages)
     return (
         text
@@ -225,7 +225,7 @@ def test_the_facilitator_changes_who_reads_a_note_and_each_choice_is_historied(
     page = client.get(sharing).content.decode()
     assert "Who it was shared with" in page
     assert "Olga Othercw" in page
-    case_page = client.get(reverse("rjcases:detail", args=[case.reference])).content.decode()
+    case_page = client.get(reverse("rjcases:people", args=[case.reference])).content.decode()  # with the notes
     assert "Not shared with any caseworker" in case_page
     assert sharing in case_page
 

@@ -61,7 +61,7 @@ def test_a_contact_logged_without_a_time_is_stored_as_its_day_with_the_time_unkn
     logged = ContactAttempt.objects.get()
     assert logged.time_known is False
     assert timezone.localtime(logged.at).date() == DAY
-    page = client.get(reverse("rjcases:detail", args=[case.reference])).content.decode()
+    page = client.get(reverse("rjcases:people", args=[case.reference])).content.decode()  # the contact log
     assert "1 October 2026, time not recorded" in page
     assert "1 Oct 2026, 00:00" not in page
     assert "1 October 2026, 00:00" not in page
@@ -75,7 +75,7 @@ def test_a_contact_logged_with_a_time_keeps_it(client, case, harmed, facilitator
     )
     logged = ContactAttempt.objects.get()
     assert logged.time_known is True
-    page = client.get(reverse("rjcases:detail", args=[case.reference])).content.decode()
+    page = client.get(reverse("rjcases:people", args=[case.reference])).content.decode()  # the contact log
     assert "1 October 2026, 14:30" in page
     assert "time not recorded" not in page
 

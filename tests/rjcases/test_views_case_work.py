@@ -202,7 +202,8 @@ def test_recording_an_assessment_then_the_managers_sign_off(client, case, respon
     assert response.status_code == 302
     assessment = responsible.assessments.get()
     assert (assessment.risk_level, assessment.acknowledges_facts, assessment.assessor) == ("high", True, facilitator)
-    page = client.get(response["Location"]).content.decode()
+    assert response["Location"] == url("detail", case)  # back to the summary, whose missing steps it fixes
+    page = client.get(url("work", case)).content.decode()  # each person's assessment is in the restorative work
     assert "Needs sign-off" in page
     client.force_login(manager)
     assert 'data-testid="sign-off-list"' in client.get(reverse("dashboard")).content.decode()
@@ -357,7 +358,8 @@ def test_adding_a_note(client, case, facilitator):
     assert response.status_code == 302
     note = Note.objects.get()
     assert (note.body, note.author) == ("Spoke to the housing officer.", facilitator)
-    assert "Spoke to the housing officer." in client.get(url("detail", case)).content.decode()
+    assert response["Location"] == url("people", case) + "#notes"
+    assert "Spoke to the housing officer." in client.get(url("people", case)).content.decode()
 
 
 def test_an_empty_note_is_refused(client, case, facilitator):
@@ -387,7 +389,7 @@ def test_logging_contact_meets_the_victims_code_clocks(client, case, harmed, fac
     case.refresh_from_db()
     assert case.initial_contact_on == yesterday
     assert case.rj_information_given_on == yesterday
-    page = client.get(url("detail", case)).content.decode()
+    page = client.get(url("people", case)).content.decode()  # the contact log is with the people
     assert 'data-testid="contact-log"' in page
     assert "Happy to hear more" in page
 
