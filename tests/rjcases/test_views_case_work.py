@@ -434,9 +434,10 @@ def test_the_case_page_shows_people_needs_and_clocks(client, case, harmed, facil
         harmed, manager, interpreter_needed=True, interpreter_language="British Sign Language", no_messages=True
     )
     client.force_login(facilitator)
-    page = client.get(url("detail", case)).content.decode()
-    assert "Interpreter: British Sign Language" in page
-    assert "Do not leave messages" in page
+    people = client.get(url("people", case)).content.decode()  # the case page's people section
+    assert "Interpreter: British Sign Language" in people
+    assert "Do not leave messages" in people
+    page = client.get(url("detail", case)).content.decode()  # the summary, with the Victims' Code clocks
     clocks = page[page.index('data-testid="victims-code-clocks"') :]
     assert "Due by" in clocks
     assert "Not yet" in clocks  # the RJ information is not given yet: its clock is open
