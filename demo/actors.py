@@ -5,9 +5,20 @@ from __future__ import annotations
 from django.core.management.base import CommandError
 
 from accounts.models import Organisation, User
+from demo.plan.partnerships import SALFORD_STAFF
 from rjcases.models import CrimeType, HateStrand, ReferralRoute, Ward
 
-DEMO_USERNAMES = ("manager", "facilitator", "facilitator2", "police", "police_other", "caseworker", "centre", "admin")
+DEMO_USERNAMES = (
+    "manager",
+    "facilitator",
+    "facilitator2",
+    "police",
+    "police_other",
+    "caseworker",
+    "centre",
+    "admin",
+    *SALFORD_STAFF.values(),
+)
 
 
 class Actors:
@@ -53,7 +64,13 @@ class Actors:
             "centre_stretford": centre,
             "centre_altrincham": other_centre,
             "victim_service": users["caseworker"].organisation,
+            "centre_eccles": users["salford_centre"].organisation,
         }
 
     def user(self, username: str | None):
         return self.users[username] if username else None
+
+    def manager_of(self, partnership_id: int):
+        """The demo manager of a partnership (Trafford's, or Salford's)."""
+        salford = self.users[SALFORD_STAFF["manager"]]
+        return salford if partnership_id in salford.partnership_ids else self.users["manager"]

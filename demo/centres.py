@@ -41,6 +41,17 @@ CENTRES = (
         True,
         False,
     ),
+    # Salford's (the second partnership's) own centre.
+    (
+        "centre_eccles",
+        "SLF07",
+        "Eccles Library, Church Street, Eccles",
+        "M30 0EP",
+        "Monday to Friday 10am to 5pm",
+        True,
+        True,
+        True,
+    ),
 )
 STAFF_NAMES = ("Priya Example", "Tom Sample", "Grace Demo", "Yusuf Placeholder", "Ewa Testowa", "Sean Fictional")
 JOB_TITLES = ("Library assistant", "Volunteer", "Hub coordinator", "Customer services officer")
@@ -64,8 +75,7 @@ def add_reporting_centres(actors: Actors, seed: int, as_of: date) -> tuple[int, 
     """Register the demo centres (if not on the register yet) with staff and survey answers. Returns (centres,
     staff, answers) added."""
     rng = random.Random(f"centres-{seed}")
-    manager = actors.user("manager")
-    centre_user = actors.user("centre")
+    centre_users = [actors.user("centre"), actors.user("salford_centre")]
     added = staff_added = answers_added = 0
     clock = SimulatedClock()
     organisations = []
@@ -75,6 +85,9 @@ def add_reporting_centres(actors: Actors, seed: int, as_of: date) -> tuple[int, 
             continue  # both demo keys can name one centre when the fixture has only one
         organisations.append(organisation)
         ward, address, postcode, opening, bsl, loop, step_free = details
+        # Each centre's partnership's manager registers it; its own volunteer (where it has one) answers for it.
+        manager = actors.manager_of(actors.wards[ward].partnership_id)
+        centre_user = next((u for u in centre_users if u.organisation_id == organisation.pk), centre_users[0])
         with simulated_time(clock):
             clock.at = _moment(as_of - timedelta(days=400), 10)
             centre = services.save_centre(

@@ -170,8 +170,23 @@ def pick_origin(rng: Random, prefer_british: bool = False) -> Origin:
     return rng.choices(ORIGINS, _ORIGIN_WEIGHTS)[0]
 
 
-# Districts of the borough: the postcode area of each ward, and the town named in addresses.
-DISTRICTS = {"M32": "Stretford", "M33": "Sale", "M41": "Urmston", "WA14": "Altrincham", "WA15": "Timperley"}
+# Districts of the two boroughs: the postcode area of each ward, and the town named in addresses.
+DISTRICTS = {
+    "M32": "Stretford",
+    "M33": "Sale",
+    "M41": "Urmston",
+    "WA14": "Altrincham",
+    "WA15": "Timperley",
+    "M3": "Salford",
+    "M5": "Salford",
+    "M6": "Salford",
+    "M7": "Salford",
+    "M27": "Swinton",
+    "M28": "Walkden",
+    "M30": "Eccles",
+    "M38": "Little Hulton",
+    "M44": "Irlam",
+}
 WARD_DISTRICT = {
     "TRF01": "WA14",
     "TRF02": "M33",
@@ -194,6 +209,26 @@ WARD_DISTRICT = {
     "TRF19": "WA15",
     "TRF20": "WA15",
     "TRF21": "M41",
+    "SLF01": "M30",
+    "SLF02": "M3",
+    "SLF03": "M28",
+    "SLF04": "M7",
+    "SLF05": "M44",
+    "SLF06": "M6",
+    "SLF07": "M30",
+    "SLF08": "M44",
+    "SLF09": "M7",
+    "SLF10": "M38",
+    "SLF11": "M5",
+    "SLF12": "M27",
+    "SLF13": "M6",
+    "SLF14": "M5",
+    "SLF15": "M27",
+    "SLF16": "M27",
+    "SLF17": "M28",
+    "SLF18": "M28",
+    "SLF19": "M6",
+    "SLF20": "M28",
 }
 STREETS = (
     "Example Street",

@@ -83,10 +83,10 @@ def add_victims_code(actors: Actors, seed: int, as_of: date) -> tuple[int, int]:
         default_user=manager,
         default_change_reason="report date recorded",
     )
-    return len(incidents), _complaints(rng, manager, min(as_of, timezone.localdate()))
+    return len(incidents), _complaints(rng, actors, min(as_of, timezone.localdate()))
 
 
-def _complaints(rng: random.Random, manager, today: date) -> int:
+def _complaints(rng: random.Random, actors: Actors, today: date) -> int:
     if Complaint.objects.exists():
         return 0
     allocated = list(Case.objects.filter(facilitator__isnull=False).order_by("-received_on", "id")[:60])
@@ -97,6 +97,7 @@ def _complaints(rng: random.Random, manager, today: date) -> int:
         if not candidates:
             continue
         case = rng.choice(candidates)
+        manager = actors.manager_of(case.partnership_id)
         complaint = complaints.record_complaint(
             case,
             manager,

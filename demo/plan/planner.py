@@ -7,6 +7,7 @@ from functools import lru_cache
 from random import Random
 
 from demo import people
+from demo.plan.partnerships import carried_by_its_partnership
 from demo.plan.records import CasePlan, Identity, local_time
 from demo.plan.spread import CRIME_TYPES, ROUTES, WARDS, Spread, weighted
 from demo.plan.story import CaseStory
@@ -50,4 +51,4 @@ class Planner:
         )
 
     def plan(self, index: int) -> CasePlan:
-        return CaseStory(self, index).build()
+        return carried_by_its_partnership(CaseStory(self, index).build())

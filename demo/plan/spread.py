@@ -162,6 +162,27 @@ WARDS = {
     "TRF10": 2,
     "TRF11": 1.5,
     "TRF03": 1,
+    # Salford, the second partnership (about two cases in five): the city centre and the inner wards are its hotspot.
+    "SLF02": 9,
+    "SLF04": 7,
+    "SLF11": 7,
+    "SLF07": 6,
+    "SLF13": 6,
+    "SLF09": 4,
+    "SLF14": 4,
+    "SLF19": 4,
+    "SLF06": 3,
+    "SLF10": 3,
+    "SLF17": 2.5,
+    "SLF15": 2,
+    "SLF01": 2,
+    "SLF08": 1.5,
+    "SLF05": 1.5,
+    "SLF12": 1.5,
+    "SLF16": 1,
+    "SLF18": 1,
+    "SLF03": 1,
+    "SLF20": 1,
 }
 
 

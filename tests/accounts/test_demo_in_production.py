@@ -19,7 +19,10 @@ from accounts.management.commands.demo_signins import DEMO_PASSWORD
 from accounts.models import User
 
 pytestmark = pytest.mark.django_db
-DEMO_USERS = ["manager", "facilitator", "facilitator2", "police", "police_other", "caseworker", "centre", "admin"]
+DEMO_USERS = [
+    *("manager", "facilitator", "facilitator2", "police", "police_other", "caseworker", "centre", "admin"),
+    *("salford_manager", "salford_facilitator", "salford_facilitator2", "salford_centre", "regional"),
+]
 
 
 @pytest.fixture

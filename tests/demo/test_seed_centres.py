@@ -29,8 +29,8 @@ def centres_summary() -> list:
 def test_the_demo_has_reporting_centres_with_staff_and_answers_across_the_year():
     out = seed(cases=2, seed=3, walk_limit=2)
     as_of = date.fromisoformat(AS_OF)
-    assert ReportingCentre.objects.count() == 2
-    assert "2 reporting centres" in out
+    assert ReportingCentre.objects.count() == 3  # Trafford's two, Salford's one
+    assert "3 reporting centres" in out
     for centre in ReportingCentre.objects.all():
         staff = list(centre.trained_staff.all())
         assert len(staff) >= 3
@@ -43,6 +43,7 @@ def test_the_demo_has_reporting_centres_with_staff_and_answers_across_the_year()
         assert len({(d.year, d.month) for d in days}) >= 6  # spread across the year
     assert CentreSurveyResponse.history.count() == CentreSurveyResponse.objects.count()
     assert TrainedStaffMember.objects.filter(user__username="centre").exists()
+    assert TrainedStaffMember.objects.filter(user__username="salford_centre", centre__ward__code="SLF07").exists()
 
 
 def test_the_same_seed_gives_the_same_centres():

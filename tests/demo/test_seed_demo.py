@@ -11,8 +11,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 
+from accounts.models import Partnership
 from conferences.models import Activity
-from demo import bulk, plan, walk
+from demo import bulk, people, plan, walk
+from insights.models import ReportingCentre
 from rjcases import services
 from rjcases.models import Case, CaseTransition, Complaint, Incident, Party, Ward
 from tests.demo.seed_digest import digest, first_difference, summary
@@ -70,7 +72,13 @@ def test_the_default_demo_has_every_state_outcome_and_transition(demo_users):
     assert set(cases.values_list("state", flat=True)) == set(Case.State.values)
     assert set(cases.exclude(outcome="").values_list("outcome", flat=True)) == set(Case.Outcome.values)
     assert set(CaseTransition.objects.values_list("name", flat=True)) == {"refer", *services.TRANSITIONS}
-    assert Incident.objects.values("ward").distinct().count() == Ward.objects.count() == 21
+    assert Incident.objects.values("ward").distinct().count() == Ward.objects.count() == 41  # Trafford's and Salford's
+    for partnership in Partnership.objects.filter(code__in=("trafford", "salford")):
+        own = cases.filter(partnership=partnership)
+        assert own.count() > 25, partnership  # each partnership has its own cases, staff, letters and centres
+        assert not own.filter(facilitator__isnull=False).exclude(facilitator__partnerships=partnership).exists()
+        assert not own.exclude(incident__ward__partnership=partnership).exists()
+        assert ReportingCentre.objects.filter(ward__partnership=partnership).exists()
     strands = Counter(Incident.strands.through.objects.values_list("hatestrand__code", flat=True))
     assert strands.most_common(1)[0][0] == "race"
     routes = Counter(cases.values_list("route__code", flat=True))
@@ -201,4 +209,4 @@ def test_plans_use_only_invented_contact_details():
                 "example.com",
                 "example.net",
             )
-            assert not fields.get("postcode") or fields["postcode"].split()[0] in ("M32", "M33", "M41", "WA14", "WA15")
+            assert not fields.get("postcode") or fields["postcode"].split()[0] in people.DISTRICTS  # both boroughs

@@ -30,10 +30,15 @@ class Command(BaseCommand):
                 "caseworker",
                 "centre",
                 "admin",
+                "salford_manager",
+                "salford_facilitator",
+                "salford_facilitator2",
+                "salford_centre",
+                "regional",
             ]
         ).select_related("organisation")
         for user in users.order_by("pk"):
-            w(f"  {user.username:<14} {roles.role_label(user):<30} {user.organisation or ''}")
+            w(f"  {user.username:<21} {roles.role_label(user):<30} {user.organisation or ''}")
         if not settings.DEBUG:
             w(self.style.WARNING("Debug is off: these demo accounts cannot sign in (accounts.backends)."))
         if not settings.RJ_TWO_FACTOR_REQUIRED:
