@@ -26,7 +26,9 @@ logger = logging.getLogger(__name__)
 
 WRITTEN, FAILED, SKIPPED, MISSING = "written", "failed", "skipped", "missing"
 # What writing a letter's file changes on its row.
-FILE_FIELDS = ("file", "sha256", "size", "pages", "file_status", "file_error")
+FILE_FIELDS = ("file", "sha256", "size", "pages", "file_status", "file_error", "file_written_at")
+# The file states from which a file may be written (never over a written one, nor a letter anonymised meanwhile).
+WRITABLE = (Letter.FileStatus.PENDING, Letter.FileStatus.FAILED)
 ERROR_LENGTH = 2000
 
 
@@ -59,13 +61,13 @@ def write_letter_file(letter_id: int, user=None) -> str:
     ``failed`` (the error is kept on the letter, nothing is raised), ``skipped`` (already written) or
     ``missing`` (no such letter, e.g. its move was rolled back after the task was queued).
 
-    Rendering happens outside any transaction; only the short update of the row is locked.
+    Rendering happens outside any transaction; the row is then marked written by one conditional UPDATE.
     """
     # Only what rendering needs: the whole row (for its history) is read once, locked, after the render.
     letter = Letter.objects.filter(pk=letter_id).only("pk", "format", "content", "file_status").first()
     if letter is None:
         return MISSING
-    if letter.file_written:
+    if letter.file_status not in WRITABLE:
         return SKIPPED
     field = Letter._meta.get_field("file")
     # Any failure is kept on the letter for the retry, never raised into a request. Staff are told which step
@@ -82,22 +84,30 @@ def write_letter_file(letter_id: int, user=None) -> str:
         logger.exception("The file of letter %s could not be stored", letter_id)
         _mark_failed(letter_id, STORE_FAILED, error, user)
         return FAILED
+    # One conditional UPDATE marks the file written, only if nobody has since (another run, or an anonymisation):
+    # the database's row lock for that statement decides a race, so no lock is held and no row read. No history
+    # row: what the file is and when it was written stay on the letter (``sha256``, ``file_written_at``), in every
+    # later history row of it, and each download is checked against that SHA-256 (docs/jobs.md, "Letter files").
     try:
-        with transaction.atomic():
-            locked = Letter.objects.select_for_update().get(pk=letter_id)
-            if locked.file_written:  # another run wrote it while this one rendered: keep theirs
-                _storage().delete(name)
-                return SKIPPED
-            locked.file.name = name
-            locked.sha256, locked.size, locked.pages = hashlib.sha256(pdf).hexdigest(), len(pdf), pages
-            locked.file_status, locked.file_error = Letter.FileStatus.WRITTEN, ""
-            if user is not None:
-                locked._history_user = user
-            locked._change_reason = "file written"
-            locked.save(update_fields=FILE_FIELDS)
+        marked = (
+            Letter.objects.filter(pk=letter_id, file_status__in=WRITABLE)
+            .order_by()
+            .update(
+                file=name,
+                sha256=hashlib.sha256(pdf).hexdigest(),
+                size=len(pdf),
+                pages=pages,
+                file_status=Letter.FileStatus.WRITTEN,
+                file_error="",
+                file_written_at=timezone.now(),
+            )
+        )
     except Exception:
         _storage().delete(name)  # no row points at it
         raise
+    if not marked:  # written by another run while this one rendered (keep theirs), removed, or deleted
+        _storage().delete(name)
+        return SKIPPED
     return WRITTEN
 
 
@@ -120,7 +130,7 @@ def _mark_failed(letter_id: int, step: str, error: Exception, user) -> None:
 
 def letters_without_files():
     """Letters whose file is still to be written or could not be written, oldest first."""
-    return Letter.objects.exclude(file_status=Letter.FileStatus.WRITTEN).select_related("case").order_by("pk")
+    return Letter.objects.filter(file_status__in=WRITABLE).select_related("case").order_by("pk")
 
 
 def open_letter_file(letter: Letter) -> File:

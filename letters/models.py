@@ -232,7 +232,7 @@ class Letter(models.Model):
 
     The row is made inside the move's transaction; its PDF is written after that commits (``letters.files``),
     so ``file_status`` says whether the file is there yet. The fields the file gives (``file``, ``sha256``,
-    ``size``, ``pages``) are blank until it is written.
+    ``size``, ``pages``, ``file_written_at``) are blank until it is written.
     """
 
     class Status(models.TextChoices):
@@ -278,6 +278,8 @@ class Letter(models.Model):
     file_error = models.TextField(blank=True, help_text="Why the file could not be written, the last time it was tried")
     file = models.FileField(upload_to="letters/%Y/%m/", max_length=200, blank=True, storage=select_letter_storage)
     sha256 = models.CharField("SHA-256", max_length=64, blank=True)
+    # Set by the one UPDATE that marks the file written (no history row of its own: later ones copy it).
+    file_written_at = models.DateTimeField("file written at", null=True, blank=True)
     size = models.PositiveIntegerField(null=True, blank=True)
     pages = models.PositiveSmallIntegerField(null=True, blank=True)
     content = models.JSONField(default=dict)

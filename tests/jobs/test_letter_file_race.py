@@ -1,7 +1,8 @@
 """Two workers writing the same letter at the same moment (PostgreSQL, two real connections): both render, the
-row lock lets one mark it written, and the other deletes the file it stored: one file, one version, one
-"file written" in the letter's history."""
+conditional update lets one mark it written, and the other deletes the file it stored: one file, one version, and
+the letter's SHA-256 and time written are the stored file's."""
 
+import hashlib
 import threading
 
 import pytest
@@ -48,4 +49,8 @@ def test_two_workers_on_one_letter_store_one_file(settings, police_referrer, man
     assert letter.file_status == Letter.FileStatus.WRITTEN
     _, stored = letter_storage.listdir(letter.file.name.rsplit("/", 1)[0])
     assert [f"{letter.file.name.rsplit('/', 1)[0]}/{name}" for name in stored] == [letter.file.name]
-    assert letter.history.filter(history_change_reason="file written").count() == 1
+    with letter_storage.open(letter.file.name, "rb") as handle:
+        assert hashlib.sha256(handle.read()).hexdigest() == letter.sha256
+    assert letter.file_written_at is not None
+    # Marking the file written adds no history row: the letter's only one is its generation.
+    assert list(letter.history.values_list("history_change_reason", flat=True)) == ["version 1 generated"]

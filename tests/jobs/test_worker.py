@@ -62,10 +62,9 @@ class Database:
             "WHERE task_path = 'letters.tasks.write_letter_files' ORDER BY enqueued_at, status"
         )
 
-    def written_history(self) -> int:
-        return self.rows("SELECT COUNT(*) FROM letters_historicalletter WHERE history_change_reason = 'file written'")[
-            0
-        ][0]
+    def written_at(self) -> int:
+        """How many letters say when their file was written (set by the update that marks it written)."""
+        return self.rows("SELECT COUNT(*) FROM letters_letter WHERE file_written_at IS NOT NULL")[0][0]
 
 
 def environment(database: Database, media: Path) -> dict[str, str]:
@@ -120,7 +119,7 @@ def test_a_worker_killed_mid_render_leaves_the_letters_pending_and_the_next_rend
     assert renders(gate) == ["start"]
     assert database.letters() == [("pending", "")] * count  # no row says written
     assert stored_files(media) == []  # and no file, whole or half
-    assert database.written_history() == 0
+    assert database.written_at() == 0
     assert database.tasks() == [("RUNNING", "")]  # lost with its worker
 
     (gate / "release").touch()
@@ -139,5 +138,5 @@ def test_a_worker_killed_mid_render_leaves_the_letters_pending_and_the_next_rend
     letters = database.letters()
     assert [status for status, _ in letters] == ["written"] * count
     assert stored_files(media) == sorted(media / name for _, name in letters)  # one file each, nothing else
-    assert database.written_history() == count
+    assert database.written_at() == count
     assert database.tasks() == [("FAILED", "jobs.stalled.WorkerLost"), ("SUCCESSFUL", "")]

@@ -2,6 +2,7 @@
 file and no row; a file that cannot be written is shown as such on the case page, the letter and the print run,
 and is written again by "Try again" or ``manage.py write_letter_files``."""
 
+import hashlib
 import io
 from datetime import timedelta
 from pathlib import Path
@@ -347,3 +348,73 @@ def test_the_command_can_leave_letters_just_made_to_their_own_task(failed_case, 
     call_command("write_letter_files", "--older-than-minutes", "10", stdout=io.StringIO())
     letter.refresh_from_db()
     assert letter.file_status == Letter.FileStatus.WRITTEN
+
+
+# ---------------------------------------------------------------------------------------------------
+# What a letter costs in queries, and what marking its file written records
+
+
+def test_generating_one_letter_and_writing_its_file_take_a_pinned_number_of_queries(
+    letters_case, manager, facilitator, django_assert_num_queries
+):
+    with files_written():
+        case = to_assessment(letters_case, manager, facilitator)
+    key = case.letters.get(kind=LetterKind.INVITATION).recipient_key
+    # The row and its history in one transaction (a savepoint here, inside the test's): the case locked with its
+    # incident and facilitator, its parties, the wording, the letterhead, the earlier versions, the insert, the
+    # history row, the earlier version marked replaced with its history row; the file task (below) after the
+    # commit; then the file's fields read back.
+    with django_assert_num_queries(15):
+        with files_written():
+            letter = services.generate_letter(case, facilitator, kind=LetterKind.INVITATION, recipient_key=key)
+    # The file task: one read of what rendering needs, one conditional update (was: read, lock, update, history).
+    Letter.objects.filter(pk=letter.pk).update(file_status=Letter.FileStatus.PENDING, file="", sha256="")
+    with django_assert_num_queries(2):
+        assert files.write_letter_file(letter.pk) == files.WRITTEN
+
+
+def test_marking_the_file_written_records_when_and_its_sha256_and_later_history_keeps_them(
+    letters_case, manager, facilitator, letters_media_root
+):
+    with files_written():
+        case = to_assessment(letters_case, manager, facilitator)
+    letter = case.letters.get(kind=LetterKind.RJ_INFORMATION)
+    stored = (Path(letters_media_root) / letter.file.name).read_bytes()
+    assert letter.sha256 == hashlib.sha256(stored).hexdigest()
+    assert letter.file_written_at is not None
+    assert letter.file_written_at >= letter.generated_at
+    assert list(letter.history.values_list("history_change_reason", flat=True)) == ["version 1 generated"]
+    services.mark_sent(facilitator, [letter])
+    sent = letter.history.latest()
+    assert (sent.history_change_reason, sent.sha256, sent.file_written_at, sent.file) == (
+        "sent",
+        letter.sha256,
+        letter.file_written_at,
+        letter.file.name,
+    )
+
+
+def test_a_letter_anonymised_while_its_file_renders_is_not_written_over(
+    letters_case, manager, facilitator, letters_media_root, settings, monkeypatch
+):
+    settings.RJ_LETTER_FILES = False
+    case = to_assessment(letters_case, manager, facilitator)
+    letter = case.letters.get(kind=LetterKind.RJ_INFORMATION)
+    real = LetterRenderer.render_with_page_count
+
+    def render_while_the_case_is_anonymised(self, content):
+        Letter.objects.filter(pk=letter.pk).update(file_status=Letter.FileStatus.REMOVED)  # as anonymise does
+        return real(self, content)
+
+    monkeypatch.setattr(LetterRenderer, "render_with_page_count", render_while_the_case_is_anonymised)
+    assert files.write_letter_file(letter.pk) == files.SKIPPED
+    letter.refresh_from_db()
+    assert (letter.file_status, letter.file.name, letter.sha256, letter.file_written_at) == (
+        Letter.FileStatus.REMOVED,
+        "",
+        "",
+        None,
+    )
+    assert [p for p in letter_files(letters_media_root) if p.is_file()] == []
+    assert files.write_letter_file(letter.pk) == files.SKIPPED  # and a later run leaves it removed
+    assert letter.pk not in set(files.letters_without_files().values_list("pk", flat=True))
