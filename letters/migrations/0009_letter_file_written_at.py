@@ -18,7 +18,7 @@ def from_history(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("letters", "0007_letter_file_removed")]
+    dependencies = [("letters", "0008_partnership_wording")]
 
     operations = [
         migrations.AddField(
