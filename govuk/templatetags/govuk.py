@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import template
 from django.utils import formats, timezone
+from django.utils.html import format_html
 
 register = template.Library()
 
@@ -50,3 +51,28 @@ def page_numbers(page) -> list:
     ellipsis = page.paginator.ELLIPSIS
     numbers = page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
     return [None if number == ellipsis else number for number in numbers]
+
+
+class _LandmarkNode(template.Node):
+    def __init__(self, nodelist, element: str, label):
+        self.nodelist, self.element, self.label = nodelist, element, label
+
+    def render(self, context) -> str:
+        inner = self.nodelist.render(context)
+        if not inner.strip():
+            return ""
+        return format_html('<{0} aria-label="{1}">{2}</{0}>', self.element, self.label.resolve(context), inner)
+
+
+@register.tag
+def landmark(parser, token):
+    """``{% landmark "nav" "Back" %}...{% endlandmark %}``: wraps what it holds in a labelled landmark (here
+    ``<nav aria-label="Back">``) when it holds anything, and renders nothing when it is empty, so that content
+    before ``<main>``, such as a back link, lies inside a landmark (axe's ``region``) without an empty landmark on
+    pages that have none."""
+    bits = token.split_contents()
+    if len(bits) != 3 or bits[1].strip("\"'") not in ("nav", "aside", "section"):
+        raise template.TemplateSyntaxError('Use {% landmark "nav" "Its label" %}...{% endlandmark %}')
+    nodelist = parser.parse(("endlandmark",))
+    parser.delete_first_token()
+    return _LandmarkNode(nodelist, bits[1].strip("\"'"), parser.compile_filter(bits[2]))

@@ -1,155 +1,135 @@
-"""Reflow (WCAG 2.2, 1.4.10): at 320 CSS px wide the case list, a case page and the referral pages do not scroll
-sideways as a whole; a wide table scrolls inside its own region instead. At 1,280 px no table is clipped."""
+"""Reflow and accessibility of every page (WCAG 2.2 AA; issue 17): for each persona (one of every role), every page
+they reach by following links from their dashboard, at 320 CSS px and at 1,280 px: the page does not scroll
+sideways as a whole, no table is clipped (a wide table scrolls inside its own region instead), and axe-core finds
+no serious or critical violation and no content outside a landmark (``region``).
+
+One live server and one seeded borough (tests/browser/scenario.py) serve the whole module: seeding it costs more
+than walking a persona's pages. Each persona is its own test, so a failure names the persona and each address."""
+
+import os
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test import override_settings
 
 from rjcases.models import Party
-from tests.walk import refer, to_assessment
+from tests.browser import pagewalk, scenario
+from tests.browser.conftest import PASSWORD
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# Each test runs in a transaction rolled back after it (what its pages wrote: sessions, read-access records); the
+# borough itself is seeded once, committed, by the module's ``site``.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
-PAGE_WIDTH = """() => ({
-    page: document.documentElement.scrollWidth,
-    viewport: document.documentElement.clientWidth,
-})"""
+# Fewer pages than these means the walk lost its way (a sign-in that failed, a menu that lost its links).
+MIN_PAGES = {"facilitator": 40, "police": 8, "caseworker": 10, "manager": 50, "centre": 8, "regional": 4, "admin": 8}
 
-# The outermost elements that stick out past the viewport's right edge, to name in a failure.
-OVERFLOWING = """() => [...document.body.querySelectorAll('*')].filter(el => {
-    for (let box = el.parentElement; box && box !== document.body; box = box.parentElement) {
-        if (getComputedStyle(box).overflowX !== 'visible') return false;
-    }
-    const right = el.getBoundingClientRect().right;
-    const parent = el.parentElement.getBoundingClientRect().right;
-    return right > document.documentElement.clientWidth + 1 && parent <= document.documentElement.clientWidth + 1;
-}).slice(0, 8).map(el => `${el.tagName.toLowerCase()}.${el.className}: ${el.getBoundingClientRect().right}`)"""
 
-# Every table that is wider than the box around it sits in a region of its own that scrolls (overflow-x auto),
-# and no table is cut off: wherever it is wider than its box, some ancestor lets it scroll.
-CLIPPED_TABLES = """() => [...document.querySelectorAll('table')].filter(table => {
-    const wide = table.scrollWidth;
-    for (let box = table.parentElement; box; box = box.parentElement) {
-        const style = getComputedStyle(box);
-        if (['auto', 'scroll'].includes(style.overflowX)) return false;
-        if (box.clientWidth && wide > box.clientWidth + 1 && style.overflowX === 'hidden') return true;
-        if (box === document.body) break;
-    }
-    return wide > document.documentElement.clientWidth + 1;
-}).map(table => (table.querySelector('caption') || table).innerText.slice(0, 60))"""
+@pytest.fixture(scope="module")
+def site(browser, django_db_setup, django_db_blocker, tmp_path_factory):
+    """The seeded borough behind a live server of its own, for the module; emptied afterwards as a transactional
+    test's database is (flushed, its case reference sequences dropped), so later tests start from nothing."""
+    from pytest_django.live_server_helper import LiveServer
+
+    with (
+        django_db_blocker.unblock(),
+        override_settings(
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+            MEDIA_ROOT=tmp_path_factory.mktemp("media"),
+            RJ_LETTER_FILES=False,
+        ),
+    ):
+        seeded = scenario.seed()
+        server = LiveServer(os.environ.get("RJ_WALK_LIVE_SERVER", "localhost"))
+        server._live_server_modified_settings.enable()
+        try:
+            yield {"url": server.url, **seeded}
+        finally:
+            server._live_server_modified_settings.disable()
+            server.stop()
+            call_command("flush", verbosity=0, interactive=False)
+            if connection.vendor == "postgresql":
+                from rjcases.references import drop_sequences
+
+                drop_sequences()
 
 
 @pytest.fixture
-def cases(police_referrer, manager, facilitator):
-    made = [refer(police_referrer) for _ in range(3)]
-    to_assessment(made[0], manager, facilitator)
-    return made
+def open_as(site, browser):
+    """``open_as(username)``: a fresh browser signed in as that persona, through the real sign-in form."""
+    contexts = []
+
+    def sign_in(username: str):
+        context = browser.new_context(base_url=site["url"], locale="en-GB", viewport={"width": 1280, "height": 800})
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        page.goto("/accounts/login/")
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill(PASSWORD)
+        with page.expect_navigation():
+            page.get_by_role("button", name="Sign in").click()
+        assert "/accounts/login/" not in page.url, f"{username} could not sign in"
+        return page
+
+    yield sign_in
+    for context in contexts:
+        context.close()
 
 
-def pages_for(case):
-    harmed = case.parties.get(role=Party.Role.HARMED)
-    return [
-        "/",
-        "/cases/",
-        f"/cases/{case.reference}/",
-        f"/cases/{case.reference}/people/",
-        f"/cases/{case.reference}/work/",
-        f"/cases/{case.reference}/letters/",
-        f"/cases/{case.reference}/timeline/",
-        f"/cases/{case.reference}/people/{harmed.pk}/",
-    ]
+@pytest.mark.parametrize("persona", list(scenario.PERSONAS))
+def test_every_page_a_persona_reaches_reflows_and_has_no_serious_axe_violation(site, open_as, persona):
+    page = open_as(persona)
+    walk = pagewalk.Walker(page, site["url"]).walk("/")
+    summary = f"{persona}: {len(walk.pages)} pages in {walk.seconds:.1f} s (axe {walk.axe_seconds:.1f} s)"
+    print(f"\n{summary}\n" + "\n".join(f"  {path}" for path in walk.pages))
+    assert len(walk.pages) >= MIN_PAGES[persona], walk.pages
+    assert walk.failures == [], f"{summary}; {len(walk.failures)} problem(s):\n" + "\n".join(walk.failures)
 
 
-def assert_reflows(page, path, width):
-    page.set_viewport_size({"width": width, "height": 800})
-    response = page.goto(path)
-    assert response is not None
-    assert response.ok, f"{path}: {response.status}"
-    assert page.url.endswith(path), f"{path} led to {page.url}"
-    sizes = page.evaluate(PAGE_WIDTH)
-    assert sizes["page"] <= width, (
-        f"{path} at {width} px: the page is {sizes['page']} px wide; sticking out: {page.evaluate(OVERFLOWING)}"
-    )
-    assert page.evaluate(CLIPPED_TABLES) == [], f"{path} at {width} px: tables clipped"
-    # The content is reachable: the main heading and the last block of the main content lie within the viewport's width.
-    for element in (page.locator("main h1").first, page.locator("main > *").last):
-        box = element.bounding_box()
-        assert box is not None
-        assert box["x"] >= 0
-        assert box["x"] + box["width"] <= width + 1, f"{path} at {width} px: {element} reaches {box}"
-
-
-@pytest.mark.parametrize("width", [320, 1280])
-def test_the_managers_pages_reflow(browser_page, login_as, assert_accessible, cases, manager, width):
-    page = browser_page
-    login_as(page, manager)
-    for path in pages_for(cases[0]):
-        assert_reflows(page, path, width)
-    # A wide table scrolls in its own region, reachable by keyboard, rather than the page scrolling.
+def test_a_wide_table_scrolls_in_its_own_region_reachable_by_keyboard(site, open_as):
+    page = open_as("manager")
     page.set_viewport_size({"width": 320, "height": 800})
     page.goto("/cases/")
+    assert page.evaluate(pagewalk.PAGE_WIDTH)["page"] <= 320
     wrap = page.locator(".rj-table-wrap").first
     assert wrap.get_attribute("tabindex") == "0"
     assert page.evaluate("() => getComputedStyle(document.querySelector('.rj-table-wrap')).overflowX") == "auto"
     assert page.evaluate("() => document.querySelector('.rj-table-wrap').scrollWidth") > 320
-    assert_accessible(page, "the case list at 320 px")
+    # The main heading and the last block of the main content lie within the viewport's width.
+    for element in (page.locator("main h1").first, page.locator("main > *").last):
+        box = element.bounding_box()
+        assert box is not None
+        assert box["x"] >= 0, f"{element} starts at {box}"
+        assert box["x"] + box["width"] <= 321, f"{element} reaches {box}"
 
 
-@pytest.fixture
-def reference_data(transactional_db):
-    call_command("loaddata", "reference", verbosity=0)
+def test_a_persons_page_on_a_case_reflows(site, open_as):
+    """A page the walk may sample out (a person on a case), checked by address."""
+    case = site["cases"]["assessment"]
+    harmed = case.parties.get(role=Party.Role.HARMED)
+    page = open_as("facilitator")
+    address = f"/cases/{case.reference}/people/{harmed.pk}/"
+    assert page.goto(address).ok
+    walker = pagewalk.Walker(page, site["url"])
+    assert [problem for width in pagewalk.WIDTHS for problem in walker.check(address, width)] == []
 
 
 REFERRAL_STEPS = ["incident", "victims-code", "person/harmed/1", "person/responsible/1", "referrer", "check"]
 
 
-@pytest.mark.parametrize("width", [320, 1280])
-def test_the_referral_pages_reflow(browser_page, login_as, reference_data, police_referrer, width):
-    page = browser_page
-    login_as(page, police_referrer)
-    page.set_viewport_size({"width": width, "height": 800})
+def test_the_referral_pages_reflow(site, open_as):
+    """The referral's question pages, which no link reaches before the one before them is answered."""
+    page = open_as("police")
     page.goto("/cases/refer/")
     # One route for the police: its choice page is skipped, straight to its first question page (the incident).
     assert page.url.endswith("/cases/refer/police/incident/"), page.url
+    walker = pagewalk.Walker(page, site["url"])
+    problems = []
     for step in REFERRAL_STEPS:
-        assert_reflows(page, f"/cases/refer/police/{step}/", width)
-
-
-def reachable_paths(page, start: str, limit: int) -> list[str]:
-    """The pages reached by following same-site links of the navigation and the main content (GET only, no downloads),
-    breadth first from ``start``."""
-    host = page.evaluate("() => location.origin")
-    seen, queue = [], [start]
-    while queue and len(seen) < limit:
-        path = queue.pop(0)
-        if path in seen:
-            continue
-        response = page.goto(path)
-        if response is None or not response.ok or "text/html" not in response.headers.get("content-type", ""):
-            continue
-        path = page.url.removeprefix(host)  # where a redirect led
-        if path in seen:
-            continue
-        seen.append(path)
-        for href in page.evaluate("() => [...document.querySelectorAll('nav a[href], main a[href]')].map(a => a.href)"):
-            href = href.split("#")[0]
-            if href.startswith(host) and not any(part in href for part in ("/download", "/api/", ".pdf", "logout")):
-                queue.append(href.removeprefix(host))
-    return seen
-
-
-@pytest.mark.parametrize("width", [320, 1280])
-def test_every_page_a_manager_reaches_from_the_dashboard_reflows(
-    browser_page, login_as, cases, manager, facilitator, width
-):
-    page = browser_page
-    login_as(page, manager)
-    page.set_viewport_size({"width": width, "height": 800})
-    paths = reachable_paths(page, "/", limit=60)
-    assert len(paths) > 10, paths
-    failures = []
-    for path in paths:
-        try:
-            assert_reflows(page, path, width)
-        except AssertionError as error:
-            failures.append(str(error).splitlines()[0])
-    assert failures == []
+        address = f"/cases/refer/police/{step}/"
+        response = page.goto(address)
+        assert response.ok, f"{address}: {response.status}"
+        assert page.url.endswith(address), f"{address} led to {page.url}"
+        problems += [problem for width in pagewalk.WIDTHS for problem in walker.check(address, width)]
+    assert problems == []
