@@ -328,14 +328,14 @@ def test_services_keep_limits_for_callers_that_skip_the_forms(case, facilitator)
 
 
 # ---------------------------------------------------------------------------------------------------
-# Long text: a preview on the case page, the whole on its own page
+# Long text: a preview on the case's people section (where notes are), the whole on its own page
 
 
 def test_a_long_note_is_previewed_on_the_case_page_and_read_in_full_on_its_own(client, case, facilitator):
     body = "Start of the note. " + "word " * 200 + "THE VERY END"
     note = services.add_note(case, facilitator, body=body)
     client.force_login(facilitator)
-    page = client.get(url("detail", case)).content.decode()
+    page = client.get(url("people", case)).content.decode()
     assert "Start of the note." in page
     assert "THE VERY END" not in page
     full_url = url("note_detail", case, note.pk)
@@ -349,7 +349,7 @@ def test_a_long_note_is_previewed_on_the_case_page_and_read_in_full_on_its_own(c
 def test_a_short_note_has_no_link_to_a_page_of_its_own(client, case, facilitator):
     services.add_note(case, facilitator, body="Short and complete.")
     client.force_login(facilitator)
-    page = client.get(url("detail", case)).content.decode()
+    page = client.get(url("people", case)).content.decode()
     assert "Short and complete." in page
     assert "Read the full note" not in page
 

@@ -71,6 +71,26 @@ LINKS = """() => [...document.querySelectorAll('a[href]')]
 AXE_RUN = "async () => await window.axe.run(document, {resultTypes: ['violations']})"
 
 
+def assert_reflows(page, path, width):
+    """Open ``path`` at ``width`` px and fail on a page that scrolls sideways, a clipped table, or a main heading or
+    last block of the main content outside the viewport (for tests of one page; the walk checks its own way)."""
+    page.set_viewport_size({"width": width, "height": 800})
+    response = page.goto(path)
+    assert response is not None
+    assert response.ok, f"{path}: {response.status}"
+    assert page.url.endswith(path), f"{path} led to {page.url}"
+    sizes = page.evaluate(PAGE_WIDTH)
+    assert sizes["page"] <= width, (
+        f"{path} at {width} px: the page is {sizes['page']} px wide; sticking out: {page.evaluate(OVERFLOWING)}"
+    )
+    assert page.evaluate(CLIPPED_TABLES) == [], f"{path} at {width} px: tables clipped"
+    for element in (page.locator("main h1").first, page.locator("main > *").last):
+        box = element.bounding_box()
+        assert box is not None
+        assert box["x"] >= 0
+        assert box["x"] + box["width"] <= width + 1, f"{path} at {width} px: {element} reaches {box}"
+
+
 def pattern(path: str) -> str:
     """The URL pattern that serves a path, "cases/<str:reference>/people/<int:party_id>/" (else the path with each
     segment that holds a digit replaced by "{}")."""

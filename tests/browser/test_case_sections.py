@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from rjcases import services
 from rjcases.models import ContactAttempt, Party
-from tests.browser.test_reflow import assert_reflows
+from tests.browser.pagewalk import assert_reflows
 from tests.walk import refer, to_agreement
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
