@@ -13,9 +13,11 @@ from axes.admin import AccessFailureLogAdmin as BaseAccessFailureLogAdmin
 from axes.admin import AccessLogAdmin as BaseAccessLogAdmin
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django_otp.plugins.otp_static.admin import StaticDeviceAdmin as BaseStaticDeviceAdmin
@@ -52,11 +54,72 @@ class OrganisationAdmin(SimpleHistoryAdmin):
             )
 
 
+# ---------------------------------------------------------------------------------------------------
+# Reference data per partnership: an administrator of a partnership manages its rows, not another's.
+
+
+class PartnershipScopedAdmin(admin.ModelAdmin):
+    """An admin of rows that belong to a partnership (``partnership_path`` names the key): a partnership's
+    administrator lists, opens and changes only the rows of the partnerships they belong to (another's is a
+    404), and can give a row only one of theirs. A superuser sees every partnership's."""
+
+    partnership_path = "partnership"
+    # Rows of no partnership (a user who works for none, a centre with no ward) are no other partnership's.
+    include_unassigned = False
+
+    def own_partnerships(self, request):
+        return None if request.user.is_superuser else sorted(request.user.partnership_ids)
+
+    def get_queryset(self, request):
+        rows = super().get_queryset(request)
+        own = self.own_partnerships(request)
+        if own is None:
+            return rows
+        scope = Q(**{f"{self.partnership_path}__in": own})
+        if self.include_unassigned:
+            scope |= Q(**{f"{self.partnership_path}__isnull": True})
+        return rows.filter(scope).distinct()
+
+    def _in_scope_or_404(self, request, object_id) -> None:
+        """simple-history's history pages fall back to the history's copy of a row the queryset does not hold:
+        another partnership's row is a 404 there too."""
+        try:
+            found = self.get_queryset(request).filter(pk=unquote(object_id)).exists()
+        except (ValueError, ValidationError):
+            found = False
+        if not found:
+            raise Http404("Not one of your partnership's rows")
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._in_scope_or_404(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._in_scope_or_404(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)  # type: ignore[misc]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        own = self.own_partnerships(request)
+        if db_field.name == "partnerships" and own is not None:
+            kwargs["queryset"] = Partnership.objects.filter(pk__in=own)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        own = self.own_partnerships(request)
+        if db_field.name == "partnership" and own is not None:
+            kwargs["queryset"] = Partnership.objects.filter(pk__in=own)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 @admin.register(User)
-class UserAdmin(BaseUserAdmin, SimpleHistoryAdmin):
+class UserAdmin(PartnershipScopedAdmin, BaseUserAdmin, SimpleHistoryAdmin):
+    """Users: a partnership's administrator manages its staff (and people of no partnership), not another's."""
+
+    partnership_path = "partnerships"
+    include_unassigned = True
     list_display = ["username", "first_name", "last_name", "organisation", "is_active"]
     list_filter = ["groups", "organisation", "is_active"]
-    fieldsets = BaseUserAdmin.fieldsets + (("Organisation", {"fields": ["organisation", "job_title"]}),)
+    fieldsets = BaseUserAdmin.fieldsets + (("Organisation", {"fields": ["organisation", "partnerships", "job_title"]}),)
 
     def has_change_permission(self, request, obj=None):
         # A superuser's account (its password, its roles) is changed only by a superuser: otherwise an
@@ -269,32 +332,6 @@ class AccessLogAdmin(KeptRecordMixin, BaseAccessLogAdmin):
 @admin.register(AccessFailureLog)
 class AccessFailureLogAdmin(KeptRecordMixin, BaseAccessFailureLogAdmin):
     pass
-
-
-# ---------------------------------------------------------------------------------------------------
-# Reference data per partnership: an administrator of a partnership manages its rows, not another's.
-
-
-class PartnershipScopedAdmin(admin.ModelAdmin):
-    """An admin of rows that belong to a partnership (``partnership_path`` names the key): a partnership's
-    administrator lists, opens and changes only the rows of the partnerships they belong to (another's is a
-    404), and can give a row only one of theirs. A superuser sees every partnership's."""
-
-    partnership_path = "partnership"
-
-    def own_partnerships(self, request):
-        return None if request.user.is_superuser else sorted(request.user.partnership_ids)
-
-    def get_queryset(self, request):
-        rows = super().get_queryset(request)
-        own = self.own_partnerships(request)
-        return rows if own is None else rows.filter(**{f"{self.partnership_path}__in": own}).distinct()
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        own = self.own_partnerships(request)
-        if db_field.name == "partnership" and own is not None:
-            kwargs["queryset"] = Partnership.objects.filter(pk__in=own)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Partnership)

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -252,9 +253,18 @@ def _administrator_only(request) -> None:
         raise PermissionDenied  # the two-factor middleware sends them to verify first; this is the server's check
 
 
+def _users_managed_by(actor):
+    """The users an administrator helps to sign in: those of their partnerships and those of none (a superuser:
+    everyone). Another partnership's user is a 404."""
+    if actor.is_superuser:
+        return User.objects.all()
+    own = Q(partnerships__in=roles.partnership_ids(actor)) | Q(partnerships__isnull=True)
+    return User.objects.filter(own).distinct()
+
+
 def _managed_user(request, pk: int) -> User:
     _administrator_only(request)
-    user = get_object_or_404(User, pk=pk)
+    user = get_object_or_404(_users_managed_by(request.user), pk=pk)
     if not roles.may_manage_sign_in(request.user, user):
         raise PermissionDenied
     return user
@@ -266,7 +276,7 @@ def _managed_user(request, pk: int) -> User:
 def user_list(request):
     """Administrators: everyone who signs in, with a link to the sign-in help for each."""
     _administrator_only(request)
-    users = User.objects.select_related("organisation").order_by("username")
+    users = _users_managed_by(request.user).select_related("organisation").order_by("username")
     return render(request, "accounts/user_list.html", {"users": users, "page_title": "Sign-in help"})
 
 

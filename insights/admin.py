@@ -1,9 +1,10 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.admin import PartnershipScopedAdmin
 from insights.models import CentreSurveyResponse, ReportingCentre, TrainedStaffMember
 from rjcases.admin import AccessLoggedAdmin, ReadOnlyHistoryAdmin
-from rjcases.models import ReadAccess
+from rjcases.models import ReadAccess, Ward
 
 
 class TrainedStaffInline(admin.TabularInline):
@@ -13,11 +14,21 @@ class TrainedStaffInline(admin.TabularInline):
 
 
 @admin.register(ReportingCentre)
-class ReportingCentreAdmin(SimpleHistoryAdmin):
+class ReportingCentreAdmin(PartnershipScopedAdmin, SimpleHistoryAdmin):
+    """Reporting centres: a partnership's administrator manages those in its wards (and those with no ward yet)."""
+
+    partnership_path = "ward__partnership"
+    include_unassigned = True
     list_display = ["name", "organisation", "ward", "bsl", "hearing_loop", "step_free", "is_active"]
     list_filter = ["is_active", "bsl", "hearing_loop", "step_free"]
     search_fields = ["name", "organisation__name"]
     inlines = [TrainedStaffInline]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        own = self.own_partnerships(request)
+        if db_field.name == "ward" and own is not None:
+            kwargs["queryset"] = Ward.objects.filter(partnership__in=own)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(CentreSurveyResponse)
