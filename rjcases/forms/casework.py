@@ -7,11 +7,11 @@ from datetime import timedelta
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from accounts import roles
-from accounts.models import User
+from accounts.models import Partnership, User
 from govuk.forms import DatePartsField, GovukForm, aware, time_known, yes_no_field
 from rjcases import limits
 from rjcases.choices import WITHDRAWN_BY_CHOICES
@@ -23,7 +23,9 @@ from rjcases.services.transitions import FIELD_LIMITS
 def facilitators(partnership_ids=None):
     """Active facilitators; of these partnerships only, where given (a case's, or the user's)."""
     people = User.objects.filter(groups__name=roles.FACILITATOR, is_active=True)
-    if partnership_ids is not None:
+    if isinstance(partnership_ids, QuerySet):  # a subquery of partnership keys
+        people = people.filter(partnerships__in=partnership_ids).distinct()
+    elif partnership_ids is not None:
         people = people.filter(partnerships__in=sorted(partnership_ids)).distinct()
     return people.order_by("last_name", "first_name")
 
@@ -409,10 +411,22 @@ class CaseFilterForm(GovukForm):
     def __init__(self, *args, detailed: bool, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         if detailed:
-            # Wards and facilitators of the user's partnerships (a caseworker's clients may be in any).
-            own = None if user is None or roles.is_caseworker(user) else roles.partnership_ids(user)
+            # Wards and facilitators of the user's partnerships; a caseworker's clients may be in any partnership, so
+            # theirs are their own and those of their clients' cases (a subquery: no query of its own).
+            own: QuerySet | list[int] | None = None
+            if user is not None and roles.is_caseworker(user):
+                own = (
+                    Partnership.objects.filter(
+                        Q(pk__in=sorted(roles.partnership_ids(user)))
+                        | Q(pk__in=Case.objects.filter(parties__caseworker=user).values("partnership_id"))
+                    )
+                    .order_by()
+                    .values("pk")
+                )
+            elif user is not None:
+                own = sorted(roles.partnership_ids(user))
             if own is not None:
-                self.fields["ward"].queryset = Ward.objects.filter(partnership__in=sorted(own))
+                self.fields["ward"].queryset = Ward.objects.filter(partnership__in=own)
             people = [(str(u.pk), u.get_full_name() or u.username) for u in facilitators(own)]
             self.fields["facilitator"].choices = [("", "Anyone"), ("none", "Not allocated"), *people]
             self.fields["q"].help_text = "Case reference, name of a person in the case, or police crime reference"
