@@ -18,6 +18,7 @@ DEMO_USERNAMES = (
     "centre",
     "admin",
     *SALFORD_STAFF.values(),
+    "regional",  # the regional lead (the PCC's office): reads insights across partnerships, seeds nothing
 )
 
 

@@ -143,3 +143,16 @@ def test_a_demo_users_api_token_is_refused_when_debug_is_off():
         assert client.get("/api/v1/cases/").status_code == 200
     with override_settings(DEBUG=False):
         assert client.get("/api/v1/cases/").status_code == 401
+
+
+def test_demo_signins_lists_every_demo_user_of_the_fixture_from_the_one_list():
+    """The sign-ins printed by `make run` come from demo.actors.DEMO_USERNAMES, the list the seeding reads: every
+    user of fixtures/demo_users.json is in it, so a user added to the fixture is printed and seeded alike."""
+    from demo.actors import DEMO_USERNAMES
+
+    load_demo_users()
+    assert sorted(DEMO_USERNAMES) == sorted(User.objects.values_list("username", flat=True)) == sorted(DEMO_USERS)
+    out = StringIO()
+    call_command("demo_signins", NOT_PRODUCTION_FLAG, stdout=out)
+    printed = [line.split()[0] for line in out.getvalue().splitlines() if line.startswith("  ")]
+    assert printed == [u.username for u in User.objects.order_by("pk")]

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 from accounts import roles
 from accounts.demo_guard import add_not_production_flag, refuse_demo_in_production
 from accounts.models import User
+from demo.actors import DEMO_USERNAMES
 
 DEMO_PASSWORD = "demo-Restorative-2026"
 
@@ -20,23 +21,7 @@ class Command(BaseCommand):
         w("")
         w(self.style.SUCCESS(f"{settings.SERVICE_NAME} (demo data, synthetic people only)"))
         w(f"Demo sign-ins, all with the password  {DEMO_PASSWORD}")
-        users = User.objects.filter(
-            username__in=[
-                "manager",
-                "facilitator",
-                "facilitator2",
-                "police",
-                "police_other",
-                "caseworker",
-                "centre",
-                "admin",
-                "salford_manager",
-                "salford_facilitator",
-                "salford_facilitator2",
-                "salford_centre",
-                "regional",
-            ]
-        ).select_related("organisation")
+        users = User.objects.filter(username__in=DEMO_USERNAMES).select_related("organisation")
         for user in users.order_by("pk"):
             w(f"  {user.username:<21} {roles.role_label(user):<30} {user.organisation or ''}")
         if not settings.DEBUG:
