@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from rjcases import services
-from rjcases.models import Case, Consent, HateStrand, Party, ReferralRoute
+from rjcases.models import Case, Consent, ContactAttempt, HateStrand, Party, ReferralRoute
 from tests.factories import incident_data, reference
 
 
@@ -162,3 +162,24 @@ def to_agreement(case, manager, facilitator, actions=2) -> Case:
     case = to_conferencing(case, manager, facilitator)
     hold_activity(case, facilitator, agreement_actions=actions)
     return services.case_record_agreement(case, facilitator)
+
+
+CASE_NOTE = "Spoke to the person harmed's sister <b>about</b> the venue."
+CONTACT_NOTE = "Left a voicemail & a text."
+
+
+def case_in_every_section(referrer, manager, facilitator) -> Case:
+    """A case with something in each section of the case page: an agreement (so letters, an activity and its
+    actions), a note and a contact attempt with the person harmed (both with text that must be escaped)."""
+    case = to_agreement(refer(referrer), manager, facilitator)
+    services.add_note(case, facilitator, body=CASE_NOTE)
+    services.record_contact(
+        case,
+        facilitator,
+        party=case.parties.get(role=Party.Role.HARMED),
+        at=timezone.now() - timedelta(hours=2),
+        method=ContactAttempt.Method.PHONE,
+        result=ContactAttempt.Result.NO_ANSWER,
+        notes=CONTACT_NOTE,
+    )
+    return case

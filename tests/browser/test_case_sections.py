@@ -3,16 +3,11 @@ letters and the timeline by the case's sub-navigation with the keyboard only (Ta
 marks its item current, and every section passes axe (no serious or critical violation) and reflows at 320 px and at
 1,280 px (no horizontal page scroll, no table clipped)."""
 
-from datetime import timedelta
-
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
-from rjcases import services
-from rjcases.models import ContactAttempt, Party
 from tests.browser.pagewalk import assert_reflows
-from tests.walk import refer, to_agreement
+from tests.walk import case_in_every_section
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,18 +17,7 @@ SUB_NAVIGATION = "[data-testid=case-sections]"
 
 @pytest.fixture
 def case(police_referrer, manager, facilitator):
-    case = to_agreement(refer(police_referrer), manager, facilitator)
-    services.add_note(case, facilitator, body="Met the person harmed at the community centre.")
-    services.record_contact(
-        case,
-        facilitator,
-        party=case.parties.get(role=Party.Role.RESPONSIBLE),
-        at=timezone.now() - timedelta(hours=3),
-        method=ContactAttempt.Method.PHONE,
-        result=ContactAttempt.Result.REACHED,
-        notes="Agreed a time for the follow-up call.",
-    )
-    return case
+    return case_in_every_section(police_referrer, manager, facilitator)
 
 
 def tab_to(page, label: str, limit: int = 80) -> None:

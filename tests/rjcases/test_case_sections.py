@@ -6,15 +6,13 @@ scoped like the case page (404 outside the user's scope), logs one read per GET,
 queries, the summary fewer than the whole page used to."""
 
 import re
-from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from rjcases import services
-from rjcases.models import ContactAttempt, Party, ReadAccess
-from tests.walk import refer, to_agreement
+from rjcases.models import Party, ReadAccess
+from tests.walk import case_in_every_section
 
 pytestmark = pytest.mark.django_db
 
@@ -28,25 +26,11 @@ SECTIONS = {  # URL name: the label of its sub-navigation item
 # The whole case page ran at most 26 queries (tests/rjcases/test_query_counts.py, 22 measured on SQLite before the
 # split); the summary now needs no people's cards, contacts, notes, restorative work or letters.
 PINS = {"detail": 18, "people": 20, "work": 20, "letters": 15, "timeline": 33}
-NOTE = "Spoke to the person harmed's sister <b>about</b> the venue."
-CONTACT_NOTE = "Left a voicemail & a text."
 
 
 @pytest.fixture
 def case(police_referrer, manager, facilitator):
-    """A case with an agreement (so letters, an activity and actions), a note and a contact attempt."""
-    case = to_agreement(refer(police_referrer), manager, facilitator)
-    services.add_note(case, facilitator, body=NOTE)
-    services.record_contact(
-        case,
-        facilitator,
-        party=case.parties.get(role=Party.Role.HARMED),
-        at=timezone.now() - timedelta(hours=2),
-        method=ContactAttempt.Method.PHONE,
-        result=ContactAttempt.Result.NO_ANSWER,
-        notes=CONTACT_NOTE,
-    )
-    return case
+    return case_in_every_section(police_referrer, manager, facilitator)
 
 
 def url(name: str, case) -> str:
