@@ -48,9 +48,10 @@ def second_factor_pending(user) -> bool:
 
 def has_confirmed_device(user) -> bool:
     """Whether the user has set up an authenticator; asked once per request (the user object is per request)."""
-    if "_rj_has_confirmed_device" not in user.__dict__:
-        user.__dict__["_rj_has_confirmed_device"] = user_has_device(user, confirmed=True)
-    return user.__dict__["_rj_has_confirmed_device"]
+    cache = _unwrapped(user).__dict__
+    if "_rj_has_confirmed_device" not in cache:
+        cache["_rj_has_confirmed_device"] = user_has_device(user, confirmed=True)
+    return cache["_rj_has_confirmed_device"]
 
 
 class TwoFactorRequiredMiddleware:
@@ -74,11 +75,12 @@ class TwoFactorRequiredMiddleware:
 
 
 def _unwrapped(user):
-    """The user object itself, not ``request.user``'s lazy wrapper (whose ``__dict__`` is its own)."""
-    if isinstance(user, LazyObject):
+    """The user object itself, not ``request.user``'s lazy wrappers (whose ``__dict__`` is their own). There are two:
+    django-otp's OTPMiddleware wraps the authentication middleware's lazy user in a lazy object of its own."""
+    while isinstance(user, LazyObject):
         if user._wrapped is empty:
             user._setup()
-        return user._wrapped
+        user = user._wrapped
     return user
 
 
@@ -99,7 +101,8 @@ def credentials_fingerprint(user) -> str:
     if read_roles:
         _unwrapped(user).__dict__["_role_names"] = frozenset(key for kind, key in found if kind == "role")
     devices = sorted((kind, int(key)) for kind, key in found if kind != "role")
-    user.__dict__["_rj_has_confirmed_device"] = bool(devices)  # saves the two-factor middleware asking again
+    # Saves the two-factor middleware asking again.
+    _unwrapped(user).__dict__["_rj_has_confirmed_device"] = bool(devices)
     parts = [
         user.password,
         ",".join(sorted(user.role_names)),
