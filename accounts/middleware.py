@@ -6,7 +6,7 @@ from django.contrib.auth import SESSION_KEY, logout
 from django.contrib.auth.models import Group
 from django.db import models
 from django.db.models import F, Value
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Concat
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
@@ -14,6 +14,8 @@ from django.utils.functional import LazyObject, empty
 from django_otp import user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.models import Partnership
 
 # Paths a signed-in but not yet verified user may still reach: signing in and out, the second factor, the password
 # reset, and the public pages (the survey a reporting centre hands out lives under /insights/survey/).
@@ -93,16 +95,25 @@ def credentials_fingerprint(user) -> str:
         TOTPDevice.objects.filter(user=user, confirmed=True).annotate(kind=Value("totp"), item=as_text),
         StaticDevice.objects.filter(user=user, confirmed=True).annotate(kind=Value("static"), item=as_text),
     ]
-    read_roles = "_role_names" not in _unwrapped(user).__dict__
+    cache = _unwrapped(user).__dict__
+    read_roles = "_role_names" not in cache
     if read_roles:
         parts.append(Group.objects.filter(user=user).annotate(kind=Value("role"), item=F("name")))
+    # And the user's partnerships with their services' names, which the header of every page shows.
+    read_partnerships = "_partnership_ids" not in cache
+    if read_partnerships:
+        named = Concat(as_text, Value(":"), F("service_name"), output_field=models.CharField())
+        parts.append(Partnership.objects.filter(members=user).annotate(kind=Value("partnership"), item=named))
     first, *rest = [part.values_list("kind", "item").order_by() for part in parts]
     found = list(first.union(*rest, all=True))
     if read_roles:
-        _unwrapped(user).__dict__["_role_names"] = frozenset(key for kind, key in found if kind == "role")
-    devices = sorted((kind, int(key)) for kind, key in found if kind != "role")
+        cache["_role_names"] = frozenset(key for kind, key in found if kind == "role")
+    if read_partnerships:
+        pairs = (item.split(":", 1) for kind, item in found if kind == "partnership")
+        cache["_partnership_ids"] = {int(pk): service_name for pk, service_name in pairs}
+    devices = sorted((kind, int(key)) for kind, key in found if kind in ("totp", "static"))
     # Saves the two-factor middleware asking again.
-    _unwrapped(user).__dict__["_rj_has_confirmed_device"] = bool(devices)
+    cache["_rj_has_confirmed_device"] = bool(devices)
     parts = [
         user.password,
         ",".join(sorted(user.role_names)),

@@ -25,7 +25,7 @@ SECTIONS = {  # URL name: the label of its sub-navigation item
 }
 # The whole case page ran at most 26 queries (tests/rjcases/test_query_counts.py, 22 measured on SQLite before the
 # split); the summary now needs no people's cards, contacts, notes, restorative work or letters.
-PINS = {"detail": 16, "people": 18, "work": 18, "letters": 13, "timeline": 31}
+PINS = {"detail": 15, "people": 17, "work": 17, "letters": 12, "timeline": 30}
 
 
 @pytest.fixture
