@@ -14,10 +14,12 @@ from axes.admin import AccessLogAdmin as BaseAccessLogAdmin
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.forms.models import BaseInlineFormSet, BaseModelFormSet
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django_otp.plugins.otp_static.admin import StaticDeviceAdmin as BaseStaticDeviceAdmin
@@ -52,6 +54,50 @@ class OrganisationAdmin(SimpleHistoryAdmin):
                 changed=sorted(form.changed_data),
                 values=changes,
             )
+
+
+# ---------------------------------------------------------------------------------------------------
+# Fields in a table's cells (an inline's rows, a list's editable column) have only the column's heading above them,
+# which is no label: each is named for assistive technology by its field and its row ("Population, Altrincham").
+
+
+class LabelledRowsMixin:
+    """A formset (of a tabular inline or a list's editable columns) whose fields each carry an ``aria-label``:
+    the field's label and the row's object, or "new <verbose name>" for a row not saved yet."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)  # type: ignore[misc]
+        instance = form.instance
+        row = str(instance) if instance.pk is not None else f"new {instance._meta.verbose_name}"
+        for field in form.fields.values():
+            widget = field.widget
+            # Django's wrapper (the add/change links of a foreign key) shares its attrs with the widget it was
+            # copied from: the copied inner widget's own are this form's.
+            if isinstance(widget, RelatedFieldWidgetWrapper):
+                widget = widget.widget
+            if not widget.is_hidden:
+                widget.attrs["aria-label"] = f"{field.label}, {row}"
+
+
+class LabelledInlineFormSet(LabelledRowsMixin, BaseInlineFormSet):
+    pass
+
+
+class LabelledChangelistFormSet(LabelledRowsMixin, BaseModelFormSet):
+    pass
+
+
+class LabelledTabularInline(admin.TabularInline):
+    """A tabular inline whose fields are named by their column and row."""
+
+    formset = LabelledInlineFormSet
+
+
+class LabelledListEditableAdmin(admin.ModelAdmin):
+    """An admin whose list's editable columns (``list_editable``) are named by their column and row."""
+
+    def get_changelist_formset(self, request, **kwargs):
+        return super().get_changelist_formset(request, formset=LabelledChangelistFormSet, **kwargs)
 
 
 # ---------------------------------------------------------------------------------------------------

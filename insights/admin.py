@@ -1,13 +1,13 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from accounts.admin import PartnershipScopedAdmin
+from accounts.admin import LabelledTabularInline, PartnershipScopedAdmin
 from insights.models import CentreSurveyResponse, ReportingCentre, TrainedStaffMember
 from rjcases.admin import AccessLoggedAdmin, ReadOnlyHistoryAdmin
 from rjcases.models import ReadAccess, Ward
 
 
-class TrainedStaffInline(admin.TabularInline):
+class TrainedStaffInline(LabelledTabularInline):
     model = TrainedStaffMember
     extra = 0
     fields = ["name", "job_title", "user", "last_trained_on", "active"]

@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from simple_history.admin import SimpleHistoryAdmin
 
-from accounts.admin import PartnershipScopedAdmin
+from accounts.admin import LabelledListEditableAdmin, PartnershipScopedAdmin
 from rjcases.models import (
     Assessment,
     Case,
@@ -48,7 +48,7 @@ class ReferenceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Ward)
-class WardAdmin(PartnershipScopedAdmin, ReferenceAdmin, SimpleHistoryAdmin):
+class WardAdmin(PartnershipScopedAdmin, LabelledListEditableAdmin, ReferenceAdmin, SimpleHistoryAdmin):
     """Wards with the population the hotspot analysis divides by (editable from the list); a partnership's
     administrator manages its own wards only. A ward stays in its partnership (its cases and counts are there)."""
 

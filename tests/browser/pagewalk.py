@@ -6,6 +6,14 @@ reflow), no table cut off, and axe-core finds no serious or critical violation a
 Only same-origin GET links are followed (``a[href]``); never sign-out, downloads (CSV, PDF, JSON, letter files)
 or the API. Addresses that differ only in their query string are sampled a few times per path, and paths that
 served by one URL pattern (``cases/<str:reference>/timeline/``) a few times per pattern, so the walk stays bounded.
+
+Django's admin site (/admin/) is walked too, for whoever reaches it (the administrator): the index, each app's
+page, and every model's list, add form and change form once each (their columns and widgets are the model's own);
+the pages every model shares one template for (a history list, an old version, a delete confirmation) a few times
+per template, whichever models they are of; and its query strings (sorting, filters, the list's filters kept on a
+form) a few times in all, and a few of its pop-ups (a related row's form, with no header), since they show the same
+page again. No role may delete in the admin, so no persona reaches a delete confirmation: tests/browser/test_reflow.py
+opens those as a break-glass superuser.
 """
 
 import re
@@ -27,11 +35,14 @@ PATHS_PER = {"cases/<str:reference>/": 10, "cases/<str:reference>/people/<int:pa
 AXE_STATIC_PATH = "build/vendor/axe.min.js"  # as tests/browser/conftest.py loads it
 BLOCKING_IMPACTS = ("serious", "critical")
 
-# Not pages: files, the API, the sign-out (a form anyway). Not walked yet: Django's admin site (/admin/), whose
-# templates are Django's own, outside this front end (its history tables and widgets do not pass yet).
-SKIPPED = re.compile(
-    r"(\.(pdf|csv|json|zip|xlsx|ods|txt|ics)$)|/pdf/$|/download|/export|/open-data/|^/api/|logout|^/admin/"
-)
+# The admin pages every model shares a template for, opened this many times per template (``admin_group``).
+ADMIN_SHARED = {"history_view": 2, "history_form_view": 2, "delete_view": 2}
+# Admin addresses with a query string, in all (sorting, filters, the filters a form keeps): the same pages again.
+ADMIN_QUERIES = 3
+ADMIN_POPUPS = 2  # a related row's add or change form in a pop-up window: no header, no navigation
+
+# Not pages: files, the API, the sign-out (a form anyway).
+SKIPPED = re.compile(r"(\.(pdf|csv|json|zip|xlsx|ods|txt|ics)$)|/pdf/$|/download|/export|/open-data/|^/api/|logout")
 
 DOWNLOAD_QUERY = re.compile(r"(^|&)(format|download)=")
 
@@ -100,6 +111,40 @@ def pattern(path: str) -> str:
         return re.sub(r"/[^/]*\d[^/]*(?=/|$)", "/{}", path)
 
 
+def admin_group(path: str) -> tuple[str, int] | None:
+    """The sample group of an admin page whose template every model shares, and how many of it to open: the
+    ModelAdmin's view and the template it renders ("history_view simple_history/object_history.html")."""
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return None
+    view = getattr(match.func, "__wrapped__", match.func)
+    model_admin = getattr(match.func, "model_admin", None) or getattr(view, "__self__", None)
+    name = getattr(view, "__name__", "")
+    if model_admin is None or name not in ADMIN_SHARED:
+        return None
+    template = {
+        "history_view": "object_history_template",
+        "history_form_view": "object_history_form_template",
+        "delete_view": "delete_confirmation_template",
+    }[name]
+    return f"admin {name} {getattr(model_admin, template, None) or 'Django'}", ADMIN_SHARED[name]
+
+
+def sample_group(link: str) -> tuple[str, str, int, int]:
+    """Where the walk counts a link: its path's group and how many paths of it to open, and its query's group and
+    how many addresses with a query to open in that group."""
+    path, query = urlsplit(link).path, urlsplit(link).query
+    route = pattern(path)
+    paths = admin_group(path) if route.startswith("admin/") else None
+    group, path_limit = paths or (route, PATHS_PER.get(route, PATHS_PER_ROUTE))
+    if not route.startswith("admin/"):
+        return group, path, path_limit, QUERIES_PER_PATH
+    if "_popup=" in query:
+        return group, "admin pop-ups", path_limit, ADMIN_POPUPS
+    return group, "admin queries", path_limit, ADMIN_QUERIES
+
+
 def blocking(violations: list[dict]) -> list[str]:
     """axe's violations that fail a page: serious or critical ones, and any content outside a landmark."""
     found = []
@@ -165,7 +210,7 @@ class Walker:
         began = time.monotonic()
         result = Walk()
         queue, queued = [start], {start}
-        per_path: Counter[str] = Counter()
+        per_query: Counter[str] = Counter()  # addresses with a query string, per path (per kind in the admin)
         per_pattern: dict[str, set[str]] = {}
         while queue and len(result.pages) < self.limit:
             address = queue.pop(0)
@@ -200,14 +245,15 @@ class Walker:
                 if link in queued:
                     continue
                 path = urlsplit(link).path
-                samples = per_pattern.setdefault(pattern(path), set())
-                if path not in samples and len(samples) >= PATHS_PER.get(pattern(path), PATHS_PER_ROUTE):
+                group, query_group, path_limit, query_limit = sample_group(link)
+                samples = per_pattern.setdefault(group, set())
+                if path not in samples and len(samples) >= path_limit:
                     continue
-                if link != path and per_path[path] >= QUERIES_PER_PATH:
+                if link != path and per_query[query_group] >= query_limit:
                     continue
                 samples.add(path)
                 if link != path:
-                    per_path[path] += 1
+                    per_query[query_group] += 1
                 queued.add(link)
                 queue.append(link)
         if queue:

@@ -1,7 +1,8 @@
 """Reflow and accessibility of every page (WCAG 2.2 AA; issue 17): for each persona (one of every role), every page
-they reach by following links from their dashboard, at 320 CSS px and at 1,280 px: the page does not scroll
-sideways as a whole, no table is clipped (a wide table scrolls inside its own region instead), and axe-core finds
-no serious or critical violation and no content outside a landmark (``region``).
+they reach by following links from their dashboard (Django's admin site too, for the administrator), at 320 CSS
+px and at 1,280 px: the page does not scroll sideways as a whole, no table is clipped (a wide table scrolls inside
+its own region instead), and axe-core finds no serious or critical violation and no content outside a landmark
+(``region``).
 
 One live server and one seeded borough (tests/browser/scenario.py) serve the whole module: seeding it costs more
 than walking a persona's pages. Each persona is its own test, so a failure names the persona and each address."""
@@ -23,8 +24,9 @@ from tests.browser.conftest import PASSWORD
 # borough itself is seeded once, committed, by the module's ``site``.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
-# Fewer pages than these means the walk lost its way (a sign-in that failed, a menu that lost its links).
-MIN_PAGES = {"facilitator": 40, "police": 8, "caseworker": 10, "manager": 50, "centre": 8, "regional": 4, "admin": 6}
+# Fewer pages than these means the walk lost its way (a sign-in that failed, a menu that lost its links). The
+# administrator's are mostly Django's admin site (the index, each model's list, add and change forms, ...).
+MIN_PAGES = {"facilitator": 40, "police": 8, "caseworker": 10, "manager": 50, "centre": 8, "regional": 4, "admin": 45}
 
 
 @pytest.fixture(scope="module")
