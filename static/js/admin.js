@@ -9,6 +9,10 @@
 //   an aria-label on a plain span, which ARIA does not allow; given the img role, the label names the box as
 //   Django means it to.
 //
+// And the cue of a table that scrolls sideways in its own region (static/css/admin.css): each edge of the region
+// with more beyond it is marked (data-rj-more-left, data-rj-more-right) and fades out, as it scrolls and as the
+// window's width changes.
+//
 // Django's scripts build these on the page's load event (SelectFilter2.js) and when jQuery is ready (select2),
 // and again when an inline row is added, so this watches the page and names each as it appears.
 "use strict";
@@ -50,6 +54,34 @@
     if (label) search.setAttribute("aria-labelledby", label.id);
   };
 
+  const SCROLLING = [
+    ".rj-admin-table-wrap",
+    "#changelist-form .results",
+    "#change-history.module",
+    ".inline-group .tabular fieldset.module",
+  ].join(", ");
+
+  const cue = (region) => {
+    const more = region.scrollWidth - region.clientWidth;
+    const scrolled = Math.abs(region.scrollLeft); // negative from the right in a right-to-left page
+    const start = more > 1 && scrolled > 1;
+    const end = more > 1 && scrolled < more - 1;
+    const rtl = getComputedStyle(region).direction === "rtl";
+    region.toggleAttribute("data-rj-more-left", rtl ? end : start);
+    region.toggleAttribute("data-rj-more-right", rtl ? start : end);
+  };
+
+  const watched = new WeakSet();
+  const cueAll = () => {
+    for (const region of document.querySelectorAll(SCROLLING)) {
+      if (!watched.has(region)) {
+        watched.add(region);
+        region.addEventListener("scroll", () => cue(region), { passive: true });
+      }
+      cue(region);
+    }
+  };
+
   const nameAll = () => {
     for (const container of document.querySelectorAll("select + .select2-container")) nameSelect2(container);
     nameOpenSearch();
@@ -58,8 +90,15 @@
     }
   };
 
-  nameAll();
-  new MutationObserver(nameAll).observe(document.documentElement, {
+  const update = () => {
+    nameAll();
+    cueAll();
+  };
+
+  update();
+  window.addEventListener("resize", cueAll);
+  window.addEventListener("load", cueAll); // after the images and fonts that change the tables' widths
+  new MutationObserver(update).observe(document.documentElement, {
     childList: true,
     subtree: true,
     attributes: true,

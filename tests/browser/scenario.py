@@ -57,8 +57,21 @@ def seed() -> dict:
             is_staff=role == roles.ADMINISTRATOR,
             partnerships=[] if role == roles.REGIONAL_LEAD else [home],
         )
-    # The administrator's pages (sign-in help) ask for a second factor: they have an authenticator.
-    TOTPDevice.objects.create(user=users["admin"], name="Phone", confirmed=True)
+    # A break-glass superuser (docs/security.md), no role and no persona: tests/browser/test_reflow.py opens the
+    # admin pages only a superuser reaches (delete confirmations, the case data's read-only admin) as them.
+    users["superuser"] = UserFactory(
+        username="superuser",
+        first_name="Break",
+        last_name="Glass",
+        organisation=users["admin"].organisation,
+        is_staff=True,
+        is_superuser=True,
+        partnerships=[home],
+    )
+    # The administrator's pages (sign-in help) ask for a second factor, as the admin site does: they have an
+    # authenticator.
+    for username in ("admin", "superuser"):
+        TOTPDevice.objects.create(user=users[username], name="Phone", confirmed=True)
     manager, facilitator, police, caseworker = (users[n] for n in ("manager", "facilitator", "police", "caseworker"))
     today = timezone.localdate()
 

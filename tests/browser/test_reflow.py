@@ -13,6 +13,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
+from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from rjcases.models import Party
@@ -122,6 +123,30 @@ def test_a_persons_page_on_a_case_reflows(site, open_as):
     assert page.goto(address).ok
     walker = pagewalk.Walker(page, site["url"])
     assert [problem for width in pagewalk.WIDTHS for problem in walker.check(address, width)] == []
+
+
+def test_the_admin_pages_only_a_superuser_reaches_reflow(site, open_as):
+    """The admin pages no persona's walk reaches, checked by address as the break-glass superuser: no role may
+    delete in the admin, so the delete confirmations (one template for every model that has one: a user's lists
+    all that would go with them, a centre's its trained staff), and the case data's read-only admin (a case with
+    its incident, people and moves inline)."""
+    case = site["cases"]["agreement"]
+    addresses = [
+        reverse("admin:accounts_user_delete", args=[site["users"]["facilitator"].pk]),
+        reverse("admin:insights_reportingcentre_delete", args=[site["centre"].pk]),
+        reverse("admin:rjcases_case_changelist"),
+        reverse("admin:rjcases_case_change", args=[case.pk]),
+        reverse("admin:rjcases_case_history", args=[case.pk]),
+    ]
+    page = open_as("superuser")
+    walker = pagewalk.Walker(page, site["url"])
+    problems = []
+    for address in addresses:
+        response = page.goto(address)
+        assert response.ok, f"{address}: {response.status}"
+        assert page.url.endswith(address), f"{address} led to {page.url}"
+        problems += [problem for width in pagewalk.WIDTHS for problem in walker.check(address, width)]
+    assert problems == []
 
 
 REFERRAL_STEPS = ["incident", "victims-code", "person/harmed/1", "person/responsible/1", "referrer", "check"]
