@@ -14,10 +14,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.conf import settings
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts import roles
+from accounts.models import User
 from letters.languages import (
     ENGLISH,
     Wanted,
@@ -139,11 +141,30 @@ def party_recipient(party: Party) -> Recipient:
     )
 
 
+# A case read with this annotation (``referred_by_staff()``) already knows whether its referring user is staff.
+REFERRED_BY_STAFF = "_letters_referred_by_staff"
+STAFF_ROLES = (roles.FACILITATOR, roles.MANAGER)
+
+
+def referred_by_staff() -> Exists:
+    """Whether the case's referring user has a staff role (facilitator or manager), as an annotation of a case
+    query: their roles are then not read in a query of their own."""
+    return Exists(User.groups.through.objects.filter(user_id=OuterRef("referred_by_id"), group__name__in=STAFF_ROLES))
+
+
+def _is_staff(case: Case, user) -> bool:
+    """``roles.is_facilitator(user) or roles.is_manager(user)``, from the case's annotation when it has one."""
+    known = case.__dict__.get(REFERRED_BY_STAFF)
+    if known is None:
+        return roles.is_facilitator(user) or roles.is_manager(user)
+    return bool(known) and user.is_active  # what roles.has_role asks besides the role (a User is authenticated)
+
+
 def referrer_recipient(case: Case) -> Recipient | None:
     """The person or organisation that referred the case; none for a referral made by the service's own staff
     with no referrer named."""
     user = case.referred_by
-    internal = user is not None and (roles.is_facilitator(user) or roles.is_manager(user))
+    internal = user is not None and _is_staff(case, user)
     named = case.referrer_name.strip()
     if user is not None and named == (user.get_full_name() or user.username):
         named = ""  # the intake fills in the referring user's own name: nobody else was named
@@ -266,7 +287,9 @@ def _time(moment: datetime) -> str:
 def current_activity(case: Case):
     """The case's activity in force, read once per case object (a letter asks more than once)."""
     if "_letters_activity" not in case.__dict__:
-        case.__dict__["_letters_activity"] = case.current_activity
+        # With the facilitators the letter names, in the same query.
+        activity = case.activities_in_force().select_related("lead_facilitator", "co_facilitator").first()
+        case.__dict__["_letters_activity"] = activity
     return case.__dict__["_letters_activity"]
 
 
@@ -286,10 +309,22 @@ def _other_parties(case: Case, recipient: Recipient) -> list[Party]:
 
 def activity_participants(case: Case, activity) -> list[Party]:
     """Who is invited to the activity: those named on it, or else every participating party."""
-    invited = list(activity.invited.all()) if activity is not None else []
+    invited = _invited(case, activity) if activity is not None else []
     if invited:
         return invited
     return [p for p in case_parties(case) if p.participating]
+
+
+def _invited(case: Case, activity) -> list[Party]:
+    """The parties named on the activity, in the case's order: only their keys are read, the parties themselves are
+    the case's, read already (``case_parties``)."""
+    keys = set(activity.invited.through.objects.filter(activity_id=activity.pk).values_list("party_id", flat=True))
+    if not keys:
+        return []
+    invited = [p for p in case_parties(case) if p.pk in keys]
+    if len(invited) < len(keys):  # someone named who is not a party to this case (not expected): read them all
+        return list(activity.invited.all())
+    return invited
 
 
 def agreement_signatories(case: Case, agreement) -> list[Party]:
@@ -389,8 +424,12 @@ def letter_facts(
             raise LetterRefused("There is no outcome agreement recorded on this case yet.")
         facts["agreement_date"] = dated(agreement.signed_on or agreement.created_at)
         items = []
-        for action in agreement.actions.select_related("responsible_party").all():
-            who = action.responsible_party.display_name if action.responsible_party else (action.who or "")
+        parties = {p.pk: p for p in case_parties(case)}  # those responsible for actions are the case's parties
+        for action in agreement.actions.all():
+            responsible = None
+            if action.responsible_party_id is not None:
+                responsible = parties.get(action.responsible_party_id) or action.responsible_party
+            who = responsible.display_name if responsible else (action.who or "")
             line = words(ACTION_LINE).format(
                 what=action.what, who=who, due=dated(action.due_on), how=action.how_checked
             )

@@ -56,17 +56,23 @@ def _storage():
     return letter_storage
 
 
-def write_letter_file(letter_id: int, user=None) -> str:
+def write_letter_file(letter_id: int, user=None, *, letter: Letter | None = None) -> str:
     """Render and store the PDF of one letter from its saved content. Returns what happened: ``written``,
     ``failed`` (the error is kept on the letter, nothing is raised), ``skipped`` (already written) or
     ``missing`` (no such letter, e.g. its move was rolled back after the task was queued).
 
     Rendering happens outside any transaction; the row is then marked written by one conditional UPDATE.
+    ``letter``: the row just stored and committed by this process (``write_files_after_commit``), whose format and
+    content are not read again; once written, it shows its file (the fields below are set on it too).
     """
-    # Only what rendering needs: the whole row (for its history) is read once, locked, after the render.
-    letter = Letter.objects.filter(pk=letter_id).only("pk", "format", "content", "file_status").first()
     if letter is None:
-        return MISSING
+        # Only what rendering needs (the conditional UPDATE below decides whether it may still be written).
+        letter = Letter.objects.filter(pk=letter_id).only("pk", "format", "content", "file_status").first()
+        in_hand = None
+        if letter is None:
+            return MISSING
+    else:
+        in_hand = letter
     if letter.file_status not in WRITABLE:
         return SKIPPED
     field = Letter._meta.get_field("file")
@@ -88,27 +94,47 @@ def write_letter_file(letter_id: int, user=None) -> str:
     # the database's row lock for that statement decides a race, so no lock is held and no row read. No history
     # row: what the file is and when it was written stay on the letter (``sha256``, ``file_written_at``), in every
     # later history row of it, and each download is checked against that SHA-256 (docs/jobs.md, "Letter files").
+    written = {
+        "file": name,
+        "sha256": hashlib.sha256(pdf).hexdigest(),
+        "size": len(pdf),
+        "pages": pages,
+        "file_status": Letter.FileStatus.WRITTEN,
+        "file_error": "",
+        "file_written_at": timezone.now(),
+    }
     try:
-        marked = (
-            Letter.objects.filter(pk=letter_id, file_status__in=WRITABLE)
-            .order_by()
-            .update(
-                file=name,
-                sha256=hashlib.sha256(pdf).hexdigest(),
-                size=len(pdf),
-                pages=pages,
-                file_status=Letter.FileStatus.WRITTEN,
-                file_error="",
-                file_written_at=timezone.now(),
-            )
-        )
+        marked = Letter.objects.filter(pk=letter_id, file_status__in=WRITABLE).order_by().update(**written)
     except Exception:
         _storage().delete(name)  # no row points at it
         raise
     if not marked:  # written by another run while this one rendered (keep theirs), removed, or deleted
         _storage().delete(name)
         return SKIPPED
+    if in_hand is not None:
+        for attribute, value in written.items():
+            setattr(in_hand, attribute, value)
     return WRITTEN
+
+
+def write_files_after_commit(letters: list[Letter]) -> None:
+    """The files of letters this process has just stored, once their transaction has committed (register it with
+    ``transaction.on_commit``). Where tasks run at once in this process (Django's immediate backend), the task's
+    own work is done here on the rows in hand, which are then left showing their files: their format and content
+    are not read back from the database. Otherwise (a worker's queue) the task is queued with their ids, as
+    ``letters.tasks.enqueue_letter_files`` does."""
+    from django.conf import settings
+    from django.tasks.backends.immediate import ImmediateBackend
+
+    from letters.tasks import write_letter_files
+
+    if not letters or not settings.RJ_LETTER_FILES:
+        return
+    if isinstance(write_letter_files.get_backend(), ImmediateBackend):
+        for letter in letters:
+            write_letter_file(letter.pk, letter=letter)
+    else:
+        write_letter_files.enqueue([letter.pk for letter in letters])
 
 
 RENDER_FAILED = "The PDF could not be made from the letter's content"

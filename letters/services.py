@@ -26,6 +26,7 @@ from accounts.models import Partnership
 from letters.bsl import bsl_video_url
 from letters.content import (
     PARTY_ROLES,
+    REFERRED_BY_STAFF,
     LetterContent,
     LetterRefused,
     Recipient,
@@ -39,6 +40,7 @@ from letters.content import (
     letter_facts,
     party_recipient,
     recipient_for,
+    referred_by_staff,
     referrer_recipient,
     signatory,
     variant_for,
@@ -54,10 +56,11 @@ from letters.files import (
     letter_bytes,
     open_letter_file,
     orphaned_letter_files,
+    write_files_after_commit,
 )
 from letters.languages import ENGLISH, direction, embed_facts
 from letters.models import Letter, LetterFormat, Letterhead, LetterKind, LetterTemplate, WordingFormat
-from letters.tasks import enqueue_letter_files, write_letter_files
+from letters.tasks import write_letter_files
 from letters.wording import default_wording, letter_keys, template_keys
 from rjcases.exceptions import ActionRefused
 from rjcases.models import Case, CaseTransition, Party
@@ -398,13 +401,16 @@ def _store(
     return letter
 
 
-def _locked_case(case: Case) -> Case:
-    """The case, row-locked, with what every letter reads about it loaded in the same few queries."""
-    return (
-        Case.objects.select_for_update(of=("self",))
-        .select_related("incident", "facilitator", "partnership")
-        .get(pk=case.pk)
-    )
+def _locked_case(case: Case, *, referrer: bool = True) -> Case:
+    """The case, row-locked, with what every letter reads about it loaded in the same query; with ``referrer``,
+    also what a letter to the referrer reads (``letters.content.referrer_recipient``): the referring user, their
+    organisation and whether they are the service's own staff, and the referring organisation."""
+    related = ["incident", "facilitator", "partnership"]
+    cases = Case.objects.select_for_update(of=("self",))
+    if referrer:
+        related += ["referred_by__organisation", "referring_organisation"]
+        cases = cases.annotate(**{REFERRED_BY_STAFF: referred_by_staff()})
+    return cases.select_related(*related).get(pk=case.pk)
 
 
 def generate_letter(case: Case, user, *, kind: str, recipient_key: str, fmt: str | None = None) -> Letter:
@@ -418,15 +424,16 @@ def generate_letter(case: Case, user, *, kind: str, recipient_key: str, fmt: str
     if not can_edit_case_work(case, user):
         raise ActionRefused("Only the case's facilitator or a manager can create letters.")
     with transaction.atomic():
-        locked = _locked_case(case)
+        locked = _locked_case(case, referrer=recipient_key == "referrer")
         recipient = recipient_for(locked, recipient_key)
         check_kind_for(locked, kind, recipient)
         fmt = fmt or recipient.default_format
         if fmt not in LetterFormat.values:
             raise LetterRefused("Choose a format: standard, large print or easy read.")
         letter = _store(locked, user, kind=kind, recipient=recipient, fmt=fmt)
-        transaction.on_commit(partial(enqueue_letter_files, [letter.pk]), robust=True)
-    letter.refresh_from_db(fields=FILE_FIELDS)  # the file may have been written since (nothing else changes)
+        transaction.on_commit(partial(write_files_after_commit, [letter]), robust=True)
+    if letter.file_status != Letter.FileStatus.WRITTEN:  # not written by this process just now
+        letter.refresh_from_db(fields=FILE_FIELDS)  # a worker may have written it since (nothing else changes)
     return letter
 
 
@@ -507,7 +514,7 @@ def letters_for_late_party(case: Case, user, party: Party) -> list[Letter]:
     kind = FIRST_LETTER.get(party.role)
     if kind is None or case.state in (Case.State.REFERRAL, Case.State.CLOSED):
         return []
-    locked = _locked_case(case)
+    locked = _locked_case(case, referrer=False)
     if locked.state in (Case.State.REFERRAL, Case.State.CLOSED):
         return []
     recipient = party_recipient(party)

@@ -281,16 +281,18 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         except Incident.DoesNotExist:
             return None
 
+    def activities_in_force(self):
+        """The activities not cancelled or superseded, newest first: the first is ``current_activity``."""
+        from conferences.models import Activity
+
+        return self.activities.exclude(status__in=[Activity.Status.CANCELLED, Activity.Status.SUPERSEDED]).order_by(
+            "-created_at", "-id"
+        )
+
     @property
     def current_activity(self):
         """The activity now in force: the newest one not cancelled or superseded."""
-        from conferences.models import Activity
-
-        return (
-            self.activities.exclude(status__in=[Activity.Status.CANCELLED, Activity.Status.SUPERSEDED])
-            .order_by("-created_at", "-id")
-            .first()
-        )
+        return self.activities_in_force().first()
 
     @property
     def current_agreement(self):

@@ -20,7 +20,7 @@ from letters.renderer import LetterRenderer
 from letters.tasks import write_letter_files
 from rjcases.models import Case
 from tests.letters.conftest import files_written
-from tests.walk import to_assessment
+from tests.walk import to_agreement, to_assessment
 
 pytestmark = pytest.mark.letter_files
 
@@ -362,15 +362,58 @@ def test_generating_one_letter_and_writing_its_file_take_a_pinned_number_of_quer
     key = case.letters.get(kind=LetterKind.INVITATION).recipient_key
     # The row and its history in one transaction (a savepoint here, inside the test's): the case locked with its
     # incident and facilitator, its parties, the wording, the letterhead, the earlier versions, the insert, the
-    # history row, the earlier version marked replaced with its history row; the file task (below) after the
-    # commit; then the file's fields read back.
-    with django_assert_num_queries(15):
+    # history row, the earlier version marked replaced with its history row; then the file's fields read back,
+    # since inside the test's transaction the file is not written yet; then (when the block ends, as a commit
+    # would) the file written from the row in hand, its format and content not read again: one UPDATE.
+    with django_assert_num_queries(14):
         with files_written():
             letter = services.generate_letter(case, facilitator, kind=LetterKind.INVITATION, recipient_key=key)
     # The file task: one read of what rendering needs, one conditional update (was: read, lock, update, history).
     Letter.objects.filter(pk=letter.pk).update(file_status=Letter.FileStatus.PENDING, file="", sha256="")
     with django_assert_num_queries(2):
         assert files.write_letter_file(letter.pk) == files.WRITTEN
+
+
+ON_DEMAND_QUERIES = {
+    # BEGIN, the case locked (with its incident, facilitator and partnership), its parties, the wording, the
+    # letterhead, the earlier versions, the insert, its history row, COMMIT; then the file marked written (one
+    # conditional UPDATE): the row in hand is rendered and shows its file, nothing is read back.
+    LetterKind.RJ_INFORMATION: 10,
+    # The same: the referring user, their organisation and whether they are staff come with the case.
+    LetterKind.REFERRAL_ACKNOWLEDGEMENT: 10,
+    # And the activity (with its facilitators), its interpreter bookings and the keys of those invited.
+    LetterKind.ACTIVITY_CONFIRMATION: 13,
+    # And the agreement and its actions (those responsible are the case's parties, read already).
+    LetterKind.OUTCOME_AGREEMENT: 12,
+}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_kind_of_letter_made_on_demand_and_committed_takes_a_pinned_number_of_queries(
+    letters_case, manager, facilitator, django_assert_num_queries
+):
+    """Outside any test transaction, as a request makes it: the commit runs the file's writing at once (Django's
+    immediate tasks backend), and the letter returned shows its file as stored."""
+    case = to_agreement(letters_case, manager, facilitator, actions=2)
+    for kind, queries in ON_DEMAND_QUERIES.items():
+        made = case.letters.filter(kind=kind).order_by("pk").first()
+        key = made.recipient_key
+        services.generate_letter(case, facilitator, kind=kind, recipient_key=key)  # facilitator's roles read once
+        services.mark_sent(facilitator, list(case.letters.filter(kind=kind, status=Letter.Status.PENDING)))
+        replaced = case.letters.filter(status=Letter.Status.SUPERSEDED).count()
+        with django_assert_num_queries(queries):  # making a letter, not also replacing a pending one
+            letter = services.generate_letter(case, facilitator, kind=kind, recipient_key=key)
+        assert case.letters.filter(status=Letter.Status.SUPERSEDED).count() == replaced
+        stored = Letter.objects.get(pk=letter.pk)
+        assert letter.file_status == stored.file_status == Letter.FileStatus.WRITTEN
+        assert (letter.file.name, letter.sha256, letter.size, letter.pages, letter.file_written_at) == (
+            stored.file.name,
+            stored.sha256,
+            stored.size,
+            stored.pages,
+            stored.file_written_at,
+        )
+        assert letter.content == stored.content == made.content | {"letter_date": letter.content["letter_date"]}
 
 
 def test_marking_the_file_written_records_when_and_its_sha256_and_later_history_keeps_them(

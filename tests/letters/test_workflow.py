@@ -246,3 +246,27 @@ def test_letters_name_the_transition_that_made_them(letters_case, manager, facil
     case = to_assessment(letters_case, manager, facilitator)
     row = case.transitions.get(name="accept")
     assert set(case.letters.values_list("transition_id", flat=True)) == {row.pk}
+
+
+def test_whether_the_referrer_is_staff_read_with_the_case_gives_the_same_recipient_as_their_roles(
+    letters_case, manager, facilitator
+):
+    """Letters read the case with whether its referring user is staff (in the case's query, not from their roles);
+    the recipient is the one their roles give: a police referrer is written to, a referral by a manager has no
+    referrer to write to, and a manager no longer active is written to by name (``roles.has_role`` counts only
+    active users)."""
+    from letters.content import REFERRED_BY_STAFF, referrer_recipient
+    from letters.services import _locked_case
+
+    by_staff = refer(manager, parties=[party_data(Party.Role.HARMED), party_data(Party.Role.RESPONSIBLE)])
+    for case in (letters_case, by_staff):
+        annotated = _locked_case(case, referrer=True)
+        assert REFERRED_BY_STAFF in annotated.__dict__
+        assert referrer_recipient(annotated) == referrer_recipient(Case.objects.get(pk=case.pk))
+    assert referrer_recipient(_locked_case(letters_case)) is not None
+    assert referrer_recipient(_locked_case(by_staff)) is None
+    manager.is_active = False
+    manager.save(update_fields=["is_active"])
+    inactive = _locked_case(by_staff)
+    assert referrer_recipient(inactive) == referrer_recipient(Case.objects.get(pk=by_staff.pk))
+    assert referrer_recipient(inactive).name == manager.get_full_name()
