@@ -2,6 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin import LabelledTabularInline, PartnershipScopedAdmin
+from accounts.models import User
 from insights.models import CentreSurveyResponse, ReportingCentre, TrainedStaffMember
 from rjcases.admin import AccessLoggedAdmin, ReadOnlyHistoryAdmin
 from rjcases.models import ReadAccess, Ward
@@ -11,6 +12,13 @@ class TrainedStaffInline(LabelledTabularInline):
     model = TrainedStaffMember
     extra = 0
     fields = ["name", "job_title", "user", "last_trained_on", "active"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # A staff member's account is one of the users the administrator may see in the users' admin (their
+        # partnerships' and people of none), never another partnership's.
+        if db_field.name == "user":
+            kwargs["queryset"] = self.admin_site.get_model_admin(User).get_queryset(request)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(ReportingCentre)

@@ -82,3 +82,22 @@ def test_a_history_list_scrolls_in_a_named_region_and_admin_pages_load_the_proje
         page = admin_client.get(address).content.decode()
         assert re.search(r'<link rel="stylesheet" href="[^"]*/css/admin\.[^"]*css"', page), address
         assert re.search(r'<script src="[^"]*/js/admin\.[^"]*js"', page), address
+
+
+@pytest.mark.django_db
+def test_a_centres_staff_accounts_are_offered_from_the_administrators_partnerships_only(
+    client, administrator, salford_manager, centre_staff, settings
+):
+    """The trained staff's user field offers the users the administrator sees in the users' admin: not another
+    partnership's (Salford's manager, to Trafford's administrator)."""
+    settings.RJ_TWO_FACTOR_REQUIRED = False
+    client.force_login(administrator)
+    centre = ReportingCentre.objects.create(
+        organisation=centre_staff.organisation, name="Example point", address="High Street", opening_times="Mondays"
+    )
+    TrainedStaffMember.objects.create(centre=centre, name="Sam Reader", last_trained_on=date(2026, 5, 1))
+    response = client.get(reverse("admin:insights_reportingcentre_change", args=[centre.pk]))
+    offered = set(response.context["inline_admin_formsets"][0].formset.forms[0].fields["user"].queryset)
+    assert centre_staff in offered
+    assert salford_manager not in offered
+    assert str(salford_manager) not in response.content.decode()
