@@ -9,6 +9,8 @@ Each copy k of the rows seed_demo made gets new keys (the old ones plus k times 
 names, so every filter and search picks as large a share of the list as before. Only the list's tables are
 copied: history, transitions, assessments, consents and the rest stay with the original cases (the case page
 and timeline are timed on one of those). bench/README.md says when a figure was taken on a grown database.
+``grow`` and ``copy_table`` are shared with bench/partnerships.py, which also copies the recorded incidents
+(``recorded=True``: the hotspot page counts them) and copies a whole partnership into new ones.
 """
 
 from __future__ import annotations
@@ -23,6 +25,110 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
+def reference_sql(tag: str) -> str:
+    """A copy's case reference: "RJ-2026-00042" with ``tag`` before its number ("RJ-2026-<tag>00042")."""
+    return f"'RJ-' || substr(reference, 4, 4) || '-{tag}' || substr(reference, 9)"
+
+
+def tagged_sql(column: str, tag: str) -> str:
+    """A copy's value of a column that must stay unique where it is set (a crime reference, a person key)."""
+    return f"CASE WHEN {column} = '' THEN '' ELSE {column} || '/{tag}' END"
+
+
+def copy_table(cursor, model, where: str, shift: dict[str, int], replace: dict[str, str] | None = None) -> None:
+    """Copy the rows of ``model``'s table that match ``where`` into the same table: each column named in ``shift``
+    plus its amount (the keys), each in ``replace`` as that SQL expression, every other column as it is."""
+    from django.db import connection
+
+    names, exprs = [], []
+    for field in model._meta.concrete_fields:
+        column = connection.ops.quote_name(field.column)
+        names.append(column)
+        if replace and field.column in replace:
+            exprs.append(replace[field.column])
+        elif field.column in shift:
+            exprs.append(f"{column} + {shift[field.column]}")
+        else:
+            exprs.append(column)
+    table = connection.ops.quote_name(model._meta.db_table)
+    cursor.execute(f"INSERT INTO {table} ({', '.join(names)}) SELECT {', '.join(exprs)} FROM {table} WHERE {where}")
+
+
+def reset_sequences(models) -> None:
+    """After inserting keys by hand: each table's id sequence past its largest key (PostgreSQL), and ANALYZE."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            for model in models:
+                table = model._meta.db_table
+                cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+        cursor.execute("ANALYZE")
+
+
+def grow(cases: int, *, recorded: bool = False, last_seeded: int = 0, first_copy: int = 1, report=print) -> None:
+    """Copy the seeded cases (those up to ``last_seeded``, or all) until there are ``cases`` of them, with their
+    incidents, strand links and people; with ``recorded``, their recorded incidents and those incidents' strand
+    links too (crime references, person and place keys tagged with the copy: unique, and no copy a repeat of
+    another). Counts are not kept:
+    call ``recorded.counts.rebuild`` after."""
+    from django.db import connection, transaction
+    from django.db.models import Max
+
+    from recorded.models import RecordedIncident
+    from rjcases.models import Case, Incident, Party
+
+    strands = Incident.strands.through
+    recorded_strands = RecordedIncident.strands.through
+    tables = [Case, Incident, strands, Party] + ([RecordedIncident, recorded_strands] if recorded else [])
+    last_seeded = last_seeded or Case.objects.aggregate(m=Max("id"))["m"]
+    seeded = Case.objects.filter(id__lte=last_seeded).count()
+    base = {
+        Case: last_seeded,
+        Incident: Incident.objects.filter(case_id__lte=last_seeded).aggregate(m=Max("id"))["m"],
+        strands: strands.objects.filter(incident__case_id__lte=last_seeded).aggregate(m=Max("id"))["m"],
+        Party: Party.objects.filter(case_id__lte=last_seeded).aggregate(m=Max("id"))["m"],
+        RecordedIncident: RecordedIncident.objects.aggregate(m=Max("id"))["m"] or 0,
+        recorded_strands: recorded_strands.objects.aggregate(m=Max("id"))["m"] or 0,
+    }
+    copies = -(-cases // seeded) - 1
+    started = time.monotonic()
+    for k in range(first_copy, copies + 1):
+        wanted = min(seeded, cases - seeded * k)  # the last copy: only as many cases as still wanted
+        cutoff = Case.objects.filter(id__lte=base[Case]).order_by("id").values_list("id", flat=True)[wanted - 1]
+        copied_recorded = f"id <= {base[RecordedIncident]} AND case_id <= {cutoff}"
+        where = {
+            Case: f"id <= {cutoff}",
+            Incident: f"id <= {base[Incident]} AND case_id <= {cutoff}",
+            Party: f"id <= {base[Party]} AND case_id <= {cutoff}",
+            strands: f"id <= {base[strands]} AND incident_id IN "
+            f"(SELECT id FROM rjcases_incident WHERE id <= {base[Incident]} AND case_id <= {cutoff})",
+            RecordedIncident: copied_recorded,
+            recorded_strands: f"id <= {base[recorded_strands]} AND recordedincident_id IN "
+            f"(SELECT id FROM recorded_recordedincident WHERE {copied_recorded})",
+        }
+        shift = {
+            "id": 0,
+            "case_id": k * base[Case],
+            "incident_id": k * base[Incident],
+            "supports_id": k * base[Party],
+            "recordedincident_id": k * base[RecordedIncident],
+        }
+        replace = {
+            Case: {"reference": reference_sql(str(k))},
+            RecordedIncident: {
+                "crime_reference": tagged_sql("crime_reference", f"k{k}"),
+                "victim_key": tagged_sql("victim_key", f"k{k}"),
+                "place_key": tagged_sql("place_key", f"k{k}"),
+            },
+        }
+        with transaction.atomic(), connection.cursor() as cursor:
+            for model in tables:
+                copy_table(cursor, model, where[model], {**shift, "id": k * base[model]}, replace.get(model))
+        report(f"copy {k} of {copies}: {Case.objects.count():,} cases, {time.monotonic() - started:.0f} s")
+    reset_sequences(tables)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", required=True)
@@ -33,65 +139,16 @@ def main() -> None:
     import django
 
     django.setup()
-    from django.db import connection, transaction
-    from django.db.models import Max
+    from rjcases.models import Case, Party
 
-    from rjcases.models import Case, Incident, Party
-
-    strands = Incident.strands.through
-    tables = [Case, Incident, strands, Party]
-    # The rows seed_demo made (MULTIPLY_BASE_CASE: the largest case id of those, when finishing a stopped run).
-    last_seeded = int(os.environ.get("MULTIPLY_BASE_CASE", "0")) or Case.objects.aggregate(m=Max("id"))["m"]
-    seeded = Case.objects.filter(id__lte=last_seeded).count()
-    base = {
-        Case: last_seeded,
-        Incident: Incident.objects.filter(case_id__lte=last_seeded).aggregate(m=Max("id"))["m"],
-        strands: strands.objects.filter(incident__case_id__lte=last_seeded).aggregate(m=Max("id"))["m"],
-        Party: Party.objects.filter(case_id__lte=last_seeded).aggregate(m=Max("id"))["m"],
-    }
-    copies = -(-args.cases // seeded) - 1
     started = time.monotonic()
-
-    def columns(model, k: int) -> tuple[str, str]:
-        shift = {"id": base[model], "case_id": base[Case], "incident_id": base[Incident], "supports_id": base[Party]}
-        names, exprs = [], []
-        for field in model._meta.concrete_fields:
-            column = field.column
-            names.append(connection.ops.quote_name(column))
-            if column in shift:
-                exprs.append(f"{column} + {k * shift[column]}")
-            elif model is Case and column == "reference":
-                exprs.append(f"'RJ-' || substr(reference, 4, 4) || '-{k}' || substr(reference, 9)")
-            else:
-                exprs.append(connection.ops.quote_name(column))
-        return ", ".join(names), ", ".join(exprs)
-
-    first_copy = int(os.environ.get("MULTIPLY_FROM", "1"))  # to finish a run that stopped after a copy
-    for k in range(first_copy, copies + 1):
-        wanted = min(seeded, args.cases - seeded * k)  # the last copy: only as many cases as still wanted
-        cutoff = Case.objects.filter(id__lte=base[Case]).order_by("id").values_list("id", flat=True)[wanted - 1]
-        where = {
-            Case: f"id <= {cutoff}",
-            Incident: f"id <= {base[Incident]} AND case_id <= {cutoff}",
-            Party: f"id <= {base[Party]} AND case_id <= {cutoff}",
-            strands: f"id <= {base[strands]} AND incident_id IN "
-            f"(SELECT id FROM rjcases_incident WHERE id <= {base[Incident]} AND case_id <= {cutoff})",
-        }
-        with transaction.atomic(), connection.cursor() as cursor:
-            for model in tables:
-                names, exprs = columns(model, k)
-                table = model._meta.db_table
-                cursor.execute(f"INSERT INTO {table} ({names}) SELECT {exprs} FROM {table} WHERE {where[model]}")
-        print(f"copy {k} of {copies}: {Case.objects.count():,} cases, {time.monotonic() - started:.0f} s", flush=True)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            for model in tables:
-                table = model._meta.db_table
-                cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
-            cursor.execute("ANALYZE")
-    else:
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    grow(
+        args.cases,
+        # The rows seed_demo made (MULTIPLY_BASE_CASE: the largest case id of those, when finishing a stopped run).
+        last_seeded=int(os.environ.get("MULTIPLY_BASE_CASE", "0")),
+        first_copy=int(os.environ.get("MULTIPLY_FROM", "1")),  # to finish a run that stopped after a copy
+        report=lambda line: print(line, flush=True),
+    )
     print(f"{Case.objects.count():,} cases, {Party.objects.count():,} people, {time.monotonic() - started:.0f} s")
 
 
