@@ -155,6 +155,9 @@ class RecordedCount(models.Model):
                 name="recorded_count_cell",
             )
         ]
+        # One partnership's cells: the hotspot page names its wards (insights.selectors.incidents._cells), so that it
+        # reads those wards' cells of the period, not every partnership's (bench/partnerships.py).
+        indexes = [models.Index(fields=["ward_id", "basis", "grain", "day"], name="recorded_count_ward")]
 
 
 class ImportRun(models.Model):

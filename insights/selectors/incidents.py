@@ -63,9 +63,22 @@ def period_cells(period: Period) -> Q:
     return query
 
 
-def _cells(filters: IncidentFilters, period: Period) -> QuerySet:
-    """The period's summary rows under the filters. With a strand chosen, only that strand's rows: they count
-    each incident with the strand once, so they are the incident counts too."""
+def counted_wards(filters: IncidentFilters, ref: Reference) -> list[int] | None:
+    """The keys of the wards whose cells are counted (None: every ward), from the reference where it is of the same
+    partnerships (no query). A list, written into the query as it is: with it PostgreSQL reads the summary by ward
+    (``recorded_count_ward``), only these wards' cells of the period; with a subquery on the wards it read every
+    partnership's cells of the period and dropped the others' (bench/README.md, "Partnerships: ten of 100,000")."""
+    if filters.partnerships is None:
+        return None
+    if ref.partnerships == filters.partnerships:
+        return sorted(ref.ward_by_id)
+    wards = Ward.objects.filter(partnership_id__in=list(filters.partnerships)).order_by("pk")
+    return list(wards.values_list("pk", flat=True))
+
+
+def _cells(filters: IncidentFilters, period: Period, wards: list[int] | None) -> QuerySet:
+    """The period's summary rows under the filters, of these wards (every ward where None). With a strand chosen,
+    only that strand's rows: they count each incident with the strand once, so they are the incident counts too."""
     query = Q(basis=filters.basis) & period_cells(period)
     if filters.crime_type:
         query &= Q(crime_type_id=filters.crime_type)
@@ -73,8 +86,8 @@ def _cells(filters: IncidentFilters, period: Period) -> QuerySet:
         query &= Q(source=filters.source)
     if filters.strand:
         query &= Q(strand_id=filters.strand)
-    if filters.partnerships is not None:
-        query &= Q(ward_id__in=Ward.objects.filter(partnership_id__in=list(filters.partnerships)).values("pk"))
+    if wards is not None:
+        query &= Q(ward_id__in=wards)
     return RecordedCount.objects.filter(query).order_by()
 
 
@@ -143,20 +156,21 @@ def _new_flags(current: dict, previous: dict, columns: list, kind: str, ref: Ref
 
 def incident_hotspots(filters: IncidentFilters, ref: Reference) -> IncidentHotspots:
     """Everything the hotspot page shows, from three grouped reads of the summary."""
+    wards = counted_wards(filters, ref)
     rows = list(
-        _cells(filters, filters.period)
+        _cells(filters, filters.period, wards)
         .values("ward_id", "crime_type_id", "source", "strand_id")
         .annotate(n=Sum("incidents"), victim=Sum("repeat_victim"), place=Sum("repeat_place"))
     )
     month_rows = (
-        _cells(filters, filters.period)
+        _cells(filters, filters.period, wards)
         .filter(strand_id=filters.strand or 0)
         .values("grain", "day")
         .annotate(n=Sum("incidents"))
     )
     previous = previous_year(filters.period)
     previous_rows = (
-        _cells(filters, previous).values("ward_id", "crime_type_id", "strand_id").annotate(n=Sum("incidents"))
+        _cells(filters, previous, wards).values("ward_id", "crime_type_id", "strand_id").annotate(n=Sum("incidents"))
     )
 
     once = filters.strand or 0  # the rows that count each incident once

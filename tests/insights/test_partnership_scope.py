@@ -4,6 +4,8 @@ incidents, exactly, with the other partnership's cases beside them; the regional
 from datetime import date
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -11,6 +13,7 @@ from insights.access import partnership_scope
 from insights.selectors import Filters, Period, hotspots, load_reference
 from insights.selectors.incidents import IncidentFilters, incident_hotspots
 from recorded.counts import rebuild
+from rjcases.models import Ward
 from tests.factories import incident_data
 from tests.walk import refer
 
@@ -57,6 +60,27 @@ def test_each_partnerships_recorded_incident_hotspots_count_its_wards_only(both,
         found = incident_hotspots(IncidentFilters(period=_period(), partnerships=scope), ref)
         assert found.total == total
         assert {w.partnership_id for w in ref.wards} == set(scope)
+
+
+def test_the_recorded_incident_hotspots_read_the_summary_by_the_wards_of_the_partnership_named(
+    both, client, manager, salford_manager
+):
+    """The hotspot page's three reads of the summary name the reader's wards as a list of keys, which the index
+    ``recorded_count_ward`` serves: with a subquery on the wards instead, PostgreSQL read every partnership's cells
+    of the period and dropped the others' (bench/partnerships.py, bench/README.md). Given a reference of another
+    scope, the filters' partnerships still decide which wards count."""
+    client.force_login(manager)
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(reverse("insights:hotspots"))
+    assert page.status_code == 200
+    reads = [query["sql"] for query in captured if 'FROM "recorded_recordedcount"' in query["sql"]]
+    assert len(reads) == 3
+    ours = Ward.objects.filter(partnership__in=manager.partnerships.all()).order_by("pk").values_list("pk", flat=True)
+    listed = f'"recorded_recordedcount"."ward_id" IN ({", ".join(map(str, ours))})'
+    assert all(listed in sql and "rjcases_ward" not in sql for sql in reads), reads
+    scope = partnership_scope(salford_manager)
+    found = incident_hotspots(IncidentFilters(period=_period(), partnerships=scope), load_reference(None))
+    assert found.total == 2
 
 
 def test_a_salford_manager_sees_no_trafford_figure_on_any_insights_page(both, client, salford_manager):
