@@ -130,7 +130,10 @@ def attention_q(today: date | None = None) -> Q:
 
 def with_overdue(cases: QuerySet, today: date | None = None) -> QuerySet:
     today, flag = today or timezone.localdate(), partial(ExpressionWrapper, output_field=BooleanField())
-    return cases.annotate(is_overdue=flag(overdue_q(today)), is_due_soon=flag(code_clocks.due_soon_q(today)))
+    return cases.annotate(
+        is_overdue=flag(code_clocks.overdue_q(today, per_row=True)),
+        is_due_soon=flag(code_clocks.due_soon_q(today, per_row=True)),
+    )
 
 
 def overdue_clocks(case: Case, today: date | None = None) -> list[str]:
@@ -146,7 +149,7 @@ def filter_cases(user, filters: dict) -> QuerySet:
     """The user's cases matching the list filters, newest first, with what the list shows loaded.
 
     Each filter is one an index serves on PostgreSQL (tests/rjcases/test_list_plans.py): the status and the
-    order by ``case_state_received``, the strand by an ``EXISTS`` on the strand links' unique index, the ward,
+    order by ``case_partnership_state`` (a partnership's) or ``case_state_received``, the strand by an ``EXISTS`` on the strand links' unique index, the ward,
     route and facilitator by their foreign keys' indexes, "overdue" by the two partial indexes of open clocks,
     and the search by ``search_q``."""
     detailed = sees_details_in_lists(user)

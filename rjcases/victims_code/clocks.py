@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import CharField, Exists, ExpressionWrapper, OuterRef, Q
 from django.utils import formats, timezone
 
 from rjcases import clocks
@@ -203,27 +203,37 @@ def case_clocks(case: Case, today: date | None = None) -> list[Clock]:
 # The same rules in the database, for lists and dashboards
 
 
-def contactable_q() -> Q:
-    """Cases whose contact clocks apply: not an anonymous report, and a person harmed who may be contacted."""
+def contactable_q(*, per_row: bool = False) -> Q:
+    """Cases whose contact clocks apply: not an anonymous report, and a person harmed who may be contacted.
+
+    ``per_row``, for a flag in a list's select (``rjcases.selectors.with_overdue``): the same test with the
+    anonymous-report condition inside the ``EXISTS``. A condition on the case inside it keeps PostgreSQL from
+    turning the ``EXISTS`` into a hashed subplan, which it chose when the list's query could cover 100,000 cases
+    (two sequential scans of every person, 66 to 175 ms each, for a page of 25; bench/README.md, "Partnerships:
+    ten of 100,000"); the page's cases' people are then read by their index. In a filter the plain form stays
+    (there the ``EXISTS`` is a semi-join)."""
     harmed = Party.objects.filter(case=OuterRef("pk"), role=Party.Role.HARMED, asked_not_to_be_contacted=False)
+    if per_row:
+        kind = ExpressionWrapper(OuterRef("report_kind"), output_field=CharField())
+        return Q(Exists(harmed.annotate(case_report_kind=kind).exclude(case_report_kind="anonymous")))
     return ~Q(report_kind="anonymous") & Exists(harmed)
 
 
-def overdue_q(today: date) -> Q:
+def overdue_q(today: date, *, per_row: bool = False) -> Q:
     """Open cases with a contact clock past its date and not met (and the clock applies)."""
     late = Q(rj_information_due_on__lt=today, rj_information_given_on__isnull=True) | Q(
         initial_contact_due_on__lt=today, initial_contact_on__isnull=True
     )
-    return ~Q(state=Case.State.CLOSED) & late & contactable_q()
+    return ~Q(state=Case.State.CLOSED) & late & contactable_q(per_row=per_row)
 
 
-def due_soon_q(today: date) -> Q:
+def due_soon_q(today: date, *, per_row: bool = False) -> Q:
     """Open cases with a contact clock not met, due today or on the next working day (and the clock applies)."""
     soon = clocks.add_working_days(today, 1)
     due = Q(rj_information_due_on__range=(today, soon), rj_information_given_on__isnull=True) | Q(
         initial_contact_due_on__range=(today, soon), initial_contact_on__isnull=True
     )
-    return ~Q(state=Case.State.CLOSED) & due & contactable_q()
+    return ~Q(state=Case.State.CLOSED) & due & contactable_q(per_row=per_row)
 
 
 def overdue_words(case: Case, today: date | None = None) -> list[str]:
