@@ -14,11 +14,12 @@ Both are migrated first (a kept one gets the app's newer indexes).
    in code order, their recorded incidents with them), so Trafford is the only partnership with cases.
 2. Trafford grown to ``--cases`` by copying its cases, incidents, strand links, people, recorded incidents and their
    strand links with new keys (bench/multiply.py's ``grow``); the hotspot summary rebuilt from the raw rows
-   (``recorded.counts.rebuild``); a manager of Trafford only made (``bench_partnership_manager``); ANALYZE.
+   (``recorded.counts.rebuild``); a manager of Trafford only made (``bench_partnership_manager``); VACUUM ANALYZE
+   (as autovacuum would after a bulk load: the statistics and the visibility map, which index-only scans need).
 3. ``CREATE DATABASE <name>_ten TEMPLATE <name>``, then nine partnerships made there, each with its own copies of
    Trafford's wards (same names, codes ``P02TRF01``...), and all of Trafford's cases copied into each in SQL
    (``INSERT ... SELECT``, new keys, references ``RJ-2026-02...``, incidents and recorded incidents in the new
-   partnership's wards, the summary cells copied to those wards); ANALYZE.
+   partnership's wards, the summary cells copied to those wards); VACUUM ANALYZE.
 
 Then, in this process, the manager fetches each page through Django's test client (signed in, every middleware),
 with one connection to each database kept open: round after round (the first a warm-up, not counted), the two
@@ -149,7 +150,7 @@ def build_alone(cases: int, report) -> None:
         report(f"hotspot summary rebuilt: {cells:,} cells in {time.monotonic() - started:.0f} s")
     make_manager(first)
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        cursor.execute("VACUUM ANALYZE")  # as autovacuum would after a bulk load: statistics and the visibility map
 
 
 def add_partnerships(total: int, report) -> None:
@@ -421,6 +422,8 @@ def main() -> None:
         alone = connections["default"]
         connections["default"] = alone.__class__(settings_dict, "default")
         add_partnerships(args.partnerships, report)
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
         connection.close()
         connections["default"] = alone
     sys.exit(measure(args, names))
