@@ -160,25 +160,3 @@ def test_a_facilitators_list_is_served_by_indexes_too(client, facilitator, cases
     client.force_login(facilitator)
     plans = plans_of_the_list(client, {})
     assert [scan for scan in scans(plans) if scan[0] == "Seq Scan"] == []
-
-
-def test_the_lists_overdue_flags_read_each_listed_cases_people_never_every_person(client, manager, cases, many_people):
-    """The list's overdue and due-soon flags (``rjcases.selectors.with_overdue``, ``contactable_q(per_row=True)``)
-    are read per listed case. The plain ``EXISTS`` could be made a hashed subplan over every person, which PostgreSQL
-    chose for a page of 25 among 100,000 cases (bench/README.md, "Partnerships: ten of 100,000"); here, with index
-    scans off, it would choose it among a few thousand. The per-row form cannot be hashed."""
-    client.force_login(manager)
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(reverse("rjcases:list")).status_code == 200
-    listed = [query["sql"] for query in captured if '"is_overdue"' in query["sql"]]
-    assert listed
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_indexscan = off")
-        cursor.execute("SET LOCAL enable_bitmapscan = off")
-        for sql in listed:
-            cursor.execute("EXPLAIN " + sql)
-            plan = "\n".join(row[0] for row in cursor.fetchall())
-            assert "SubPlan" in plan, plan
-            assert "hashed SubPlan" not in plan, plan
-        cursor.execute("SET LOCAL enable_indexscan = on")
-        cursor.execute("SET LOCAL enable_bitmapscan = on")

@@ -240,6 +240,26 @@ def test_lists_flag_a_clock_due_within_one_working_day(police_referrer):
     assert Case.objects.filter(selectors.attention_q(today), pk=case.pk).exists()
 
 
+@pytest.mark.django_db
+def test_lists_flag_overdue_per_listed_case_and_never_an_anonymous_report(police_referrer):
+    """The list's flags test "anonymous report" inside the EXISTS on the people (``contactable_q(per_row=True)``):
+    with the test outside it, PostgreSQL made the EXISTS a hashed scan of every person when a list could hold 100,000
+    cases (bench/README.md, "Partnerships: ten of 100,000"). Same answers as the filter's form."""
+    today = date(2026, 12, 24)
+    case = refer(police_referrer)
+    case.rj_information_due_on = date(2026, 12, 1)
+    case.save()
+    listed = selectors.with_overdue(Case.objects.filter(pk=case.pk), today)
+    assert listed.get().is_overdue is True
+    sql = str(listed.query)
+    people = [part for part in sql.split("EXISTS(")[1:] if 'FROM "rjcases_party"' in part.split("LIMIT")[0]]
+    assert len(people) == 2  # is_overdue and is_due_soon
+    assert all('"rjcases_case"."report_kind"' in part.split("LIMIT")[0] for part in people), sql
+    Case.objects.filter(pk=case.pk).update(report_kind="anonymous")
+    assert listed.get().is_overdue is False
+    assert not Case.objects.filter(selectors.overdue_q(today), pk=case.pk).exists()
+
+
 # ---------------------------------------------------------------------------------------------------
 # The web pages
 
