@@ -149,9 +149,9 @@ def filter_cases(user, filters: dict) -> QuerySet:
     """The user's cases matching the list filters, newest first, with what the list shows loaded.
 
     Each filter is one an index serves on PostgreSQL (tests/rjcases/test_list_plans.py): the status and the
-    order by ``case_partnership_state`` (a partnership's) or ``case_state_received``, the strand by an ``EXISTS`` on the strand links' unique index, the ward,
-    route and facilitator by their foreign keys' indexes, "overdue" by the two partial indexes of open clocks,
-    and the search by ``search_q``."""
+    order by ``case_partnership_state`` (a partnership's) or ``case_state_received``, the strand by an ``EXISTS``
+    on the strand links' unique index, the ward, route and facilitator by their foreign keys' indexes, "overdue" by
+    the two partial indexes of open clocks, and the search by ``search_q``."""
     detailed = sees_details_in_lists(user)
     cases = with_overdue(Case.objects.visible_to(user)).select_related("route")
     if detailed:
