@@ -6,6 +6,8 @@ PY := $(VENV)/bin/python
 CHROMIUM ?= /usr/bin/chromium
 # pytest-xdist workers for the SQLite and PostgreSQL passes: one per core.
 PYTEST_WORKERS ?= auto
+# The browser tests' workers, each with its own Chromium, live server and database (tests/browser/conftest.py).
+BROWSER_WORKERS ?= 2
 PIP_INSTALL := $(PY) -m pip install --quiet --disable-pip-version-check
 
 .PHONY: run serve serve-web collectstatic test test-parts setup setup-dev test-sqlite test-postgres test-production test-browser lint audit requirements clean demo \
@@ -130,10 +132,12 @@ test-production: setup-dev
 	@[ -n "$$DATABASE_URL" ] || { echo "make test-production needs DATABASE_URL=postgres://..." >&2; exit 1; }
 	$(PY) -m pytest tests/production -m production -q -p no:xdist -p no:randomly
 
-# One Chromium, one live server: serial.
+# BROWSER_WORKERS xdist workers, each its own Chromium, live server and SQLite database; a module whose tests
+# share a seeded module fixture (the reflow walk) stays on one worker (--dist loadgroup).
 test-browser: setup-dev
 	@echo "== Browser tests (Chromium at $(CHROMIUM)) =="
-	env -u DATABASE_URL CHROMIUM=$(CHROMIUM) $(PY) -m pytest -m browser -q -p no:randomly --durations=10
+	env -u DATABASE_URL CHROMIUM=$(CHROMIUM) $(PY) -m pytest -m browser -q -p no:randomly \
+		-n $(BROWSER_WORKERS) --dist loadgroup --durations=10
 
 # ruff (lint, and the formatter over the whole tree), mypy with no new errors, models and migrations agree,
 # every installed licence may sit beside MIT.

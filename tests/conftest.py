@@ -11,10 +11,9 @@ from django.core.cache import cache
 from django.test import override_settings
 
 from accounts import roles
-from accounts.models import Organisation
-from tests import dbcache
+from tests import dbcache, personas
 from tests.buckets import aws_credentials, letter_bucket, moto_endpoint  # noqa: F401 (fixtures for every test)
-from tests.factories import OrganisationFactory, UserFactory, partnership, reference
+from tests.factories import partnership, reference
 
 dbcache.install()  # test databases are copies of one migrated database (tests/dbcache.py)
 
@@ -57,6 +56,18 @@ def tasks_run_at_once():
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def shared_data_settings(tmp_path_factory):
+    """What the function-scoped fixtures below set for each test, also for data built once per module or session
+    (``tests/urlwalk.py``): a fast hasher, files in a temporary folder, letters left pending (PDFs unrendered)."""
+    with override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        MEDIA_ROOT=tmp_path_factory.mktemp("shared-media"),
+        RJ_LETTER_FILES=False,
+    ):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Hashing strength is Django's business, not these tests': a fast hasher keeps personas cheap."""
@@ -80,107 +91,73 @@ def letter_files_only_when_marked(request, settings):
 
 @pytest.fixture
 def rj_service(db):
-    return OrganisationFactory(name="Test RJ Service", kind=Organisation.Kind.RJ_SERVICE)
+    return personas.organisation("rj_service")
 
 
 @pytest.fixture
 def police_force(db):
-    return OrganisationFactory(name="Test Police Trafford", kind=Organisation.Kind.POLICE)
+    return personas.organisation("police_force")
 
 
 @pytest.fixture
 def other_police_force(db):
-    return OrganisationFactory(name="Test Police Elsewhere", kind=Organisation.Kind.POLICE)
+    return personas.organisation("other_police_force")
 
 
 @pytest.fixture
 def victim_service(db):
-    return OrganisationFactory(name="Test Victim Service", kind=Organisation.Kind.VICTIM_SERVICE)
+    return personas.organisation("victim_service")
 
 
 @pytest.fixture
 def reporting_centre(db):
-    return OrganisationFactory(name="Test Reporting Centre", kind=Organisation.Kind.REPORTING_CENTRE)
+    return personas.organisation("reporting_centre")
+
+
+# The personas themselves are tests/personas.py's (a module building its data once calls them there).
 
 
 @pytest.fixture
 def manager(rj_service):
-    return UserFactory(
-        username="manager", first_name="Mona", last_name="Manager", organisation=rj_service, role=roles.MANAGER
-    )
+    return personas.manager()
 
 
 @pytest.fixture
 def facilitator(rj_service):
     """A facilitator who will be allocated the case under test."""
-    return UserFactory(
-        username="facilitator",
-        first_name="Fay",
-        last_name="Facilitator",
-        organisation=rj_service,
-        role=roles.FACILITATOR,
-    )
+    return personas.facilitator()
 
 
 @pytest.fixture
 def other_facilitator(rj_service):
     """A facilitator with no case of their own."""
-    return UserFactory(
-        username="facilitator2",
-        first_name="Otto",
-        last_name="Otherfac",
-        organisation=rj_service,
-        role=roles.FACILITATOR,
-    )
+    return personas.other_facilitator()
 
 
 @pytest.fixture
 def police_referrer(police_force):
-    return UserFactory(
-        username="police", first_name="Pat", last_name="Police", organisation=police_force, role=roles.POLICE_REFERRER
-    )
+    return personas.police_referrer()
 
 
 @pytest.fixture
 def other_police_referrer(other_police_force):
     """A police referrer from another force: sees none of our force's referrals."""
-    return UserFactory(
-        username="police_other",
-        first_name="Olly",
-        last_name="Otherforce",
-        organisation=other_police_force,
-        role=roles.POLICE_REFERRER,
-    )
+    return personas.other_police_referrer()
 
 
 @pytest.fixture
 def caseworker(victim_service):
-    return UserFactory(
-        username="caseworker",
-        first_name="Cas",
-        last_name="Caseworker",
-        organisation=victim_service,
-        role=roles.CASEWORKER,
-    )
+    return personas.caseworker()
 
 
 @pytest.fixture
 def centre_staff(reporting_centre):
-    return UserFactory(
-        username="centre", first_name="Cen", last_name="Centre", organisation=reporting_centre, role=roles.CENTRE_STAFF
-    )
+    return personas.centre_staff()
 
 
 @pytest.fixture
 def administrator(rj_service):
-    return UserFactory(
-        username="admin",
-        first_name="Ada",
-        last_name="Admin",
-        organisation=rj_service,
-        role=roles.ADMINISTRATOR,
-        is_staff=True,
-    )
+    return personas.administrator()
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -208,57 +185,27 @@ def salford_ward(salford):
 
 @pytest.fixture
 def salford_service(db):
-    return OrganisationFactory(name="Salford RJ Service", kind=Organisation.Kind.RJ_SERVICE)
+    return personas.organisation("salford_service")
 
 
 @pytest.fixture
 def salford_manager(salford_service, salford):
-    return UserFactory(
-        username="salford_manager",
-        first_name="Sal",
-        last_name="Manager",
-        organisation=salford_service,
-        role=roles.MANAGER,
-        partnerships=[salford],
-    )
+    return personas.salford_manager()
 
 
 @pytest.fixture
 def salford_facilitator(salford_service, salford):
-    return UserFactory(
-        username="salford_facilitator",
-        first_name="Sef",
-        last_name="Facilitator",
-        organisation=salford_service,
-        role=roles.FACILITATOR,
-        partnerships=[salford],
-    )
+    return personas.salford_facilitator()
 
 
 @pytest.fixture
 def salford_administrator(salford_service, salford):
-    return UserFactory(
-        username="salford_admin",
-        first_name="Sad",
-        last_name="Admin",
-        organisation=salford_service,
-        role=roles.ADMINISTRATOR,
-        is_staff=True,
-        partnerships=[salford],
-    )
+    return personas.salford_administrator()
 
 
 @pytest.fixture
 def regional_lead(db):
-    office = OrganisationFactory(name="Test PCC Office", kind=Organisation.Kind.OTHER)
-    return UserFactory(
-        username="regional",
-        first_name="Reg",
-        last_name="Lead",
-        organisation=office,
-        role=roles.REGIONAL_LEAD,
-        partnerships=[],
-    )
+    return personas.regional_lead()
 
 
 @pytest.fixture

@@ -13,6 +13,12 @@ Fixtures for browser tests (mark them ``pytestmark = pytest.mark.browser``):
 
 Playwright's own browser download does not work here: Chromium is Debian's, at ``$CHROMIUM``
 (default /usr/bin/chromium). Without it every browser test is skipped, saying so.
+
+The tests run on pytest-xdist workers (``make test-browser``: two, ``-n 2 --dist loadgroup``). Each worker is its
+own process with its own Chromium, its own in-memory SQLite test database and its own live server (on a free
+port; with ``DJANGO_LIVE_TEST_SERVER_ADDRESS=host:port``, worker N takes port + N, and so for the reflow walk's
+``RJ_WALK_LIVE_SERVER``). The tests of a module that share a module-scoped fixture (the reflow walk's seeded
+borough) stay together on one worker, so the borough is seeded once.
 """
 
 import os
@@ -37,6 +43,19 @@ AXE_STATIC_PATH = "build/vendor/axe.min.js"  # copied there by scripts/build-fro
 BLOCKING_IMPACTS = ("serious", "critical")
 
 
+def _worker_port(variable: str) -> None:
+    """Under xdist, worker ``gwN`` listens on the given port + N, so two workers never ask for the same one."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    address = os.environ.get(variable, "")
+    if worker.startswith("gw") and address.count(":") == 1 and address.rsplit(":", 1)[1].isdigit():
+        host, port = address.rsplit(":", 1)
+        os.environ[variable] = f"{host}:{int(port) + int(worker[2:])}"
+
+
+for _variable in ("DJANGO_LIVE_TEST_SERVER_ADDRESS", "RJ_WALK_LIVE_SERVER"):
+    _worker_port(_variable)
+
+
 def _missing_requirement() -> str | None:
     if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)) and not shutil.which(CHROMIUM):
         return f"no Chromium at {CHROMIUM} (apt-get install -y chromium, or set CHROMIUM=)"
@@ -47,14 +66,25 @@ def _missing_requirement() -> str | None:
     return None
 
 
+def _shares_a_module_fixture(item) -> bool:
+    info = getattr(item, "_fixtureinfo", None)
+    return info is not None and any(
+        definitions[-1].scope in ("module", "package") for definitions in info.name2fixturedefs.values()
+    )
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's loadgroup reads the groups
 def pytest_collection_modifyitems(config, items):
+    here = Path(__file__).parent
+    mine = [item for item in items if here in Path(item.fspath).parents]
+    for item in mine:
+        if _shares_a_module_fixture(item):
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
     reason = _missing_requirement()
     if reason is None:
         return
-    here = Path(__file__).parent
-    for item in items:
-        if here in Path(item.fspath).parents:
-            item.add_marker(pytest.mark.skip(reason=f"browser tests skipped: {reason}"))
+    for item in mine:
+        item.add_marker(pytest.mark.skip(reason=f"browser tests skipped: {reason}"))
 
 
 @pytest.fixture(scope="session")

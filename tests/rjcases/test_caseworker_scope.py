@@ -11,28 +11,24 @@ their own client allowed, anyone else 403, another case 404.
 
 from __future__ import annotations
 
-import itertools
-import re
 from datetime import date, timedelta
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from rest_framework.throttling import SimpleRateThrottle
 
 from accounts import roles
 from conferences import services as work
-from conferences.models import Activity, AgreementAction, FollowUp, InterpreterBooking
+from conferences.models import AgreementAction, FollowUp
 from rjcases import services
 from rjcases.models import Assessment, Case, Consent, Party
-from rjcases.services import TRANSITIONS
-from tests.api.conftest import client_for
+from tests import personas, urlwalk
 from tests.factories import OrganisationFactory, UserFactory
+from tests.urlwalk import case_paths
 from tests.walk import refer, to_agreement
 
 pytestmark = pytest.mark.django_db
 
-CASE_ROUTES = ("cases/<str:reference>/", "letters/case/<str:reference>/", "api/v1/cases/<str:reference>/")
 CLIENT_NOTE = "Shared note: the client prefers mornings."
 SECRET_NOTE = "Unshared note: the facilitator worries about Kieran"
 
@@ -134,8 +130,7 @@ def no_rate_limits(monkeypatch):
     monkeypatch.setattr(SimpleRateThrottle, "allow_request", lambda self, request, view: True)
 
 
-@pytest.fixture
-def other_caseworker(db):
+def _other_caseworker():
     return UserFactory(
         username="caseworker2",
         first_name="Olga",
@@ -145,84 +140,62 @@ def other_caseworker(db):
     )
 
 
-@pytest.fixture
-def cases(police_referrer, manager, facilitator, caseworker, other_caseworker):
-    """(a) ours: the client is ``caseworker``'s, the other person harmed ``other_caseworker``'s;
+@pytest.fixture(scope="module")
+def scope_world(django_db_setup, django_db_blocker):
+    """The personas (tests/personas.py) and three cases, built once for the module (tests/urlwalk.py):
+    (a) ours: the client is ``caseworker``'s, the other person harmed ``other_caseworker``'s;
     (b) theirs: only ``other_caseworker``'s client; (c) nobody's: no caseworker at all."""
-    ours = _make_case(
-        police_referrer, manager, facilitator, client_caseworker=caseworker, other_caseworker=other_caseworker
-    )
-    theirs = _make_case(police_referrer, manager, facilitator, client_caseworker=other_caseworker)
-    nobodys = _make_case(police_referrer, manager, facilitator, client_caseworker=None)
-    return {"ours": ours, "theirs": theirs, "nobodys": nobodys}
+    with urlwalk.built_once(django_db_blocker):
+        referrer, manager, facilitator = personas.police_referrer(), personas.manager(), personas.facilitator()
+        caseworker, other_caseworker = personas.caseworker(), _other_caseworker()
+        cases = {
+            "ours": _make_case(
+                referrer, manager, facilitator, client_caseworker=caseworker, other_caseworker=other_caseworker
+            ),
+            "theirs": _make_case(referrer, manager, facilitator, client_caseworker=other_caseworker),
+            "nobodys": _make_case(referrer, manager, facilitator, client_caseworker=None),
+        }
+        people = {"manager": manager, "facilitator": facilitator, "caseworker": caseworker}
+        yield {"people": people, "cases": cases, "sessions": urlwalk.Sessions(caseworker)}
+
+
+# The module's own personas and cases, read afresh for each test (each test's writes are rolled back after it).
+
+
+@pytest.fixture
+def manager(scope_world):
+    return urlwalk.fresh(scope_world["people"]["manager"])
+
+
+@pytest.fixture
+def facilitator(scope_world):
+    return urlwalk.fresh(scope_world["people"]["facilitator"])
+
+
+@pytest.fixture
+def caseworker(scope_world):
+    return urlwalk.fresh(scope_world["people"]["caseworker"])
+
+
+@pytest.fixture
+def cases(scope_world):
+    return {which: urlwalk.fresh(case) for which, case in scope_world["cases"].items()}
+
+
+@pytest.fixture
+def client(scope_world, caseworker):
+    """A client signed in as ``caseworker`` (the only persona the tests below send requests as)."""
+    return scope_world["sessions"].web(caseworker)
+
+
+@pytest.fixture
+def caseworker_api(scope_world, caseworker):
+    """The API as ``caseworker``, with the token issued once for the module."""
+    return scope_world["sessions"].api(caseworker)
 
 
 # ---------------------------------------------------------------------------------------------------
-# Every case path, from the URL resolver
-
-
-def _routes(patterns=None, prefix="") -> list[str]:
-    found = []
-    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
-        route = prefix + str(pattern.pattern)
-        if isinstance(pattern, URLResolver):
-            found += _routes(pattern.url_patterns, route)
-        elif isinstance(pattern, URLPattern):
-            found.append(route)
-    return [r for r in found if r.startswith(CASE_ROUTES)]
-
-
-def _ids(case: Case) -> dict[str, list]:
-    parties = list(case.parties.all())
-    return {
-        "party": [p.pk for p in parties],
-        "consent": list(Consent.objects.filter(party__case=case).values_list("pk", flat=True)),
-        "assessment": list(Assessment.objects.filter(party__case=case).values_list("pk", flat=True)),
-        "letter": list(case.letters.values_list("pk", flat=True)),
-        "activity": list(Activity.objects.filter(case=case).values_list("pk", flat=True)),
-        "action": list(AgreementAction.objects.filter(agreement__case=case).values_list("pk", flat=True)),
-        "note": list(case.notes.values_list("pk", flat=True)),
-        "complaint": list(case.complaints.values_list("pk", flat=True)),
-        "booking": list(InterpreterBooking.objects.filter(activity__case=case).values_list("pk", flat=True)) or [1],
-    }
-
-
-def _values(route: str, name: str, ids: dict) -> list:
-    if name == "reference":
-        return ["REF"]
-    if name == "name":
-        return list(TRANSITIONS)
-    if name == "stage":
-        return ["before", "after"]
-    if name in ("party_id", "party_pk"):
-        return ids["party"]
-    if name == "booking_pk":
-        return ids["booking"]
-    for kind in ("consent", "assessment", "letter", "activity", "action", "note", "complaint", "booking"):
-        if name == f"{kind}_id":
-            return ids[kind]
-    if name == "pk":
-        if route.startswith("letters/"):
-            return ids["letter"]
-        if "/activity/" in route:
-            return ids["activity"]
-        if "/actions/" in route:
-            return ids["action"]
-    raise AssertionError(f"test_caseworker_scope does not know what {name!r} is in {route}: teach _values")
-
-
-def case_paths(case: Case) -> list[str]:
-    """Every case URL with every id of ``case`` it can take (so a new page cannot be missed)."""
-    ids = _ids(case)
-    paths = []
-    for route in _routes():
-        names = re.findall(r"<(?:\w+:)?(\w+)>", route)
-        for combination in itertools.product(*(_values(route, n, ids) for n in names)):
-            path = route
-            for name, value in zip(names, combination, strict=True):
-                path = re.sub(rf"<(?:\w+:)?{name}>", str(value), path, count=1)
-            paths.append("/" + path.replace("REF", case.reference))
-    return paths
+# Every case path, from the URL resolver (tests/urlwalk.py's case_paths)
 
 
 def test_the_walk_covers_the_case_pages_and_the_api(cases):
@@ -251,11 +224,10 @@ def _body(response) -> str:
     return content.decode("utf-8", "replace")
 
 
-def test_a_caseworker_sees_nothing_of_the_other_people_on_their_clients_case(client, cases, caseworker):
+def test_a_caseworker_sees_nothing_of_the_other_people_on_their_clients_case(client, cases, caseworker, caseworker_api):
     case = cases["ours"]
     secrets = _secrets(OTHER_HARMED) + _secrets(RESPONSIBLE) + _secrets(SUPPORTER) + [SECRET_NOTE]
-    api = client_for(caseworker)
-    client.force_login(caseworker)
+    api = caseworker_api
     leaks, errors, seen = [], [], 0
     for path in case_paths(case):
         response = api.get(path) if path.startswith("/api/") else client.get(path)
@@ -269,9 +241,8 @@ def test_a_caseworker_sees_nothing_of_the_other_people_on_their_clients_case(cli
     assert seen > 20  # the walk read real pages, not only refusals
 
 
-def test_the_caseworker_sees_their_client_in_full_and_the_case_itself(client, cases, caseworker):
+def test_the_caseworker_sees_their_client_in_full_and_the_case_itself(client, cases, caseworker, caseworker_api):
     case = cases["ours"]
-    client.force_login(caseworker)
     # The case page's sections: the summary, the people (with contacts and notes), the restorative work.
     page = "".join(
         client.get(f"/cases/{case.reference}/{section}").content.decode() for section in ("", "people/", "work/")
@@ -284,7 +255,7 @@ def test_the_caseworker_sees_their_client_in_full_and_the_case_itself(client, ca
         assert last_name not in page
     client_id = case.parties.get(first_name="Amina").pk
     assert client.get(f"/cases/{case.reference}/people/{client_id}/").status_code == 200
-    api = client_for(caseworker)
+    api = caseworker_api
     parties = {p["name"]: p for p in api.get(f"/api/v1/cases/{case.reference}/parties/").json()}
     assert parties["Amina Clientperson"]["phone"] == CLIENT["phone"]
     assert parties["Kieran"] == {
@@ -302,7 +273,6 @@ def test_the_timeline_shows_the_moves_and_the_client_never_another_persons_chang
     case = cases["ours"]
     responsible = case.parties.get(role=Party.Role.RESPONSIBLE)
     services.update_party(responsible, manager, safe_contact_times="Evenings after 7pm only")
-    client.force_login(caseworker)
     page = client.get(f"/cases/{case.reference}/timeline/").content.decode()
     assert "Referral accepted" in page
     assert "Agreement recorded" in page
@@ -312,10 +282,9 @@ def test_the_timeline_shows_the_moves_and_the_client_never_another_persons_chang
 
 
 @pytest.mark.parametrize("which", ["theirs", "nobodys"])
-def test_every_path_of_a_case_without_their_client_is_a_404(client, cases, caseworker, which):
+def test_every_path_of_a_case_without_their_client_is_a_404(client, cases, caseworker, which, caseworker_api):
     case = cases[which]
-    api = client_for(caseworker)
-    client.force_login(caseworker)
+    api = caseworker_api
     wrong = []
     for path in case_paths(case):
         sender = api if path.startswith("/api/") else client
@@ -347,11 +316,10 @@ def _expected(who: str, ok: int) -> int:
 
 
 @pytest.mark.parametrize("who", ROLES)
-def test_consent_is_recorded_for_their_own_client_only(client, cases, caseworker, who):
+def test_consent_is_recorded_for_their_own_client_only(client, cases, caseworker, who, caseworker_api):
     case = cases["ours"]
     party = _party(case, who)
     before = Consent.objects.count()
-    client.force_login(caseworker)
     web = client.post(
         f"/cases/{case.reference}/people/{party.pk}/consent/",
         {
@@ -363,7 +331,7 @@ def test_consent_is_recorded_for_their_own_client_only(client, cases, caseworker
             "wording_version": "2026-1",
         },
     )
-    api = client_for(caseworker).post(
+    api = caseworker_api.post(
         f"/api/v1/cases/{case.reference}/parties/{party.pk}/consents/",
         {"purpose": "participate", "given_on": "2026-02-01", "method": "signed_form"},
         format="json",
@@ -373,13 +341,12 @@ def test_consent_is_recorded_for_their_own_client_only(client, cases, caseworker
 
 
 @pytest.mark.parametrize("who", ROLES)
-def test_a_caseworker_records_no_assessment(client, cases, caseworker, who):
+def test_a_caseworker_records_no_assessment(client, cases, caseworker, who, caseworker_api):
     case = cases["ours"]
     party = _party(case, who)
     before = Assessment.objects.count()
-    client.force_login(caseworker)
     web = client.post(f"/cases/{case.reference}/people/{party.pk}/assess/", {})
-    api = client_for(caseworker).post(
+    api = caseworker_api.post(
         f"/api/v1/cases/{case.reference}/parties/{party.pk}/assessments/",
         {"assessed_on": "2026-02-01", "willing": True, "risk_level": "low"},
         format="json",
@@ -389,7 +356,7 @@ def test_a_caseworker_records_no_assessment(client, cases, caseworker, who):
 
 
 @pytest.mark.parametrize("who", ["client", "other_harmed", "responsible"])
-def test_consent_is_withdrawn_for_their_own_client_only(client, cases, caseworker, facilitator, who):
+def test_consent_is_withdrawn_for_their_own_client_only(client, cases, caseworker, facilitator, who, caseworker_api):
     case = cases["ours"]
     services.record_consent(
         _party(case, who),
@@ -400,13 +367,12 @@ def test_consent_is_withdrawn_for_their_own_client_only(client, cases, caseworke
     )
     consents = list(Consent.objects.filter(party=_party(case, who)).order_by("pk"))
     assert len(consents) == 2
-    client.force_login(caseworker)
     web = client.post(
         f"/cases/{case.reference}/consents/{consents[0].pk}/withdraw/",
         {"withdrawn_on-day": "1", "withdrawn_on-month": "3", "withdrawn_on-year": "2026", "reason": "Changed mind"},
     )
     assert web.status_code == _expected(who, 302)
-    api = client_for(caseworker).post(
+    api = caseworker_api.post(
         f"/api/v1/cases/{case.reference}/consents/{consents[-1].pk}/withdrawal/",
         {"withdrawn_on": "2026-03-01", "reason": "Changed mind"},
         format="json",
@@ -422,13 +388,12 @@ def _answers() -> dict:
 
 @pytest.mark.parametrize("who", ROLES)
 def test_feedback_on_the_page_and_wellbeing_in_the_api_are_for_their_own_client_only(
-    client, cases, caseworker, facilitator, who
+    client, cases, caseworker, facilitator, who, caseworker_api
 ):
     case = _complete(cases["ours"], facilitator)
     party = _party(case, who)
-    client.force_login(caseworker)
     web = client.post(f"/cases/{case.reference}/feedback/{party.pk}/", {"refused": "no", "satisfied": "yes"})
-    api = client_for(caseworker).post(
+    api = caseworker_api.post(
         f"/api/v1/cases/{case.reference}/wellbeing/",
         {"party": party.pk, "stage": "after", "answers": _answers()},
         format="json",
@@ -440,13 +405,12 @@ def test_feedback_on_the_page_and_wellbeing_in_the_api_are_for_their_own_client_
 
 @pytest.mark.parametrize("who", ROLES)
 def test_wellbeing_on_the_page_and_feedback_in_the_api_are_for_their_own_client_only(
-    client, cases, caseworker, facilitator, who
+    client, cases, caseworker, facilitator, who, caseworker_api
 ):
     case = _complete(cases["ours"], facilitator)
     party = _party(case, who)
-    client.force_login(caseworker)
     web = client.post(f"/cases/{case.reference}/wellbeing/{party.pk}/after/", {key: "4" for key in _answers()})
-    api = client_for(caseworker).post(
+    api = caseworker_api.post(
         f"/api/v1/cases/{case.reference}/feedback/", {"party": party.pk, "satisfied": True}, format="json"
     )
     assert (web.status_code, api.status_code) == (_expected(who, 302), _expected(who, 201))
@@ -454,14 +418,13 @@ def test_wellbeing_on_the_page_and_feedback_in_the_api_are_for_their_own_client_
     assert party.wellbeing.exists() == (who == "client")
 
 
-def test_feedback_on_a_case_without_their_client_is_a_404(client, cases, caseworker, facilitator):
+def test_feedback_on_a_case_without_their_client_is_a_404(client, cases, caseworker, facilitator, caseworker_api):
     for which in ("theirs", "nobodys"):
         case = _complete(cases[which], facilitator)
         party = case.parties.get(first_name="Amina")
-        client.force_login(caseworker)
         assert client.post(f"/cases/{case.reference}/feedback/{party.pk}/", {"refused": "no"}).status_code == 404
         assert client.post(f"/cases/{case.reference}/people/{party.pk}/consent/", {}).status_code == 404
-        api = client_for(caseworker)
+        api = caseworker_api
         assert (
             api.post(f"/api/v1/cases/{case.reference}/feedback/", {"party": party.pk}, format="json").status_code == 404
         )
@@ -476,10 +439,9 @@ def test_feedback_on_a_case_without_their_client_is_a_404(client, cases, casewor
 
 
 @pytest.mark.parametrize("withdrawn_by", ["person responsible", "referrer", "service"])
-def test_a_caseworker_withdraws_only_on_their_clients_behalf(client, cases, caseworker, withdrawn_by):
+def test_a_caseworker_withdraws_only_on_their_clients_behalf(client, cases, caseworker, withdrawn_by, caseworker_api):
     case = cases["ours"]
     before = _case_record(case)
-    client.force_login(caseworker)
     form = client.get(f"/cases/{case.reference}/transition/withdraw/").content.decode()
     assert 'value="person harmed"' in form
     assert f'value="{withdrawn_by}"' not in form
@@ -487,7 +449,7 @@ def test_a_caseworker_withdraws_only_on_their_clients_behalf(client, cases, case
         f"/cases/{case.reference}/transition/withdraw/",
         {"seen_state": case.state, "withdrawn_by": withdrawn_by, "reason": "They no longer wish to take part"},
     )
-    api = client_for(caseworker).post(
+    api = caseworker_api.post(
         f"/api/v1/cases/{case.reference}/transitions/withdraw/",
         {"withdrawn_by": withdrawn_by, "reason": "They no longer wish to take part"},
         format="json",
@@ -504,9 +466,9 @@ def _case_record(case: Case) -> tuple:
     return row, list(case.transitions.values_list("pk", flat=True)), case.history.count()
 
 
-def test_the_person_harmed_withdrawing_is_recorded_by_their_caseworker(cases, caseworker):
+def test_the_person_harmed_withdrawing_is_recorded_by_their_caseworker(cases, caseworker, caseworker_api):
     case = cases["ours"]
-    api = client_for(caseworker)
+    api = caseworker_api
     offered = {t["name"]: t for t in api.get(f"/api/v1/cases/{case.reference}/transitions/").json()}
     choices = next(f["choices"] for f in offered["withdraw"]["fields"] if f["name"] == "withdrawn_by")
     assert [c["code"] for c in choices] == ["person harmed"]

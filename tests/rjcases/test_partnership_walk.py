@@ -8,7 +8,11 @@ redirect to the other's object. The patterns that take no object are listed in `
 those of them a signed-in persona can read (dashboards, lists, insights and their CSV and PDF exports) are read
 and must not hold the other partnership's distinctive case reference, names, ward, centre or figures.
 
-Both partnerships' objects are built once per module (``world``, in a transaction rolled back at the end).
+The wall on a case's own pages is stricter still (``test_every_path_of_another_partnerships_case_...``): every case
+page and API path with EVERY id of Trafford's case, GET/POST/PUT/DELETE, is a 404 (or 405), never a 403, for
+Salford's manager and facilitator and for the regional lead.
+
+Both partnerships' objects and every persona's sign-in are built once per module (``world``, tests/urlwalk.py).
 """
 
 from __future__ import annotations
@@ -18,15 +22,13 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.db import transaction
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern
 from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.throttling import SimpleRateThrottle
 
 from accounts import roles
 from accounts.models import Organisation
-from conferences.models import Activity, AgreementAction, InterpreterBooking
 from insights import services as insight_services
 from insights.models import CentreSurveyResponse, ReportingCentre, TrainedStaffMember
 from letters import services as letter_services
@@ -34,11 +36,12 @@ from letters.models import LetterKind, LetterTemplate
 from privacy.models import RetentionReview, RetentionRule, SubjectRequestMatch
 from privacy.services import requests as subject_requests
 from rjcases import services
-from rjcases.models import Assessment, Case, Consent, Party, Ward
+from rjcases.models import Case, Party, Ward
 from rjcases.services import TRANSITIONS, complaints
-from tests.api.conftest import client_for
+from tests import urlwalk
 from tests.factories import OrganisationFactory, UserFactory, incident_data, partnership
 from tests.letters.conftest import pdf_text
+from tests.urlwalk import case_paths
 from tests.walk import refer, to_agreement
 
 pytestmark = pytest.mark.django_db
@@ -163,7 +166,28 @@ def _build(code: str) -> dict:
     people = [_person(f"{label}harmed", f"{label}surname", 1), _person(f"{label}resp", f"{label}other", 2)]
     case = refer(staff[roles.POLICE_REFERRER], parties=people, incident=incident_data(ward_code=ward.code))
     services.update_party(case.parties.get(role=Party.Role.HARMED), manager, caseworker=staff[roles.CASEWORKER])
+    # A supporter and a contact attempt too: every kind of a case's objects the case pages take an id of.
+    responsible = case.parties.get(role=Party.Role.RESPONSIBLE)
+    services.add_party(
+        case,
+        manager,
+        role=Party.Role.SUPPORTER,
+        first_name=f"{label}kin",
+        last_name=f"{label}kinsurname",
+        supports=responsible,
+        address=f"3 {label}kin Street",
+        postcode="M33 7AB",
+    )
     case = to_agreement(case, manager, facilitator, actions=2)
+    services.record_contact(
+        case,
+        facilitator,
+        party=responsible,
+        at=timezone.now() - timedelta(hours=1),
+        method="phone",
+        result="reached",
+        notes=f"{label} contact",
+    )
     services.add_note(case, facilitator, body=f"{label} secret note")
     complaints.record_complaint(
         case, manager, complainant="harmed", about=f"{label} complaint", received_on=timezone.localdate()
@@ -223,15 +247,15 @@ def _build(code: str) -> dict:
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
+    with urlwalk.built_once(django_db_blocker):
         letter_services.ensure_default_templates()
         built = {code: _build(code) for code in ("trafford", "salford")}
         office = OrganisationFactory(name="PCC office (walk)", kind=Organisation.Kind.OTHER)
         built["regional"] = UserFactory(
             username="walk_regional", organisation=office, role=roles.REGIONAL_LEAD, partnerships=[]
         )
+        built["sessions"] = urlwalk.Sessions(*(_persona(built, code, role) for code, role in PERSONAS))
         yield built
-        transaction.set_rollback(True)
 
 
 def _persona(world: dict, code: str, role: str):
@@ -246,30 +270,14 @@ def _other(code: str) -> str:
 # Every pattern, filled with the other partnership's objects
 
 
-def _routes(patterns=None, prefix="") -> list[tuple[str, URLPattern]]:
-    found = []
-    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
-        route = prefix + str(pattern.pattern)
-        if isinstance(pattern, URLResolver):
-            found += _routes(pattern.url_patterns, route)
-        elif isinstance(pattern, URLPattern):
-            found.append((route, pattern))
-    return found
+_routes = urlwalk.routes
 
 
 def _ids(other: dict) -> dict[str, list]:
     case = other["case"]
     return {
         "case": [case.pk],
-        "party": list(case.parties.values_list("pk", flat=True)),
-        "consent": list(Consent.objects.filter(party__case=case).values_list("pk", flat=True)),
-        "assessment": list(Assessment.objects.filter(party__case=case).values_list("pk", flat=True)),
-        "letter": list(case.letters.values_list("pk", flat=True)),
-        "activity": list(Activity.objects.filter(case=case).values_list("pk", flat=True)),
-        "action": list(AgreementAction.objects.filter(agreement__case=case).values_list("pk", flat=True)),
-        "note": list(case.notes.values_list("pk", flat=True)),
-        "complaint": list(case.complaints.values_list("pk", flat=True)),
-        "booking": list(InterpreterBooking.objects.filter(activity__case=case).values_list("pk", flat=True)) or [1],
+        **urlwalk.case_ids(case),
         "match": list(SubjectRequestMatch.objects.filter(request=other["request"]).values_list("pk", flat=True)) or [1],
         "user": [u.pk for u in other["staff"].values()],
     }
@@ -428,11 +436,10 @@ def test_every_pattern_is_walked_or_listed_with_its_reason(world):
 
 
 @pytest.mark.parametrize(("code", "role"), PERSONAS, ids=[f"{c or 'region'}-{r}" for c, r in PERSONAS])
-def test_every_path_of_the_other_partnership_is_refused(client, world, code, role):
+def test_every_path_of_the_other_partnership_is_refused(world, code, role):
     user = _persona(world, code, role)
     others = [_other(code)] if code else ["trafford", "salford"]
-    client.force_login(user)
-    api = client_for(user)
+    client, api = world["sessions"].web(user), world["sessions"].api(user)
     wrong, asked = [], 0
     for other in others:
         requests = [(client, route, path, ("get", "post")) for route, path in walked_paths(world, other)]
@@ -457,14 +464,14 @@ def _text(response) -> str:
 
 
 @pytest.mark.parametrize(("code", "role"), PERSONAS[:-1], ids=[f"{c}-{r}" for c, r in PERSONAS[:-1]])
-def test_no_page_without_an_object_shows_the_other_partnerships_data(client, world, code, role):
+def test_no_page_without_an_object_shows_the_other_partnerships_data(world, code, role):
     user = _persona(world, code, role)
     secrets = world[_other(code)]["secrets"]
-    client.force_login(user)
+    client = world["sessions"].web(user)
     pages = [f"/{route}" for route in NO_OBJECT if "<" not in route and "^" not in route]
     pages += [f"/{route}?format={fmt}" for route in EXPORTS for fmt in ("csv", "pdf")]
     pages += ["/api/v1/cases/", "/api/v1/insights/hotspots/", "/api/v1/me/", "/api/v1/reference/"]
-    api = client_for(user)
+    api = world["sessions"].api(user)
     leaks, read = [], 0
     for page in pages:
         response = (api if page.startswith("/api/") else client).get(page)
@@ -476,3 +483,28 @@ def test_no_page_without_an_object_shows_the_other_partnerships_data(client, wor
         leaks += [f"{page}: {secret!r}" for secret in secrets if secret in body]
     assert not leaks, "\n".join(leaks)
     assert read >= 5  # the walk read real pages, not only refusals
+
+
+# Issue 19's wall on a case's own pages (it was tests/rjcases/test_partnership_walls.py): stricter than the walk
+# above there, every case page and API path with EVERY id of Trafford's case it can take (tests/urlwalk.py's
+# case_paths, the caseworker scope's walker), each of GET, POST, PUT and DELETE, is a 404 or a 405 and at least one
+# of them a 404: never a 403, since to another partnership the case does not exist.
+WALL_PERSONAS = [("salford", roles.MANAGER), ("salford", roles.FACILITATOR), ("", roles.REGIONAL_LEAD)]
+
+
+@pytest.mark.parametrize(("code", "role"), WALL_PERSONAS, ids=[f"{c or 'region'}-{r}" for c, r in WALL_PERSONAS])
+def test_every_path_of_another_partnerships_case_with_every_id_is_a_404(world, code, role):
+    user = _persona(world, code, role)
+    client, api = world["sessions"].web(user), world["sessions"].api(user)
+    wrong = []
+    for path in case_paths(world["trafford"]["case"]):
+        sender = api if path.startswith("/api/") else client
+        statuses = {
+            sender.get(path).status_code,
+            sender.post(path, {}).status_code,
+            sender.put(path, {}).status_code,
+            sender.delete(path).status_code,
+        }
+        if not statuses <= {404, 405} or statuses == {405}:
+            wrong.append(f"{path}: {sorted(statuses)}")
+    assert not wrong, "\n".join(wrong)
