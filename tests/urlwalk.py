@@ -99,6 +99,24 @@ def case_paths(case: Case) -> list[str]:
     return paths
 
 
+def not_refused(paths, client, api) -> list[str]:
+    """The paths (each with its statuses) that a GET, POST, PUT or DELETE answered with anything but a refusal that
+    gives nothing away: 404, or 405 for a method the path does not take (all 405 means the path was never found).
+    API paths are sent by ``api``, the rest by ``client``."""
+    wrong = []
+    for path in paths:
+        sender = api if path.startswith("/api/") else client
+        statuses = {
+            sender.get(path).status_code,
+            sender.post(path, {}).status_code,
+            sender.put(path, {}).status_code,
+            sender.delete(path).status_code,
+        }
+        if not statuses <= {404, 405} or statuses == {405}:
+            wrong.append(f"{path}: {sorted(statuses)}")
+    return wrong
+
+
 @contextmanager
 def built_once(django_db_blocker):
     """For a module-scoped fixture: database access, in a transaction rolled back at the end of the module."""
