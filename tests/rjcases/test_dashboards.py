@@ -3,7 +3,7 @@ reviews due; the caseworker's clients by name with status, next event and outcom
 stale cases. Every count links to the case list filtered to the same cases, and each dashboard runs the same
 number of queries whatever the number of cases."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.urls import reverse
@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts import roles
 from rjcases import dashboards, selectors, services
-from rjcases.models import Case, Party
+from rjcases.models import Case, ContactAttempt, Party
 from tests.factories import UserFactory
 from tests.rjcases.test_query_counts import DASHBOARD_PINS, count_queries
 from tests.walk import refer, to_agreement, to_assessment, to_preparation
@@ -163,6 +163,40 @@ def test_a_note_written_after_the_cut_off_makes_a_case_not_stale(police_referrer
     note.created_at = timezone.now() + timedelta(days=40)  # a note "written" after the cut-off, on a test's clock
     note.save()
     assert list(dashboards.stale_q_cases(visible, timezone.localdate() + timedelta(days=40))) == []
+
+
+@pytest.mark.parametrize("what", ["contact", "note", "change"])
+def test_anything_recorded_after_the_cut_off_makes_a_case_not_stale_as_its_last_activity_says(
+    police_referrer, manager, facilitator, what
+):
+    """The stale filter ("changed before the cut-off, and no move, contact or note since") says what the shown last
+    activity (the latest of the four) says, on a test's clock 40 days on. (A move cannot be dated on: the
+    transition log is append-only; both cases' moves are before the cut-off, and the stale one stays stale.)"""
+    stale, active = (to_assessment(refer(police_referrer), manager, facilitator) for _ in range(2))
+    later = timezone.localdate() + timedelta(days=40)
+    after = timezone.now() + timedelta(days=40)
+    if what == "contact":
+        services.record_contact(
+            active,
+            facilitator,
+            party=active.parties.get(role=Party.Role.HARMED),
+            at=timezone.now(),
+            method=ContactAttempt.Method.PHONE,
+            result=ContactAttempt.Result.NO_ANSWER,
+        )
+        ContactAttempt.objects.filter(case=active).update(at=after)
+    elif what == "note":
+        services.add_note(active, facilitator, body="Still working on it")
+        active.notes.update(created_at=after)
+    else:
+        Case.objects.filter(pk=active.pk).update(updated_at=after)
+    visible = Case.objects.visible_to(manager)
+    found = list(dashboards.stale_q_cases(visible, later))
+    assert found == [stale]
+    start = timezone.make_aware(datetime.combine(dashboards.stale_cutoff(later), datetime.min.time()))
+    by_last_activity = dashboards.with_last_activity(visible.exclude(state=Case.State.CLOSED))
+    assert list(by_last_activity.filter(last_activity__lt=start)) == found
+    assert found[0].last_activity < start
 
 
 def test_stale_filter_on_the_case_list_matches_the_dashboard_count(client, police_referrer, manager, facilitator):
