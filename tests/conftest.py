@@ -160,6 +160,17 @@ def administrator(rj_service):
     return personas.administrator()
 
 
+@pytest.fixture
+def superuser_client(client, administrator, settings):
+    """A test client signed in as the administrator made a superuser (the break-glass account), with no second
+    factor asked for: the admin site's every page."""
+    settings.RJ_TWO_FACTOR_REQUIRED = False
+    administrator.is_superuser = True
+    administrator.save()
+    client.force_login(administrator)
+    return client
+
+
 # ---------------------------------------------------------------------------------------------------
 # A second partnership (issue 19): Salford, beside the default Trafford every persona above works for.
 

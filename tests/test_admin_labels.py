@@ -13,15 +13,6 @@ from rjcases.models import Ward
 from tests.factories import OrganisationFactory, partnership
 
 
-@pytest.fixture
-def admin_client(client, administrator, settings):
-    settings.RJ_TWO_FACTOR_REQUIRED = False
-    administrator.is_superuser = True
-    administrator.save()
-    client.force_login(administrator)
-    return client
-
-
 def _labels(page: str, name: str) -> list[str]:
     """The aria-label of each element whose name attribute matches ``name`` (a regular expression)."""
     return [
@@ -31,11 +22,11 @@ def _labels(page: str, name: str) -> list[str]:
 
 
 @pytest.mark.django_db
-def test_a_wards_editable_population_is_named_by_its_column_and_ward_and_still_saves(admin_client):
+def test_a_wards_editable_population_is_named_by_its_column_and_ward_and_still_saves(superuser_client):
     home = partnership()
     north = Ward.objects.create(code="TRF97", name="North Example", population=1000, partnership=home)
     south = Ward.objects.create(code="TRF98", name="South Example", population=2000, partnership=home)
-    response = admin_client.get(reverse("admin:rjcases_ward_changelist"), {"code__in": "TRF97,TRF98"})
+    response = superuser_client.get(reverse("admin:rjcases_ward_changelist"), {"code__in": "TRF97,TRF98"})
     page = response.content.decode()
     assert sorted(_labels(page, r"form-\d+-population")) == [f"Population, {north}", f"Population, {south}"]
 
@@ -44,14 +35,14 @@ def test_a_wards_editable_population_is_named_by_its_column_and_ward_and_still_s
     for index, form in enumerate(forms):
         data[f"form-{index}-id"] = str(form.instance.pk)
         data[f"form-{index}-population"] = "1500" if form.instance == north else str(form.instance.population)
-    saved = admin_client.post(reverse("admin:rjcases_ward_changelist") + "?code__in=TRF97,TRF98", data)
+    saved = superuser_client.post(reverse("admin:rjcases_ward_changelist") + "?code__in=TRF97,TRF98", data)
     assert saved.status_code == 302
     north.refresh_from_db()
     assert north.population == 1500
 
 
 @pytest.mark.django_db
-def test_a_centres_staff_rows_are_named_by_column_and_person_each_their_own(admin_client):
+def test_a_centres_staff_rows_are_named_by_column_and_person_each_their_own(superuser_client):
     organisation = OrganisationFactory(name="Example Library")
     centre = ReportingCentre.objects.create(
         organisation=organisation, name="Example Library point", address="High Street", opening_times="Mondays"
@@ -60,7 +51,7 @@ def test_a_centres_staff_rows_are_named_by_column_and_person_each_their_own(admi
         TrainedStaffMember.objects.create(
             centre=centre, name=name, job_title="Library assistant", last_trained_on=date(2026, 5, 1)
         )
-    page = admin_client.get(reverse("admin:insights_reportingcentre_change", args=[centre.pk])).content.decode()
+    page = superuser_client.get(reverse("admin:insights_reportingcentre_change", args=[centre.pk])).content.decode()
     # The rows are the centre's staff in the inline's order; the template row (added by "Add another") is new.
     rows = [str(member) for member in centre.trained_staff.all()]
     assert _labels(page, r"trained_staff-\d+-name") == [f"Name, {row}" for row in rows]
@@ -71,15 +62,15 @@ def test_a_centres_staff_rows_are_named_by_column_and_person_each_their_own(admi
 
 
 @pytest.mark.django_db
-def test_a_history_list_scrolls_in_a_named_region_and_admin_pages_load_the_projects_css_and_script(admin_client):
+def test_a_history_list_scrolls_in_a_named_region_and_admin_pages_load_the_projects_css_and_script(superuser_client):
     ward = Ward.objects.create(code="TRF96", name="Example Ward", population=1000, partnership=partnership())
-    page = admin_client.get(reverse("admin:rjcases_ward_history", args=[ward.pk])).content.decode()
+    page = superuser_client.get(reverse("admin:rjcases_ward_history", args=[ward.pk])).content.decode()
     region = re.search(r'<div class="rj-admin-table-wrap" role="region" aria-label="([^"]*)" tabindex="0">', page)
     assert region is not None
     assert region.group(1) == f"Change history of {ward}"
     assert page.index("rj-admin-table-wrap") < page.index('id="change-history"')
     for address in (reverse("admin:index"), reverse("admin:rjcases_ward_changelist")):
-        page = admin_client.get(address).content.decode()
+        page = superuser_client.get(address).content.decode()
         assert re.search(r'<link rel="stylesheet" href="[^"]*/css/admin\.[^"]*css"', page), address
         assert re.search(r'<script src="[^"]*/js/admin\.[^"]*js"', page), address
 

@@ -26,15 +26,6 @@ from tests.walk import refer, to_assessment
 
 
 @pytest.fixture
-def admin_client(client, administrator, settings):
-    settings.RJ_TWO_FACTOR_REQUIRED = False
-    administrator.is_superuser = True
-    administrator.save()
-    client.force_login(administrator)
-    return client
-
-
-@pytest.fixture
 def case(police_referrer, manager, facilitator):
     return to_assessment(refer(police_referrer), manager, facilitator)
 
@@ -45,8 +36,8 @@ def _snapshot(case):
 
 
 @pytest.mark.django_db
-def test_the_case_page_shows_the_state_but_offers_no_way_to_change_it(admin_client, case):
-    response = admin_client.get(reverse("admin:rjcases_case_change", args=[case.pk]))
+def test_the_case_page_shows_the_state_but_offers_no_way_to_change_it(superuser_client, case):
+    response = superuser_client.get(reverse("admin:rjcases_case_change", args=[case.pk]))
     assert response.status_code == 200
     page = response.content.decode()
     assert 'name="state"' not in page
@@ -57,22 +48,22 @@ def test_the_case_page_shows_the_state_but_offers_no_way_to_change_it(admin_clie
 
 
 @pytest.mark.django_db
-def test_posting_a_state_change_to_the_admin_changes_nothing(admin_client, case):
+def test_posting_a_state_change_to_the_admin_changes_nothing(superuser_client, case):
     before = _snapshot(case)
     url = reverse("admin:rjcases_case_change", args=[case.pk])
-    response = admin_client.post(url, {"state": "closed", "outcome": "withdrawn", "_save": "Save"})
+    response = superuser_client.post(url, {"state": "closed", "outcome": "withdrawn", "_save": "Save"})
     assert response.status_code == 403
     assert _snapshot(case) == before
 
 
 @pytest.mark.django_db
-def test_an_old_version_cannot_be_restored_from_the_history_page(admin_client, case):
+def test_an_old_version_cannot_be_restored_from_the_history_page(superuser_client, case):
     first = case.history.earliest("history_date")
     assert first.state == "referral"
     url = reverse("admin:rjcases_case_simple_history", args=[case.pk, first.history_id])
-    assert admin_client.get(url).status_code == 200
+    assert superuser_client.get(url).status_code == 200
     before = _snapshot(case)
-    response = admin_client.post(url, {"_change_history": "1"})
+    response = superuser_client.post(url, {"_change_history": "1"})
     assert response.status_code == 403
     assert _snapshot(case) == before
 
@@ -94,7 +85,7 @@ def test_a_party_cannot_be_put_back_to_an_old_version(client, administrator, set
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("model", [Case, CaseTransition, ReadAccess])
-def test_case_data_cannot_be_added_changed_or_deleted_in_the_admin(admin_client, case, model, rf, administrator):
+def test_case_data_cannot_be_added_changed_or_deleted_in_the_admin(superuser_client, case, model, rf, administrator):
     model_admin = site._registry[model]
     request = rf.get("/")
     request.user = administrator
@@ -102,24 +93,24 @@ def test_case_data_cannot_be_added_changed_or_deleted_in_the_admin(admin_client,
     assert not model_admin.has_change_permission(request)
     assert not model_admin.has_delete_permission(request)
     opts = model._meta
-    assert admin_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add")).status_code == 403
+    assert superuser_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add")).status_code == 403
     log_read(administrator, case, ReadAccess.What.CASE)
     row = model.objects.first()
     delete_url = reverse(f"admin:{opts.app_label}_{opts.model_name}_delete", args=[row.pk])
-    assert admin_client.post(delete_url, {"post": "yes"}).status_code == 403
+    assert superuser_client.post(delete_url, {"post": "yes"}).status_code == 403
     assert model.objects.filter(pk=row.pk).exists()
 
 
 @pytest.mark.django_db
-def test_opening_a_case_in_the_admin_is_in_the_read_access_log(admin_client, case, administrator):
-    admin_client.get(reverse("admin:rjcases_case_change", args=[case.pk]))
+def test_opening_a_case_in_the_admin_is_in_the_read_access_log(superuser_client, case, administrator):
+    superuser_client.get(reverse("admin:rjcases_case_change", args=[case.pk]))
     assert ReadAccess.objects.filter(user=administrator, case=case, what=ReadAccess.What.CASE).exists()
 
 
 @pytest.mark.django_db
-def test_a_ward_population_is_edited_in_the_admin_with_history(admin_client, administrator):
+def test_a_ward_population_is_edited_in_the_admin_with_history(superuser_client, administrator):
     ward = Ward.objects.create(code="TRF99", name="Example Ward", population=1000, partnership=partnership())
-    response = admin_client.post(
+    response = superuser_client.post(
         reverse("admin:rjcases_ward_change", args=[ward.pk]),
         {"name": "Example Ward", "population": "12345", "_save": "Save"},
     )
@@ -131,10 +122,10 @@ def test_a_ward_population_is_edited_in_the_admin_with_history(admin_client, adm
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("model", [HateStrand, CrimeType, ReferralRoute])
-def test_a_renamed_reference_row_keeps_its_old_name_in_history(admin_client, administrator, model):
+def test_a_renamed_reference_row_keeps_its_old_name_in_history(superuser_client, administrator, model):
     row = model.objects.create(code="example-row", name="Example", order=90)
     opts = model._meta
-    response = admin_client.post(
+    response = superuser_client.post(
         reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[row.pk]),
         {"name": "Example (renamed)", "order": "90", "_save": "Save"},
     )
@@ -144,11 +135,11 @@ def test_a_renamed_reference_row_keeps_its_old_name_in_history(admin_client, adm
     versions = list(row.history.order_by("history_date").values_list("name", "history_type", "history_user"))
     assert versions == [("Example", "+", None), ("Example (renamed)", "~", administrator.pk)]
     history_page = reverse(f"admin:{opts.app_label}_{opts.model_name}_history", args=[row.pk])
-    assert admin_client.get(history_page).status_code == 200
+    assert superuser_client.get(history_page).status_code == 200
 
 
 @pytest.mark.django_db
-def test_every_case_admin_page_opens(admin_client, case, administrator):
+def test_every_case_admin_page_opens(superuser_client, case, administrator):
     log_read(administrator, case, ReadAccess.What.CASE)
     party = case.parties.first()
     for model in (
@@ -166,7 +157,7 @@ def test_every_case_admin_page_opens(admin_client, case, administrator):
         ReadAccess,
     ):
         opts = model._meta
-        response = admin_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
+        response = superuser_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
         assert response.status_code == 200, opts.model_name
-    assert admin_client.get(reverse("admin:rjcases_party_change", args=[party.pk])).status_code == 200
-    assert admin_client.get(reverse("admin:rjcases_case_history", args=[case.pk])).status_code == 200
+    assert superuser_client.get(reverse("admin:rjcases_party_change", args=[party.pk])).status_code == 200
+    assert superuser_client.get(reverse("admin:rjcases_case_history", args=[case.pk])).status_code == 200
