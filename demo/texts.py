@@ -59,12 +59,13 @@ UNSUITABLE_REASONS = (
     "The person responsible is not willing to take part.",
     "Ongoing criminal proceedings: restorative work would be premature.",
 )
+# Who withdrew as the withdraw move records it (rjcases.choices.WITHDRAWN_BY_CHOICES), and why.
 WITHDRAW_REASONS = (
-    ("The person harmed", "Feels the matter is now resolved and does not want to go on."),
-    ("The person harmed", "Moved out of the area and no longer wants contact."),
-    ("The person responsible", "No longer willing to take part."),
-    ("The person responsible", "Stopped responding to contact."),
-    ("The referrer", "Referral withdrawn: the person harmed did not give consent to share."),
+    ("person harmed", "Feels the matter is now resolved and does not want to go on."),
+    ("person harmed", "Moved out of the area and no longer wants contact."),
+    ("person responsible", "No longer willing to take part."),
+    ("person responsible", "Stopped responding to contact."),
+    ("referrer", "Referral withdrawn: the person harmed did not give consent to share."),
 )
 CANCEL_REASONS = (
     "The person harmed was unwell on the day.",

@@ -297,7 +297,7 @@ class CaseStory(StoryParts):
             "transition",
             name="withdraw",
             by=self.facilitator,
-            inputs={"withdrawn_by": "The person harmed", "reason": "Felt it was too soon."},
+            inputs={"withdrawn_by": "person harmed", "reason": "Felt it was too soon."},
         )
         self.wait(5, 20)
         self.add(
@@ -553,10 +553,10 @@ class CaseStory(StoryParts):
                 by = "manager"
         else:
             options = [self.facilitator] * 7 + ["manager"] * 2
-            if any(p.caseworker for p in self.harmed) and who == "The person harmed":
+            if any(p.caseworker for p in self.harmed) and who == "person harmed":
                 options += ["caseworker"] * 2
             by = rng.choice(options)
-            party = next((p for p in self.participants if (p.role == "harmed") == (who == "The person harmed")), None)
+            party = next((p for p in self.participants if (p.role == "harmed") == (who == "person harmed")), None)
             if party is not None and rng.random() < 0.6:
                 self.wait(0.5, 5)
                 self.add(

@@ -210,3 +210,25 @@ def test_plans_use_only_invented_contact_details():
                 "example.net",
             )
             assert not fields.get("postcode") or fields["postcode"].split()[0] in people.DISTRICTS  # both boroughs
+
+
+def test_every_planned_withdrawal_records_who_withdrew_as_the_service_accepts_it():
+    """Who withdrew is one of the move's own choices (the codes the web form and the API send), and a caseworker
+    records a withdrawal by their own client only: seeding 3,000 cases once stopped at the 300th on a caseworker's
+    withdrawal recorded as "The person harmed", the label rather than the code."""
+    from rjcases.choices import WITHDRAWN_BY_CHOICES
+    from rjcases.permissions import CASEWORKER_WITHDRAWN_BY
+
+    codes = {code for code, _ in WITHDRAWN_BY_CHOICES}
+    planner = plan.Planner(3000, 1, date(2026, 11, 20))
+    withdrawals = [
+        step
+        for index in range(3000)
+        for step in planner.plan(index).steps
+        if step.kind == "transition" and step.data["name"] == "withdraw"
+    ]
+    assert len(withdrawals) > 100
+    assert {step.data["inputs"]["withdrawn_by"] for step in withdrawals} <= codes
+    by_caseworkers = [step for step in withdrawals if step.data["by"] == "caseworker"]
+    assert by_caseworkers
+    assert {step.data["inputs"]["withdrawn_by"] for step in by_caseworkers} <= set(CASEWORKER_WITHDRAWN_BY)
