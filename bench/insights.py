@@ -1,5 +1,7 @@
-"""Time the insights pages at scale: the 12-month hotspot page, the performance page and the quarterly return,
-each against a single GROUP BY over the raw rows it summarises, run in the same process (the ratio).
+"""Time the insights pages at scale: the 12-month hotspot page, the performance page (counted from the case
+records, then from its summary tables after the hourly job has counted them, which is timed), the quarterly return
+and the Victims' Code compliance return, each against a single GROUP BY over the raw rows it summarises, run in
+the same process (the ratio).
 
     .venv/bin/python bench/insights.py --database-url postgres://postgres@127.0.0.1:5432/rj_hotspots_bench --keep \
         --recorded 1000000
@@ -205,7 +207,8 @@ def main() -> None:
             raw_recorded,
         ),
         ("hotspots, open data (CSV)", "/insights/hotspots/open-data/", {}, raw_recorded),
-        ("performance, last 12 months (page)", "/insights/performance/", {}, raw_cases),
+        ("performance, last 12 months, from the records", "/insights/performance/", {}, raw_cases),
+        ("performance, 12 months, from the summary", "/insights/performance/", {}, raw_cases),
         (
             f"quarterly return {year} Q{quarter} (page)",
             "/insights/quarterly-return/",
@@ -224,7 +227,23 @@ def main() -> None:
             {"quarter": f"{year}-Q{quarter}", "format": "pdf"},
             raw_quarter,
         ),
+        (
+            f"Victims' Code return {year} Q{quarter} (page)",
+            "/insights/victims-code-return/",
+            {"quarter": f"{year}-Q{quarter}"},
+            raw_quarter,
+        ),
+        (
+            f"Victims' Code return {year} Q{quarter} (CSV)",
+            "/insights/victims-code-return/",
+            {"quarter": f"{year}-Q{quarter}", "format": "csv"},
+            raw_quarter,
+        ),
     ]
+    from insights import summary
+    from insights.models import PerformanceSummary
+
+    PerformanceSummary.objects.all().delete()  # the first performance row counts from the case records
     version = connection.pg_version if connection.vendor == "postgresql" else ""
     print(
         f"\n{timezone.now():%Y-%m-%d %H:%M} {connection.vendor} {version} -- {total} cases, "
@@ -235,6 +254,13 @@ def main() -> None:
         f"{'raw GROUP BY s':>15} {'ratio':>6}"
     )
     for label, path, query, raw in rows:
+        if label.endswith("from the summary"):
+            started = time.monotonic()
+            made = summary.refresh()
+            print(
+                f"{'  refresh_performance_summary (the job)':44} {time.monotonic() - started:8.2f} s, "
+                f"{made.cases} cases counted into the summary tables"
+            )
         r = timed_requests(client, path, query, args.repeat)
         base = raw(args.repeat)
         print(

@@ -149,3 +149,81 @@ class CentreSurveyResponse(models.Model):
         ordering = ["-submitted_on", "-id"]
         indexes = [models.Index(fields=["centre", "submitted_on"])]
         constraints = limits.bounded_text("survey_response", comments=survey.COMMENTS_MAX_LENGTH)
+
+
+# ---------------------------------------------------------------------------------------------------
+# The performance summary (insights.summary): counts of the performance page by month, refreshed by a job.
+# Keys are plain numbers, not foreign keys: a cell is a count, and it must never stop a record from being
+# deleted or anonymised; the next refresh counts what is there.
+
+
+class PerformanceSummary(models.Model):
+    """When the summary tables were last counted (one row, pk 1): the page says so, and counts from the case
+    records instead when the summary is missing or older than ``insights.summary.MAX_AGE``."""
+
+    made_at = models.DateTimeField()
+    as_of = models.DateField(help_text="The day the clocks were followed up to (overdue means due before it)")
+    seconds = models.FloatField(help_text="How long the count took")
+    cases = models.PositiveIntegerField(help_text="The cases counted")
+
+
+class PerformanceCell(models.Model):
+    """The measures of the cases received in one month, of one partnership, route, reporting centre and
+    facilitator (``strand_id`` 0); or of one partnership and strand (``strand_id`` the strand: a case with two
+    strands is in two strand cells, as in the strand table)."""
+
+    month = models.DateField()
+    partnership_id = models.IntegerField()
+    route_id = models.IntegerField(null=True)
+    centre_id = models.IntegerField(null=True)
+    facilitator_id = models.IntegerField(null=True)
+    strand_id = models.IntegerField(default=0)
+    referrals = models.PositiveIntegerField(default=0)
+    accepted = models.PositiveIntegerField(default=0)
+    declined = models.PositiveIntegerField(default=0)
+    awaiting = models.PositiveIntegerField(default=0)
+    activity = models.PositiveIntegerField(default=0)
+    closed = models.PositiveIntegerField(default=0)
+    fulfilled = models.PositiveIntegerField(default=0)
+    partly_fulfilled = models.PositiveIntegerField(default=0)
+    breached = models.PositiveIntegerField(default=0)
+    rj_met = models.PositiveIntegerField(default=0)
+    rj_late = models.PositiveIntegerField(default=0)
+    rj_overdue = models.PositiveIntegerField(default=0)
+    contact_met = models.PositiveIntegerField(default=0)
+    contact_late = models.PositiveIntegerField(default=0)
+    contact_overdue = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["month", "partnership_id"], name="performance_cell_month")]
+
+
+class PerformanceDays(models.Model):
+    """How many of the cases received in one month, of one partnership, took ``days`` working days (kind
+    "state": in the state ``grp``; "closure": from referral to closure; "facilitator": the same, for the
+    facilitator ``grp``). Medians and 90th percentiles of any run of months are worked out from these."""
+
+    month = models.DateField()
+    partnership_id = models.IntegerField()
+    kind = models.CharField(max_length=12)
+    grp = models.CharField(max_length=40, null=True)
+    days = models.IntegerField()
+    n = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["month", "partnership_id"], name="performance_days_month")]
+
+
+class PerformanceTally(models.Model):
+    """A count of the cases received in one month, of one partnership: with an activity of a kind that took
+    place (topic "activity"), closed with an outcome ("outcome"); or of their agreement actions by status
+    ("action")."""
+
+    month = models.DateField()
+    partnership_id = models.IntegerField()
+    topic = models.CharField(max_length=12)
+    value = models.CharField(max_length=40)
+    n = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["month", "partnership_id"], name="performance_tally_month")]

@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 
 from accounts import roles
 from govuk.refusals import refusals_to
-from insights import access, charts, pdf, selectors, services, survey
+from insights import access, charts, pdf, selectors, services, summary, survey
 from insights.forms import CentreForm, FiltersForm, QuarterForm, SurveyForm, TrainedStaffForm
 from insights.models import ReportingCentre, TrainedStaffMember
 from insights.selectors.comparison import partnership_comparison
@@ -147,7 +147,13 @@ def performance(request):
     if form.is_bound and not form.is_valid():
         return _invalid_filters(request, "insights/performance.html", context)
     filters = form.filters()
-    result = selectors.performance(filters, ref, with_facilitators=managers_view)
+    # Whole months with no strand, crime type, route or facilitator chosen: from the hourly summary, if current.
+    counted = summary.current() if summary.may_serve(filters) else None
+    from_summary = counted is not None and summary.serves(filters, counted)
+    if from_summary:
+        result = summary.performance(filters, ref, with_facilitators=managers_view)
+    else:
+        result = selectors.performance(filters, ref, with_facilitators=managers_view)
     tables = performance_tables(result)
     download = _csv_requested(request, tables, "performance")
     if download:
@@ -186,7 +192,10 @@ def performance(request):
                 + ".",
             ),
             "managers_view": managers_view,
-            "today": timezone.localdate(),
+            "today": counted.as_of if from_summary else timezone.localdate(),
+            "summary": counted if from_summary else None,
+            "summary_passed": not from_summary and (counted is not None or not summary.may_serve(filters)),
+            "summary_every": summary.EVERY,
         }
     )
     return render(request, "insights/performance.html", context)

@@ -83,6 +83,13 @@ JOBS: tuple[Job, ...] = (
         what="Writes the files of letters still pending after 10 minutes, or that could not be written.",
     ),
     Job(
+        "refresh_performance_summary",
+        ("refresh_performance_summary",),
+        every=HOUR,
+        at=20 * MINUTE,
+        what="Counts every case into the performance page's summary tables, so the page reads whole months from them.",
+    ),
+    Job(
         "sweep_letter_files",
         ("sweep_letter_files", "--delete"),
         every=DAY,

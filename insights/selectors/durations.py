@@ -90,3 +90,38 @@ def summarise(
             median = (at_rank(key, n // 2) + at_rank(key, n // 2 + 1)) / 2
         summaries[key] = Summary(n=n, median=median, p90=at_rank(key, (9 * n + 9) // 10))
     return summaries
+
+
+def counted(ctes: list[tuple[str, str, tuple]], samples: str, by: int, *, using: str | None = None) -> list[tuple]:
+    """How many samples of each value: the rows of ``samples`` (a SELECT of ``by`` grouping columns, then
+    ``kind, grp, days``, which may use the named subqueries ``ctes``) counted by all their columns, as
+    ``(*group, kind, grp, days, n)`` tuples. One query. ``summary_of`` summarises such counts the way
+    ``summarise`` does, once they are added up over any of the groups."""
+    names = ", ".join(f"{name} AS ({sql})" for name, sql, _ in ctes)
+    columns = ", ".join([*(f"g{i}" for i in range(by)), "kind", "grp", "days"])
+    # As in ``summarise``: names and constants in the text, every value a parameter.
+    sql = (
+        f"WITH {names}{', ' if names else ''}samples ({columns}) AS ({samples}) "  # noqa: S608
+        f"SELECT {columns}, COUNT(*) FROM samples GROUP BY {columns}"
+    )
+    with connections[using or router.db_for_read(CalendarDay)].cursor() as cursor:
+        cursor.execute(sql, tuple(p for _, _, cte_params in ctes for p in cte_params))
+        return cursor.fetchall()
+
+
+def summary_of(counts: dict[int, int]) -> Summary:
+    """The summary of durations given as {working days: how many}: the same median and nearest-rank 90th
+    percentile as ``summarise`` picks out in the database."""
+    n = sum(counts.values())
+    if not n:
+        return Summary()
+    ranked, upto = [], 0
+    for days in sorted(counts):
+        upto += counts[days]
+        ranked.append((upto, days))
+
+    def at_rank(rank: int) -> int:
+        return next(days for reached, days in ranked if rank <= reached)
+
+    median = at_rank((n + 1) // 2) if n % 2 else (at_rank(n // 2) + at_rank(n // 2 + 1)) / 2
+    return Summary(n=n, median=median, p90=at_rank((9 * n + 9) // 10))

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Window
-from django.db.models.functions import Lag, Lead, TruncDate, TruncQuarter
+from django.db.models.functions import Lag, Lead, TruncDate, TruncMonth, TruncQuarter
 from django.utils import timezone
 
 from conferences.models import Activity, AgreementAction, Feedback
@@ -54,7 +55,7 @@ class Measures:
     contact_overdue: int = 0
 
     def __add__(self, other: Measures) -> Measures:
-        return Measures(**{name: getattr(self, name) + getattr(other, name) for name in _MEASURE_NAMES})
+        return Measures(**{name: getattr(self, name) + getattr(other, name) for name in MEASURE_NAMES})
 
     @property
     def decided(self) -> int:
@@ -93,7 +94,7 @@ class Measures:
         return stats.share(self.contact_met, self.contact_due)
 
 
-_MEASURE_NAMES = [name for name in Measures.__dataclass_fields__]
+MEASURE_NAMES = [name for name in Measures.__dataclass_fields__]
 
 
 # Counted from other tables with ``count_in_sets`` (a semi-join each), not as conditional counts.
@@ -132,7 +133,7 @@ def _measure_aggregates(today: date) -> dict:
 
 
 def _measures(row: dict, in_sets: dict[str, int]) -> Measures:
-    return Measures(**{name: in_sets.get(name, 0) if name in SET_MEASURES else row[name] for name in _MEASURE_NAMES})
+    return Measures(**{name: in_sets.get(name, 0) if name in SET_MEASURES else row[name] for name in MEASURE_NAMES})
 
 
 STAGES = [
@@ -158,15 +159,17 @@ class Durations:
         return rows
 
 
-def _durations(cases: QuerySet[Case]) -> tuple[Durations, dict[int | None, Summary]]:
-    """Stage durations of these cases from the transition table, summarised in one query.
+def duration_samples(cases: QuerySet[Case], *by: str) -> tuple[list[tuple[str, str, tuple]], str]:
+    """The named subqueries and the SELECT of ``(*by, kind, grp, days)`` samples behind the working days of
+    these cases, for ``durations.summarise`` (``by`` empty) or ``durations.counted`` (``by`` naming any of
+    "month", the month the case was received, and "partnership", its partnership).
 
     Each case starts in referral on the date it was received; every later move ends the stay in the state it
     leaves (the state the previous move entered), which began on the later of the date received and the date
     of the previous move. The working days of a stay count the days after it began up to and including the day
-    it ended; a case's time in a state is the sum of its stays there. A case whose last move closed it counts
-    from the date received to the date of that move. Returns the durations and, per facilitator, the
-    referral-to-closure summary of their cases.
+    it ended; a case's time in a state is the sum of its stays there (kind "state", grp the state). A case whose
+    last move closed it counts from the date received to the date of that move (kind "closure", and kind
+    "facilitator" with grp its facilitator's id).
     """
 
     def over(expression):
@@ -180,42 +183,63 @@ def _durations(cases: QuerySet[Case]) -> tuple[Durations, dict[int | None, Summa
             m_case=F("case_id"),
             m_received=F("case__received_on"),
             m_facilitator=F("case__facilitator_id"),
+            m_month=TruncMonth("case__received_on"),
+            m_partnership=F("case__partnership_id"),
             m_entered=F("target"),
             m_day=TruncDate("at"),
             m_left=over(Lag("target")),
             m_since=over(Lag(TruncDate("at"))),
             m_next=over(Lead("id")),
         )
-        .values("m_case", "m_received", "m_facilitator", "m_entered", "m_day", "m_left", "m_since", "m_next")
+        .values(
+            "m_case",
+            "m_received",
+            "m_facilitator",
+            "m_month",
+            "m_partnership",
+            "m_entered",
+            "m_day",
+            "m_left",
+            "m_since",
+            "m_next",
+        )
     )
     # Only table names from the model's meta and constant SQL are put in the text; every value is a parameter.
     calendar, days = durations.calendar_table(), durations.working_days_sql("e", "b")
     began = "CASE WHEN m.m_since > m.m_received THEN m.m_since ELSE m.m_received END"
     stays = (
-        f"SELECT m.m_case AS case_id, COALESCE(m.m_left, %s) AS state, {days} AS days FROM moves m "  # noqa: S608
+        "SELECT m.m_case AS case_id, m.m_month AS month, m.m_partnership AS partnership, "  # noqa: S608
+        f"COALESCE(m.m_left, %s) AS state, {days} AS days FROM moves m "
         f"JOIN {calendar} e ON e.day = m.m_day JOIN {calendar} b ON b.day = {began}"
     )
     stages = ", ".join(["%s"] * len(STAGES))
     per_case = (
-        f"SELECT state, case_id, SUM(days) AS days FROM stays WHERE state IN ({stages}) "  # noqa: S608
-        "GROUP BY state, case_id"
+        "SELECT state, case_id, month, partnership, SUM(days) AS days FROM stays "  # noqa: S608
+        f"WHERE state IN ({stages}) GROUP BY state, case_id, month, partnership"
     )
     closures = (
-        f"SELECT m.m_facilitator AS facilitator, {days} AS days FROM moves m "  # noqa: S608
+        "SELECT m.m_facilitator AS facilitator, m.m_month AS month, m.m_partnership AS partnership, "  # noqa: S608
+        f"{days} AS days FROM moves m "
         f"JOIN {calendar} e ON e.day = m.m_day JOIN {calendar} b ON b.day = m.m_received "
         "WHERE m.m_next IS NULL AND m.m_entered = %s"
     )
-    found = durations.summarise(
-        [
-            ("moves", *durations.subquery(moves)),
-            ("stays", stays, (Case.State.REFERRAL.value,)),
-            ("per_case", per_case, tuple(s.value for s in STAGES)),
-            ("closures", closures, (Case.State.CLOSED.value,)),
-        ],
-        "SELECT 'state', state, days FROM per_case "
-        "UNION ALL SELECT 'closure', '', days FROM closures "
-        "UNION ALL SELECT 'facilitator', CAST(facilitator AS TEXT), days FROM closures",
+    lead = "".join(f"{column}, " for column in by)
+    samples = (
+        f"SELECT {lead}'state', state, days FROM per_case "  # noqa: S608
+        f"UNION ALL SELECT {lead}'closure', '', days FROM closures "
+        f"UNION ALL SELECT {lead}'facilitator', CAST(facilitator AS TEXT), days FROM closures"
     )
+    ctes = [
+        ("moves", *durations.subquery(moves)),
+        ("stays", stays, (Case.State.REFERRAL.value,)),
+        ("per_case", per_case, tuple(s.value for s in STAGES)),
+        ("closures", closures, (Case.State.CLOSED.value,)),
+    ]
+    return ctes, samples
+
+
+def durations_from(found: dict[tuple[str, str | None], Summary]) -> tuple[Durations, dict[int | None, Summary]]:
+    """The durations and, per facilitator, the referral-to-closure summary, from the summaries by (kind, grp)."""
     per_state = {s.value: found.get(("state", s.value), Summary()) for s in STAGES}
     by_facilitator = {
         (None if grp is None else int(grp)): summary for (kind, grp), summary in found.items() if kind == "facilitator"
@@ -243,7 +267,8 @@ class Performance:
 
 
 def performance(filters: Filters, ref: Reference, *, with_facilitators: bool, today: date | None = None) -> Performance:
-    """The RJ performance picture of the cases received in the period, followed up to today.
+    """The RJ performance picture of the cases received in the period, followed up to today, counted from the
+    case records (``insights.summary`` gives the same picture from the summary tables where it can).
 
     Eight queries: the measures counted by route, centre, quarter and facilitator at once (a few hundred rows
     at most, added up here into the route, quarter and facilitator tables, so the per-case tests run once), and
@@ -254,12 +279,9 @@ def performance(filters: Filters, ref: Reference, *, with_facilitators: bool, to
     cases = cases_for(filters)
     aggregates = _measure_aggregates(today)
 
-    by_route_key: dict[tuple, Measures] = defaultdict(Measures)
-    by_quarter_key: dict[date, Measures] = defaultdict(Measures)
-    by_facilitator_key: dict[int | None, Measures] = defaultdict(Measures)
-    facilitator_names: dict[int | None, str] = {None: "Not allocated"}
     group = ("route_id", "reporting_centre_id", "facilitator_id")
     in_sets = count_in_sets(cases, SET_MEASURES, *group, quarter=TruncQuarter("received_on"))
+    cells, names = [], {}
     for row in (
         cases.order_by()
         .values(
@@ -271,40 +293,19 @@ def performance(filters: Filters, ref: Reference, *, with_facilitators: bool, to
         )
         .annotate(**aggregates)
     ):
-        measures = _measures(row, in_sets.get((*(row[key] for key in group), row["quarter"]), {}))
-        by_route_key[(row["route_id"], row["reporting_centre_id"])] += measures
-        by_quarter_key[row["quarter"]] += measures
-        by_facilitator_key[row["facilitator_id"]] += measures
+        key = (*(row[name] for name in group), row["quarter"])
+        cells.append((*key, _measures(row, in_sets.get(key, {}))))
         if row["facilitator_id"] is not None:
-            facilitator_names[row["facilitator_id"]] = (
+            names[row["facilitator_id"]] = (
                 " ".join(filter(None, [row["facilitator__first_name"], row["facilitator__last_name"]]))
                 or row["facilitator__username"]
             )
-    by_route = [
-        (route_label(ref, route, centre), by_route_key[(route, centre)])
-        for route, centre in sorted(by_route_key, key=lambda key: _route_sort_key(ref, *key))
-    ]
-    totals = sum((m for _, m in by_route), Measures())
-    by_quarter = [(quarter_label(quarter), by_quarter_key[quarter]) for quarter in sorted(by_quarter_key)]
 
     strand_sets = count_in_sets(cases, SET_MEASURES, "incident__strands")
     strand_rows = {
         r["incident__strands"]: _measures(r, strand_sets.get((r["incident__strands"],), {}))
         for r in cases.order_by().values("incident__strands").annotate(**aggregates)
     }
-    strands = [s for s in ref.strands if not filters.strand or s.pk == filters.strand]
-    by_strand = [(s, strand_rows.get(s.pk, Measures())) for s in strands]
-
-    durations, closure_by_facilitator = _durations(cases)
-
-    by_facilitator = None
-    if with_facilitators:
-        order = sorted(by_facilitator_key, key=lambda pk: (pk is None, facilitator_names[pk]))
-        by_facilitator = [
-            (facilitator_names[pk], by_facilitator_key[pk], closure_by_facilitator.get(pk, Summary()).median)
-            for pk in order
-        ]
-
     kinds = dict(
         Activity.objects.filter(case__in=cases.values("pk"), status=Activity.Status.TOOK_PLACE)
         .order_by()
@@ -312,20 +313,13 @@ def performance(filters: Filters, ref: Reference, *, with_facilitators: bool, to
         .annotate(n=Count("case_id", distinct=True))
         .values_list("kind", "n")
     )
-    activity_kinds = [
-        (label, kinds.get(value, 0), stats.share(kinds.get(value, 0), totals.accepted))
-        for value, label in Activity.Kind.choices
-    ]
-
-    outcome_counts = dict(
+    outcomes = dict(
         cases.filter(state=Case.State.CLOSED)
         .order_by()
         .values("outcome")
         .annotate(n=Count("pk"))
         .values_list("outcome", "n")
     )
-    outcomes = [(label, outcome_counts.get(value, 0)) for value, label in Case.Outcome.choices]
-
     actions = dict(
         AgreementAction.objects.filter(agreement__case__in=cases.values("pk"), agreement__superseded=False)
         .order_by()
@@ -333,17 +327,76 @@ def performance(filters: Filters, ref: Reference, *, with_facilitators: bool, to
         .annotate(n=Count("id"))
         .values_list("status", "n")
     )
+    return assemble(
+        filters,
+        ref,
+        cells=cells,
+        by_strand=strand_rows,
+        found=durations.summarise(*duration_samples(cases)),
+        kinds=kinds,
+        outcomes=outcomes,
+        actions=actions,
+        names=names if with_facilitators else None,
+    )
+
+
+def assemble(
+    filters: Filters,
+    ref: Reference,
+    *,
+    cells: list[tuple[int | None, int | None, int | None, date, Measures]],
+    by_strand: Mapping[int, Measures],
+    found: dict[tuple[str, str | None], Summary],
+    kinds: dict[str, int],
+    outcomes: dict[str, int],
+    actions: dict[str, int],
+    names: dict[int, str] | None,
+) -> Performance:
+    """The picture laid out from its counts, whether counted from the case records (``performance``) or read
+    from the summary tables (``insights.summary``): ``cells`` are (route, centre, facilitator, quarter start,
+    measures); ``by_strand`` the measures per strand; ``found`` the working-day summaries by (kind, grp);
+    ``kinds`` the cases with an activity of each kind that took place; ``outcomes`` the closed cases by
+    outcome; ``actions`` the agreement actions by status; ``names`` the facilitators' names (None: the
+    facilitator table is not shown)."""
+    by_route_key: dict[tuple, Measures] = defaultdict(Measures)
+    by_quarter_key: dict[date, Measures] = defaultdict(Measures)
+    by_facilitator_key: dict[int | None, Measures] = defaultdict(Measures)
+    for route, centre, facilitator, quarter, measures in cells:
+        by_route_key[(route, centre)] += measures
+        by_quarter_key[quarter] += measures
+        by_facilitator_key[facilitator] += measures
+    by_route = [
+        (route_label(ref, route, centre), by_route_key[(route, centre)])
+        for route, centre in sorted(by_route_key, key=lambda key: _route_sort_key(ref, *key))
+    ]
+    totals = sum((m for _, m in by_route), Measures())
+    by_quarter = [(quarter_label(quarter), by_quarter_key[quarter]) for quarter in sorted(by_quarter_key)]
+    strands = [s for s in ref.strands if not filters.strand or s.pk == filters.strand]
+    durations_found, closure_by_facilitator = durations_from(found)
+
+    by_facilitator = None
+    if names is not None:
+        label: dict[int | None, str] = {None: "Not allocated"}
+        label.update(names.items())
+        order = sorted(by_facilitator_key, key=lambda pk: (pk is None, label.get(pk, "")))
+        by_facilitator = [
+            (label.get(pk, ""), by_facilitator_key[pk], closure_by_facilitator.get(pk, Summary()).median)
+            for pk in order
+        ]
     return Performance(
         filters=filters,
         totals=totals,
         by_route=by_route,
-        by_strand=by_strand,
+        by_strand=[(s, by_strand.get(s.pk, Measures())) for s in strands],
         by_quarter=by_quarter,
         by_facilitator=by_facilitator,
-        activity_kinds=activity_kinds,
-        outcomes=outcomes,
+        activity_kinds=[
+            (label, kinds.get(value, 0), stats.share(kinds.get(value, 0), totals.accepted))
+            for value, label in Activity.Kind.choices
+        ],
+        outcomes=[(label, outcomes.get(value, 0)) for value, label in Case.Outcome.choices],
         actions=actions,
-        durations=durations,
+        durations=durations_found,
     )
 
 
