@@ -15,6 +15,7 @@ from django_otp import user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.backends import DEVICES_READ
 from accounts.models import Partnership
 
 # Paths a signed-in but not yet verified user may still reach: signing in and out, the second factor, the password
@@ -89,13 +90,29 @@ def _unwrapped(user):
 def credentials_fingerprint(user) -> str:
     """A keyed hash of what a session was granted on: the password, the roles and superuser and staff flags, and
     the confirmed second factors. Any change to one of them changes it."""
-    # One query for the confirmed devices and (unless already read) the roles, which every page asks for next.
+    cache = _unwrapped(user).__dict__
+    # The session's user was read with them (accounts.backends): taken once, so a fingerprint after a change of
+    # factor in the same request reads the devices afresh.
+    devices = cache.pop(DEVICES_READ, None)
+    if devices is None:
+        devices = _read_devices(user, cache)
+    parts = [
+        user.password,
+        ",".join(sorted(user.role_names)),
+        str(user.is_superuser),
+        str(user.is_staff),
+        ",".join(f"{kind}:{pk}" for kind, pk in devices),
+    ]
+    return salted_hmac("accounts.session-credentials", "|".join(parts), algorithm="sha256").hexdigest()
+
+
+def _read_devices(user, cache: dict) -> list[tuple[str, int]]:
+    """The user's confirmed second factors, and (unless already read) their roles and partnerships, in one query."""
     as_text = Cast("pk", models.CharField())
     parts = [
         TOTPDevice.objects.filter(user=user, confirmed=True).annotate(kind=Value("totp"), item=as_text),
         StaticDevice.objects.filter(user=user, confirmed=True).annotate(kind=Value("static"), item=as_text),
     ]
-    cache = _unwrapped(user).__dict__
     read_roles = "_role_names" not in cache
     if read_roles:
         parts.append(Group.objects.filter(user=user).annotate(kind=Value("role"), item=F("name")))
@@ -114,14 +131,7 @@ def credentials_fingerprint(user) -> str:
     devices = sorted((kind, int(key)) for kind, key in found if kind in ("totp", "static"))
     # Saves the two-factor middleware asking again.
     cache["_rj_has_confirmed_device"] = bool(devices)
-    parts = [
-        user.password,
-        ",".join(sorted(user.role_names)),
-        str(user.is_superuser),
-        str(user.is_staff),
-        ",".join(f"{kind}:{pk}" for kind, pk in devices),
-    ]
-    return salted_hmac("accounts.session-credentials", "|".join(parts), algorithm="sha256").hexdigest()
+    return devices
 
 
 def stamp_session(request) -> None:

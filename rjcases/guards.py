@@ -7,6 +7,8 @@ both: calling it answers yes or no, ``guard.problems(case)`` lists what is unmet
 from collections.abc import Callable
 from datetime import date
 
+from accounts.aggregates import listed
+
 
 class Problem(str):
     """A guard's message that also names the page that fixes it: ``fix`` is a URL name and the arguments after the
@@ -153,7 +155,8 @@ def every_action_resolved(case) -> list[str]:
     agreement = case.current_agreement
     if agreement is None:
         return ["There is no agreement to complete."]
-    open_actions = [a for a in agreement.actions.all() if a.status == a.Status.OPEN]
+    actions = list(agreement.actions.all())
+    open_actions = [a for a in actions if a.status == a.Status.OPEN]
     if open_actions:
         names = ", ".join(a.what for a in open_actions[:3])
         return [
@@ -162,7 +165,7 @@ def every_action_resolved(case) -> list[str]:
                 "conferences:monitoring",
             )
         ]
-    if not agreement.actions.exists():
+    if not actions:
         return ["The agreement has no actions."]
     return []
 
@@ -241,6 +244,18 @@ def no_consent_withdrawn(case) -> list[str]:
     ]
 
 
+def invited(case, activity) -> list:
+    """The people the activity invites, read once per activity object (two guards ask). On the case page's summary,
+    whose case holds its current activity with their keys (``rjcases.held_reads``), the case's people already read."""
+    if "_invited" not in activity.__dict__:
+        if "listed_invited" in activity.__dict__:
+            keys = set(listed(activity.listed_invited))
+            activity.__dict__["_invited"] = [party for party in case.parties.all() if party.pk in keys]
+        else:
+            activity.__dict__["_invited"] = list(activity.invited.all())
+    return activity.__dict__["_invited"]
+
+
 @guard
 def activity_invites_only_participants(case) -> list[str]:
     """The planned activity invites nobody who no longer takes part or has withdrawn consent to take part."""
@@ -256,7 +271,7 @@ def activity_invites_only_participants(case) -> list[str]:
             "conferences:activity_reschedule",
             activity.pk,
         )
-        for party in activity.invited.all()
+        for party in invited(case, activity)
         if not party.participating or party.pk in stopped
     ]
 
@@ -270,7 +285,7 @@ def interpreters_confirmed(case) -> list[str]:
     activity = case.current_activity
     if activity is None:
         return []
-    people = list(activity.invited.all()) or [p for p in case.parties.all() if p.participating]
+    people = invited(case, activity) or [p for p in case.parties.all() if p.participating]
     needing = [p for p in people if needs_interpreter(p)]
     if not needing:
         return []

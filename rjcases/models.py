@@ -17,9 +17,11 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin, trans
 from simple_history.models import HistoricalRecords
 
 from accounts import roles
+from accounts.aggregates import json_list
 from audit.chain import ChainedRow
 from rjcases import choices, guards, limits
 from rjcases.access_log import ReadAccess  # noqa: F401 (the read access log's model, in its own module)
+from rjcases.held_reads import first_held
 from rjcases.limits import bounded_text, validate_phone
 from rjcases.permissions import can_facilitate, can_manage, can_withdraw
 from rjcases.reference import CalendarDay, CrimeType, HateStrand, ReferralRoute, Ward  # noqa: F401  (models of this app)
@@ -293,12 +295,15 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
 
     @property
     def current_activity(self):
-        """The activity now in force: the newest one not cancelled or superseded."""
-        return self.activities_in_force().first()
+        """The activity now in force: the newest one not cancelled or superseded (read once on a page's case)."""
+        activities = self.activities_in_force()
+        invited = json_list(activities.model.invited.through.objects, "activity", "party_id")
+        return first_held(self, "activity", activities, listed_invited=invited)
 
     @property
     def current_agreement(self):
-        return self.agreements.filter(superseded=False).order_by("-created_at", "-id").first()
+        agreements = self.agreements.filter(superseded=False).order_by("-created_at", "-id")
+        return first_held(self, "agreement", agreements, prefetch=("actions",))
 
 
 POSTCODE_RE = re.compile(r"^(GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?[0-9][0-9A-HJKMNP-RTUVWXY]? ?[0-9][ABD-HJLNP-UW-Z]{2})$")

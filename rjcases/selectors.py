@@ -17,8 +17,21 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts import roles
+from accounts.aggregates import Row, json_list, listed
 from rjcases import dashboards
-from rjcases.models import Assessment, Case, Consent, ContactAttempt, Incident, Note, Party, ReadAccess, moment_order
+from rjcases.held_reads import hold_reads
+from rjcases.models import (
+    Assessment,
+    Case,
+    Complaint,
+    Consent,
+    ContactAttempt,
+    Incident,
+    Note,
+    Party,
+    ReadAccess,
+    moment_order,
+)
 from rjcases.permissions import (
     may_see_party_details,
     notes_visible_to,
@@ -34,8 +47,12 @@ from rjcases.victims_code import clocks as code_clocks
 # The case a user may open
 
 
-def get_case_for_user(user, reference: str, *, detailed: bool = True) -> Case:
-    """The case with this reference if the user may see it, else 404. ``detailed`` loads what the page shows."""
+def get_case_for_user(user, reference: str, *, detailed: bool = True, summary: bool = False) -> Case:
+    """The case with this reference if the user may see it, else 404. ``detailed`` loads what the page shows;
+    ``summary`` (the case page's summary, which only reads) reads the incident's strands and the possible duplicates in
+    the case's own query, for ``strand_names`` and ``duplicate_references``, instead of a query each, and whether it has
+    a complaint (``has_complaints``: none, no query for them); and holds the case's current activity and agreement
+    once read (``rjcases.held_reads``)."""
     cases = Case.objects.visible_to(user).select_related(
         "partnership",
         "route",
@@ -47,9 +64,21 @@ def get_case_for_user(user, reference: str, *, detailed: bool = True) -> Case:
         "incident__ward",
         "incident__crime_type",
     )
+    if summary:
+        cases = cases.annotate(
+            listed_strands=json_list(
+                Incident.strands.through.objects, "incident__case", Row("hatestrand__order", "hatestrand__name")
+            ),
+            listed_duplicates=json_list(
+                Case.possible_duplicate_of.through.objects,
+                "from_case",
+                Row("to_case__received_on", "to_case_id", "to_case__reference"),
+            ),
+            has_complaints=Exists(Complaint.objects.filter(case=OuterRef("pk"))),
+        )
     if detailed:
         cases = cases.prefetch_related(
-            "incident__strands",
+            *([] if summary else ["incident__strands"]),
             Prefetch(
                 "parties",
                 queryset=Party.objects.select_related("caseworker", "supports").prefetch_related(
@@ -59,9 +88,25 @@ def get_case_for_user(user, reference: str, *, detailed: bool = True) -> Case:
             ),
         )
     try:
-        return cases.get(reference=reference)
+        case = cases.get(reference=reference)
     except Case.DoesNotExist:
         raise Http404("No case with that reference that you can see.")
+    if summary:
+        hold_reads(case)  # the guards of the transitions it offers read the current activity and agreement once
+    return case
+
+
+def strand_names(case: Case) -> list[str]:
+    """The names of the incident's strands, in their order (a case read with ``summary``)."""
+    return [name for _order, name in sorted(listed(case.listed_strands))]  # type: ignore[attr-defined]
+
+
+def duplicate_references(case: Case) -> list[str]:
+    """The references of the cases this one may duplicate, newest received first, as cases are listed (a case read
+    with ``summary``)."""
+    rows = listed(case.listed_duplicates)  # type: ignore[attr-defined]
+    found = sorted(rows, key=lambda row: (row[0], row[1]), reverse=True)
+    return [reference for _received_on, _pk, reference in found]
 
 
 def get_party(case: Case, party_id: int) -> Party:

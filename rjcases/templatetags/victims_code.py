@@ -32,9 +32,10 @@ def clock_tag(status: str) -> str:
 
 @register.inclusion_tag("rjcases/victims_code/_case_section.html")
 def victims_code_section(case, user):
-    """The case's report, enhanced rights, clocks (each with its basis) and complaints. Two queries."""
+    """The case's report, enhanced rights, clocks (each with its basis) and complaints. Two queries; one on the
+    case page's summary when the case has no complaint (its query says so: ``has_complaints``)."""
     today = timezone.localdate()
-    complaints = list(case.complaints.all())
+    complaints = list(case.complaints.all()) if getattr(case, "has_complaints", True) else []
     found = case_clocks(case, today)
     return {
         "case": case,

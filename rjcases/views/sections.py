@@ -20,10 +20,14 @@ from rjcases.services.partnerships import may_move
 from rjcases.views.common import may_record_consent, require
 
 
-def _open(request, reference: str, *, detailed_only: bool, people: bool = True) -> tuple[Case, bool]:
+def _open(
+    request, reference: str, *, detailed_only: bool, people: bool = True, summary: bool = False
+) -> tuple[Case, bool]:
     """The case (404 outside the user's scope) and whether they see its details; one read access row. ``people``
-    loads the case's people with their assessments and consents (the summary's guards read them too)."""
-    case = selectors.get_case_for_user(request.user, reference, detailed=people)
+    loads the case's people with their assessments and consents (the summary's guards read them too); ``summary``
+    the incident's strands, the possible duplicates and whether there is a complaint in the case's own query, and
+    holds the case's current activity and agreement for its guards (``selectors.get_case_for_user``)."""
+    case = selectors.get_case_for_user(request.user, reference, detailed=people, summary=summary)
     detailed = can_see_details(case, request.user)
     if detailed_only:
         require(detailed)
@@ -39,7 +43,7 @@ def _render(request, case: Case, section: str, title: str, context: dict):
 @login_required
 def case_detail(request, reference: str):
     """The summary: what the case is, where it stands and what to do next."""
-    case, detailed = _open(request, reference, detailed_only=False)
+    case, detailed = _open(request, reference, detailed_only=False, summary=True)
     context = {
         "detailed": detailed,
         "transitions": services.available_transitions(case, request.user),
@@ -52,7 +56,8 @@ def case_detail(request, reference: str):
             {
                 "whole_case": whole,
                 "incident": case.incident_or_none if whole else None,
-                "duplicates": list(case.possible_duplicate_of.all()) if whole and not case.duplicate_reviewed else [],
+                "strands": selectors.strand_names(case),
+                "duplicates": selectors.duplicate_references(case) if whole and not case.duplicate_reviewed else [],
                 "duplicate_form": forms.DuplicateReviewForm(auto_id="id_duplicate_%s"),
                 "can_edit": can_edit_case_work(case, request.user),
                 "is_manager": is_manager,

@@ -70,10 +70,10 @@ def build(n, police_referrer, centre_staff, manager, facilitator, centre):
 
 
 # Each count is the page's own queries beyond what the insights index page runs (the request's session, the user
-# with their organisation (the header's), one query for the roles, two-factor devices and the reader's partnerships
-# with their service names, which every figure's partnership scope then reuses (issue 19), and the session save:
-# measured, as they differ by backend): the reference data (5) and the page's aggregates. A download renders no
-# page but pays the same overhead: the organisation comes with the user.
+# with their organisation (the header's), their roles, two-factor devices and partnerships with their service names,
+# which every figure's partnership scope then reuses (issue 19), in the user's own query since issue 20, and the
+# session save: measured, as they differ by backend): the reference data (5) and the page's aggregates. A download
+# renders no page but pays the same overhead: the organisation comes with the user.
 PAGES = {
     # name: (persona, url name, query, queries beyond the index page's)
     # The hotspot page reads the recorded-incident summary: the period's cells, its months, the previous year.

@@ -6,13 +6,15 @@ scoped like the case page (404 outside the user's scope), logs one read per GET,
 queries, the summary fewer than the whole page used to."""
 
 import re
+from datetime import date
 
 import pytest
 from django.urls import reverse
 
+from conferences.models import AgreementAction
 from rjcases import services
-from rjcases.models import Party, ReadAccess
-from tests.walk import case_in_every_section
+from rjcases.models import Case, HateStrand, Party, ReadAccess
+from tests.walk import case_in_every_section, plan_activity, refer, to_agreement, to_conferencing, to_preparation
 
 pytestmark = pytest.mark.django_db
 
@@ -24,8 +26,11 @@ SECTIONS = {  # URL name: the label of its sub-navigation item
     "timeline": "Timeline",
 }
 # The whole case page ran at most 26 queries (tests/rjcases/test_query_counts.py, 22 measured on SQLite before the
-# split); the summary now needs no people's cards, contacts, notes, restorative work or letters.
-PINS = {"detail": 15, "people": 17, "work": 17, "letters": 12, "timeline": 30}
+# split); the summary now needs no people's cards, contacts, notes, restorative work or letters. Then (issue 20) the
+# user's roles, partnerships and second factors come with the user, and the summary's strands, duplicates and
+# complaints' presence with the case (tests/rjcases/test_query_counts.py): here, with an agreement, 11 on PostgreSQL
+# (10 on SQLite), the current agreement and its actions for the guards of "complete" included.
+PINS = {"detail": 11, "people": 16, "work": 16, "letters": 11, "timeline": 29}
 
 
 @pytest.fixture
@@ -172,3 +177,69 @@ def test_each_sections_queries_are_pinned(client, case, facilitator, django_asse
     get(client, "detail", case)  # the session's first request saves it; not counted
     with django_assert_max_num_queries(PINS[section]):
         get(client, section, case)
+
+
+def test_the_summary_names_the_strands_in_their_order_and_the_possible_duplicates_newest_first(
+    client, police_referrer, manager
+):
+    """Both are read in the case's own query (as JSON lists, sorted here): the strands in the order the reference
+    data gives them, whatever their names hold; the duplicates as the case list orders cases, linked for a manager."""
+    case = refer(police_referrer, strands=("race", "religion"))
+    HateStrand.objects.filter(code="race").update(order=20, name='Race, "colour" & <nationality>')
+    HateStrand.objects.filter(code="religion").update(order=10, name="Religion or belief")
+    older, newer = refer(police_referrer), refer(police_referrer)
+    Case.objects.filter(pk=older.pk).update(received_on=date(2026, 1, 5))
+    Case.objects.filter(pk=newer.pk).update(received_on=date(2026, 3, 1))
+    case.possible_duplicate_of.set([older, newer])
+    client.force_login(manager)
+    page = get(client, "detail", case)
+    strands = page.split(">Strands</dt>", 1)[1].split("</dd>", 1)[0]
+    assert strands.endswith("Religion or belief, Race, &quot;colour&quot; &amp; &lt;nationality&gt;")
+    flag = page.split('data-testid="duplicate-flag"', 1)[1].split("</p>", 1)[0]
+    links = re.findall(r'href="/cases/([^/"]+)/">([^<]+)</a>', flag)
+    assert links == [(newer.reference, newer.reference), (older.reference, older.reference)]
+    client.force_login(police_referrer)
+    page = get(client, "detail", case)
+    assert "Religion or belief" not in page
+    assert 'data-testid="duplicate-flag"' not in page
+
+
+def _planned_with_problems(police_referrer, manager, facilitator):
+    """In preparation, an activity planned inviting someone who needs an interpreter (none booked) and someone who
+    has since stopped taking part."""
+    case = to_preparation(refer(police_referrer), manager, facilitator)
+    harmed = case.parties.get(role=Party.Role.HARMED)
+    services.update_party(harmed, facilitator, interpreter_needed=True, interpreter_language="Polish")
+    plan_activity(case, facilitator)
+    Party.objects.filter(role=Party.Role.RESPONSIBLE, case=case).update(participating=False)
+    return case
+
+
+def _agreement_resolved(police_referrer, manager, facilitator):
+    case = to_agreement(refer(police_referrer), manager, facilitator)
+    AgreementAction.objects.filter(agreement__case=case).update(status=AgreementAction.Status.DONE)
+    return case
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        _planned_with_problems,
+        lambda r, m, f: to_conferencing(refer(r), m, f),
+        lambda r, m, f: to_agreement(refer(r), m, f),
+        _agreement_resolved,
+    ],
+    ids=["planned", "conferencing", "agreement", "actions-done"],
+)
+def test_the_summary_offers_what_the_transitions_service_offers_with_its_reads_held(
+    client, police_referrer, manager, facilitator, build
+):
+    """The summary's case holds its current activity (with whom it invites) and agreement (with its actions) once
+    read, for every guard (rjcases.held_reads): what it offers, and what it says is missing, is what the service
+    works out on a case read afresh for every guard."""
+    case = build(police_referrer, manager, facilitator)
+    client.force_login(facilitator)
+    shown = client.get(url("detail", case)).context["transitions"]
+    expected = services.available_transitions(Case.objects.get(pk=case.pk), facilitator)
+    assert [(t["name"], list(t["problems"])) for t in shown] == [(t["name"], list(t["problems"])) for t in expected]
+    assert any(t["problems"] for t in shown) or case.state == "agreement"
