@@ -30,6 +30,11 @@ Key = tuple  # (basis, grain, day, ward_id, crime_type_id, source, strand_id)
 Cells = dict[Key, list[int]]  # key -> [incidents, repeat_victim, repeat_place]
 
 CHUNK = 5000
+COLUMNS = "basis, grain, day, ward_id, crime_type_id, source, strand_id, incidents, repeat_victim, repeat_place"
+# PostgreSQL: cells upserted in one order, so that two writers take their locks alike and cannot deadlock; from
+# this many cells on through COPY and a temporary table (an import), below it as arrays in one statement.
+ORDER = "ORDER BY 1, 2, 3, 4, 5, 6, 7"
+COPY_FROM = 1000
 BASES = (("occurred", "occurred_on"), ("reported", "reported_on"))
 
 
@@ -39,9 +44,13 @@ def chunks(items: Iterable, size: int = CHUNK):
         yield items[start : start + size]
 
 
-def contributions(ids: Iterable[int]) -> Cells:
-    """What the recorded incidents with these ids add to the counts, as they are in the database now."""
-    cells: Cells = defaultdict(lambda: [0, 0, 0])
+def contributions(ids: Iterable[int], invert: dict[int, set[str]] | None = None, cells: Cells | None = None) -> Cells:
+    """What the recorded incidents with these ids add to the counts, as they are in the database now (added to
+    ``cells`` when given). ``invert``: id -> the repeat flags ("repeat_victim", "repeat_place") to count the other
+    way from how they are stored (what a row added before a refresh of its flags changed them)."""
+    if cells is None:
+        cells = new_cells()
+    invert = invert or {}
     for part in chunks(ids):
         strands = defaultdict(list)
         for incident_id, strand_id in StrandLink.objects.filter(recordedincident_id__in=part).values_list(
@@ -60,39 +69,74 @@ def contributions(ids: Iterable[int]) -> Cells:
             "repeat_place",
         )
         for pk, source, case_id, occurred, reported, ward, crime, victim, place in rows:
-            src = counted_source(source, case_id)
-            adds = (1, int(victim), int(place))
-            for basis, day in (("occurred", occurred), ("reported", reported)):
-                for grain, cell_day in (("day", day), ("month", day.replace(day=1))):
-                    for strand in (0, *strands[pk]):
-                        cell = cells[(basis, grain, cell_day, ward, crime, src, strand)]
-                        for i in range(3):
-                            cell[i] += adds[i]
+            flipped = invert.get(pk, ())
+            victim = victim != ("repeat_victim" in flipped)
+            place = place != ("repeat_place" in flipped)
+            add(cells, source, case_id, occurred, reported, ward, crime, victim, place, strands[pk])
     return cells
+
+
+def add(cells: Cells, source, case_id, occurred, reported, ward, crime, victim, place, strands) -> None:
+    """Add what one recorded incident with these values adds to the counts to ``cells``."""
+    src = counted_source(source, case_id)
+    victim, place = int(victim), int(place)
+    keys = (0, *strands)
+    for basis, day in (("occurred", occurred), ("reported", reported)):
+        for grain, cell_day in (("day", day), ("month", day.replace(day=1))):
+            for strand in keys:
+                cell = cells[(basis, grain, cell_day, ward, crime, src, strand)]
+                cell[0] += 1
+                cell[1] += victim
+                cell[2] += place
+
+
+def new_cells() -> Cells:
+    return defaultdict(lambda: [0, 0, 0])
 
 
 def apply_difference(before: Cells, after: Cells) -> int:
     """Add ``after - before`` to the counts; the number of cells changed."""
     changes = []
-    for key in set(before) | set(after):
-        old, new = before.get(key, (0, 0, 0)), after.get(key, (0, 0, 0))
-        delta = [new[i] - old[i] for i in range(3)]
-        if any(delta):
-            changes.append((*key, *delta))
+    for key, new in after.items():
+        old = before.get(key, (0, 0, 0))
+        if new[0] != old[0] or new[1] != old[1] or new[2] != old[2]:
+            changes.append((*key, new[0] - old[0], new[1] - old[1], new[2] - old[2]))
+    for key, old in before.items():
+        if key not in after and (old[0] or old[1] or old[2]):
+            changes.append((*key, -old[0], -old[1], -old[2]))
     if not changes:
         return 0
     table = connection.ops.quote_name(RecordedCount._meta.db_table)
-    sql = (
-        f"INSERT INTO {table} (basis, grain, day, ward_id, crime_type_id, source, strand_id, incidents, "  # noqa: S608
-        "repeat_victim, repeat_place) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
-        "ON CONFLICT (basis, grain, day, ward_id, crime_type_id, source, strand_id) DO UPDATE SET "
+    head = f"INSERT INTO {table} ({COLUMNS})"  # noqa: S608
+    conflict = (
+        " ON CONFLICT (basis, grain, day, ward_id, crime_type_id, source, strand_id) DO UPDATE SET "
         f"incidents = {table}.incidents + excluded.incidents, "
         f"repeat_victim = {table}.repeat_victim + excluded.repeat_victim, "
         f"repeat_place = {table}.repeat_place + excluded.repeat_place"
     )
     with connection.cursor() as cursor:
-        for part in chunks(sorted(changes, key=lambda c: c[:7]), 2000):  # one order: no deadlock between writers
-            cursor.executemany(sql, part)
+        if connection.vendor == "postgresql" and len(changes) >= COPY_FROM:
+            # Many cells (an import): COPY them into a temporary table, then one upsert from it.
+            cursor.execute(
+                "CREATE TEMPORARY TABLE recorded_count_changes (basis text, grain text, day date, ward_id int, "
+                "crime_type_id int, source text, strand_id int, incidents int, repeat_victim int, repeat_place int)"
+            )
+            with cursor.cursor.copy(f"COPY recorded_count_changes ({COLUMNS}) FROM STDIN") as copy:
+                for change in changes:
+                    copy.write_row(change)
+            cursor.execute(f"{head} SELECT {COLUMNS} FROM recorded_count_changes {ORDER}{conflict}")  # noqa: S608
+            cursor.execute("DROP TABLE recorded_count_changes")
+        elif connection.vendor == "postgresql":
+            # A few (a referral): one statement, the cells as ten arrays.
+            kinds = ("text", "text", "date", "int", "int", "text", "int", "int", "int", "int")
+            arrays = ", ".join(f"%s::{kind}[]" for kind in kinds)
+            sql = f"{head} SELECT * FROM unnest({arrays}) {ORDER}{conflict}"  # noqa: S608
+            cursor.execute(sql, [list(column) for column in zip(*changes, strict=True)])
+        else:
+            changes.sort(key=lambda c: c[:7])
+            sql = f"{head} VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s){conflict}"  # noqa: S608
+            for part in chunks(changes, 2000):
+                cursor.executemany(sql, part)
     return len(changes)
 
 

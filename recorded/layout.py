@@ -37,6 +37,9 @@ REQUIRED = ("crime_reference", "reported_at", "occurred_on", "crime_type", "crim
 EARLIEST = date(1990, 1, 1)
 MAX_ROWS = 200_000
 VICTIM_KEY_RE = re.compile(r"^[0-9a-fA-F]{16,128}$")
+DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+STRAND_SPLIT_RE = re.compile(r"[;|]")
+KNOWN = frozenset(COLUMNS)
 YES = {"yes", "y", "true", "1"}
 NO = {"no", "n", "false", "0", ""}
 PLACE_MAX = 200
@@ -151,7 +154,7 @@ def _date(text: str, name: str, reasons: list[str]) -> date | None:
 
 
 def _reported(text: str, reasons: list[str]) -> tuple[date | None, time | None]:
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+    if DATE_RE.fullmatch(text):
         return _date(text, "reported_at", reasons), None
     try:
         moment = datetime.fromisoformat(text.replace(" ", "T", 1))
@@ -165,9 +168,9 @@ def check_row(line: int, data: dict, ref: _Reference, today: date) -> Row | Reje
     """Read one row; every problem with it, not only the first."""
     if "__extra__" in data:
         return Reject(line, "", [f"the row has more values than the header has columns ({len(COLUMNS)} at most)"])
-    unknown = sorted(k for k in data if k not in COLUMNS)
-    reasons: list[str] = [f"unknown field {k!r}" for k in unknown]
-    value = {name: _text(data.get(name)) for name in COLUMNS}
+    reasons: list[str] = [f"unknown field {k!r}" for k in sorted(k for k in data if k not in KNOWN)]
+    get = data.get
+    value = {name: v.strip() if type(v := get(name)) is str else _text(v) for name in COLUMNS}
     if isinstance(data.get("strands"), list | tuple):
         value["strands"] = ";".join(_text(s) for s in data["strands"])
     for name in REQUIRED:
@@ -230,7 +233,7 @@ def check_row(line: int, data: dict, ref: _Reference, today: date) -> Row | Reje
                     + ("a crime" if crime.is_crime else "a non-crime hate incident")
                 )
     strand_ids = []
-    for part in re.split(r"[;|]", value["strands"]):
+    for part in STRAND_SPLIT_RE.split(value["strands"]):
         part = part.strip()
         if not part:
             continue

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from django.db import connection
 from django.db.models import F
 
 from recorded.models import RecordedIncident
@@ -37,19 +38,52 @@ def _flags(rows: list[tuple[int, object, bool]]) -> dict[int, bool]:
     return flags
 
 
-def _refresh(field: str, flag: str, keys: Iterable[str], use_marker: bool) -> int:
-    """Recompute one flag for every incident with one of these keys; the number of rows changed."""
+def _refresh(field: str, flag: str, keys: Iterable[str], use_marker: bool, flipped: dict | None = None) -> int:
+    """Recompute one flag for every incident with one of these keys; the number of rows changed (and in
+    ``flipped``, when given, id -> the names of the flags changed)."""
     from recorded.counts import chunks
 
+    keys = sorted(k for k in set(keys) if k)
+    if connection.vendor == "postgresql":
+        return _refresh_in_sql(field, flag, keys, use_marker, flipped)
     changed = {True: [], False: []}
-    for part in chunks(sorted(k for k in set(keys) if k), 2000):
+    for part in chunks(keys, 2000):
         rows = (
             RecordedIncident.objects.filter(**{f"{field}__in": part})
             .order_by(field, "occurred_on", "pk")
             .values_list(field, "pk", "occurred_on", "repeat_victim_marker", flag)
         )
         _collect(rows, use_marker, changed)
+    if flipped is not None:
+        for pk in changed[True] + changed[False]:
+            flipped.setdefault(pk, set()).add(flag)
     return _write(flag, changed)
+
+
+def _refresh_in_sql(field: str, flag: str, keys: list[str], use_marker: bool, flipped: dict | None) -> int:
+    """``_refresh`` as one statement (PostgreSQL): each incident's previous one under its key by a window
+    function (``lag``), the flags that differ set and returned."""
+    if not keys:
+        return 0
+    table = connection.ops.quote_name(RecordedIncident._meta.db_table)
+    marker = "repeat_victim_marker OR " if use_marker else ""
+    sql = f"""
+        WITH computed AS (
+            SELECT id, {marker}COALESCE(
+                occurred_on - lag(occurred_on) OVER (PARTITION BY {field} ORDER BY occurred_on, id) <= %s, false
+            ) AS flag
+            FROM {table} WHERE {field} = ANY(%s)
+        )
+        UPDATE {table} SET {flag} = computed.flag FROM computed
+        WHERE {table}.id = computed.id AND {table}.{flag} <> computed.flag
+        RETURNING {table}.id"""  # noqa: S608 (field and flag are this module's column names)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [REPEAT_WINDOW_DAYS, keys])
+        ids = [pk for (pk,) in cursor.fetchall()]
+    if flipped is not None:
+        for pk in ids:
+            flipped.setdefault(pk, set()).add(flag)
+    return len(ids)
 
 
 def _collect(rows, use_marker: bool, changed: dict) -> None:
@@ -81,9 +115,13 @@ def _write(flag: str, changed: dict) -> int:
     return len(changed[True]) + len(changed[False])
 
 
-def refresh_repeats(victim_keys: Iterable[str], place_keys: Iterable[str]) -> int:
-    return _refresh("victim_key", "repeat_victim", victim_keys, True) + _refresh(
-        "place_key", "repeat_place", place_keys, False
+def refresh_repeats(
+    victim_keys: Iterable[str], place_keys: Iterable[str], flipped: dict[int, set[str]] | None = None
+) -> int:
+    """Recompute the flags of every incident with one of these person or place keys; the number changed. With
+    ``flipped``: id -> the flags ("repeat_victim", "repeat_place") this changed, for the counts."""
+    return _refresh("victim_key", "repeat_victim", victim_keys, True, flipped) + _refresh(
+        "place_key", "repeat_place", place_keys, False, flipped
     )
 
 

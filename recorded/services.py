@@ -17,9 +17,8 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from recorded import counts, layout
+from recorded import counts, layout, writes
 from recorded.models import ImportRun, RecordedIncident
 from recorded.repeats import place_key, refresh_repeats
 from rjcases.models import Case, normalise_postcode
@@ -216,6 +215,17 @@ def _police_values(row: layout.Row) -> dict:
     }
 
 
+HELD_FIELDS = ("id", "source", "case_id", "created_at", *VALUE_FIELDS, "repeat_victim", "repeat_place")
+
+
+def _unkeyed_values(record: dict) -> None:
+    """``_unkeyed_flags`` for a record held as a dict of its columns."""
+    if not record["victim_key"]:
+        record["repeat_victim"] = record["repeat_victim_marker"]
+    if not record["place_key"]:
+        record["repeat_place"] = False
+
+
 def import_police_records(
     raw_rows: list[tuple[int, dict]],
     *,
@@ -226,91 +236,98 @@ def import_police_records(
 ) -> ImportReport:
     """Check every row (``layout.check_rows``); import nothing when any is rejected, unless ``skip_invalid``
     (then the valid rows). Each row is matched by crime reference: new ones are created, held ones updated
-    (those that would not change are left alone). Records the run (``ImportRun``) either way."""
+    (those that would not change are left alone), each created or changed record with its history row.
+    Records the run (``ImportRun``) either way.
+
+    Written in bulk (``recorded.writes``: COPY on PostgreSQL), the records read and compared as plain values.
+    The counts: what the changed records added before the write, and after it what the written records and
+    every record whose repeat flags the write changed add (the latter before as well, from the flags it had);
+    the difference is applied. A record neither written nor re-flagged adds the same before and after."""
     good, rejects = layout.check_rows(raw_rows)
     report = ImportReport(rows=len(raw_rows), rejects=rejects)
     with transaction.atomic():
         if rejects and not skip_invalid:
             report.run = _log(report, user, via, name)
             return report
-        existing: dict[str, RecordedIncident] = {}
+        existing: dict[str, dict] = {}
         for part in counts.chunks([row.crime_reference for row in good]):
-            for record in RecordedIncident.objects.select_for_update().filter(crime_reference__in=part):
-                existing[record.crime_reference] = record
+            held_rows = RecordedIncident.objects.select_for_update().filter(crime_reference__in=part)
+            for values in held_rows.values_list(*HELD_FIELDS):
+                record = dict(zip(HELD_FIELDS, values, strict=True))
+                existing[record["crime_reference"]] = record
         held_strands: dict[int, set[int]] = {}
-        for part in counts.chunks([r.pk for r in existing.values()]):
+        for part in counts.chunks([r["id"] for r in existing.values()]):
             for incident_id, strand_id in StrandLink.objects.filter(recordedincident_id__in=part).values_list(
                 "recordedincident_id", "hatestrand_id"
             ):
                 held_strands.setdefault(incident_id, set()).add(strand_id)
-        new: list[RecordedIncident] = []
-        changed: list[RecordedIncident] = []
+        new: list[dict] = []
+        changed: list[dict] = []
         strand_rows: dict[str, list[int]] = {}
+        victim_keys: set[str] = set()
+        place_keys: set[str] = set()
         now = timezone.now()
         for row in good:
             values = _police_values(row)
             held = existing.get(row.crime_reference)
             if held is None:
-                fresh = RecordedIncident(
-                    source=RecordedIncident.Source.POLICE, created_at=now, updated_at=now, **values
-                )
-                _unkeyed_flags(fresh)
-                new.append(fresh)
-                strand_rows[row.crime_reference] = row.strand_ids
-                continue
-            record = held
-            same = record.source == RecordedIncident.Source.POLICE and all(
-                getattr(record, k) == v for k, v in values.items()
-            )
-            if same and held_strands.get(record.pk, set()) == set(row.strand_ids):
-                report.unchanged += 1
-                continue
-            record.source = RecordedIncident.Source.POLICE
-            for key, value in values.items():
-                setattr(record, key, value)
-            _unkeyed_flags(record)
-            record.updated_at = now
-            changed.append(record)
+                record = {
+                    "source": RecordedIncident.Source.POLICE,
+                    "case_id": None,
+                    "created_at": now,
+                    "updated_at": now,
+                    "repeat_victim": False,
+                    "repeat_place": False,
+                    **values,
+                }
+                new.append(record)
+            else:
+                same = held["source"] == RecordedIncident.Source.POLICE and all(held[k] == v for k, v in values.items())
+                if same and held_strands.get(held["id"], set()) == set(row.strand_ids):
+                    report.unchanged += 1
+                    continue
+                # The keys it had too: the records left under them may stop being repeats.
+                victim_keys.add(held["victim_key"])
+                place_keys.add(held["place_key"])
+                record = {**held, "source": RecordedIncident.Source.POLICE, "updated_at": now, **values}
+                changed.append(record)
+            _unkeyed_values(record)
+            victim_keys.add(record["victim_key"])
+            place_keys.add(record["place_key"])
             strand_rows[row.crime_reference] = row.strand_ids
-        write = _CountedWrite(
-            list(existing.values()), {r.victim_key for r in new + changed}, {r.place_key for r in new + changed}
-        )
+        before = counts.contributions([r["id"] for r in changed])
         if new:
-            bulk_create_with_history(
-                new,
-                RecordedIncident,
-                batch_size=2000,
-                default_user=user,
-                default_change_reason=f"police import {name}".strip(),
-            )
-            if any(r.pk is None for r in new):  # a database that does not return keys from a bulk insert
-                ids = dict(
-                    RecordedIncident.objects.filter(crime_reference__in=[r.crime_reference for r in new]).values_list(
-                        "crime_reference", "pk"
-                    )
-                )
-                for record in new:
-                    record.pk = record.id = ids[record.crime_reference]
+            writes.insert_records(new)
+            writes.insert_history(new, "+", user=user, reason=f"police import {name}".strip(), when=now)
         if changed:
-            bulk_update_with_history(
-                changed,
-                RecordedIncident,
-                ["source", "updated_at", "repeat_victim", "repeat_place", *VALUE_FIELDS],
-                batch_size=2000,
-                default_user=user,
-                default_change_reason=f"police import {name} (update)".strip(),
-            )
-            for part in counts.chunks([r.pk for r in changed]):
+            writes.update_records(changed)
+            writes.insert_history(changed, "~", user=user, reason=f"police import {name} (update)".strip(), when=now)
+            for part in counts.chunks([r["id"] for r in changed]):
                 StrandLink.objects.filter(recordedincident_id__in=part).delete()
-        StrandLink.objects.bulk_create(
-            [
-                StrandLink(recordedincident_id=record.pk, hatestrand_id=strand)
-                for record in new + changed
-                for strand in strand_rows[record.crime_reference]
-            ],
-            batch_size=5000,
+        writes.insert_strand_links(
+            [(r["id"], strand) for r in new + changed for strand in strand_rows[r["crime_reference"]]]
         )
-        write.finish([r.pk for r in new])
+        flipped: dict[int, set[str]] = {}
+        refresh_repeats(victim_keys, place_keys, flipped)
+        written = {r["id"] for r in new + changed}
+        others = {pk: flags for pk, flags in flipped.items() if pk not in written}
+        counts.contributions(list(others), invert=others, cells=before)
+        after = counts.contributions(list(others))
+        for r in new + changed:  # as written, with the flags the refresh gave them
+            flags = flipped.get(r["id"], ())
+            counts.add(
+                after,
+                r["source"],
+                r["case_id"],
+                r["occurred_on"],
+                r["reported_on"],
+                r["ward_id"],
+                r["crime_type_id"],
+                r["repeat_victim"] != ("repeat_victim" in flags),
+                r["repeat_place"] != ("repeat_place" in flags),
+                strand_rows[r["crime_reference"]],
+            )
+        counts.apply_difference(before, after)
         report.created, report.updated, report.imported = len(new), len(changed), True
         report.run = _log(report, user, via, name)
     return report
