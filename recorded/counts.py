@@ -9,6 +9,9 @@ How a write keeps it exact: before writing, ``contributions`` reads what the row
 counts (every row whose counted values or repeat flags can change: the rows written and every row sharing a
 person or place key with them); after writing it reads them again; the difference is added to the counts
 (``INSERT ... ON CONFLICT DO UPDATE SET n = n + excluded.n``, atomic per cell on PostgreSQL and SQLite).
+The police import reads less (``services.import_police_records``): before, the rows it changes; after, the rows
+it wrote (from the values it wrote) and the rows whose flags ``refresh_repeats`` changed, those also as they
+were before (``invert``); a row neither written nor re-flagged adds the same before and after.
 ``rebuild`` recomputes everything from the raw rows (``manage.py rebuild_recorded_counts``), and
 ``raw_counts`` is the single GROUP BY over the raw rows that the tests and the bench compare against.
 """
