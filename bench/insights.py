@@ -133,6 +133,8 @@ def main() -> None:
             f"server's own CPU is not counted); load average now {os.getloadavg()[0]:.1f}"
         )
 
+    else:
+        manage(args.database_url, "migrate", "--noinput", "-v0")  # a kept database seeded by older code
     os.environ["DATABASE_URL"] = args.database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
