@@ -1,7 +1,7 @@
 """Time the insights pages at scale: the 12-month hotspot page, the performance page (counted from the case
 records, then from its summary tables after the hourly job has counted them, which is timed), the quarterly return
-and the Victims' Code compliance return, each against a single GROUP BY over the raw rows it summarises, run in
-the same process (the ratio).
+and the Victims' Code compliance return (counted from the records, then from the snapshots of the hourly job, which
+is timed), each against a single GROUP BY over the raw rows it summarises, run in the same process (the ratio).
 
     .venv/bin/python bench/insights.py --database-url postgres://postgres@127.0.0.1:5432/rj_hotspots_bench --keep \
         --recorded 1000000
@@ -242,10 +242,17 @@ def main() -> None:
             raw_quarter,
         ),
     ]
-    from insights import summary
-    from insights.models import PerformanceSummary
+    # The same return pages again, from the snapshots the hourly job counts (refreshed and timed first).
+    rows += [
+        (f"{label.replace(' (', ', from the snapshot (', 1)}", path, query, raw)
+        for label, path, query, raw in rows
+        if path in ("/insights/quarterly-return/", "/insights/victims-code-return/")
+    ]
+    from insights import snapshots, summary
+    from insights.models import PerformanceSummary, ReturnSnapshot
 
     PerformanceSummary.objects.all().delete()  # the first performance row counts from the case records
+    ReturnSnapshot.objects.all().delete()  # and the first return rows too
     version = connection.pg_version if connection.vendor == "postgresql" else ""
     print(
         f"\n{timezone.now():%Y-%m-%d %H:%M} {connection.vendor} {version} -- {total} cases, "
@@ -262,6 +269,13 @@ def main() -> None:
             print(
                 f"{'  refresh_performance_summary (the job)':44} {time.monotonic() - started:8.2f} s, "
                 f"{made.cases} cases counted into the summary tables"
+            )
+        if "from the snapshot" in label and not ReturnSnapshot.objects.exists():
+            started = time.monotonic()
+            made = snapshots.refresh()
+            print(
+                f"{'  refresh_return_snapshots (the job)':44} {time.monotonic() - started:8.2f} s, "
+                f"{made.snapshots} returns counted (2 quarters, every partnership and each one)"
             )
         r = timed_requests(client, path, query, args.repeat)
         base = raw(args.repeat)

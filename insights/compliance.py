@@ -15,7 +15,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
-from django.utils import timezone
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
@@ -23,11 +22,12 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from accounts import roles
-from insights import access
+from insights import access, snapshots
 from insights.forms import QuarterForm
 from insights.pdf import _fonts
 from insights.selectors import Period
-from insights.selectors.compliance import COUNTING, ComplianceLine, compliance_return
+from insights.selectors.common import quarter_period
+from insights.selectors.compliance import COUNTING, ComplianceLine
 from insights.tables import Table as DataTable
 from insights.tables import csv_response, display
 
@@ -108,8 +108,11 @@ def compliance(request):
             return HttpResponseBadRequest("Correct the quarter before downloading.", content_type="text/plain")
         return render(request, "insights/compliance_return.html", {**context, "invalid": True})
     year, quarter = form.chosen()
-    today = timezone.localdate()
-    period, lines = compliance_return(year, quarter, today, access.partnership_scope(request.user))
+    # From the hourly snapshot of this quarter and scope, if current; else counted from the case records now.
+    lines, today, snapshot = snapshots.return_lines(
+        snapshots.COMPLIANCE, year, quarter, access.partnership_scope(request.user)
+    )
+    period = quarter_period(year, quarter)
     label, name = f"{year} Q{quarter}", f"victims-code-compliance-{year}-Q{quarter}"
     output = request.GET.get("format")
     if output == "csv":
@@ -121,6 +124,12 @@ def compliance(request):
         return response
     query = f"quarter={year}-Q{quarter}"
     context.update(
-        lines=lines, period=period, label=label, csv_url=f"?{query}&format=csv", pdf_url=f"?{query}&format=pdf"
+        lines=lines,
+        period=period,
+        label=label,
+        csv_url=f"?{query}&format=csv",
+        pdf_url=f"?{query}&format=pdf",
+        snapshot=snapshot,
+        snapshot_every=snapshots.EVERY,
     )
     return render(request, "insights/compliance_return.html", context)

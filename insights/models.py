@@ -227,3 +227,28 @@ class PerformanceTally(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["month", "partnership_id"], name="performance_tally_month")]
+
+
+class ReturnSnapshot(models.Model):
+    """The lines of one return (the quarterly monitoring return or the Victims' Code compliance return) for one
+    quarter and one partnership scope, counted by a job (``insights.snapshots``): counts, labels and definitions,
+    never a person or a case. The pages read it while it is younger than ``insights.snapshots.MAX_AGE``."""
+
+    class Kind(models.TextChoices):
+        QUARTERLY = "quarterly", "Quarterly monitoring return"
+        COMPLIANCE = "compliance", "Victims' Code compliance return"
+
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    year = models.PositiveSmallIntegerField()
+    quarter = models.PositiveSmallIntegerField()
+    scope = models.CharField(
+        max_length=200, help_text="Whose cases: 'all' (every partnership's), or partnership ids joined by commas"
+    )
+    lines = models.JSONField(help_text="The return's lines, each a mapping of its fields")
+    made_at = models.DateTimeField()
+    as_of = models.DateField(help_text="The day the return was counted for (its 'today')")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "year", "quarter", "scope"], name="return_snapshot_unique")
+        ]

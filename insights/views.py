@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 
 from accounts import roles
 from govuk.refusals import refusals_to
-from insights import access, charts, pdf, selectors, services, summary, survey
+from insights import access, charts, pdf, selectors, services, snapshots, summary, survey
 from insights.forms import CentreForm, FiltersForm, QuarterForm, SurveyForm, TrainedStaffForm
 from insights.models import ReportingCentre, TrainedStaffMember
 from insights.selectors.comparison import partnership_comparison
@@ -212,9 +212,11 @@ def quarterly_return(request):
     if form.is_bound and not form.is_valid():
         return _invalid_filters(request, "insights/quarterly_return.html", context)
     year, quarter = form.chosen()
-    ref = selectors.load_reference(access.partnership_scope(request.user))
-    today = timezone.localdate()
-    period, lines = selectors.quarterly_return(year, quarter, ref, today=today)
+    # From the hourly snapshot of this quarter and scope, if current; else counted from the case records now.
+    lines, today, snapshot = snapshots.return_lines(
+        snapshots.QUARTERLY, year, quarter, access.partnership_scope(request.user)
+    )
+    period = selectors.quarter_period(year, quarter)
     label = f"{year} Q{quarter}"
     table = return_table(lines, label)
     name = f"quarterly-return-{year}-Q{quarter}"
@@ -237,6 +239,8 @@ def quarterly_return(request):
             "table": table,
             "csv_url": f"?{query}&format=csv",
             "pdf_url": f"?{query}&format=pdf",
+            "snapshot": snapshot,
+            "snapshot_every": snapshots.EVERY,
         }
     )
     return render(request, "insights/quarterly_return.html", context)

@@ -84,10 +84,11 @@ PAGES = {
     # (insights.summary); the manager's facilitator choices 1. From the summary: test_performance_summary.py.
     "performance-manager": ("manager", "performance", {}, 5 + 1 + 1 + 8),
     "performance-facilitator": ("facilitator", "performance", {}, 5 + 1 + 8),
-    # 11, and 3 for the communication needs (insights.selectors.needs; one more once letters record a language).
-    "return": ("manager", "quarterly_return", {}, 5 + 14 + HAS_LETTER_LANGUAGE),
-    "return-csv": ("manager", "quarterly_return", {"format": "csv"}, 5 + 14 + HAS_LETTER_LANGUAGE),
-    "return-pdf": ("manager", "quarterly_return", {"format": "pdf"}, 5 + 14 + HAS_LETTER_LANGUAGE),
+    # 11, and 3 for the communication needs (insights.selectors.needs; one more once letters record a language),
+    # and 1 looking for the hourly snapshot (insights.snapshots; from the snapshot: test_return_snapshots.py).
+    "return": ("manager", "quarterly_return", {}, 1 + 5 + 14 + HAS_LETTER_LANGUAGE),
+    "return-csv": ("manager", "quarterly_return", {"format": "csv"}, 1 + 5 + 14 + HAS_LETTER_LANGUAGE),
+    "return-pdf": ("manager", "quarterly_return", {"format": "pdf"}, 1 + 5 + 14 + HAS_LETTER_LANGUAGE),
     "satisfaction": ("facilitator", "satisfaction", {}, 5 + 3),
     "centres": ("manager", "centres", {}, 5),
     "centre": ("centre_staff", "centre", {}, 7),

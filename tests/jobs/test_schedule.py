@@ -98,6 +98,7 @@ def test_a_restarted_scheduler_queues_only_what_came_due_since(db, database_queu
     later = enqueue_due_jobs(at(2026, 12, 2, 10, 20))  # the hourly and quarter-hourly ones, not the daily ones
     assert sorted(run.job for run in later) == [
         "refresh_performance_summary",
+        "refresh_return_snapshots",
         "requeue_stalled_tasks",
         "retry_failed_messages",
         "send_survey_links",
