@@ -49,7 +49,10 @@ def people():
     from accounts import roles
     from accounts.models import Organisation, Partnership, User
 
+    from tests.factories import partnership
+
     roles.ensure_roles()
+    partnership()  # the default partnership, whose wards the bench's referrals are in (a fresh test database has none)
     rj = Organisation.objects.create(name="Bench RJ Service", kind=Organisation.Kind.RJ_SERVICE)
     police = Organisation.objects.create(
         name="Bench Police", kind=Organisation.Kind.POLICE, address="Police Station\n1 Station Road\nStretford\nM32 0PP"
