@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts import roles
 from accounts.models import Partnership, User
-from govuk.forms import DatePartsField, GovukForm, aware, time_known, yes_no_field
+from govuk.forms import DatePartsField, GovukForm, ListedModelChoiceField, aware, time_known, yes_no_field
 from rjcases import limits
 from rjcases.choices import WITHDRAWN_BY_CHOICES
 from rjcases.models import Assessment, Case, Consent, ContactAttempt, HateStrand, Party, ReferralRoute, Ward
@@ -389,17 +389,17 @@ class CaseFilterForm(GovukForm):
     state = forms.ChoiceField(
         label="Status", required=False, choices=[("", "Any status"), ("open", "Open (not closed)"), *Case.State.choices]
     )
-    route = forms.ModelChoiceField(
+    route = ListedModelChoiceField(
         ReferralRoute.objects.all(),
         label="Referral route",
         required=False,
         empty_label="Any route",
         to_field_name="code",
     )
-    strand = forms.ModelChoiceField(
+    strand = ListedModelChoiceField(
         HateStrand.objects.all(), label="Strand", required=False, empty_label="Any strand", to_field_name="code"
     )
-    ward = forms.ModelChoiceField(
+    ward = ListedModelChoiceField(
         Ward.objects.all(), label="Ward", required=False, empty_label="Any ward", to_field_name="code"
     )
     facilitator = forms.ChoiceField(label="Facilitator", required=False)

@@ -1,11 +1,17 @@
-"""Filters for the case pages: a person's safe times in words, their communication needs in sight, and the
-link that fixes a missing step."""
+"""Filters for the case pages: a person's safe times in words, their communication needs in sight, the link
+that fixes a missing step, and a case's status tags and link in the lists (tags, not includes: a list draws them
+once a row)."""
+
+from urllib.parse import quote
 
 from django import template
 from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from accounts import roles
 from rjcases import safe_times
+from rjcases.models import Case
 from rjcases.needs import needs_of
 from rjcases.permissions import can_see_details, may_see_party_details, may_see_supervision
 
@@ -94,3 +100,59 @@ def case_sections(context, case, current: str = "") -> list[dict]:
         url = reverse("rjcases:supervision", args=[case.reference])
         items.append({"label": "Supervision", "url": url, "current": current == "supervision"})
     return items
+
+
+# ---------------------------------------------------------------------------------------------------
+# A case in a list: its link and status tags, drawn by Python once a row (an include or {% url %} a row costs more
+# than the row's own cells). Every text is escaped by format_html.
+
+STATE_TAG_CLASSES = {
+    "assessment": " govuk-tag--turquoise",
+    "preparation": " govuk-tag--yellow",
+    "conferencing": " govuk-tag--purple",
+    "agreement": " govuk-tag--orange",
+    "closed": " govuk-tag--grey",
+}
+STATE_LABELS = dict(Case.State.choices)  # get_state_display() without its lookup of the field's choices, a row
+OVERDUE_TAG = mark_safe('<strong class="govuk-tag govuk-tag--red rj-tag-overdue">Overdue</strong>')
+DUE_SOON_TAG = mark_safe(
+    '<strong class="govuk-tag govuk-tag--yellow rj-tag-due-soon">Due within 1 working day</strong>'
+)
+
+
+@register.simple_tag
+def state_tag(case) -> str:
+    """The case's state as a GOV.UK tag (rjcases/includes/state_tag.html)."""
+    return format_html(
+        '<strong class="govuk-tag{}">{}</strong>',
+        STATE_TAG_CLASSES.get(case.state, ""),
+        STATE_LABELS.get(case.state) or case.get_state_display(),
+    )
+
+
+@register.simple_tag
+def status_tags(case) -> str:
+    """The state tag, then "Overdue" or "Due within 1 working day" where the list's query flagged the case
+    (``is_overdue``, ``is_due_soon`` of ``selectors.with_overdue``)."""
+    if getattr(case, "is_overdue", False):
+        return format_html("{} {}", state_tag(case), OVERDUE_TAG)
+    if getattr(case, "is_due_soon", False):
+        return format_html("{} {}", state_tag(case), DUE_SOON_TAG)
+    return state_tag(case)
+
+
+URL_SAFE = "!$&'()*+,;=/~:@"  # what reverse() leaves unquoted in a path (RFC 3986 sub-delims and pchar)
+
+
+@register.simple_tag(takes_context=True)
+def case_link(context, case) -> str:
+    """The case's reference as a link to its page: the address as ``reverse("rjcases:detail")`` gives it, reversed
+    once a render (its prefix and suffix around a placeholder reference) rather than once a row."""
+    parts = context.render_context.get("rjcases_case_link")
+    if parts is None:
+        parts = context.render_context["rjcases_case_link"] = reverse("rjcases:detail", args=["~"]).split("~")
+    if len(parts) == 2:
+        href = parts[0] + quote(case.reference, safe=URL_SAFE) + parts[1]
+    else:  # a "~" in the site's prefix: reverse each time
+        href = reverse("rjcases:detail", args=[case.reference])
+    return format_html('<a class="govuk-link" href="{}">{}</a>', href, case.reference)
