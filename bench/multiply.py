@@ -129,27 +129,103 @@ def grow(cases: int, *, recorded: bool = False, last_seeded: int = 0, first_copy
     reset_sequences(tables)
 
 
+def copy_history(last_seeded: int, report=print) -> None:
+    """Give the copies of the cases up to ``last_seeded`` (made by ``grow``: copy k's case ids are the seeded ones
+    plus k times ``last_seeded``) their originals' transitions, activities, agreements and agreement actions, so
+    that the performance page and its summary have a million cases' history to read. The audit chain's columns
+    are copied as they are, so a grown database's chains do not verify: it is for timing only. Activities' and
+    agreements' invitees and signatories (many-to-many rows) are not copied."""
+    from django.db import connection, transaction
+    from django.db.models import Max
+
+    from conferences.models import Activity, Agreement, AgreementAction
+    from rjcases.models import Case, CaseTransition, Party
+
+    copies = Case.objects.filter(id__gt=last_seeded).count() // Case.objects.filter(id__lte=last_seeded).count()
+    of_seeded = {"case_id__lte": last_seeded}
+    base = {
+        CaseTransition: CaseTransition.objects.filter(**of_seeded).aggregate(m=Max("id"))["m"],
+        Activity: Activity.objects.filter(**of_seeded).aggregate(m=Max("id"))["m"],
+        Agreement: Agreement.objects.filter(**of_seeded).aggregate(m=Max("id"))["m"],
+        AgreementAction: AgreementAction.objects.filter(agreement__case_id__lte=last_seeded).aggregate(m=Max("id"))[
+            "m"
+        ],
+    }
+    chain = CaseTransition.objects.aggregate(m=Max("chain_seq"))["m"]
+    people = Party.objects.filter(**of_seeded).aggregate(m=Max("id"))["m"]  # grow's shift of the people's keys
+    seeded_agreements = f"agreement_id IN (SELECT id FROM conferences_agreement WHERE case_id <= {last_seeded})"
+    started = time.monotonic()
+    for k in range(1, copies + 1):
+        cases = k * last_seeded
+        with transaction.atomic(), connection.cursor() as cursor:
+            seeded = f"case_id <= {last_seeded}"
+            copy_table(
+                cursor,
+                CaseTransition,
+                seeded,
+                {"id": k * base[CaseTransition], "chain_seq": k * chain, "case_id": cases},
+            )
+            copy_table(
+                cursor,
+                Activity,
+                seeded,
+                {"id": k * base[Activity], "case_id": cases, "supersedes_id": k * base[Activity]},
+            )
+            copy_table(
+                cursor,
+                Agreement,
+                seeded,
+                {"id": k * base[Agreement], "case_id": cases, "activity_id": k * base[Activity]},
+            )
+            copy_table(
+                cursor,
+                AgreementAction,
+                seeded_agreements,
+                {
+                    "id": k * base[AgreementAction],
+                    "agreement_id": k * base[Agreement],
+                    "responsible_party_id": k * people,
+                },
+            )
+        report(f"history of copy {k} of {copies}: {time.monotonic() - started:.0f} s")
+    reset_sequences([CaseTransition, Activity, Agreement, AgreementAction])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--cases", type=int, required=True)
+    parser.add_argument(
+        "--history",
+        action="store_true",
+        help="Also copy the seeded cases' transitions, activities and agreements into their copies (copy_history).",
+    )
     args = parser.parse_args()
     os.environ["DATABASE_URL"] = args.database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
 
     django.setup()
+    from django.db.models import Max
+
     from rjcases.models import Case, Party
 
+    seeded_up_to = Case.objects.aggregate(m=Max("id"))["m"]
     started = time.monotonic()
-    grow(
-        args.cases,
-        # The rows seed_demo made (MULTIPLY_BASE_CASE: the largest case id of those, when finishing a stopped run).
-        last_seeded=int(os.environ.get("MULTIPLY_BASE_CASE", "0")),
-        first_copy=int(os.environ.get("MULTIPLY_FROM", "1")),  # to finish a run that stopped after a copy
-        report=lambda line: print(line, flush=True),
-    )
+    if Case.objects.count() >= args.cases:
+        print(f"The database already holds {Case.objects.count():,} cases: none copied.")
+    else:
+        grow(
+            args.cases,
+            # The rows seed_demo made (MULTIPLY_BASE_CASE: the largest case id of those, when finishing a stopped run).
+            last_seeded=int(os.environ.get("MULTIPLY_BASE_CASE", "0")),
+            first_copy=int(os.environ.get("MULTIPLY_FROM", "1")),  # to finish a run that stopped after a copy
+            report=lambda line: print(line, flush=True),
+        )
     print(f"{Case.objects.count():,} cases, {Party.objects.count():,} people, {time.monotonic() - started:.0f} s")
+    if args.history:
+        # MULTIPLY_BASE_CASE names the seeded cases' largest id when the cases were grown by an earlier run.
+        copy_history(int(os.environ.get("MULTIPLY_BASE_CASE", "0")) or seeded_up_to, report=print)
 
 
 if __name__ == "__main__":

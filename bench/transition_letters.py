@@ -48,7 +48,6 @@ def people():
 
     from accounts import roles
     from accounts.models import Organisation, Partnership, User
-
     from tests.factories import partnership
 
     roles.ensure_roles()
