@@ -194,7 +194,12 @@ def performance(request):
             "managers_view": managers_view,
             "today": counted.as_of if from_summary else timezone.localdate(),
             "summary": counted if from_summary else None,
-            "summary_passed": not from_summary and (counted is not None or not summary.may_serve(filters)),
+            "live_reason": (
+                "the hourly count holds whole months with no strand, crime type, route or facilitator chosen, so "
+                "figures like these are counted when you ask, which can take longer"
+            )
+            if not from_summary and (counted is not None or not summary.may_serve(filters))
+            else "",
             "summary_every": summary.EVERY,
         }
     )
